@@ -1,0 +1,1 @@
+"""Collectors: each turns one source into normalized records. None touches the database."""

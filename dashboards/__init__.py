@@ -1,0 +1,1 @@
+"""The Streamlit dashboard. It reads through ``efficiency``'s query functions only."""

@@ -1,0 +1,3 @@
+from efficiency.cli import main
+
+main()

@@ -1,0 +1,571 @@
+"""The ``efficiency`` command line: wiring only; each command calls one stage's functions.
+
+User errors (bad files, bad options, unreachable database) print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from collectors.errors import CollectorError
+from efficiency.config import Config, ConfigError, load_config
+from efficiency.ingest.errors import InputError
+from efficiency.store.db import Database, DatabaseError
+from efficiency.store.incident_queries import TransitionError
+
+USER_ERRORS = (InputError, ConfigError, DatabaseError, CollectorError, TransitionError)
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+
+class Cli(click.Group):
+    """Turns every expected failure into one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            raise UserError(str(exc)) from None
+        except OperationalError as exc:
+            raise UserError(f"database unavailable: {exc.orig}") from None
+
+
+class State:
+    """What every command shares: the configuration and, opened on first use, the store."""
+
+    def __init__(self, config_path: str | None, db_url: str | None) -> None:
+        self.config_path, self.db_url = config_path, db_url
+        self._config: Config | None = None
+        self._db: Database | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+            if self.db_url:
+                self._config.database.url = self.db_url
+        return self._config
+
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.config.database.url)
+            self._db.upgrade()
+        return self._db
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), envvar="EFFICIENCY_CONFIG",
+    help="TOML configuration file (default: $EFFICIENCY_CONFIG).",
+)  # fmt: skip
+@click.option("--db", "db_url", help="Database URL or SQLite path (overrides database.url).")
+@click.version_option(package_name="efficiency")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_url: str | None) -> None:
+    """efficiency: find wasted compute and what is breaking, from profiles, alerts and changes."""
+    ctx.obj = State(config_path, db_url)
+
+
+# --------------------------------------------------------------------------- demo / serve / db
+
+
+@cli.command()
+@click.option(
+    "--minutes", type=click.FloatRange(0.05, 60), default=1 / 3, show_default="0.33 (20 s)",
+    help="How long to profile the demo fleet.",
+)  # fmt: skip
+@click.option(
+    "--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
+    show_default=True, help="Folder for the demo's fresh SQLite database.",
+)  # fmt: skip
+@click.option("--window", "window_seconds", type=click.FloatRange(1, 600), default=5.0,
+              show_default=True, help="Profile window length in seconds.")  # fmt: skip
+def demo(minutes: float, workdir: Path, window_seconds: float) -> None:
+    """Run the whole story on a small real fleet, into a fresh SQLite database."""
+    from efficiency.demo.story import run_demo
+
+    result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds)
+    click.echo(f"\n{result.windows} profile windows stored in {result.db_url}")
+
+
+@cli.command()
+@click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@pass_state
+def serve(state: State, host: str | None, port: int | None) -> None:
+    """Serve the HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from efficiency.ingest.api import create_app
+
+    config = state.config
+    host = host or config.api.host
+    port = port or config.api.port
+    if not config.api.token and not _is_loopback(host):
+        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    app = create_app(config, state.db())
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
+    """Create or migrate the schema to the newest version."""
+    from efficiency.store.migrate import current_revision
+
+    database = state.db()
+    click.echo(f"{database.url}: schema at revision {current_revision(database.engine)}")
+
+
+# --------------------------------------------------------------------------------- ingest
+
+
+@cli.group()
+def ingest() -> None:
+    """Import records from files (use - for standard input)."""
+
+
+def read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder, not a file")
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror}")
+
+
+def decode_text(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+
+
+def in_file(path: str, fn: Callable[[], Any]) -> Any:
+    """Run a parser, prefixing any input error with the file name."""
+    try:
+        return fn()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}" if exc.field else path, exc.message) from None
+
+
+@ingest.command("profile")
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["auto", "folded", "speedscope", "pprof",
+              "jsonl"]), default="auto", show_default=True)  # fmt: skip
+@click.option("--service", help="Service the profile belongs to (required but for jsonl).")
+@click.option("--host", default=socket.gethostname, show_default="this host")
+@click.option("--process", default="", help="Process name or id.")
+@click.option("--start", help="Window start (RFC 3339 or Unix seconds); pprof carries its own.")
+@click.option("--end", help="Window end; default: the file's modification time.")
+@click.option("--rate", "rate_hz", type=click.FloatRange(min=0, min_open=True),
+              help="Sampling rate in Hz, when the format does not say.")  # fmt: skip
+@pass_state
+def ingest_profile(
+    state: State, file: str, fmt: str, service: str | None, host: str, process: str,
+    start: str | None, end: str | None, rate_hz: float | None,
+) -> None:  # fmt: skip
+    """Import a profile: folded stacks, speedscope JSON, pprof, or a jsonl batch of windows."""
+    from efficiency.ingest.profiles import (
+        WindowMeta,
+        parse_jsonl_windows,
+        parse_profile_bytes,
+        sniff_format,
+        store_profiles,
+    )
+    from efficiency.ingest.timeparse import parse_time
+
+    data = read_input(file)
+    fmt = sniff_format(data) if fmt == "auto" else fmt
+    if fmt == "jsonl":
+        text = decode_text(data, file)
+        windows = in_file(file, lambda: parse_jsonl_windows(text.splitlines()))
+    else:
+        if not service:
+            fail(f"--service is required for {fmt} profiles")
+        parsed = in_file(file, lambda: parse_profile_bytes(data, fmt))
+        mtime = (
+            datetime.now(UTC) if file == "-"
+            else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
+        )  # fmt: skip
+        t_end = parse_time(end, "--end") if end else parsed.end or mtime
+        t_start = parse_time(start, "--start") if start else parsed.start or t_end
+        if t_end < t_start:
+            fail("--end is before --start")
+        meta = WindowMeta(
+            service=service, host=host, process=process or parsed.process, collector=fmt,
+            start=t_start, end=t_end, rate_hz=rate_hz or parsed.rate_hz, labels=parsed.labels,
+        )  # fmt: skip
+        windows = [(meta, parsed)]
+    with state.db().session() as s:
+        result = store_profiles(s, windows)
+    click.echo(
+        f"{result.windows_stored} window(s) stored, {result.windows_skipped} already present; "
+        f"{result.samples} samples, {result.stacks} distinct stacks"
+    )
+
+
+@ingest.command("alerts")
+@click.argument("file")
+@pass_state
+def ingest_alerts(state: State, file: str) -> None:
+    """Import Alertmanager webhook bodies: one JSON object, a JSON array, or JSON lines."""
+    from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
+
+    docs = in_file(file, lambda: _json_documents(decode_text(read_input(file), file)))
+    payloads = []
+    for where, doc in docs:
+        try:
+            payloads.append(AlertmanagerWebhook.model_validate(doc))
+        except ValidationError as exc:
+            raise _named(exc, f"{file}: {where}") from None
+    with state.db().session() as s:
+        result = store_alerts(s, payloads, source="file")
+    click.echo(
+        f"{result.alerts_new} new alert(s), {result.alerts_updated} updated, "
+        f"{result.duplicates} duplicate notification(s)"
+    )
+
+
+def _named(exc: ValidationError, prefix: str) -> InputError:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return InputError(f"{prefix}{where}", err["msg"])
+
+
+def _json_documents(text: str) -> list[tuple[str, Any]]:
+    """A JSON document, an array of them, or JSON lines; each with where it came from."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        out = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    out.append((f"line {number}: ", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+        if not out:
+            raise InputError("", "no JSON documents in the file") from None
+        return out
+    if isinstance(doc, list):
+        return [(f"[{i}].", d) for i, d in enumerate(doc)]
+    return [("", doc)]
+
+
+@ingest.command("changes")
+@click.argument("file")
+@pass_state
+def ingest_changes(state: State, file: str) -> None:
+    """Import change events (deploys, config changes) from JSON lines."""
+    from efficiency.ingest.changes import ChangeIn, parse_jsonl, store_changes
+
+    text = decode_text(read_input(file), file)
+    changes = in_file(file, lambda: parse_jsonl(text.splitlines(), ChangeIn))
+    with state.db().session() as s:
+        result = store_changes(s, changes)
+    click.echo(f"{result.stored} change(s) stored, {result.received - result.stored} duplicate")
+
+
+@ingest.command("metrics")
+@click.argument("file")
+@pass_state
+def ingest_metrics(state: State, file: str) -> None:
+    """Import metric points: CSV (timestamp,name,value,label...) or JSON lines."""
+    from efficiency.ingest.changes import parse_jsonl
+    from efficiency.ingest.metrics import PointIn, parse_metrics_csv, store_metrics
+
+    text = decode_text(read_input(file), file)
+    if text.lstrip().startswith("{"):
+        points = in_file(file, lambda: parse_jsonl(text.splitlines(), PointIn))
+    else:
+        points = in_file(file, lambda: parse_metrics_csv(text))
+    with state.db().session() as s:
+        result = store_metrics(s, points)
+    click.echo(
+        f"{result.stored} point(s) stored in {result.series} series, "
+        f"{result.received - result.stored} duplicate"
+    )
+
+
+# ------------------------------------------------------------------------------ read side
+
+
+@cli.group()
+def incidents() -> None:
+    """List, show, acknowledge and resolve incidents."""
+
+
+@incidents.command("list")
+@click.option("--status", type=click.Choice(["open", "acknowledged", "resolved", "all"]),
+              default="open", show_default=True)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def incidents_list(state: State, status: str, as_json: bool) -> None:
+    """List incidents, newest first."""
+    from efficiency.store.incident_queries import list_incidents
+
+    with state.db().session() as s:
+        rows = list_incidents(s, status)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=f"incidents ({status})")
+    for col in ("id", "status", "severity", "opened", "services", "title"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["status"], r["severity"], r["opened_at"] or "",
+            ", ".join(r["services"]), r["title"],
+        )  # fmt: skip
+    Console().print(table if rows else f"no {status} incidents")
+
+
+@incidents.command("show")
+@click.argument("incident_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_state
+def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
+    """Show one incident with its alerts, detections, root causes and suspected changes."""
+    from efficiency.store.incident_queries import get_incident
+
+    with state.db().session() as s:
+        inc = get_incident(s, incident_id)
+    if inc is None:
+        fail(f"incident {incident_id} does not exist")
+    if as_json:
+        emit_json(inc)
+        return
+    console = Console()
+    console.print(f"[bold]#{inc['id']} {inc['title']}[/] ({inc['status']}, {inc['severity']})")
+    console.print(f"services: {', '.join(inc['services']) or '-'}")
+    console.print(f"opened {inc['opened_at']}, resolved {inc['resolved_at'] or '-'}")
+    console.print(f"alerts: {', '.join(inc['alert_fingerprints']) or '-'}")
+    console.print(f"detections: {', '.join(map(str, inc['detection_ids'])) or '-'}")
+    for i, rc in enumerate(inc["root_causes"], 1):
+        console.print(f"root cause {i}: {rc}")
+    for ch in inc["suspected_changes"]:
+        console.print(f"suspected change: {ch['service']} {ch['version']} at {ch['at']}")
+
+
+def _transition(state: State, incident_id: int, status: str) -> None:
+    from efficiency.store.incident_queries import set_incident_status
+
+    with state.db().session() as s:
+        inc = set_incident_status(s, incident_id, status)
+    click.echo(f"incident {incident_id} is {inc['status']}")
+
+
+@incidents.command("ack")
+@click.argument("incident_id", type=int)
+@pass_state
+def incidents_ack(state: State, incident_id: int) -> None:
+    """Acknowledge an open incident."""
+    _transition(state, incident_id, "acknowledged")
+
+
+@incidents.command("resolve")
+@click.argument("incident_id", type=int)
+@pass_state
+def incidents_resolve(state: State, incident_id: int) -> None:
+    """Resolve an incident by hand."""
+    _transition(state, incident_id, "resolved")
+
+
+@cli.group()
+def detections() -> None:
+    """Regressions, improvements and anomalies found by `efficiency detect`."""
+
+
+@detections.command("list")
+@click.option("--kind", type=click.Choice(["regression", "improvement", "anomaly"]))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def detections_list(state: State, kind: str | None, as_json: bool) -> None:
+    """List detections, newest onset first."""
+    from efficiency.store.incident_queries import list_detections
+
+    with state.db().session() as s:
+        rows = list_detections(s, kind)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="detections")
+    for col in ("id", "kind", "service", "function", "onset", "change %", "p"):
+        table.add_column(col)
+    for r in rows:
+        rel = f"{100 * r['magnitude_rel']:+.1f}" if r["magnitude_rel"] is not None else "-"
+        p = f"{r['p_value']:.2g}" if r["p_value"] is not None else "-"
+        table.add_row(str(r["id"]), r["kind"], r["service"], r["function"], r["onset_at"], rel, p)
+    Console().print(table if rows else "no detections")
+
+
+@cli.group()
+def hotspots() -> None:
+    """Where each service spends its CPU."""
+
+
+@hotspots.command("list")
+@click.option("--service", help="Only this service.")
+@click.option("--from", "start", help="Period start (RFC 3339 or Unix seconds).")
+@click.option("--to", "end", help="Period end.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Functions per service.")  # fmt: skip
+@click.option("--by", "order", type=click.Choice(["self", "inclusive"]), default="self",
+              show_default=True, help="Rank by self or inclusive share.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def hotspots_list(
+    state: State, service: str | None, start: str | None, end: str | None, limit: int,
+    order: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Top functions per service by share of CPU samples, with their cost in cores."""
+    from efficiency.ingest.timeparse import parse_time
+    from efficiency.store.profile_queries import top_frames
+
+    t0 = parse_time(start, "--from") if start else None
+    t1 = parse_time(end, "--to") if end else None
+    with state.db().session() as s:
+        profiles = top_frames(s, service=service, start=t0, end=t1, limit=limit, order=order)
+    if as_json:
+        emit_json([f.as_dict() for p in profiles for f in p.frames])
+        return
+    if not profiles:
+        click.echo("no profiles stored for that selection")
+        return
+    from efficiency.demo.story import hotspot_table
+
+    console = Console()
+    for prof in profiles:
+        console.print(hotspot_table(prof))
+
+
+# -------------------------------------------------------------------------------- profile
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.option("--service", help="Service name (default: the program's name).")
+@click.option("--duration", type=click.FloatRange(1, 86_400), default=10.0, show_default=True,
+              help="Seconds to profile.")  # fmt: skip
+@click.option("--rate", "rate_hz", type=click.IntRange(1, 10_000), help="Samples per second "
+              "(default: profiling.rate_hz, 100).")  # fmt: skip
+@click.option("--window", "window_seconds", type=click.FloatRange(1, 3600),
+              help="Window length (default: profiling.window_seconds).")  # fmt: skip
+@click.option("--native", is_flag=True, default=None, help="Include native (C) frames.")
+@click.option("--pid", type=int, help="Profile this running process.")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@pass_state
+def profile(
+    state: State, service: str | None, duration: float, rate_hz: int | None,
+    window_seconds: float | None, native: bool | None, pid: int | None, command: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Profile one Python program with py-spy and store its windows.
+
+    Either --pid PID, or the program after --: efficiency profile -- python app.py
+    """
+    from collectors.pyspy import PySpyCollector
+    from efficiency.demo.story import ingest_window
+
+    if (pid is None) == (not command):
+        fail("give either --pid PID or a command after --")
+    cfg = state.config.profiling
+    collector = PySpyCollector(
+        rate_hz=rate_hz or cfg.rate_hz,
+        native=cfg.native if native is None else native,
+        pyspy=cfg.pyspy_path,
+    )
+    window = min(window_seconds or cfg.window_seconds, duration)
+    proc = None
+    if command:
+        try:
+            proc = subprocess.Popen(list(command))
+        except OSError as exc:
+            fail(f"cannot start {command[0]}: {exc.strerror}")
+        pid = proc.pid
+        service = service or _program_name(command)
+    elif not _pid_alive(pid):
+        fail(f"no process with pid {pid}")
+    service = service or f"pid-{pid}"
+    database = state.db()
+    remaining, stored, samples = duration, 0, 0
+    try:
+        while remaining > 0 and (proc is None or proc.poll() is None):
+            record = collector.record_window(pid, min(window, remaining))
+            remaining -= window
+            if record.samples:
+                ingest_window(database, service, record)
+                stored += 1
+                samples += record.samples
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait()
+    click.echo(f"{stored} window(s), {samples} samples of {service} stored in {database.url}")
+
+
+def _program_name(command: tuple[str, ...]) -> str:
+    args = [a for a in command if not a.startswith("-")]
+    name = args[1] if len(args) > 1 and Path(args[0]).name.startswith("python") else args[0]
+    return Path(name).stem
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def main() -> None:
+    cli(prog_name="efficiency")

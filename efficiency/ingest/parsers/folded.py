@@ -1,0 +1,37 @@
+"""Folded stacks: ``frame;frame;frame COUNT`` per line, root first.
+
+Written by Brendan Gregg's stackcollapse scripts, ``py-spy record --format raw`` and many
+others. Blank lines and ``#`` comments are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from efficiency.ingest.errors import InputError
+from efficiency.ingest.parsers.model import ParsedProfile
+
+
+def parse_folded(lines: Iterable[str] | str, profile: ParsedProfile | None = None) -> ParsedProfile:
+    """Parse folded stack lines into ``profile`` (a new one by default)."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    profile = profile if profile is not None else ParsedProfile()
+    add = profile.add_folded
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if not line or line.startswith("#"):
+            continue
+        stack, sep, count_text = line.rpartition(" ")
+        if not sep or not stack:
+            raise InputError(f"line {number}", "expected 'frame;frame;... COUNT'")
+        try:
+            count = int(count_text)
+        except ValueError:
+            raise InputError(
+                f"line {number}", f"sample count {count_text[:40]!r} is not an integer"
+            ) from None
+        if count < 0:
+            raise InputError(f"line {number}", "sample count is negative")
+        add(stack.split(";"), count)
+    return profile

@@ -1,0 +1,260 @@
+"""Profile windows: decode any supported format, then write frames, stacks and samples.
+
+One call is one transaction. A window already stored (same service, host, process, collector,
+start and end) is skipped, and so is a whole batch whose ``batch_id`` was seen before, so
+re-sending anything is harmless.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from efficiency.ingest.errors import InputError
+from efficiency.ingest.parsers.folded import parse_folded
+from efficiency.ingest.parsers.model import ParsedProfile
+from efficiency.ingest.parsers.pprof import parse_pprof
+from efficiency.ingest.parsers.speedscope import parse_speedscope
+from efficiency.ingest.timeparse import EventTime
+from efficiency.store.bulk import insert_ignore, insert_rows
+from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
+
+ProfileFormat = Literal["folded", "speedscope", "pprof"]
+
+
+class WindowIn(BaseModel):
+    """One profile window as sent over the API or in a ``jsonl`` batch line."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(min_length=1, max_length=200)
+    host: str = Field(default_factory=socket.gethostname, min_length=1, max_length=200)
+    process: str = Field("", max_length=200)
+    collector: str = Field("", max_length=32)
+    start: EventTime
+    end: EventTime
+    format: ProfileFormat = "folded"
+    #: folded text, speedscope JSON text, or base64 pprof bytes
+    data: str
+    rate_hz: float | None = Field(None, gt=0)
+    labels: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WindowIn:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class ProfileBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    batch_id: str | None = Field(None, min_length=1, max_length=128)
+    windows: list[WindowIn] = Field(min_length=1)
+
+
+@dataclass
+class WindowMeta:
+    service: str
+    host: str
+    start: datetime
+    end: datetime
+    process: str = ""
+    collector: str = "folded"
+    rate_hz: float | None = None
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProfileIngestResult:
+    windows_stored: int = 0
+    windows_skipped: int = 0
+    samples: int = 0
+    stacks: int = 0
+    window_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "windows_stored": self.windows_stored,
+            "windows_skipped": self.windows_skipped,
+            "samples": self.samples,
+            "stacks": self.stacks,
+            "window_ids": self.window_ids,
+        }
+
+
+def parse_profile_bytes(data: bytes, fmt: str) -> ParsedProfile:
+    """Parse a whole profile file of a known format."""
+    if fmt == "pprof":
+        return parse_pprof(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("data", f"{fmt} profile is not UTF-8 text") from None
+    if fmt == "folded":
+        return parse_folded(text)
+    if fmt == "speedscope":
+        return parse_speedscope(text)
+    raise InputError("format", f"unknown profile format {fmt!r}")
+
+
+def sniff_format(data: bytes) -> str:
+    """Guess a profile file's format: gzip is pprof, a JSON document is speedscope, JSON
+    objects one a line are a ``jsonl`` batch, anything else is folded text. (Uncompressed
+    pprof must be named with ``--format pprof``.)"""
+    if data[:2] == b"\x1f\x8b":
+        return "pprof"
+    body = data.lstrip()
+    if body[:1] != b"{":
+        return "folded"
+    try:
+        first = json.loads(body.split(b"\n", 1)[0])
+    except ValueError:
+        return "speedscope"
+    return "jsonl" if isinstance(first, dict) and "data" in first else "speedscope"
+
+
+def window_from_payload(
+    win: WindowIn, default_collector: str = ""
+) -> tuple[WindowMeta, ParsedProfile]:
+    if win.format == "pprof":
+        try:
+            raw = base64.b64decode(win.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise InputError("data", "pprof data must be base64") from None
+    else:
+        raw = win.data.encode("utf-8")
+    parsed = parse_profile_bytes(raw, win.format)
+    meta = WindowMeta(
+        service=win.service,
+        host=win.host,
+        start=win.start,
+        end=win.end,
+        process=win.process or parsed.process,
+        collector=win.collector or default_collector or win.format,
+        rate_hz=win.rate_hz or parsed.rate_hz,
+        labels={**parsed.labels, **win.labels},
+    )
+    return meta, parsed
+
+
+def parse_jsonl_windows(lines: Iterable[str]) -> list[tuple[WindowMeta, ParsedProfile]]:
+    """The ``jsonl`` batch format: one :class:`WindowIn` object a line."""
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+            win = WindowIn.model_validate(doc)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise InputError(f"line {number}: {where}", err["msg"]) from None
+        try:
+            out.append(window_from_payload(win))
+        except InputError as exc:
+            raise InputError(f"line {number}: {exc.field}", exc.message) from None
+    if not out:
+        raise InputError("", "no profile windows in the file")
+    return out
+
+
+def _window_exists(session: Session, meta: WindowMeta) -> bool:
+    t = ProfileWindow
+    found = session.execute(
+        select(t.id).where(
+            t.service == meta.service,
+            t.host == meta.host,
+            t.process == meta.process,
+            t.collector == meta.collector,
+            t.start_at == meta.start,
+            t.end_at == meta.end,
+        )
+    ).first()
+    return found is not None
+
+
+def store_profiles(
+    session: Session,
+    windows: list[tuple[WindowMeta, ParsedProfile]],
+    batch_id: str | None = None,
+    now: datetime | None = None,
+) -> ProfileIngestResult:
+    """Write profile windows in the caller's transaction; see the module docstring."""
+    now = now or datetime.now(UTC)
+    result = ProfileIngestResult()
+    if batch_id is not None:
+        if session.get(IngestBatch, batch_id) is not None:
+            result.windows_skipped = len(windows)
+            return result
+        session.add(
+            IngestBatch(batch_id=batch_id, kind="profiles", received_at=now, records=len(windows))
+        )
+        session.flush()
+    frames: dict[int, dict[str, Any]] = {}
+    stacks: dict[int, dict[str, Any]] = {}
+    samples: list[dict[str, Any]] = []
+    wt = ProfileWindow.__table__
+    for meta, parsed in windows:
+        if _window_exists(session, meta):
+            result.windows_skipped += 1
+            continue
+        window_id = session.execute(
+            wt.insert()
+            .values(
+                service=meta.service,
+                host=meta.host,
+                process=meta.process,
+                collector=meta.collector,
+                start_at=meta.start,
+                end_at=meta.end,
+                rate_hz=meta.rate_hz,
+                total_samples=parsed.total_samples,
+                labels=meta.labels,
+                batch_id=batch_id,
+                received_at=now,
+            )
+            .returning(wt.c.id)
+        ).scalar_one()
+        result.windows_stored += 1
+        result.window_ids.append(window_id)
+        for fid, key in parsed.frames.items():
+            if fid not in frames:
+                frames[fid] = {
+                    "id": fid,
+                    "function": key.function,
+                    "file": key.file,
+                    "line": key.line,
+                    "runtime": key.runtime,
+                }
+        for sid, ids in parsed.stacks.items():
+            if sid not in stacks:
+                stacks[sid] = {
+                    "id": sid,
+                    "leaf_frame_id": ids[-1],
+                    "depth": len(ids),
+                    "frame_ids": " ".join(map(str, ids)),
+                }
+        samples.extend(
+            {"window_id": window_id, "stack_id": sid, "count": n}
+            for sid, n in parsed.samples.items()
+        )
+        result.samples += parsed.total_samples
+    insert_ignore(session, Frame.__table__, list(frames.values()), ["id"])
+    insert_ignore(session, Stack.__table__, list(stacks.values()), ["id"])
+    insert_rows(session, ProfileSample.__table__, samples)
+    result.stacks = len(stacks)
+    return result

@@ -1,0 +1,1 @@
+"""The store: one SQLAlchemy schema, sessions, query functions and Alembic migrations."""

@@ -1,0 +1,126 @@
+"""Detections, incidents with their members, and the page outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from efficiency.store.base import Base
+from efficiency.store.types import BigId, JSONDoc, UTCDateTime
+
+
+class Detection(Base):
+    __tablename__ = "detections"
+    __table_args__ = (Index("ix_detections_service_onset", "service", "onset_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    #: stable identity of the finding, so a second detection pass creates nothing new
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    #: regression | improvement | anomaly
+    kind: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(Text, default="")
+    frame_id: Mapped[int | None] = mapped_column(BigId, default=None)
+    metric_series_id: Mapped[int | None] = mapped_column(BigId, default=None)
+    onset_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    magnitude_rel: Mapped[float | None] = mapped_column(Float, default=None)
+    magnitude_cores: Mapped[float | None] = mapped_column(Float, default=None)
+    magnitude_gpu_hours: Mapped[float | None] = mapped_column(Float, default=None)
+    p_value: Mapped[float | None] = mapped_column(Float, default=None)
+    detector: Mapped[str] = mapped_column(String(64))
+    #: active | ended
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    suspected_change_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("change_events.id", ondelete="SET NULL"), default=None
+    )
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_status_opened", "status", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    #: the dedup key pages carry for this incident
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    #: open | acknowledged | resolved
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    title: Mapped[str] = mapped_column(Text, default="")
+    services: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: ranked candidates: [{"kind", "name", "score", "evidence": [...]}, ...]
+    root_causes: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc, default=list)
+    previous_incident_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("incidents.id", ondelete="SET NULL"), default=None
+    )
+
+
+class IncidentAlert(Base):
+    __tablename__ = "incident_alerts"
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    alert_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class IncidentDetection(Base):
+    __tablename__ = "incident_detections"
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    detection_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("detections.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class IncidentChange(Base):
+    """A change event suspected for an incident, with how strongly."""
+
+    __tablename__ = "incident_changes"
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    change_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("change_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Page(Base):
+    """The transactional outbox: one row per page action to deliver for an incident."""
+
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "route", "action", "revision"),
+        Index("ix_pages_state_next", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incidents.id", ondelete="CASCADE"))
+    route: Mapped[str] = mapped_column(String(200))
+    #: trigger | acknowledge | resolve
+    action: Mapped[str] = mapped_column(String(16))
+    #: bumps when a trigger must be re-sent (severity change)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    dedup_key: Mapped[str] = mapped_column(String(128))
+    #: pending | sent | failed | suppressed
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,0 +1,42 @@
+"""Every table of the schema, imported in one place so ``Base.metadata`` is complete."""
+
+from efficiency.store.base import Base
+from efficiency.store.events import Alert, AlertEvent, ChangeEvent
+from efficiency.store.incidents import (
+    Detection,
+    Incident,
+    IncidentAlert,
+    IncidentChange,
+    IncidentDetection,
+    Page,
+)
+from efficiency.store.metrics import MetricPoint, MetricSeries
+from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
+from efficiency.store.remediation import Hotspot, Proposal, Saving, Watermark
+
+metadata = Base.metadata
+
+__all__ = [
+    "Alert",
+    "AlertEvent",
+    "Base",
+    "ChangeEvent",
+    "Detection",
+    "Frame",
+    "Hotspot",
+    "Incident",
+    "IncidentAlert",
+    "IncidentChange",
+    "IncidentDetection",
+    "IngestBatch",
+    "MetricPoint",
+    "MetricSeries",
+    "Page",
+    "ProfileSample",
+    "ProfileWindow",
+    "Proposal",
+    "Saving",
+    "Stack",
+    "Watermark",
+    "metadata",
+]

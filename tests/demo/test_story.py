@@ -1,0 +1,30 @@
+"""The demo end to end: real services, real py-spy, a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from efficiency.demo.story import SERVICES, run_demo
+
+HOT = {"checkout": "line_total", "search": "score", "thumbnailer": "new_row"}
+
+
+@pytest.mark.slow
+def test_demo_shows_each_services_real_hot_function(tmp_path: Path) -> None:
+    out = io.StringIO()
+    result = run_demo(tmp_path, seconds=4, window_seconds=2, console=Console(file=out, width=120))
+    assert (tmp_path / "efficiency.db").exists()
+    assert result.windows == 2 * len(SERVICES)
+    assert [p.service for p in result.profiles] == sorted(SERVICES)
+    for prof in result.profiles:
+        top = prof.frames[0]
+        # comprehension frames (Python 3.11: "new_row.<locals>.<listcomp>") belong to the
+        # function that holds them
+        assert top.function.split(".")[0] == HOT[prof.service], (prof.service, prof.frames[:3])
+        assert top.share > 0.3
+    text = out.getvalue()
+    assert "thumbnailer" in text and "new_row" in text
