@@ -22,13 +22,16 @@ EventTime = Annotated[datetime, AfterValidator(as_utc)]
 
 def parse_time(text: str | float | int, field: str) -> datetime:
     """Parse a timestamp given on the command line or in a CSV cell."""
-    if isinstance(text, int | float):
-        return datetime.fromtimestamp(float(text), UTC)
-    value = text.strip()
+    value = str(text).strip()
     try:
-        return datetime.fromtimestamp(float(value), UTC)
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(field, f"{value[:40]!r} is out of the range of Unix times") from None
     try:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
