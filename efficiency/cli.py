@@ -479,7 +479,7 @@ def hotspots_list(
     if not profiles:
         click.echo("no profiles stored for that selection")
         return
-    from efficiency.demo.story import hotspot_table
+    from efficiency.tables import hotspot_table
 
     console = Console()
     for prof in profiles:
@@ -510,7 +510,7 @@ def profile(
     Either --pid PID, or the program after --: efficiency profile -- python app.py
     """
     from collectors.pyspy import PySpyCollector
-    from efficiency.demo.story import ingest_window
+    from efficiency.ingest.profiles import store_collected_window
 
     if (pid is None) == (not command):
         fail("give either --pid PID or a command after --")
@@ -539,7 +539,8 @@ def profile(
             record = collector.record_window(pid, min(window, remaining))
             remaining -= window
             if record.samples:
-                ingest_window(database, service, record)
+                with database.session() as s:
+                    store_collected_window(s, service, socket.gethostname(), record)
                 stored += 1
                 samples += record.samples
     finally:

@@ -196,3 +196,30 @@ def test_unreachable_postgres_is_a_clear_error(tmp_path: Path) -> None:
 def test_serve_refuses_a_public_address_without_a_token(tmp_path: Path) -> None:
     result = run(tmp_path, "serve", "--host", "0.0.0.0")
     assert result.returncode == 2 and "without an API token" in result.stderr
+
+
+@pytest.mark.slow
+def test_profile_a_command_stores_its_hot_function(tmp_path: Path) -> None:
+    script = tmp_path / "hot_script.py"
+    script.write_text(
+        "import time\n"
+        "def hot_loop():\n"
+        "    return sum(i * i for i in range(20000))\n"
+        "end = time.time() + 20\n"
+        "while time.time() < end:\n"
+        "    hot_loop()\n"
+    )
+    result = run(tmp_path, "profile", "--duration", "3", "--window", "3", "--",
+                 sys.executable, str(script))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "of hot_script stored" in result.stdout
+    rows = json.loads(run(tmp_path, "hotspots", "list", "--json", "--by", "inclusive").stdout)
+    assert rows[0]["service"] == "hot_script"
+    assert any(r["function"] == "hot_loop" and r["share_inclusive"] > 0.8 for r in rows)
+
+
+def test_profile_needs_a_target(tmp_path: Path) -> None:
+    result = run(tmp_path, "profile")
+    assert result.returncode == 2 and "--pid PID or a command" in result.stderr
+    result = run(tmp_path, "profile", "--pid", "999999999")
+    assert result.returncode == 2 and "no process with pid" in result.stderr

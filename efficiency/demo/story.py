@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from collectors.errors import CollectorError
-from collectors.pyspy import ProfileWindowRecord, PySpyCollector
-from efficiency.ingest.parsers.folded import parse_folded
-from efficiency.ingest.profiles import WindowMeta, store_profiles
+from collectors.pyspy import PySpyCollector
+from efficiency.ingest.profiles import store_collected_window
 from efficiency.store.db import Database
 from efficiency.store.profile_queries import ServiceProfile, top_frames
+from efficiency.tables import hotspot_table
 
 SERVICES = ("checkout", "search", "thumbnailer")
 
@@ -51,22 +50,6 @@ def stop_services(procs: dict[str, subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def ingest_window(db: Database, service: str, record: ProfileWindowRecord) -> None:
-    parsed = parse_folded(record.folded)
-    meta = WindowMeta(
-        service=service,
-        host=socket.gethostname(),
-        process=str(record.pid),
-        collector=record.collector,
-        start=record.start,
-        end=record.end,
-        rate_hz=record.rate_hz,
-        labels=record.labels,
-    )
-    with db.session() as s:
-        store_profiles(s, [(meta, parsed)])
 
 
 def run_demo(
@@ -104,7 +87,8 @@ def run_demo(
             }
             for name, run in running.items():
                 record = run.wait()
-                ingest_window(db, name, record)
+                with db.session() as s:
+                    store_collected_window(s, name, socket.gethostname(), record)
                 windows += 1
                 console.print(
                     f"   window {r + 1}/{rounds} {name:<12} pid {record.pid:<7} "
@@ -119,22 +103,3 @@ def run_demo(
         console.print(hotspot_table(prof))
     db.dispose()
     return DemoResult(db_url=db.url, windows=windows, profiles=profiles)
-
-
-def hotspot_table(prof: ServiceProfile) -> Table:
-    cores = f", {prof.cores:.2f} cores" if prof.cores is not None else ""
-    table = Table(title=f"{prof.service}: {prof.samples} samples in {prof.windows} windows{cores}")
-    table.add_column("self %", justify="right")
-    table.add_column("incl %", justify="right")
-    table.add_column("cores", justify="right")
-    table.add_column("function", overflow="fold")
-    table.add_column("file", overflow="fold")
-    for f in prof.frames:
-        table.add_row(
-            f"{100 * f.share:5.1f}",
-            f"{100 * f.share_inclusive:5.1f}",
-            f"{f.cost_cores:.2f}" if f.cost_cores is not None else "-",
-            f.function,
-            Path(f.file).name,
-        )
-    return table

@@ -14,7 +14,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
@@ -258,3 +258,32 @@ def store_profiles(
     insert_rows(session, ProfileSample.__table__, samples)
     result.stacks = len(stacks)
     return result
+
+
+class CollectedWindow(Protocol):
+    """What a profiling collector hands over (see ``collectors.pyspy.ProfileWindowRecord``)."""
+
+    pid: int
+    start: datetime
+    end: datetime
+    rate_hz: float
+    folded: str
+    collector: str
+    labels: dict[str, str]
+
+
+def store_collected_window(
+    session: Session, service: str, host: str, record: CollectedWindow
+) -> ProfileIngestResult:
+    """Store one window of folded stacks as a collector produced it."""
+    meta = WindowMeta(
+        service=service,
+        host=host,
+        process=str(record.pid),
+        collector=record.collector,
+        start=record.start,
+        end=record.end,
+        rate_hz=record.rate_hz,
+        labels=dict(record.labels),
+    )
+    return store_profiles(session, [(meta, parse_folded(record.folded))])
