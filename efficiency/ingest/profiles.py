@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from efficiency.ingest.errors import InputError
@@ -26,7 +27,7 @@ from efficiency.ingest.parsers.model import ParsedProfile
 from efficiency.ingest.parsers.pprof import parse_pprof
 from efficiency.ingest.parsers.speedscope import parse_speedscope
 from efficiency.ingest.timeparse import EventTime
-from efficiency.store.bulk import insert_ignore, insert_rows
+from efficiency.store.bulk import insert_tuples
 from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
 
 ProfileFormat = Literal["folded", "speedscope", "pprof"]
@@ -187,6 +188,61 @@ def _window_exists(session: Session, meta: WindowMeta) -> bool:
     return found is not None
 
 
+class _KnownIds:
+    """Frame and stack ids already committed to one database.
+
+    Stacks repeat window after window; remembering which are stored lets a window send only
+    its new ones. Ids join the set only after their transaction commits (see
+    ``_promote_known_ids``), so a rolled-back write is never remembered. Nothing deletes frames
+    or stacks; anything that ever does must call :func:`forget_known_ids`.
+    """
+
+    MAX = 2_000_000
+
+    def __init__(self) -> None:
+        self.frames: set[int] = set()
+        self.stacks: set[int] = set()
+
+    def add(self, frames: Iterable[int], stacks: Iterable[int]) -> None:
+        if len(self.stacks) + len(self.frames) > self.MAX:
+            self.frames.clear()
+            self.stacks.clear()
+        self.frames.update(frames)
+        self.stacks.update(stacks)
+
+
+FRAME_COLUMNS = ("id", "function", "file", "line", "runtime")
+STACK_COLUMNS = ("id", "leaf_frame_id", "depth", "frame_ids")
+SAMPLE_COLUMNS = ("window_id", "stack_id", "count")
+_KNOWN: WeakKeyDictionary[Engine, _KnownIds] = WeakKeyDictionary()
+_PENDING = "efficiency.pending_known_ids"
+
+
+def _known_ids(session: Session) -> _KnownIds:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    known = _KNOWN.get(engine)
+    if known is None:
+        known = _KNOWN[engine] = _KnownIds()
+    return known
+
+
+def forget_known_ids() -> None:
+    """Drop every remembered id (after frames or stacks were deleted, or in tests)."""
+    _KNOWN.clear()
+
+
+@event.listens_for(Session, "after_commit")
+def _promote_known_ids(session: Session) -> None:
+    for known, frames, stacks in session.info.pop(_PENDING, ()):
+        known.add(frames, stacks)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_ids(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
 def store_profiles(
     session: Session,
     windows: list[tuple[WindowMeta, ParsedProfile]],
@@ -204,9 +260,10 @@ def store_profiles(
             IngestBatch(batch_id=batch_id, kind="profiles", received_at=now, records=len(windows))
         )
         session.flush()
-    frames: dict[int, dict[str, Any]] = {}
-    stacks: dict[int, dict[str, Any]] = {}
-    samples: list[dict[str, Any]] = []
+    known = _known_ids(session)
+    frames: dict[int, tuple[Any, ...]] = {}
+    stacks: dict[int, tuple[Any, ...]] = {}
+    samples: list[tuple[int, int, int]] = []
     wt = ProfileWindow.__table__
     for meta, parsed in windows:
         if _window_exists(session, meta):
@@ -231,31 +288,19 @@ def store_profiles(
         ).scalar_one()
         result.windows_stored += 1
         result.window_ids.append(window_id)
-        for fid, key in parsed.frames.items():
-            if fid not in frames:
-                frames[fid] = {
-                    "id": fid,
-                    "function": key.function,
-                    "file": key.file,
-                    "line": key.line,
-                    "runtime": key.runtime,
-                }
-        for sid, ids in parsed.stacks.items():
-            if sid not in stacks:
-                stacks[sid] = {
-                    "id": sid,
-                    "leaf_frame_id": ids[-1],
-                    "depth": len(ids),
-                    "frame_ids": " ".join(map(str, ids)),
-                }
-        samples.extend(
-            {"window_id": window_id, "stack_id": sid, "count": n}
-            for sid, n in parsed.samples.items()
-        )
+        new_stacks = parsed.stacks.keys() - known.stacks - stacks.keys()
+        for sid in new_stacks:
+            ids = parsed.stacks[sid]
+            stacks[sid] = (sid, ids[-1], len(ids), " ".join(map(str, ids)))
+        for fid, key in parsed.frames_of(new_stacks).items():
+            if fid not in known.frames and fid not in frames:
+                frames[fid] = (fid, key.function, key.file, key.line, key.runtime)
+        samples.extend([(window_id, sid, n) for sid, n in parsed.samples.items()])
         result.samples += parsed.total_samples
-    insert_ignore(session, Frame.__table__, list(frames.values()), ["id"])
-    insert_ignore(session, Stack.__table__, list(stacks.values()), ["id"])
-    insert_rows(session, ProfileSample.__table__, samples)
+    insert_tuples(session, Frame.__table__, FRAME_COLUMNS, list(frames.values()), True)
+    insert_tuples(session, Stack.__table__, STACK_COLUMNS, list(stacks.values()), True)
+    insert_tuples(session, ProfileSample.__table__, SAMPLE_COLUMNS, samples, False)
+    session.info.setdefault(_PENDING, []).append((known, list(frames), list(stacks)))
     result.stacks = len(stacks)
     return result
 

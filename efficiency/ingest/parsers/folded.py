@@ -15,11 +15,12 @@ from efficiency.ingest.parsers.model import ParsedProfile
 def parse_folded(lines: Iterable[str] | str, profile: ParsedProfile | None = None) -> ParsedProfile:
     """Parse folded stack lines into ``profile`` (a new one by default)."""
     if isinstance(lines, str):
-        lines = lines.splitlines()
+        lines = lines.splitlines()  # also strips \r\n and \n
+    else:
+        lines = (line.rstrip("\r\n") for line in lines)
     profile = profile if profile is not None else ParsedProfile()
     add = profile.add_folded
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
+    for number, line in enumerate(lines, 1):
         if not line or line.startswith("#"):
             continue
         stack, sep, count_text = line.rpartition(" ")
@@ -33,5 +34,8 @@ def parse_folded(lines: Iterable[str] | str, profile: ParsedProfile | None = Non
             ) from None
         if count < 0:
             raise InputError(f"line {number}", "sample count is negative")
-        add(stack.split(";"), count)
+        try:
+            add(stack, count)
+        except InputError as exc:
+            raise InputError(f"line {number}", exc.message) from None
     return profile

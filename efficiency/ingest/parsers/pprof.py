@@ -17,7 +17,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError
 
 from efficiency.ingest.errors import InputError
-from efficiency.ingest.parsers.model import FrameKey, ParsedProfile, classify_runtime
+from efficiency.ingest.parsers.model import FrameKey, ParsedProfile, make_frame
 
 _F = descriptor_pb2.FieldDescriptorProto
 _MESSAGES: dict[str, list[tuple[str, int, int, bool, str]]] = {
@@ -103,24 +103,48 @@ def _decompress(data: bytes) -> bytes:
     return data
 
 
-def _value_index(prof: Any, strings: list[str]) -> tuple[int, float]:
-    """Which sample value to count, and the divisor that turns it into samples."""
-    types = [(strings[t.type], strings[t.unit]) for t in prof.sample_type]
+class _Strings:
+    """The profile's string table, with every index range-checked."""
+
+    def __init__(self, table: list[str]) -> None:
+        if not table or table[0] != "":
+            raise InputError("string_table", "must start with the empty string")
+        self.table = table
+
+    def get(self, index: int, field: str) -> str:
+        if not 0 <= index < len(self.table):
+            raise InputError(field, f"string index {index} out of range")
+        return self.table[index]
+
+
+def _value_index(prof: Any, strings: _Strings) -> tuple[int, float]:
+    """Which sample value to count, and the divisor that turns it into samples: a count if
+    there is one, else the value measured in the sampling period's unit divided by the
+    period, else the default sample type, else the first."""
+    types = [
+        (
+            strings.get(t.type, f"sample_type[{i}].type"),
+            strings.get(t.unit, f"sample_type[{i}].unit"),
+        )
+        for i, t in enumerate(prof.sample_type)
+    ]
     if not types:
         raise InputError("sample_type", "profile declares no sample types")
     for i, (kind, unit) in enumerate(types):
         if unit == "count" or kind == "samples":
             return i, 1.0
-    period_unit = strings[prof.period_type.unit] if prof.HasField("period_type") else ""
+    period_unit = _period_unit(prof, strings)
     for i, (_, unit) in enumerate(types):
         if prof.period > 0 and unit == period_unit:
             return i, float(prof.period)
-    return (prof.default_sample_type and _default_index(prof, strings, types)) or 0, 1.0
+    default = strings.get(prof.default_sample_type, "default_sample_type")
+    return next((i for i, (kind, _) in enumerate(types) if default and kind == default), 0), 1.0
 
 
-def _default_index(prof: Any, strings: list[str], types: list[tuple[str, str]]) -> int:
-    name = strings[prof.default_sample_type]
-    return next((i for i, (kind, _) in enumerate(types) if kind == name), 0)
+def _period_unit(prof: Any, strings: _Strings) -> str:
+    if not prof.HasField("period_type"):
+        return ""
+    return strings.get(prof.period_type.unit, "period_type.unit")
 
 
 def parse_pprof(data: bytes) -> ParsedProfile:
@@ -129,15 +153,8 @@ def parse_pprof(data: bytes) -> ParsedProfile:
         prof.ParseFromString(_decompress(data))
     except DecodeError as exc:
         raise InputError("", f"not a pprof protobuf: {exc}") from None
-    strings = list(prof.string_table)
-    if not strings or strings[0] != "":
-        raise InputError("string_table", "must start with the empty string")
-
-    def s(i: int, field: str) -> str:
-        if not 0 <= i < len(strings):
-            raise InputError(field, f"string index {i} out of range")
-        return strings[i]
-
+    strings = _Strings(list(prof.string_table))
+    s = strings.get
     functions = {
         f.id: (s(f.name, "function.name"), s(f.filename, "function.filename"))
         for f in prof.function
@@ -148,10 +165,9 @@ def parse_pprof(data: bytes) -> ParsedProfile:
         frames = []
         for ln in loc.line:  # innermost (inlined) first
             name, file = functions.get(ln.function_id, (f"0x{loc.address:x}", ""))
-            frames.append(FrameKey(name, file, int(ln.line), classify_runtime(name, file)))
+            frames.append(_frame(name, file, int(ln.line)))
         if not frames:
-            file = mappings.get(loc.mapping_id, "")
-            frames.append(FrameKey(f"0x{loc.address:x}", file, 0, "native"))
+            frames.append(_frame(f"0x{loc.address:x}", mappings.get(loc.mapping_id, ""), 0))
         locations[loc.id] = frames[::-1]
     index, divisor = _value_index(prof, strings)
     profile = ParsedProfile()
@@ -166,9 +182,19 @@ def parse_pprof(data: bytes) -> ParsedProfile:
             stack.extend(locations[loc_id])
         profile.add_stack(stack, count)
     if prof.time_nanos:
-        profile.start = datetime.fromtimestamp(prof.time_nanos / 1e9, UTC)
-        profile.end = datetime.fromtimestamp((prof.time_nanos + prof.duration_nanos) / 1e9, UTC)
-    period_unit = strings[prof.period_type.unit] if prof.HasField("period_type") else ""
-    if prof.period > 0 and period_unit == "nanoseconds":
+        end_nanos = prof.time_nanos + max(prof.duration_nanos, 0)
+        try:
+            profile.start = datetime.fromtimestamp(prof.time_nanos / 1e9, UTC)
+            profile.end = datetime.fromtimestamp(end_nanos / 1e9, UTC)
+        except (ValueError, OverflowError, OSError):
+            raise InputError("time_nanos", "is not a representable time") from None
+    if prof.period > 0 and _period_unit(prof, strings) == "nanoseconds":
         profile.rate_hz = 1e9 / prof.period
     return profile
+
+
+def _frame(name: str, file: str, line: int) -> FrameKey:
+    try:
+        return make_frame(name, file, line)
+    except InputError as exc:
+        raise InputError("function", exc.message) from None
