@@ -43,6 +43,8 @@ class Cli(click.Group):
             return super().invoke(ctx)
         except USER_ERRORS as exc:
             raise UserError(str(exc)) from None
+        except ValidationError as exc:
+            raise UserError(str(_named(exc, ""))) from None
         except OperationalError as exc:
             raise UserError(f"database unavailable: {exc.orig}") from None
 

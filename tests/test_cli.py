@@ -223,3 +223,15 @@ def test_profile_needs_a_target(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--pid PID or a command" in result.stderr
     result = run(tmp_path, "profile", "--pid", "999999999")
     assert result.returncode == 2 and "no process with pid" in result.stderr
+
+
+def test_invalid_values_in_valid_files_exit_2(tmp_path: Path) -> None:
+    """Values the payload models refuse (too long, NUL characters) are user errors too."""
+    long_name = tmp_path / "m.csv"
+    long_name.write_text(f"timestamp,name,value\n2026-11-22T10:00:00Z,{'x' * 300},1\n")
+    result = run(tmp_path, "ingest", "metrics", str(long_name))
+    assert result.returncode == 2 and "line 2: name" in result.stderr
+    nul = tmp_path / "p.txt"
+    nul.write_bytes(b"a;b\x00c 3\n")
+    result = run(tmp_path, "ingest", "profile", str(nul), "--service", "s")
+    assert result.returncode == 2 and "line 1" in result.stderr and "NUL" in result.stderr

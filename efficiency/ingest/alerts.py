@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from efficiency.ingest.timeparse import EventTime
+from efficiency.ingest.validation import IngestModel
 from efficiency.store.events import Alert, AlertEvent
 
 #: Go's zero time: Alertmanager's ``endsAt`` for an alert still firing
 GO_ZERO_YEAR = 1
 
 
-class AmAlert(BaseModel):
+class AmAlert(IngestModel):
     model_config = ConfigDict(extra="allow")
 
     status: Literal["firing", "resolved"]
@@ -46,7 +47,7 @@ class AmAlert(BaseModel):
         return self.endsAt
 
 
-class AlertmanagerWebhook(BaseModel):
+class AlertmanagerWebhook(IngestModel):
     """Alertmanager's webhook body (``version`` "4")."""
 
     model_config = ConfigDict(extra="allow")

@@ -21,7 +21,7 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -170,8 +170,14 @@ def create_app(config: Config, db: Database) -> FastAPI:
 
     @app.exception_handler(SQLAlchemyError)
     async def _db(_: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # Unreachable or overloaded: worth a retry (503). Anything else is our fault (500);
+        # either way the transaction was rolled back and nothing was written.
+        if isinstance(exc, OperationalError | InterfaceError):
+            return JSONResponse(
+                {"error": f"database unavailable: {type(exc).__name__}"}, status_code=503
+            )
         return JSONResponse(
-            {"error": f"database unavailable: {type(exc).__name__}"}, status_code=503
+            {"error": f"the database refused the write: {type(exc).__name__}"}, status_code=500
         )
 
     @app.middleware("http")

@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.timeparse import EventTime
+from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.events import ChangeEvent
 
 
-class ChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChangeIn(IngestModel):
     service: str = Field(min_length=1, max_length=200)
     kind: Literal["deploy", "config", "rollback", "flag", "other"] = "deploy"
     at: EventTime
@@ -31,9 +30,7 @@ class ChangeIn(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict)
 
 
-class ChangeBatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChangeBatchIn(IngestModel):
     changes: list[ChangeIn] = Field(min_length=1)
 
 

@@ -11,18 +11,17 @@ from datetime import datetime
 from hashlib import blake2b
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from sqlalchemy.orm import Session
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.timeparse import EventTime, parse_time
+from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.metrics import MetricPoint, MetricSeries
 
 
-class PointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PointIn(IngestModel):
     name: str = Field(min_length=1, max_length=200)
     labels: dict[str, str] = Field(default_factory=dict)
     timestamp: EventTime
@@ -36,9 +35,7 @@ class PointIn(BaseModel):
         return v
 
 
-class MetricBatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MetricBatchIn(IngestModel):
     points: list[PointIn] = Field(min_length=1)
 
 
@@ -73,14 +70,16 @@ def parse_metrics_csv(text: str) -> list[PointIn]:
             raise InputError(f"line {number}: value", "must be a finite number")
         if not row[name_col]:
             raise InputError(f"line {number}: {name_col}", "is empty")
-        points.append(
-            PointIn(
-                name=row[name_col],
-                labels={c: row[c] for c in label_cols if row.get(c)},
-                timestamp=parse_time(row["timestamp"] or "", f"line {number}: timestamp"),
-                value=value,
+        timestamp = parse_time(row["timestamp"] or "", f"line {number}: timestamp")
+        labels = {c: row[c] for c in label_cols if row.get(c)}
+        try:
+            points.append(
+                PointIn(name=row[name_col], labels=labels, timestamp=timestamp, value=value)
             )
-        )
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise InputError(f"line {number}: {where}".rstrip(": "), err["msg"]) from None
     if not points:
         raise InputError("", "the file holds no metric points")
     return points

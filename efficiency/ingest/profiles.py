@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 from weakref import WeakKeyDictionary
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
@@ -27,16 +27,15 @@ from efficiency.ingest.parsers.model import ParsedProfile
 from efficiency.ingest.parsers.pprof import parse_pprof
 from efficiency.ingest.parsers.speedscope import parse_speedscope
 from efficiency.ingest.timeparse import EventTime
+from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_tuples
 from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
 
 ProfileFormat = Literal["folded", "speedscope", "pprof"]
 
 
-class WindowIn(BaseModel):
+class WindowIn(IngestModel):
     """One profile window as sent over the API or in a ``jsonl`` batch line."""
-
-    model_config = ConfigDict(extra="forbid")
 
     service: str = Field(min_length=1, max_length=200)
     host: str = Field(default_factory=socket.gethostname, min_length=1, max_length=200)
@@ -57,9 +56,7 @@ class WindowIn(BaseModel):
         return self
 
 
-class ProfileBatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileBatchIn(IngestModel):
     batch_id: str | None = Field(None, min_length=1, max_length=128)
     windows: list[WindowIn] = Field(min_length=1)
 

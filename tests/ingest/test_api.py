@@ -236,3 +236,17 @@ def test_body_over_the_limit_is_413(api_with_token: ApiServer) -> None:
 
     response = api_with_token.client.post("/api/v1/metrics", content=chunks(), headers=headers)
     assert response.status_code == 413
+
+
+def test_unstorable_text_is_a_422_naming_the_field(api: ApiServer) -> None:
+    """NUL characters (PostgreSQL refuses them) and lone surrogates never reach the store."""
+    window = {"service": "s", "start": "2026-11-22T10:00:00Z", "end": "2026-11-22T10:01:00Z",
+              "data": "a;b\x00c 3\n"}  # fmt: skip
+    response = api.client.post("/api/v1/profiles", json={"windows": [window]})
+    assert response.status_code == 422 and "windows.0.data" in response.json()["error"]
+    body = b'{"changes": [{"service": "\\ud800", "at": "2026-11-22T10:00:00Z"}]}'
+    response = api.client.post(
+        "/api/v1/changes", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and "changes.0.service" in response.json()["error"]
+    assert count(api, ProfileWindow) == 0 and count(api, ChangeEvent) == 0

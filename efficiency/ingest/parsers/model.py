@@ -56,6 +56,8 @@ def make_frame(function: str, file: str = "", line: int = 0) -> FrameKey:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise InputError("frame", f"{text[:40]!r} is not valid Unicode text") from None
+        if "\x00" in text:
+            raise InputError("frame", f"{text[:40]!r} contains a NUL character")
     runtime = classify_runtime(function, file)
     if runtime == "kernel" and function.endswith("_[k]"):
         function = function[:-4]
