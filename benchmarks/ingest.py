@@ -43,7 +43,7 @@ from efficiency.ingest.parsers.folded import parse_folded
 from efficiency.ingest.parsers.model import ParsedProfile
 from efficiency.ingest.profiles import WindowMeta, store_profiles
 from efficiency.store.db import Database
-from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack
+from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack, pack_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -446,7 +446,7 @@ def baseline_rows(work: Workload) -> BaselineRows:
                         "id": sid,
                         "leaf_frame_id": ids[-1],
                         "depth": len(ids),
-                        "frame_ids": " ".join(map(str, ids)),
+                        "frame_ids": pack_ids(ids),
                     }
                 )
         out.frames.append(frames)
@@ -640,9 +640,11 @@ def verdicts(work: Workload, results: list[BackendResult]) -> list[str]:
         rate = work.lines / r.best(r.efficiency).total_s
         if r.name == "SQLite":
             ok = rate >= TARGET_LINES_PER_S
+            floor = work.lines / r.best(r.baseline).total_s
             out.append(
                 f"- >= {TARGET_LINES_PER_S:,} lines/s into SQLite on one core: "
-                f"**{'met' if ok else 'not met'}** ({rate:,.0f} lines/s)."
+                f"**{'met' if ok else 'not met'}** ({rate:,.0f} lines/s; the plain insert of "
+                f"the same, already-parsed rows does {floor:,.0f} lines/s here)."
             )
         ok = r.ratio <= TARGET_RATIO
         out.append(

@@ -29,7 +29,14 @@ from efficiency.ingest.parsers.speedscope import parse_speedscope
 from efficiency.ingest.timeparse import EventTime
 from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_tuples
-from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
+from efficiency.store.profiles import (
+    Frame,
+    IngestBatch,
+    ProfileSample,
+    ProfileWindow,
+    Stack,
+    pack_ids,
+)
 
 ProfileFormat = Literal["folded", "speedscope", "pprof"]
 
@@ -288,7 +295,7 @@ def store_profiles(
         new_stacks = parsed.stacks.keys() - known.stacks - stacks.keys()
         for sid in new_stacks:
             ids = parsed.stacks[sid]
-            stacks[sid] = (sid, ids[-1], len(ids), " ".join(map(str, ids)))
+            stacks[sid] = (sid, ids[-1], len(ids), pack_ids(ids))
         for fid, key in parsed.frames_of(new_stacks).items():
             if fid not in known.frames and fid not in frames:
                 frames[fid] = (fid, key.function, key.file, key.line, key.runtime)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack
+from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack, unpack_ids
 
 
 def hotspot_id(service: str, function: str, file: str) -> str:
@@ -118,10 +118,10 @@ def _load_stacks(session: Session, ids: set[int]) -> dict[int, tuple[int, ...]]:
     id_list = list(ids)
     for i in range(0, len(id_list), 5000):
         chunk = id_list[i : i + 5000]
-        for sid, text in session.execute(
+        for sid, blob in session.execute(
             select(Stack.id, Stack.frame_ids).where(Stack.id.in_(chunk))
         ):
-            out[sid] = tuple(int(x) for x in text.split())
+            out[sid] = unpack_ids(blob)
     return out
 
 

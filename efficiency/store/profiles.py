@@ -7,10 +7,13 @@ round trip and the same frame or stack is stored once however many windows conta
 
 from __future__ import annotations
 
+import sys
+from array import array
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from efficiency.store.base import Base
@@ -28,14 +31,30 @@ class Frame(Base):
     runtime: Mapped[str] = mapped_column(String(16))
 
 
+def pack_ids(ids: Iterable[int]) -> bytes:
+    """Frame ids as stored in ``stacks.frame_ids``: little-endian int64s, root first."""
+    out = array("q", ids)
+    if sys.byteorder != "little":  # pragma: no cover - every supported platform is little
+        out.byteswap()
+    return out.tobytes()
+
+
+def unpack_ids(blob: bytes) -> tuple[int, ...]:
+    out = array("q")
+    out.frombytes(blob)
+    if sys.byteorder != "little":  # pragma: no cover
+        out.byteswap()
+    return tuple(out)
+
+
 class Stack(Base):
     __tablename__ = "stacks"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     leaf_frame_id: Mapped[int] = mapped_column(BigId, index=True)
     depth: Mapped[int] = mapped_column(Integer)
-    #: frame ids from root to leaf, space separated
-    frame_ids: Mapped[str] = mapped_column(Text)
+    #: frame ids from root to leaf, packed as little-endian int64s (see ``pack_ids``)
+    frame_ids: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class IngestBatch(Base):
@@ -74,6 +93,9 @@ class ProfileWindow(Base):
 
 class ProfileSample(Base):
     __tablename__ = "profile_samples"
+    # One B-tree keyed by (window, stack) instead of a rowid table plus a unique index:
+    # the bulk of every profile ingest is rows of this table.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     window_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("profile_windows.id", ondelete="CASCADE"), primary_key=True

@@ -267,7 +267,7 @@ def upgrade() -> None:
             "leaf_frame_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("depth", sa.Integer(), nullable=False),
-        sa.Column("frame_ids", sa.Text(), nullable=False),
+        sa.Column("frame_ids", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stacks")),
     )
     with op.batch_alter_table("stacks", schema=None) as batch_op:
@@ -469,6 +469,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("window_id", "stack_id", name=op.f("pk_profile_samples")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "proposals",
