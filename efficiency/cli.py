@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from collectors.errors import CollectorError
 from efficiency.config import Config, ConfigError, load_config
 from efficiency.ingest.errors import InputError
+from efficiency.ingest.validation import input_error
 from efficiency.store.db import Database, DatabaseError
 from efficiency.store.incident_queries import TransitionError
 
@@ -44,7 +45,7 @@ class Cli(click.Group):
         except USER_ERRORS as exc:
             raise UserError(str(exc)) from None
         except ValidationError as exc:
-            raise UserError(str(_named(exc, ""))) from None
+            raise UserError(str(input_error(exc))) from None
         except OperationalError as exc:
             raise UserError(f"database unavailable: {exc.orig}") from None
 
@@ -266,19 +267,13 @@ def ingest_alerts(state: State, file: str) -> None:
         try:
             payloads.append(AlertmanagerWebhook.model_validate(doc))
         except ValidationError as exc:
-            raise _named(exc, f"{file}: {where}") from None
+            raise input_error(exc, f"{file}: {where}") from None
     with state.db().session() as s:
         result = store_alerts(s, payloads, source="file")
     click.echo(
         f"{result.alerts_new} new alert(s), {result.alerts_updated} updated, "
         f"{result.duplicates} duplicate notification(s)"
     )
-
-
-def _named(exc: ValidationError, prefix: str) -> InputError:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return InputError(f"{prefix}{where}", err["msg"])
 
 
 def _json_documents(text: str) -> list[tuple[str, Any]]:
@@ -306,7 +301,8 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
 @pass_state
 def ingest_changes(state: State, file: str) -> None:
     """Import change events (deploys, config changes) from JSON lines."""
-    from efficiency.ingest.changes import ChangeIn, parse_jsonl, store_changes
+    from efficiency.ingest.changes import ChangeIn, store_changes
+    from efficiency.ingest.validation import parse_jsonl
 
     text = decode_text(read_input(file), file)
     changes = in_file(file, lambda: parse_jsonl(text.splitlines(), ChangeIn))
@@ -320,8 +316,8 @@ def ingest_changes(state: State, file: str) -> None:
 @pass_state
 def ingest_metrics(state: State, file: str) -> None:
     """Import metric points: CSV (timestamp,name,value,label...) or JSON lines."""
-    from efficiency.ingest.changes import parse_jsonl
     from efficiency.ingest.metrics import PointIn, parse_metrics_csv, store_metrics
+    from efficiency.ingest.validation import parse_jsonl
 
     text = decode_text(read_input(file), file)
     if text.lstrip().startswith("{"):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field
 from sqlalchemy.orm import Session
 
-from efficiency.ingest.errors import InputError
 from efficiency.ingest.timeparse import EventTime
 from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_ignore
@@ -45,30 +42,6 @@ class CountResult:
             "stored": self.stored,
             "duplicates": self.received - self.stored,
         }
-
-
-def validation_message(exc: ValidationError, prefix: str = "") -> InputError:
-    """The first pydantic error as an InputError naming its field."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return InputError(f"{prefix}{where}" if where else prefix.rstrip(": "), err["msg"])
-
-
-def parse_jsonl(lines: Iterable[str], model: type[BaseModel]) -> list[Any]:
-    """Validate one ``model`` object per non-blank line; errors name the line and field."""
-    out = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            out.append(model.model_validate(json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
-        except ValidationError as exc:
-            raise validation_message(exc, f"line {number}: ") from None
-    if not out:
-        raise InputError("", "the file holds no records")
-    return out
 
 
 def store_changes(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.timeparse import EventTime, parse_time
-from efficiency.ingest.validation import IngestModel
+from efficiency.ingest.validation import IngestModel, input_error
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.metrics import MetricPoint, MetricSeries
 
@@ -77,9 +77,7 @@ def parse_metrics_csv(text: str) -> list[PointIn]:
                 PointIn(name=row[name_col], labels=labels, timestamp=timestamp, value=value)
             )
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise InputError(f"line {number}: {where}".rstrip(": "), err["msg"]) from None
+            raise input_error(exc, f"line {number}: ") from None
     if not points:
         raise InputError("", "the file holds no metric points")
     return points

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 from weakref import WeakKeyDictionary
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,7 @@ from efficiency.ingest.parsers.model import ParsedProfile
 from efficiency.ingest.parsers.pprof import parse_pprof
 from efficiency.ingest.parsers.speedscope import parse_speedscope
 from efficiency.ingest.timeparse import EventTime
-from efficiency.ingest.validation import IngestModel
+from efficiency.ingest.validation import IngestModel, parse_jsonl
 from efficiency.store.bulk import insert_tuples
 from efficiency.store.profiles import (
     Frame,
@@ -156,24 +156,11 @@ def window_from_payload(
 def parse_jsonl_windows(lines: Iterable[str]) -> list[tuple[WindowMeta, ParsedProfile]]:
     """The ``jsonl`` batch format: one :class:`WindowIn` object a line."""
     out = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-            win = WindowIn.model_validate(doc)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise InputError(f"line {number}: {where}", err["msg"]) from None
+    for number, win in enumerate(parse_jsonl(lines, WindowIn), 1):
         try:
             out.append(window_from_payload(win))
         except InputError as exc:
-            raise InputError(f"line {number}: {exc.field}", exc.message) from None
-    if not out:
-        raise InputError("", "no profile windows in the file")
+            raise InputError(f"window {number}: {exc.field}", exc.message) from None
     return out
 
 

@@ -7,9 +7,13 @@ with the field named, instead of failing later inside the database.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from efficiency.ingest.errors import InputError
 
 
 def _bad_text(value: Any, path: str) -> str | None:
@@ -48,3 +52,27 @@ class IngestModel(BaseModel):
         if problem:
             raise ValueError(problem)
         return data
+
+
+def input_error(exc: ValidationError, prefix: str = "") -> InputError:
+    """The first pydantic error as an InputError naming its field (after ``prefix``)."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return InputError(f"{prefix}{where}" if where else prefix.rstrip(": ."), err["msg"])
+
+
+def parse_jsonl(lines: Iterable[str], model: type[BaseModel]) -> list[Any]:
+    """Validate one ``model`` object per non-blank line; errors name the line and field."""
+    out = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(model.model_validate(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+        except ValidationError as exc:
+            raise input_error(exc, f"line {number}: ") from None
+    if not out:
+        raise InputError("", "the file holds no records")
+    return out
