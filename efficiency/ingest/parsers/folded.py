@@ -24,6 +24,10 @@ def parse_folded(lines: Iterable[str] | str, profile: ParsedProfile | None = Non
         if not line or line.startswith("#"):
             continue
         stack, sep, count_text = line.rpartition(" ")
+        if sep and not stack.strip() and count_text.isdigit():
+            # py-spy writes " N" for samples of a thread that had no Python frame yet (an
+            # interpreter caught while starting or exiting): nothing to attribute, not an error.
+            continue
         if not sep or not stack:
             raise InputError(f"line {number}", "expected 'frame;frame;... COUNT'")
         try:
