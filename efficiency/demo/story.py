@@ -1,25 +1,36 @@
 """``efficiency demo``: start three real services, profile them with real py-spy in windows,
-ingest every window into a fresh SQLite database, and show each service's hot functions."""
+ingest every window into a fresh SQLite database, and show each service's hot functions;
+then deploy version 2 of checkout (a real restart, recorded as a change event), keep
+profiling, and run a detection pass that finds the regression and blames the deploy."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 
 from collectors.errors import CollectorError
 from collectors.pyspy import PySpyCollector
+from efficiency.config import DetectConfig
+from efficiency.ingest.changes import ChangeIn, store_changes
 from efficiency.ingest.profiles import store_collected_window
 from efficiency.store.db import Database
+from efficiency.store.incident_queries import list_detections
 from efficiency.store.profile_queries import ServiceProfile, top_frames
-from efficiency.tables import hotspot_table
+from efficiency.tables import hotspot_table, wide_console
 
 SERVICES = ("checkout", "search", "thumbnailer")
+
+
+#: the service the demo deploys a new version of, and what that version is
+DEPLOYED = "checkout"
 
 
 @dataclass
@@ -27,17 +38,20 @@ class DemoResult:
     db_url: str
     windows: int
     profiles: list[ServiceProfile]
+    detections: list[dict[str, object]] = field(default_factory=list)
+
+
+def start_service(name: str, version: str = "1") -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", f"efficiency.demo.services.{name}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, f"DEMO_{name.upper()}_VERSION": version},
+    )
 
 
 def start_services(names: tuple[str, ...] = SERVICES) -> dict[str, subprocess.Popen[bytes]]:
-    return {
-        name: subprocess.Popen(
-            [sys.executable, "-m", f"efficiency.demo.services.{name}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for name in names
-    }
+    return {name: start_service(name) for name in names}
 
 
 def stop_services(procs: dict[str, subprocess.Popen[bytes]]) -> None:
@@ -52,14 +66,42 @@ def stop_services(procs: dict[str, subprocess.Popen[bytes]]) -> None:
             proc.wait()
 
 
+def _profile_rounds(
+    collector: PySpyCollector,
+    procs: dict[str, subprocess.Popen[bytes]],
+    db: Database,
+    rounds: int,
+    window_seconds: float,
+    console: Console,
+) -> int:
+    windows = 0
+    for r in range(rounds):
+        running = {
+            name: collector.start_window(proc.pid, window_seconds) for name, proc in procs.items()
+        }
+        for name, run in running.items():
+            record = run.wait()
+            with db.session() as s:
+                store_collected_window(s, name, socket.gethostname(), record)
+            windows += 1
+            console.print(
+                f"   window {r + 1}/{rounds} {name:<12} pid {record.pid:<7} "
+                f"{record.samples:>5} samples ingested"
+            )
+    return windows
+
+
 def run_demo(
     workdir: Path,
     seconds: float = 20.0,
     window_seconds: float = 5.0,
     rate_hz: int = 100,
     console: Console | None = None,
+    after_deploy_seconds: float = 0.0,
 ) -> DemoResult:
-    console = console or Console()
+    """Profile the fleet for ``seconds``; with ``after_deploy_seconds``, then deploy version
+    2 of checkout, profile that long again and run one detection pass."""
+    console = console or wide_console()
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "efficiency.db"
     for suffix in ("", "-wal", "-shm"):
@@ -80,26 +122,44 @@ def run_demo(
             f"[bold]2. Profile[/] py-spy at {rate_hz} Hz, {rounds} windows of "
             f"{window_seconds:g} s per service"
         )
-        for r in range(rounds):
-            running = {
-                name: collector.start_window(proc.pid, window_seconds)
-                for name, proc in procs.items()
-            }
-            for name, run in running.items():
-                record = run.wait()
-                with db.session() as s:
-                    store_collected_window(s, name, socket.gethostname(), record)
-                windows += 1
-                console.print(
-                    f"   window {r + 1}/{rounds} {name:<12} pid {record.pid:<7} "
-                    f"{record.samples:>5} samples ingested"
-                )
+        windows += _profile_rounds(collector, procs, db, rounds, window_seconds, console)
+        if after_deploy_seconds > 0:
+            stop_services({DEPLOYED: procs[DEPLOYED]})
+            procs[DEPLOYED] = start_service(DEPLOYED, version="2")
+            with db.session() as s:
+                store_changes(s, [ChangeIn(service=DEPLOYED, at=datetime.now(UTC),
+                                           version="2", description="audit log of every cart",
+                                           source="demo")])  # fmt: skip
+            after = max(1, round(after_deploy_seconds / window_seconds))
+            console.print(
+                f"[bold]3. Deploy[/] {DEPLOYED} version 2 (a real restart, recorded as a "
+                f"change event); {after} more windows per service"
+            )
+            time.sleep(0.5)
+            windows += _profile_rounds(collector, procs, db, after, window_seconds, console)
     finally:
         stop_services(procs)
     with db.session() as s:
         profiles = top_frames(s, limit=5)
-    console.print(f"[bold]3. Hot spots[/] top functions by self share, from {db_path}")
+    step = 4 if after_deploy_seconds > 0 else 3
+    console.print(f"[bold]{step}. Hot spots[/] top functions by self share, from {db_path}")
     for prof in profiles:
         console.print(hotspot_table(prof))
+    detections: list[dict[str, object]] = []
+    if after_deploy_seconds > 0:
+        from efficiency.daemon import detect_functions
+        from efficiency.tables import detection_table
+
+        # one bucket per window: the demo's windows are seconds long, not the fleet's minutes
+        cfg = DetectConfig(bucket_seconds=window_seconds, season_seconds=0)
+        with db.session() as s:
+            report = detect_functions(s, cfg)
+            detections = list_detections(s)
+        filtered = ", ".join(f"{n} {why}" for why, n in sorted(report.dropped.items()))
+        console.print(
+            f"[bold]5. Detect[/] {report.series} function series x {report.buckets} buckets: "
+            f"{len(detections)} detection(s); filtered out: {filtered or 'none'}"
+        )
+        console.print(detection_table(detections))
     db.dispose()
-    return DemoResult(db_url=db.url, windows=windows, profiles=profiles)
+    return DemoResult(db_url=db.url, windows=windows, profiles=profiles, detections=detections)

@@ -8,6 +8,7 @@ from datetime import datetime
 from hashlib import blake2b
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -170,7 +171,7 @@ def _rank(
             FrameCost(
                 id=hotspot_id(service, function, file),
                 service=service,
-                frame=f"{function} ({file})" if file else function,
+                frame=frame_name(function, file),
                 function=function,
                 file=file,
                 runtime=runtime[(function, file)],
@@ -194,3 +195,52 @@ def _rank(
 
 def window_count(session: Session) -> int:
     return session.execute(select(func.count()).select_from(ProfileWindow)).scalar_one()
+
+
+def frame_name(function: str, file: str) -> str:
+    """How a function is named in hot spots and detections: ``function (file)``."""
+    return f"{function} ({file})" if file else function
+
+
+def samples_frame(
+    session: Session,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    service: str | None = None,
+) -> tuple[pd.DataFrame, dict[int, tuple[str, ...]]]:
+    """The samples of the windows that *start* in [start, end), one row per window and stack
+    (the columns of ``efficiency.detect.derive.SAMPLE_COLUMNS``), and every stack they use as
+    function names from root to leaf (lines folded: a function is ``function (file)``)."""
+    cond: list[Any] = []
+    if service:
+        cond.append(ProfileWindow.service == service)
+    if start:
+        cond.append(ProfileWindow.start_at >= start)
+    if end:
+        cond.append(ProfileWindow.start_at < end)
+    rows = session.execute(
+        select(
+            ProfileWindow.id,
+            ProfileWindow.service,
+            ProfileWindow.host,
+            ProfileWindow.start_at,
+            ProfileWindow.rate_hz,
+            ProfileSample.stack_id,
+            ProfileSample.count,
+        )
+        .join(ProfileSample, ProfileSample.window_id == ProfileWindow.id)
+        .where(*cond)
+    ).all()
+    columns = ["window_id", "service", "host", "start_at", "rate_hz", "stack_id", "count"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame["start_at"] = pd.to_datetime(frame["start_at"], utc=True)
+    frame["rate_hz"] = frame["rate_hz"].astype("float64")
+    stacks = _load_stacks(session, set(frame["stack_id"].unique().tolist()))
+    frames = _load_frames(session, {f for ids in stacks.values() for f in ids})
+    names = {fid: frame_name(f.function, f.file) for fid, f in frames.items()}
+    return frame, {sid: tuple(names[f] for f in ids) for sid, ids in stacks.items()}
+
+
+def latest_window_end(session: Session) -> datetime | None:
+    """The end of the newest profile window: how far profile data reaches in event time."""
+    return session.execute(select(func.max(ProfileWindow.end_at))).scalar_one()

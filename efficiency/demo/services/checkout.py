@@ -1,10 +1,16 @@
 """checkout: prices shopping carts with exact decimal arithmetic.
 
 Hot path: ``price_cart`` → ``line_total`` (Decimal multiply, quantize, tax rules).
+
+Version 2 (``DEMO_CHECKOUT_VERSION=2``, what the demo "deploys") also writes an audit record
+of every priced cart as JSON, re-encoding the whole cart each time: the regression the
+demo's detection pass finds and blames on that deploy.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import signal
 import sys
@@ -31,14 +37,23 @@ def make_cart(rng: random.Random) -> list[tuple[Decimal, int, str]]:
     ]
 
 
+def audit_record(cart: list[tuple[Decimal, int, str]], total: Decimal) -> str:
+    lines = [{"price": str(p), "quantity": q, "category": c} for p, q, c in cart]
+    return json.dumps({"lines": lines, "total": str(total)}, sort_keys=True, indent=2)
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    audit = os.environ.get("DEMO_CHECKOUT_VERSION", "1") == "2"
     rng = random.Random(7)
     carts = [make_cart(rng) for _ in range(20)]
-    revenue = Decimal(0)
+    revenue, audited = Decimal(0), 0
     while True:
         for cart in carts:
-            revenue += price_cart(cart, Decimal("0.05"))
+            total = price_cart(cart, Decimal("0.05"))
+            revenue += total
+            if audit:
+                audited += len(audit_record(cart, total))
 
 
 if __name__ == "__main__":
