@@ -1,0 +1,356 @@
+"""The incremental correlator: records in, incident updates out, in event time.
+
+:class:`Correlator` keeps the incidents it has formed (pending, open, acknowledged, resolved)
+and, on each :meth:`~Correlator.add`, builds the evidence graph of the *new* records plus the
+incidents that are still active, partitions it (:mod:`efficiency.correlate.grouping`) and
+
+- lets an active incident absorb the records grouped with it (an alert whose fingerprint it
+  already holds is simply updated);
+- turns every other group into a new incident, *pending* until the opening rules pass (enough
+  alerts, or one severe enough);
+- never lets a resolved incident absorb anything: a new alert that matches one (same
+  fingerprint, or same service and alert name, within ``recurrence_horizon``) opens a new
+  incident whose ``previous_incident`` is the old key.
+
+Nothing reads the wall clock: ``now`` is the event-time watermark the caller passes, used only
+to forget pending groups and buffered changes that can no longer match anything. Sending pages
+is someone else's job (:mod:`efficiency.notify`); this only says what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, label_sets, service_key
+from efficiency.correlate.grouping import partition
+from efficiency.correlate.records import (
+    AlertRecord,
+    ChangeRecord,
+    DetectionRecord,
+    IncidentUpdate,
+    RootCause,
+    Topology,
+    severity_rank,
+)
+from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
+from efficiency.correlate.rules import CorrelationRules
+
+Record = AlertRecord | DetectionRecord | ChangeRecord
+ACTIVE = frozenset({"pending", "open", "acknowledged"})
+
+
+@dataclass
+class Incident:
+    """The correlator's mutable view of one incident."""
+
+    key: str
+    status: str  #: pending | open | acknowledged | resolved
+    group: tuple[str, ...] | None
+    alerts: dict[str, AlertRecord] = field(default_factory=dict)
+    detections: dict[int, DetectionRecord] = field(default_factory=dict)
+    changes: dict[int, ChangeRecord] = field(default_factory=dict)
+    previous_incident: str | None = None
+    opened_at: datetime | None = None
+    resolved_at: datetime | None = None
+    severity: str = "warning"
+    root_causes: tuple[RootCause, ...] = ()
+
+    @property
+    def first_at(self) -> datetime:
+        times = [a.starts_at for a in self.alerts.values()]
+        times += [d.onset_at for d in self.detections.values()]
+        return min(times)
+
+    @property
+    def last_at(self) -> datetime:
+        times = [a.ends_at or a.starts_at for a in self.alerts.values()]
+        times += [d.onset_at for d in self.detections.values()]
+        return max(times)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        names = {a.service for a in self.alerts.values()} | {
+            d.service for d in self.detections.values()
+        }
+        return tuple(sorted(n for n in names if n))
+
+    def max_severity(self) -> str:
+        levels = [a.level for a in self.alerts.values()] or ["warning"]
+        return max(levels, key=severity_rank)
+
+
+class Correlator:
+    """Incidents from alerts, detections and changes; see the module docstring."""
+
+    def __init__(
+        self,
+        rules: CorrelationRules | None = None,
+        topology: Topology | None = None,
+        weights: RankingWeights | None = None,
+    ) -> None:
+        self.rules = rules or CorrelationRules()
+        self.topology = topology or Topology()
+        self.weights = weights or RankingWeights(change_lookback=self.rules.change_lookback)
+        self.incidents: dict[str, Incident] = {}
+        self._by_fingerprint: dict[str, str] = {}
+        self._changes: dict[int, ChangeRecord] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def acknowledge(self, key: str, at: datetime) -> IncidentUpdate:
+        incident = self.incidents[key]
+        if incident.status == "open":
+            incident.status = "acknowledged"
+        return self._snapshot(incident, "acknowledged")
+
+    def resolve(self, key: str, at: datetime) -> IncidentUpdate:
+        """Close an incident for good: from now on it absorbs nothing."""
+        incident = self.incidents[key]
+        incident.status = "resolved"
+        incident.resolved_at = incident.resolved_at or at
+        return self._snapshot(incident, "resolved")
+
+    # -- correlation -----------------------------------------------------------------------
+
+    def add(self, records: Iterable[Record], now: datetime) -> list[IncidentUpdate]:
+        """Correlate a batch of new records; return one update per incident that opened or
+        changed. An alert seen twice in one batch counts once, in its last given state."""
+        alerts: dict[str, AlertRecord] = {}
+        detections: list[DetectionRecord] = []
+        for record in records:
+            if isinstance(record, AlertRecord):
+                alerts[record.fingerprint] = record
+            elif isinstance(record, DetectionRecord):
+                detections.append(record)
+            else:
+                self._changes[record.id] = record
+        touched: set[str] = set()
+        fresh: list[AlertRecord] = []
+        recurrence: dict[str, str] = {}
+        for fingerprint, alert in alerts.items():
+            key = self._by_fingerprint.get(fingerprint)
+            incident = self.incidents.get(key) if key else None
+            if incident is not None and incident.status in ACTIVE:
+                if incident.alerts.get(fingerprint) != alert:
+                    incident.alerts[fingerprint] = alert
+                    touched.add(incident.key)
+            elif incident is not None and alert.status == "resolved":
+                incident.alerts[fingerprint] = alert  # a late resolve of a closed incident
+            else:
+                if incident is not None:
+                    recurrence[fingerprint] = incident.key
+                fresh.append(alert)
+        known = {d for inc in self.incidents.values() for d in inc.detections}
+        detections = [d for d in detections if d.id not in known]
+        severity_before = {k: inc.max_severity() for k, inc in self.incidents.items()}
+        for group in self._group(fresh, detections, now):
+            key = self._absorb(group, recurrence)
+            if key is not None:
+                touched.add(key)
+        updates = [self._evaluate(self.incidents[k], severity_before.get(k)) for k in touched]
+        self._forget(now)
+        return sorted((u for u in updates if u is not None), key=lambda u: (u.opened_at, u.key))
+
+    def _group(
+        self, alerts: list[AlertRecord], detections: list[DetectionRecord], now: datetime
+    ) -> list[list[Node]]:
+        rules = self.rules
+        nodes = alert_buckets(alerts, rules)
+        nodes += [
+            Node(
+                id=f"d{d.id}",
+                kind="detection",
+                services=frozenset({d.service}),
+                start=d.onset_at,
+                end=d.onset_at,
+                alerts=[],
+                changes=frozenset({d.suspected_change_id})
+                if d.suspected_change_id
+                else frozenset(),
+                detection=d,
+            )
+            for d in detections
+        ]
+        if not nodes:
+            return []
+        earliest = min(n.start for n in nodes)
+        for incident in self.incidents.values():
+            if incident.status in ACTIVE and incident.last_at >= earliest - rules.window:
+                nodes.append(self._incident_node(incident))
+        for change in self._changes.values():
+            nodes.append(
+                Node(
+                    id=f"c{change.id}",
+                    kind="change",
+                    services=frozenset({change.service}),
+                    start=change.at,
+                    end=change.at + rules.change_lookback,
+                    changes=frozenset({change.id}),
+                    change=change,
+                )
+            )
+        return partition(evidence_graph(nodes, self.topology, rules), rules)
+
+    def _incident_node(self, incident: Incident) -> Node:
+        alerts = list(incident.alerts.values())
+        services = {service_key(a) for a in alerts} | {
+            d.service for d in incident.detections.values()
+        }
+        suspects = {d.suspected_change_id for d in incident.detections.values()}
+        return Node(
+            id=f"i:{incident.key}",
+            kind="incident",
+            services=frozenset(services),
+            start=incident.first_at,
+            end=incident.last_at,
+            group=incident.group,
+            labels=label_sets(alerts, self.rules),
+            changes=frozenset(s for s in suspects if s is not None) | set(incident.changes),
+            incident_key=incident.key,
+        )
+
+    def _absorb(self, group: list[Node], recurrence: dict[str, str]) -> str | None:
+        """Put the group's records in its incident, creating one when it has none; the key of
+        the incident when it gained anything."""
+        incident = next(
+            (self.incidents[n.incident_key] for n in group if n.incident_key is not None), None
+        )
+        if incident is None:
+            incident = self._new_incident(group, recurrence)
+        elif not any(
+            n.alerts or n.detection or (n.change and n.change.id not in incident.changes)
+            for n in group
+        ):
+            return None
+        for node in group:
+            for alert in node.alerts:
+                incident.alerts[alert.fingerprint] = alert
+                self._by_fingerprint[alert.fingerprint] = incident.key
+            if node.detection is not None:
+                incident.detections[node.detection.id] = node.detection
+            if node.change is not None:
+                incident.changes[node.change.id] = node.change
+        return incident.key
+
+    def _new_incident(self, group: list[Node], recurrence: dict[str, str]) -> Incident:
+        alerts = sorted(
+            (a for n in group for a in n.alerts), key=lambda a: (a.starts_at, a.fingerprint)
+        )
+        if alerts:
+            seed = f"{alerts[0].fingerprint}|{alerts[0].starts_at.isoformat()}"
+        else:
+            seed = "|".join(n.id for n in group)
+        key = "inc-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
+        group_values = next((n.group for n in group if n.group is not None), None)
+        incident = Incident(key=key, status="pending", group=group_values)
+        incident.previous_incident = self._previous(alerts, recurrence)
+        self.incidents[key] = incident
+        return incident
+
+    def _previous(self, alerts: list[AlertRecord], recurrence: dict[str, str]) -> str | None:
+        """The resolved incident this one repeats: one that held the same fingerprint, else
+        the most recently resolved one with the same (service, alert name) in the horizon."""
+        for alert in alerts:
+            if alert.fingerprint in recurrence:
+                return recurrence[alert.fingerprint]
+        if not alerts:
+            return None
+        signatures = {(a.service, a.alertname) for a in alerts}
+        onset = alerts[0].starts_at
+        best: Incident | None = None
+        for incident in self.incidents.values():
+            if incident.status != "resolved" or incident.resolved_at is None:
+                continue
+            if not onset - self.rules.recurrence_horizon <= incident.resolved_at <= onset:
+                continue
+            shared = signatures & {(a.service, a.alertname) for a in incident.alerts.values()}
+            if shared and (best is None or incident.resolved_at > (best.resolved_at or onset)):
+                best = incident
+        return best.key if best else None
+
+    def _passes_open_rules(self, incident: Incident) -> bool:
+        rules = self.rules
+        if len(incident.alerts) >= rules.open_after_alerts:
+            return True
+        if rules.open_at_severity is not None and incident.alerts:
+            return severity_rank(incident.max_severity()) >= severity_rank(rules.open_at_severity)
+        return rules.open_on_detection and bool(incident.detections) and not incident.alerts
+
+    def _evaluate(self, incident: Incident, severity_before: str | None) -> IncidentUpdate | None:
+        action: str
+        if incident.status == "pending":
+            if not self._passes_open_rules(incident):
+                return None
+            incident.status = "open"
+            incident.opened_at = incident.first_at
+            action = "opened"
+        else:
+            action = "updated"
+        incident.severity = incident.max_severity()
+        incident.root_causes = tuple(
+            rank_root_causes(
+                list(incident.alerts.values()),
+                list(incident.detections.values()),
+                self._suspect_changes(incident),
+                self.topology,
+                self.weights,
+            )
+        )
+        return self._snapshot(incident, action)
+
+    def _suspect_changes(self, incident: Incident) -> list[ChangeRecord]:
+        """Changes of the incident's services in the lookback before it started (from the
+        buffer too: a deploy need not share an edge with the alerts to be a suspect)."""
+        services = set(incident.services)
+        start = incident.first_at
+        found = dict(incident.changes)
+        for change in self._changes.values():
+            recent = start - self.rules.change_lookback <= change.at <= incident.last_at
+            if change.service in services and recent:
+                found[change.id] = change
+        return sorted(found.values(), key=lambda c: (c.at, c.id))
+
+    def _forget(self, now: datetime) -> None:
+        """Drop what can no longer match: pending groups quiet for a window, changes older
+        than the lookback, resolved incidents beyond the recurrence horizon."""
+        rules = self.rules
+        for key, incident in list(self.incidents.items()):
+            stale = (incident.status == "pending" and incident.last_at < now - rules.window) or (
+                incident.status == "resolved"
+                and incident.resolved_at is not None
+                and incident.resolved_at < now - rules.recurrence_horizon
+            )
+            if stale:
+                del self.incidents[key]
+                for fingerprint in incident.alerts:
+                    if self._by_fingerprint.get(fingerprint) == key:
+                        del self._by_fingerprint[fingerprint]
+        horizon = now - rules.change_lookback - rules.window
+        self._changes = {i: c for i, c in self._changes.items() if c.at >= horizon}
+
+    def _snapshot(self, incident: Incident, action: str) -> IncidentUpdate:
+        services = incident.services
+        top = incident.root_causes[0].name if incident.root_causes else ", ".join(services)
+        alertnames = sorted({a.alertname for a in incident.alerts.values() if a.alertname})
+        title = f"{len(incident.alerts)} alerts on {len(services)} services"
+        if alertnames:
+            title += f" ({', '.join(alertnames[:3])})"
+        title += f"; likely cause: {top}" if top else ""
+        return IncidentUpdate(
+            action=action,  # type: ignore[arg-type]
+            key=incident.key,
+            status=incident.status,
+            severity=incident.severity,
+            title=title,
+            services=services,
+            opened_at=incident.opened_at or incident.first_at,
+            alert_fingerprints=tuple(sorted(incident.alerts)),
+            detection_ids=tuple(sorted(incident.detections)),
+            change_ids=tuple(c.id for c in self._suspect_changes(incident)),
+            root_causes=incident.root_causes,
+            previous_incident=incident.previous_incident,
+            resolved_at=incident.resolved_at,
+        )

@@ -1,0 +1,244 @@
+"""The evidence graph: which records belong together, and how strongly the evidence says so.
+
+A node is one of
+
+- an **alert bucket**: the alerts of one service with equal group-by labels whose onsets follow
+  each other with gaps shorter than the window (a session). Folding them first is what keeps a
+  5,000-alert storm near-linear: such alerts would be joined by a same-service, in-window edge
+  anyway, and a storm has thousands of alerts but only tens of buckets;
+- a **detection** (a regression or anomaly of one service) or a **change** (a deploy);
+- an **open incident** of an earlier call, so new buckets can join it.
+
+Edges are weighted by the evidence between two nodes (:func:`edge_weight`): time proximity,
+the same service, adjacency in the declared dependency graph (heavier when the dependency
+alerted first, i.e. the order a cascade produces), co-occurrence in past incidents, shared
+host / GPU node / cluster / region labels, and a common suspected change. Candidate pairs come
+from indexes (service, selective labels, change ids, dependency neighbours) swept in time
+order, never from all pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import combinations
+from typing import Literal
+
+import networkx as nx
+
+from efficiency.correlate.records import AlertRecord, ChangeRecord, DetectionRecord, Topology
+from efficiency.correlate.rules import CorrelationRules
+
+NodeKind = Literal["alerts", "detection", "change", "incident"]
+
+
+@dataclass
+class Node:
+    """One vertex of the evidence graph (see the module docstring)."""
+
+    id: str
+    kind: NodeKind
+    services: frozenset[str]
+    start: datetime
+    end: datetime
+    #: the group-by label values; None matches any (detections, changes)
+    group: tuple[str, ...] | None = None
+    #: label name -> the values its alerts carry (host, cluster, ...)
+    labels: dict[str, frozenset[str]] = field(default_factory=dict)
+    alerts: list[AlertRecord] = field(default_factory=list)
+    #: changes this node points at: a detection's suspect, or a change node's own id
+    changes: frozenset[int] = frozenset()
+    detection: DetectionRecord | None = None
+    change: ChangeRecord | None = None
+    #: the key of the open incident this node stands for
+    incident_key: str | None = None
+
+
+def service_key(alert: AlertRecord) -> str:
+    """The bucket's service: the ``service`` label, else the alert name (so service-less
+    alerts of one rule still fold together), marked so it never matches a real service."""
+    return alert.service or f"?{alert.alertname}"
+
+
+def alert_buckets(
+    alerts: Iterable[AlertRecord], rules: CorrelationRules, prefix: str = "b"
+) -> list[Node]:
+    """Fold alerts into sessions per (service, group-by values): sort by onset, start a new
+    bucket wherever the gap to the previous onset is longer than the window."""
+    by_key: dict[tuple[str, tuple[str, ...]], list[AlertRecord]] = defaultdict(list)
+    for alert in alerts:
+        group = tuple(alert.labels.get(name, "") for name in rules.group_by)
+        by_key[(service_key(alert), group)].append(alert)
+    nodes: list[Node] = []
+    for (service, group), members in sorted(by_key.items()):
+        members.sort(key=lambda a: (a.starts_at, a.fingerprint))
+        session: list[AlertRecord] = []
+        for alert in members:
+            if session and alert.starts_at - session[-1].starts_at > rules.window:
+                nodes.append(_bucket(f"{prefix}{len(nodes)}", service, group, session, rules))
+                session = []
+            session.append(alert)
+        nodes.append(_bucket(f"{prefix}{len(nodes)}", service, group, session, rules))
+    return nodes
+
+
+def _bucket(
+    node_id: str,
+    service: str,
+    group: tuple[str, ...],
+    alerts: list[AlertRecord],
+    rules: CorrelationRules,
+) -> Node:
+    return Node(
+        id=node_id,
+        kind="alerts",
+        services=frozenset({service}),
+        start=alerts[0].starts_at,
+        end=alerts[-1].starts_at,
+        group=group,
+        labels=label_sets(alerts, rules),
+        alerts=list(alerts),
+    )
+
+
+def label_sets(alerts: Iterable[AlertRecord], rules: CorrelationRules) -> dict[str, frozenset[str]]:
+    """The values each evidence label takes over ``alerts`` (empty values dropped)."""
+    values: dict[str, set[str]] = {name: set() for name in rules.label_weights}
+    for alert in alerts:
+        for name in rules.label_weights:
+            value = alert.labels.get(name)
+            if value:
+                values[name].add(value)
+    return {name: frozenset(vals) for name, vals in values.items() if vals}
+
+
+def _dependency_evidence(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
+    """Weight of ``u`` depending on ``v``: full when ``v`` alerted no later than ``u`` (plus the
+    slack), as a failure cascading from a dependency to its callers does; reduced otherwise."""
+    deps = topology.dependencies
+    linked = any(
+        deps.has_edge(a, b) for a in u.services if a in deps for b in v.services if b in deps
+    )
+    if not linked:
+        return 0.0
+    if v.start <= u.start + rules.cascade_slack:
+        return rules.dependency
+    return rules.dependency_reversed
+
+
+def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
+    """Total evidence that ``u`` and ``v`` belong to one incident (0: never together)."""
+    if u.group is not None and v.group is not None and u.group != v.group:
+        return 0.0
+    gap = max(u.start, v.start) - min(u.end, v.end)
+    gap_s = max(gap.total_seconds(), 0.0)
+    window_s = rules.window.total_seconds()
+    if gap_s > window_s:
+        return 0.0
+    for a, b in ((u, v), (v, u)):
+        # a change is evidence only for what follows it
+        if a.kind == "change" and b.kind != "change" and b.start < a.start:
+            return 0.0
+    weight = rules.time_proximity * (1.0 - gap_s / window_s)
+    if u.services & v.services:
+        weight += rules.same_service
+    else:
+        weight += max(
+            _dependency_evidence(u, v, topology, rules),
+            _dependency_evidence(v, u, topology, rules),
+        )
+        cooc = max(
+            (topology.cooccurrence_weight(a, b) for a in u.services for b in v.services),
+            default=0.0,
+        )
+        weight += rules.cooccurrence * cooc
+    for name, label_weight in rules.label_weights.items():
+        if u.labels.get(name, frozenset()) & v.labels.get(name, frozenset()):
+            weight += label_weight
+    if u.changes & v.changes:
+        weight += rules.common_change
+    return weight
+
+
+def _index_keys(node: Node, rules: CorrelationRules) -> Iterator[tuple[str, str]]:
+    for service in node.services:
+        yield ("svc", service)
+    for name in rules.index_labels:
+        for value in node.labels.get(name, ()):
+            yield (name, value)
+    for change in node.changes:
+        yield ("chg", str(change))
+
+
+def candidate_pairs(
+    nodes: Sequence[Node], topology: Topology, rules: CorrelationRules
+) -> set[tuple[int, int]]:
+    """Pairs of node positions that share an index key or adjacent services and whose time
+    spans come within the window: a sweep per key over nodes sorted by onset."""
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, node in enumerate(nodes):
+        for key in set(_index_keys(node, rules)):
+            index[key].append(i)
+    window = rules.window
+    pairs: set[tuple[int, int]] = set()
+    for members in index.values():
+        members.sort(key=lambda i: nodes[i].start)
+        for pos, i in enumerate(members):
+            for j in members[pos + 1 :]:
+                if nodes[j].start > nodes[i].end + window:
+                    break
+                pairs.add((min(i, j), max(i, j)))
+    for i, node in enumerate(nodes):
+        related = set().union(*(topology.neighbours(s) for s in node.services))
+        related |= set().union(
+            *(topology.cooccurrence.adj.get(s, {}).keys() for s in node.services)
+        )
+        for service in related - node.services:
+            for j in index.get(("svc", service), ()):
+                other = nodes[j]
+                if other.start <= node.end + window and node.start <= other.end + window:
+                    pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def evidence_graph(nodes: Sequence[Node], topology: Topology, rules: CorrelationRules) -> nx.Graph:
+    """The weighted evidence graph over ``nodes`` (node attribute ``node`` holds the record);
+    edges with no evidence are left out."""
+    graph = nx.Graph()
+    for node in nodes:
+        graph.add_node(node.id, node=node)
+    for i, j in sorted(candidate_pairs(nodes, topology, rules)):
+        weight = edge_weight(nodes[i], nodes[j], topology, rules)
+        if weight > 0:
+            graph.add_edge(nodes[i].id, nodes[j].id, weight=weight)
+    return graph
+
+
+def learn_cooccurrence(
+    history_incidents: Iterable[Iterable[str]], min_support: int = 2
+) -> nx.Graph:
+    """Services that failed together in past incidents, as an undirected graph.
+
+    ``history_incidents`` yields the service names of each past incident. The edge weight is
+    the Ochiai coefficient ``n_ab / sqrt(n_a * n_b)`` (cosine similarity of the services'
+    incident-membership vectors): 1 when two services always fail together, near 0 when a
+    busy service shares the odd incident with another. Pairs seen together fewer than
+    ``min_support`` times are dropped, so one coincidence is not learned as a relation.
+    """
+    single: dict[str, int] = defaultdict(int)
+    pair: dict[tuple[str, str], int] = defaultdict(int)
+    for services in history_incidents:
+        names = sorted({s for s in services if s})
+        for name in names:
+            single[name] += 1
+        for a, b in combinations(names, 2):
+            pair[(a, b)] += 1
+    graph = nx.Graph()
+    for (a, b), count in pair.items():
+        if count >= min_support:
+            weight = count / math.sqrt(single[a] * single[b])
+            graph.add_edge(a, b, weight=weight, support=count)
+    return graph

@@ -1,0 +1,67 @@
+"""The correlator's configuration: when to open an incident and how much each piece of evidence
+weighs. One frozen dataclass whose fields document themselves, validated on construction (an
+error, not an ``assert``, so it survives ``python -O``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class CorrelationRules:
+    #: records further apart than this in event time never share an edge
+    window: timedelta = timedelta(minutes=5)
+    #: labels that must be equal for two alerts to be in one incident (Alertmanager's group_by,
+    #: but as a constraint on the evidence graph rather than the whole grouping)
+    group_by: tuple[str, ...] = ()
+    #: open an incident only once it has this many distinct alerts ...
+    open_after_alerts: int = 1
+    #: ... or as soon as one alert has at least this severity (None: the count rule only)
+    open_at_severity: str | None = "critical"
+    #: a group of detections without any alert opens an incident
+    open_on_detection: bool = False
+    #: an edge is "strong" (joins groups) from this total weight on
+    strong_edge: float = 1.0
+    #: a strong component with at least this many nodes is split by community detection
+    split_min_nodes: int = 4
+    #: modularity resolution for the split: above 1 favours more, smaller communities; 0.5
+    #: keeps a five-service cascade whole in the storm benchmark
+    resolution: float = 0.5
+    #: a dependency alerting no later than its dependent + this slack reads as a cascade
+    cascade_slack: timedelta = timedelta(seconds=30)
+    #: a change at most this long before an alert's onset is a suspect for it
+    change_lookback: timedelta = timedelta(minutes=30)
+    #: a new incident sharing alerts with a resolved one this recent links to it
+    recurrence_horizon: timedelta = timedelta(hours=24)
+    #: evidence weights (see :func:`efficiency.correlate.graph.edge_weight`)
+    same_service: float = 1.0
+    dependency: float = 1.0
+    dependency_reversed: float = 0.3
+    cooccurrence: float = 0.6
+    time_proximity: float = 0.3
+    common_change: float = 1.5
+    label_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "host": 0.5,
+            "gpu_node": 0.6,
+            "node": 0.5,
+            "cluster": 0.1,
+            "region": 0.05,
+        }
+    )
+    #: labels selective enough to propose candidate pairs (cluster and region are not: every
+    #: alert of a cluster would be paired with every other one)
+    index_labels: tuple[str, ...] = ("host", "gpu_node", "node")
+
+    def __post_init__(self) -> None:
+        if self.window <= timedelta(0):
+            raise ValueError("window must be positive")
+        if self.open_after_alerts < 1:
+            raise ValueError("open_after_alerts must be at least 1")
+        if self.split_min_nodes < 2:
+            raise ValueError("split_min_nodes must be at least 2")
+        if self.strong_edge <= 0:
+            raise ValueError("strong_edge must be positive")
+        if self.resolution <= 0:
+            raise ValueError("resolution must be positive")

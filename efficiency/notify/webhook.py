@@ -1,0 +1,46 @@
+"""A generic JSON webhook: the incident in DESIGN.md's shape, the action and the dedup key,
+so a receiver can deduplicate re-sends itself. Any 2xx is success."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from efficiency.notify.base import Notification, post_json
+from efficiency.services import WebhookReceiver
+
+#: the incident fields DESIGN.md fixes for every outside consumer
+INCIDENT_FIELDS = (
+    "id", "key", "status", "severity", "title", "services", "opened_at", "acknowledged_at",
+    "resolved_at", "alert_fingerprints", "detection_ids", "root_causes", "suspected_changes",
+)  # fmt: skip
+VERSION = "1"
+
+
+def webhook_body(notification: Notification) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "action": notification.action,
+        "dedup_key": notification.dedup_key,
+        "route": notification.route,
+        "team": notification.team,
+        "incident": {name: notification.incident.get(name) for name in INCIDENT_FIELDS},
+    }
+
+
+class WebhookNotifier:
+    kind = "webhook"
+
+    def __init__(self, receiver: WebhookReceiver, client: httpx.Client | None = None) -> None:
+        self.receiver = receiver
+        self.client = client or httpx.Client(timeout=10)
+
+    def send(self, notification: Notification) -> None:
+        post_json(
+            self.client,
+            self.receiver.url,
+            webhook_body(notification),
+            "webhook",
+            headers={"User-Agent": "efficiency", **self.receiver.headers},
+        )
