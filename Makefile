@@ -3,14 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
+BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
+
+$(BENCH): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench]'
+	touch $(BENCH)
 
 demo: $(STAMP)
 	$(BIN)/efficiency demo --workdir demo-output
@@ -27,7 +32,31 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench-ingest: $(STAMP)
-	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python -m benchmarks.ingest
+
+bench-overhead: $(STAMP)
+	$(BIN)/python -m benchmarks.overhead
+
+bench-fleet: $(BENCH)
+	$(BIN)/python -m benchmarks.fleet
+
+bench-tcpd: $(BENCH)
+	$(BIN)/python -m benchmarks.tcpd
+
+bench-sap: $(BENCH)
+	$(BIN)/python -m benchmarks.sap_hana
+
+bench-nab: $(STAMP)
+	$(BIN)/python -m benchmarks.nab
+
+bench-storm: $(STAMP)
+	$(BIN)/python -m benchmarks.storm
+
+# HTA (HolisticTraceAnalysis) is not a project dependency: it gets a Python of its own.
+bench-kineto: $(STAMP)
+	test -x $(VENV)/hta/bin/python || ($(PYTHON) -m venv $(VENV)/hta && \
+		$(VENV)/hta/bin/python -m pip install --quiet HolisticTraceAnalysis)
+	$(BIN)/python -m benchmarks.kineto_hta --hta-python $(VENV)/hta/bin/python
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info

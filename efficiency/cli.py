@@ -109,14 +109,21 @@ def cli(ctx: click.Context, config_path: str | None, db_url: str | None) -> None
     "--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"),
     show_default=True, help="Folder for the demo's fresh SQLite database.",
 )  # fmt: skip
-@click.option("--window", "window_seconds", type=click.FloatRange(1, 600), default=5.0,
+@click.option("--window", "window_seconds", type=click.FloatRange(1, 600), default=2.0,
               show_default=True, help="Profile window length in seconds.")  # fmt: skip
-def demo(minutes: float, workdir: Path, window_seconds: float) -> None:
-    """Run the whole story on a small real fleet, into a fresh SQLite database."""
+@click.option("--after-deploy", type=click.FloatRange(0, 3600), default=16.0, show_default=True,
+              help="Seconds profiled after deploying checkout v2 (0: no deploy).")  # fmt: skip
+def demo(minutes: float, workdir: Path, window_seconds: float, after_deploy: float) -> None:
+    """Run the whole story on a small real fleet, into a fresh SQLite database: profile three
+    services, deploy a slower version of one, and find the regression and its deploy."""
     from efficiency.demo.story import run_demo
 
-    result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds)
-    click.echo(f"\n{result.windows} profile windows stored in {result.db_url}")
+    result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
+                      after_deploy_seconds=after_deploy)  # fmt: skip
+    click.echo(
+        f"\n{result.windows} profile windows and {len(result.detections)} detection(s) stored "
+        f"in {result.db_url}"
+    )
 
 
 @cli.command()
@@ -254,22 +261,79 @@ def ingest_profile(
     )
 
 
-@ingest.command("alerts")
+@ingest.command("trace")
 @click.argument("file")
+@click.option("--service", required=True, help="Service the traced program belongs to.")
+@click.option("--host", default=socket.gethostname, show_default="this host")
+@click.option("--top", type=click.IntRange(0, 1000), default=10, show_default=True,
+              help="GPU operations to list by total time.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_state
-def ingest_alerts(state: State, file: str) -> None:
-    """Import Alertmanager webhook bodies: one JSON object, a JSON array, or JSON lines."""
+def ingest_trace(
+    state: State, file: str, service: str, host: str, top: int, as_json: bool
+) -> None:  # fmt: skip
+    """Import a PyTorch profiler (Kineto) trace, .json or .json.gz: GPU kernels, copies,
+    syncs, launch delays and where the GPU sat idle."""
+    from dataclasses import asdict
+
+    from efficiency.ingest.traces import parse_trace, store_trace
+    from efficiency.tables import gpu_kernel_table, trace_lines
+
+    data = read_input(file)
+    parsed = in_file(file, lambda: parse_trace(data))
+    mtime = None if file == "-" else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
+    name = "" if file == "-" else Path(file).name
+    with state.db().session() as s:
+        result = store_trace(s, service, host, parsed, file_name=name, fallback_end=mtime)
+    if as_json:
+        top_ops = [{**asdict(k), "mean_us": k.mean_us} for k in parsed.kernels[:top]]
+        emit_json({**result.as_dict(), "service": service, "file": name,
+                   **parsed.summary(), "top_kernels": top_ops})  # fmt: skip
+        return
+    done = "stored" if result.stored else "already stored, nothing written"
+    click.echo(f"trace #{result.trace_id} {done} ({name or 'stdin'})")
+    for line in trace_lines(parsed):
+        click.echo(line)
+    if top and parsed.kernels:
+        Console().print(gpu_kernel_table(parsed, top))
+
+
+@ingest.command("alerts")
+@click.argument("file", required=False)
+@click.option("--alertmanager", "am_url", metavar="URL",
+              help="Pull an Alertmanager's active alerts (/api/v2/alerts) instead.")  # fmt: skip
+@click.option("--prometheus", "prom_url", metavar="URL",
+              help="Pull a Prometheus's firing alerts (/api/v1/alerts) instead.")  # fmt: skip
+@pass_state
+def ingest_alerts(state: State, file: str | None, am_url: str | None, prom_url: str | None) -> None:
+    """Import Alertmanager webhook bodies (one JSON object, a JSON array, or JSON lines), or
+    pull the alerts of a running Alertmanager or Prometheus."""
     from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
 
-    docs = in_file(file, lambda: _json_documents(decode_text(read_input(file), file)))
+    if sum(x is not None for x in (file, am_url, prom_url)) != 1:
+        fail("give exactly one of FILE, --alertmanager URL or --prometheus URL")
+    if file is not None:
+        docs = in_file(file, lambda: _json_documents(decode_text(read_input(file), file)))
+        origin, source = file, "file"
+    else:
+        from collectors.alerts import AlertmanagerAlertsCollector, PrometheusAlertsCollector
+
+        puller = (
+            AlertmanagerAlertsCollector(am_url)
+            if am_url
+            else PrometheusAlertsCollector(str(prom_url))
+        )
+        with puller:
+            docs = [(f"group {i}: ", d) for i, d in enumerate(puller.fetch())]
+        origin, source = str(am_url or prom_url), "pull"
     payloads = []
     for where, doc in docs:
         try:
             payloads.append(AlertmanagerWebhook.model_validate(doc))
         except ValidationError as exc:
-            raise input_error(exc, f"{file}: {where}") from None
+            raise input_error(exc, f"{origin}: {where}") from None
     with state.db().session() as s:
-        result = store_alerts(s, payloads, source="file")
+        result = store_alerts(s, payloads, source=source)
     click.echo(
         f"{result.alerts_new} new alert(s), {result.alerts_updated} updated, "
         f"{result.duplicates} duplicate notification(s)"
@@ -297,15 +361,40 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
 
 
 @ingest.command("changes")
-@click.argument("file")
+@click.argument("file", required=False)
+@click.option("--git", "repo", metavar="REPO", type=click.Path(file_okay=False),
+              help="Take the commits of a git repository's branch as deploys instead.")  # fmt: skip
+@click.option("--service", help="With --git: the service the commits deploy.")
+@click.option("--branch", default="", help="With --git: the branch (default: HEAD).")
+@click.option("--path", "paths", multiple=True,
+              help="With --git: only commits touching this folder (repeatable).")  # fmt: skip
+@click.option("--since", help="With --git: only commits after this time (RFC 3339 or Unix s).")
 @pass_state
-def ingest_changes(state: State, file: str) -> None:
-    """Import change events (deploys, config changes) from JSON lines."""
+def ingest_changes(
+    state: State, file: str | None, repo: str | None, service: str | None, branch: str,
+    paths: tuple[str, ...], since: str | None,
+) -> None:  # fmt: skip
+    """Import change events (deploys, config changes) from JSON lines, or a git history."""
     from efficiency.ingest.changes import ChangeIn, store_changes
     from efficiency.ingest.validation import parse_jsonl
 
-    text = decode_text(read_input(file), file)
-    changes = in_file(file, lambda: parse_jsonl(text.splitlines(), ChangeIn))
+    if (file is None) == (repo is None):
+        fail("give either FILE or --git REPO")
+    if file is not None:
+        text = decode_text(read_input(file), file)
+        changes = in_file(file, lambda: parse_jsonl(text.splitlines(), ChangeIn))
+    else:
+        from collectors.git_changes import GitChangesCollector
+        from efficiency.ingest.timeparse import parse_time
+
+        if not service:
+            fail("--git needs --service")
+        after = parse_time(since, "--since") if since else None
+        events = GitChangesCollector(repo, service, branch=branch, paths=paths).changes(since=after)
+        changes = [ChangeIn.model_validate(e) for e in events]
+    if not changes:
+        click.echo("0 change(s) stored, 0 duplicate")
+        return
     with state.db().session() as s:
         result = store_changes(s, changes)
     click.echo(f"{result.stored} change(s) stored, {result.received - result.stored} duplicate")
@@ -416,6 +505,59 @@ def incidents_resolve(state: State, incident_id: int) -> None:
     _transition(state, incident_id, "resolved")
 
 
+@cli.command()
+@click.option("--bucket", "bucket_seconds", type=click.FloatRange(1, None),
+              help="Bucket length in seconds (default: detect.bucket_seconds).")  # fmt: skip
+@click.option("--lookback", "lookback_buckets", type=click.IntRange(6, 100_000),
+              help="Buckets of history to read (default: detect.lookback_buckets).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_state
+def detect(
+    state: State, bucket_seconds: float | None, lookback_buckets: int | None, as_json: bool
+) -> None:
+    """One detection pass over new data: function-level regressions and improvements from
+    the profiles, each with its suspected change, the same for GPU operations in Kineto
+    traces, and anomalies of the metric series. Running it again stores nothing new."""
+    from efficiency.daemon import detect_functions, detect_kernels, detect_metric_anomalies
+
+    cfg = state.config.detect
+    if bucket_seconds:
+        cfg.bucket_seconds = bucket_seconds
+    if lookback_buckets:
+        cfg.lookback_buckets = lookback_buckets
+    with state.db().session() as s:
+        functions = detect_functions(s, cfg)
+        kernels = detect_kernels(s, cfg)
+        metrics = detect_metric_anomalies(s, cfg)
+    if as_json:
+        emit_json({"functions": functions.as_dict(), "gpu_kernels": kernels.as_dict(),
+                   "metrics": metrics.as_dict()})  # fmt: skip
+        return
+    if functions.end is None:
+        click.echo("profiles: no profile data yet")
+    else:
+        dropped = ", ".join(f"{n} {why}" for why, n in sorted(functions.dropped.items()))
+        click.echo(
+            f"profiles: {functions.series} function series x {functions.buckets} buckets "
+            f"({functions.start:%Y-%m-%d %H:%M} to {functions.end:%Y-%m-%d %H:%M} UTC): "
+            f"{len(functions.new)} new detection(s), {functions.already_known} already known; "
+            f"filtered: {dropped or 'none'}"
+        )
+    if kernels.end is not None:
+        click.echo(
+            f"gpu traces: {kernels.series} GPU operation series x {kernels.buckets} buckets: "
+            f"{len(kernels.new)} new detection(s), {kernels.already_known} already known"
+        )
+    if metrics.end is None:
+        click.echo("metrics: no metric data yet")
+    else:
+        click.echo(
+            f"metrics: {metrics.series} series ({metrics.start:%Y-%m-%d %H:%M} to "
+            f"{metrics.end:%Y-%m-%d %H:%M} UTC): {len(metrics.new)} new anomaly(ies), "
+            f"{metrics.already_known} already known"
+        )
+
+
 @cli.group()
 def detections() -> None:
     """Regressions, improvements and anomalies found by `efficiency detect`."""
@@ -434,14 +576,9 @@ def detections_list(state: State, kind: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table(title="detections")
-    for col in ("id", "kind", "service", "function", "onset", "change %", "p"):
-        table.add_column(col)
-    for r in rows:
-        rel = f"{100 * r['magnitude_rel']:+.1f}" if r["magnitude_rel"] is not None else "-"
-        p = f"{r['p_value']:.2g}" if r["p_value"] is not None else "-"
-        table.add_row(str(r["id"]), r["kind"], r["service"], r["function"], r["onset_at"], rel, p)
-    Console().print(table if rows else "no detections")
+    from efficiency.tables import detection_table, wide_console
+
+    wide_console().print(detection_table(rows))
 
 
 @cli.group()
@@ -484,6 +621,127 @@ def hotspots_list(
         console.print(hotspot_table(prof))
 
 
+@cli.command("score-series")
+@click.argument("file")
+@click.option("--detector", type=click.Choice(["anomaly", "changepoint"]), default="anomaly",
+              show_default=True, help="Metric anomalies, or change points.")  # fmt: skip
+@click.option("-o", "--output", required=True, help="CSV to write (- for standard output).")
+@pass_state
+def score_series(state: State, file: str, detector: str, output: str) -> None:
+    """Score one metric series from a CSV with a value column (NAB's timestamp,value layout
+    works as is): the input's columns plus score (0 to 1) and the detector's verdict per
+    row (is_anomaly, or change_point at the first point of each new segment)."""
+    import numpy as np
+
+    from efficiency.detect.anomaly import MetricAnomalyDetector
+    from efficiency.detect.changepoint import ChangepointDetector
+    from efficiency.ingest.series import read_series_csv
+
+    series = in_file(file, lambda: read_series_csv(decode_text(read_input(file), file)))
+    out = series.frame.copy()
+    if detector == "anomaly":
+        anomaly = MetricAnomalyDetector().fit(series.values, series.timestamps)
+        out["score"] = anomaly.score()
+        out["is_anomaly"] = anomaly.predict().astype(int)
+        flagged = int(out["is_anomaly"].sum())
+        summary = f"{flagged} anomalous point(s)"
+    else:
+        changes = ChangepointDetector().fit(series.values, series.timestamps)
+        out["score"] = changes.score()
+        marks = np.zeros(len(out), dtype=int)
+        found = changes.predict()
+        marks[found] = 1
+        out["change_point"] = marks
+        summary = f"{len(found)} change point(s)"
+    out["score"] = out["score"].round(6)
+    text = out.to_csv(index=False)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            Path(output).write_text(text)
+        except OSError as exc:
+            fail(f"{output}: {exc.strerror}")
+    click.echo(f"scored {len(out)} point(s) with {detector}: {summary}", err=True)
+
+
+# -------------------------------------------------------------------------------- agent
+
+
+@cli.command()
+@click.option("--server", help="Base URL of the efficiency API (default: agent.server).")
+@click.option("--token", help="Bearer token (default: agent.token, then api.token).")
+@click.option("--config", "agent_config", type=click.Path(dir_okay=False),
+              help="TOML configuration (same as the global --config).")  # fmt: skip
+@click.option("--spool", "spool_path", type=click.Path(dir_okay=False),
+              help="The on-disk queue file (default: agent.spool_path).")  # fmt: skip
+@click.option("--metrics-port", type=click.IntRange(0, 65535),
+              help="Port of the agent's /metrics; 0 = none (default: agent.metrics_port).",
+              )  # fmt: skip
+@click.option("--service", help="Profile the processes of this service (with --pattern/--pid).")
+@click.option("--pattern", help="Regular expression on the command line of --service's processes.")
+@click.option("--pid", "pids", type=int, multiple=True, help="A process of --service (repeatable).")
+@click.option("--window", "window_seconds", type=click.FloatRange(1, 3600),
+              help="Profile window length (default: profiling.window_seconds).")  # fmt: skip
+@pass_state
+def agent(
+    state: State, server: str | None, token: str | None, agent_config: str | None,
+    spool_path: str | None, metrics_port: int | None, service: str | None, pattern: str | None,
+    pids: tuple[int, ...], window_seconds: float | None,
+) -> None:  # fmt: skip
+    """Run the configured collectors and ship their records to the server.
+
+    Records go through an on-disk spool, so a server outage loses nothing; SIGTERM flushes.
+    """
+    import logging
+    import signal
+    import threading
+
+    from collectors.agent import build_agent, serve_metrics
+    from efficiency.config import ProfileTargetConfig
+
+    if agent_config:
+        state.config_path = agent_config
+    cfg = state.config
+    a = cfg.agent
+    if server:
+        a.server = server
+    if token:
+        a.token = token
+    if spool_path:
+        a.spool_path = spool_path
+    if metrics_port is not None:
+        a.metrics_port = metrics_port
+    if window_seconds:
+        cfg.profiling.window_seconds = window_seconds
+    if service or pattern or pids:
+        if not service:
+            fail("--pattern and --pid need --service")
+        if not (pattern or pids):
+            fail("--service needs --pattern or --pid")
+        a.profile = [*a.profile, ProfileTargetConfig(service=service, pattern=pattern or "",
+                                                      pids=list(pids))]  # fmt: skip
+    if not a.server.startswith(("http://", "https://")):
+        fail(f"--server must be an http(s) URL, not {a.server!r}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    built = build_agent(cfg)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop_metrics = serve_metrics(built, a.metrics_host, a.metrics_port) if a.metrics_port else None
+    names = ", ".join(s.name for s in built.sources) or "none"
+    logging.getLogger("efficiency.agent").info(
+        "agent shipping to %s; collectors: %s; spool %s", a.server, names, built.spool.path
+    )
+    try:
+        built.run(stop)
+    finally:
+        if stop_metrics:
+            stop_metrics()
+        built.shipper.close()
+        built.spool.close()
+
+
 # -------------------------------------------------------------------------------- profile
 
 
@@ -495,23 +753,31 @@ def hotspots_list(
               "(default: profiling.rate_hz, 100).")  # fmt: skip
 @click.option("--window", "window_seconds", type=click.FloatRange(1, 3600),
               help="Window length (default: profiling.window_seconds).")  # fmt: skip
-@click.option("--native", is_flag=True, default=None, help="Include native (C) frames.")
+@click.option("--native", is_flag=True, default=None,
+              help="Include native (C) frames, allocator internals named.")  # fmt: skip
 @click.option("--pid", type=int, help="Profile this running process.")
+@click.option("--pattern", help="Profile every Python process whose command line matches this "
+              "regular expression (re-resolved each window).")  # fmt: skip
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 @pass_state
 def profile(
     state: State, service: str | None, duration: float, rate_hz: int | None,
-    window_seconds: float | None, native: bool | None, pid: int | None, command: tuple[str, ...],
+    window_seconds: float | None, native: bool | None, pid: int | None, pattern: str | None,
+    command: tuple[str, ...],
 ) -> None:  # fmt: skip
-    """Profile one Python program with py-spy and store its windows.
+    """Profile Python programs with py-spy and store their windows.
 
-    Either --pid PID, or the program after --: efficiency profile -- python app.py
+    One of: --pid PID, --pattern REGEX, or the program after --:
+    efficiency profile -- python app.py
     """
-    from collectors.pyspy import PySpyCollector
+    import time
+
+    from collectors.pyspy import PySpyCollector, profile_round
+    from collectors.targets import TargetSpec, resolve
     from efficiency.ingest.profiles import store_collected_window
 
-    if (pid is None) == (not command):
-        fail("give either --pid PID or a command after --")
+    if sum(x is not None and x != () for x in (pid, pattern, command)) != 1:
+        fail("give exactly one of --pid PID, --pattern REGEX, or a command after --")
     cfg = state.config.profiling
     collector = PySpyCollector(
         rate_hz=rate_hz or cfg.rate_hz,
@@ -527,18 +793,31 @@ def profile(
             fail(f"cannot start {command[0]}: {exc.strerror}")
         pid = proc.pid
         service = service or _program_name(command)
-    elif not _pid_alive(pid):
+    elif pid is not None and not _pid_alive(pid):
         fail(f"no process with pid {pid}")
-    service = service or f"pid-{pid}"
+    service = service or (f"pid-{pid}" if pid is not None else "profiled")
+    spec = TargetSpec(service, pids=(pid,) if pid is not None else (), pattern=pattern or "")
     database = state.db()
-    remaining, stored, samples = duration, 0, 0
+    host = socket.gethostname()
+    stored = samples = 0
+    seen: set[int] = set()
+    end = time.monotonic() + duration
     try:
-        while remaining > 0 and (proc is None or proc.poll() is None):
-            record = collector.record_window(pid, min(window, remaining))
-            remaining -= window
-            if record.samples:
+        while (left := end - time.monotonic()) > 0.5 and (proc is None or proc.poll() is None):
+            targets = resolve([spec])
+            if not targets:
+                if pattern and not seen:
+                    fail(f"no Python process matches {pattern!r}")
+                break
+            seen.update(t.pid for t in targets)
+            result = profile_round(collector, [(t.pid, t.service) for t in targets],
+                                   min(window, left))  # fmt: skip
+            for failed_pid, reason in result.errors:
+                if proc is None or proc.poll() is None:
+                    click.echo(f"pid {failed_pid}: {reason}", err=True)
+            for svc, record in result.windows:
                 with database.session() as s:
-                    store_collected_window(s, service, socket.gethostname(), record)
+                    store_collected_window(s, svc, host, record)
                 stored += 1
                 samples += record.samples
     finally:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class ConfigError(Exception):
@@ -53,13 +53,113 @@ class ProfilingConfig(_Section):
     pyspy_path: str = Field("", description="py-spy executable; empty = found on PATH / venv.")
 
 
+class ProfileTargetConfig(_Section):
+    service: str = Field(min_length=1, max_length=200, description="Service the windows are "
+                         "stored under.")  # fmt: skip
+    pids: list[int] = Field(default_factory=list, description="Process ids to profile.")
+    pattern: str = Field("", description="Regular expression searched in each process's full "
+                         "command line.")  # fmt: skip
+    python_only: bool = Field(True, description="Keep only Python interpreters among the "
+                              "pattern's matches.")  # fmt: skip
+
+    @model_validator(mode="after")
+    def _something(self) -> ProfileTargetConfig:
+        if not self.pids and not self.pattern:
+            raise ValueError("give pids or a pattern")
+        return self
+
+
+class PrometheusSeriesConfig(_Section):
+    name: str = Field(min_length=1, max_length=200, description="Metric name to store.")
+    query: str = Field(min_length=1, description="PromQL instant query.")
+
+
+class GitSourceConfig(_Section):
+    service: str = Field(min_length=1, max_length=200)
+    repo: str = Field(min_length=1, description="Path of the git repository.")
+    branch: str = Field("", description="Branch whose commits are deploys; empty = HEAD.")
+    path: str = Field("", description="Only commits touching this folder count.")
+
+
+class AgentConfig(_Section):
+    server: str = Field("http://127.0.0.1:8077", description="Base URL of the efficiency API.")
+    token: str = Field("", description="Bearer token for the API; empty = api.token.")
+    host: str = Field("", description="Host label on every record; empty = this host's name.")
+    spool_path: str = Field("", description="The on-disk queue (a SQLite file); empty = "
+                            "agent-spool.db in the user data folder.")  # fmt: skip
+    spool_max_bytes: int = Field(256 * 1024 * 1024, ge=1024, description="Spool bound; past it "
+                                 "the oldest batches are dropped and counted.")  # fmt: skip
+    metrics_host: str = Field("127.0.0.1", description="Address of the agent's /metrics.")
+    metrics_port: int = Field(9478, ge=0, le=65535, description="Port of the agent's /metrics; "
+                              "0 = none.")  # fmt: skip
+    flush_seconds: float = Field(10.0, ge=0, description="On SIGTERM, how long to keep shipping "
+                                 "before exiting (the rest stays spooled).")  # fmt: skip
+    backoff_initial_seconds: float = Field(1.0, gt=0, description="First retry delay.")
+    backoff_max_seconds: float = Field(60.0, gt=0, description="Longest retry delay.")
+    request_timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+    profile: list[ProfileTargetConfig] = Field(
+        default_factory=list, description="Processes to profile with py-spy ([[agent.profile]])."
+    )
+    perf: bool = Field(False, description="Also sample the [[agent.profile]] processes with "
+                       "perf (native and kernel frames, any language).")  # fmt: skip
+    host_metrics_seconds: float = Field(15.0, ge=0, description="psutil host/process metrics "
+                                        "interval; 0 = off.")  # fmt: skip
+    gpu_seconds: float = Field(0.0, ge=0, description="NVML GPU metrics interval; 0 = off.")
+    prometheus_url: str = Field("", description="Prometheus to read series from.")
+    prometheus_series: list[PrometheusSeriesConfig] = Field(
+        default_factory=list, description="PromQL per series ([[agent.prometheus_series]])."
+    )
+    prometheus_seconds: float = Field(60.0, gt=0, description="Prometheus pull interval.")
+    alerts_prometheus_url: str = Field("", description="Prometheus whose /api/v1/alerts to pull.")
+    alerts_alertmanager_url: str = Field("", description="Alertmanager whose /api/v2/alerts to "
+                                         "pull.")  # fmt: skip
+    alerts_seconds: float = Field(30.0, gt=0, description="Alert pull interval.")
+    git: list[GitSourceConfig] = Field(
+        default_factory=list, description="Repositories whose commits are deploys ([[agent.git]])."
+    )
+    git_seconds: float = Field(300.0, gt=0, description="Git history poll interval.")
+
+
+class DetectConfig(_Section):
+    bucket_seconds: float = Field(600.0, ge=1, description="Time step of the function share "
+                                  "series: windows starting in one bucket are pooled.")  # fmt: skip
+    lookback_buckets: int = Field(432, ge=6, le=100_000, description="Buckets of history each "
+                                  "detection pass reads (432 x 10 min = three days, enough for "
+                                  "the seasonality filter to see two daily periods).")  # fmt: skip
+    alpha: float = Field(1e-4, gt=0, lt=1, description="False-alarm probability per series and "
+                         "pass, after correcting for the scan over every split point.")  # fmt: skip
+    min_relative: float = Field(0.05, ge=0, description="Smallest relative change of a "
+                                "function's share reported (0.05 = 5%).")  # fmt: skip
+    min_absolute: float = Field(0.001, ge=0, description="Smallest absolute change of share "
+                                "reported (0.001 = 0.1 percentage point).")  # fmt: skip
+    min_segment: int = Field(3, ge=1, description="Fewest buckets before and after an onset.")
+    went_away_buckets: int = Field(3, ge=1, description="Last buckets checked for a return to "
+                                   "the old level (a transient spike, not reported).")  # fmt: skip
+    change_buckets: int = Field(6, ge=0, description="How many buckets before an onset a "
+                                "deploy can be blamed for it.")  # fmt: skip
+    anomaly_threshold: float = Field(0.8, ge=0, le=1, description="Score from which a metric "
+                                     "point is an anomaly (0.5 is what scores NAB best; higher "
+                                     "pages less).")  # fmt: skip
+    metric_history_hours: float = Field(72.0, gt=0, description="Hours of metric history each "
+                                        "pass reads (three days: enough to learn a daily "
+                                        "shape).")  # fmt: skip
+    season_seconds: float = Field(86400.0, ge=0, description="Period of the seasonal shape "
+                                  "removed (STL) before a change is believed, when the history "
+                                  "holds two of them; 0 = off.")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     profiling: ProfilingConfig = Field(default_factory=ProfilingConfig)
+    agent: AgentConfig = Field(default_factory=AgentConfig)
+    detect: DetectConfig = Field(default_factory=DetectConfig)
 
 
-SHORT_ENV = {"EFFICIENCY_DB_URL": ("database", "url"), "EFFICIENCY_TOKEN": ("api", "token")}
+SHORT_ENV = {
+    "EFFICIENCY_DB_URL": ("database", "url"),
+    "EFFICIENCY_TOKEN": ("api", "token"),
+}
 
 
 def _env_overrides(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
@@ -68,7 +168,9 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
         sub = model.annotation
         if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
             continue
-        for key in sub.model_fields:
+        for key, spec in sub.model_fields.items():
+            if getattr(spec.annotation, "__origin__", None) is list:
+                continue  # arrays of tables come from the file only
             name = f"EFFICIENCY_{section}_{key}".upper()
             if name in env:
                 out.setdefault(section, {})[key] = env[name]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import DATA
 
@@ -173,7 +174,9 @@ def test_incidents_commands_on_an_empty_store(tmp_path: Path) -> None:
 
 def test_db_upgrade_and_bad_config(tmp_path: Path) -> None:
     result = run(tmp_path, "db", "upgrade")
-    assert result.returncode == 0 and "revision 0001" in result.stdout
+    from efficiency.store.migrate import head_revision
+
+    assert result.returncode == 0 and f"revision {head_revision()}" in result.stdout
     cfg = tmp_path / "c.toml"
     cfg.write_text("[api]\nport = 'x'\n")
     bad = subprocess.run(
@@ -220,7 +223,7 @@ def test_profile_a_command_stores_its_hot_function(tmp_path: Path) -> None:
 
 def test_profile_needs_a_target(tmp_path: Path) -> None:
     result = run(tmp_path, "profile")
-    assert result.returncode == 2 and "--pid PID or a command" in result.stderr
+    assert result.returncode == 2 and "--pid PID, --pattern REGEX, or a command" in result.stderr
     result = run(tmp_path, "profile", "--pid", "999999999")
     assert result.returncode == 2 and "no process with pid" in result.stderr
 
@@ -235,3 +238,112 @@ def test_invalid_values_in_valid_files_exit_2(tmp_path: Path) -> None:
     nul.write_bytes(b"a;b\x00c 3\n")
     result = run(tmp_path, "ingest", "profile", str(nul), "--service", "s")
     assert result.returncode == 2 and "line 1" in result.stderr and "NUL" in result.stderr
+
+
+def test_ingest_changes_from_git_history(tmp_path: Path) -> None:
+    from tests.collectors.test_git_changes import Repo
+
+    repo = Repo(tmp_path / "shop")
+    repo.commit("api/app.py", "api: first release", "2026-01-05T10:00:00Z")
+    repo.commit("web/index.html", "web: new banner", "2026-01-06T09:00:00Z")
+    fix = repo.commit("api/db.py", "api: fix N+1 query", "2026-01-07T12:00:00Z")
+    args = ["ingest", "changes", "--git", str(repo.path), "--service", "api"]
+    first = run(tmp_path, *args, "--path", "api", "--since", "2026-01-05T12:00:00Z")
+    assert first.stdout.startswith("1 change(s) stored, 0 duplicate"), first.stderr
+    again = run(tmp_path, *args, "--path", "api")
+    assert again.stdout.startswith("1 change(s) stored, 1 duplicate"), again.stderr
+
+    from efficiency.store.db import Database
+    from efficiency.store.schema import ChangeEvent
+
+    db = Database(f"sqlite:///{tmp_path / 'e.db'}")
+    try:
+        with db.session() as s:
+            stored = {(c.service, c.commit, c.kind) for c in s.scalars(select(ChangeEvent))}
+    finally:
+        db.dispose()
+    assert ("api", fix, "deploy") in stored and len(stored) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--git", "."], "--git needs --service"),
+        (["x.jsonl", "--git", ".", "--service", "s"], "either FILE or --git REPO"),
+        ([], "either FILE or --git REPO"),
+        (["--git", "{tmp}", "--service", "s"], "is not a git repository"),
+        (["--git", "{tmp}/nope", "--service", "s"], "does not exist"),
+    ],
+)
+def test_ingest_changes_git_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(tmp_path, "ingest", "changes", *(a.format(tmp=tmp_path) for a in args))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_alerts_pulled_from_alertmanager_and_prometheus(tmp_path: Path) -> None:
+    from tests.servers import CannedServer, json_reply
+
+    am_alert = {
+        "labels": {"alertname": "HighLatency", "service": "api", "severity": "page"},
+        "annotations": {"summary": "p99 above 2 s"},
+        "startsAt": "2026-11-22T10:00:00Z",
+        "endsAt": "2026-11-22T23:59:00Z",
+        "updatedAt": "2026-11-22T10:00:30Z",
+        "generatorURL": "http://prometheus:9090/graph",
+        "fingerprint": "0123456789abcdef",
+        "receivers": [{"name": "team-api"}],
+        "status": {"state": "active", "silencedBy": [], "inhibitedBy": []},
+    }
+    prom = {
+        "status": "success",
+        "data": {
+            "alerts": [
+                {
+                    "labels": {"alertname": "DiskFull", "instance": "db-1"},
+                    "annotations": {},
+                    "state": "firing",
+                    "activeAt": "2026-11-22T09:00:00Z",
+                    "value": "9.7e-01",
+                },
+                {
+                    "labels": {"alertname": "Later"},
+                    "state": "pending",
+                    "activeAt": "2026-11-22T09:00:00Z",
+                    "value": "1e+00",
+                },
+            ]
+        },
+    }
+    replies = {"/api/v2/alerts": json_reply([am_alert]), "/api/v1/alerts": json_reply(prom)}
+    with CannedServer(replies) as server:
+        first = run(tmp_path, "ingest", "alerts", "--alertmanager", server.url)
+        assert first.stdout.startswith("1 new alert(s), 0 updated, 0 duplicate"), first.stderr
+        again = run(tmp_path, "ingest", "alerts", "--alertmanager", server.url)
+        assert again.stdout.startswith("0 new alert(s), 0 updated, 1 duplicate"), again.stderr
+        pulled = run(tmp_path, "ingest", "alerts", "--prometheus", server.url)
+        assert pulled.stdout.startswith("1 new alert(s)"), pulled.stderr  # pending is not sent
+        both = run(tmp_path, "ingest", "alerts", "--prometheus", server.url, "--alertmanager", "x")
+        assert both.returncode == 2 and "exactly one of" in both.stderr
+
+    from efficiency.store.db import Database
+    from efficiency.store.schema import Alert
+
+    db = Database(f"sqlite:///{tmp_path / 'e.db'}")
+    try:
+        with db.session() as s:
+            stored = {a.fingerprint: a.source for a in s.scalars(select(Alert))}
+    finally:
+        db.dispose()
+    assert stored["0123456789abcdef"] == "pull" and len(stored) == 2
+
+
+def test_ingest_alerts_pull_errors_are_one_line(tmp_path: Path) -> None:
+    from tests.servers import CannedServer, free_port
+
+    refused = run(tmp_path, "ingest", "alerts", "--alertmanager", f"http://127.0.0.1:{free_port()}")
+    assert refused.returncode == 2 and "cannot connect" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    with CannedServer({"/api/v2/alerts": (502, "text/html", "<h1>Bad Gateway</h1>")}) as server:
+        proxy = run(tmp_path, "ingest", "alerts", "--alertmanager", server.url)
+    assert proxy.returncode == 2 and "HTTP 502" in proxy.stderr

@@ -57,6 +57,18 @@ def test_documented_keys_match_the_model() -> None:
         sub = field.annotation
         for key, spec in sub.model_fields.items():  # type: ignore[union-attr]
             assert f"`{section}.{key}`" in doc, f"{section}.{key} is not documented"
-            assert f"`EFFICIENCY_{section}_{key}`".upper() in doc.upper()
+            if getattr(spec.annotation, "__origin__", None) is not list:
+                assert f"`EFFICIENCY_{section}_{key}`".upper() in doc.upper()
             default = spec.get_default(call_default_factory=True)
             assert repr(default) in doc or str(default) in doc
+
+
+def test_agent_sections_are_validated(tmp_path: Path) -> None:
+    path = tmp_path / "agent.toml"
+    path.write_text('[agent]\nserver = "http://api:8077"\n\n[[agent.profile]]\nservice = "web"\n'
+                    'pattern = "gunicorn"\n')  # fmt: skip
+    cfg = load_config(path, env={"EFFICIENCY_AGENT_SPOOL_MAX_BYTES": "4096"})
+    assert cfg.agent.profile[0].service == "web" and cfg.agent.spool_max_bytes == 4096
+    path.write_text('[[agent.profile]]\nservice = "web"\n')
+    with pytest.raises(ConfigError, match=r"agent\.profile\.0: Value error, give pids or a"):
+        load_config(path, env={})

@@ -13,6 +13,7 @@ from efficiency.store.incidents import (
 from efficiency.store.metrics import MetricPoint, MetricSeries
 from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
 from efficiency.store.remediation import Hotspot, Proposal, Saving, Watermark
+from efficiency.store.traces import GpuApiCall, GpuKernel, GpuTrace
 
 metadata = Base.metadata
 
@@ -23,6 +24,9 @@ __all__ = [
     "ChangeEvent",
     "Detection",
     "Frame",
+    "GpuApiCall",
+    "GpuKernel",
+    "GpuTrace",
     "Hotspot",
     "Incident",
     "IncidentAlert",
