@@ -15,6 +15,13 @@ alerted first, i.e. the order a cascade produces), co-occurrence in past inciden
 host / GPU node / cluster / region labels, and a common suspected change. Candidate pairs come
 from indexes (service, selective labels, change ids, dependency neighbours) swept in time
 order, never from all pairs.
+
+The cascade order compares *onsets*, not first alerts: a bucket's onset is a low quantile of
+its alerts' start times (:func:`robust_onset`), because a session folds in whatever else the
+service fired within the window (a disk-space alert minutes before the failure), and one such
+alert would otherwise make a caller look as if it failed before its dependency. An edge also
+records which end is *upstream* (the dependency that took off first, :func:`upstream`), which
+the grouping reads to find where failures started.
 """
 
 from __future__ import annotations
@@ -55,6 +62,13 @@ class Node:
     change: ChangeRecord | None = None
     #: the key of the open incident this node stands for
     incident_key: str | None = None
+    #: when the node's records took off (see :func:`robust_onset`); None: ``start``
+    onset: datetime | None = None
+
+    @property
+    def onset_at(self) -> datetime:
+        """``onset``, else ``start`` (detections, changes and incidents have one time)."""
+        return self.onset if self.onset is not None else self.start
 
 
 def service_key(alert: AlertRecord) -> str:
@@ -85,6 +99,13 @@ def alert_buckets(
     return nodes
 
 
+def robust_onset(starts: Sequence[datetime], quantile: float) -> datetime:
+    """The ``quantile`` of ``starts`` (sorted): when a bucket's alerts took off. Not the
+    minimum, so a stray earlier alert of the service (background noise folded into the same
+    session) does not make the bucket look as if it started minutes before its failure."""
+    return starts[int(quantile * (len(starts) - 1))]
+
+
 def _bucket(
     node_id: str,
     service: str,
@@ -101,6 +122,7 @@ def _bucket(
         group=group,
         labels=label_sets(alerts, rules),
         alerts=list(alerts),
+        onset=robust_onset([a.starts_at for a in alerts], rules.onset_quantile),
     )
 
 
@@ -115,18 +137,42 @@ def label_sets(alerts: Iterable[AlertRecord], rules: CorrelationRules) -> dict[s
     return {name: frozenset(vals) for name, vals in values.items() if vals}
 
 
-def _dependency_evidence(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
-    """Weight of ``u`` depending on ``v``: full when ``v`` alerted no later than ``u`` (plus the
-    slack), as a failure cascading from a dependency to its callers does; reduced otherwise."""
+def _depends(u: Node, v: Node, topology: Topology) -> bool:
+    """Whether a service of ``u`` depends on (calls) a service of ``v``."""
     deps = topology.dependencies
-    linked = any(
+    return any(
         deps.has_edge(a, b) for a in u.services if a in deps for b in v.services if b in deps
     )
-    if not linked:
+
+
+def _in_cascade_order(u: Node, v: Node, rules: CorrelationRules) -> bool:
+    """Whether ``v`` took off no later than ``u`` (plus the slack) and at most a window
+    before: the order and pace in which a failure of ``v`` reaches ``u`` when ``u`` depends
+    on ``v``. A dependency already alerting long before is background, not the cause."""
+    return u.onset_at - rules.window <= v.onset_at <= u.onset_at + rules.cascade_slack
+
+
+def _dependency_evidence(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
+    """Weight of ``u`` depending on ``v``: full in cascade order (:func:`_in_cascade_order`),
+    as a failure spreading from a dependency to its callers produces; reduced otherwise."""
+    if not _depends(u, v, topology):
         return 0.0
-    if v.start <= u.start + rules.cascade_slack:
+    if _in_cascade_order(u, v, rules):
         return rules.dependency
     return rules.dependency_reversed
+
+
+def upstream(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> str | None:
+    """The id of the one of ``u``, ``v`` that the other depends on and that alerted first (in
+    cascade order), or None: the direction in which the evidence says a failure spread."""
+    for caller, dependency in ((u, v), (v, u)):
+        if (
+            not caller.services & dependency.services
+            and _depends(caller, dependency, topology)
+            and _in_cascade_order(caller, dependency, rules)
+        ):
+            return dependency.id
+    return None
 
 
 def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
@@ -206,14 +252,20 @@ def candidate_pairs(
 
 def evidence_graph(nodes: Sequence[Node], topology: Topology, rules: CorrelationRules) -> nx.Graph:
     """The weighted evidence graph over ``nodes`` (node attribute ``node`` holds the record);
-    edges with no evidence are left out."""
+    edges with no evidence are left out. An edge's ``upstream`` names the endpoint the other
+    depends on when it alerted first (:func:`upstream`), else None."""
     graph = nx.Graph()
     for node in nodes:
         graph.add_node(node.id, node=node)
     for i, j in sorted(candidate_pairs(nodes, topology, rules)):
         weight = edge_weight(nodes[i], nodes[j], topology, rules)
         if weight > 0:
-            graph.add_edge(nodes[i].id, nodes[j].id, weight=weight)
+            graph.add_edge(
+                nodes[i].id,
+                nodes[j].id,
+                weight=weight,
+                upstream=upstream(nodes[i], nodes[j], topology, rules),
+            )
     return graph
 
 

@@ -1,18 +1,27 @@
-"""From the evidence graph to groups: strong components, split by community detection.
+"""From the evidence graph to groups: strong components, split by community detection where
+they hold several failures.
 
 1. Alert buckets and open incidents joined by *strong* edges (total evidence at least
    ``rules.strong_edge``) form connected components: records that any chain of good evidence
    links.
-2. A large component is where two unrelated failures touched (a shared host, a dependency edge
-   between their blast radii) and merged. It is split by Louvain modularity maximization
-   (Blondel et al. 2008, "Fast unfolding of communities in large networks"; networkx's
-   ``louvain_communities``) on all its weighted edges: the cascades of two failures are dense
-   inside and thinly linked between, which is what modularity rewards. The seed is fixed, so a
-   replay gives the same split.
-3. Open incidents never merge with each other: a group holding two of them is divided by a
+2. A component is where unrelated failures may have touched (a shared host, a noise bucket
+   on a service adjacent to both) and merged. Each failure starts somewhere, so a component
+   is split only when it holds several **plausible roots** (:func:`plausible_roots`): open
+   incidents, and well-supported buckets that no well-supported bucket of a service they
+   depend on preceded (the edge's ``upstream``, set by the evidence graph). With one root, or
+   none, it is one failure, however large its cascade.
+3. Components with several roots are split by Louvain modularity maximization (Blondel et al.
+   2008, "Fast unfolding of communities in large networks"; networkx's
+   ``louvain_communities``) on the alert-level weights: the cascades of two failures are dense
+   inside and thinly linked between, which is what modularity rewards. The seed is fixed, so
+   a replay gives the same split. Modularity's null model also cuts a large tree-shaped
+   cascade in two; a community holding no plausible root is such a fragment (its buckets all
+   follow a dependency that alerted earlier, elsewhere), so it rejoins the community it is
+   most strongly linked to.
+4. Open incidents never merge with each other: a group holding two of them is divided by a
    maximum-weight growth from each incident (Prim's algorithm run from several seeds), so
    every new bucket joins the incident it has the strongest path to.
-4. Detections and changes then join the group of their strongest neighbour; detections with
+5. Detections and changes then join the group of their strongest neighbour; detections with
    none group among themselves (by common suspected change or service), changes with none
    are left out (a deploy alone is not an incident).
 """
@@ -20,6 +29,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from collections.abc import Iterable
 
 import networkx as nx
@@ -40,7 +50,7 @@ def _strong_subgraph(graph: nx.Graph, members: Iterable[str], threshold: float) 
     sub.add_nodes_from(members)
     for u, v, weight in graph.subgraph(members).edges(data="weight"):
         if weight >= threshold:
-            sub.add_edge(u, v, weight=weight)
+            sub.add_edge(u, v, weight=weight, upstream=graph.edges[u, v].get("upstream"))
     return sub
 
 
@@ -63,19 +73,77 @@ def _alert_level_graph(strong: nx.Graph, graph: nx.Graph, rules: CorrelationRule
     return weighted
 
 
+def plausible_roots(
+    component: Iterable[str], strong: nx.Graph, graph: nx.Graph, rules: CorrelationRules
+) -> set[str]:
+    """Where a failure in ``component`` may have started: its open incidents, and each alert
+    bucket with at least ``rules.root_support`` of the alerts of the component's largest
+    bucket that no such bucket (nor an incident) precedes along a strong dependency edge (it
+    depends on it, and that took off first). A handful of background alerts neither starts a
+    failure of its own nor makes a failing service look like a caller of one elsewhere."""
+    members = set(component)
+    sizes = {n: len(_node(graph, n).alerts) for n in members if _node(graph, n).kind == "alerts"}
+    largest = max(sizes.values(), default=0)
+    supported = {n for n, size in sizes.items() if size >= rules.root_support * largest}
+    incidents = members - set(sizes)
+    led = {
+        n
+        for n in supported
+        if any(
+            data.get("upstream") == nbr and (nbr in supported or nbr in incidents)
+            for nbr, data in strong.adj[n].items()
+        )
+    }
+    return (supported - led) | incidents
+
+
+def _merge_rootless(
+    communities: Iterable[set[str]], roots: set[str], weighted: nx.Graph
+) -> list[set[str]]:
+    """Fold each community without a root into the community it shares the most alert-level
+    weight with (repeatedly: a fragment may first join another fragment)."""
+    parts = sorted((set(c) for c in communities), key=min)
+    settled = [bool(part & roots) for part in parts]
+    while not all(settled):
+        i = settled.index(False)
+        part_of = {n: k for k, part in enumerate(parts) for n in part}
+        links: dict[int, float] = defaultdict(float)
+        for node_id in parts[i]:
+            for nbr, data in weighted.adj[node_id].items():
+                if part_of[nbr] != i:
+                    links[part_of[nbr]] += data["weight"]
+        if links:
+            parts[max(links, key=lambda k: (links[k], -k))] |= parts[i]
+            del parts[i], settled[i]
+        else:  # linked to no other community: a group of its own
+            settled[i] = True
+    return parts
+
+
 def _communities(strong: nx.Graph, graph: nx.Graph, rules: CorrelationRules) -> list[set[str]]:
-    """Strong components, the large ones split by Louvain on the alert-level weights (run
-    once over all of them, so the null model sees the whole storm, not one component)."""
-    components = sorted((set(c) for c in nx.connected_components(strong)), key=min)
-    small = [c for c in components if len(c) < rules.split_min_nodes]
-    large = set().union(*(c for c in components if len(c) >= rules.split_min_nodes))
-    if not large:
-        return small
-    weighted = _alert_level_graph(strong.subgraph(large), graph, rules)
+    """Strong components, those with several plausible roots split by Louvain on the
+    alert-level weights (run once over all of them, so the null model sees the whole storm,
+    not one component) with rootless fragments folded back."""
+    whole: list[set[str]] = []
+    split: list[set[str]] = []
+    roots: set[str] = set()
+    for component in sorted((set(c) for c in nx.connected_components(strong)), key=min):
+        starts: set[str] = set()
+        if len(component) >= rules.split_min_nodes:
+            starts = plausible_roots(component, strong, graph, rules)
+        if len(starts) < 2:
+            whole.append(component)  # one failure, however large its cascade
+        else:
+            split.append(component)
+            roots |= starts
+    if not split:
+        return whole
+    weighted = _alert_level_graph(strong.subgraph(set().union(*split)), graph, rules)
     found = nx.community.louvain_communities(
         weighted, weight="weight", resolution=rules.resolution, seed=0
     )
-    return small + sorted((set(c) for c in found), key=min)
+    parts = _merge_rootless(found, roots, weighted)
+    return sorted(whole + parts, key=min)
 
 
 def _separate_incidents(graph: nx.Graph, members: set[str]) -> list[set[str]]:

@@ -23,13 +23,23 @@ class CorrelationRules:
     open_on_detection: bool = False
     #: an edge is "strong" (joins groups) from this total weight on
     strong_edge: float = 1.0
-    #: a strong component with at least this many nodes is split by community detection
+    #: a strong component with at least this many nodes and several plausible roots is split
+    #: by community detection
     split_min_nodes: int = 4
-    #: modularity resolution for the split: above 1 favours more, smaller communities; 0.5
-    #: keeps a five-service cascade whole in the storm benchmark
-    resolution: float = 0.5
-    #: a dependency alerting no later than its dependent + this slack reads as a cascade
+    #: modularity resolution for the split (1: plain modularity; above 1 favours more, smaller
+    #: communities); fragments without a root are folded back whatever it is
+    resolution: float = 1.0
+    #: an alert bucket can be the root of a failure of its own (and makes a bucket it precedes
+    #: along a dependency a caller) only with at least this share of the alerts of the largest
+    #: bucket in its strong component: a few background alerts start no failure
+    root_support: float = 0.2
+    #: a dependency taking off no later than its dependent + this slack (and no more than a
+    #: window earlier) reads as a cascade
     cascade_slack: timedelta = timedelta(seconds=30)
+    #: a bucket's onset, for the cascade order, is this quantile of its alerts' start times
+    #: (0: the first alert): stray early alerts of the service folded into the bucket do not
+    #: move it
+    onset_quantile: float = 0.1
     #: a change at most this long before an alert's onset is a suspect for it
     change_lookback: timedelta = timedelta(minutes=30)
     #: a new incident sharing alerts with a resolved one this recent links to it
@@ -63,5 +73,9 @@ class CorrelationRules:
             raise ValueError("split_min_nodes must be at least 2")
         if self.strong_edge <= 0:
             raise ValueError("strong_edge must be positive")
+        if not 0.0 <= self.onset_quantile <= 1.0:
+            raise ValueError("onset_quantile must be in [0, 1]")
         if self.resolution <= 0:
             raise ValueError("resolution must be positive")
+        if not 0.0 <= self.root_support <= 1.0:
+            raise ValueError("root_support must be in [0, 1]")

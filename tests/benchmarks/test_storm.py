@@ -11,6 +11,7 @@ from benchmarks.storm import (
     baseline_groups,
     compression,
     generate_storm,
+    loss_breakdown,
     pairwise_scores,
     root_cause_hits,
 )
@@ -68,3 +69,20 @@ def test_root_cause_hits_uses_the_incident_holding_most_of_a_failure() -> None:
     roots = {"f1": "db", "f2": "cache"}
     assert root_cause_hits(predicted, truth, roots, {"i1": "db", "i2": "api"}) == (1, 2)
     assert root_cause_hits(predicted, truth, roots, {"i1": "db", "i2": "cache"}) == (2, 2)
+
+
+def test_loss_breakdown_splits_the_pairwise_errors_by_cause() -> None:
+    truth = ["f1", "f1", "f1", "f2", "n1", "n1", "n2"]
+    predicted = ["i1", "i1", "i2", "i2", "i2", "i3", "i3"]
+    # i2 holds f1, f2, n1: one pair of two failures, two pairs of a failure with noise;
+    # i3 holds n1 and n2: one noise pair. f1 loses 2 of its 3 pairs, n1 its one pair
+    assert loss_breakdown(predicted, truth, ["f1", "f2"]) == {
+        "merged_failures": 1,
+        "noise_joined": 3,
+        "split_failures": 2,
+        "split_noise": 1,
+    }
+    precision, recall, _ = pairwise_scores(predicted, truth)
+    false_pairs, true_pairs = 1 + 3, 3 + 1  # predicted pairs 1 + 3 + 1 = 5, 1 correct
+    assert precision == pytest.approx(1 - false_pairs / 5)
+    assert recall == pytest.approx(1 - 3 / true_pairs)
