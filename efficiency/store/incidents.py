@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from efficiency.store.base import Base
@@ -47,7 +47,7 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     #: the dedup key pages carry for this incident
     key: Mapped[str] = mapped_column(String(128), unique=True)
-    #: open | acknowledged | resolved
+    #: pending (grouped, not yet past the opening rules) | open | acknowledged | resolved
     status: Mapped[str] = mapped_column(String(16), default="open")
     severity: Mapped[str] = mapped_column(String(16), default="warning")
     title: Mapped[str] = mapped_column(Text, default="")
@@ -61,6 +61,32 @@ class Incident(Base):
     previous_incident_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("incidents.id", ondelete="SET NULL"), default=None
     )
+    #: a member alert fires and resolves over and over; auto-resolve waits until it settles
+    flapping: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: why pages are held back now (a silence or maintenance window); empty = not silenced
+    silenced: Mapped[str] = mapped_column(Text, default="")
+
+
+class Silence(Base):
+    """Label matchers that suppress pages (not incidents) while active: once between
+    ``starts_at`` and ``ends_at``, or, with a ``recurrence``, in each of its windows between
+    them (a maintenance window)."""
+
+    __tablename__ = "silences"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    #: [{"name", "value", "op": "=" | "!=" | "=~" | "!~"}, ...], all must match
+    matchers: Mapped[list[dict[str, str]]] = mapped_column(JSONDoc, default=list)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: None (one-off) or {"days": ["mon", ...], "start": "HH:MM", "duration_seconds": N,
+    #: "timezone": "Area/City"}
+    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc, default=None)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: set when expired by hand before its end
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class IncidentAlert(Base):

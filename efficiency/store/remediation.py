@@ -87,4 +87,6 @@ class Watermark(Base):
 
     stage: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: for stages that follow an append-only table: the last row id processed
+    position: Mapped[int | None] = mapped_column(BigId, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

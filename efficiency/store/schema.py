@@ -9,6 +9,7 @@ from efficiency.store.incidents import (
     IncidentChange,
     IncidentDetection,
     Page,
+    Silence,
 )
 from efficiency.store.metrics import MetricPoint, MetricSeries
 from efficiency.store.profiles import Frame, IngestBatch, ProfileSample, ProfileWindow, Stack
@@ -40,6 +41,7 @@ __all__ = [
     "ProfileWindow",
     "Proposal",
     "Saving",
+    "Silence",
     "Stack",
     "Watermark",
     "metadata",
