@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ bench-nab: $(STAMP)
 
 bench-storm: $(STAMP)
 	$(BIN)/python -m benchmarks.storm
+
+bench-webhook: $(STAMP)
+	$(BIN)/python -m benchmarks.webhook
 
 # HTA (HolisticTraceAnalysis) is not a project dependency: it gets a Python of its own.
 bench-kineto: $(STAMP)

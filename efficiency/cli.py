@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import ValidationError
@@ -26,10 +26,16 @@ from collectors.errors import CollectorError
 from efficiency.config import Config, ConfigError, load_config
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.validation import input_error
+from efficiency.services import ServicesError
 from efficiency.store.db import Database, DatabaseError
 from efficiency.store.incident_queries import TransitionError
 
-USER_ERRORS = (InputError, ConfigError, DatabaseError, CollectorError, TransitionError)
+if TYPE_CHECKING:
+    from efficiency.daemon import Pipeline
+
+USER_ERRORS = (
+    InputError, ConfigError, DatabaseError, CollectorError, TransitionError, ServicesError,
+)  # fmt: skip
 
 
 class UserError(click.ClickException):
@@ -71,6 +77,12 @@ class State:
             self._db = Database(self.config.database.url)
             self._db.upgrade()
         return self._db
+
+    def pipeline(self) -> Pipeline:
+        """The configured stages over the store (reads and checks the services file)."""
+        from efficiency.daemon import Pipeline
+
+        return Pipeline(self.config, self.db())
 
 
 pass_state = click.make_pass_decorator(State)
@@ -141,8 +153,32 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     port = port or config.api.port
     if not config.api.token and not _is_loopback(host):
         fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
-    app = create_app(config, state.db())
+    pipeline = state.pipeline()
+    app = create_app(config, pipeline.database, set_status=pipeline.set_status)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration (same as the global --config).")  # fmt: skip
+@click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@pass_state
+def daemon(state: State, config_path: str | None, host: str | None, port: int | None) -> None:
+    """The HTTP API plus every stage on a schedule: correlate and deliver pages every
+    daemon.tick_seconds (and right after each alert webhook), detect every
+    daemon.detect_seconds. Stops on SIGINT/SIGTERM; a restart takes up where it stopped."""
+    from efficiency.daemon import run_daemon
+
+    if config_path:
+        state.config_path = config_path
+    config = state.config
+    host = host or config.api.host
+    port = port or config.api.port
+    if not config.api.token and not _is_loopback(host):
+        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    pipeline = state.pipeline()  # validates the services file before binding anything
+    run_daemon(config, pipeline.database, host, port)
 
 
 def _is_loopback(host: str) -> bool:
@@ -482,10 +518,7 @@ def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
 
 
 def _transition(state: State, incident_id: int, status: str) -> None:
-    from efficiency.store.incident_queries import set_incident_status
-
-    with state.db().session() as s:
-        inc = set_incident_status(s, incident_id, status)
+    inc = state.pipeline().set_status(incident_id, status)
     click.echo(f"incident {incident_id} is {inc['status']}")
 
 
@@ -505,6 +538,133 @@ def incidents_resolve(state: State, incident_id: int) -> None:
     _transition(state, incident_id, "resolved")
 
 
+# ------------------------------------------------------------------------------ silences
+
+
+@cli.group()
+def silences() -> None:
+    """Hold back pages (not incidents) for matching alerts: once, or in maintenance windows."""
+
+
+#: the command-line flag of each field a silence's input errors name
+_SILENCE_FLAGS = {
+    "matchers": "--match", "ends_at": "--end", "created_by": "--created-by",
+    "days": "--every", "start": "--at", "duration_seconds": "--for", "timezone": "--timezone",
+}  # fmt: skip
+
+
+def _seconds(text: str, flag: str) -> float:
+    from efficiency.notify.silence import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        fail(f"{flag}: {exc}")
+
+
+@silences.command("add")
+@click.option("--match", "matchers", multiple=True, required=True, metavar="MATCHER",
+              help='Label matcher, repeatable, all must match: name=value, name!=value, '
+                   'name=~"regex", name!~"regex".')  # fmt: skip
+@click.option("--start", help="Start (RFC 3339 or Unix seconds; default: now).")
+@click.option("--end", help="End (RFC 3339 or Unix seconds); optional with --every.")
+@click.option("--duration", help="Instead of --end: how long from the start (90m, 2h, 1d).")
+@click.option("--every", "days", metavar="DAYS",
+              help="Maintenance windows on these days: mon-fri, sat,sun, daily.")  # fmt: skip
+@click.option("--at", "at_time", metavar="HH:MM", help="With --every: local start of each window.")
+@click.option("--for", "window", metavar="DURATION", help="With --every: window length (2h).")
+@click.option("--timezone", help="With --every: IANA time zone of --at (default: UTC).")
+@click.option("--comment", default="", help="Why; page suppression reasons show it.")
+@click.option("--created-by", default=lambda: os.environ.get("USER", ""), show_default="$USER",
+              help="Who adds it.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the silence as a JSON object.")
+@pass_state
+def silences_add(
+    state: State, matchers: tuple[str, ...], start: str | None, end: str | None,
+    duration: str | None, days: str | None, at_time: str | None, window: str | None,
+    timezone: str | None, comment: str, created_by: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Add a silence: pages for incidents whose firing alerts all match are held back."""
+    from datetime import timedelta
+
+    from efficiency.ingest.timeparse import parse_time
+    from efficiency.notify.silence import RecurrenceError, parse_recurrence
+    from efficiency.store.silence_queries import add_silence
+
+    if end and duration:
+        fail("give --end or --duration, not both")
+    if days is None and (at_time or window or timezone):
+        fail("--at, --for and --timezone go with --every")
+    now = datetime.now(UTC)
+    starts_at = parse_time(start, "--start") if start else now
+    ends_at = parse_time(end, "--end") if end else None
+    if duration:
+        ends_at = starts_at + timedelta(seconds=_seconds(duration, "--duration"))
+    recurrence = None
+    if days is not None:
+        if not at_time or not window:
+            fail("--every needs --at HH:MM and --for DURATION")
+        try:
+            recurrence = parse_recurrence(
+                days, at_time, _seconds(window, "--for"), timezone or "UTC"
+            )
+        except RecurrenceError as exc:
+            fail(f"{_SILENCE_FLAGS[exc.field]}: {exc.message}")
+    elif ends_at is None:
+        fail("a one-off silence needs --end or --duration (or --every for a maintenance window)")
+    try:
+        with state.db().session() as s:
+            row = add_silence(s, list(matchers), starts_at, ends_at, recurrence, comment,
+                              created_by, now)  # fmt: skip
+    except InputError as exc:
+        flag = _SILENCE_FLAGS.get(exc.field.split(".")[0], exc.field)
+        fail(f"{flag}: {exc.message}")
+    if as_json:
+        emit_json(row)
+        return
+    click.echo(f"silence {row['id']} added ({row['state']})")
+
+
+@silences.command("list")
+@click.option("--all", "include_expired", is_flag=True, help="Also expired and ended silences.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def silences_list(state: State, include_expired: bool, as_json: bool) -> None:
+    """List silences, oldest first (without --all: those not expired or ended)."""
+    from rich.text import Text
+
+    from efficiency.notify.silence import Recurrence
+    from efficiency.store.silence_queries import list_silences
+
+    with state.db().session() as s:
+        rows = list_silences(s, datetime.now(UTC), include_expired)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="silences")
+    for col in ("id", "state", "matchers", "starts", "ends", "windows", "comment", "by"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        windows = Recurrence.from_dict(r["recurrence"]).describe() if r["recurrence"] else "-"
+        table.add_row(
+            str(r["id"]), r["state"], Text(" ".join(r["matchers"])), r["starts_at"],
+            r["ends_at"] or "-", windows, Text(r["comment"]), Text(r["created_by"]),
+        )  # fmt: skip
+    Console().print(table if rows else "no silences")
+
+
+@silences.command("expire")
+@click.argument("silence_id", type=int)
+@pass_state
+def silences_expire(state: State, silence_id: int) -> None:
+    """Expire a silence now: pages it held back go out again."""
+    from efficiency.store.silence_queries import expire_silence
+
+    with state.db().session() as s:
+        row = expire_silence(s, silence_id, datetime.now(UTC))
+    click.echo(f"silence {silence_id} is expired (since {row['expired_at'] or row['ends_at']})")
+
+
 @cli.command()
 @click.option("--bucket", "bucket_seconds", type=click.FloatRange(1, None),
               help="Bucket length in seconds (default: detect.bucket_seconds).")  # fmt: skip
@@ -518,20 +678,19 @@ def detect(
     """One detection pass over new data: function-level regressions and improvements from
     the profiles, each with its suspected change, the same for GPU operations in Kineto
     traces, and anomalies of the metric series. Running it again stores nothing new."""
-    from efficiency.daemon import detect_functions, detect_kernels, detect_metric_anomalies
-
     cfg = state.config.detect
     if bucket_seconds:
         cfg.bucket_seconds = bucket_seconds
     if lookback_buckets:
         cfg.lookback_buckets = lookback_buckets
-    with state.db().session() as s:
-        functions = detect_functions(s, cfg)
-        kernels = detect_kernels(s, cfg)
-        metrics = detect_metric_anomalies(s, cfg)
+    pipeline = state.pipeline()
+    found = pipeline.detect()
+    functions, kernels, metrics = found.functions, found.gpu_kernels, found.metrics
+    correlated = pipeline.correlate()
+    delivered = pipeline.deliver()
     if as_json:
-        emit_json({"functions": functions.as_dict(), "gpu_kernels": kernels.as_dict(),
-                   "metrics": metrics.as_dict()})  # fmt: skip
+        emit_json({**found.as_dict(), "incidents": correlated.as_dict(),
+                   "pages": delivered.__dict__})  # fmt: skip
         return
     if functions.end is None:
         click.echo("profiles: no profile data yet")
@@ -556,6 +715,11 @@ def detect(
             f"{metrics.end:%Y-%m-%d %H:%M} UTC): {len(metrics.new)} new anomaly(ies), "
             f"{metrics.already_known} already known"
         )
+    click.echo(
+        f"incidents: {len(correlated.opened)} opened, {len(correlated.updated)} updated, "
+        f"{len(correlated.resolved)} resolved; pages: {delivered.sent} sent, "
+        f"{delivered.retrying} to retry, {delivered.failed} failed"
+    )
 
 
 @cli.group()

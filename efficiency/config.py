@@ -148,12 +148,63 @@ class DetectConfig(_Section):
                                   "holds two of them; 0 = off.")  # fmt: skip
 
 
+class CorrelateConfig(_Section):
+    window_seconds: float = Field(300.0, gt=0, description="Alerts, detections and changes "
+                                  "further apart than this never share evidence.")  # fmt: skip
+    group_by: list[str] = Field(default_factory=list, description="Labels that must be equal "
+                                "for two alerts to be in one incident (empty = no such "
+                                "constraint; the evidence decides).")  # fmt: skip
+    open_after_alerts: int = Field(1, ge=1, description="Open an incident once it holds this "
+                                   "many alerts ...")  # fmt: skip
+    open_at_severity: str = Field("critical", description="... or as soon as one alert has at "
+                                  "least this severity; empty = the count rule only.")  # fmt: skip
+    open_on_detection: bool = Field(False, description="A group of detections without any "
+                                    "alert opens an incident (and pages).")  # fmt: skip
+    change_lookback_seconds: float = Field(1800.0, ge=0, description="A deploy at most this "
+                                           "long before an onset is a suspect.")  # fmt: skip
+    recurrence_horizon_seconds: float = Field(86400.0, ge=0, description="A new incident with "
+                                              "the alerts of one resolved this recently links "
+                                              "to it.")  # fmt: skip
+    resolve_quiet_seconds: float = Field(300.0, ge=0, description="Auto-resolve an incident "
+                                         "this long after its last alert resolved and its "
+                                         "last detection began.")  # fmt: skip
+    flap_count: int = Field(4, ge=2, description="An alert that fired this many times ...")
+    flap_window_seconds: float = Field(3600.0, gt=0, description="... within this window "
+                                       "flaps; its incident stays open meanwhile.")  # fmt: skip
+    on_ingest: bool = Field(True, description="`efficiency daemon`: correlate an alert webhook "
+                            "before answering it (else on the next tick).")  # fmt: skip
+
+
+class NotifyConfig(_Section):
+    services_file: str = Field("", description="The services catalog (YAML: teams, routes, "
+                               "owners, dependencies); empty = incidents are recorded, nobody "
+                               "is paged.")  # fmt: skip
+    dashboard_url: str = Field("", description="Where pages link back to; empty = no link.")
+    retry_initial_seconds: float = Field(10.0, gt=0, description="First retry delay of a page.")
+    retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay of a page.")
+    retry_max_attempts: int = Field(0, ge=0, description="Attempts after which a page fails for "
+                                    "good; 0 = keep trying.")  # fmt: skip
+    lease_seconds: float = Field(300.0, gt=10, description="How long a sender holds a page; "
+                                 "past it, a crashed sender's page is sent again.")  # fmt: skip
+
+
+class DaemonConfig(_Section):
+    tick_seconds: float = Field(5.0, gt=0, description="How often `efficiency daemon` "
+                                "correlates new records, runs lifecycle timers and delivers "
+                                "due pages.")  # fmt: skip
+    detect_seconds: float = Field(600.0, ge=0, description="How often it runs a detection "
+                                  "pass; 0 = never.")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     profiling: ProfilingConfig = Field(default_factory=ProfilingConfig)
     agent: AgentConfig = Field(default_factory=AgentConfig)
     detect: DetectConfig = Field(default_factory=DetectConfig)
+    correlate: CorrelateConfig = Field(default_factory=CorrelateConfig)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
 
 
 SHORT_ENV = {

@@ -4,7 +4,7 @@ One YAML file, validated whole before anything uses it (as Alertmanager checks a
 before swapping it in): unknown keys, unknown teams and unknown dependencies are errors whose
 message names the file and the key path, so a typo never silently drops a page::
 
-    default_team: platform          # gets the pages of services not listed below
+    default_team: payments          # gets the pages of services not listed below
     teams:
       payments:
         routes:

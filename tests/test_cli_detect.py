@@ -7,6 +7,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from tests.servers import Receiver
 from tests.test_cli import run
 
 T0 = datetime(2026, 11, 22, tzinfo=UTC)
@@ -66,6 +69,46 @@ def test_detect_on_an_empty_store_and_bad_options(tmp_path: Path) -> None:
     assert run(tmp_path, "detect").stdout.splitlines() == [
         "profiles: no profile data yet",
         "metrics: no metric data yet",
+        "incidents: 0 opened, 0 updated, 0 resolved; pages: 0 sent, 0 to retry, 0 failed",
     ]
     bad = run(tmp_path, "detect", "--bucket", "0")
     assert bad.returncode == 2 and "--bucket" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_detect_correlates_alerts_pages_once_and_ack_pages_the_acknowledge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alerts = [
+        {"status": "firing", "startsAt": iso(T0 + timedelta(seconds=s)),
+         "labels": {"alertname": name, "service": "ledger", "severity": "critical"}}
+        for s, name in ((0, "LedgerDown"), (20, "LedgerErrors"))
+    ]  # fmt: skip
+    payload = tmp_path / "alerts.json"
+    payload.write_text(json.dumps({"version": "4", "status": "firing", "alerts": alerts}))
+    with Receiver() as hook:
+        services = tmp_path / "services.yaml"
+        services.write_text(
+            f"default_team: ops\nteams:\n  ops:\n    routes:\n"
+            f"      - webhook: {{url: '{hook.url}/hook'}}\n"
+        )
+        monkeypatch.setenv("EFFICIENCY_NOTIFY_SERVICES_FILE", str(services))
+        assert run(tmp_path, "ingest", "alerts", str(payload)).returncode == 0
+        first = run(tmp_path, "detect")
+        assert first.returncode == 0, first.stderr
+        assert "incidents: 1 opened, 0 updated, 0 resolved; pages: 1 sent" in first.stdout
+        again = json.loads(run(tmp_path, "detect", "--json").stdout)
+        assert again["incidents"]["opened_incident_ids"] == [] and again["pages"]["sent"] == 0
+        (inc,) = json.loads(run(tmp_path, "incidents", "list", "--json").stdout)
+        assert inc["services"] == ["ledger"] and len(inc["alert_fingerprints"]) == 2
+        ack = run(tmp_path, "incidents", "ack", str(inc["id"]))
+        assert ack.stdout.strip() == f"incident {inc['id']} is acknowledged"
+        assert "pages: 1 sent" in run(tmp_path, "detect").stdout
+        pages = hook.bodies("/hook")
+        assert [(p["action"], p["dedup_key"]) for p in pages] == [
+            ("trigger", inc["key"]), ("acknowledge", inc["key"]),
+        ]  # fmt: skip
+
+        services.write_text("teams: {ops: {routes: [{pager: {}}]}}\n")
+        bad = run(tmp_path, "detect")
+        assert bad.returncode == 2 and str(services) in bad.stderr
+        assert "Traceback" not in bad.stderr

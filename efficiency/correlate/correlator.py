@@ -24,7 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, label_sets, service_key
+from efficiency.correlate.graph import (
+    Node,
+    alert_buckets,
+    evidence_graph,
+    label_sets,
+    robust_onset,
+    service_key,
+)
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.records import (
     AlertRecord,
@@ -97,6 +104,18 @@ class Correlator:
         self.incidents: dict[str, Incident] = {}
         self._by_fingerprint: dict[str, str] = {}
         self._changes: dict[int, ChangeRecord] = {}
+
+    def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
+        """Take up where an earlier process stopped: its incidents (active ones and the
+        resolved ones still inside the recurrence horizon) and the changes still in the
+        lookback, as the store kept them."""
+        ordered = sorted(incidents, key=lambda inc: inc.status in ACTIVE)
+        for incident in ordered:  # resolved first, so an active holder of a fingerprint wins
+            self.incidents[incident.key] = incident
+            for fingerprint in incident.alerts:
+                self._by_fingerprint[fingerprint] = incident.key
+        for change in changes:
+            self._changes[change.id] = change
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -206,6 +225,9 @@ class Correlator:
             services=frozenset(services),
             start=incident.first_at,
             end=incident.last_at,
+            onset=robust_onset(sorted(a.starts_at for a in alerts), self.rules.onset_quantile)
+            if alerts
+            else None,
             group=incident.group,
             labels=label_sets(alerts, self.rules),
             changes=frozenset(s for s in suspects if s is not None) | set(incident.changes),
@@ -331,11 +353,16 @@ class Correlator:
         horizon = now - rules.change_lookback - rules.window
         self._changes = {i: c for i, c in self._changes.items() if c.at >= horizon}
 
+    def snapshot(self, key: str) -> IncidentUpdate:
+        """The incident as it is now (pending ones too), as an ``updated`` update."""
+        return self._snapshot(self.incidents[key], "updated")
+
     def _snapshot(self, incident: Incident, action: str) -> IncidentUpdate:
         services = incident.services
         top = incident.root_causes[0].name if incident.root_causes else ", ".join(services)
         alertnames = sorted({a.alertname for a in incident.alerts.values() if a.alertname})
-        title = f"{len(incident.alerts)} alerts on {len(services)} services"
+        n, m = len(incident.alerts), len(services)
+        title = f"{n} alert{'s' * (n != 1)} on {m} service{'s' * (m != 1)}"
         if alertnames:
             title += f" ({', '.join(alertnames[:3])})"
         title += f"; likely cause: {top}" if top else ""

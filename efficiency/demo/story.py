@@ -147,7 +147,7 @@ def run_demo(
         console.print(hotspot_table(prof))
     detections: list[dict[str, object]] = []
     if after_deploy_seconds > 0:
-        from efficiency.daemon import detect_functions
+        from efficiency.stages.detect import detect_functions
         from efficiency.tables import detection_table
 
         # one bucket per window: the demo's windows are seconds long, not the fleet's minutes

@@ -6,6 +6,7 @@ Endpoints are listed in DESIGN.md; OpenAPI lives at ``/docs``.
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any, Literal
@@ -39,6 +40,15 @@ from efficiency.store.incident_queries import (
     list_incidents,
     set_incident_status,
 )
+from efficiency.store.silence_queries import (
+    SilenceIn,
+    UnknownSilence,
+    add_silence,
+    expire_silence,
+    list_silences,
+)
+
+log = logging.getLogger(__name__)
 
 
 class BodyLimit:
@@ -133,8 +143,25 @@ def _db_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_db_session)]
 
 
-def create_app(config: Config, db: Database) -> FastAPI:
-    """Build the API over ``db``; the caller owns the database's lifetime."""
+#: what the daemon runs after an alert webhook is stored (the correlate stage); its report
+#: goes back in the answer
+AfterAlerts = Callable[[], Any]
+#: how an incident is acknowledged or resolved (the daemon plans the follow-up pages too)
+Transition = Callable[[int, str], dict[str, Any]]
+
+
+def create_app(
+    config: Config,
+    db: Database,
+    after_alerts: AfterAlerts | None = None,
+    set_status: Transition | None = None,
+) -> FastAPI:
+    """Build the API over ``db``; the caller owns the database's lifetime.
+
+    ``after_alerts``, when given, runs after each stored alert webhook (``efficiency daemon``
+    correlates there, so the answer says which incidents the alerts opened); a failure there
+    is logged and left to the next scheduled run, since the alerts are already stored.
+    """
     app = FastAPI(
         title="efficiency",
         version=__version__,
@@ -210,7 +237,13 @@ def create_app(config: Config, db: Database) -> FastAPI:
         result = write(lambda s: store_alerts(s, [payload]))
         metrics.records.labels("alert", "stored").inc(result.events_new)
         metrics.records.labels("alert", "duplicate").inc(result.duplicates)
-        return result.as_dict()
+        answer = result.as_dict()
+        if after_alerts is not None and result.events_new:
+            try:
+                answer["correlated"] = after_alerts().as_dict()
+            except Exception:  # stored is what the sender needs to know; the tick retries
+                log.exception("correlating after an alert webhook failed; will retry")
+        return answer
 
     @app.post("/api/v1/profiles", dependencies=[Auth], tags=["ingest"])
     def post_profiles(payload: ProfileBatchIn) -> dict[str, Any]:
@@ -254,6 +287,8 @@ def create_app(config: Config, db: Database) -> FastAPI:
 
     def transition(incident_id: int, status: str) -> dict[str, Any]:
         try:
+            if set_status is not None:
+                return set_status(incident_id, status)
             return write(lambda s: set_incident_status(s, incident_id, status))
         except TransitionError as exc:
             code = 404 if "does not exist" in str(exc) else 409
@@ -266,6 +301,30 @@ def create_app(config: Config, db: Database) -> FastAPI:
     @app.post("/api/v1/incidents/{incident_id}/resolve", dependencies=[Auth], tags=["incidents"])
     def resolve(incident_id: int) -> dict[str, Any]:
         return transition(incident_id, "resolved")
+
+    @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"])
+    def get_silences(s: DbSession, include_expired: bool = False) -> list[dict[str, Any]]:
+        """Silences by id; ``include_expired=true`` adds the expired and ended ones."""
+        return list_silences(s, include_expired=include_expired)
+
+    @app.post("/api/v1/silences", dependencies=[Auth], tags=["silences"], status_code=201)
+    def post_silence(payload: SilenceIn) -> dict[str, Any]:
+        """Add a silence: one-off (``ends_at``) or weekly windows (``recurrence``)."""
+        window = payload.recurrence.model_dump() if payload.recurrence else None
+        return write(
+            lambda s: add_silence(
+                s, payload.matchers, payload.starts_at, payload.ends_at, window,
+                payload.comment, payload.created_by,
+            )
+        )  # fmt: skip
+
+    @app.delete("/api/v1/silences/{silence_id}", dependencies=[Auth], tags=["silences"])
+    def delete_silence(silence_id: int) -> dict[str, Any]:
+        """Expire a silence now (it stays listed with ``include_expired=true``)."""
+        try:
+            return write(lambda s: expire_silence(s, silence_id))
+        except UnknownSilence as exc:
+            raise HTTPException(404, str(exc)) from None
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> JSONResponse:

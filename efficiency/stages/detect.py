@@ -1,6 +1,7 @@
-"""The stages over the store: read what a stage needs, call the pure core, write its records.
+"""The detection stage: read the derived series from the store, call the pure detectors,
+write their detections.
 
-Each stage runs in event time (the timestamps in the data, never the wall clock) and is
+It runs in event time (the timestamps in the data, never the wall clock) and is
 idempotent: a detection has a stable key, and a second pass over the same data writes nothing.
 """
 

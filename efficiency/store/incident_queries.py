@@ -44,6 +44,7 @@ def incident_dict(session: Session, inc: Incident) -> dict[str, Any]:
     ).all()
     return {
         "id": inc.id,
+        "key": inc.key,
         "status": inc.status,
         "severity": inc.severity,
         "title": inc.title,
@@ -67,12 +68,16 @@ def incident_dict(session: Session, inc: Incident) -> dict[str, Any]:
             for c, score in changes
         ],
         "previous_incident_id": inc.previous_incident_id,
+        "flapping": inc.flapping,
+        "silenced": inc.silenced,
     }
 
 
 def list_incidents(session: Session, status: str = "open") -> list[dict[str, Any]]:
     query = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc())
-    if status != "all":
+    if status == "all":  # pending groups have not passed the opening rules: not incidents yet
+        query = query.where(Incident.status != "pending")
+    else:
         query = query.where(Incident.status == status)
     return [incident_dict(session, inc) for inc in session.scalars(query)]
 

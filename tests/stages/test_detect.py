@@ -10,11 +10,11 @@ import numpy as np
 from sqlalchemy import select
 
 from efficiency.config import DetectConfig
-from efficiency.daemon import detect_functions, detect_metric_anomalies
 from efficiency.ingest.changes import ChangeIn, store_changes
 from efficiency.ingest.metrics import PointIn, store_metrics
 from efficiency.ingest.parsers.folded import parse_folded
 from efficiency.ingest.profiles import WindowMeta, store_profiles
+from efficiency.stages.detect import detect_functions, detect_metric_anomalies
 from efficiency.store.db import Database
 from efficiency.store.incidents import Detection
 from efficiency.store.remediation import Watermark
@@ -193,8 +193,8 @@ def kineto_trace(at: datetime, gemm_us: float, rng: np.random.Generator) -> byte
 
 
 def test_a_slower_gpu_kernel_is_found_in_the_trace_shares(db: Database) -> None:
-    from efficiency.daemon import detect_kernels
     from efficiency.ingest.traces import parse_trace, store_trace
+    from efficiency.stages.detect import detect_kernels
 
     rng = np.random.default_rng(8)
     with db.session() as s:

@@ -1,0 +1,164 @@
+"""Scheduling the stages: what `efficiency detect` runs once and `efficiency daemon` runs
+on a schedule next to the HTTP API.
+
+:class:`Pipeline` holds the configured stages (detect, correlate, page delivery);
+:func:`run_daemon` serves the API in the main thread and runs the stages from one background
+thread: every ``daemon.tick_seconds`` correlate (lifecycle timers, anything the webhook did not
+correlate yet) and deliver due pages, every ``daemon.detect_seconds`` a detection pass. The
+first tick runs at start, so whatever a killed predecessor left (alerts stored but not
+correlated, pages planned but not sent) is picked up at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from efficiency.config import Config
+from efficiency.notify.base import Notifier
+from efficiency.notify.deliver import DeliveryReport, deliver_due
+from efficiency.notify.registry import build_notifiers
+from efficiency.notify.retry import RetryPolicy
+from efficiency.services import ServicesCatalog, load_services
+from efficiency.stages.correlate import (
+    CorrelateReport,
+    CorrelateStage,
+    lifecycle_from_config,
+    rules_from_config,
+    transition,
+)
+from efficiency.stages.detect import (
+    DetectReport,
+    detect_functions,
+    detect_kernels,
+    detect_metric_anomalies,
+)
+from efficiency.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def load_catalog(config: Config) -> ServicesCatalog | None:
+    """The services catalog named by ``notify.services_file``; None when there is none.
+    Raises ServicesError (naming the file and key) when it is invalid."""
+    path = config.notify.services_file
+    return load_services(path) if path else None
+
+
+@dataclass
+class DetectReports:
+    functions: DetectReport
+    gpu_kernels: DetectReport
+    metrics: DetectReport
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: report.as_dict() for name, report in self.__dict__.items()}
+
+
+class Pipeline:
+    """The stages over one database, configured once."""
+
+    def __init__(
+        self,
+        config: Config,
+        database: Database,
+        catalog: ServicesCatalog | None = None,
+        notifiers: dict[str, Notifier] | None = None,
+    ) -> None:
+        self.config, self.database = config, database
+        self.catalog = catalog if catalog is not None else load_catalog(config)
+        self.correlator = CorrelateStage(
+            database,
+            rules_from_config(config.correlate),
+            lifecycle_from_config(config.correlate),
+            self.catalog,
+        )
+        if notifiers is None and self.catalog is not None:
+            notifiers = build_notifiers(self.catalog, client_url=config.notify.dashboard_url)
+        self.notifiers = notifiers or {}
+        cfg = config.notify
+        self.retry = RetryPolicy(
+            cfg.retry_initial_seconds, cfg.retry_max_seconds, cfg.retry_max_attempts or None
+        )
+        self.lease = timedelta(seconds=cfg.lease_seconds)
+
+    def detect(self) -> DetectReports:
+        """One detection pass, each detector in its own transaction."""
+        cfg = self.config.detect
+        with self.database.session() as s:
+            functions = detect_functions(s, cfg)
+        with self.database.session() as s:
+            kernels = detect_kernels(s, cfg)
+        with self.database.session() as s:
+            metrics = detect_metric_anomalies(s, cfg)
+        return DetectReports(functions, kernels, metrics)
+
+    def correlate(self, now: datetime | None = None) -> CorrelateReport:
+        report = self.correlator.run(now)
+        if report.opened or report.resolved or report.pages:
+            log.info(
+                "correlated %d alerts, %d detections, %d changes: incidents opened %s, "
+                "updated %s, resolved %s; %d pages planned", report.alerts, report.detections,
+                report.changes, report.opened, report.updated, report.resolved, report.pages,
+            )  # fmt: skip
+        return report
+
+    def deliver(self, now: datetime | None = None) -> DeliveryReport:
+        if not self.notifiers:
+            return DeliveryReport()
+        report = deliver_due(
+            self.database, self.notifiers, now or datetime.now(UTC), retry=self.retry,
+            lease=self.lease,
+        )  # fmt: skip
+        if report.sent or report.failed:
+            log.info("pages: %d sent, %d failed for good, %d to retry", report.sent,
+                     report.failed, report.retrying)  # fmt: skip
+        return report
+
+    def set_status(self, incident_id: int, status: str) -> dict[str, Any]:
+        """Acknowledge or resolve by hand, planning the follow-up pages with it."""
+        return transition(self.database, incident_id, status, self.catalog)
+
+
+def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
+    cfg = pipeline.config.daemon
+    next_detect = time.monotonic() if cfg.detect_seconds else float("inf")
+    while not stop.is_set():
+        if time.monotonic() >= next_detect:
+            next_detect = time.monotonic() + cfg.detect_seconds
+            try:
+                pipeline.detect()
+            except Exception:
+                log.exception("detection pass failed; next one in %.0f s", cfg.detect_seconds)
+        for name, step in (("correlate", pipeline.correlate), ("deliver", pipeline.deliver)):
+            try:
+                step()
+            except Exception:
+                log.exception("%s failed; retrying next tick", name)
+        stop.wait(cfg.tick_seconds)
+
+
+def run_daemon(config: Config, database: Database, host: str, port: int) -> None:
+    """Serve the API and run the stages until SIGINT/SIGTERM."""
+    import uvicorn
+
+    from efficiency.ingest.api import create_app
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    pipeline = Pipeline(config, database)
+    after = pipeline.correlate if config.correlate.on_ingest else None
+    app = create_app(config, database, after_alerts=after, set_status=pipeline.set_status)
+    stop = threading.Event()
+    worker = threading.Thread(target=_stage_loop, args=(pipeline, stop), name="stages")
+    worker.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        stop.set()
+        worker.join()
