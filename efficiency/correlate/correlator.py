@@ -104,6 +104,8 @@ class Correlator:
         self.incidents: dict[str, Incident] = {}
         self._by_fingerprint: dict[str, str] = {}
         self._changes: dict[int, ChangeRecord] = {}
+        #: (service, alert name) pairs of resolved incidents, for recurrence links
+        self._signatures: dict[str, frozenset[tuple[str, str]]] = {}
 
     def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
         """Take up where an earlier process stopped: its incidents (active ones and the
@@ -288,7 +290,11 @@ class Correlator:
                 continue
             if not onset - self.rules.recurrence_horizon <= incident.resolved_at <= onset:
                 continue
-            shared = signatures & {(a.service, a.alertname) for a in incident.alerts.values()}
+            if incident.key not in self._signatures:  # a resolved incident's never change
+                self._signatures[incident.key] = frozenset(
+                    (a.service, a.alertname) for a in incident.alerts.values()
+                )
+            shared = signatures & self._signatures[incident.key]
             if shared and (best is None or incident.resolved_at > (best.resolved_at or onset)):
                 best = incident
         return best.key if best else None
@@ -347,6 +353,7 @@ class Correlator:
             )
             if stale:
                 del self.incidents[key]
+                self._signatures.pop(key, None)
                 for fingerprint in incident.alerts:
                     if self._by_fingerprint.get(fingerprint) == key:
                         del self._by_fingerprint[fingerprint]

@@ -49,7 +49,7 @@ from efficiency.correlate import (
 )
 from efficiency.correlate.correlator import Incident as Group
 from efficiency.notify.outbox import plan_pages
-from efficiency.notify.silence import silence_reason
+from efficiency.notify.silence import SilenceRule, silence_reason
 from efficiency.services import ServicesCatalog
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.db import Database
@@ -188,6 +188,10 @@ class CorrelateStage:
         self._lock = threading.Lock()
         self._correlator: Correlator | None = None
         self._state: tuple[Any, ...] | None = None
+        #: per active incident: have all its alerts resolved (cleared when it changes)
+        self._settled: dict[str, bool] = {}
+        #: per pending group: what was last stored of it
+        self._pending: dict[str, tuple[int, int, datetime]] = {}
 
     def run(self, now: datetime | None = None) -> CorrelateReport:
         """One pass; ``now`` (default: the wall clock) drives only the lifecycle timers and
@@ -212,6 +216,11 @@ class CorrelateStage:
         marks = _take_marks(session, now)
         if self._correlator is None or _state(session) != self._state:
             self._correlator = self._rebuild(session, marks[WM_ALERTS].value)
+            self._settled = {}
+            self._pending = {
+                k: _signature(g) for k, g in self._correlator.incidents.items()
+                if g.status == "pending" and (g.alerts or g.detections)
+            }  # fmt: skip
             report.rebuilt = True
         correlator = self._correlator
 
@@ -251,31 +260,46 @@ class CorrelateStage:
         updates = correlator.add(records, event_now) if records else []
         touched = {u.key: u for u in updates}
         alert_ids = {(a.fingerprint, a.starts_at): a.id for a in alerts.values()}
-        rows = _rows(session, list(correlator.incidents))
 
-        # flapping can only matter where it holds a resolve back, or a new firing arrived,
-        # or the flag is up and may come down
-        candidates = {
-            key
-            for key, group in correlator.incidents.items()
-            if group.status in ("open", "acknowledged")
-            and (
-                key in touched
-                or all(a.status == "resolved" for a in group.alerts.values())
-                or (key in rows and rows[key].flapping)
+        # per run, work only on what can change: incidents that took records, those whose
+        # alerts have all resolved (the quiet-period timer), flapping ones (the flag may come
+        # down) and, when silences exist, the active ones (a silence may start or end)
+        active = [
+            k for k, g in correlator.incidents.items() if g.status in ("open", "acknowledged")
+        ]
+        for key in touched:
+            self._settled.pop(key, None)
+        flagged = set(
+            session.scalars(
+                select(Incident.key).where(
+                    Incident.flapping.is_(True), Incident.status.in_(("open", "acknowledged"))
+                )
             )
-        }
+        )
+        candidates = {k for k in active if k in touched or self._is_settled(k) or k in flagged}
+        silences = active_rules(session, now)
+        silenced = set(
+            session.scalars(
+                select(Incident.key).where(
+                    Incident.silenced != "", Incident.status.in_(("open", "acknowledged"))
+                )
+            )
+        )
+        watched = set(active) if silences else silenced
         flapping = self._flapping(session, correlator, candidates, now)
-        for group in list(correlator.incidents.values()):
-            if group.status in ("open", "acknowledged") and group.key not in flapping:
-                resolved_at = self._quiet_since(group, now)
-                if resolved_at is not None:
-                    touched[group.key] = correlator.resolve(group.key, resolved_at)
+        for key in candidates - flapping:
+            resolved_at = self._quiet_since(correlator.incidents[key], now)
+            if resolved_at is not None:
+                touched[key] = correlator.resolve(key, resolved_at)
 
-        # pending groups: stored so that a restart keeps them; forgotten ones are dropped
-        pending = {k for k, g in correlator.incidents.items() if g.status == "pending"}
-        for key in pending:
-            touched.setdefault(key, correlator.snapshot(key))
+        # pending groups: stored (when they changed) so that a restart keeps them; forgotten
+        # ones are dropped
+        for key, group in correlator.incidents.items():
+            if not (group.alerts or group.detections):
+                continue  # a deploy alone is no incident
+            if group.status == "pending" and self._pending.get(key) != _signature(group):
+                self._pending[key] = _signature(group)
+                touched.setdefault(key, correlator.snapshot(key))
         stale = [
             row.id
             for row in session.scalars(select(Incident).where(Incident.status == "pending"))
@@ -283,7 +307,9 @@ class CorrelateStage:
         ]
         if stale:
             session.execute(delete(Incident).where(Incident.id.in_(stale)))
+        self._pending = {k: v for k, v in self._pending.items() if k in correlator.incidents}
 
+        rows = _rows(session, sorted(set(touched) | candidates | watched))
         for key, update in sorted(touched.items(), key=lambda kv: kv[1].opened_at):
             row = rows.get(key)
             was = row.status if row is not None else None
@@ -300,7 +326,7 @@ class CorrelateStage:
             if row.flapping != (key in flapping):
                 row.flapping, row.updated_at = key in flapping, now
 
-        report.pages = self._plan(session, correlator, rows, touched, now)
+        report.pages = self._plan(session, correlator, rows, touched, silences, now)
         _move_marks(marks, [e.event_id for e in events], detections, changes, event_now, now)
         return report
 
@@ -399,6 +425,12 @@ class CorrelateStage:
             found.update(owner[fp] for fp, n in counts if n >= self.lifecycle.flap_count)
         return found
 
+    def _is_settled(self, key: str) -> bool:
+        if key not in self._settled:
+            alerts = self._correlator.incidents[key].alerts.values()  # type: ignore[union-attr]
+            self._settled[key] = bool(alerts) and all(a.status == "resolved" for a in alerts)
+        return self._settled[key]
+
     def _quiet_since(self, group: Group, now: datetime) -> datetime | None:
         """When ``group`` auto-resolves, if it does by ``now``: every alert resolved, and
         nothing (alert end, detection onset) newer than ``resolve_quiet`` ago. The time is
@@ -477,11 +509,11 @@ class CorrelateStage:
         correlator: Correlator,
         rows: dict[str, Incident],
         touched: dict[str, IncidentUpdate],
+        rules: list[SilenceRule],
         now: datetime,
     ) -> int:
-        """Silence state of every active incident, and pages for those that changed or
+        """Silence state of the incidents in ``rows``, and pages for those that changed or
         whose silence started or ended since the last run."""
-        rules = active_rules(session, now)
         planned = 0
         for key, row in rows.items():
             if row.status == "pending" or (key not in touched and row.status == "resolved"):
@@ -528,6 +560,11 @@ def _label_sets(group: Group | None, row: Incident) -> list[dict[str, str]]:
         firing = [a.labels for a in group.alerts.values() if a.status == "firing"]
         return firing or [a.labels for a in group.alerts.values()]
     return [{"service": s} for s in row.services]
+
+
+def _signature(group: Group) -> tuple[int, int, datetime]:
+    """Enough to tell that a pending group took records since it was stored."""
+    return len(group.alerts), len(group.detections), group.last_at
 
 
 def _root_cause(stored: dict[str, Any]) -> RootCause:
