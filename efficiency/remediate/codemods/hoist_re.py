@@ -1,0 +1,432 @@
+"""Hoist regular expressions with literal patterns out of loops (``hoist-re-compile``).
+
+``re.compile(r"\\d+")`` inside a loop, or ``re.search(r"\\d+", line)``, pays a cache lookup
+(and, past the cache's 512 entries, a full compile) on every iteration. The pattern becomes a
+module-level private constant ``_RE_<FUNCTION>`` compiled once at import; the loop uses it.
+With ``function=``, every such call in that function's body is hoisted, loop or not, since a
+hot function is itself called in a loop.
+
+It is only safe for literal patterns and literal flags: the codemod compiles each pattern
+itself first and refuses one that fails, warns, or asks for ``re.DEBUG`` (any of which would
+move an error or output from run time to import time). It also refuses when ``re`` (or the
+imported function) is not bound once, at module level, to the real module: the constant must be
+able to use the same name.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    GlobalScope,
+    MetadataWrapper,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.pysource import (
+    Edit,
+    PythonCodemod,
+    ScopedVisitor,
+    Targets,
+    has_comment,
+    literal_value,
+    names_in,
+    unique_name,
+)
+
+#: re function → the position of its ``flags`` argument (the pattern is always first)
+FLAGS_POSITION = {
+    "compile": 1,
+    "match": 2,
+    "search": 2,
+    "fullmatch": 2,
+    "findall": 2,
+    "finditer": 2,
+    "split": 3,
+    "sub": 4,
+    "subn": 4,
+}
+#: flags a hoisted pattern may carry (DEBUG prints at compile time: refused)
+SAFE_FLAGS = frozenset(
+    {"A", "ASCII", "I", "IGNORECASE", "L", "LOCALE", "M", "MULTILINE", "NOFLAG", "S", "DOTALL"}
+    | {"U", "UNICODE", "X", "VERBOSE"}
+)
+
+
+@dataclass
+class _Site:
+    call: cst.Call
+    function: str  # "compile", "search", ...
+    key: tuple[object, ...]  # (pattern value, flags value): one constant per key
+    pattern: cst.BaseExpression
+    flags: cst.BaseExpression | None
+    compile_func: cst.BaseExpression  # how the constant calls re.compile
+    rest: list[cst.Arg]  # the call's other arguments (search/sub/...)
+    owner: str  # enclosing def, or "" at module level
+    top_index: int  # index of the module-level statement holding the call
+    binding_index: int  # module-level statement that imports what the constant needs
+
+
+class _Finder(ScopedVisitor):
+    METADATA_DEPENDENCIES = (
+        *ScopedVisitor.METADATA_DEPENDENCIES,
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+        super().__init__(targets)
+        self.module = module
+        self.loops = 0
+        self.sites: list[_Site] = []
+        self.refused: list[str] = []
+        self.top_index = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self.imports = self._module_level_imports(module)
+
+    @staticmethod
+    def _module_level_imports(module: cst.Module) -> dict[str, tuple[str, int]]:
+        """Name → (what it is: ``re`` or ``re.<attr>``, index of its import statement)."""
+        found: dict[str, tuple[str, int]] = {}
+        for index, stmt in enumerate(module.body):
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if isinstance(alias.name, cst.Name) and alias.name.value == "re":
+                            local = alias.evaluated_alias or "re"
+                            found[local] = ("re", index)
+                elif (
+                    isinstance(small, cst.ImportFrom)
+                    and isinstance(small.module, cst.Name)
+                    and small.module.value == "re"
+                    and not small.relative
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    for alias in small.names:
+                        local = alias.evaluated_alias or alias.evaluated_name
+                        found[local] = (f"re.{alias.evaluated_name}", index)
+        return found
+
+    # -- where loops are ------------------------------------------------------------------
+    def _enter_loop(self, _node: cst.CSTNode) -> None:
+        self.loops += 1
+
+    def _leave_loop(self, _node: cst.CSTNode) -> None:
+        self.loops -= 1
+
+    visit_For_body = _enter_loop
+    leave_For_body = _leave_loop
+    visit_While = _enter_loop
+    leave_While = _leave_loop
+    visit_ListComp_elt = _enter_loop
+    leave_ListComp_elt = _leave_loop
+    visit_SetComp_elt = _enter_loop
+    leave_SetComp_elt = _leave_loop
+    visit_GeneratorExp_elt = _enter_loop
+    leave_GeneratorExp_elt = _leave_loop
+    visit_DictComp_key = _enter_loop
+    leave_DictComp_key = _leave_loop
+    visit_DictComp_value = _enter_loop
+    leave_DictComp_value = _leave_loop
+    visit_CompFor_ifs = _enter_loop
+    leave_CompFor_ifs = _leave_loop
+    visit_CompFor_inner_for_in = _enter_loop
+    leave_CompFor_inner_for_in = _leave_loop
+
+    # -- the calls ------------------------------------------------------------------------
+    def _bound_once_at_module_level(self, name: cst.Name) -> int | None:
+        """The import statement's index when ``name`` here means the module-level import."""
+        if name.value not in self.imports:
+            return None
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return None
+        assignments = scope[name.value]
+        if len(assignments) != 1 or not isinstance(next(iter(assignments)).scope, GlobalScope):
+            return None
+        return self.imports[name.value][1]
+
+    def _re_name(self, expr: cst.BaseExpression) -> tuple[str, int] | None:
+        """``re.<attr>`` (and where it is imported) when ``expr`` is one, bound at module level."""
+        names = self.get_metadata(QualifiedNameProvider, expr, set())
+        if len(names) != 1:
+            return None
+        (qualified,) = names
+        if qualified.source is not QualifiedNameSource.IMPORT or not qualified.name.startswith(
+            "re."
+        ):
+            return None
+        base = expr.value if isinstance(expr, cst.Attribute) else expr
+        if not isinstance(base, cst.Name):
+            return None
+        index = self._bound_once_at_module_level(base)
+        return None if index is None else (qualified.name, index)
+
+    def _flags(self, expr: cst.BaseExpression) -> tuple[int, int] | None:
+        """(value, import index) of a flags expression made of re constants and ints."""
+        if isinstance(expr, cst.Integer):
+            value = int(expr.value, 0)
+            return None if value & re.DEBUG else (value, -1)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            left, right = self._flags(expr.left), self._flags(expr.right)
+            if left is None or right is None:
+                return None
+            return left[0] | right[0], max(left[1], right[1])
+        if isinstance(expr, (cst.Attribute, cst.Name)):
+            found = self._re_name(expr)
+            if found is None or found[0].removeprefix("re.") not in SAFE_FLAGS:
+                return None
+            return int(getattr(re, found[0].removeprefix("re."))), found[1]
+        return None
+
+    def _compile_func(self) -> tuple[cst.BaseExpression, int] | None:
+        """An expression calling ``re.compile`` that works at module level."""
+        for local, (what, index) in self.imports.items():
+            if what == "re":
+                return cst.Attribute(cst.Name(local), cst.Name("compile")), index
+        for local, (what, index) in self.imports.items():
+            if what == "re.compile":
+                return cst.Name(local), index
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.active or (self.targets is None and self.loops == 0):
+            return
+        found = self._re_name(node.func)
+        if found is None or found[0].removeprefix("re.") not in FLAGS_POSITION:
+            return
+        function = found[0].removeprefix("re.")
+        args = list(node.args)
+        if not args or args[0].keyword is not None or args[0].star:
+            return
+        pattern = literal_value(args[0].value)
+        if pattern is None:
+            return  # not a literal pattern: not ours to judge
+        if any(a.star for a in args):
+            return self._refuse(node, "called with *args/**kwargs")
+        flags_arg, rest = self._split_flags(function, args[1:])
+        flags_value, binding = 0, found[1]
+        if flags_arg is not None:
+            flags = self._flags(flags_arg.value)
+            if flags is None:
+                return self._refuse(
+                    node, "flags are not re.<FLAG> constants (DEBUG excluded) or an int"
+                )
+            flags_value, binding = flags[0], max(binding, flags[1])
+        problem = _check_compiles(pattern, flags_value)
+        if problem:
+            return self._refuse(node, problem)
+        if any(has_comment(piece) for piece in (args[0], *([flags_arg] if flags_arg else []))):
+            return self._refuse(node, "a comment sits inside the removed arguments")
+        if function == "compile":
+            compile_func: cst.BaseExpression = node.func
+        else:
+            made = self._compile_func()
+            if made is None:
+                return self._refuse(node, "no module-level `import re` to compile with")
+            compile_func, binding = made[0], max(binding, made[1])
+        top = next(a for a in (node, *self.ancestors(node)) if id(a) in self.top_index)
+        self.sites.append(
+            _Site(
+                call=node,
+                function=function,
+                key=(type(pattern), pattern, flags_value),
+                pattern=args[0].value,
+                flags=None if flags_arg is None else flags_arg.value,
+                compile_func=compile_func,
+                rest=rest,
+                owner=self.def_stack[-1] if self.def_stack else "",
+                top_index=self.top_index[id(top)],
+                binding_index=binding,
+            )
+        )
+
+    @staticmethod
+    def _split_flags(function: str, args: list[cst.Arg]) -> tuple[cst.Arg | None, list[cst.Arg]]:
+        """The flags argument (positional or keyword) and the others, pattern excluded."""
+        position = FLAGS_POSITION[function] - 1
+        for index, arg in enumerate(args):
+            by_keyword = arg.keyword is not None and arg.keyword.value == "flags"
+            if by_keyword or (arg.keyword is None and index == position):
+                return arg, args[:index] + args[index + 1 :]
+        return None, args
+
+    def _refuse(self, node: cst.Call, why: str) -> None:
+        self.refused.append(f"{self.module.code_for_node(node).splitlines()[0]}: {why}")
+
+
+def _check_compiles(pattern: str | bytes, flags: int) -> str | None:
+    """Why compiling at import time could differ from compiling in the loop, or None."""
+    compiler = getattr(re, "_compiler", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if compiler is not None:  # bypasses re's cache, so warnings show every time
+                compiler.compile(pattern, flags)
+            else:  # pragma: no cover - Python < 3.11
+                re.purge()
+                re.compile(pattern, flags)
+        except (re.error, TypeError, ValueError) as exc:
+            return f"the pattern does not compile ({exc})"
+    if caught:
+        return f"compiling the pattern warns ({caught[0].message})"
+    return None
+
+
+def _constant_base(owner: str) -> str:
+    if not owner:
+        return "_RE_PATTERN"
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", owner.strip("_"))
+    return f"_RE_{snake.upper()}" if snake else "_RE_PATTERN"
+
+
+def _drop_last_comma(args: list[cst.Arg], removed_last: cst.Arg | None) -> list[cst.Arg]:
+    """After removing the last argument, the new last one takes over its (absent) comma."""
+    if args and removed_last is not None:
+        args[-1] = args[-1].with_changes(comma=removed_last.comma)
+    return args
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        replacement = self.replacements.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        # keep the call's own parentheses, if it had any
+        return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+
+
+class HoistReCompile(PythonCodemod):
+    name = "hoist-re-compile"
+
+    def rewrite(
+        self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
+    ) -> Edit:
+        module = wrapper.module
+        finder = _Finder(module, targets)
+        wrapper.visit(finder)
+        sites = finder.sites
+        if not sites:
+            why = "; ".join(finder.refused) or "no re call with a literal pattern"
+            scope = "in a loop" if targets is None else f"in {targets.label}"
+            return Edit(module, 0, f"{self.name}: nothing to hoist {scope} ({why})")
+        insert_at = self._insertion_index(module, max(s.binding_index for s in sites))
+        early = [s for s in sites if not s.owner and s.top_index <= insert_at]
+        finder.refused += [
+            f"{module.code_for_node(s.call)}: runs before the imports end" for s in early
+        ]
+        sites = [s for s in sites if s not in early]
+        if not sites:
+            return Edit(module, 0, f"{self.name}: nothing to hoist ({'; '.join(finder.refused)})")
+        taken = names_in(module)
+        constants: dict[tuple[object, ...], tuple[str, _Site]] = {}
+        replacements: dict[int, cst.BaseExpression] = {}
+        for site in sites:
+            if site.key not in constants:
+                constant = unique_name(_constant_base(site.owner), taken)
+                taken.add(constant)
+                constants[site.key] = (constant, site)
+            constant = constants[site.key][0]
+            replacements[id(site.call)] = self._replacement(site, constant)
+        new = module.visit(_Rewriter(replacements))
+        new = self._insert_constants(new, insert_at, constants)
+        return Edit(new, len(sites), self._summary(targets, sites, constants, finder.refused))
+
+    @staticmethod
+    def _replacement(site: _Site, constant: str) -> cst.BaseExpression:
+        if site.function == "compile":
+            return cst.Name(constant)
+        removed_last = None
+        call_args = list(site.call.args)
+        if site.flags is not None and call_args[-1].value is site.flags:
+            removed_last = call_args[-1]
+        args = _drop_last_comma(list(site.rest), removed_last)
+        return site.call.with_changes(
+            func=cst.Attribute(value=cst.Name(constant), attr=cst.Name(site.function)),
+            args=args,
+        )
+
+    @staticmethod
+    def _insertion_index(module: cst.Module, binding_index: int) -> int:
+        """After the run of import statements that holds the last import the constants need."""
+        index = binding_index
+        while index + 1 < len(module.body) and _is_import_line(module.body[index + 1]):
+            index += 1
+        return index
+
+    @staticmethod
+    def _insert_constants(
+        module: cst.Module, after: int, constants: dict[tuple[object, ...], tuple[str, _Site]]
+    ) -> cst.Module:
+        lines = []
+        for number, (constant, site) in enumerate(constants.values()):
+            if site.function == "compile":
+                value = site.call.with_changes(lpar=[], rpar=[])
+            else:
+                args = [cst.Arg(site.pattern)]
+                if site.flags is not None:
+                    args = [
+                        cst.Arg(
+                            site.pattern,
+                            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+                        ),
+                        cst.Arg(site.flags),
+                    ]
+                value = cst.Call(func=site.compile_func, args=args)
+            lines.append(
+                cst.SimpleStatementLine(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(constant))], value=value)],
+                    leading_lines=[cst.EmptyLine()] if number == 0 else [],
+                )
+            )
+        body = list(module.body)
+        following = body[after + 1 :]
+        if following and not following[0].leading_lines:
+            following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine()])
+        return module.with_changes(body=[*body[: after + 1], *lines, *following])
+
+    def _summary(
+        self,
+        targets: Targets | None,
+        sites: list[_Site],
+        constants: dict[tuple[object, ...], tuple[str, _Site]],
+        refused: list[str],
+    ) -> str:
+        shown = []
+        for constant, site in constants.values():
+            pattern = cst.Module(body=[]).code_for_node(site.pattern)
+            flags = (
+                "" if site.flags is None else ", " + cst.Module(body=[]).code_for_node(site.flags)
+            )
+            shown.append(f"re.compile({pattern}{flags}) as {constant}")
+        owners = sorted({s.owner for s in sites if s.owner})
+        if targets is not None:
+            place = f"out of {targets.label}"
+        elif len(owners) == 1 and all(s.owner for s in sites):
+            place = f"out of {owners[0]}'s loop"
+        elif owners:
+            place = "out of loops in " + ", ".join(owners)
+        else:
+            place = "out of a module-level loop"
+        text = f"hoisted {', '.join(shown)} {place} ({plural(len(sites), 'site')})"
+        if refused:
+            text += f"; left {plural(len(refused), 'site')}: " + "; ".join(refused)
+        return text
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )

@@ -1,0 +1,233 @@
+"""Build strings with a list and one ``join`` instead of ``+=`` in a loop (``join-strings``).
+
+``s = ""`` followed by a loop doing ``s += piece`` copies the growing string on every
+iteration when CPython cannot resize it in place (always, once anything else holds a reference
+to it), which makes the loop quadratic. The rewrite appends the pieces to ``s_parts`` and joins
+them once after the loop::
+
+    s = ""                      s_parts = []
+    for row in rows:      →     for row in rows:
+        s += fmt(row)               s_parts.append(fmt(row))
+                                s = "".join(s_parts)
+
+Refused: any other use of ``s`` in the loop (a read, an assignment, ``del``, use in the loop's
+``else:`` or in a ``while`` test), ``s`` declared ``global``/``nonlocal`` or used inside a
+nested function (which could read it mid-loop), ``locals()``/``eval``-style calls in the scope,
+a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-built), class
+bodies. The pieces are still evaluated in the same order, once each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.pysource import (
+    SCOPES,
+    Edit,
+    PythonCodemod,
+    ScopedVisitor,
+    Targets,
+    calls_introspection,
+    declares_global,
+    mentions,
+    mentions_in_nested_scopes,
+    names_in,
+    unique_name,
+    walk,
+    where,
+)
+
+
+@dataclass
+class _Site:
+    init: cst.SimpleStatementLine
+    loop: cst.For | cst.While
+    name: str
+    empty: str  # the empty literal as written: "" or ''
+    augments: list[cst.AugAssign]
+    owner: str
+
+
+def _empty_string_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
+    """(name, literal) for a line ``name = ""``."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    assign = stmt.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target, value = assign.targets[0].target, assign.value
+    if not isinstance(target, cst.Name) or not isinstance(value, cst.SimpleString) or value.lpar:
+        return None
+    if "b" in value.prefix.lower() or value.evaluated_value != "":
+        return None
+    return target.value, value.value
+
+
+class _Finder(ScopedVisitor):
+    def __init__(self, targets: Targets | None) -> None:
+        super().__init__(targets)
+        self.sites: list[_Site] = []
+        self.refused: list[str] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scan(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._scan(node.body)
+
+    def _scan(self, body: tuple[cst.BaseStatement, ...]) -> None:
+        if not self.active:
+            return
+        for first, loop in pairwise(body):
+            found = _empty_string_init(first)
+            if found is None or not isinstance(loop, (cst.For, cst.While)):
+                continue
+            if isinstance(loop, cst.For) and loop.asynchronous is not None:
+                continue
+            name, empty = found
+            augments = self._augments(loop, name)
+            if not augments:
+                continue  # not the pattern at all
+            why = self._refusal(first, loop, name, augments)
+            if why:
+                self.refused.append(f"`{name} += ...` loop: {why}")
+                continue
+            owner = self.def_stack[-1] if self.def_stack else ""
+            assert isinstance(first, cst.SimpleStatementLine)
+            self.sites.append(_Site(first, loop, name, empty, augments, owner))
+
+    @staticmethod
+    def _augments(loop: cst.CSTNode, name: str) -> list[cst.AugAssign]:
+        return [
+            n
+            for n in walk(loop)
+            if isinstance(n, cst.AugAssign)
+            and isinstance(n.operator, cst.AddAssign)
+            and isinstance(n.target, cst.Name)
+            and n.target.value == name
+        ]
+
+    def _refusal(
+        self,
+        first: cst.CSTNode,
+        loop: cst.For | cst.While,
+        name: str,
+        augments: list[cst.AugAssign],
+    ) -> str | None:
+        allowed = {id(a.target) for a in augments}
+        for node in walk(loop):
+            if isinstance(node, cst.Name) and node.value == name and id(node) not in allowed:
+                return f"{name} is used in the loop other than by +="
+        for augment in augments:
+            if mentions(augment.value, name):
+                return f"{name} is read in the appended expression"
+            chain = list(self.ancestors(augment))
+            if not any(a is loop.body for a in chain):
+                return f"{name} += sits outside the loop body"
+            inner = chain[: next(i for i, a in enumerate(chain) if a is loop)]
+            if any(isinstance(a, SCOPES) for a in inner):
+                return f"{name} += sits in a nested function or class"
+        scope = self.scope_of(loop)
+        if isinstance(scope, cst.ClassDef):
+            return "class body"
+        if declares_global(scope, name):
+            return f"{name} is declared global/nonlocal"
+        if mentions_in_nested_scopes(scope, name):
+            return f"{name} is used by a nested function, which could read it mid-loop"
+        if calls_introspection(scope):
+            return "the scope calls locals()/vars()/eval()/exec()"
+        if self.exceptions_observable(loop, scope):
+            return "the loop sits in try/with: a caught exception would see a half-built string"
+        return None
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, sites: list[_Site], parts: dict[int, str]) -> None:
+        super().__init__()
+        self.inits = {id(s.init): s for s in sites}
+        self.loops = {id(s.loop): s for s in sites}
+        self.augments = {id(a): parts[id(s.init)] for s in sites for a in s.augments}
+        self.parts = parts
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.BaseSmallStatement:
+        parts = self.augments.get(id(original_node))
+        if parts is None:
+            return updated_node
+        append = cst.Call(
+            func=cst.Attribute(value=cst.Name(parts), attr=cst.Name("append")),
+            args=[cst.Arg(updated_node.value)],
+        )
+        return cst.Expr(value=append, semicolon=updated_node.semicolon)
+
+    def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
+        body = []
+        for old, new in zip(original, updated, strict=True):
+            if id(old) in self.inits:
+                site = self.inits[id(old)]
+                parts = self.parts[id(old)]
+                assign = site.init.body[0]
+                assert isinstance(assign, cst.Assign)
+                target = assign.targets[0].with_changes(target=cst.Name(parts))
+                new = new.with_changes(
+                    body=[assign.with_changes(targets=[target], value=cst.List(elements=[]))]
+                )
+            body.append(new)
+            if id(old) in self.loops:
+                site = self.loops[id(old)]
+                join = cst.Call(
+                    func=cst.Attribute(value=cst.SimpleString(site.empty), attr=cst.Name("join")),
+                    args=[cst.Arg(cst.Name(self.parts[id(site.init)]))],
+                )
+                body.append(
+                    cst.SimpleStatementLine(
+                        body=[
+                            cst.Assign(targets=[cst.AssignTarget(cst.Name(site.name))], value=join)
+                        ]
+                    )
+                )
+        return body
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+
+class JoinStrings(PythonCodemod):
+    name = "join-strings"
+
+    def rewrite(
+        self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
+    ) -> Edit:
+        finder = _Finder(targets)
+        wrapper.visit(finder)
+        refused = "; ".join(finder.refused)
+        if not finder.sites:
+            why = refused or 'no `s = ""` followed by a loop doing `s += ...`'
+            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+        taken = names_in(wrapper.module)
+        parts: dict[int, str] = {}
+        for site in finder.sites:
+            parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
+            taken.add(parts[id(site.init)])
+        new = wrapper.module.visit(_Rewriter(finder.sites, parts))
+        names = ", ".join(sorted({s.name for s in finder.sites}))
+        summary = (
+            f"built {names} with list.append + str.join instead of += in a loop "
+            f"{where(targets, (s.owner for s in finder.sites))} "
+            f"({plural(len(finder.sites), 'loop')})"
+        )
+        if refused:
+            summary += f"; left: {refused}"
+        return Edit(new, len(finder.sites), summary)

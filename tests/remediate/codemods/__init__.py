@@ -1,0 +1,1 @@
+"""Tests of the codemods: exact rewrites, same behaviour before and after, refusals."""

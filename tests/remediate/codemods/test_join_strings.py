@@ -1,0 +1,242 @@
+"""join-strings: exact rewrites, same results before and after (also for generated inputs),
+refusals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from efficiency.remediate.codemods import codemod
+from tests.remediate.codemods.sample import load, same_results
+
+JOIN = codemod("join-strings")
+
+SOURCE = """\
+def render(rows, sep):
+    text = ''  # the report
+    for row in rows:
+        if row:
+            text += str(row) + sep  # one line
+        else:
+            text += "-"; count = 1
+    else:
+        done = True
+    return text
+"""
+
+AFTER = """\
+def render(rows, sep):
+    text_parts = []  # the report
+    for row in rows:
+        if row:
+            text_parts.append(str(row) + sep)  # one line
+        else:
+            text_parts.append("-"); count = 1
+    else:
+        done = True
+    text = ''.join(text_parts)
+    return text
+"""
+
+
+def test_the_loop_appends_and_joins_once() -> None:
+    result = JOIN.apply(SOURCE)
+    assert result.source == AFTER
+    assert result.sites == 1
+    assert result.summary.startswith("built text with list.append + str.join")
+
+
+def test_same_results_and_same_failures() -> None:
+    after = JOIN.apply(SOURCE).source
+    same_results(SOURCE, after, "render", ([1, 0, "a", None], "\n"), ([], ","), (None, ","))
+
+
+def test_a_clashing_name_gets_a_suffix_and_nested_loops_work() -> None:
+    source = (
+        "def f(grid):\n    out_parts = None\n    out = ''\n    for row in grid:\n"
+        "        for cell in row:\n            out += cell\n        out += '|'\n    return out\n"
+    )
+    result = JOIN.apply(source)
+    assert "out_parts_2 = []" in result.source and "out = ''.join(out_parts_2)" in result.source
+    same_results(source, result.source, "f", ([["a", "b"], [], ["c"]],), ([],))
+
+
+def test_while_loops_and_module_level_loops() -> None:
+    source = (
+        "def f(n):\n    s = ''\n    while n > 0:\n        n -= 1\n        s += str(n)\n"
+        "    return s\n"
+        "\n\nTABLE = ''\nfor i in range(3):\n    TABLE += chr(65 + i)\n"
+    )
+    result = JOIN.apply(source)
+    assert result.sites == 2
+    assert load(result.source)["TABLE"] == "ABC"
+    same_results(source, result.source, "f", (0,), (5,), (-1,))
+
+
+# -- refusals ------------------------------------------------------------------------------
+REFUSED = {
+    "read in the loop": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s += x
+        print(s)
+    return s
+""",
+    "read in the piece": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s += s + x
+    return s
+""",
+    "assigned in the loop": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s = s + x
+    return s
+""",
+    "loop else reads it": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s += x
+        if x:
+            break
+    else:
+        s += '.'
+    return s
+""",
+    "while test reads it": """\
+def f(x):
+    s = ''
+    while len(s) < 5:
+        s += x
+    return s
+""",
+    "closure reads it": """\
+def f(xs):
+    s = ''
+    def peek():
+        return s
+    for x in xs:
+        s += x
+    return s
+""",
+    "global": """\
+def f(xs):
+    global s
+    s = ''
+    for x in xs:
+        s += x
+""",
+    "inside try": """\
+def f(xs):
+    try:
+        s = ''
+        for x in xs:
+            s += x
+    except TypeError:
+        return s
+    return s
+""",
+    "inside with": """\
+import contextlib
+
+def f(xs):
+    with contextlib.suppress(TypeError):
+        s = ''
+        for x in xs:
+            s += x
+    return s
+""",
+    "not empty": """\
+def f(xs):
+    s = '>'
+    for x in xs:
+        s += x
+    return s
+""",
+    "bytes": """\
+def f(xs):
+    s = b''
+    for x in xs:
+        s += x
+    return s
+""",
+    "not adjacent": """\
+def f(xs):
+    s = ''
+    n = 0
+    for x in xs:
+        s += x
+    return s
+""",
+    "module global read by a function": """\
+S = ''
+
+def peek():
+    return S
+
+for x in 'ab':
+    S += x
+""",
+    "class body": "class C:\n    s = ''\n    for x in 'ab':\n        s += x\n",
+    "locals()": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s += x
+    return locals()['s']
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refusals_leave_the_text_byte_identical(case: str) -> None:
+    result = JOIN.apply(REFUSED[case])
+    assert result.source == REFUSED[case]
+    assert not result.changed and result.sites == 0
+
+
+def test_with_open_is_not_a_reason_to_refuse(tmp_path) -> None:
+    source = (
+        "def f(path):\n    with open(path) as handle:\n        s = ''\n"
+        "        for line in handle:\n            s += line.upper()\n    return s\n"
+    )
+    (tmp_path / "in.txt").write_text("a\nb\n")
+    result = JOIN.apply(source)
+    assert result.sites == 1
+    same_results(source, result.source, "f", (str(tmp_path / "in.txt"),))
+
+
+# -- generated programs and inputs ---------------------------------------------------------
+PIECES = ["str(x)", "str(x) + ','", "repr(x)", "f'<{x}>'", "str(x) * 2"]
+GUARDS = [None, "x", "isinstance(x, int)", "str(x).startswith('a')"]
+
+
+def _program(piece: str, guard: str | None, elif_piece: str | None) -> str:
+    if guard is None:
+        body = f"        acc += {piece}\n"
+    else:
+        body = f"        if {guard}:\n            acc += {piece}\n"
+        if elif_piece is not None:
+            body += f"        else:\n            acc += {elif_piece}\n"
+    return f"def build(items):\n    acc = ''\n    for x in items:\n{body}    return acc\n"
+
+
+@given(
+    piece=st.sampled_from(PIECES),
+    guard=st.sampled_from(GUARDS),
+    other=st.none() | st.sampled_from(PIECES),
+    items=st.lists(st.one_of(st.integers(-50, 50), st.text(max_size=4)), max_size=8),
+)
+def test_generated_loops_return_the_same_string(
+    piece: str, guard: str | None, other: str | None, items: list
+) -> None:
+    source = _program(piece, guard, other)
+    result = JOIN.apply(source)
+    assert result.changed
+    assert load(source)["build"](list(items)) == load(result.source)["build"](list(items))

@@ -1,0 +1,216 @@
+"""lazy-logging: exact rewrites, the same rendered messages before and after, refusals."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from efficiency.remediate.codemods import codemod
+from efficiency.remediate.codemods.lazy_logging import Refused, printf_spec
+from tests.remediate.codemods.sample import load
+
+LAZY = codemod("lazy-logging")
+
+SOURCE = """\
+import logging
+
+log = logging.getLogger("codemod.sample")
+audit = logging.getLogger("codemod.audit")
+
+
+class Worker:
+    def __init__(self):
+        self.logger = logging.getLogger("codemod.worker")
+
+    def run(self, item, ratio, count):
+        self.logger.info(f"item {item} at 100% {ratio:.2f}")  # progress
+        log.warning("%s of %d" % (item, count), exc_info=False)
+        audit.error("{} -> {name!r}".format(count, name=item))
+        logging.log(logging.INFO, f"{count=} {ratio:+08.3f} {count:#x}")
+        log.info(
+            f"multi {item} "
+            "line %d "
+            f"{count:>6d}"
+        )
+        log.debug(f"{item:>8s}|{item:<8s}|{item:8s}")
+        return item
+"""
+
+AFTER = """\
+import logging
+
+log = logging.getLogger("codemod.sample")
+audit = logging.getLogger("codemod.audit")
+
+
+class Worker:
+    def __init__(self):
+        self.logger = logging.getLogger("codemod.worker")
+
+    def run(self, item, ratio, count):
+        self.logger.info("item %s at 100%% %.2f", item, ratio)  # progress
+        log.warning("%s of %d", item, count, exc_info=False)
+        audit.error("%s -> %r", count, item)
+        logging.log(logging.INFO, "count=%r %+08.3f %#x", count, ratio, count)
+        log.info(
+            "multi %s "
+            "line %%d "
+            "%6d", item, count
+        )
+        log.debug("%8s|%-8s|%-8s", item, item, item)
+        return item
+"""
+
+
+def test_eager_messages_become_lazy() -> None:
+    result = LAZY.apply(SOURCE)
+    assert result.source == AFTER
+    assert result.sites == 6
+    assert "in run" in result.summary and "f-string" in result.summary
+
+
+def _messages(source: str, caplog: pytest.LogCaptureFixture, *args: object) -> list[tuple]:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG):
+        load(source)["Worker"]().run(*args)
+    return [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("abc", 0.5, 3), ("x" * 12, -2.125, 0), ("", 1e9, 255), ("100%", math.pi, -7)],
+)
+def test_rendered_messages_are_identical(caplog: pytest.LogCaptureFixture, args: tuple) -> None:
+    before = _messages(SOURCE, caplog, *args)
+    after = _messages(LAZY.apply(SOURCE).source, caplog, *args)
+    assert before == after
+    assert len(before) == 6
+
+
+ODD_ARGUMENTS = """\
+import logging
+
+def f(x):
+    logging.warning(f"{x}")
+    logging.warning(f"{x!r} and {x}")
+    logging.warning("%s" % (x,))
+    logging.warning("[%(k)s]" % {"k": x})
+"""
+
+
+@pytest.mark.parametrize("value", [{"k": 1}, {}, (1, 2), (), [3], None, "%s", 1.5])
+def test_tuples_and_mappings_render_the_same(
+    caplog: pytest.LogCaptureFixture, value: object
+) -> None:
+    """logging treats a lone mapping argument specially; the messages must not change."""
+    result = LAZY.apply(ODD_ARGUMENTS)
+    assert result.sites == 4
+    rendered = []
+    for source in (ODD_ARGUMENTS, result.source):
+        caplog.clear()
+        load(source)["f"](value)
+        rendered.append([r.getMessage() for r in caplog.records])
+    assert rendered[0] == rendered[1]
+
+
+def test_disabled_levels_no_longer_format(caplog: pytest.LogCaptureFixture) -> None:
+    source = (
+        "import logging\nlogger = logging.getLogger('codemod.quiet')\n\n"
+        "def f(thing):\n    logger.debug(f'thing {thing}')\n"
+    )
+    calls = []
+
+    class Thing:
+        def __str__(self) -> str:
+            calls.append(1)
+            return "thing"
+
+    with caplog.at_level(logging.INFO):
+        load(source)["f"](Thing())
+        assert calls == [1]
+        load(LAZY.apply(source).source)["f"](Thing())
+    assert calls == [1]
+
+
+REFUSED = {
+    "not a logger": "def f(x, y):\n    print(f'{x}')\n    y.info(f'{x}')\n",
+    "already lazy": "import logging\n\ndef f(x):\n    logging.info('%s', x)\n",
+    "f-string plus args": "import logging\n\ndef f(x):\n    logging.info(f'{x} %s', x)\n",
+    "no fields": "import logging\n\ndef f():\n    logging.info(f'100%')\n",
+    "center align": "import logging\n\ndef f(x):\n    logging.info(f'{x:^9}')\n",
+    "no type with width": "import logging\n\ndef f(x):\n    logging.info(f'{x:>9}')\n",
+    "grouping": "import logging\n\ndef f(x):\n    logging.info(f'{x:,d}')\n",
+    "nested spec": "import logging\n\ndef f(x, w):\n    logging.info(f'{x:{w}d}')\n",
+    "conversion and spec": "import logging\n\ndef f(x):\n    logging.info(f'{x!r:>9}')\n",
+    "percent operand may be a tuple": "import logging\n\ndef f(x):\n    logging.info('%s' % x)\n",
+    "empty percent tuple": "import logging\n\ndef f():\n    logging.info('100%%' % ())\n",
+    "format attribute field": """\
+import logging
+
+def f(x):
+    logging.info('{0.real}'.format(x))
+""",
+    "format unused argument": """\
+import logging
+
+def f(x, y):
+    logging.info('{}'.format(x, y()))
+""",
+    "format reorders calls": """\
+import logging
+
+def f(x, y):
+    logging.info('{1} {0}'.format(x(), y()))
+""",
+    "star args": "import logging\n\ndef f(a):\n    logging.info(*a)\n",
+    "escape makes a percent": "import logging\n\ndef f(x):\n    logging.info(f'\\x25 {x}')\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refusals_leave_the_text_byte_identical(case: str) -> None:
+    result = LAZY.apply(REFUSED[case])
+    assert result.source == REFUSED[case]
+    assert not result.changed and result.sites == 0
+
+
+def test_format_reordering_of_plain_names_is_fine(caplog: pytest.LogCaptureFixture) -> None:
+    source = "import logging\n\ndef f(x, y):\n    logging.warning('{1} {0} {1}'.format(x, y))\n"
+    result = LAZY.apply(source)
+    assert "logging.warning('%s %s %s', y, x, y)" in result.source
+    for text in (source, result.source):
+        caplog.clear()
+        load(text)["f"]("a", "b")
+        assert [r.getMessage() for r in caplog.records] == ["b a b"]
+
+
+def test_only_the_named_function_is_rewritten() -> None:
+    call = "    logging.info(f'{x}')\n"
+    source = f"import logging\n\ndef a(x):\n{call}\ndef b(x):\n{call}"
+    result = LAZY.apply(source, function="b")
+    assert result.sites == 1
+    assert result.source.count("logging.info(f'{x}')") == 1
+
+
+SPECS = ["", ".2f", "+08.3f", "e", ".3E", "g", "#g", "<7d", "05d", "x", "#X", "o", "10s", ">10s"]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+@given(value=st.one_of(st.integers(-(10**6), 10**6), st.floats(allow_nan=False, width=32)))
+def test_printf_specs_render_like_format(spec: str, value: float) -> None:
+    kind = spec[-1:] if spec else ""
+    if kind in "dxXo" and kind and not isinstance(value, int):
+        return  # format() itself refuses; the eager original would raise
+    if kind == "s":
+        value = str(value)
+    assert printf_spec(spec, None) % (value,) == format(value, spec)
+
+
+@pytest.mark.parametrize("spec", ["^5", ">5", ".2", ",d", "_x", "%", "n", "b", "c", "=+5d", "<05d"])
+def test_specs_without_an_exact_printf_form_are_refused(spec: str) -> None:
+    with pytest.raises(Refused):
+        printf_spec(spec, None)
