@@ -1,0 +1,1 @@
+"""Remediation: hot spots, the playbook engine, codemods, proposals in git, verification."""
