@@ -196,6 +196,32 @@ class DaemonConfig(_Section):
                                   "pass; 0 = never.")  # fmt: skip
 
 
+class RemediateConfig(_Section):
+    remote: str = Field("origin", description="Remote that `propose --push` pushes to.")
+    default_branch: str = Field("", description="Branch proposals start from; empty = the "
+                                "remote's HEAD, else main or master.")  # fmt: skip
+    github_token: str = Field("", description="Token for `propose --open-pr` (GitHub REST API); "
+                              "empty = no pull requests.")  # fmt: skip
+    github_api: str = Field("https://api.github.com", description="GitHub REST API base URL "
+                            "(GitHub Enterprise: https://HOST/api/v3).")  # fmt: skip
+    github_repo: str = Field("", description="owner/name for pull requests; empty = read from "
+                             "the remote's URL.")  # fmt: skip
+    verify_timeout_seconds: float = Field(600.0, gt=0, description="Limit for each test or "
+                                          "benchmark run of `propose --verify`.")  # fmt: skip
+    verify_repeats: int = Field(5, ge=1, le=50, description="Benchmark runs per side (before / "
+                                "after, alternating); the medians are compared.")  # fmt: skip
+
+
+class CostsConfig(_Section):
+    dollars_per_core_hour: float = Field(0.04, ge=0, description="What one CPU core costs per "
+                                         "hour (cloud on-demand is about $0.03-0.05).")  # fmt: skip
+    dollars_per_gpu_hour: float = Field(2.5, ge=0, description="What one GPU costs per hour.")
+    watts_per_core: float = Field(10.0, ge=0, description="Power draw of one busy core.")
+    watts_per_gpu: float = Field(400.0, ge=0, description="Power draw of one busy GPU.")
+    pue: float = Field(1.2, ge=1, description="Data-centre power usage effectiveness (facility "
+                       "energy / IT energy).")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -205,6 +231,8 @@ class Config(_Section):
     correlate: CorrelateConfig = Field(default_factory=CorrelateConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    remediate: RemediateConfig = Field(default_factory=RemediateConfig)
+    costs: CostsConfig = Field(default_factory=CostsConfig)
 
 
 SHORT_ENV = {

@@ -23,6 +23,7 @@ from efficiency.notify.base import Notifier
 from efficiency.notify.deliver import DeliveryReport, deliver_due
 from efficiency.notify.registry import build_notifiers
 from efficiency.notify.retry import RetryPolicy
+from efficiency.report.costs import CostModel
 from efficiency.services import ServicesCatalog, load_services
 from efficiency.stages.correlate import (
     CorrelateReport,
@@ -37,6 +38,7 @@ from efficiency.stages.detect import (
     detect_kernels,
     detect_metric_anomalies,
 )
+from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -54,9 +56,16 @@ class DetectReports:
     functions: DetectReport
     gpu_kernels: DetectReport
     metrics: DetectReport
+    #: proposals whose realized saving this pass found
+    realized_proposal_ids: list[int]
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: report.as_dict() for name, report in self.__dict__.items()}
+        return {
+            "functions": self.functions.as_dict(),
+            "gpu_kernels": self.gpu_kernels.as_dict(),
+            "metrics": self.metrics.as_dict(),
+            "realized_proposal_ids": self.realized_proposal_ids,
+        }
 
 
 class Pipeline:
@@ -95,7 +104,9 @@ class Pipeline:
             kernels = detect_kernels(s, cfg)
         with self.database.session() as s:
             metrics = detect_metric_anomalies(s, cfg)
-        return DetectReports(functions, kernels, metrics)
+        with self.database.session() as s:  # a deployed fix shows up as an improvement
+            realized = realize_savings(s, CostModel.from_config(self.config.costs))
+        return DetectReports(functions, kernels, metrics, realized)
 
     def correlate(self, now: datetime | None = None) -> CorrelateReport:
         report = self.correlator.run(now)

@@ -18,6 +18,7 @@ message names the file and the key path, so a typo never silently drops a page::
         dependencies: [ledger]
         repo: git@example.com:shop/checkout.git
         path_prefix: services/checkout
+        test_command: [python, -m, pytest, -q]
 
 The correlator reads the dependency graph; the notifier reads the routes.
 """
@@ -124,8 +125,17 @@ class ServiceConfig(_Strict):
     owner: str = ""
     team: str = ""
     dependencies: list[str] = Field(default_factory=list)
-    repo: str = ""
-    path_prefix: str = ""
+    repo: str = Field("", description="The service's git repository (a local path for "
+                      "`efficiency propose`; its URL is only shown).")  # fmt: skip
+    path_prefix: str = Field("", description="Folder of the service's code inside the "
+                             "repository (profiled paths are matched under it).")  # fmt: skip
+    test_command: list[str] = Field(default_factory=list, description="Argument list that runs "
+                                    "the tests in the repository root (--verify).")  # fmt: skip
+    bench_command: list[str] = Field(default_factory=list, description="Argument list of a "
+                                     "benchmark of the hot path (propose --verify).")  # fmt: skip
+    deploy_files: list[str] = Field(default_factory=list, description="Deploy configuration "
+                                    "files (Dockerfile, systemd unit, Kubernetes manifest) for "
+                                    "environment fixes; empty = searched for.")  # fmt: skip
 
 
 class CatalogConfig(_Strict):

@@ -173,3 +173,24 @@ def detection_table(rows: list[dict[str, Any]]) -> Table | str:
         table.add_row(str(r["id"]), r["kind"], r["service"], short_frame(r["function"]), onset,
                       rel, cores, p, change)  # fmt: skip
     return table
+
+
+def hotspots_table(rows: list[dict[str, Any]]) -> Table:
+    """Stored hot spots (``hotspot_dict`` rows): id, where, how much, and which playbooks."""
+    table = Table(title="hot spots")
+    for name in ("id", "service", "self %", "incl %", "cost", "trend", "frame", "playbooks"):
+        right = name in ("self %", "incl %", "cost", "trend")
+        table.add_column(name, justify="right" if right else "left", overflow="fold",
+                         no_wrap=name in ("id", "playbooks", "cost"))  # fmt: skip
+    for r in rows:
+        if r["cost_gpu_hours"]:
+            cost = f"{r['cost_gpu_hours']:.3g} GPU-h"
+        else:
+            cost = f"{r['cost_cores'] or 0:.2f} cores"
+        trend = "" if r["trend"] is None else f"{100 * r['trend']:+.1f}"
+        table.add_row(
+            r["id"], r["service"], f"{100 * (r['share'] or 0):.1f}",
+            f"{100 * (r['share_inclusive'] or 0):.1f}", cost, trend, short_frame(r["frame"]),
+            "\n".join(r["playbooks"]) or "-",
+        )  # fmt: skip
+    return table

@@ -1,7 +1,9 @@
 """``efficiency demo``: start three real services, profile them with real py-spy in windows,
 ingest every window into a fresh SQLite database, and show each service's hot functions;
 then deploy version 2 of checkout (a real restart, recorded as a change event), keep
-profiling, and run a detection pass that finds the regression and blames the deploy."""
+profiling, and run a detection pass that finds the regression and blames the deploy; last,
+match the thumbnailer's hot spots against the playbooks and propose the fixes as branches of a
+small git repository holding its source."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -39,6 +42,7 @@ class DemoResult:
     windows: int
     profiles: list[ServiceProfile]
     detections: list[dict[str, object]] = field(default_factory=list)
+    proposals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def start_service(name: str, version: str = "1") -> subprocess.Popen[bytes]:
@@ -161,5 +165,74 @@ def run_demo(
             f"{len(detections)} detection(s); filtered out: {filtered or 'none'}"
         )
         console.print(detection_table(detections))
+    step = 6 if after_deploy_seconds > 0 else 4
+    proposals = _remediate(workdir, db, console, step)
     db.dispose()
-    return DemoResult(db_url=db.url, windows=windows, profiles=profiles, detections=detections)
+    return DemoResult(db_url=db.url, windows=windows, profiles=profiles, detections=detections,
+                      proposals=proposals)  # fmt: skip
+
+
+#: the demo service whose code the remediation step proposes fixes for
+REMEDIATED = "thumbnailer"
+DOCKERFILE = (
+    "FROM python:3.12-slim\nWORKDIR /srv/thumbnailer\nCOPY thumbnailer.py .\n"
+    'CMD ["python", "thumbnailer.py"]\n'
+)
+
+
+def _remediate(workdir: Path, db: Database, console: Console, step: int) -> list[dict[str, Any]]:
+    """Put the thumbnailer's source in a small git repository, match its hot spots against the
+    playbooks and propose each fix on a branch; print the diffs and estimated savings."""
+    import shutil
+
+    from efficiency.config import Config
+    from efficiency.demo.services import thumbnailer
+    from efficiency.remediate import git as gitops
+    from efficiency.remediate.errors import ProposalError
+    from efficiency.remediate.playbooks import load_playbooks
+    from efficiency.remediate.proposals import propose
+    from efficiency.stages.hotspots import refresh_hotspots
+
+    repo = workdir / f"{REMEDIATED}-repo"
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    shutil.copy(thumbnailer.__file__, repo / "thumbnailer.py")
+    (repo / "Dockerfile").write_text(DOCKERFILE)
+    gitops.git(repo, "init", "--quiet", "-b", "main")
+    gitops.git(repo, "add", ".")
+    gitops.git(repo, "commit", "--quiet", "-m", "thumbnailer as deployed")
+    playbooks = load_playbooks()
+    with db.session() as s:
+        spots = [(h.id, h.frame, list(h.playbooks))
+                 for h in refresh_hotspots(s, service=REMEDIATED, playbooks=playbooks)]  # fmt: skip
+    console.print(
+        f"[bold]{step}. Remediate[/] {REMEDIATED}'s hot spots against {len(playbooks)} "
+        f"playbooks; proposals are branches of {repo}"
+    )
+    made: list[dict[str, Any]] = []
+    tried: set[str] = set()
+    for spot_id, frame, matched in spots:
+        for playbook in matched:
+            if playbook in tried:
+                continue
+            tried.add(playbook)
+            try:
+                with db.session() as s:
+                    proposal = propose(s, spot_id, repo, Config(), playbooks,
+                                       playbook_id=playbook)  # fmt: skip
+            except ProposalError as exc:
+                console.print(f"   {playbook} on {frame}: no proposal ({exc})")
+                continue
+            made.append(proposal)
+            saving = proposal["estimated_savings"]
+            where = proposal["branch"] or "advice only"
+            console.print(
+                f"   [bold]{playbook}[/] on hot spot {spot_id} ({frame.split(' (')[0]}): "
+                f"{where}; estimated saving {saving['cores']:.3f} cores, "
+                f"${saving['dollars_per_month']:.2f} a month"
+            )
+            if proposal["diff"]:
+                console.print(proposal["diff"].rstrip(), markup=False, highlight=False)
+    if not made:
+        console.print("   no proposal: no hot spot matched a playbook with a fix")
+    return made

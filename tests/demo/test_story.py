@@ -28,6 +28,12 @@ def test_demo_shows_each_services_real_hot_function(tmp_path: Path) -> None:
         assert top.share > 0.3
     text = out.getvalue()
     assert "thumbnailer" in text and "new_row" in text
+    # the remediation step: a branch of the thumbnailer's repository with a fix and its saving
+    assert result.proposals, text
+    fixed = [p for p in result.proposals if p["branch"]]
+    assert fixed and all(p["branch"].startswith("efficiency/python-") for p in fixed)
+    assert "4. Remediate" in text and "diff --git a/thumbnailer.py" in text
+    assert "estimated saving" in text
 
 
 @pytest.mark.slow

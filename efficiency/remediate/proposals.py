@@ -1,0 +1,404 @@
+"""Code-fix proposals: a hot spot and a playbook in; a git branch with the fix, a pull-request
+body with the evidence, and the saving it should bring out.
+
+:func:`propose` does, in order, and stops with a :class:`ProposalError` naming the reason at
+the first thing that does not hold (nothing is stored then, and no branch is left behind):
+
+1. the hot spot and a playbook that matched it (the first, unless one is named);
+2. the repository and its default branch; the branch ``efficiency/<playbook>/<short-id>`` must
+   not exist yet;
+3. in a temporary worktree of the default branch (the repository's own work tree and default
+   branch are never touched): the fix — a codemod on the hot function's file (found from the
+   profiled path, see :mod:`efficiency.remediate.locate`), or an environment line in the deploy
+   configuration — committed with a message that says why;
+4. optionally the tests and a benchmark before and after (:mod:`efficiency.remediate.verify`);
+5. the proposal and its estimated saving, stored (:func:`publish` then pushes the branch and
+   opens the pull request, in a transaction of its own, so a failed push loses nothing).
+
+An advice-only playbook (or a ``config`` one) has no diff: its proposal is the pull-request
+body alone, status ``advice``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from efficiency.config import Config
+from efficiency.remediate import git as gitops
+from efficiency.remediate.codemods import codemod
+from efficiency.remediate.errors import ProposalError
+from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
+from efficiency.remediate.locate import LocateError, locate
+from efficiency.remediate.playbooks import Playbook
+from efficiency.remediate.verify import verify
+from efficiency.report.costs import CostModel
+from efficiency.services import ServiceConfig, ServicesCatalog
+from efficiency.store.remediation import Hotspot, Proposal, Saving
+
+#: file names that hold a deploy configuration, by the codemod language they need
+DEPLOY_FILES = {
+    "Dockerfile": "dockerfile",
+    "Containerfile": "dockerfile",
+}
+DEPLOY_SUFFIXES = {".service": "systemd", ".yaml": "kubernetes", ".yml": "kubernetes"}
+
+
+@dataclass
+class Fix:
+    """What was changed on the branch (empty ``paths`` for advice)."""
+
+    summary: str
+    paths: list[str] = field(default_factory=list)
+    location: dict[str, Any] = field(default_factory=dict)
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat().replace("+00:00", "Z") if t else None
+
+
+def proposal_dict(p: Proposal) -> dict[str, Any]:
+    """A proposal in DESIGN.md's JSON shape, plus what a reviewer needs."""
+    return {
+        "id": p.id,
+        "hotspot_id": p.hotspot_id,
+        "playbook": p.playbook,
+        "repo": p.repo,
+        "branch": p.branch,
+        "status": p.status,
+        "estimated_savings": {
+            "cores": p.estimated_savings_cores,
+            "gpu_hours_per_hour": p.estimated_savings_gpu_hours,
+            **p.verification.get("estimated_cost", {}),
+        },
+        "realized_savings_cores": p.realized_savings_cores,
+        "pr_url": p.pr_url,
+        "verification": {k: v for k, v in p.verification.items() if k != "estimated_cost"},
+        "created_at": _iso(p.created_at),
+        "diff": p.diff,
+        "pr_body": p.pr_body,
+    }
+
+
+def list_proposals(session: Session) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Proposal).order_by(Proposal.id.desc()))
+    return [proposal_dict(p) for p in rows]
+
+
+def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> Playbook:
+    by_id = {p.id: p for p in playbooks}
+    if wanted:
+        if wanted not in by_id:
+            raise ProposalError(f"unknown playbook {wanted!r}")
+        if wanted not in hotspot.playbooks:
+            raise ProposalError(
+                f"playbook {wanted} does not match hot spot {hotspot.id} "
+                f"(it matches: {', '.join(hotspot.playbooks) or 'none'})"
+            )
+        return by_id[wanted]
+    for pid in hotspot.playbooks:
+        if pid in by_id:
+            return by_id[pid]
+    raise ProposalError(f"no playbook matches hot spot {hotspot.id} ({hotspot.frame})")
+
+
+def estimate(hotspot: Hotspot, playbook: Playbook, costs: CostModel) -> dict[str, Any]:
+    """The saving if the fix recovers the playbook's fraction of the hot spot's cost, in
+    average cores / GPUs and per month."""
+    fraction = playbook.savings.fraction
+    cores = (hotspot.cost_cores or 0.0) * fraction
+    hours = max((hotspot.period_end - hotspot.period_start).total_seconds() / 3600, 1e-9)
+    gpus = (hotspot.cost_gpu_hours or 0.0) / hours * fraction
+    return {"fraction": fraction, **costs.monthly(cores=cores, gpus=gpus)}
+
+
+def _deploy_files(tree: Path, service: ServiceConfig | None) -> list[tuple[str, str]]:
+    """(path, language) of the deploy configuration: as the services file lists it, else
+    every Dockerfile, systemd unit and Kubernetes workload manifest under the service's
+    folder (vendored and hidden folders skipped)."""
+    if service is not None and service.deploy_files:
+        found = []
+        for rel in service.deploy_files:
+            if not (tree / rel).is_file():
+                raise ProposalError(f"deploy file {rel} (services file) is not in the repository")
+            found.append((rel, _language(Path(rel))))
+        return found
+    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
+    found = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(tree)
+        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
+            continue
+        if not path.is_file():
+            continue
+        language = _language(path)
+        if language == "kubernetes":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if not any(f"kind: {k}" in text for k in ("Deployment", "StatefulSet", "DaemonSet",
+                                                      "Job", "CronJob")):  # fmt: skip
+                continue
+        if language:
+            found.append((str(rel), language))
+    return found
+
+
+def _language(path: Path) -> str:
+    if path.name in DEPLOY_FILES or path.name.startswith("Dockerfile"):
+        return "dockerfile"
+    return DEPLOY_SUFFIXES.get(path.suffix, "")
+
+
+def _apply_fix(
+    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None
+) -> Fix:
+    kind = playbook.fix.kind
+    params = dict(playbook.fix.params or {})
+    if kind == "codemod":
+        ev = hotspot.evidence
+        try:
+            where = locate(tree, str(ev.get("file", "")), str(ev.get("function", "")),
+                           ev.get("line"), service.path_prefix if service else "")  # fmt: skip
+        except LocateError as exc:
+            raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
+        path = tree / where.path
+        source = path.read_text(encoding="utf-8")
+        result = codemod(str(playbook.fix.codemod)).apply(
+            source, function=where.function, params=params
+        )
+        if not result.changed:
+            raise ProposalError(
+                f"{playbook.id}: nothing to change in {where.path}:{where.function} "
+                f"({result.summary})"
+            )
+        path.write_text(result.source, encoding="utf-8")
+        location = {"path": where.path, "function": where.function, "lines": [where.start,
+                    where.end], "line_drifted": where.drifted}  # fmt: skip
+        return Fix(result.summary, [where.path], location)
+    if kind == "environment":
+        files = _deploy_files(tree, service)
+        if not files:
+            raise ProposalError(
+                f"{playbook.id}: no deploy configuration (Dockerfile, systemd unit, Kubernetes "
+                "manifest) in the repository; list it as deploy_files in the services file"
+            )
+        changed, notes = [], []
+        mod = codemod(str(playbook.fix.codemod or "env-line"))
+        for rel, language in files:
+            text = (tree / rel).read_text(encoding="utf-8")
+            result = mod.apply(text, params={**params, "path": rel, "language": language})
+            notes.append(f"{rel}: {result.summary}")
+            if result.changed:
+                (tree / rel).write_text(result.source, encoding="utf-8")
+                changed.append(rel)
+        if not changed:
+            raise ProposalError(f"{playbook.id}: nothing to change ({'; '.join(notes)})")
+        return Fix("; ".join(notes), changed, {"paths": changed})
+    return Fix(f"advice: {playbook.title}")
+
+
+def _message(hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any]) -> str:
+    share = hotspot.share_self or 0.0
+    return (
+        f"{playbook.title}\n\n{fix.summary}.\n\n"
+        f"Hot spot {hotspot.id}: {hotspot.frame} in {hotspot.service} spends "
+        f"{share:.1%} of the service's CPU samples ({hotspot.cost_cores or 0:.3f} cores) "
+        f"between {_iso(hotspot.period_start)} and {_iso(hotspot.period_end)}. "
+        f"Playbook {playbook.id} expects to recover {saving['fraction']:.0%} of that: about "
+        f"{saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} a month.\n\n"
+        "Proposed by efficiency; the pull request has the evidence."
+    )
+
+
+def _stacks(evidence: dict[str, Any]) -> list[str]:
+    lines = []
+    for entry in evidence.get("stacks", [])[:5]:
+        if isinstance(entry, dict):
+            frames = entry.get("frames") or entry.get("stack") or []
+            if isinstance(frames, str):
+                frames = frames.split(";")
+            share = entry.get("share")
+            head = f"{share:6.1%}  " if isinstance(share, int | float) else ""
+            lines.append(head + " → ".join(str(f) for f in frames[-6:]))
+    return lines
+
+
+def pr_body(
+    hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any],
+    verification: dict[str, Any],
+) -> str:  # fmt: skip
+    """The pull request in Markdown: evidence, diagnosis, estimated saving, verification."""
+    ev = hotspot.evidence
+    out = [
+        f"## {playbook.title}",
+        "",
+        playbook.render_diagnosis(ev).strip(),
+        "",
+        "### Evidence",
+        "",
+    ]
+    out += [
+        f"- Service **{hotspot.service}**, {hotspot.runtime} frame `{hotspot.frame}`, "
+        f"{_iso(hotspot.period_start)} to {_iso(hotspot.period_end)}",
+        f"- Self share {hotspot.share_self or 0:.1%}, inclusive {hotspot.share_inclusive or 0:.1%}"
+        + (f", {hotspot.cost_cores:.3f} cores" if hotspot.cost_cores else "")
+        + (f", {hotspot.cost_gpu_hours:.3f} GPU-hours" if hotspot.cost_gpu_hours else ""),
+    ]
+    if hotspot.trend is not None:
+        out.append(f"- Trend against the previous period: {hotspot.trend:+.1%}")
+    stacks = _stacks(ev)
+    if stacks:
+        out += ["", "Heaviest stacks through this frame (flame-graph excerpt):", "", "```", *stacks,
+                "```"]  # fmt: skip
+    stats = ev.get("trace") or ev.get("statistics")
+    if isinstance(stats, dict) and stats:
+        out += ["", "| trace statistic | value |", "| --- | --- |"]
+        out += [f"| `{k}` | {v} |" for k, v in sorted(stats.items())]
+    out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
+    if fix.location.get("line_drifted"):
+        out.append("(The file changed since the profile; the function was found by name.)")
+    out += [
+        "", "### Estimated saving", "",
+        f"{saving['fraction']:.0%} of the hot spot's cost ({playbook.savings.rationale.strip()}): "
+        f"**{saving['cores']:.3f} cores**"
+        + (f" and {saving['gpus']:.3f} GPUs" if saving["gpus"] else "")
+        + f", about **${saving['dollars_per_month']:.2f} a month** and "
+        f"{saving['kwh_per_month']:.1f} kWh a month.",
+        "", "### How to verify", "", str(playbook.verification).strip(),
+    ]  # fmt: skip
+    if verification:
+        out += ["", "Measured by `efficiency propose --verify`:", ""]
+        for key in ("tests_before", "tests_after", "speedup", "bench_before_seconds",
+                    "bench_after_seconds", "bench_error"):  # fmt: skip
+            if key in verification:
+                out.append(f"- {key.replace('_', ' ')}: {verification[key]}")
+    return "\n".join(out) + "\n"
+
+
+def propose(
+    session: Session,
+    hotspot_id: str,
+    repo: Path,
+    config: Config,
+    playbooks: list[Playbook],
+    catalog: ServicesCatalog | None = None,
+    playbook_id: str | None = None,
+    run_verify: bool = False,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Make one proposal (see the module docstring); its JSON dict. Proposing the same hot
+    spot and playbook again returns the stored proposal."""
+    now = now or datetime.now(UTC)
+    hotspot = session.get(Hotspot, hotspot_id)
+    if hotspot is None:
+        raise ProposalError(f"hot spot {hotspot_id} does not exist (see efficiency hotspots list)")
+    playbook = _choose(hotspot, playbooks, playbook_id)
+    known = session.scalars(
+        select(Proposal).where(Proposal.hotspot_id == hotspot.id, Proposal.playbook == playbook.id)
+    ).first()
+    if known is not None:
+        return proposal_dict(known)
+    service = catalog.services.get(hotspot.service) if catalog is not None else None
+    saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
+    rcfg = config.remediate
+    try:
+        top = gitops.toplevel(repo)
+        base = gitops.default_branch(top, rcfg.remote, rcfg.default_branch)
+    except gitops.GitError as exc:
+        raise ProposalError(str(exc)) from None
+
+    verification: dict[str, Any] = {"estimated_cost": saving}
+    branch, diff = "", ""
+    if playbook.fix.kind in ("codemod", "environment"):
+        branch = f"efficiency/{playbook.id}/{hotspot.id[:8]}"
+        if gitops.branch_exists(top, branch):
+            raise ProposalError(
+                f"branch {branch} already exists in {top}; delete it to propose again"
+            )
+        try:
+            with gitops.worktree(top, branch, base) as tree:
+                fix = _apply_fix(tree, hotspot, playbook, service)
+                gitops.commit_all(tree, _message(hotspot, playbook, fix, saving), fix.paths)
+            diff = gitops.diff(top, base, branch)
+        except gitops.GitError as exc:
+            raise ProposalError(str(exc)) from None
+        if run_verify:
+            verification.update(_verify(top, base, branch, service, config))
+    else:
+        fix = _apply_fix(top, hotspot, playbook, service)
+    body = pr_body(hotspot, playbook, fix, saving,
+                   {k: v for k, v in verification.items() if k != "estimated_cost"})  # fmt: skip
+    row = Proposal(
+        hotspot_id=hotspot.id, playbook=playbook.id, repo=str(top), branch=branch,
+        status="proposed" if branch else "advice", diff=diff, pr_body=body,
+        estimated_savings_cores=saving["cores"], estimated_savings_gpu_hours=saving["gpus"],
+        verification=verification, created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    team = catalog.team_of(hotspot.service) if catalog is not None else ""
+    session.add(
+        Saving(
+            proposal_id=row.id, service=hotspot.service, team=team, playbook=playbook.id,
+            kind="estimated", period_start=now, period_end=now, cores=saving["cores"],
+            gpu_hours=saving["gpu_hours_per_month"], kwh=saving["kwh_per_month"],
+            dollars=saving["dollars_per_month"], note="per month, from the playbook's fraction",
+        )
+    )  # fmt: skip
+    session.flush()
+    return proposal_dict(row)
+
+
+def _verify(
+    repo: Path, base: str, branch: str, service: ServiceConfig | None, config: Config
+) -> dict[str, Any]:
+    tests = service.test_command if service else []
+    bench = service.bench_command if service else []
+    if not tests and not bench:
+        return {"verify": "skipped: no test_command or bench_command for the service"}
+    with gitops.checkout(repo, base) as before, gitops.checkout(repo, branch) as after:
+        return verify(before, after, tests, bench, config.remediate.verify_timeout_seconds,
+                      config.remediate.verify_repeats)  # fmt: skip
+
+
+def publish(
+    session: Session, proposal_id: int, config: Config, playbooks: list[Playbook], open_pr: bool
+) -> dict[str, Any]:
+    """Push a proposal's branch to the configured remote and, with ``open_pr``, open its pull
+    request on GitHub. Run after the proposal is stored, so a failure here loses nothing:
+    running it again pushes again (a no-op when up to date)."""
+    row = session.get_one(Proposal, proposal_id)
+    if not row.branch:
+        raise ProposalError(f"proposal {row.id} is advice only: there is no branch to push")
+    rcfg = config.remediate
+    repo = Path(row.repo)
+    try:
+        gitops.push(repo, rcfg.remote, row.branch)
+        base = gitops.default_branch(repo, rcfg.remote, rcfg.default_branch)
+    except gitops.GitError as exc:
+        raise ProposalError(f"push to {rcfg.remote} failed: {exc}") from None
+    if row.status == "proposed":
+        row.status = "pushed"
+    if open_pr and not row.pr_url:
+        if not rcfg.github_token:
+            raise ProposalError(
+                "--open-pr needs remediate.github_token (EFFICIENCY_REMEDIATE_GITHUB_TOKEN)"
+            )
+        titles = {p.id: p.title for p in playbooks}
+        hotspot = session.get_one(Hotspot, row.hotspot_id)
+        try:
+            slug = rcfg.github_repo or repo_slug(gitops.remote_url(repo, rcfg.remote))
+            row.pr_url = open_pull_request(
+                rcfg.github_api, rcfg.github_token, slug, row.branch, base,
+                f"{titles.get(row.playbook, row.playbook)} in {hotspot.service}", row.pr_body,
+            )  # fmt: skip
+        except GitHubError as exc:
+            raise ProposalError(str(exc)) from None
+        row.status = "opened"
+    row.updated_at = datetime.now(UTC)
+    session.flush()
+    return proposal_dict(row)

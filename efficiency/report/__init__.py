@@ -1,0 +1,1 @@
+"""Cost model, savings ledger and exports."""

@@ -1,0 +1,257 @@
+"""`propose` end to end over a real git repository: profiles stored through the ingest code,
+hot spots matched to playbooks, a branch with the fix, the evidence and the saving; the
+default branch and a dirty work tree left alone; push to a real bare remote and a pull request
+through a server that answers as GitHub does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from efficiency.config import Config
+from efficiency.ingest.parsers.folded import parse_folded
+from efficiency.ingest.profiles import WindowMeta, store_profiles
+from efficiency.remediate.errors import ProposalError
+from efficiency.remediate.playbooks import Playbook, load_playbooks
+from efficiency.remediate.proposals import list_proposals, propose, publish
+from efficiency.services import parse_services
+from efficiency.stages.hotspots import hotspot_dict, refresh_hotspots
+from efficiency.store.db import Database
+from efficiency.store.remediation import Saving
+from tests.remediate.test_github import FakeGitHub
+
+T0 = datetime(2026, 11, 22, 10, tzinfo=UTC)
+
+HANDLERS = '''\
+"""Request handlers."""
+
+import re
+
+
+def parse_lines(lines):
+    """The ids of the well-formed lines."""
+    ids = []
+    for line in lines:
+        match = re.compile(r"^id=(\\d+);").match(line)  # the planted inefficiency
+        if match:
+            ids.append(int(match.group(1)))
+    return ids
+'''
+TESTS = """\
+from app.handlers import parse_lines
+
+
+def test_parse_lines():
+    assert parse_lines(["id=1;", "x", "id=22; y"]) == [1, 22]
+"""
+BENCH = """\
+import json, time
+from app.handlers import parse_lines
+lines = [f"id={i}; payload" for i in range(20000)]
+best = min((lambda t: (parse_lines(lines), time.perf_counter() - t)[1])(time.perf_counter())
+           for _ in range(3))
+print(json.dumps({"seconds": best}))
+"""
+DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /srv/api\nCOPY . .\nCMD ["python", "-m", "app"]\n'
+#: py-spy-style stacks as the running service saw its files (under /srv/api)
+PARSE = "main (/srv/api/app/main.py:9);parse_lines (/srv/api/app/handlers.py:10)"
+PYTHON_STACKS = (
+    f"{PARSE};_compile (/usr/lib/python3.12/re/__init__.py:280) 420\n{PARSE} 380\n"
+    "main (/srv/api/app/main.py:9);render (/srv/api/app/views.py:4) 200\n"
+)
+NATIVE_STACKS = """\
+main (/srv/api/app/main.py:9);resize (/srv/api/app/images.py:3);_int_malloc (libc.so.6) 300
+main (/srv/api/app/main.py:9);resize (/srv/api/app/images.py:3);_int_free (libc.so.6) 200
+main (/srv/api/app/main.py:9);resize (/srv/api/app/images.py:3) 500
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()  # fmt: skip
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    path = tmp_path / "api"
+    (path / "app").mkdir(parents=True)
+    (path / "app" / "__init__.py").write_text("")
+    (path / "app" / "handlers.py").write_text(HANDLERS)
+    (path / "test_handlers.py").write_text(TESTS)
+    (path / "bench.py").write_text(BENCH)
+    (path / "Dockerfile").write_text(DOCKERFILE)
+    git(tmp_path, "init", "-q", "-b", "main", str(path))
+    git(path, "add", ".")
+    git(path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
+    return path
+
+
+@pytest.fixture(scope="module")
+def playbooks() -> list[Playbook]:
+    return load_playbooks()
+
+
+def profile(db: Database, stacks: str, runtime_native: bool = False) -> None:
+    meta = WindowMeta(service="api", host="h1", start=T0, end=T0 + timedelta(seconds=10),
+                      rate_hz=100.0)  # fmt: skip
+    with db.session() as s:
+        store_profiles(s, [(meta, parse_folded(stacks))])
+
+
+def hotspot_with(db: Database, playbook: str) -> dict:
+    with db.session() as s:
+        rows = [hotspot_dict(h) for h in refresh_hotspots(s, service="api")]
+    found = [r for r in rows if playbook in r["playbooks"]]
+    assert found, [(r["frame"], r["playbooks"]) for r in rows]
+    return found[0]
+
+
+def catalog(**service: object):  # type: ignore[no-untyped-def]
+    return parse_services({"default_team": "shop", "teams": {"shop": {}},
+                           "services": {"api": {"team": "shop", **service}}})  # fmt: skip
+
+
+def test_a_regex_hot_spot_becomes_a_branch_with_the_fix_and_its_evidence(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    (repo / "notes.txt").write_text("uncommitted work in progress\n")  # a dirty work tree
+    (repo / "app" / "handlers.py").write_text(HANDLERS + "# local edit\n")
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    cfg = Config()
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, cfg, playbooks, catalog(), now=T0)
+    assert made["branch"] == f"efficiency/python-re-compile-in-loop/{spot['id'][:8]}"
+    assert made["status"] == "proposed" and made["playbook"] == "python-re-compile-in-loop"
+    assert "+_RE_" in made["diff"] and "re.compile" in made["diff"]
+    assert "app/handlers.py" in made["diff"] and "Dockerfile" not in made["diff"]
+    assert made["estimated_savings"]["cores"] > 0
+    assert made["estimated_savings"]["dollars_per_month"] > 0
+    body = made["pr_body"]
+    assert "### Evidence" in body and "parse_lines" in body and "### Estimated saving" in body
+    # the default branch and the work tree are as they were
+    assert git(repo, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert git(repo, "log", "--oneline", "main").count("\n") == 0
+    assert (repo / "notes.txt").exists()
+    assert (repo / "app" / "handlers.py").read_text().endswith("# local edit\n")
+    # the branch's code still passes its tests
+    tree = repo.parent / "check"
+    git(repo, "worktree", "add", "-q", str(tree), made["branch"])
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=tree, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    # proposing again returns the same proposal
+    with db.session() as s:
+        again = propose(s, spot["id"], repo, cfg, playbooks, catalog(), now=T0)
+        assert again["id"] == made["id"] and len(list_proposals(s)) == 1
+        (line,) = s.scalars(select(Saving)).all()
+        assert line.kind == "estimated" and line.playbook == "python-re-compile-in-loop"
+
+
+def test_verify_runs_the_tests_and_the_benchmark_before_and_after(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    services = catalog(test_command=[sys.executable, "-m", "pytest", "-q", "-p",
+                                     "no:cacheprovider"],
+                       bench_command=[sys.executable, "bench.py"])  # fmt: skip
+    cfg = Config()
+    cfg.remediate.verify_repeats = 3
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, cfg, playbooks, services, run_verify=True)
+    checked = made["verification"]
+    assert checked["tests_before"] == "pass" and checked["tests_after"] == "pass"
+    assert checked["bench_runs"] == 3 and checked["speedup"] > 0
+    assert "tests after: pass" in made["pr_body"]
+
+
+def test_a_malloc_hot_spot_adds_the_allocator_to_the_deploy_config(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    profile(db, NATIVE_STACKS)
+    spot = hotspot_with(db, "native-glibc-malloc")
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, Config(), playbooks, catalog(),
+                       playbook_id="native-glibc-malloc")  # fmt: skip
+    assert "Dockerfile" in made["diff"] and "+ENV LD_PRELOAD=" in made["diff"]
+    assert "handlers.py" not in made["diff"]
+
+
+def test_refusals_name_the_reason_and_leave_nothing(
+    db: Database, repo: Path, playbooks: list[Playbook], tmp_path: Path
+) -> None:
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    cfg = Config()
+    with db.session() as s, pytest.raises(ProposalError, match="does not exist"):
+        propose(s, "nope", repo, cfg, playbooks)
+    with db.session() as s, pytest.raises(ProposalError, match="not a git repository"):
+        propose(s, spot["id"], tmp_path, cfg, playbooks)
+    with db.session() as s, pytest.raises(ProposalError, match="does not match hot spot"):
+        propose(s, spot["id"], repo, cfg, playbooks, playbook_id="native-glibc-malloc")
+    git(repo, "mv", "app/handlers.py", "app/moved.py")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "move")
+    with db.session() as s, pytest.raises(ProposalError, match="not in the repository"):
+        propose(s, spot["id"], repo, cfg, playbooks)
+    assert "efficiency/" not in git(repo, "branch", "--list")  # no branch left behind
+    with db.session() as s:
+        assert list_proposals(s) == []
+
+
+def test_push_and_pull_request(
+    db: Database, repo: Path, playbooks: list[Playbook], tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "origin", "main")
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    fake = FakeGitHub("t0ken")
+    try:
+        cfg = Config()
+        cfg.remediate.github_api, cfg.remediate.github_repo = fake.url, "shop/api"
+        with db.session() as s:
+            made = propose(s, spot["id"], repo, cfg, playbooks, catalog())
+        with db.session() as s, pytest.raises(ProposalError, match="github_token"):
+            publish(s, made["id"], cfg, playbooks, open_pr=True)
+        assert git(remote, "branch", "--list", made["branch"])  # pushed before the PR failed
+        cfg.remediate.github_token = "t0ken"
+        with db.session() as s:
+            opened = publish(s, made["id"], cfg, playbooks, open_pr=True)
+        assert opened["status"] == "opened"
+        assert opened["pr_url"] == "https://github.com/shop/api/pull/1"
+        _, _, body = fake.requests[-1]
+        assert body["head"] == made["branch"] and body["base"] == "main"
+        assert body["body"] == made["pr_body"]
+    finally:
+        fake.server.shutdown()
+
+
+def test_advice_only_playbooks_give_the_body_alone(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    profile(db, "main (/srv/api/app/main.py:9);clone (/srv/api/app/views.py:2);"
+                "deepcopy (/usr/lib/python3.12/copy.py:128) 600\n"
+                "main (/srv/api/app/main.py:9);clone (/srv/api/app/views.py:2) 400\n")  # fmt: skip
+    spot = hotspot_with(db, "python-deepcopy")
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, Config(), playbooks, playbook_id="python-deepcopy")
+    assert made["status"] == "advice" and made["branch"] == "" and made["diff"] == ""
+    assert "advice only" in made["pr_body"]
+    assert git(repo, "branch", "--list", "efficiency/*") == ""
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME", "GIT_AUTHOR_EMAIL",
+                 "GIT_COMMITTER_EMAIL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    yield

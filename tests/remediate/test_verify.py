@@ -1,0 +1,48 @@
+"""Running tests and a benchmark before and after a change, without a shell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from efficiency.remediate.verify import measured_seconds, run, verify
+
+BENCH = """\
+import json, sys, time
+from work import work
+t = time.perf_counter(); work(); print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def tree(path: Path, loops: int, ok: bool) -> Path:
+    path.mkdir()
+    (path / "work.py").write_text(f"def work():\n    return sum(range({loops}))\n")
+    (path / "bench.py").write_text(BENCH)
+    (path / "check.py").write_text(f"import sys\nsys.exit({0 if ok else 1})\n")
+    return path
+
+
+def test_tests_and_benchmark_before_and_after(tmp_path: Path) -> None:
+    before = tree(tmp_path / "before", 2_000_000, ok=True)
+    after = tree(tmp_path / "after", 20_000, ok=False)
+    record = verify(before, after, [sys.executable, "check.py"], [sys.executable, "bench.py"],
+                    timeout=60, repeats=3)  # fmt: skip
+    assert record["tests_before"] == "pass" and record["tests_after"] == "fail"
+    assert record["bench_runs"] == 3 and record["speedup"] > 1.0
+    assert record["bench_before_seconds"] > record["bench_after_seconds"]
+
+
+def test_arguments_are_never_interpreted_by_a_shell(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    result = run([sys.executable, "-c", "import sys; print(sys.argv[1])", f"; touch {marker}"],
+                 tmp_path, timeout=30)  # fmt: skip
+    assert result.ok and "touch" in result.output and not marker.exists()
+
+
+def test_timeouts_missing_programs_and_wall_time(tmp_path: Path) -> None:
+    slow = run([sys.executable, "-c", "import time; time.sleep(5)"], tmp_path, timeout=0.5)
+    assert slow.returncode is None and "timed out" in slow.output
+    missing = run(["/nonexistent/program"], tmp_path, timeout=5)
+    assert missing.returncode is None and "cannot run" in missing.output
+    plain = run([sys.executable, "-c", "print('no json here')"], tmp_path, timeout=30)
+    assert measured_seconds(plain) == plain.seconds
