@@ -158,6 +158,8 @@ def _apply_fix(
 ) -> Fix:
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
+    if kind == "codemod" and not hotspot.evidence.get("file"):
+        return _apply_everywhere(tree, hotspot, playbook, service, params)
     if kind == "codemod":
         ev = hotspot.evidence
         try:
@@ -199,6 +201,36 @@ def _apply_fix(
             raise ProposalError(f"{playbook.id}: nothing to change ({'; '.join(notes)})")
         return Fix("; ".join(notes), changed, {"paths": changed})
     return Fix(f"advice: {playbook.title}")
+
+
+def _apply_everywhere(
+    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
+    params: dict[str, Any],
+) -> Fix:  # fmt: skip
+    """A finding with no source location (a GPU trace's input stall, say): the codemod runs
+    over every Python file of the service's folder; the files it changed are the fix."""
+    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
+    mod = codemod(str(playbook.fix.codemod))
+    changed, notes = [], []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        result = mod.apply(source, params=params)
+        if result.changed:
+            path.write_text(result.source, encoding="utf-8")
+            changed.append(str(rel))
+            notes.append(f"{rel}: {result.summary}")
+    if not changed:
+        raise ProposalError(
+            f"{playbook.id}: hot spot {hotspot.id} names no source file, and {mod.name} found "
+            f"nothing to change in the service's Python files"
+        )
+    return Fix("; ".join(notes), changed, {"paths": changed})
 
 
 def _message(hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any]) -> str:

@@ -255,3 +255,34 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                  "GIT_COMMITTER_EMAIL"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+def test_a_dataloader_stall_in_a_trace_gains_workers_in_the_training_script(
+    db: Database, tmp_path: Path, playbooks: list[Playbook], shared_datasets: Path
+) -> None:
+    from efficiency.ingest.traces import parse_trace, store_trace
+
+    name = "kineto__resnet50_num_workers_0.pt.trace.json.gz"
+    data = (shared_datasets / "kineto-traces" / name).read_bytes()
+    with db.session() as s:
+        store_trace(s, "trainer", "gpu-1", parse_trace(data), file_name=name, now=T0)
+    with db.session() as s:
+        rows = [hotspot_dict(h) for h in refresh_hotspots(s, service="trainer")]
+    spot = next(r for r in rows if "gpu-dataloader-stall" in r["playbooks"])
+    repo = tmp_path / "trainer"
+    repo.mkdir()
+    (repo / "train.py").write_text(
+        "from torch.utils.data import DataLoader\n\n"
+        "def loader(dataset):\n"
+        "    return DataLoader(dataset, batch_size=32, shuffle=True)  # the input pipeline\n"
+    )
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, Config(), playbooks,
+                       playbook_id="gpu-dataloader-stall")  # fmt: skip
+    assert "train.py" in made["diff"] and "num_workers=4" in made["diff"]
+    assert "# the input pipeline" in made["diff"]  # comments kept
+    assert made["estimated_savings"]["gpus"] > 0
+    assert "dataloader.step_share" in made["pr_body"]
