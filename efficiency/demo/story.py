@@ -203,26 +203,25 @@ def _remediate(workdir: Path, db: Database, console: Console, step: int) -> list
     gitops.git(repo, "commit", "--quiet", "-m", "thumbnailer as deployed")
     playbooks = load_playbooks()
     with db.session() as s:
-        spots = [(h.id, h.frame, list(h.playbooks))
+        spots = [(h.id, h.frame, list(h.playbooks), dict(h.evidence.get("matches", {})))
                  for h in refresh_hotspots(s, service=REMEDIATED, playbooks=playbooks)]  # fmt: skip
     console.print(
         f"[bold]{step}. Remediate[/] {REMEDIATED}'s hot spots against {len(playbooks)} "
         f"playbooks; proposals are branches of {repo}"
     )
     made: list[dict[str, Any]] = []
-    tried: set[str] = set()
-    for spot_id, frame, matched in spots:
+    for spot_id, frame, matched, how in spots:
         for playbook in matched:
-            if playbook in tried:
-                continue
-            tried.add(playbook)
             try:
                 with db.session() as s:
                     proposal = propose(s, spot_id, repo, Config(), playbooks,
                                        playbook_id=playbook)  # fmt: skip
             except ProposalError as exc:
-                console.print(f"   {playbook} on {frame}: no proposal ({exc})")
+                if "confirm" not in how.get(playbook, {}):  # a nominee's "no" is routine
+                    console.print(f"   {playbook} on {frame}: no proposal ({exc})")
                 continue
+            if any(p["id"] == proposal["id"] for p in made):
+                continue  # the same fix, reached from another frame of the same loop
             made.append(proposal)
             saving = proposal["estimated_savings"]
             where = proposal["branch"] or "advice only"

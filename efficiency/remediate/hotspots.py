@@ -200,7 +200,11 @@ def busy_cores(windows: Iterable[tuple[datetime, datetime, int, float | None]]) 
 def _ordered(matches: dict[str, Any], playbooks: Sequence[Playbook]) -> dict[str, Any]:
     """The matches, the playbook expected to save the most first (then by id)."""
     fraction = {pb.id: pb.savings.fraction for pb in playbooks}
-    return {k: matches[k] for k in sorted(matches, key=lambda k: (-fraction.get(k, 0.0), k))}
+
+    def order(k: str) -> tuple[bool, float, str]:  # what the profile shows before nominees
+        return "confirm" in matches[k], -fraction.get(k, 0.0), k
+
+    return {k: matches[k] for k in sorted(matches, key=order)}
 
 
 def with_trends(records: list[HotspotRecord], previous: dict[str, float] | None) -> None:
@@ -388,6 +392,8 @@ def _rule_holds(rule: FrameRule, ev: dict[str, Any], ctx: _Context) -> bool:
             return False
     if rule.callee is not None and not any(re.search(rule.callee, c) for c in ctx.callees):
         return False
+    if rule.confirm == "source" and not ev.get("target_is_frame"):
+        return False  # nominees are the service's own functions, where the source can tell
     if rule.ancestor is not None:
         return ctx.under[rule.ancestor] * 2 >= ev["samples_inclusive"]
     return True
@@ -425,8 +431,10 @@ def frame_hotspots(
                     "min_share": rule.min_share,
                     "actual": ev[f"share_{rule.share}"],
                 }
-        if key not in candidates and not matches:
-            continue
+                if rule.confirm:
+                    matches[pb.id]["confirm"] = rule.confirm
+        if key not in candidates and all("confirm" in m for m in matches.values()):
+            continue  # beyond the limit, only what the profile itself shows is kept
         ev["matches"] = matches = _ordered(matches, playbooks)
         line = ev["hot_line"] or 0
         out.append(

@@ -152,6 +152,10 @@ class FrameRule(_Strict):
     #: little time the callee takes (a cost paid *before* the call, such as formatting the
     #: arguments of a disabled log call, shows as the caller's self time)
     callee: str | None = None
+    #: ``source``: the rule only nominates the frame; a proposal goes ahead only when the
+    #: playbook's codemod finds its pattern in the function's source (for anti-patterns a
+    #: sampling profiler cannot tell apart by frame names, such as ``s += x`` in a loop)
+    confirm: Literal["source"] | None = None
 
     @field_validator("function", "file", "ancestor", "caller", "callee")
     @classmethod

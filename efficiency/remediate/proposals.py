@@ -90,7 +90,9 @@ def list_proposals(session: Session) -> list[dict[str, Any]]:
     return [proposal_dict(p) for p in rows]
 
 
-def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> Playbook:
+def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> list[Playbook]:
+    """The playbooks to try, in order: the one asked for, else every matching one (what the
+    profile shows first, then those the source must confirm)."""
     by_id = {p.id: p for p in playbooks}
     if wanted:
         if wanted not in by_id:
@@ -100,18 +102,24 @@ def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> 
                 f"playbook {wanted} does not match hot spot {hotspot.id} "
                 f"(it matches: {', '.join(hotspot.playbooks) or 'none'})"
             )
-        return by_id[wanted]
-    for pid in hotspot.playbooks:
-        if pid in by_id:
-            return by_id[pid]
-    raise ProposalError(f"no playbook matches hot spot {hotspot.id} ({hotspot.frame})")
+        return [by_id[wanted]]
+    found = [by_id[pid] for pid in hotspot.playbooks if pid in by_id]
+    if not found:
+        raise ProposalError(f"no playbook matches hot spot {hotspot.id} ({hotspot.frame})")
+    return found
 
 
 def estimate(hotspot: Hotspot, playbook: Playbook, costs: CostModel) -> dict[str, Any]:
     """The saving if the fix recovers the playbook's fraction of the hot spot's cost, in
-    average cores / GPUs and per month."""
+    average cores / GPUs and per month. The cost is the share the playbook matched on: a rule
+    on the inclusive share (the function and what it calls) prices the inclusive cost."""
     fraction = playbook.savings.fraction
-    cores = (hotspot.cost_cores or 0.0) * fraction
+    cores = hotspot.cost_cores or 0.0
+    matched = hotspot.evidence.get("matches", {}).get(playbook.id, {})
+    busy = hotspot.evidence.get("cores")
+    if matched.get("share") == "inclusive" and busy:
+        cores = float(busy) * (hotspot.share_inclusive or 0.0)
+    cores *= fraction
     hours = max((hotspot.period_end - hotspot.period_start).total_seconds() / 3600, 1e-9)
     gpus = (hotspot.cost_gpu_hours or 0.0) / hours * fraction
     return {"fraction": fraction, **costs.monthly(cores=cores, gpus=gpus)}
@@ -291,6 +299,11 @@ def pr_body(
         out += ["", "| trace statistic | value |", "| --- | --- |"]
         out += [f"| `{k}` | {v} |" for k, v in sorted(stats.items())]
     out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
+    if ev.get("matches", {}).get(playbook.id, {}).get("confirm") == "source":
+        out.append(
+            "(The profile nominated this function by its cost; the codemod found the pattern "
+            "in its source before anything was changed.)"
+        )
     if fix.location.get("line_drifted"):
         out.append("(The file changed since the profile; the function was found by name.)")
     out += [
@@ -328,21 +341,53 @@ def propose(
     hotspot = session.get(Hotspot, hotspot_id)
     if hotspot is None:
         raise ProposalError(f"hot spot {hotspot_id} does not exist (see efficiency hotspots list)")
-    playbook = _choose(hotspot, playbooks, playbook_id)
-    known = session.scalars(
-        select(Proposal).where(Proposal.hotspot_id == hotspot.id, Proposal.playbook == playbook.id)
-    ).first()
-    if known is not None:
-        return proposal_dict(known)
+    candidates = _choose(hotspot, playbooks, playbook_id)
+    for playbook in candidates:
+        known = _known(session, hotspot, playbook)
+        if known is not None:
+            return proposal_dict(known)
     service = catalog.services.get(hotspot.service) if catalog is not None else None
-    saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
     rcfg = config.remediate
     try:
         top = gitops.toplevel(repo)
         base = gitops.default_branch(top, rcfg.remote, rcfg.default_branch)
     except gitops.GitError as exc:
         raise ProposalError(str(exc)) from None
+    reasons = []
+    for playbook in candidates:
+        try:
+            return _make(session, hotspot, playbook, top, base, service, config, catalog,
+                         run_verify, now)  # fmt: skip
+        except ProposalError as exc:
+            if len(candidates) == 1:
+                raise
+            reasons.append(str(exc))
+    raise ProposalError(f"no playbook of hot spot {hotspot.id} applies: " + "; ".join(reasons))
 
+
+def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal | None:
+    """A proposal of this playbook for this hot spot, or for another hot spot whose fix goes
+    into the same function (``re.compile`` and ``re._compile`` called from one loop)."""
+    rows = session.execute(
+        select(Proposal, Hotspot)
+        .join(Hotspot, Hotspot.id == Proposal.hotspot_id)
+        .where(Proposal.playbook == playbook.id, Hotspot.service == hotspot.service)
+    ).all()
+    target = (hotspot.evidence.get("file"), hotspot.evidence.get("function"))
+    for proposal, other in rows:
+        if other.id == hotspot.id:
+            return proposal
+        if target[0] and (other.evidence.get("file"), other.evidence.get("function")) == target:
+            return proposal
+    return None
+
+
+def _make(
+    session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, base: str,
+    service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
+    run_verify: bool, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
     verification: dict[str, Any] = {"estimated_cost": saving}
     branch, diff = "", ""
     if playbook.fix.kind in ("codemod", "environment"):
