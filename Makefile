@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-storm: $(STAMP)
 
 bench-webhook: $(STAMP)
 	$(BIN)/python -m benchmarks.webhook
+
+bench-fix-yield: $(STAMP)
+	$(BIN)/python -m benchmarks.fix_yield
 
 # HTA (HolisticTraceAnalysis) is not a project dependency: it gets a Python of its own.
 bench-kineto: $(STAMP)
