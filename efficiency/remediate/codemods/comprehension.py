@@ -344,12 +344,17 @@ class _Rewriter(cst.CSTTransformer):
 
 class AppendToComprehension(PythonCodemod):
     name = "append-to-comprehension"
+    needs = (".append(",)
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        length = params.get("line_length", 88)
+        if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+            raise ValueError(f"line_length must be a positive int, not {length!r}")
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
-        line_length = int(params.get("line_length", 88))
-        finder = _Finder(wrapper.module, targets, line_length)
+        finder = _Finder(wrapper.module, targets, params.get("line_length", 88))
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:

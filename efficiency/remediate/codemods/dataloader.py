@@ -228,20 +228,22 @@ class _Rewriter(cst.CSTTransformer):
 
 class DataLoaderWorkers(PythonCodemod):
     name = "dataloader-workers"
+    needs = ("DataLoader",)
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        workers = params.get("num_workers", 4)
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+            raise ValueError(f"num_workers must be a non-negative int, not {workers!r}")
+        if not isinstance(params.get("pin_memory", True), bool):
+            raise ValueError(f"pin_memory must be a bool, not {params['pin_memory']!r}")
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
-        workers = params.get("num_workers", 4)
-        pin = params.get("pin_memory", True)
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-            raise ValueError(f"num_workers must be a non-negative int, not {workers!r}")
-        if not isinstance(pin, bool):
-            raise ValueError(f"pin_memory must be a bool, not {pin!r}")
         wanted: dict[str, object] = {}
-        if workers > 0:
-            wanted["num_workers"] = workers
-        if pin:
+        if params.get("num_workers", 4) > 0:
+            wanted["num_workers"] = params.get("num_workers", 4)
+        if params.get("pin_memory", True):
             wanted["pin_memory"] = True
         finder = _Finder(wrapper.module, targets, wanted)
         wrapper.visit(finder)

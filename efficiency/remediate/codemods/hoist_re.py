@@ -310,6 +310,7 @@ class _Rewriter(cst.CSTTransformer):
 
 class HoistReCompile(PythonCodemod):
     name = "hoist-re-compile"
+    needs = ("re",)
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]

@@ -206,6 +206,7 @@ class _Rewriter(cst.CSTTransformer):
 
 class JoinStrings(PythonCodemod):
     name = "join-strings"
+    needs = ("+=",)
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]

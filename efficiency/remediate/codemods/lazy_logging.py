@@ -418,6 +418,7 @@ class _Rewriter(cst.CSTTransformer):
 
 class LazyLogging(PythonCodemod):
     name = "lazy-logging"
+    needs = tuple(f".{level}(" for level in sorted(LEVELS))
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]

@@ -249,6 +249,9 @@ class PythonCodemod:
 
     name: str = ""
     language: str = "python"
+    #: text that must occur in a file for the codemod to have anything to do (a fast exit
+    #: before the costly metadata passes); empty means always look
+    needs: tuple[str, ...] = ()
 
     def apply(
         self,
@@ -257,6 +260,7 @@ class PythonCodemod:
         function: str | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> CodemodResult:
+        self.check_params(dict(params or {}))
         try:
             module = cst.parse_module(source)
         except cst.ParserSyntaxError as exc:
@@ -264,14 +268,14 @@ class PythonCodemod:
             return CodemodResult.unchanged(
                 source, f"{self.name}: the file does not parse ({first})"
             )
+        if function is not None and find_targets(module, function) is None:
+            return CodemodResult.unchanged(
+                source, f"{self.name}: no function {function!r} in this file; nothing changed"
+            )
+        if self.needs and not any(text in source for text in self.needs):
+            return CodemodResult.unchanged(source, f"{self.name}: nothing to do in this file")
         wrapper = MetadataWrapper(module)
-        targets = None
-        if function is not None:
-            targets = find_targets(wrapper.module, function)
-            if targets is None:
-                return CodemodResult.unchanged(
-                    source, f"{self.name}: no function {function!r} in this file; nothing changed"
-                )
+        targets = None if function is None else find_targets(wrapper.module, function)
         edit = self.rewrite(wrapper, targets, dict(params or {}))
         new = edit.module.code
         if edit.sites == 0 or new == source:
@@ -283,6 +287,9 @@ class PythonCodemod:
                 source, f"{self.name}: the rewrite would not parse ({exc.msg}); nothing changed"
             )
         return CodemodResult(source=new, changed=True, summary=edit.summary, sites=edit.sites)
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        """Raise ValueError for parameters the codemod cannot use (before any parsing)."""
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]

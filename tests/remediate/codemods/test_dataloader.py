@@ -112,6 +112,8 @@ def test_parameters_choose_the_values() -> None:
         LOADER.apply(source, params={"num_workers": "4"})
     with pytest.raises(ValueError, match="pin_memory"):
         LOADER.apply(source, params={"pin_memory": 1})
+    with pytest.raises(ValueError, match="num_workers"):
+        LOADER.apply("x = 1\n", params={"num_workers": -1})  # checked even with nothing to do
 
 
 def test_an_iterable_dataset_or_a_lambda_gets_no_workers() -> None:
