@@ -21,6 +21,7 @@ body alone, status ``advice``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,14 +137,8 @@ def _deploy_files(tree: Path, service: ServiceConfig | None) -> list[tuple[str, 
                 raise ProposalError(f"deploy file {rel} (services file) is not in the repository")
             found.append((rel, _language(Path(rel))))
         return found
-    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
     found = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(tree)
-        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
-            continue
-        if not path.is_file():
-            continue
+    for path, rel in _service_files(tree, service, "*"):
         language = _language(path)
         if language == "kubernetes":
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -153,6 +148,20 @@ def _deploy_files(tree: Path, service: ServiceConfig | None) -> list[tuple[str, 
         if language:
             found.append((str(rel), language))
     return found
+
+
+def _service_files(
+    tree: Path, service: ServiceConfig | None, pattern: str
+) -> Iterator[tuple[Path, Path]]:
+    """(path, path relative to the tree) of the service's files matching ``pattern``, under
+    its ``path_prefix``; hidden and vendored folders skipped."""
+    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
+    for path in sorted(root.rglob(pattern)):
+        rel = path.relative_to(tree)
+        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
+            continue
+        if path.is_file():
+            yield path, rel
 
 
 def _language(path: Path) -> str:
@@ -217,13 +226,9 @@ def _apply_everywhere(
 ) -> Fix:  # fmt: skip
     """A finding with no source location (a GPU trace's input stall, say): the codemod runs
     over every Python file of the service's folder; the files it changed are the fix."""
-    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
     mod = codemod(str(playbook.fix.codemod))
     changed, notes = [], []
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(tree)
-        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
-            continue
+    for path, rel in _service_files(tree, service, "*.py"):
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -403,6 +408,8 @@ def _make(
             diff = gitops.diff(top, base, branch)
         except gitops.GitError as exc:
             raise ProposalError(str(exc)) from None
+        except ValueError as exc:  # a codemod refusing the playbook's parameters
+            raise ProposalError(f"{playbook.id}: {exc}") from None
         if run_verify:
             verification.update(_verify(top, base, branch, service, config))
     else:

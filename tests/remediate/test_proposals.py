@@ -286,3 +286,18 @@ def test_a_dataloader_stall_in_a_trace_gains_workers_in_the_training_script(
     assert "# the input pipeline" in made["diff"]  # comments kept
     assert made["estimated_savings"]["gpus"] > 0
     assert "dataloader.step_share" in made["pr_body"]
+
+
+def test_bad_codemod_parameters_are_a_clear_refusal(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    # the playbook's fix asks the DataLoader codemod for a negative worker count
+    data = next(p for p in playbooks if p.id == "python-re-compile-in-loop").model_dump()
+    data["fix"].update(codemod="dataloader-workers", params={"num_workers": -1})
+    books = [Playbook.model_validate(data) if p.id == data["id"] else p for p in playbooks]
+    refused = pytest.raises(ProposalError, match=r"python-re-compile-in-loop: .*num_workers")
+    with db.session() as s, refused:
+        propose(s, spot["id"], repo, Config(), books, playbook_id="python-re-compile-in-loop")
+    assert git(repo, "branch", "--list", "efficiency/*") == ""

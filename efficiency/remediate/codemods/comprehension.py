@@ -34,6 +34,7 @@ from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
     ScopedVisitor,
+    StatementRewriter,
     Targets,
     calls_introspection,
     code,
@@ -319,7 +320,7 @@ def _same_meaning(loop: cst.For, conditional: bool, new: cst.SimpleStatementLine
     return all(ast.dump(a) == ast.dump(b) for a, b in pairs)
 
 
-class _Rewriter(cst.CSTTransformer):
+class _Rewriter(StatementRewriter):
     def __init__(self, sites: list[_Site]) -> None:
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
@@ -332,14 +333,6 @@ class _Rewriter(cst.CSTTransformer):
                 continue
             body.append(self.inits[id(old)].new if id(old) in self.inits else new)
         return body
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
 
 
 class AppendToComprehension(PythonCodemod):

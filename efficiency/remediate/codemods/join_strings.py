@@ -32,6 +32,7 @@ from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
     ScopedVisitor,
+    StatementRewriter,
     Targets,
     calls_introspection,
     declares_global,
@@ -147,7 +148,7 @@ class _Finder(ScopedVisitor):
         return None
 
 
-class _Rewriter(cst.CSTTransformer):
+class _Rewriter(StatementRewriter):
     def __init__(self, sites: list[_Site], parts: dict[int, str]) -> None:
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
@@ -194,14 +195,6 @@ class _Rewriter(cst.CSTTransformer):
                     )
                 )
         return body
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
 
 
 class JoinStrings(PythonCodemod):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,8 +245,27 @@ def code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
-class PythonCodemod:
-    """The common ``apply``: parse, select the function, rewrite, check the result parses."""
+class StatementRewriter(cst.CSTTransformer):
+    """A transformer that rewrites statement lists (function bodies and the module): the
+    subclass's ``_body`` maps a block's original and updated statements to the new list."""
+
+    def _body(
+        self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]
+    ) -> list[Any]:
+        return list(updated)
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._body(original_node.body, updated_node.body))
+
+
+class PythonCodemod(ABC):
+    """The common ``apply``: parse, select the function, rewrite, check the result parses.
+    Each codemod implements :meth:`rewrite`."""
 
     name: str = ""
     language: str = "python"
@@ -288,13 +308,14 @@ class PythonCodemod:
             )
         return CodemodResult(source=new, changed=True, summary=edit.summary, sites=edit.sites)
 
-    def check_params(self, params: dict[str, Any]) -> None:
+    def check_params(self, params: dict[str, Any]) -> None:  # noqa: B027 - most take none
         """Raise ValueError for parameters the codemod cannot use (before any parsing)."""
 
+    @abstractmethod
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
-        raise NotImplementedError
+        """The edited module, how many sites changed and the one-line summary."""
 
 
 def where(targets: Targets | None, functions: Iterable[str]) -> str:
