@@ -132,7 +132,9 @@ def function_shares(
         cpu_s=("cpu_s", lambda s: s.sum(min_count=len(s))),  # NaN if any rate is unknown
     )
     services = sorted(per_window["service"].unique())
-    n_svc = totals["n"].unstack("bucket").reindex(index=services, columns=axis, fill_value=0)
+    # a bucket where one service has no window but another has one: 0 samples, not NaN
+    n_svc = totals["n"].unstack("bucket", fill_value=0)
+    n_svc = n_svc.reindex(index=services, columns=axis, fill_value=0)
     cores_svc = (totals["cpu_s"] / step.total_seconds()).unstack("bucket")
     cores_svc = cores_svc.reindex(index=services, columns=axis)
 

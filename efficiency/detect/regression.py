@@ -185,6 +185,8 @@ class ShareRegressionDetector:
             k_arr, n_arr = k_arr[None, :], n_arr[None, :]
         if k_arr.shape != n_arr.shape or k_arr.ndim != 2:
             raise ValueError("k and n must be series x buckets arrays of the same shape")
+        if not (np.isfinite(k_arr).all() and np.isfinite(n_arr).all()):
+            raise ValueError("counts must be finite (a bucket without samples has n = 0)")
         if np.any(k_arr < 0) or np.any(k_arr > n_arr):
             raise ValueError("counts must satisfy 0 <= k <= n")
         self.k_, self.n_ = k_arr, n_arr

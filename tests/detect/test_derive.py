@@ -62,6 +62,23 @@ def test_unknown_rate_leaves_cores_unknown_and_services_apart() -> None:
     assert panel.row("web", "spin") is None
 
 
+def test_a_bucket_one_service_misses_has_no_samples_not_nan() -> None:
+    """A service restarting during a deploy misses a window the others have: its total in
+    that bucket is 0 (what the detector needs), not NaN."""
+    data = samples(
+        [
+            (1, "api", "h1", "2026-11-22T10:01:00Z", 100.0, 1, 10),
+            (2, "web", "h1", "2026-11-22T10:01:00Z", 100.0, 2, 10),
+            (3, "web", "h1", "2026-11-22T10:11:00Z", 100.0, 2, 10),
+            (4, "api", "h1", "2026-11-22T10:21:00Z", 100.0, 1, 10),
+            (5, "web", "h1", "2026-11-22T10:21:00Z", 100.0, 2, 10),
+        ]
+    )
+    panel = function_shares(data, STACKS, "10min")
+    assert panel.n[panel.row("api", "main")].tolist() == [10, 0, 10]
+    assert np.isfinite(panel.n).all()
+
+
 def test_fixed_range_and_empty_input() -> None:
     data = samples([(1, "api", "h1", "2026-11-22T10:01:00Z", 100.0, 2, 10)])
     panel = function_shares(data, STACKS, "10min", start=T0 - pd.Timedelta("20min"),

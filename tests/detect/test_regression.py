@@ -97,3 +97,8 @@ def test_any_counts_give_scores_in_the_unit_interval(pairs: list[tuple[int, int]
     assert score.shape == (1,) and 0.0 <= score[0] <= 1.0
     for c in det.predict():
         assert 2 <= c.onset <= k.shape[1] - 2 and 0 <= c.p_value < det.alpha
+
+
+def test_counts_must_be_finite() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        ShareRegressionDetector().fit([[1.0, 2.0, np.nan]], [[10.0, 10.0, 10.0]])
