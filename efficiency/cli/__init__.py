@@ -1,0 +1,24 @@
+"""The ``efficiency`` command line: wiring only; each command calls one stage's functions.
+
+One module per command group; importing them registers their commands on the root group.
+User errors (bad files, bad options, unreachable database) print one line and exit 2.
+"""
+
+from efficiency.cli import (  # noqa: F401  (each module registers its commands)
+    agent,
+    demo,
+    detect,
+    incidents,
+    ingest,
+    profile,
+    remediate,
+    server,
+    silences,
+)
+from efficiency.cli.app import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="efficiency")

@@ -1,0 +1,132 @@
+"""What every command shares: the root group, the state, errors and input helpers.
+
+User errors (bad files, bad options, unreachable database) print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
+
+from collectors.errors import CollectorError
+from efficiency.config import Config, ConfigError, load_config
+from efficiency.ingest.errors import InputError
+from efficiency.ingest.validation import input_error
+from efficiency.remediate.errors import PlaybookError, ProposalError
+from efficiency.services import ServicesError
+from efficiency.store.db import Database, DatabaseError
+from efficiency.store.incident_queries import TransitionError
+
+if TYPE_CHECKING:
+    from efficiency.daemon import Pipeline
+
+USER_ERRORS = (
+    InputError, ConfigError, DatabaseError, CollectorError, TransitionError, ServicesError,
+    ProposalError, PlaybookError,
+)  # fmt: skip
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+
+class Cli(click.Group):
+    """Turns every expected failure into one clear line and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            raise UserError(str(exc)) from None
+        except ValidationError as exc:
+            raise UserError(str(input_error(exc))) from None
+        except OperationalError as exc:
+            raise UserError(f"database unavailable: {exc.orig}") from None
+
+
+class State:
+    """What every command shares: the configuration and, opened on first use, the store."""
+
+    def __init__(self, config_path: str | None, db_url: str | None) -> None:
+        self.config_path, self.db_url = config_path, db_url
+        self._config: Config | None = None
+        self._db: Database | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+            if self.db_url:
+                self._config.database.url = self.db_url
+        return self._config
+
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.config.database.url)
+            self._db.upgrade()
+        return self._db
+
+    def pipeline(self) -> Pipeline:
+        """The configured stages over the store (reads and checks the services file)."""
+        from efficiency.daemon import Pipeline
+
+        return Pipeline(self.config, self.db())
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), envvar="EFFICIENCY_CONFIG",
+    help="TOML configuration file (default: $EFFICIENCY_CONFIG).",
+)  # fmt: skip
+@click.option("--db", "db_url", help="Database URL or SQLite path (overrides database.url).")
+@click.version_option(package_name="efficiency")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_url: str | None) -> None:
+    """efficiency: find wasted compute and what is breaking, from profiles, alerts and changes."""
+    ctx.obj = State(config_path, db_url)
+
+
+def read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder, not a file")
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror}")
+
+
+def decode_text(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+
+
+def in_file(path: str, fn: Callable[[], Any]) -> Any:
+    """Run a parser, prefixing any input error with the file name."""
+    try:
+        return fn()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}" if exc.field else path, exc.message) from None

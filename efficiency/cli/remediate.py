@@ -1,0 +1,158 @@
+"""`efficiency hotspots list`, `propose` and `proposals list`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from efficiency.cli.app import (
+    State,
+    cli,
+    emit_json,
+    fail,
+    pass_state,
+)
+
+
+@cli.group()
+def hotspots() -> None:
+    """Where each service spends its CPU."""
+
+
+@hotspots.command("list")
+@click.option("--service", help="Only this service.")
+@click.option("--from", "start", help="Period start (RFC 3339 or Unix seconds).")
+@click.option("--to", "end", help="Period end.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Frames (and GPU operations) per service, besides those a playbook "
+                   "matches.")  # fmt: skip
+@click.option("--by", "order", type=click.Choice(["self", "inclusive", "cost"]), default="self",
+              show_default=True, help="Rank by self share, inclusive share or cost.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def hotspots_list(
+    state: State, service: str | None, start: str | None, end: str | None, limit: int,
+    order: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Hot spots per service over a period (default: all the data): frames and GPU kernels
+    ranked by cost, with their share, trend and the playbooks that match; each has the id
+    `efficiency propose` takes."""
+    from efficiency.ingest.timeparse import parse_time
+    from efficiency.stages.hotspots import hotspot_dict, refresh_hotspots
+
+    t0 = parse_time(start, "--from") if start else None
+    t1 = parse_time(end, "--to") if end else None
+    with state.db().session() as s:
+        spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit)
+        rows = [hotspot_dict(h) for h in spots]
+    for row in rows:
+        row["function"] = row["evidence"].get("hot_function") or row["frame"]
+    key = {"self": "share", "inclusive": "share_inclusive"}.get(order)
+    if key:
+        rows.sort(key=lambda r: (r["service"], -(r[key] or 0)))
+    else:
+        rows.sort(
+            key=lambda r: (r["service"], -(r["cost_cores"] or 0), -(r["cost_gpu_hours"] or 0))
+        )
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no profiles or traces stored for that selection")
+        return
+    from efficiency.tables import hotspots_table, wide_console
+
+    wide_console().print(hotspots_table(rows))
+
+
+@cli.command()
+@click.argument("hotspot_id")
+@click.option("--repo", type=click.Path(file_okay=False), help="The service's git repository "
+              "(default: its repo in the services file).")  # fmt: skip
+@click.option("--playbook", "playbook_id", help="Use this matching playbook, not the first.")
+@click.option("--verify", "run_verify", is_flag=True, help="Run the service's test_command and "
+              "bench_command (services file) before and after the change.")  # fmt: skip
+@click.option("--push", is_flag=True, help="Push the branch to remediate.remote.")
+@click.option("--open-pr", is_flag=True, help="Push, then open a GitHub pull request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposal as a JSON object.")
+@pass_state
+def propose(
+    state: State, hotspot_id: str, repo: str | None, playbook_id: str | None, run_verify: bool,
+    push: bool, open_pr: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Turn a hot spot into a fix: a branch efficiency/<playbook>/<id> with the change (the
+    default branch and work tree untouched), a pull-request body with the evidence, and the
+    estimated saving. Advice-only playbooks give the body alone."""
+    from efficiency.remediate.playbooks import load_playbooks
+    from efficiency.remediate.proposals import propose as make_proposal
+    from efficiency.remediate.proposals import publish
+
+    pipeline = state.pipeline()
+    catalog = pipeline.catalog
+    if repo is None:
+        with pipeline.database.session() as s:
+            from efficiency.store.remediation import Hotspot
+
+            spot = s.get(Hotspot, hotspot_id)
+            service = catalog.services.get(spot.service) if catalog and spot else None
+        if service is None or not service.repo:
+            fail("--repo is needed (the services file names no repo for this hot spot's service)")
+        repo = service.repo
+    playbooks = load_playbooks()
+    with pipeline.database.session() as s:
+        made = make_proposal(s, hotspot_id, Path(repo), state.config, playbooks, catalog,
+                             playbook_id=playbook_id, run_verify=run_verify)  # fmt: skip
+    if push or open_pr:
+        with pipeline.database.session() as s:
+            made = publish(s, made["id"], state.config, playbooks, open_pr)
+    if as_json:
+        emit_json(made)
+        return
+    saving = made["estimated_savings"]
+    if made["branch"]:
+        click.echo(f"proposal {made['id']}: branch {made['branch']} in {made['repo']}")
+        click.echo(made["diff"].rstrip())
+    else:
+        click.echo(f"proposal {made['id']}: advice only (no change to the code)")
+    click.echo(
+        f"estimated saving: {saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} "
+        f"and {saving['kwh_per_month']:.1f} kWh a month"
+    )
+    if made["verification"].get("speedup"):
+        click.echo(f"measured speedup: {made['verification']['speedup']:.2f}x")
+    if made["pr_url"]:
+        click.echo(f"pull request: {made['pr_url']}")
+
+
+@cli.group()
+def proposals() -> None:
+    """Code-fix proposals made by `efficiency propose`."""
+
+
+@proposals.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def proposals_list(state: State, as_json: bool) -> None:
+    """Proposals, newest first, with their status and savings."""
+    from efficiency.remediate.proposals import list_proposals
+
+    with state.db().session() as s:
+        rows = list_proposals(s)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no proposals yet")
+        return
+    table = Table(title="proposals")
+    for name in ("id", "hot spot", "playbook", "status", "branch", "est. cores", "realized"):
+        table.add_column(name)
+    for p in rows:
+        realized = p["realized_savings_cores"]
+        table.add_row(str(p["id"]), p["hotspot_id"], p["playbook"], p["status"],
+                      p["branch"] or "-", f"{p['estimated_savings']['cores'] or 0:.3f}",
+                      "-" if realized is None else f"{realized:.3f}")  # fmt: skip
+    Console().print(table)

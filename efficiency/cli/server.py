@@ -1,0 +1,81 @@
+"""`efficiency serve`, `efficiency daemon` and `efficiency db upgrade`."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from efficiency.cli.app import (
+    State,
+    cli,
+    fail,
+    pass_state,
+)
+
+
+@cli.command()
+@click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@pass_state
+def serve(state: State, host: str | None, port: int | None) -> None:
+    """Serve the HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from efficiency.ingest.api import create_app
+
+    config = state.config
+    host = host or config.api.host
+    port = port or config.api.port
+    if not config.api.token and not _is_loopback(host):
+        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    pipeline = state.pipeline()
+    app = create_app(config, pipeline.database, set_status=pipeline.set_status)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML configuration (same as the global --config).")  # fmt: skip
+@click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@pass_state
+def daemon(state: State, config_path: str | None, host: str | None, port: int | None) -> None:
+    """The HTTP API plus every stage on a schedule: correlate and deliver pages every
+    daemon.tick_seconds (and right after each alert webhook), detect every
+    daemon.detect_seconds. Stops on SIGINT/SIGTERM; a restart takes up where it stopped."""
+    from efficiency.daemon import run_daemon
+
+    if config_path:
+        state.config_path = config_path
+    config = state.config
+    host = host or config.api.host
+    port = port or config.api.port
+    if not config.api.token and not _is_loopback(host):
+        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    pipeline = state.pipeline()  # validates the services file before binding anything
+    run_daemon(config, pipeline.database, host, port)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
+    """Create or migrate the schema to the newest version."""
+    from efficiency.store.migrate import current_revision
+
+    database = state.db()
+    click.echo(f"{database.url}: schema at revision {current_revision(database.engine)}")
