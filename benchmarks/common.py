@@ -8,7 +8,19 @@ import platform
 import re
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+
+def datasets_dir() -> Path:
+    """The full public datasets: ``EFFICIENCY_DATASETS``, else ``../shared/datasets`` beside
+    the checkout when present, else ``datasets/`` in it (where ``make datasets`` puts them)."""
+    configured = os.environ.get("EFFICIENCY_DATASETS")
+    if configured:
+        return Path(configured)
+    beside = ROOT.parent / "shared" / "datasets"
+    return beside if beside.is_dir() else ROOT / "datasets"
+
 
 INTRO = (
     "# Benchmarks\n\n"

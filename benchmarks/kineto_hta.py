@@ -30,11 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.common import cpu_model, datasets_dir, load_average, write_section
 from collectors.kineto import KinetoTrace, parse_kineto
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = ROOT.parent / "shared" / "datasets" / "kineto-traces"
+DATASETS = datasets_dir() / "kineto-traces"
 COMMAND = "make bench-kineto"
 TARGET_PP = 1.0
 PAIR = ("kineto__resnet50_num_workers_0", "kineto__resnet50_num_workers_4")

@@ -50,13 +50,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.special import erf
 
-from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.common import cpu_model, datasets_dir, load_average, write_section
 from efficiency.detect.anomaly import MetricAnomalyDetector
 
 Array = NDArray[np.float64]
 
 ROOT = Path(__file__).resolve().parents[1]
-NAB = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nab"
+NAB = datasets_dir() / "nab"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "nab"
 COMMAND = "make bench-nab"
 PROBATION_PERCENT = 0.15

@@ -42,10 +42,10 @@ import ruptures as rpt
 from adtk.transformer import DoubleRollingAggregate
 from river import drift
 
-from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.common import cpu_model, datasets_dir, load_average, write_section
 from efficiency.detect.changepoint import ChangepointDetector
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "sap-hana-perf"
+DATA = datasets_dir() / "sap-hana-perf"
 MARGIN_BUILDS = 5
 #: the one setting our detector runs with on every SAP series: the defaults plus a minimum
 #: level shift of two noise deviations (a regression too small to act on is not a page)

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.common import cpu_model, datasets_dir, load_average, write_section
 from efficiency.detect.changepoint import ChangepointDetector
 
 # ------------------------------------------------------------------------------ metrics
@@ -121,7 +121,7 @@ def covering(
 
 # ------------------------------------------------------------------------------ data
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "tcpd"
+DATA = datasets_dir() / "tcpd"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from efficiency.store.db import Database
 PG_URL = os.environ.get("EFFICIENCY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def _pg_reachable() -> str | None:
@@ -81,8 +80,6 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def shared_datasets() -> Path:
-    path = SHARED / "datasets"
-    if not path.is_dir():
-        pytest.fail(f"the shared datasets are missing at {path}")
-    return path
+def datasets() -> Path:
+    """Small vendored samples of the public benchmark data (tests/data/datasets/README.md)."""
+    return DATA / "datasets"

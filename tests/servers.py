@@ -1,5 +1,5 @@
 """Real servers for tests: our own API as a separate process, a real Prometheus, Alertmanager
-and node-exporter from Debian's packages (installed first when missing and we are root), a
+and node-exporter from Debian's packages (``.ci/run`` installs them; tests never do), a
 loopback receiver recording what is posted to it, and a canned loopback HTTP server for error
 answers no real server gives on demand."""
 
@@ -95,35 +95,9 @@ def require_binary(name: str, package: str) -> str:
     return found
 
 
-#: packages ``ensure_binaries`` already tried to install in this test run
-_INSTALL_TRIED: set[str] = set()
-
-
-def _apt_install(packages: list[str]) -> None:
-    """``apt-get install`` ``packages`` once per test run, when we are root and apt-get is here
-    (Debian's packages may start their own services on install: tests start their own processes
-    on free ports all the same)."""
-    todo = [p for p in packages if p not in _INSTALL_TRIED]
-    if not todo or os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return
-    _INSTALL_TRIED.update(todo)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if not any(Path("/var/lib/apt/lists").glob("*_Packages*")):  # slim images keep no lists
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, timeout=600)
-    done = subprocess.run(
-        ["apt-get", "install", "-y", "-qq", *todo],
-        env=env, capture_output=True, text=True, check=False, timeout=900,
-    )  # fmt: skip
-    if done.returncode != 0:  # shown with the test's skip or failure
-        print(f"apt-get install {' '.join(todo)} exited {done.returncode}: {done.stderr[-2000:]}")
-
-
 def ensure_binaries(binaries: dict[str, str]) -> dict[str, str]:
-    """The paths of ``binaries`` (name -> Debian package), the missing ones installed with one
-    apt-get run first when we are root; any still missing skips the test (fails with CI=true)."""
-    missing = [package for name, package in binaries.items() if shutil.which(name) is None]
-    if missing:
-        _apt_install(missing)
+    """The paths of ``binaries`` (name -> Debian package). Tests never install anything:
+    ``.ci/run`` does; a missing one skips the test with the install line (fails with CI=true)."""
     return {name: require_binary(name, package) for name, package in binaries.items()}
 
 

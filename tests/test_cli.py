@@ -103,9 +103,9 @@ def test_missing_file_and_corrupt_pprof(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_ingest_alerts_json_array_and_lines(tmp_path: Path, shared_datasets: Path) -> None:
-    firing = json.loads((shared_datasets / "alertmanager" / "webhook_firing.json").read_text())
-    resolved = json.loads((shared_datasets / "alertmanager" / "webhook_resolved.json").read_text())
+def test_ingest_alerts_json_array_and_lines(tmp_path: Path, datasets: Path) -> None:
+    firing = json.loads((datasets / "alertmanager" / "webhook_firing.json").read_text())
+    resolved = json.loads((datasets / "alertmanager" / "webhook_resolved.json").read_text())
     arr = tmp_path / "a.json"
     arr.write_text(json.dumps([firing, firing]))
     result = run(tmp_path, "ingest", "alerts", str(arr))
@@ -117,9 +117,9 @@ def test_ingest_alerts_json_array_and_lines(tmp_path: Path, shared_datasets: Pat
 
 
 def test_bad_alert_payload_names_the_field_and_stores_nothing(
-    tmp_path: Path, shared_datasets: Path
+    tmp_path: Path, datasets: Path
 ) -> None:
-    firing = json.loads((shared_datasets / "alertmanager" / "webhook_firing.json").read_text())
+    firing = json.loads((datasets / "alertmanager" / "webhook_firing.json").read_text())
     broken = json.loads(json.dumps(firing))
     broken["alerts"][0]["startsAt"] = "not a time"
     path = tmp_path / "a.json"

@@ -11,14 +11,8 @@ import numpy as np
 from tests.test_cli import run
 
 
-def test_nab_file_gets_a_score_per_row(tmp_path: Path, shared_datasets: Path) -> None:
-    source = (
-        shared_datasets
-        / "nab"
-        / "data"
-        / "realKnownCause"
-        / "machine_temperature_system_failure.csv"
-    )
+def test_nab_file_gets_a_score_per_row(tmp_path: Path, datasets: Path) -> None:
+    source = datasets / "nab" / "data" / "realKnownCause" / "rogue_agent_key_hold.csv"
     out = tmp_path / "scored.csv"
     result = run(tmp_path, "score-series", str(source), "--detector", "anomaly", "-o", str(out))
     assert result.returncode == 0, result.stderr

@@ -4,8 +4,8 @@ the alert to our API's webhook (with a bearer token), and ``efficiency daemon`` 
 incident, pages a local receiver once, and resolves both when the switch goes back to 0.
 
 Everything binds to 127.0.0.1 on free ports and every process is stopped by its PID. The
-binaries are installed with apt-get when missing and we are root; still missing, the test
-skips (and fails with CI=true).
+binaries come from Debian's packages, which ``.ci/run`` installs; when one is missing the test
+skips with the install line (and fails with CI=true).
 """
 
 from __future__ import annotations

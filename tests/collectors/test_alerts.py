@@ -51,17 +51,17 @@ def _alerts(payloads: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 # --- Alertmanager's own definitions, from real webhook bodies -----------------------------------
 
 
-def test_fingerprint_is_alertmanagers(shared_datasets: Path) -> None:
+def test_fingerprint_is_alertmanagers(datasets: Path) -> None:
     seen = 0
-    for path in sorted((shared_datasets / "alertmanager").glob("*.json")):
+    for path in sorted((datasets / "alertmanager").glob("*.json")):
         for alert in json.loads(path.read_text())["alerts"]:
             assert fingerprint(alert["labels"]) == alert["fingerprint"], path.name
             seen += 1
     assert seen == 3
 
 
-def test_payload_is_shaped_like_a_real_webhook(shared_datasets: Path) -> None:
-    real = json.loads((shared_datasets / "alertmanager" / "webhook_firing.json").read_text())
+def test_payload_is_shaped_like_a_real_webhook(datasets: Path) -> None:
+    real = json.loads((datasets / "alertmanager" / "webhook_firing.json").read_text())
     (payload,) = webhook_payloads(
         real["alerts"], real["receiver"], real["externalURL"], group_by=("alertname", "service")
     )

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from collectors.kineto import KinetoTrace, is_compute_name, parse_kineto
 from efficiency.ingest.errors import InputError
 
-# From HolisticTraceAnalysis 0.5.0 (pip package HolisticTraceAnalysis, run in its own venv) on
-# each file: TraceAnalysis(trace_files={0: path}).get_temporal_breakdown() →
+# The vendored traces (tests/data/datasets/kineto-traces); `make bench-kineto` checks every
+# trace of the full set the same way. From HolisticTraceAnalysis 0.5.0 (pip package
+# HolisticTraceAnalysis, run in its own venv) on each file:
+# TraceAnalysis(trace_files={0: path}).get_temporal_breakdown() →
 # (idle_time_pctg, compute_time_pctg, non_compute_time_pctg). See benchmarks/kineto_hta.py.
 HTA_TEMPORAL = {
     "amd_trace__mi250_minitoy_train_ROCm6_2_kineto.json.gz": (98.53, 1.08, 0.39),
@@ -26,13 +28,9 @@ HTA_TEMPORAL = {
         99.49, 0.08, 0.43,
     ),
     "critical_path__cuda_event_sync__event_sync_trace.json.gz": (78.71, 18.63, 2.66),
-    "kineto__resnet50_num_workers_0.pt.trace.json.gz": (39.43, 59.35, 1.22),
-    "kineto__resnet50_num_workers_4.pt.trace.json.gz": (24.32, 73.23, 2.45),
-    "ns_resolution_trace__rank-0.Apr_03_18_51_38.1102.pt.trace.json.gz": (2.63, 96.75, 0.62),
     "timeline_analysis__sampled_rank-0.json.gz": (53.56, 17.71, 28.74),
-    "trace_diff__control__control.json.gz": (16.2, 61.23, 22.57),
-    "trace_diff__test__test.json.gz": (7.47, 68.31, 24.23),
-    "trace_filter__sampled_rank-1.json.gz": (54.72, 22.57, 22.72),
+    "h200_convnet_dataloader_num_workers_0.pt.trace.json.gz": (79.92, 17.20, 2.88),
+    "h200_convnet_dataloader_num_workers_4.pt.trace.json.gz": (21.89, 63.76, 14.35),
 }  # fmt: skip
 
 # Same HTA 0.5.0 run: get_idle_time_breakdown(ranks=[0]) (consecutive_kernel_delay=30) →
@@ -43,24 +41,11 @@ HTA_IDLE_US = {
         7: (12855007, 104, 0), 20: (12011718, 3, 0),
     },
     "critical_path__cuda_event_sync__event_sync_trace.json.gz": {7: (212, 0, 0)},
-    "kineto__resnet50_num_workers_0.pt.trace.json.gz": {7: (318934, 8529, 0)},
-    "kineto__resnet50_num_workers_4.pt.trace.json.gz": {7: (154426, 8804, 1469)},
-    "ns_resolution_trace__rank-0.Apr_03_18_51_38.1102.pt.trace.json.gz": {7: (1709, 8404, 0)},
+    "h200_convnet_dataloader_num_workers_0.pt.trace.json.gz": {7: (86496, 430, 0)},
+    "h200_convnet_dataloader_num_workers_4.pt.trace.json.gz": {7: (5955, 466, 0)},
     "timeline_analysis__sampled_rank-0.json.gz": {
         7: (213825, 1985, 261740), 23: (596037, 70, 34), 25: (0, 9, 47865),
         84: (148934, 6, 0), 203: (0, 0, 0),
-    },
-    "trace_diff__control__control.json.gz": {
-        7: (102154, 14226, 32183), 20: (346996, 621, 7470), 21: (237710, 71, 0),
-        22: (271786, 1253, 0),
-    },
-    "trace_diff__test__test.json.gz": {
-        7: (2960, 42372, 41756), 14: (520794, 1087, 14536), 15: (348483, 138, 38936),
-        16: (422925, 829, 0),
-    },
-    "trace_filter__sampled_rank-1.json.gz": {
-        7: (156827, 1816, 281064), 23: (596313, 100, 0), 25: (0, 9, 53028),
-        84: (251860, 0, 23247), 203: (0, 0, 0),
     },
 }  # fmt: skip
 
@@ -68,29 +53,31 @@ CPU_ONLY = "cpu_only__rank-34.Jul_15_10_52_41.1074.pt.trace.json.gz"
 ALEXNET = "critical_path__alexnet__benchmark_result_2869224_1695835535_trace.json.gz"
 EVENT_SYNC = "critical_path__cuda_event_sync__event_sync_trace.json.gz"
 AMD = "amd_trace__mi250_minitoy_train_ROCm6_2_kineto.json.gz"
-NS = "ns_resolution_trace__rank-0.Apr_03_18_51_38.1102.pt.trace.json.gz"
-RESNET_0 = "kineto__resnet50_num_workers_0.pt.trace.json.gz"
-RESNET_4 = "kineto__resnet50_num_workers_4.pt.trace.json.gz"
+CONVNET_0 = "h200_convnet_dataloader_num_workers_0.pt.trace.json.gz"
+CONVNET_4 = "h200_convnet_dataloader_num_workers_4.pt.trace.json.gz"
 TIMELINE = "timeline_analysis__sampled_rank-0.json.gz"
 
 _PARSED: dict[str, KinetoTrace] = {}
 
 
 @pytest.fixture
-def kineto(shared_datasets: Path) -> Callable[[str], KinetoTrace]:
+def kineto(datasets: Path) -> Callable[[str], KinetoTrace]:
     """Parse a shipped trace once per test process (the big ones take about a second)."""
 
     def load(name: str) -> KinetoTrace:
         if name not in _PARSED:
-            _PARSED[name] = parse_kineto((shared_datasets / "kineto-traces" / name).read_bytes())
+            _PARSED[name] = parse_kineto((datasets / "kineto-traces" / name).read_bytes())
         return _PARSED[name]
 
     return load
 
 
-def test_every_shipped_trace_has_hta_numbers(shared_datasets: Path) -> None:
-    shipped = {p.name for p in (shared_datasets / "kineto-traces").glob("*.json*")}
-    assert shipped == set(HTA_TEMPORAL) | {CPU_ONLY}
+def test_every_vendored_trace_has_hta_numbers(datasets: Path) -> None:
+    shipped = {p.name for p in (datasets / "kineto-traces").glob("*.json*")}
+    # HTA has nothing to say on a CPU-only trace, and fails an assertion on the H200 pattern
+    # traces' launch-bound one; the pattern traces are checked by the GPU playbooks' tests.
+    patterns = {n for n in shipped if n.startswith("h200_pattern_")}
+    assert shipped == set(HTA_TEMPORAL) | {CPU_ONLY} | patterns
 
 
 @pytest.mark.parametrize("name", sorted(HTA_TEMPORAL))
@@ -124,15 +111,15 @@ def test_input_stall_goes_away_with_dataloader_workers(
         assert trace.temporal is not None
         return sum(s.host_wait_us for s in trace.idle) / trace.temporal.span_us
 
-    stalled, fed = kineto(RESNET_0), kineto(RESNET_4)
-    assert host_wait_share(stalled) > 0.35
-    assert host_wait_share(stalled) - host_wait_share(fed) > 0.10
+    stalled, fed = kineto(CONVNET_0), kineto(CONVNET_4)
+    assert host_wait_share(stalled) > 0.7
+    assert host_wait_share(stalled) - host_wait_share(fed) > 0.5
     assert stalled.temporal and fed.temporal
-    assert fed.temporal.idle_share < stalled.temporal.idle_share - 0.10
-    # the DataLoader's own time: ~40% of every step without workers, ~1% with four
-    assert stalled.dataloader.total / stalled.steps.total > 0.3
-    assert fed.dataloader.total / fed.steps.total < 0.05
-    assert fed.steps.count == stalled.steps.count == 6
+    assert fed.temporal.idle_share < stalled.temporal.idle_share - 0.5
+    # the DataLoader's own time: ~86% of every step without workers, ~18% with four
+    assert stalled.dataloader.total / stalled.steps.total > 0.8
+    assert fed.dataloader.total / fed.steps.total < 0.25
+    assert fed.steps.count == stalled.steps.count == 4
 
 
 def test_cpu_only_trace_has_no_gpu_breakdown(kineto: Callable[[str], KinetoTrace]) -> None:
@@ -203,11 +190,11 @@ def test_rocm_trace(kineto: Callable[[str], KinetoTrace]) -> None:
 
 
 def test_ns_resolution_keeps_exact_kernel_times(kineto: Callable[[str], KinetoTrace]) -> None:
-    trace = kineto(NS)
+    trace = kineto(CONVNET_4)  # PyTorch 2.11 writes fractional microseconds
     assert trace.scope["rounded_to_us"] is True and trace.scope["last_step_excluded"] is True
     assert any(k.total_us != int(k.total_us) for k in trace.kernels)  # statistics not rounded
-    dtod = [x for x in trace.transfers() if x.copy_kind == "DtoD"]
-    assert dtod and dtod[0].count == 1600
+    h2d = [x for x in trace.transfers() if x.copy_kind == "HtoD"]
+    assert h2d and h2d[0].count == 8  # the batches' inputs and labels
 
 
 def test_nccl_kernels_are_communication(kineto: Callable[[str], KinetoTrace]) -> None:

@@ -23,18 +23,18 @@ def count(api: ApiServer, model: Any) -> int:
         return s.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def webhook(shared_datasets: Path, name: str) -> dict[str, Any]:
-    return json.loads((shared_datasets / "alertmanager" / name).read_text())
+def webhook(datasets: Path, name: str) -> dict[str, Any]:
+    return json.loads((datasets / "alertmanager" / name).read_text())
 
 
-def post_alert(api: ApiServer, shared_datasets: Path, name: str) -> None:
-    response = api.client.post("/api/v1/alerts/alertmanager", json=webhook(shared_datasets, name))
+def post_alert(api: ApiServer, datasets: Path, name: str) -> None:
+    response = api.client.post("/api/v1/alerts/alertmanager", json=webhook(datasets, name))
     assert response.status_code == 200, response.text
 
 
-def test_alertmanager_payload_twice_stores_one_alert(api: ApiServer, shared_datasets: Path) -> None:
+def test_alertmanager_payload_twice_stores_one_alert(api: ApiServer, datasets: Path) -> None:
     """A real Alertmanager 0.25 body posted twice is one alert with one firing event."""
-    body = webhook(shared_datasets, "webhook_firing.json")
+    body = webhook(datasets, "webhook_firing.json")
     first = api.client.post("/api/v1/alerts/alertmanager", json=body)
     second = api.client.post("/api/v1/alerts/alertmanager", json=body)
     assert first.status_code == 200 and second.status_code == 200
@@ -45,17 +45,11 @@ def test_alertmanager_payload_twice_stores_one_alert(api: ApiServer, shared_data
     assert count(api, AlertEvent) == 1
 
 
-def test_resolved_notification_resolves_the_same_alert(
-    api: ApiServer, shared_datasets: Path
-) -> None:
-    api.client.post(
-        "/api/v1/alerts/alertmanager", json=webhook(shared_datasets, "webhook_firing.json")
-    )
-    post_alert(api, shared_datasets, "webhook_resolved.json")
+def test_resolved_notification_resolves_the_same_alert(api: ApiServer, datasets: Path) -> None:
+    api.client.post("/api/v1/alerts/alertmanager", json=webhook(datasets, "webhook_firing.json"))
+    post_alert(api, datasets, "webhook_resolved.json")
     # a late re-send of the firing notification must not reopen it
-    api.client.post(
-        "/api/v1/alerts/alertmanager", json=webhook(shared_datasets, "webhook_firing.json")
-    )
+    api.client.post("/api/v1/alerts/alertmanager", json=webhook(datasets, "webhook_firing.json"))
     with api.db.session() as s:
         alert = s.execute(select(Alert)).scalar_one()
         assert alert.status == "resolved"
@@ -67,9 +61,9 @@ def test_resolved_notification_resolves_the_same_alert(
 
 
 def test_missing_alerts_field_is_422_naming_it_and_stores_nothing(
-    api: ApiServer, shared_datasets: Path
+    api: ApiServer, datasets: Path
 ) -> None:
-    body = webhook(shared_datasets, "webhook_firing.json")
+    body = webhook(datasets, "webhook_firing.json")
     del body["alerts"]
     response = api.client.post("/api/v1/alerts/alertmanager", json=body)
     assert response.status_code == 422
@@ -78,8 +72,8 @@ def test_missing_alerts_field_is_422_naming_it_and_stores_nothing(
     assert count(api, Alert) == 0 and count(api, AlertEvent) == 0
 
 
-def test_one_bad_alert_rejects_the_whole_payload(api: ApiServer, shared_datasets: Path) -> None:
-    body = webhook(shared_datasets, "webhook_firing.json")
+def test_one_bad_alert_rejects_the_whole_payload(api: ApiServer, datasets: Path) -> None:
+    body = webhook(datasets, "webhook_firing.json")
     good = body["alerts"][0]
     bad = {**good, "fingerprint": "ffff", "status": "exploded"}
     body["alerts"] = [good, bad]
@@ -200,11 +194,9 @@ def test_incident_endpoints(api: ApiServer) -> None:
     )
 
 
-def test_healthz_metrics_and_openapi(api: ApiServer, shared_datasets: Path) -> None:
+def test_healthz_metrics_and_openapi(api: ApiServer, datasets: Path) -> None:
     assert api.client.get("/healthz").json()["status"] == "ok"
-    api.client.post(
-        "/api/v1/alerts/alertmanager", json=webhook(shared_datasets, "webhook_firing.json")
-    )
+    api.client.post("/api/v1/alerts/alertmanager", json=webhook(datasets, "webhook_firing.json"))
     text = api.client.get("/metrics").text
     assert 'efficiency_ingest_records_total{kind="alert",outcome="stored"} 1.0' in text
     assert "efficiency_http_requests_total" in text

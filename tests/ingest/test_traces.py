@@ -23,8 +23,8 @@ ALEXNET = "critical_path__alexnet__benchmark_result_2869224_1695835535_trace.jso
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
-def trace_bytes(shared_datasets: Path, name: str) -> bytes:
-    return (shared_datasets / "kineto-traces" / name).read_bytes()
+def trace_bytes(datasets: Path, name: str) -> bytes:
+    return (datasets / "kineto-traces" / name).read_bytes()
 
 
 def counts(db: Database) -> tuple[int, int, int]:
@@ -35,8 +35,8 @@ def counts(db: Database) -> tuple[int, int, int]:
         )
 
 
-def test_store_once_however_often_imported(db: Database, shared_datasets: Path) -> None:
-    data = trace_bytes(shared_datasets, ALEXNET)
+def test_store_once_however_often_imported(db: Database, datasets: Path) -> None:
+    data = trace_bytes(datasets, ALEXNET)
     parsed = parse_trace(data)
     with db.session() as s:
         first = store_trace(s, "vision", "gpu-1", parsed, file_name="alexnet.json.gz", now=NOW)
@@ -55,8 +55,8 @@ def test_store_once_however_often_imported(db: Database, shared_datasets: Path) 
     assert counts(db)[0] == 2
 
 
-def test_stored_rows_carry_what_the_gpu_rules_need(db: Database, shared_datasets: Path) -> None:
-    parsed = parse_trace(trace_bytes(shared_datasets, ALEXNET))
+def test_stored_rows_carry_what_the_gpu_rules_need(db: Database, datasets: Path) -> None:
+    parsed = parse_trace(trace_bytes(datasets, ALEXNET))
     with db.session() as s:
         result = store_trace(s, "vision", "gpu-1", parsed, file_name="alexnet.json.gz", now=NOW)
     with db.session() as s:
@@ -116,8 +116,8 @@ def test_a_trace_without_wall_clock_time_ends_at_the_fallback(db: Database) -> N
         assert (row.end_at, row.start_at) == (NOW, NOW - timedelta(microseconds=95))
 
 
-def test_a_cpu_only_trace_is_stored_without_breakdown(db: Database, shared_datasets: Path) -> None:
-    parsed = parse_trace(trace_bytes(shared_datasets, "cpu_only__rank-34.Jul_15_10_52_41.1074."
+def test_a_cpu_only_trace_is_stored_without_breakdown(db: Database, datasets: Path) -> None:
+    parsed = parse_trace(trace_bytes(datasets, "cpu_only__rank-34.Jul_15_10_52_41.1074."
                                                       "pt.trace.json.gz"))  # fmt: skip
     with db.session() as s:
         result = store_trace(s, "cpu", "h", parsed)
@@ -136,8 +136,8 @@ def test_unstorable_names_are_refused_and_nothing_is_written(db: Database) -> No
     assert counts(db) == (0, 0, 0)
 
 
-def test_service_is_validated(db: Database, shared_datasets: Path) -> None:
-    parsed = parse_trace(trace_bytes(shared_datasets, EVENT_SYNC))
+def test_service_is_validated(db: Database, datasets: Path) -> None:
+    parsed = parse_trace(trace_bytes(datasets, EVENT_SYNC))
     with pytest.raises(ValueError), db.session() as s:
         store_trace(s, "", "h", parsed)
 
@@ -151,8 +151,8 @@ def run(tmp_path: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--db", str(tmp_path / "e.db"), *args])
 
 
-def test_cli_ingest_trace_json_then_again(tmp_path: Path, shared_datasets: Path) -> None:
-    path = shared_datasets / "kineto-traces" / EVENT_SYNC
+def test_cli_ingest_trace_json_then_again(tmp_path: Path, datasets: Path) -> None:
+    path = datasets / "kineto-traces" / EVENT_SYNC
     first = run(tmp_path, "ingest", "trace", str(path), "--service", "sync", "--json")
     assert first.exit_code == 0, first.output
     doc = json.loads(first.stdout)

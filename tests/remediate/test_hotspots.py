@@ -367,12 +367,12 @@ def _trace_data(path: Path) -> TraceData:
     )  # fmt: skip
 
 
-def test_resnet_dataloader_stall_from_the_parsed_traces(
-    shared_datasets: Path, playbooks: list[Playbook]
-) -> None:
-    folder = shared_datasets / "kineto-traces"
-    for workers, fires in ((0, True), (4, False)):
-        data = _trace_data(folder / f"kineto__resnet50_num_workers_{workers}.pt.trace.json.gz")
-        records = gpu_hotspots("resnet", [data], playbooks)
+def test_dataloader_stall_from_the_parsed_traces(datasets: Path, playbooks: list[Playbook]) -> None:
+    """A conv net trained on an H200 with num_workers=0, and a trace with no waste."""
+    folder = datasets / "kineto-traces"
+    for name, fires in (("h200_convnet_dataloader_num_workers_0", True),
+                        ("h200_pattern_clean", False)):  # fmt: skip
+        data = _trace_data(folder / f"{name}.pt.trace.json.gz")
+        records = gpu_hotspots("trainer", [data], playbooks)
         fired = [r.frame for r in records if "gpu-dataloader-stall" in r.playbooks]
         assert fired == (["gpu idle: host wait"] if fires else [])

@@ -258,12 +258,12 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_a_dataloader_stall_in_a_trace_gains_workers_in_the_training_script(
-    db: Database, tmp_path: Path, playbooks: list[Playbook], shared_datasets: Path
+    db: Database, tmp_path: Path, playbooks: list[Playbook], datasets: Path
 ) -> None:
     from efficiency.ingest.traces import parse_trace, store_trace
 
-    name = "kineto__resnet50_num_workers_0.pt.trace.json.gz"
-    data = (shared_datasets / "kineto-traces" / name).read_bytes()
+    name = "h200_convnet_dataloader_num_workers_0.pt.trace.json.gz"
+    data = (datasets / "kineto-traces" / name).read_bytes()
     with db.session() as s:
         store_trace(s, "trainer", "gpu-1", parse_trace(data), file_name=name, now=T0)
     with db.session() as s:
