@@ -65,6 +65,29 @@ class Incident(Base):
     flapping: Mapped[bool] = mapped_column(Boolean, default=False)
     #: why pages are held back now (a silence or maintenance window); empty = not silenced
     silenced: Mapped[str] = mapped_column(Text, default="")
+    #: set when this incident was merged into another (by the correlator or by hand): its
+    #: members moved there, and it is resolved with no page of its own
+    merged_into_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("incidents.id", ondelete="SET NULL"), default=None
+    )
+
+
+class IncidentAction(Base):
+    """Who did what to an incident and when: the audit trail of acknowledge, resolve, merge,
+    split and silence, whether a person did it (CLI, API, dashboard) or the correlator."""
+
+    __tablename__ = "incident_actions"
+    __table_args__ = (Index("ix_incident_actions_incident", "incident_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incidents.id", ondelete="CASCADE"))
+    #: acknowledge | resolve | merge | split | silence | ... (what a reader sees as the verb)
+    action: Mapped[str] = mapped_column(String(32))
+    #: a person's name, or "correlator" / "daemon" for automatic actions
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: what the action touched: other incident ids, alert fingerprints, matchers, a comment
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
 
 
 class Silence(Base):

@@ -5,6 +5,7 @@ from efficiency.store.events import Alert, AlertEvent, ChangeEvent
 from efficiency.store.incidents import (
     Detection,
     Incident,
+    IncidentAction,
     IncidentAlert,
     IncidentChange,
     IncidentDetection,
@@ -30,6 +31,7 @@ __all__ = [
     "GpuTrace",
     "Hotspot",
     "Incident",
+    "IncidentAction",
     "IncidentAlert",
     "IncidentChange",
     "IncidentDetection",
