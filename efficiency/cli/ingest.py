@@ -170,6 +170,8 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
     """A JSON document, an array of them, or JSON lines; each with where it came from."""
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise InputError("", "JSON nested too deeply") from None
     except json.JSONDecodeError:
         out = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -178,6 +180,8 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
                     out.append((f"line {number}: ", json.loads(line)))
                 except json.JSONDecodeError as exc:
                     raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+                except RecursionError:
+                    raise InputError(f"line {number}", "JSON nested too deeply") from None
         if not out:
             raise InputError("", "no JSON documents in the file") from None
         return out

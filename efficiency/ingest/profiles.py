@@ -101,16 +101,23 @@ class ProfileIngestResult:
 def parse_profile_bytes(data: bytes, fmt: str) -> ParsedProfile:
     """Parse a whole profile file of a known format."""
     if fmt == "pprof":
-        return parse_pprof(data)
+        return _nonempty(parse_pprof(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("data", f"{fmt} profile is not UTF-8 text") from None
     if fmt == "folded":
-        return parse_folded(text)
+        return _nonempty(parse_folded(text))
     if fmt == "speedscope":
-        return parse_speedscope(text)
+        return _nonempty(parse_speedscope(text))
     raise InputError("format", f"unknown profile format {fmt!r}")
+
+
+def _nonempty(parsed: ParsedProfile) -> ParsedProfile:
+    """A window without a single sample says nothing and would only be stored empty."""
+    if not parsed.samples:
+        raise InputError("data", "holds no samples")
+    return parsed
 
 
 def sniff_format(data: bytes) -> str:
@@ -124,7 +131,7 @@ def sniff_format(data: bytes) -> str:
         return "folded"
     try:
         first = json.loads(body.split(b"\n", 1)[0])
-    except ValueError:
+    except (ValueError, RecursionError):
         return "speedscope"
     return "jsonl" if isinstance(first, dict) and "data" in first else "speedscope"
 
