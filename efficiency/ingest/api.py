@@ -354,7 +354,11 @@ def create_app(
             )
         return JSONResponse({"status": "ok", "version": __version__, "database": db.dialect})
 
-    @app.get("/metrics", tags=["ops"])
+    prometheus_text = {
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}
+    }
+
+    @app.get("/metrics", tags=["ops"], response_class=Response, responses=prometheus_text)
     def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

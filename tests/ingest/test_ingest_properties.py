@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.metrics import parse_metrics_csv
-from efficiency.ingest.timeparse import EARLIEST, LATEST, parse_time
+from efficiency.ingest.parsers.folded import parse_folded
+from efficiency.ingest.parsers.model import MAX_SAMPLES
+from efficiency.ingest.timeparse import EARLIEST, LATEST, parse_time, to_event_time
 from efficiency.store.events import Alert
 from efficiency.store.profiles import ProfileWindow
 from tests.ingest.conftest import ApiServer
@@ -143,3 +145,39 @@ def test_concurrent_posts_of_one_window_store_it_once(api: ApiServer) -> None:
     assert sorted(results) == [0] * 7 + [1]
     with api.db.session() as s:
         assert s.execute(select(func.count()).select_from(ProfileWindow)).scalar_one() == 1
+
+
+@given(json_values | st.floats() | st.integers(min_value=-(2**70), max_value=2**70))
+def test_any_event_time_is_in_the_documented_range_or_refused(value: Any) -> None:
+    """Whatever a payload holds where a time belongs: a UTC time in [1970, 2100) or a
+    ValueError (a 422 naming the field); a number is never read as milliseconds."""
+    try:
+        parsed = to_event_time(value)
+    except ValueError:
+        return
+    assert parsed.tzinfo is not None and EARLIEST <= parsed < LATEST
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        assert parsed.timestamp() == pytest.approx(float(value), abs=1e-3)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["main", "", " ", "work (a.py:1)", "x;y"]), max_size=4),
+            st.integers(min_value=-1, max_value=2**64),
+        ),
+        max_size=6,
+    )
+)
+def test_folded_text_is_parsed_or_refused_naming_the_line(
+    lines: list[tuple[list[str], int]],
+) -> None:
+    text = "".join(f"{';'.join(frames)} {count}\n" for frames, count in lines)
+    try:
+        profile = parse_folded(text)
+    except InputError as exc:
+        assert exc.field.startswith("line ")
+        return
+    assert 0 <= profile.total_samples <= MAX_SAMPLES
+    for frames in profile.stack_frames.values():
+        assert all(f.function.strip() for f in frames)
