@@ -24,6 +24,9 @@ from efficiency.cli.app import (
 )
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.validation import input_error
+from efficiency.store.maintenance import analyze_after_bulk
+
+PROFILE_TABLES = ("profile_windows", "profile_samples", "stacks", "frames")
 
 
 @cli.group()
@@ -81,6 +84,8 @@ def ingest_profile(
         windows = [(meta, parsed)]
     with state.db().session() as s:
         result = store_profiles(s, windows)
+    sample_rows = sum(len(parsed.samples) for _, parsed in windows) if result.windows_stored else 0
+    analyze_after_bulk(state.db(), PROFILE_TABLES, sample_rows)
     click.echo(
         f"{result.windows_stored} window(s) stored, {result.windows_skipped} already present; "
         f"{result.samples} samples, {result.stacks} distinct stacks"
@@ -160,6 +165,7 @@ def ingest_alerts(state: State, file: str | None, am_url: str | None, prom_url: 
             raise input_error(exc, f"{origin}: {where}") from None
     with state.db().session() as s:
         result = store_alerts(s, payloads, source=source)
+    analyze_after_bulk(state.db(), ("alerts", "alert_events"), result.events_new)
     click.echo(
         f"{result.alerts_new} new alert(s), {result.alerts_updated} updated, "
         f"{result.duplicates} duplicate notification(s)"
@@ -227,6 +233,7 @@ def ingest_changes(
         return
     with state.db().session() as s:
         result = store_changes(s, changes)
+    analyze_after_bulk(state.db(), ("change_events",), result.stored)
     click.echo(f"{result.stored} change(s) stored, {result.received - result.stored} duplicate")
 
 
@@ -245,6 +252,7 @@ def ingest_metrics(state: State, file: str) -> None:
         points = in_file(file, lambda: parse_metrics_csv(text))
     with state.db().session() as s:
         result = store_metrics(s, points)
+    analyze_after_bulk(state.db(), ("metric_series", "metric_points"), result.stored)
     click.echo(
         f"{result.stored} point(s) stored in {result.series} series, "
         f"{result.received - result.stored} duplicate"
