@@ -39,7 +39,7 @@ class ApiConfig(_Section):
     token: str = Field(
         "",
         description="Bearer token required on every /api route when set; required to bind "
-        "a non-loopback address.",
+        "a non-loopback address, then at least 20 characters with 10 different ones.",
     )
     max_body_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes."
