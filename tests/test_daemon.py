@@ -155,8 +155,8 @@ class Daemon:
 
 def storm(phase: int, batches: int = 20, per_batch: int = 100) -> list[dict[str, Any]]:
     """One half of the storm: ten independent failures, each on two of the phase's 20
-    services, hours apart (so at least ten incidents), every batch touching all ten. All critical, so
-    a second trigger could only be a duplicate, never a severity update."""
+    services, hours apart (so at least ten incidents), every batch touching all ten. All
+    critical, so a second trigger could only be a duplicate, never a severity update."""
     payloads = []
     for b in range(batches):
         alerts = []
