@@ -53,6 +53,7 @@ def ingest_profile(
     """Import a profile: folded stacks, speedscope JSON, pprof, or a jsonl batch of windows."""
     from efficiency.ingest.profiles import (
         WindowMeta,
+        check_samples,
         parse_jsonl_windows,
         parse_profile_bytes,
         sniff_format,
@@ -68,7 +69,7 @@ def ingest_profile(
     else:
         if not service:
             fail(f"--service is required for {fmt} profiles")
-        parsed = in_file(file, lambda: parse_profile_bytes(data, fmt))
+        parsed = in_file(file, lambda: check_samples(parse_profile_bytes(data, fmt), rate_hz))
         mtime = (
             datetime.now(UTC) if file == "-"
             else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)

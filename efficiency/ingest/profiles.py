@@ -101,22 +101,24 @@ class ProfileIngestResult:
 def parse_profile_bytes(data: bytes, fmt: str) -> ParsedProfile:
     """Parse a whole profile file of a known format."""
     if fmt == "pprof":
-        return _nonempty(parse_pprof(data))
+        return parse_pprof(data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("data", f"{fmt} profile is not UTF-8 text") from None
     if fmt == "folded":
-        return _nonempty(parse_folded(text))
+        return parse_folded(text)
     if fmt == "speedscope":
-        return _nonempty(parse_speedscope(text))
+        return parse_speedscope(text)
     raise InputError("format", f"unknown profile format {fmt!r}")
 
 
-def _nonempty(parsed: ParsedProfile) -> ParsedProfile:
-    """A window without a single sample says nothing and would only be stored empty."""
-    if not parsed.samples:
-        raise InputError("data", "holds no samples")
+def check_samples(parsed: ParsedProfile, rate_hz: float | None) -> ParsedProfile:
+    """A window without a single sample is data only when its sampling rate is known: then it
+    says the process was sampled and idle (the perf collector sends such windows). Without a
+    rate it says nothing (empty ``data``, only zero counts) and is refused."""
+    if not parsed.samples and not (rate_hz or parsed.rate_hz):
+        raise InputError("data", "holds no samples (a window of an idle process gives rate_hz)")
     return parsed
 
 
@@ -146,7 +148,7 @@ def window_from_payload(
             raise InputError("data", "pprof data must be base64") from None
     else:
         raw = win.data.encode("utf-8")
-    parsed = parse_profile_bytes(raw, win.format)
+    parsed = check_samples(parse_profile_bytes(raw, win.format), win.rate_hz)
     meta = WindowMeta(
         service=win.service,
         host=win.host,

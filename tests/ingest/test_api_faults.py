@@ -83,6 +83,14 @@ UNPARSABLE = [
 ]
 
 
+def test_an_idle_window_with_its_rate_is_data(api: ApiServer) -> None:
+    """No sample but a sampling rate: the process was sampled and idle (perf sends these)."""
+    body = window("")
+    body["windows"][0]["rate_hz"] = 99
+    response = api.client.post("/api/v1/profiles", json=body)
+    assert response.status_code == 200 and response.json()["windows_stored"] == 1
+
+
 def test_unparsable_bodies_are_422_not_400(api: ApiServer) -> None:
     for raw, error in UNPARSABLE:
         response = api.client.post(
