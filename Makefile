@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-webhook: $(STAMP)
 
 bench-fix-yield: $(STAMP)
 	$(BIN)/python -m benchmarks.fix_yield
+
+# needs PostgreSQL (EFFICIENCY_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/test)
+bench-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.scale_pg
 
 # HTA (HolisticTraceAnalysis) is not a project dependency: it gets a Python of its own.
 bench-kineto: $(STAMP)

@@ -39,7 +39,7 @@ class ApiConfig(_Section):
     token: str = Field(
         "",
         description="Bearer token required on every /api route when set; required to bind "
-        "a non-loopback address.",
+        "a non-loopback address, then at least 20 characters with 10 different ones.",
     )
     max_body_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes."
@@ -184,8 +184,10 @@ class NotifyConfig(_Section):
     retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay of a page.")
     retry_max_attempts: int = Field(0, ge=0, description="Attempts after which a page fails for "
                                     "good; 0 = keep trying.")  # fmt: skip
-    lease_seconds: float = Field(300.0, gt=10, description="How long a sender holds a page; "
-                                 "past it, a crashed sender's page is sent again.")  # fmt: skip
+    lease_seconds: float = Field(120.0, gt=10, description="How long a sender holds a page "
+                                 "(renewed while it works); past it, the page of a sender "
+                                 "that died on another host is sent again. A dead sender of "
+                                 "the same host is noticed at once.")  # fmt: skip
 
 
 class DaemonConfig(_Section):

@@ -138,6 +138,10 @@ class Pipeline:
 def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
     cfg = pipeline.config.daemon
     next_detect = time.monotonic() if cfg.detect_seconds else float("inf")
+    try:  # what a killed predecessor planned or claimed goes out before anything else
+        pipeline.deliver()
+    except Exception:
+        log.exception("deliver failed; retrying next tick")
     while not stop.is_set():
         if time.monotonic() >= next_detect:
             next_detect = time.monotonic() + cfg.detect_seconds

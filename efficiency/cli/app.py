@@ -23,6 +23,7 @@ from efficiency.remediate.errors import PlaybookError, ProposalError
 from efficiency.services import ServicesError
 from efficiency.store.db import Database, DatabaseError
 from efficiency.store.incident_queries import TransitionError
+from efficiency.store.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, CursorError
 
 if TYPE_CHECKING:
     from efficiency.daemon import Pipeline
@@ -45,6 +46,8 @@ class Cli(click.Group):
             return super().invoke(ctx)
         except USER_ERRORS as exc:
             raise UserError(str(exc)) from None
+        except CursorError as exc:
+            raise UserError(f"--cursor: {exc}") from None
         except ValidationError as exc:
             raise UserError(str(input_error(exc))) from None
         except OperationalError as exc:
@@ -130,3 +133,26 @@ def in_file(path: str, fn: Callable[[], Any]) -> Any:
         return fn()
     except InputError as exc:
         raise InputError(f"{path}: {exc.field}" if exc.field else path, exc.message) from None
+
+
+#: a record id as the store keeps them (1 to 2^63-1): larger ones are refused, not looked up
+RECORD_ID = click.IntRange(1, MAX_ID)
+
+
+def paged(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--limit`` and ``--cursor`` for a list command (keyset paging, newest first)."""
+    cursor = click.option(
+        "--cursor", default=None, metavar="CURSOR",
+        help="Start after this cursor (printed on stderr when more rows follow).",
+    )  # fmt: skip
+    limit = click.option(
+        "--limit", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT,
+        show_default=True, help="At most this many rows.",
+    )  # fmt: skip
+    return limit(cursor(fn))
+
+
+def next_page_note(cursor: str | None, command: str) -> None:
+    """Say on stderr how to get the next page, so stdout (``--json``) stays one array."""
+    if cursor is not None:
+        click.echo(f"more: {command} --cursor {cursor}", err=True)

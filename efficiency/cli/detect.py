@@ -13,6 +13,8 @@ from efficiency.cli.app import (
     emit_json,
     fail,
     in_file,
+    next_page_note,
+    paged,
     pass_state,
     read_input,
 )
@@ -83,13 +85,18 @@ def detections() -> None:
 @detections.command("list")
 @click.option("--kind", type=click.Choice(["regression", "improvement", "anomaly"]))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@paged
 @pass_state
-def detections_list(state: State, kind: str | None, as_json: bool) -> None:
-    """List detections, newest onset first."""
-    from efficiency.store.incident_queries import list_detections
+def detections_list(
+    state: State, kind: str | None, as_json: bool, limit: int, cursor: str | None
+) -> None:
+    """List detections, newest onset first, a page at a time (--limit, --cursor)."""
+    from efficiency.store.incident_queries import detections_page
 
     with state.db().session() as s:
-        rows = list_detections(s, kind)
+        rows, following = detections_page(s, kind, limit, cursor)
+    kind_opt = f" --kind {kind}" if kind else ""
+    next_page_note(following, f"efficiency detections list{kind_opt} --limit {limit}")
     if as_json:
         emit_json(rows)
         return

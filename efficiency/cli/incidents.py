@@ -7,10 +7,13 @@ from rich.console import Console
 from rich.table import Table
 
 from efficiency.cli.app import (
+    RECORD_ID,
     State,
     cli,
     emit_json,
     fail,
+    next_page_note,
+    paged,
     pass_state,
 )
 
@@ -24,13 +27,17 @@ def incidents() -> None:
 @click.option("--status", type=click.Choice(["open", "acknowledged", "resolved", "all"]),
               default="open", show_default=True)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@paged
 @pass_state
-def incidents_list(state: State, status: str, as_json: bool) -> None:
-    """List incidents, newest first."""
-    from efficiency.store.incident_queries import list_incidents
+def incidents_list(
+    state: State, status: str, as_json: bool, limit: int, cursor: str | None
+) -> None:
+    """List incidents, newest first, a page at a time (--limit, --cursor)."""
+    from efficiency.store.incident_queries import incidents_page
 
     with state.db().session() as s:
-        rows = list_incidents(s, status)
+        rows, following = incidents_page(s, status, limit, cursor)
+    next_page_note(following, f"efficiency incidents list --status {status} --limit {limit}")
     if as_json:
         emit_json(rows)
         return
@@ -46,7 +53,7 @@ def incidents_list(state: State, status: str, as_json: bool) -> None:
 
 
 @incidents.command("show")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_state
 def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
@@ -78,7 +85,7 @@ def _transition(state: State, incident_id: int, status: str) -> None:
 
 
 @incidents.command("ack")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=RECORD_ID)
 @pass_state
 def incidents_ack(state: State, incident_id: int) -> None:
     """Acknowledge an open incident."""
@@ -86,7 +93,7 @@ def incidents_ack(state: State, incident_id: int) -> None:
 
 
 @incidents.command("resolve")
-@click.argument("incident_id", type=int)
+@click.argument("incident_id", type=RECORD_ID)
 @pass_state
 def incidents_resolve(state: State, incident_id: int) -> None:
     """Resolve an incident by hand."""

@@ -24,6 +24,9 @@ from efficiency.cli.app import (
 )
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.validation import input_error
+from efficiency.store.maintenance import analyze_after_bulk
+
+PROFILE_TABLES = ("profile_windows", "profile_samples", "stacks", "frames")
 
 
 @cli.group()
@@ -50,6 +53,7 @@ def ingest_profile(
     """Import a profile: folded stacks, speedscope JSON, pprof, or a jsonl batch of windows."""
     from efficiency.ingest.profiles import (
         WindowMeta,
+        check_samples,
         parse_jsonl_windows,
         parse_profile_bytes,
         sniff_format,
@@ -65,7 +69,7 @@ def ingest_profile(
     else:
         if not service:
             fail(f"--service is required for {fmt} profiles")
-        parsed = in_file(file, lambda: parse_profile_bytes(data, fmt))
+        parsed = in_file(file, lambda: check_samples(parse_profile_bytes(data, fmt), rate_hz))
         mtime = (
             datetime.now(UTC) if file == "-"
             else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
@@ -81,6 +85,8 @@ def ingest_profile(
         windows = [(meta, parsed)]
     with state.db().session() as s:
         result = store_profiles(s, windows)
+    sample_rows = sum(len(parsed.samples) for _, parsed in windows) if result.windows_stored else 0
+    analyze_after_bulk(state.db(), PROFILE_TABLES, sample_rows)
     click.echo(
         f"{result.windows_stored} window(s) stored, {result.windows_skipped} already present; "
         f"{result.samples} samples, {result.stacks} distinct stacks"
@@ -160,6 +166,7 @@ def ingest_alerts(state: State, file: str | None, am_url: str | None, prom_url: 
             raise input_error(exc, f"{origin}: {where}") from None
     with state.db().session() as s:
         result = store_alerts(s, payloads, source=source)
+    analyze_after_bulk(state.db(), ("alerts", "alert_events"), result.events_new)
     click.echo(
         f"{result.alerts_new} new alert(s), {result.alerts_updated} updated, "
         f"{result.duplicates} duplicate notification(s)"
@@ -170,6 +177,8 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
     """A JSON document, an array of them, or JSON lines; each with where it came from."""
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise InputError("", "JSON nested too deeply") from None
     except json.JSONDecodeError:
         out = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -178,6 +187,8 @@ def _json_documents(text: str) -> list[tuple[str, Any]]:
                     out.append((f"line {number}: ", json.loads(line)))
                 except json.JSONDecodeError as exc:
                     raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+                except RecursionError:
+                    raise InputError(f"line {number}", "JSON nested too deeply") from None
         if not out:
             raise InputError("", "no JSON documents in the file") from None
         return out
@@ -223,6 +234,7 @@ def ingest_changes(
         return
     with state.db().session() as s:
         result = store_changes(s, changes)
+    analyze_after_bulk(state.db(), ("change_events",), result.stored)
     click.echo(f"{result.stored} change(s) stored, {result.received - result.stored} duplicate")
 
 
@@ -241,6 +253,7 @@ def ingest_metrics(state: State, file: str) -> None:
         points = in_file(file, lambda: parse_metrics_csv(text))
     with state.db().session() as s:
         result = store_metrics(s, points)
+    analyze_after_bulk(state.db(), ("metric_series", "metric_points"), result.stored)
     click.echo(
         f"{result.stored} point(s) stored in {result.series} series, "
         f"{result.received - result.stored} duplicate"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 
 from efficiency.cli.app import (
@@ -12,6 +10,7 @@ from efficiency.cli.app import (
     fail,
     pass_state,
 )
+from efficiency.ingest.auth import token_problem
 
 
 @cli.command()
@@ -27,8 +26,8 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     config = state.config
     host = host or config.api.host
     port = port or config.api.port
-    if not config.api.token and not _is_loopback(host):
-        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    if problem := token_problem(config.api.token, host):
+        fail(problem)
     pipeline = state.pipeline()
     app = create_app(config, pipeline.database, set_status=pipeline.set_status)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -51,19 +50,10 @@ def daemon(state: State, config_path: str | None, host: str | None, port: int | 
     config = state.config
     host = host or config.api.host
     port = port or config.api.port
-    if not config.api.token and not _is_loopback(host):
-        fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
+    if problem := token_problem(config.api.token, host):
+        fail(problem)
     pipeline = state.pipeline()  # validates the services file before binding anything
     run_daemon(config, pipeline.database, host, port)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @cli.group()

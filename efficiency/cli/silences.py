@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from efficiency.cli.app import (
+    RECORD_ID,
     State,
     cli,
     emit_json,
@@ -132,7 +133,7 @@ def silences_list(state: State, include_expired: bool, as_json: bool) -> None:
 
 
 @silences.command("expire")
-@click.argument("silence_id", type=int)
+@click.argument("silence_id", type=RECORD_ID)
 @pass_state
 def silences_expire(state: State, silence_id: int) -> None:
     """Expire a silence now: pages it held back go out again."""

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from efficiency.ingest.timeparse import EventTime
+from efficiency.ingest.timeparse import AlertEndTime, EventTime
 from efficiency.ingest.validation import IngestModel
 from efficiency.store.events import Alert, AlertEvent
 
@@ -31,7 +31,7 @@ class AmAlert(IngestModel):
     labels: dict[str, str] = Field(min_length=1)
     annotations: dict[str, str] = Field(default_factory=dict)
     startsAt: EventTime
-    endsAt: EventTime | None = None
+    endsAt: AlertEndTime | None = None
     generatorURL: str = ""
     fingerprint: str = Field("", max_length=64)
 

@@ -11,8 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -22,7 +21,7 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,15 +30,17 @@ from efficiency.config import Config
 from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
 from efficiency.ingest.changes import ChangeBatchIn, store_changes
 from efficiency.ingest.errors import InputError
+from efficiency.ingest.httperrors import CatchErrors, install_handlers, responses
 from efficiency.ingest.metrics import MetricBatchIn, store_metrics
 from efficiency.ingest.profiles import ProfileBatchIn, store_profiles, window_from_payload
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import (
     TransitionError,
     get_incident,
-    list_incidents,
+    incidents_page,
     set_incident_status,
 )
+from efficiency.store.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, CursorError
 from efficiency.store.silence_queries import (
     SilenceIn,
     UnknownSilence,
@@ -92,7 +93,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
-        body = b'{"error":"request body is larger than the configured api.max_body_bytes"}'
+        text = b'"request body is larger than the configured api.max_body_bytes"'
+        body = b'{"error":' + text + b',"detail":' + text + b"}"
         await send(
             {
                 "type": "http.response.start",
@@ -128,12 +130,6 @@ class Metrics:
         )
 
 
-def _first_error(exc: RequestValidationError) -> str:
-    err = exc.errors()[0]
-    loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-    return f"{'.'.join(loc) or 'body'}: {err.get('msg', 'invalid')}"
-
-
 def _db_session(request: Request) -> Iterator[Session]:
     db: Database = request.app.state.db
     with db.session() as s:
@@ -141,6 +137,23 @@ def _db_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(_db_session)]
+IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="An incident's id.")]
+SilenceId = Annotated[int, Path(ge=1, le=MAX_ID, description="A silence's id.")]
+#: the error answers each kind of route can give (see ``httperrors``)
+WRITE = responses(401, 413, 422, 500, 503)
+READ = responses(401, 422, 500, 503)
+BY_ID = responses(401, 404, 422, 500, 503)
+CHANGE = responses(401, 404, 409, 413, 422, 500, 503)
+NEXT_PAGE = {
+    200: {
+        "headers": {
+            "X-Next-Cursor": {"description": "Cursor of the next page; absent on the last.",
+                              "schema": {"type": "string"}},
+            "Link": {"description": '`<URL of the next page>; rel="next"`, as RFC 8288.',
+                     "schema": {"type": "string"}},
+        }
+    }
+}  # fmt: skip
 
 
 #: what the daemon runs after an alert webhook is stored (the correlate stage); its report
@@ -183,29 +196,9 @@ def create_app(
     Auth = Depends(authorized)
     app.state.db = db
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()
-        ]
-        return JSONResponse({"error": _first_error(exc), "detail": detail}, status_code=422)
-
-    @app.exception_handler(InputError)
-    async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
-
-    @app.exception_handler(SQLAlchemyError)
-    async def _db(_: Request, exc: SQLAlchemyError) -> JSONResponse:
-        # Unreachable or overloaded: worth a retry (503). Anything else is our fault (500);
-        # either way the transaction was rolled back and nothing was written.
-        if isinstance(exc, OperationalError | InterfaceError):
-            return JSONResponse(
-                {"error": f"database unavailable: {type(exc).__name__}"}, status_code=503
-            )
-        return JSONResponse(
-            {"error": f"the database refused the write: {type(exc).__name__}"}, status_code=500
-        )
+    install_handlers(app)
+    # inside the metrics middleware, so an unexpected 500 is counted like any answer
+    app.add_middleware(CatchErrors)
 
     @app.middleware("http")
     async def _measure(
@@ -231,7 +224,8 @@ def create_app(
                     raise
         raise RuntimeError("unreachable")
 
-    @app.post("/api/v1/alerts/alertmanager", dependencies=[Auth], tags=["ingest"])
+    @app.post("/api/v1/alerts/alertmanager", dependencies=[Auth], tags=["ingest"],
+              responses=WRITE)  # fmt: skip
     def post_alertmanager(payload: AlertmanagerWebhook) -> dict[str, Any]:
         """Alertmanager webhook v4 receiver: point a ``webhook_configs`` URL here."""
         result = write(lambda s: store_alerts(s, [payload]))
@@ -245,7 +239,7 @@ def create_app(
                 log.exception("correlating after an alert webhook failed; will retry")
         return answer
 
-    @app.post("/api/v1/profiles", dependencies=[Auth], tags=["ingest"])
+    @app.post("/api/v1/profiles", dependencies=[Auth], tags=["ingest"], responses=WRITE)
     def post_profiles(payload: ProfileBatchIn) -> dict[str, Any]:
         windows = []
         for i, win in enumerate(payload.windows):
@@ -258,28 +252,45 @@ def create_app(
         metrics.records.labels("profile_window", "duplicate").inc(result.windows_skipped)
         return result.as_dict()
 
-    @app.post("/api/v1/metrics", dependencies=[Auth], tags=["ingest"])
+    @app.post("/api/v1/metrics", dependencies=[Auth], tags=["ingest"], responses=WRITE)
     def post_metrics(payload: MetricBatchIn) -> dict[str, Any]:
         result = write(lambda s: store_metrics(s, payload.points))
         metrics.records.labels("metric_point", "stored").inc(result.stored)
         metrics.records.labels("metric_point", "duplicate").inc(result.received - result.stored)
         return result.as_dict()
 
-    @app.post("/api/v1/changes", dependencies=[Auth], tags=["ingest"])
+    @app.post("/api/v1/changes", dependencies=[Auth], tags=["ingest"], responses=WRITE)
     def post_changes(payload: ChangeBatchIn) -> dict[str, Any]:
         result = write(lambda s: store_changes(s, payload.changes))
         metrics.records.labels("change", "stored").inc(result.stored)
         metrics.records.labels("change", "duplicate").inc(result.received - result.stored)
         return result.as_dict()
 
-    @app.get("/api/v1/incidents", dependencies=[Auth], tags=["incidents"])
+    @app.get("/api/v1/incidents", dependencies=[Auth], tags=["incidents"],
+             responses={**READ, **NEXT_PAGE})  # fmt: skip
     def get_incidents(
-        s: DbSession, status: Literal["open", "acknowledged", "resolved", "all"] = "open"
+        s: DbSession,
+        request: Request,
+        response: Response,
+        status: Literal["open", "acknowledged", "resolved", "all"] = "open",
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        cursor: Annotated[str | None, Query(max_length=200)] = None,
     ) -> list[dict[str, Any]]:
-        return list_incidents(s, status)
+        """One page of incidents, newest first: a JSON array. When more follow, the
+        ``X-Next-Cursor`` header holds the ``cursor`` of the next page and ``Link`` its URL."""
+        try:
+            rows, following = incidents_page(s, status, limit, cursor)
+        except CursorError as exc:
+            raise InputError("cursor", str(exc)) from None
+        if following is not None:
+            response.headers["X-Next-Cursor"] = following
+            url = request.url.include_query_params(cursor=following)
+            response.headers["Link"] = f'<{url}>; rel="next"'
+        return rows
 
-    @app.get("/api/v1/incidents/{incident_id}", dependencies=[Auth], tags=["incidents"])
-    def get_one(incident_id: int, s: DbSession) -> dict[str, Any]:
+    @app.get("/api/v1/incidents/{incident_id}", dependencies=[Auth], tags=["incidents"],
+             responses=BY_ID)  # fmt: skip
+    def get_one(incident_id: IncidentId, s: DbSession) -> dict[str, Any]:
         found = get_incident(s, incident_id)
         if found is None:
             raise HTTPException(404, f"incident {incident_id} does not exist")
@@ -294,20 +305,23 @@ def create_app(
             code = 404 if "does not exist" in str(exc) else 409
             raise HTTPException(code, str(exc)) from None
 
-    @app.post("/api/v1/incidents/{incident_id}/ack", dependencies=[Auth], tags=["incidents"])
-    def ack(incident_id: int) -> dict[str, Any]:
+    @app.post("/api/v1/incidents/{incident_id}/ack", dependencies=[Auth], tags=["incidents"],
+              responses=CHANGE)  # fmt: skip
+    def ack(incident_id: IncidentId) -> dict[str, Any]:
         return transition(incident_id, "acknowledged")
 
-    @app.post("/api/v1/incidents/{incident_id}/resolve", dependencies=[Auth], tags=["incidents"])
-    def resolve(incident_id: int) -> dict[str, Any]:
+    @app.post("/api/v1/incidents/{incident_id}/resolve", dependencies=[Auth],
+              tags=["incidents"], responses=CHANGE)  # fmt: skip
+    def resolve(incident_id: IncidentId) -> dict[str, Any]:
         return transition(incident_id, "resolved")
 
-    @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"])
+    @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"], responses=READ)
     def get_silences(s: DbSession, include_expired: bool = False) -> list[dict[str, Any]]:
         """Silences by id; ``include_expired=true`` adds the expired and ended ones."""
         return list_silences(s, include_expired=include_expired)
 
-    @app.post("/api/v1/silences", dependencies=[Auth], tags=["silences"], status_code=201)
+    @app.post("/api/v1/silences", dependencies=[Auth], tags=["silences"], status_code=201,
+              responses=WRITE)  # fmt: skip
     def post_silence(payload: SilenceIn) -> dict[str, Any]:
         """Add a silence: one-off (``ends_at``) or weekly windows (``recurrence``)."""
         window = payload.recurrence.model_dump() if payload.recurrence else None
@@ -318,26 +332,33 @@ def create_app(
             )
         )  # fmt: skip
 
-    @app.delete("/api/v1/silences/{silence_id}", dependencies=[Auth], tags=["silences"])
-    def delete_silence(silence_id: int) -> dict[str, Any]:
+    @app.delete("/api/v1/silences/{silence_id}", dependencies=[Auth], tags=["silences"],
+                responses=BY_ID)  # fmt: skip
+    def delete_silence(silence_id: SilenceId) -> dict[str, Any]:
         """Expire a silence now (it stays listed with ``include_expired=true``)."""
         try:
             return write(lambda s: expire_silence(s, silence_id))
         except UnknownSilence as exc:
             raise HTTPException(404, str(exc)) from None
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], responses=responses(503))
     def healthz() -> JSONResponse:
         try:
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
+            name = exc.__class__.__name__
             return JSONResponse(
-                {"status": "unhealthy", "database": str(exc.__class__.__name__)}, status_code=503
+                {"status": "unhealthy", "database": name, "error": f"database: {name}"},
+                status_code=503,
             )
         return JSONResponse({"status": "ok", "version": __version__, "database": db.dialect})
 
-    @app.get("/metrics", tags=["ops"])
+    prometheus_text = {
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}
+    }
+
+    @app.get("/metrics", tags=["ops"], response_class=Response, responses=prometheus_text)
     def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

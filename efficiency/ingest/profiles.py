@@ -113,6 +113,15 @@ def parse_profile_bytes(data: bytes, fmt: str) -> ParsedProfile:
     raise InputError("format", f"unknown profile format {fmt!r}")
 
 
+def check_samples(parsed: ParsedProfile, rate_hz: float | None) -> ParsedProfile:
+    """A window without a single sample is data only when its sampling rate is known: then it
+    says the process was sampled and idle (the perf collector sends such windows). Without a
+    rate it says nothing (empty ``data``, only zero counts) and is refused."""
+    if not parsed.samples and not (rate_hz or parsed.rate_hz):
+        raise InputError("data", "holds no samples (a window of an idle process gives rate_hz)")
+    return parsed
+
+
 def sniff_format(data: bytes) -> str:
     """Guess a profile file's format: gzip is pprof, a JSON document is speedscope, JSON
     objects one a line are a ``jsonl`` batch, anything else is folded text. (Uncompressed
@@ -124,7 +133,7 @@ def sniff_format(data: bytes) -> str:
         return "folded"
     try:
         first = json.loads(body.split(b"\n", 1)[0])
-    except ValueError:
+    except (ValueError, RecursionError):
         return "speedscope"
     return "jsonl" if isinstance(first, dict) and "data" in first else "speedscope"
 
@@ -139,7 +148,7 @@ def window_from_payload(
             raise InputError("data", "pprof data must be base64") from None
     else:
         raw = win.data.encode("utf-8")
-    parsed = parse_profile_bytes(raw, win.format)
+    parsed = check_samples(parse_profile_bytes(raw, win.format), win.rate_hz)
     meta = WindowMeta(
         service=win.service,
         host=win.host,

@@ -15,28 +15,34 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from efficiency.ingest.errors import InputError
 
+#: deepest nesting of objects and arrays a payload may have (real ones stay under 6)
+MAX_DEPTH = 32
+
 
 def _bad_text(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return f"{path}: contains a NUL character"
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return f"{path}: contains an unpaired surrogate"
-        return None
-    if isinstance(value, dict):
-        for k, v in value.items():
-            found = _bad_text(k, f"{path}.{k}" if path else str(k)) or _bad_text(
-                v, f"{path}.{k}" if path else str(k)
-            )
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            found = _bad_text(v, f"{path}.{i}" if path else str(i))
-            if found:
-                return found
+    """The first unstorable text or too deep nesting in ``value``, as ``path: problem``.
+    Iterative, so no input can exhaust the interpreter's stack."""
+    todo: list[tuple[Any, str, int]] = [(value, path, 0)]
+    while todo:
+        item, where, depth = todo.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return f"{where}: contains a NUL character"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"{where}: contains an unpaired surrogate"
+            continue
+        if isinstance(item, dict | list) and depth >= MAX_DEPTH:
+            return f"{where or 'body'}: nested deeper than {MAX_DEPTH} levels"
+        if isinstance(item, dict):
+            for k, v in reversed(item.items()):
+                sub = f"{where}.{k}" if where else str(k)
+                todo.append((v, sub, depth + 1))
+                todo.append((k, sub, depth + 1))
+        elif isinstance(item, list):
+            for i in reversed(range(len(item))):
+                todo.append((item[i], f"{where}.{i}" if where else str(i), depth + 1))
     return None
 
 
@@ -58,7 +64,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InputError:
     """The first pydantic error as an InputError naming its field (after ``prefix``)."""
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"])
-    return InputError(f"{prefix}{where}" if where else prefix.rstrip(": ."), err["msg"])
+    message = err["msg"].removeprefix("Value error, ")
+    return InputError(f"{prefix}{where}" if where else prefix.rstrip(": ."), message)
 
 
 def parse_jsonl(lines: Iterable[str], model: type[BaseModel]) -> list[Any]:
@@ -71,6 +78,8 @@ def parse_jsonl(lines: Iterable[str], model: type[BaseModel]) -> list[Any]:
             out.append(model.model_validate(json.loads(line)))
         except json.JSONDecodeError as exc:
             raise InputError(f"line {number}", f"not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(f"line {number}", "JSON nested too deeply") from None
         except ValidationError as exc:
             raise input_error(exc, f"line {number}: ") from None
     if not out:

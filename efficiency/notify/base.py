@@ -25,6 +25,9 @@ class Notification:
     route: str
     team: str
     incident: dict[str, Any] = field(default_factory=dict)
+    #: one key per page (incident, route, action, revision), the same on every re-send, for
+    #: receivers that deduplicate deliveries (the webhook's ``Idempotency-Key``)
+    idempotency_key: str = ""
 
     @property
     def title(self) -> str:

@@ -1,12 +1,21 @@
 """Delivering the outbox: claim → send → retry or give up → record.
 
-Delivery is at-least-once, made exactly-once where it matters by the receiver's idempotency
-key. A worker that crashes after the receiver accepted a page but before recording it leaves
-a claimed, unrecorded row; when its lease ends the row is due again and is re-sent with the
-same ``dedup_key`` (the incident key). PagerDuty folds events with one dedup key into one
-alert, so the second trigger is a no-op there, and so is a second resolve; the generic
-webhook carries the key for its receiver to do the same. The only window for a visible
-duplicate is Slack or e-mail in that crash, which is the price of never losing a page.
+Delivery is at-least-once, made send-once wherever the receiver takes an idempotency key.
+A worker that crashes after the receiver accepted a page but before recording it leaves a
+claimed, unrecorded row, which is sent again (at once when the worker's host sees it is
+dead, else when its lease ends) with the same keys:
+
+* PagerDuty: the ``dedup_key`` (the incident key) folds every event of an incident into one
+  alert, so a second trigger, acknowledge or resolve is a no-op there: exactly once;
+* webhook: an ``Idempotency-Key`` header, and ``idempotency_key`` in the body, stable per
+  page (incident, route, action, revision), so a receiver that keeps the keys it has seen
+  (as the IETF idempotency-key draft describes) acts once;
+* e-mail: a stable ``Message-ID`` per page, which mail stores that deduplicate use; SMTP
+  itself promises nothing, so a second copy can arrive;
+* Slack incoming webhooks take no key at all: a second copy can be posted.
+
+The window for that duplicate is the time between the receiver's answer and one small
+UPDATE. docs/reliability.md states the guarantees per notifier.
 
 Nothing here holds a database transaction open while talking to a receiver: claiming and
 recording are short transactions of their own.
@@ -15,15 +24,17 @@ recording are short transactions of their own.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from hashlib import blake2b
 from typing import Any
 
 from sqlalchemy import update
 
 from efficiency.notify.base import DeliveryError, Notification, Notifier
-from efficiency.notify.claim import Claim, claim_due
+from efficiency.notify.claim import Claim, claim_due, release_dead_claims, renew
 from efficiency.notify.retry import RetryPolicy
 from efficiency.store.db import Database
 from efficiency.store.incidents import Page
@@ -38,6 +49,14 @@ class DeliveryReport:
     failed: int = 0
     #: rows whose lease another worker had taken over by the time this one recorded
     lost_lease: int = 0
+    #: claimed rows of a dead worker of this host, made due again before claiming
+    reclaimed: int = 0
+
+
+def idempotency_key(claim: Claim) -> str:
+    """One key per page (incident, route, action, revision), the same on every re-send."""
+    raw = "\x00".join((claim.dedup_key, claim.route, claim.action, str(claim.revision)))
+    return blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def notification_of(claim: Claim) -> Notification:
@@ -47,6 +66,7 @@ def notification_of(claim: Claim) -> Notification:
         route=claim.route,
         team=str(claim.payload.get("team", "")),
         incident=dict(claim.payload.get("incident", {})),
+        idempotency_key=idempotency_key(claim),
     )
 
 
@@ -91,7 +111,7 @@ def record(database: Database, claim: Claim, values: dict[str, Any]) -> bool:
                 Page.state == "pending",
                 Page.attempts == claim.attempts,
             )
-            .values(**values)
+            .values(**values, claimed_by=None)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -103,22 +123,34 @@ def deliver_due(
     now: datetime,
     limit: int = 100,
     retry: RetryPolicy | None = None,
-    lease: timedelta = timedelta(minutes=5),
+    lease: timedelta = timedelta(minutes=2),
 ) -> DeliveryReport:
     """Send up to ``limit`` due pages as of ``now`` and record what happened.
 
-    Claims again after each batch, so a resolve queued behind its trigger goes out in the
-    same call once the trigger is sent. ``lease`` must exceed the longest send (receiver
-    timeouts are 10 s); past it a row counts as abandoned and is sent again.
+    First takes back the pages that a dead worker of this host had claimed, so a restarted
+    daemon sends them now rather than after their lease. Claims again after each batch, so a
+    resolve queued behind its trigger goes out in the same call once the trigger is sent.
+    The leases of a batch are renewed while it is worked through; ``lease`` must exceed the
+    longest single send (receiver timeouts are 10 s per step); past it a row counts as
+    abandoned and is sent again.
     """
     retry = retry or RetryPolicy()
     report = DeliveryReport()
+    report.reclaimed = release_dead_claims(database, now)
+    if report.reclaimed:
+        log.warning("%d page(s) claimed by a dead worker are due again", report.reclaimed)
     handled = 0
+    started = time.monotonic()
     while handled < limit:
         claims = claim_due(database, now, limit - handled, lease)
         if not claims:
             break
-        for claim in claims:
+        renewed = time.monotonic()
+        for i, claim in enumerate(claims):
+            if time.monotonic() - renewed > lease.total_seconds() / 3:  # the heartbeat
+                renewed = time.monotonic()
+                elapsed = timedelta(seconds=renewed - started)
+                renew(database, claims[i:], now + elapsed + lease)
             error = send(claim, notifiers)
             values = outcome(claim, error, now, retry)
             if not record(database, claim, values):

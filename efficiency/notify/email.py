@@ -27,7 +27,9 @@ def build_message(notification: Notification, receiver: EmailReceiver) -> EmailM
     msg["From"] = receiver.from_
     msg["To"] = ", ".join(receiver.to)
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain="efficiency")
+    # one Message-ID per page: a re-sent page is the same message to stores that dedupe
+    key = notification.idempotency_key
+    msg["Message-ID"] = f"<{key}@efficiency>" if key else make_msgid(domain="efficiency")
     msg["References"] = f"<{notification.dedup_key}@efficiency>"
     lines = [
         f"{verb}: {notification.title}",

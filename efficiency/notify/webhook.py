@@ -1,5 +1,8 @@
-"""A generic JSON webhook: the incident in DESIGN.md's shape, the action and the dedup key,
-so a receiver can deduplicate re-sends itself. Any 2xx is success."""
+"""A generic JSON webhook: the incident in DESIGN.md's shape, the action and the dedup key.
+
+Every page carries an ``Idempotency-Key`` header (and ``idempotency_key`` in the body), the
+same on every re-send of that page: a receiver that keeps the keys it has acted on turns
+the outbox's at-least-once delivery into exactly once. Any 2xx is success."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ def webhook_body(notification: Notification) -> dict[str, Any]:
         "version": VERSION,
         "action": notification.action,
         "dedup_key": notification.dedup_key,
+        "idempotency_key": notification.idempotency_key,
         "route": notification.route,
         "team": notification.team,
         "incident": {name: notification.incident.get(name) for name in INCIDENT_FIELDS},
@@ -42,5 +46,9 @@ class WebhookNotifier:
             self.receiver.url,
             webhook_body(notification),
             "webhook",
-            headers={"User-Agent": "efficiency", **self.receiver.headers},
+            headers={
+                "User-Agent": "efficiency",
+                **self.receiver.headers,
+                **({"Idempotency-Key": key} if (key := notification.idempotency_key) else {}),
+            },
         )

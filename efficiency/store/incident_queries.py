@@ -16,6 +16,14 @@ from efficiency.store.incidents import (
     IncidentChange,
     IncidentDetection,
 )
+from efficiency.store.paging import (
+    DEFAULT_LIMIT,
+    MAX_ID,
+    MAX_LIMIT,
+    after_cursor,
+    check_limit,
+    encode_cursor,
+)
 
 STATUSES = ("open", "acknowledged", "resolved")
 
@@ -24,24 +32,55 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def incident_dict(session: Session, inc: Incident) -> dict[str, Any]:
-    fingerprints = session.scalars(
-        select(Alert.fingerprint)
-        .join(IncidentAlert, IncidentAlert.alert_id == Alert.id)
-        .where(IncidentAlert.incident_id == inc.id)
-        .order_by(Alert.starts_at)
-    ).all()
-    detection_ids = session.scalars(
-        select(IncidentDetection.detection_id)
-        .where(IncidentDetection.incident_id == inc.id)
-        .order_by(IncidentDetection.detection_id)
-    ).all()
-    changes = session.execute(
-        select(ChangeEvent, IncidentChange.score)
-        .join(IncidentChange, IncidentChange.change_id == ChangeEvent.id)
-        .where(IncidentChange.incident_id == inc.id)
-        .order_by(IncidentChange.score.desc())
-    ).all()
+#: ids per ``IN (...)`` list, well under SQLite's variable limit
+CHUNK = 900
+
+
+Members = tuple[
+    dict[int, list[str]], dict[int, list[int]], dict[int, list[tuple[ChangeEvent, float]]]
+]
+
+
+def _members(session: Session, ids: list[int]) -> Members:
+    """Alert fingerprints, detection ids and suspected changes of many incidents: three
+    queries per :data:`CHUNK` incidents, never three per incident."""
+    fingerprints: dict[int, list[str]] = {i: [] for i in ids}
+    detections: dict[int, list[int]] = {i: [] for i in ids}
+    changes: dict[int, list[tuple[ChangeEvent, float]]] = {i: [] for i in ids}
+    for n in range(0, len(ids), CHUNK):
+        chunk = ids[n : n + CHUNK]
+        rows = session.execute(
+            select(IncidentAlert.incident_id, Alert.fingerprint)
+            .join(Alert, IncidentAlert.alert_id == Alert.id)
+            .where(IncidentAlert.incident_id.in_(chunk))
+            .order_by(IncidentAlert.incident_id, Alert.starts_at, Alert.id)
+        )
+        for incident_id, fingerprint in rows:
+            fingerprints[incident_id].append(fingerprint)
+        rows = session.execute(
+            select(IncidentDetection.incident_id, IncidentDetection.detection_id)
+            .where(IncidentDetection.incident_id.in_(chunk))
+            .order_by(IncidentDetection.incident_id, IncidentDetection.detection_id)
+        )
+        for incident_id, detection_id in rows:
+            detections[incident_id].append(detection_id)
+        found = session.execute(
+            select(IncidentChange.incident_id, ChangeEvent, IncidentChange.score)
+            .join(ChangeEvent, IncidentChange.change_id == ChangeEvent.id)
+            .where(IncidentChange.incident_id.in_(chunk))
+            .order_by(IncidentChange.incident_id, IncidentChange.score.desc())
+        )
+        for incident_id, change, score in found:
+            changes[incident_id].append((change, score))
+    return fingerprints, detections, changes
+
+
+def _as_dict(
+    inc: Incident,
+    fingerprints: list[str],
+    detection_ids: list[int],
+    changes: list[tuple[ChangeEvent, float]],
+) -> dict[str, Any]:
     return {
         "id": inc.id,
         "key": inc.key,
@@ -73,16 +112,62 @@ def incident_dict(session: Session, inc: Incident) -> dict[str, Any]:
     }
 
 
-def list_incidents(session: Session, status: str = "open") -> list[dict[str, Any]]:
-    query = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc())
+def incident_dicts(session: Session, incidents: list[Incident]) -> list[dict[str, Any]]:
+    """Incidents in DESIGN.md's JSON shape, their members read in bulk."""
+    fingerprints, detections, changes = _members(session, [inc.id for inc in incidents])
+    return [
+        _as_dict(inc, fingerprints[inc.id], detections[inc.id], changes[inc.id])
+        for inc in incidents
+    ]
+
+
+def incident_dict(session: Session, inc: Incident) -> dict[str, Any]:
+    return incident_dicts(session, [inc])[0]
+
+
+def _status_filter(status: str) -> Any:
     if status == "all":  # pending groups have not passed the opening rules: not incidents yet
-        query = query.where(Incident.status != "pending")
-    else:
-        query = query.where(Incident.status == status)
-    return [incident_dict(session, inc) for inc in session.scalars(query)]
+        return Incident.status != "pending"
+    return Incident.status == status
+
+
+def incidents_page(
+    session: Session, status: str = "open", limit: int = DEFAULT_LIMIT, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of incidents, newest first, and the cursor of the next page (None at the
+    end). Cost: one indexed range read of ``limit`` rows plus three member queries,
+    however many incidents the store holds. Raises CursorError for a bad cursor or limit."""
+    check_limit(limit)
+    query = select(Incident).where(_status_filter(status))
+    after = after_cursor(Incident.opened_at, Incident.id, cursor)
+    if after is not None:
+        query = query.where(after)
+    rows = list(
+        session.scalars(
+            query.order_by(Incident.opened_at.desc(), Incident.id.desc()).limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    following = encode_cursor(rows[-1].opened_at, rows[-1].id) if more else None
+    return incident_dicts(session, rows), following
+
+
+def list_incidents(session: Session, status: str = "open") -> list[dict[str, Any]]:
+    """Every incident of a status, newest first (for callers that need them all; the CLI
+    and the API page with :func:`incidents_page`)."""
+    out: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = incidents_page(session, status, MAX_LIMIT, cursor)
+        out.extend(page)
+        if cursor is None:
+            return out
 
 
 def get_incident(session: Session, incident_id: int) -> dict[str, Any] | None:
+    if not 0 < incident_id <= MAX_ID:
+        return None
     inc = session.get(Incident, incident_id)
     return incident_dict(session, inc) if inc else None
 
@@ -124,6 +209,31 @@ def detection_dict(d: Detection) -> dict[str, Any]:
         "status": d.status,
         "suspected_change_id": d.suspected_change_id,
     }
+
+
+def detections_page(
+    session: Session,
+    kind: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of detections, newest onset first, and the next page's cursor (or None)."""
+    check_limit(limit)
+    query = select(Detection)
+    if kind:
+        query = query.where(Detection.kind == kind)
+    after = after_cursor(Detection.onset_at, Detection.id, cursor)
+    if after is not None:
+        query = query.where(after)
+    rows = list(
+        session.scalars(
+            query.order_by(Detection.onset_at.desc(), Detection.id.desc()).limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    following = encode_cursor(rows[-1].onset_at, rows[-1].id) if more else None
+    return [detection_dict(d) for d in rows], following
 
 
 def list_detections(session: Session, kind: str | None = None) -> list[dict[str, Any]]:

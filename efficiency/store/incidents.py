@@ -14,7 +14,10 @@ from efficiency.store.types import BigId, JSONDoc, UTCDateTime
 
 class Detection(Base):
     __tablename__ = "detections"
-    __table_args__ = (Index("ix_detections_service_onset", "service", "onset_at"),)
+    __table_args__ = (
+        Index("ix_detections_service_onset", "service", "onset_at"),
+        Index("ix_detections_onset_id", "onset_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     #: stable identity of the finding, so a second detection pass creates nothing new
@@ -42,7 +45,10 @@ class Detection(Base):
 
 class Incident(Base):
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_status_opened", "status", "opened_at"),)
+    __table_args__ = (
+        Index("ix_incidents_status_opened", "status", "opened_at"),
+        Index("ix_incidents_opened_id", "opened_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     #: the dedup key pages carry for this incident
@@ -173,3 +179,6 @@ class Page(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: the worker holding the claim (``notify.owner.worker_id``) until ``next_attempt_at``;
+    #: None when nobody does
+    claimed_by: Mapped[str | None] = mapped_column(String(200), default=None)

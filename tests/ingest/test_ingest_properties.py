@@ -8,13 +8,16 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.metrics import parse_metrics_csv
-from efficiency.ingest.timeparse import parse_time
+from efficiency.ingest.parsers.folded import parse_folded
+from efficiency.ingest.parsers.model import MAX_SAMPLES
+from efficiency.ingest.timeparse import EARLIEST, LATEST, parse_time, to_event_time
 from efficiency.store.events import Alert
 from efficiency.store.profiles import ProfileWindow
 from tests.ingest.conftest import ApiServer
@@ -79,7 +82,7 @@ def test_any_webhook_body_is_accepted_or_a_422_never_a_500(
         st.tuples(
             st.datetimes(
                 min_value=datetime(2000, 1, 1),
-                max_value=datetime(2100, 1, 1),
+                max_value=datetime(2099, 12, 31),
                 timezones=st.just(UTC),
             ),
             st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
@@ -110,9 +113,12 @@ def test_parse_time_accepts_or_names_the_field(text: str) -> None:
 @given(st.datetimes(timezones=st.just(UTC)) | st.datetimes())
 def test_parse_time_reads_iso_and_unix_seconds(value: datetime) -> None:
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST <= aware < LATEST:  # the documented range: refused, naming the field
+        with pytest.raises(InputError, match=r"^t: .*between 1970-01-01 and 2100-01-01"):
+            parse_time(value.isoformat(), "t")
+        return
     assert parse_time(value.isoformat(), "t") == aware
-    if datetime(1971, 1, 1, tzinfo=UTC) < aware < datetime(2200, 1, 1, tzinfo=UTC):
-        assert abs(parse_time(str(aware.timestamp()), "t") - aware) < timedelta(microseconds=2)
+    assert abs(parse_time(str(aware.timestamp()), "t") - aware) < timedelta(microseconds=2)
 
 
 def test_concurrent_posts_of_one_window_store_it_once(api: ApiServer) -> None:
@@ -139,3 +145,39 @@ def test_concurrent_posts_of_one_window_store_it_once(api: ApiServer) -> None:
     assert sorted(results) == [0] * 7 + [1]
     with api.db.session() as s:
         assert s.execute(select(func.count()).select_from(ProfileWindow)).scalar_one() == 1
+
+
+@given(json_values | st.floats() | st.integers(min_value=-(2**70), max_value=2**70))
+def test_any_event_time_is_in_the_documented_range_or_refused(value: Any) -> None:
+    """Whatever a payload holds where a time belongs: a UTC time in [1970, 2100) or a
+    ValueError (a 422 naming the field); a number is never read as milliseconds."""
+    try:
+        parsed = to_event_time(value)
+    except ValueError:
+        return
+    assert parsed.tzinfo is not None and EARLIEST <= parsed < LATEST
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        assert parsed.timestamp() == pytest.approx(float(value), abs=1e-3)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["main", "", " ", "work (a.py:1)", "x;y"]), max_size=4),
+            st.integers(min_value=-1, max_value=2**64),
+        ),
+        max_size=6,
+    )
+)
+def test_folded_text_is_parsed_or_refused_naming_the_line(
+    lines: list[tuple[list[str], int]],
+) -> None:
+    text = "".join(f"{';'.join(frames)} {count}\n" for frames, count in lines)
+    try:
+        profile = parse_folded(text)
+    except InputError as exc:
+        assert exc.field.startswith("line ")
+        return
+    assert 0 <= profile.total_samples <= MAX_SAMPLES
+    for frames in profile.stack_frames.values():
+        assert all(f.function.strip() for f in frames)

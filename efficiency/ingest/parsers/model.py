@@ -13,6 +13,9 @@ from typing import Any, NamedTuple
 from efficiency.ingest.errors import InputError
 
 RUNTIMES = ("python", "native", "kernel", "gpu-kernel")
+#: most samples one window may hold (a year of one core at 30 kHz): larger counts are a
+#: corrupt or hostile file, and keep every sum far from the 64-bit limit of the columns
+MAX_SAMPLES = 10**12
 
 
 class FrameKey(NamedTuple):
@@ -108,8 +111,11 @@ _stack_cache: dict[str, tuple[int, tuple[int, ...], tuple[FrameKey, ...]]] = {}
 
 
 def _folded_stack(text: str) -> tuple[int, tuple[int, ...], tuple[FrameKey, ...]]:
-    """Intern a stack's text on a cache miss."""
-    parts = [_folded_frame(t) for t in text.split(";")]
+    """Intern a stack's text on a cache miss (only valid stacks are ever cached)."""
+    names = text.split(";")
+    if any(not name.strip() for name in names):
+        raise InputError("frame", "a stack has an empty frame name (';;' or a ';' at an end)")
+    parts = [_folded_frame(t) for t in names]
     packed = b"".join([p[0] for p in parts])
     entry = (stack_id(packed), tuple([p[1] for p in parts]), tuple([p[2] for p in parts]))
     if len(_stack_cache) >= _STACK_CACHE_MAX:
@@ -146,11 +152,19 @@ class ParsedProfile:
     rate_hz: float | None = None
     process: str = ""
     labels: dict[str, Any] = field(default_factory=dict)
+    _total: int = field(default=0, repr=False, compare=False)
+
+    def _count(self, count: int) -> None:
+        """Keep the window's sample total within :data:`MAX_SAMPLES`."""
+        self._total += count
+        if count > MAX_SAMPLES or self._total > MAX_SAMPLES:
+            raise InputError("count", "more than 10^12 samples in one window")
 
     def add_stack(self, stack: Sequence[FrameKey], count: int) -> None:
         """Add ``count`` samples of one root-to-leaf stack."""
         if count <= 0 or not stack:
             return
+        self._count(count)
         ids = tuple([frame_id(f) for f in stack])
         sid = stack_id(b"".join([i.to_bytes(8, "little", signed=True) for i in ids]))
         if sid not in self.stacks:
@@ -162,6 +176,7 @@ class ParsedProfile:
         """Add ``count`` samples of a stack given as folded text (``a;b;c``, root first)."""
         if count <= 0 or not stack_text:
             return
+        self._count(count)
         sid, ids, keys = _stack_cache.get(stack_text) or _folded_stack(stack_text)
         if sid not in self.stacks:
             self.stacks[sid] = ids

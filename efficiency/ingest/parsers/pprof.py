@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -18,6 +17,7 @@ from google.protobuf.message import DecodeError
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.parsers.model import FrameKey, ParsedProfile, make_frame
+from efficiency.ingest.timeparse import parse_time
 
 _F = descriptor_pb2.FieldDescriptorProto
 _MESSAGES: dict[str, list[tuple[str, int, int, bool, str]]] = {
@@ -183,11 +183,8 @@ def parse_pprof(data: bytes) -> ParsedProfile:
         profile.add_stack(stack, count)
     if prof.time_nanos:
         end_nanos = prof.time_nanos + max(prof.duration_nanos, 0)
-        try:
-            profile.start = datetime.fromtimestamp(prof.time_nanos / 1e9, UTC)
-            profile.end = datetime.fromtimestamp(end_nanos / 1e9, UTC)
-        except (ValueError, OverflowError, OSError):
-            raise InputError("time_nanos", "is not a representable time") from None
+        profile.start = parse_time(prof.time_nanos / 1e9, "time_nanos")
+        profile.end = parse_time(end_nanos / 1e9, "duration_nanos")
     if prof.period > 0 and _period_unit(prof, strings) == "nanoseconds":
         profile.rate_hz = 1e9 / prof.period
     return profile
