@@ -222,6 +222,23 @@ class CostsConfig(_Section):
                        "energy / IT energy).")  # fmt: skip
 
 
+class RcaConfig(_Section):
+    history_seconds: float = Field(3600.0, gt=0, description="`efficiency rca`: history before "
+                                   "T each series' robust baseline is taken from (whatever "
+                                   "part of it exists).")  # fmt: skip
+    after_seconds: float = Field(300.0, gt=0, description="How long after T a move counts.")
+    lead_seconds: float = Field(60.0, ge=0, description="How long before T a move already "
+                                "counts (a problem is noticed after it starts).")  # fmt: skip
+    min_history_points: int = Field(5, ge=3, description="Fewest history points for a series "
+                                    "to be judged.")  # fmt: skip
+    service_graph: str = Field("", description="Service graph file (YAML/JSON, caller -> "
+                               "callee edges); empty = the call edges seen in the metric "
+                               "labels and the services file's dependencies.")  # fmt: skip
+    explain: float = Field(0.5, ge=0, le=1, description="How much of a service's score an "
+                           "equally abnormal callee that moved no later explains "
+                           "away.")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -233,6 +250,7 @@ class Config(_Section):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     remediate: RemediateConfig = Field(default_factory=RemediateConfig)
     costs: CostsConfig = Field(default_factory=CostsConfig)
+    rca: RcaConfig = Field(default_factory=RcaConfig)
 
 
 SHORT_ENV = {

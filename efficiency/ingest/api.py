@@ -33,6 +33,7 @@ from efficiency.ingest.changes import ChangeBatchIn, store_changes
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.metrics import MetricBatchIn, store_metrics
 from efficiency.ingest.profiles import ProfileBatchIn, store_profiles, window_from_payload
+from efficiency.ingest.rca_api import rca_answer
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import (
     TransitionError,
@@ -277,6 +278,10 @@ def create_app(
         s: DbSession, status: Literal["open", "acknowledged", "resolved", "all"] = "open"
     ) -> list[dict[str, Any]]:
         return list_incidents(s, status)
+
+    @app.get("/api/v1/rca", dependencies=[Auth], tags=["incidents"])
+    def get_rca(at: str, s: DbSession) -> Any:
+        return rca_answer(s, config, at)
 
     @app.get("/api/v1/incidents/{incident_id}", dependencies=[Auth], tags=["incidents"])
     def get_one(incident_id: int, s: DbSession) -> dict[str, Any]:
