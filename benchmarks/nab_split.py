@@ -90,8 +90,7 @@ def table(run: DetectorRun, corpus: Sequence[Series], profiles: Sequence[Profile
         fixed.append(normalized_at(run.scores, corpus, profile, default))
         lines.append(
             f"| {profile.name} | {dev.normalized:.1f} (threshold {dev.threshold:.3f}) | "
-            f"{test:.1f} | {whole.normalized:.1f} | "
-            + " / ".join(f"{v:.1f}" for v in fixed) + " |"
+            f"{test:.1f} | {whole.normalized:.1f} | " + " / ".join(f"{v:.1f}" for v in fixed) + " |"
         )
     return lines
 

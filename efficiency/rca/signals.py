@@ -75,6 +75,12 @@ class SignalParams:
     record_quantile: float = 0.95
     #: robust z-score from which a window point counts as moved (the onset)
     onset_z: float = 3.0
+    #: judge series that are never negative on a log scale (``log(x + offset)``, the offset a
+    #: fraction of the history's median): a fall of bytes sent to a tenth is as big a move
+    #: as a rise to ten times, whatever the series' noise in absolute units
+    log_scale: bool = True
+    #: that fraction
+    log_offset: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -103,16 +109,21 @@ def series_move(
     if hist_mask.sum() < params.min_history or not win_mask.any():
         return None
     hist = values[hist_mask]
+    window = values[win_mask]
+    raw_centre = float(np.median(hist))
+    logged = params.log_scale and hist.min() >= 0 and window.min() >= 0
+    if logged:
+        offset = max(params.log_offset * raw_centre, 1e-9)
+        hist, window = np.log(hist + offset), np.log(window + offset)
     centre = float(np.median(hist))
     dev = np.abs(hist - centre)
     scale = max(
         _MAD_TO_SIGMA * float(np.median(dev)),
         _MEAN_ABS_TO_SIGMA * float(np.mean(dev)),
-        params.level_floor * abs(centre),
+        params.level_floor * (1.0 if logged else abs(centre)),
         1e-12,
     )
     sign = direction(name)
-    window = values[win_mask]
     raw = (window - centre) / scale
     z = raw * sign if sign else np.abs(raw)
     z = np.maximum(z, 0.0)
@@ -129,7 +140,7 @@ def series_move(
         surprise=move / record,
         peak_at=win_ts[peak],
         onset_at=win_ts[moved[0]] if len(moved) else None,
-        value=float(window[peak]),
-        baseline=centre,
+        value=float(values[win_mask][peak]),
+        baseline=raw_centre,
         scale=scale,
     )

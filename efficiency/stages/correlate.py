@@ -348,8 +348,10 @@ class CorrelateStage:
         onset as its root causes: every service, ranked from the metrics, not only the ones
         that happened to raise a detection."""
         group = correlator.incidents[update.key]
-        if self.rca is None or group.alerts or not any(
-            d.kind == "anomaly" for d in group.detections.values()
+        if (
+            self.rca is None
+            or group.alerts
+            or not any(d.kind == "anomaly" for d in group.detections.values())
         ):
             return update
         ranking = rank_at(session, group.first_at, self.rca, self.rca_edges)

@@ -26,5 +26,6 @@ def tt_points() -> pd.DataFrame:
             "value": raw["value"].astype(float),
         }
     )
-    frame["series_id"] = [series_id(n, lab) for n, lab in zip(frame["name"], frame["labels"])]
+    pairs = zip(frame["name"], frame["labels"], strict=True)
+    frame["series_id"] = [series_id(n, lab) for n, lab in pairs]
     return frame.sort_values(["series_id", "ts"]).reset_index(drop=True)

@@ -52,9 +52,7 @@ def test_a_callee_that_moved_first_explains_its_caller() -> None:
     caller = 0.2 + rng.normal(0, 0.005, 48)
     callee[40:46] += 0.3
     caller[41:46] += 0.6
-    points = _frame(
-        {("latency_seconds", "db"): callee, ("latency_seconds", "api"): caller}, start
-    )
+    points = _frame({("latency_seconds", "db"): callee, ("latency_seconds", "api"): caller}, start)
     alone = rank_services(points, at)
     assert alone[0].service == "api"  # no graph: the biggest move wins
     ranked = rank_services(points, at, edges=[("api", "db")])
