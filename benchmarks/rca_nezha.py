@@ -118,34 +118,6 @@ def day_points(root: Path, day: str, start: pd.Timestamp, end: pd.Timestamp) -> 
     return lines
 
 
-def edge_points(root: Path, day: str) -> list[str]:
-    """Per-minute call-edge series from the day's traces (caller service -> callee service):
-    calls, mean and 90th-percentile duration of the callee's spans, labelled
-    ``source``/``destination``. The artifact keeps traces only for the three minutes after
-    each fault, so these series have gaps: their history is the earlier faults' minutes."""
-    lines: list[str] = []
-    for path in sorted((root / "rca_data" / day / "trace").glob("*.csv")):
-        spans = pd.read_csv(
-            path, usecols=["SpanID", "ParentID", "PodName", "StartTimeUnixNano", "Duration"]
-        )
-        owner = dict(zip(spans["SpanID"], spans["PodName"].map(strip_pod_suffix), strict=True))
-        spans["caller"] = spans["ParentID"].map(owner)
-        spans["callee"] = spans["PodName"].map(strip_pod_suffix)
-        calls = spans[spans["caller"].notna() & (spans["caller"] != spans["callee"])].copy()
-        calls["minute"] = pd.to_datetime(calls["StartTimeUnixNano"], utc=True).dt.floor("min")
-        calls["seconds"] = calls["Duration"] / 1e6  # microseconds
-        grouped = calls.groupby(["minute", "caller", "callee"])["seconds"]
-        stats = grouped.agg(["count", "mean", lambda d: d.quantile(0.9)])
-        for (minute, caller, callee), row in stats.iterrows():
-            labels = {"source": caller, "destination": callee}
-            stamp = minute.strftime("%Y-%m-%dT%H:%M:%SZ")
-            for name, value in (("edge_calls", row.iloc[0]), ("edge_latency_seconds", row.iloc[1]),
-                                ("edge_latency_p90_seconds", row.iloc[2])):  # fmt: skip
-                lines.append(json.dumps({"name": name, "labels": labels, "timestamp": stamp,
-                                         "value": float(value)}))  # fmt: skip
-    return lines
-
-
 def trace_graph(root: Path, day: str) -> list[tuple[str, str]]:
     """Caller -> callee services of the day's fault-free traces."""
     edges: set[tuple[str, str]] = set()
