@@ -28,6 +28,7 @@ root cause that barely moved is still ranked rather than missing.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -102,8 +103,13 @@ def _series_entry(name: str, labels: dict[str, str], move: SeriesMove) -> dict[s
     }
 
 
+_MACHINE = re.compile(r"^(?:(?i:node|host|machine)[_.:]|(?:[nN]ode|[hH]ost|[mM]achine)[A-Z])")
+
+
 def _is_machine(name: str) -> bool:
-    return name.startswith("node_")
+    """A machine's series even when labelled with a pod (``node_load1``,
+    ``NodeCpuUsageRate``, ``host_cpu_utilization``): shared evidence, weighed less."""
+    return bool(_MACHINE.match(name))
 
 
 def _is_client_side(name: str) -> bool:

@@ -55,3 +55,19 @@ def test_call_edges_are_about_the_callee_and_machines_reach_their_services() -> 
     assert smap.edges == {("frontend", "cart")}
     assert smap.services_of(4) == ("cart", "db")
     assert smap.services == {"frontend", "cart", "db"}
+
+
+names = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
+
+
+@given(st.lists(st.tuples(names, names), max_size=12))
+def test_service_graph_shapes_parse_to_the_same_edges(edges: list[tuple[str, str]]) -> None:
+    from efficiency.rca import parse_service_graph
+
+    as_pairs = parse_service_graph({"edges": [list(e) for e in edges]})
+    as_dicts = parse_service_graph([{"caller": a, "callee": b} for a, b in edges])
+    assert as_pairs == as_dicts == edges
+    by_caller: dict[str, list[str]] = {}
+    for a, b in edges:
+        by_caller.setdefault(a, []).append(b)
+    assert sorted(parse_service_graph({"services": by_caller})) == sorted(edges)
