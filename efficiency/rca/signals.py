@@ -5,8 +5,10 @@ For a problem at time ``T`` every series is split into its *history* (the points
 judged on those minutes) and its *window* (``[T - lead, T + after]``). The history gives a
 robust centre and scale: the median, and the larger of ``1.4826 * MAD`` and
 ``1.2533 * mean |x - median|`` (the second keeps a scale where more than half the points sit
-exactly on the median, as quantized counters do), floored at ``level_floor * |median|`` so that
-a series that never moved does not turn its first wobble into an infinite z-score. Each window
+exactly on the median, as quantized counters do), floored at ``level_floor`` times the larger
+of the median and the window's largest value, so that a series that never moved is at most
+``1 / level_floor`` units from where it sat, not infinitely far. Series that are never negative
+and whose median is above 0 are judged on a log scale (``log_scale``). Each window
 point's robust z-score is its distance from the centre in that scale, counted only in the
 direction that means trouble for the series' kind (:func:`direction`).
 
@@ -75,9 +77,10 @@ class SignalParams:
     record_quantile: float = 0.95
     #: robust z-score from which a window point counts as moved (the onset)
     onset_z: float = 3.0
-    #: judge series that are never negative on a log scale (``log(x + offset)``, the offset a
-    #: fraction of the history's median): a fall of bytes sent to a tenth is as big a move
-    #: as a rise to ten times, whatever the series' noise in absolute units
+    #: judge series that are never negative (and not mostly zero) on a log scale
+    #: (``log(x + offset)``, the offset a fraction of the history's median): a fall of bytes
+    #: sent to a tenth is as big a move as a rise to ten times, whatever the series' noise
+    #: in absolute units
     log_scale: bool = True
     #: that fraction
     log_offset: float = 0.1
@@ -111,7 +114,7 @@ def series_move(
     hist = values[hist_mask]
     window = values[win_mask]
     raw_centre = float(np.median(hist))
-    logged = params.log_scale and hist.min() >= 0 and window.min() >= 0
+    logged = params.log_scale and raw_centre > 0 and hist.min() >= 0 and window.min() >= 0
     if logged:
         offset = max(params.log_offset * raw_centre, 1e-9)
         hist, window = np.log(hist + offset), np.log(window + offset)
@@ -120,7 +123,9 @@ def series_move(
     scale = max(
         _MAD_TO_SIGMA * float(np.median(dev)),
         _MEAN_ABS_TO_SIGMA * float(np.mean(dev)),
-        params.level_floor * (1.0 if logged else abs(centre)),
+        # a series that never moved: at most 1 / level_floor units from where it sat to
+        # where it is now (an error ratio going from exactly 0 to 0.6 is 100 units, not 10^9)
+        params.level_floor * (1.0 if logged else max(abs(centre), float(np.abs(window).max()))),
         1e-12,
     )
     sign = direction(name)
