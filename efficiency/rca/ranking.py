@@ -42,6 +42,10 @@ import pandas as pd
 from efficiency.rca.services import ServiceMap, map_series
 from efficiency.rca.signals import SeriesMove, SignalParams, series_move
 
+#: the strength (``log1p(surprise)``) of a series that moved exactly as far as its own record:
+#: below it, a move is the series' ordinary noise
+CALM = math.log(2.0)
+
 
 @dataclass(frozen=True)
 class RankingParams:
@@ -176,7 +180,7 @@ def collect_evidence(
             if share > 0:
                 seen[callee].append((strength * share, {**entry, "seen_by": callers[0]}, onset))
     out = {s: Evidence(s) for s in smap.services | set(graph.nodes)}
-    threshold = math.log(2.0)  # a surprise of 1: as far as the series' own record
+    threshold = CALM
     for service in out:
         found = sorted(own.get(service, []) + seen.get(service, []), key=lambda m: -m[0])
         if not found:
@@ -250,17 +254,18 @@ def rank_services(
             delay = max((ev.onset_at - first).total_seconds(), 0.0)
             early = math.exp(-delay / scale)
         explained_by, explained = None, 0.0
-        if own > 0:
+        if own > CALM:
             for callee in nx.descendants(graph, service):
                 other = evidence.get(callee)
-                if other is None or other.own <= 0:
-                    continue
+                if other is None or other.own <= CALM:
+                    continue  # a calm callee explains nothing
                 later = (
                     ev.onset_at is not None
                     and other.onset_at is not None
                     and other.onset_at > ev.onset_at
                 )
-                share = 0.0 if later else min(1.0, other.own / own)
+                # how far above calm each is: noise in a callee does not explain a caller
+                share = 0.0 if later else min(1.0, (other.own - CALM) / (own - CALM))
                 if share > explained:
                     explained_by, explained = callee, share
         score = (own / top) * (1 - params.earliness + params.earliness * early)
