@@ -141,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "The default mute is 12 points, not dev's best 48 (0.2 points lower on dev): "
                   "at one point a minute, 48 points mute a series for most of an hour, and "
                   "faults minutes apart went unflagged (issue 12). The warm-up and history "
-                  "floor cost nothing on dev and let a new series signal from its 11th point."]  # fmt: skip
+                  "floor cost nothing on dev and let a new series signal from its 11th "
+                  "point."]  # fmt: skip
     lines += ["", f"Ran in {time.perf_counter() - started:.0f} s, load average "
               f"{load_average()}."]  # fmt: skip
     text = "\n".join(lines)
