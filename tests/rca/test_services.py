@@ -49,12 +49,15 @@ def test_call_edges_are_about_the_callee_and_machines_reach_their_services() -> 
             (2, "cpu", {"job": "cart", "instance": "h1:8080"}),
             (3, "cpu", {"job": "db", "instance": "h1:5432"}),
             (4, "node_cpu_seconds_total", {"job": "node", "instance": "h1:9100"}),
+            (5, "kube_pod_info", {"pod": "web-5dc8d4f9fd-46997", "node": "n7"}),
+            (6, "node_memory_MemAvailable_bytes", {"node": "n7"}),
         ]
     )
+    assert smap.services_of(6) == ("web",)  # the pod -> node map of kube_pod_info
     assert smap.services_of(1) == ("cart",)
     assert smap.edges == {("frontend", "cart")}
     assert smap.services_of(4) == ("cart", "db")
-    assert smap.services == {"frontend", "cart", "db"}
+    assert smap.services == {"frontend", "cart", "db", "web"}
 
 
 names = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
