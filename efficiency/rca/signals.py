@@ -73,8 +73,9 @@ class SignalParams:
     level_floor: float = 0.01
     #: the move is the ``persist``-th largest z-score of the window
     persist: int = 2
-    #: quantile of the history's own z-scores that a move is measured against
-    record_quantile: float = 0.95
+    #: quantile of the history's own z-scores that a move is measured against (0.8: an
+    #: earlier fault minutes back, up to a fifth of the history, does not become the record)
+    record_quantile: float = 0.8
     #: robust z-score from which a window point counts as moved (the onset)
     onset_z: float = 3.0
     #: judge series that are never negative (and not mostly zero) on a log scale
