@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ bench-storm: $(STAMP)
 
 bench-webhook: $(STAMP)
 	$(BIN)/python -m benchmarks.webhook
+
+bench-rca-nezha: $(STAMP)
+	$(BIN)/python -m benchmarks.rca_nezha
+
+# needs root (network namespaces), iproute2's ip and tc, and Debian's prometheus
+bench-rca-testbed: $(STAMP)
+	$(BIN)/python -m benchmarks.rca_testbed
+
+bench-nab-split: $(STAMP)
+	$(BIN)/python -m benchmarks.nab_split --grid
 
 bench-fix-yield: $(STAMP)
 	$(BIN)/python -m benchmarks.fix_yield

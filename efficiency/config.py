@@ -143,6 +143,14 @@ class DetectConfig(_Section):
     metric_history_hours: float = Field(72.0, gt=0, description="Hours of metric history each "
                                         "pass reads (three days: enough to learn a daily "
                                         "shape).")  # fmt: skip
+    anomaly_warmup_points: int = Field(10, ge=3, description="Metric anomalies: first points "
+                                       "of a series that score 0.")  # fmt: skip
+    anomaly_min_history_points: int = Field(8, ge=3, description="Fewest earlier points a "
+                                            "series' robust baseline is taken from (at most "
+                                            "anomaly_warmup_points).")  # fmt: skip
+    anomaly_suppress_points: int = Field(5, ge=1, description="After an anomaly, points "
+                                         "during which only a higher score is reported (one "
+                                         "page per event).")  # fmt: skip
     season_seconds: float = Field(86400.0, ge=0, description="Period of the seasonal shape "
                                   "removed (STL) before a change is believed, when the history "
                                   "holds two of them; 0 = off.")  # fmt: skip
@@ -160,6 +168,10 @@ class CorrelateConfig(_Section):
                                   "least this severity; empty = the count rule only.")  # fmt: skip
     open_on_detection: bool = Field(False, description="A group of detections without any "
                                     "alert opens an incident (and pages).")  # fmt: skip
+    open_on_anomaly_score: float = Field(0.9, ge=0, le=1.01, description="A metric anomaly "
+                                         "with at least this score opens an incident without "
+                                         "any alert (its root causes: the `efficiency rca` "
+                                         "ranking at its onset); above 1 = never.")  # fmt: skip
     change_lookback_seconds: float = Field(1800.0, ge=0, description="A deploy at most this "
                                            "long before an onset is a suspect.")  # fmt: skip
     recurrence_horizon_seconds: float = Field(86400.0, ge=0, description="A new incident with "
@@ -224,6 +236,23 @@ class CostsConfig(_Section):
                        "energy / IT energy).")  # fmt: skip
 
 
+class RcaConfig(_Section):
+    history_seconds: float = Field(3600.0, gt=0, description="`efficiency rca`: history before "
+                                   "T each series' robust baseline is taken from (whatever "
+                                   "part of it exists).")  # fmt: skip
+    after_seconds: float = Field(300.0, gt=0, description="How long after T a move counts.")
+    lead_seconds: float = Field(60.0, ge=0, description="How long before T a move already "
+                                "counts (a problem is noticed after it starts).")  # fmt: skip
+    min_history_points: int = Field(5, ge=3, description="Fewest history points for a series "
+                                    "to be judged.")  # fmt: skip
+    service_graph: str = Field("", description="Service graph file (YAML/JSON, caller -> "
+                               "callee edges); empty = the call edges seen in the metric "
+                               "labels and the services file's dependencies.")  # fmt: skip
+    explain: float = Field(0.5, ge=0, le=1, description="How much of a service's score an "
+                           "equally abnormal callee that moved no later explains "
+                           "away.")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -235,6 +264,7 @@ class Config(_Section):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     remediate: RemediateConfig = Field(default_factory=RemediateConfig)
     costs: CostsConfig = Field(default_factory=CostsConfig)
+    rca: RcaConfig = Field(default_factory=RcaConfig)
 
 
 SHORT_ENV = {

@@ -38,6 +38,7 @@ from efficiency.stages.detect import (
     detect_kernels,
     detect_metric_anomalies,
 )
+from efficiency.stages.rca import graph_edges
 from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
 
@@ -85,6 +86,11 @@ class Pipeline:
             rules_from_config(config.correlate),
             lifecycle_from_config(config.correlate),
             self.catalog,
+            rca=config.rca,
+            rca_edges=graph_edges(
+                config.rca,
+                known=self.catalog.dependency_graph().edges if self.catalog is not None else (),
+            ),
         )
         if notifiers is None and self.catalog is not None:
             notifiers = build_notifiers(self.catalog, client_url=config.notify.dashboard_url)

@@ -11,6 +11,7 @@ from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     incidents,
     ingest,
     profile,
+    rca,
     remediate,
     server,
     silences,

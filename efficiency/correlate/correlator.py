@@ -305,7 +305,15 @@ class Correlator:
             return True
         if rules.open_at_severity is not None and incident.alerts:
             return severity_rank(incident.max_severity()) >= severity_rank(rules.open_at_severity)
-        return rules.open_on_detection and bool(incident.detections) and not incident.alerts
+        if incident.alerts or not incident.detections:
+            return False
+        if rules.open_on_detection:
+            return True
+        floor = rules.open_on_anomaly_score
+        return floor is not None and any(
+            d.kind == "anomaly" and d.score is not None and d.score >= floor
+            for d in incident.detections.values()
+        )
 
     def _evaluate(self, incident: Incident, severity_before: str | None) -> IncidentUpdate | None:
         action: str

@@ -61,6 +61,7 @@ class DetectionRecord:
     p_value: float | None = None
     magnitude: float | None = None  #: relative change
     suspected_change_id: int | None = None
+    score: float | None = None  #: the detector's anomaly score in [0, 1], where it has one
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ class CorrelationRules:
     open_at_severity: str | None = "critical"
     #: a group of detections without any alert opens an incident
     open_on_detection: bool = False
+    #: ... and so does a group holding a metric anomaly with at least this score, whatever
+    #: ``open_on_detection`` says (None: never), so a metric-only problem is an incident
+    open_on_anomaly_score: float | None = 0.9
     #: an edge is "strong" (joins groups) from this total weight on
     strong_edge: float = 1.0
     #: a strong component with at least this many nodes and several plausible roots is split
@@ -77,5 +80,7 @@ class CorrelationRules:
             raise ValueError("onset_quantile must be in [0, 1]")
         if self.resolution <= 0:
             raise ValueError("resolution must be positive")
+        if self.open_on_anomaly_score is not None and not 0 <= self.open_on_anomaly_score <= 1:
+            raise ValueError("open_on_anomaly_score must be in [0, 1]")
         if not 0.0 <= self.root_support <= 1.0:
             raise ValueError("root_support must be in [0, 1]")

@@ -40,7 +40,9 @@ A point's surprise ``q`` is the largest of these signals; it becomes the score
 ``q / (q + 1.2)`` (0.5 at 1.2x the recent record), and alarms are suppressed for ``suppress``
 points after a higher score (the score is kept only where it beats every score of the
 preceding ``suppress`` points, else it is 0), so one event pages once, not once per point.
-The first ``warmup`` points score 0 (NAB's probation idea: nothing is known yet).
+The first ``warmup`` points score 0 (NAB's probation idea: nothing is known yet); every
+baseline, scale and record is taken over whatever history exists, from ``min_history`` points
+on, so a new series gives signals within its first minutes rather than after a long warm-up.
 
 Everything in :meth:`~MetricAnomalyDetector.fit` is vectorized (rolling order statistics and
 window means over the whole array); there is no loop over points. Every statistic looks back a
@@ -166,12 +168,19 @@ class MetricAnomalyDetector:
     - ``short_weight``: the sustained surprise is the mean over that record times this
       weight (above 1: a stretch only slightly above its record already counts as news).
     - ``suppress``: points after a score during which only a higher score is reported.
-    - ``warmup``: first points that score 0 (at least 32: the period is found from them).
-    - ``threshold``: the default of :meth:`predict`; 0.5 is a surprise of 1.2x the recent
-      record (NAB's best single threshold for these defaults is close to it).
+    - ``warmup``: first points that score 0 (NAB's probation idea); small by default, since
+      every statistic works from the history there is.
+    - ``min_history``: fewest earlier points a baseline, scale or record is taken from: a
+      series is scored from its ``min_history + 1``-th point on, against whatever history
+      it has by then (robust statistics of 8 points are rough, but a level shift of many
+      robust units is visible on them; the records then grow with the history).
+    - ``threshold``: the default of :meth:`predict` (what ``score-series`` marks as
+      ``is_anomaly``); 0.49 is a surprise of about 1.15x the recent record, the best single
+      threshold on NAB's development files (``benchmarks/nab_split.py``).
 
-    The defaults were chosen on the Numenta Anomaly Benchmark (``benchmarks/nab.py``) for
-    5-minute data; they are in points, so for other intervals scale the counts.
+    The defaults were chosen on the development half of the Numenta Anomaly Benchmark
+    (``benchmarks/nab_split.py``: files split by a hash of their name) for 5-minute data; they
+    are in points, so for other intervals scale the counts.
     """
 
     def __init__(
@@ -186,9 +195,10 @@ class MetricAnomalyDetector:
         short: int = 24,
         short_memory: int = 5000,
         short_weight: float = 1.1,
-        suppress: int = 48,
-        warmup: int = 150,
-        threshold: float = 0.5,
+        suppress: int = 12,
+        warmup: int = 10,
+        threshold: float = 0.49,
+        min_history: int = 8,
     ) -> None:
         if window < 8:
             raise ValueError("window must be at least 8 points")
@@ -198,8 +208,10 @@ class MetricAnomalyDetector:
             raise ValueError(
                 "memory, range_memory, short, short_memory and suppress must be at least 1"
             )
-        if warmup < _PERIOD_PROBE:
-            raise ValueError(f"warmup must be at least {_PERIOD_PROBE} points")
+        if min_history < 3:
+            raise ValueError("min_history must be at least 3 points")
+        if warmup < min_history:
+            raise ValueError("warmup must be at least min_history points")
         if not 0 <= threshold <= 1:
             raise ValueError("threshold must be in [0, 1]")
         self.window = window
@@ -215,6 +227,7 @@ class MetricAnomalyDetector:
         self.suppress = suppress
         self.warmup = warmup
         self.threshold = threshold
+        self.min_history = min_history
         self._reset()
 
     def _reset(self) -> None:
@@ -224,6 +237,11 @@ class MetricAnomalyDetector:
         self._seen = 0
 
     # ------------------------------------------------------------------------- scoring
+
+    def _probe(self) -> int:
+        """Timestamps the period is found from: those seen by the first scored point, so
+        :meth:`update` fixes it from the same stamps as :meth:`fit`."""
+        return min(_PERIOD_PROBE, self.warmup + 1)
 
     def _season(self) -> int:
         """Points per season, fixed once from the first timestamps (or ``period``)."""
@@ -246,7 +264,7 @@ class MetricAnomalyDetector:
     def _residual_z(self, x: Array) -> Array:
         """|residual| / scale of the better of the plain and the seasonal baseline."""
         w = self.window
-        min_obs = max(8, w // 8)
+        min_obs = self.min_history
         base = _rolling(x, w, "median", min_obs, lag=1)
         residuals = [x - base]
         period = self._season()
@@ -268,21 +286,24 @@ class MetricAnomalyDetector:
         z = zs[0]
         if len(zs) == 2:
             z = np.where(scales[1] < self.season_gain * scales[0], zs[1], zs[0])
-        return np.nan_to_num(z, nan=0.0, posinf=_BIG)
+        # NaN where there is no scale yet: such points neither score nor count towards a
+        # record (a record of zeros would make the first real z-score look infinite)
+        return np.where(np.isnan(z), np.nan, np.minimum(z, _BIG))
 
     def _scores(self, x: Array, first_index: int) -> Array:
         """Scores of ``x`` whose first point is point ``first_index`` of the series."""
         with np.errstate(all="ignore"):
             z = self._residual_z(x)
-            record = _rolling(z, self.memory, "max", _PERIOD_PROBE, lag=1)
+            history = self.min_history
+            record = _rolling(z, self.memory, "max", history, lag=1)
             surprise = z / np.fmax(np.nan_to_num(record, nan=np.inf), 1e-9)
-            high = _rolling(x, self.range_memory, "max", _PERIOD_PROBE, lag=1)
-            low = _rolling(x, self.range_memory, "min", _PERIOD_PROBE, lag=1)
+            high = _rolling(x, self.range_memory, "max", history, lag=1)
+            low = _rolling(x, self.range_memory, "min", history, lag=1)
             beyond = np.fmax(x - high, low - x) / np.fmax(high - low, 1e-9)
             beyond = np.nan_to_num(beyond, nan=0.0, posinf=_BIG)
             novelty = np.where(beyond > 0, 1.0 + self.novelty_weight * beyond, 0.0)
             mean_z = _window_mean(np.minimum(z, _Z_CAP), self.short, self.short)
-            mean_record = _rolling(mean_z, self.short_memory, "max", _PERIOD_PROBE, lag=1)
+            mean_record = _rolling(mean_z, self.short_memory, "max", history, lag=1)
             sustained = (
                 self.short_weight * mean_z / np.fmax(np.nan_to_num(mean_record, nan=np.inf), 1e-9)
             )
@@ -305,7 +326,7 @@ class MetricAnomalyDetector:
             raise ValueError("timestamps and values must have the same length")
         self._reset()
         if timestamps is not None:
-            self._stamps = list(np.asarray(timestamps)[:_PERIOD_PROBE])
+            self._stamps = list(np.asarray(timestamps)[: self._probe()])
         self.scores_ = self._scores(x, 0) if len(x) > self.warmup else np.zeros(len(x))
         self._seen = len(x)
         self._buffer = x[-self.lookback() :].tolist() if len(x) > self.warmup else x.tolist()
@@ -327,7 +348,7 @@ class MetricAnomalyDetector:
         x = float(value)
         if np.isinf(x):
             raise ValueError("values must be finite (NaN marks a missing point)")
-        if timestamp is not None and len(self._stamps) < _PERIOD_PROBE:
+        if timestamp is not None and len(self._stamps) < self._probe():
             self._stamps.append(timestamp)
         self._buffer.append(x)
         self._seen += 1

@@ -33,6 +33,7 @@ from efficiency.ingest.errors import InputError
 from efficiency.ingest.httperrors import CatchErrors, install_handlers, responses
 from efficiency.ingest.metrics import MetricBatchIn, store_metrics
 from efficiency.ingest.profiles import ProfileBatchIn, store_profiles, window_from_payload
+from efficiency.ingest.rca_api import rca_answer
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import (
     TransitionError,
@@ -287,6 +288,11 @@ def create_app(
             url = request.url.include_query_params(cursor=following)
             response.headers["Link"] = f'<{url}>; rel="next"'
         return rows
+
+    @app.get("/api/v1/rca", dependencies=[Auth], tags=["incidents"], responses=READ)
+    def get_rca(at: str, s: DbSession) -> Any:
+        """Every service ranked for a problem at ``at`` (RFC 3339 or Unix seconds)."""
+        return rca_answer(s, config, at)
 
     @app.get("/api/v1/incidents/{incident_id}", dependencies=[Auth], tags=["incidents"],
              responses=BY_ID)  # fmt: skip

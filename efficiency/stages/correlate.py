@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from efficiency.config import CorrelateConfig
+from efficiency.config import CorrelateConfig, RcaConfig
 from efficiency.correlate import (
     AlertRecord,
     ChangeRecord,
@@ -51,6 +51,7 @@ from efficiency.correlate.correlator import Incident as Group
 from efficiency.notify.outbox import plan_pages
 from efficiency.notify.silence import SilenceRule, silence_reason
 from efficiency.services import ServicesCatalog
+from efficiency.stages.rca import rank_at
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.db import Database
 from efficiency.store.events import Alert, AlertEvent, ChangeEvent
@@ -97,6 +98,7 @@ def rules_from_config(cfg: CorrelateConfig) -> CorrelationRules:
         open_after_alerts=cfg.open_after_alerts,
         open_at_severity=cfg.open_at_severity or None,
         open_on_detection=cfg.open_on_detection,
+        open_on_anomaly_score=cfg.open_on_anomaly_score if cfg.open_on_anomaly_score <= 1 else None,
         change_lookback=timedelta(seconds=cfg.change_lookback_seconds),
         recurrence_horizon=timedelta(seconds=cfg.recurrence_horizon_seconds),
     )
@@ -155,8 +157,10 @@ def alert_record(alert: Any) -> AlertRecord:
 
 
 def detection_record(d: Detection) -> DetectionRecord:
+    score = (d.evidence or {}).get("score")
     return DetectionRecord(d.id, d.kind, d.service, d.onset_at, d.function, d.p_value,
-                           d.magnitude_rel, d.suspected_change_id)  # fmt: skip
+                           d.magnitude_rel, d.suspected_change_id,
+                           float(score) if isinstance(score, int | float) else None)  # fmt: skip
 
 
 def change_record(c: ChangeEvent) -> ChangeRecord:
@@ -180,8 +184,13 @@ class CorrelateStage:
         rules: CorrelationRules | None = None,
         lifecycle: Lifecycle | None = None,
         catalog: ServicesCatalog | None = None,
+        rca: RcaConfig | None = None,
+        rca_edges: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.database = database
+        #: ranks the root causes of incidents that detections alone opened (None: the
+        #: correlator's own ranking for every incident)
+        self.rca, self.rca_edges = rca, list(rca_edges)
         self.rules = rules or CorrelationRules()
         self.lifecycle = lifecycle or Lifecycle()
         self.catalog = catalog
@@ -258,6 +267,8 @@ class CorrelateStage:
         event_now = max(times)
 
         updates = correlator.add(records, event_now) if records else []
+        if self.rca is not None:
+            updates = [self._metric_root_causes(session, correlator, u) for u in updates]
         touched = {u.key: u for u in updates}
         alert_ids = {(a.fingerprint, a.starts_at): a.id for a in alerts.values()}
 
@@ -329,6 +340,27 @@ class CorrelateStage:
         report.pages = self._plan(session, correlator, rows, touched, silences, now)
         _move_marks(marks, [e.event_id for e in events], detections, changes, event_now, now)
         return report
+
+    def _metric_root_causes(
+        self, session: Session, correlator: Correlator, update: IncidentUpdate
+    ) -> IncidentUpdate:
+        """An incident of metric anomalies alone gets the `efficiency rca` ranking at its
+        onset as its root causes: every service, ranked from the metrics, not only the ones
+        that happened to raise a detection."""
+        group = correlator.incidents[update.key]
+        if (
+            self.rca is None
+            or group.alerts
+            or not any(d.kind == "anomaly" for d in group.detections.values())
+        ):
+            return update
+        ranking = rank_at(session, group.first_at, self.rca, self.rca_edges)
+        causes = tuple(RootCause("service", r.service, r.score, r.evidence) for r in ranking)
+        if not causes:
+            return update
+        group.root_causes = causes
+        title = update.title.split("; likely cause:")[0] + f"; likely cause: {causes[0].name}"
+        return replace(update, root_causes=causes, title=title)
 
     def _rebuild(self, session: Session, event_now: datetime) -> Correlator:
         """The correlator as the store left it: active incidents, resolved ones inside the

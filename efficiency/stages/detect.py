@@ -267,7 +267,11 @@ def detect_metric_anomalies(session: Session, cfg: DetectConfig) -> DetectReport
     for series_id, raw in points.groupby("series_id", sort=False):
         report.series += 1
         series = regular_series(raw["ts"], raw["value"])
-        detector = MetricAnomalyDetector().fit(series.to_numpy(), series.index)
+        detector = MetricAnomalyDetector(
+            warmup=max(cfg.anomaly_warmup_points, cfg.anomaly_min_history_points),
+            min_history=cfg.anomaly_min_history_points,
+            suppress=cfg.anomaly_suppress_points,
+        ).fit(series.to_numpy(), series.index)
         scores = detector.score()
         alarms = np.flatnonzero(scores >= cfg.anomaly_threshold)
         first = raw.iloc[0]

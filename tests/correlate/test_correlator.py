@@ -183,3 +183,14 @@ def test_replay_in_another_order_gives_the_same_incidents() -> None:
     assert [(u.key, u.alert_fingerprints) for u in forward] == [
         (u.key, u.alert_fingerprints) for u in backward
     ]
+
+
+def test_a_severe_metric_anomaly_opens_an_incident_without_any_alert() -> None:
+    correlator = Correlator()  # the defaults: open_on_anomaly_score = 0.9
+    mild = DetectionRecord(1, "anomaly", "cart", T0, "cpu", score=0.85)
+    assert not correlator.add([mild], T0)
+    severe = DetectionRecord(2, "anomaly", "cart", T0 + timedelta(minutes=10), "cpu", score=0.95)
+    opened = correlator.add([severe], T0 + timedelta(minutes=10))
+    assert [u.action for u in opened] == ["opened"] and opened[0].services == ("cart",)
+    off = Correlator(CorrelationRules(open_on_anomaly_score=None))
+    assert not off.add([severe], T0 + timedelta(minutes=10))

@@ -158,3 +158,21 @@ def test_host_detector_flags_a_joint_outlier() -> None:
     assert det.predict()[500] and det.predict().mean() < 0.05
     fresh = det.score_samples(frame.iloc[[10, 500]])
     assert fresh[1] > fresh[0]
+
+
+def test_a_new_series_signals_within_its_first_minutes() -> None:
+    """No long warm-up: a CPU hog 15 minutes into a new per-minute series is flagged when it
+    starts; the mute after it is a parameter, and with a short one a worse problem 8 minutes
+    later is flagged too."""
+    rng = np.random.default_rng(3)
+    x = 1.0 + rng.normal(0, 0.05, 40)
+    x[15:18] = 95.0
+    x[23:26] = 300.0
+    stamps = pd.date_range("2026-01-01", periods=len(x), freq="min")
+    flagged = np.flatnonzero(MetricAnomalyDetector().fit(x, stamps).predict())
+    assert flagged[0] == 15 and 23 not in flagged  # muted for `suppress` (12) points
+    short = np.flatnonzero(MetricAnomalyDetector(suppress=5).fit(x, stamps).predict())
+    assert short[0] == 15 and 23 in short
+    assert not (set(short) - {15, 16, 17, 23, 24, 25})
+    with pytest.raises(ValueError, match="min_history"):
+        MetricAnomalyDetector(warmup=4, min_history=8)

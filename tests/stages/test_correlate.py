@@ -277,3 +277,23 @@ def test_a_failure_mid_run_writes_nothing_and_the_next_run_redoes_it(
     monkeypatch.undo()
     runner.run(T0 + timedelta(minutes=1))
     assert len(incidents(db)) == 1 and len(pages(db)) == 1
+
+
+def test_a_metric_only_problem_opens_an_incident_ranked_like_rca(db: Database) -> None:
+    """No alert at all: a severe anomaly of one pod's memory opens an incident, and its root
+    causes are the `efficiency rca` ranking of every service at the anomaly's onset."""
+    from efficiency.config import RcaConfig
+    from efficiency.ingest.metrics import parse_metrics_csv, store_metrics
+    from tests.rca.conftest import FAULT_AT, SLICE
+
+    onset = FAULT_AT.to_pydatetime() + timedelta(minutes=1)
+    with db.session() as s:
+        store_metrics(s, parse_metrics_csv(SLICE.read_text()))
+        s.add(Detection(key="an-1", kind="anomaly", service="ts-basic-service",
+                        function="memory_usage_mebibytes", onset_at=onset, detected_at=onset,
+                        detector="metric-anomaly", evidence={"score": 0.95}))  # fmt: skip
+    CorrelateStage(db, CorrelationRules(), rca=RcaConfig()).run(onset + timedelta(minutes=2))
+    (inc,) = incidents(db)
+    causes = [c["name"] for c in inc["root_causes"]]
+    assert causes[0] == "ts-contacts-service" and len(causes) == 5
+    assert inc["title"].endswith("likely cause: ts-contacts-service")

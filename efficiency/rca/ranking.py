@@ -1,0 +1,290 @@
+"""Rank every service for a problem at time ``T``, with the evidence behind each score.
+
+Input: metric points as a long table (``series_id, name, labels, ts, value``, what
+:func:`efficiency.store.metric_queries.metric_points_frame` returns) and, optionally, a call
+graph (``caller -> callee``). Output: every service the series name, best suspect first.
+
+A service's score combines three things, as the issue's anchors do (BARO, Pham et al. FSE 2024:
+robust per-metric change scores; MicroRank, Yu et al. WWW 2021, and MicroRCA: the call graph
+decides who is a victim):
+
+- **how abnormal it is**: the largest *surprise* of its own series
+  (:func:`efficiency.rca.signals.series_move`: a persistent robust z-score over the series' own
+  record), plus ``breadth`` for each further series of it that moved: a service that is the
+  cause usually moves on several axes at once. Machine-level series (``node_*``, or series of
+  a machine rather than a service) count ``host_weight`` times, shared by the services on it;
+  call-edge series count for the callee;
+- **how early it moved**: ``exp(-delay / onset_scale)`` of its onset after the earliest onset
+  among the clearly abnormal services: a cause moves before its effects;
+- **whether its callees explain it**: a service that calls an abnormal service that moved no
+  later than it is (at least partly) a victim of that callee, so its score is multiplied by
+  ``1 - explain * min(1, callee's abnormality / its own)`` for the most abnormal such callee
+  (direct or further down the graph). A service whose callees are calm keeps its score.
+
+Every service present in the data appears in the ranking (a calm one with score 0), so a
+root cause that barely moved is still ranked rather than missing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from efficiency.rca.services import ServiceMap, map_series
+from efficiency.rca.signals import SeriesMove, SignalParams, series_move
+
+#: the strength (``log1p(surprise)``) of a series that moved exactly as far as its own record:
+#: below it, a move is the series' ordinary noise
+CALM = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    """How the per-series moves become one score per service (``rca.*`` config keys)."""
+
+    signals: SignalParams = field(default_factory=SignalParams)
+    #: weight of each further moved series (surprise >= 1) of a service, log-damped
+    breadth: float = 0.1
+    #: weight of machine-level series (shared by the services on the machine)
+    host_weight: float = 0.5
+    #: weight of a caller's client-side series as evidence about its callees
+    client_weight: float = 0.5
+    #: delay after the earliest abnormal service at which the earliness term is 1/e
+    onset_scale: timedelta = timedelta(minutes=2)
+    #: how much of a service's score an equally abnormal, no-later callee explains away
+    explain: float = 0.5
+    #: share of the earliness term in the score
+    earliness: float = 0.2
+    #: a service is "clearly abnormal" (sets the reference onset) from this surprise on
+    abnormal: float = 1.0
+
+
+@dataclass
+class Evidence:
+    """The series of one service that moved most, and why it scored as it did."""
+
+    service: str
+    abnormality: float = 0.0
+    own: float = 0.0  #: from the service's own series only (what explains a caller)
+    moved: int = 0
+    top: list[dict[str, Any]] = field(default_factory=list)
+    onset_at: pd.Timestamp | None = None
+
+
+@dataclass(frozen=True)
+class RankedService:
+    service: str
+    score: float
+    evidence: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "score": self.score, "evidence": self.evidence}
+
+
+def _iso(t: pd.Timestamp | datetime | None) -> str | None:
+    return None if t is None else pd.Timestamp(t).isoformat().replace("+00:00", "Z")
+
+
+def _series_entry(name: str, labels: dict[str, str], move: SeriesMove) -> dict[str, Any]:
+    return {
+        "series": name,
+        "labels": labels,
+        "robust_z": round(move.z, 3),
+        "surprise": round(move.surprise, 3),
+        "peak_at": _iso(move.peak_at),
+        "onset_at": _iso(move.onset_at),
+        "value": move.value,
+        "baseline": move.baseline,
+    }
+
+
+_MACHINE = re.compile(r"^(?:(?i:node|host|machine)[_.:]|(?:[nN]ode|[hH]ost|[mM]achine)[A-Z])")
+
+
+def _is_machine(name: str) -> bool:
+    """A machine's series even when labelled with a pod (``node_load1``,
+    ``NodeCpuUsageRate``, ``host_cpu_utilization``): shared evidence, weighed less."""
+    return bool(_MACHINE.match(name))
+
+
+def _is_client_side(name: str) -> bool:
+    """A caller's view of its calls (``http_client_request_duration``, ``PodClientLatency``):
+    evidence about what the service waits on, its callees, not about the service."""
+    return "client" in name.lower()
+
+
+def _moves(
+    points: pd.DataFrame, at: datetime, params: RankingParams, smap: ServiceMap
+) -> list[tuple[int, str, dict[str, str], SeriesMove]]:
+    out = []
+    at_ts = pd.Timestamp(at)
+    for series_id, group in points.groupby("series_id", sort=False):
+        if not smap.services_of(int(series_id)):
+            continue
+        first = group.iloc[0]
+        name = str(first["name"])
+        move = series_move(
+            pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64), at_ts, name,
+            params.signals,
+        )  # fmt: skip
+        if move is not None:
+            out.append((int(series_id), name, dict(first["labels"]), move))
+    return out
+
+
+def collect_evidence(
+    points: pd.DataFrame,
+    at: datetime,
+    params: RankingParams,
+    smap: ServiceMap,
+    graph: nx.DiGraph,
+) -> dict[str, Evidence]:
+    """Per service: its abnormality and its series that moved most.
+
+    Two passes: first each service's own series (and call-edge series where it is the
+    callee, machine series of its machine); then each caller's client-side series, shared
+    among its callees in proportion to their own abnormality (the callee that itself moved
+    takes the blame a caller sees; with none moved, they share it equally)."""
+    Found = list[tuple[float, dict[str, Any], pd.Timestamp | None]]
+    own: dict[str, Found] = defaultdict(list)
+    seen: dict[str, Found] = defaultdict(list)
+    client: list[tuple[tuple[str, ...], float, dict[str, Any], pd.Timestamp | None]] = []
+    for series_id, name, labels, move in _moves(points, at, params, smap):
+        owner = smap.owners[series_id]
+        services = smap.services_of(series_id)
+        strength = math.log1p(move.surprise)
+        entry = _series_entry(name, labels, move)
+        if _is_client_side(name) and owner.kind == "service":
+            client.append((services, params.client_weight * strength, entry, move.onset_at))
+            continue
+        weight = params.host_weight if (_is_machine(name) or owner.kind == "host") else 1.0
+        for service in services:
+            own[service].append((weight * strength, entry, move.onset_at))
+    own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
+    for callers, strength, entry, onset in client:
+        callees = sorted({c for s in callers if s in graph for c in graph.successors(s)})
+        if not callees:
+            continue
+        total = sum(own_level.get(c, 0.0) for c in callees)
+        for callee in callees:
+            share = own_level.get(callee, 0.0) / total if total > 0 else 1.0 / len(callees)
+            if share > 0:
+                seen[callee].append((strength * share, {**entry, "seen_by": callers[0]}, onset))
+    out = {s: Evidence(s) for s in smap.services | set(graph.nodes)}
+    threshold = CALM
+    for service in out:
+        found = sorted(own.get(service, []) + seen.get(service, []), key=lambda m: -m[0])
+        if not found:
+            continue
+        ev = out[service]
+        further = sum(1 for m in found[1:] if m[0] >= threshold)
+        ev.abnormality = found[0][0] * (1.0 + params.breadth * math.log1p(further))
+        ev.own = own_level.get(service, 0.0)
+        ev.moved = sum(1 for m in found if m[0] >= threshold)
+        ev.top = [m[1] for m in found[:3]]
+        onsets = [m[2] for m in found if m[2] is not None and m[0] >= threshold]
+        ev.onset_at = min(onsets) if onsets else None
+    return out
+
+
+def call_graph(smap: ServiceMap, extra: Iterable[tuple[str, str]] = ()) -> nx.DiGraph:
+    """Caller -> callee edges from call-edge series and from a user's service graph."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(smap.services)
+    graph.add_edges_from((a, b) for a, b in list(smap.edges) + list(extra) if a != b)
+    return graph
+
+
+def _path(graph: nx.DiGraph, service: str) -> list[str]:
+    """One caller path from an entry point (a service nobody calls) down to ``service``."""
+    if service not in graph:
+        return [service]
+    best: list[str] = [service]
+    for source in (n for n in graph.nodes if graph.in_degree(n) == 0 and n != service):
+        try:
+            path = nx.shortest_path(graph, source, service)
+        except nx.NetworkXNoPath:
+            continue
+        if len(best) == 1 or len(path) < len(best):
+            best = path
+    return best
+
+
+def rank_services(
+    points: pd.DataFrame,
+    at: datetime,
+    edges: Iterable[tuple[str, str]] = (),
+    params: RankingParams | None = None,
+) -> list[RankedService]:
+    """Every service of ``points``, most likely cause of a problem at ``at`` first."""
+    params = params or RankingParams()
+    if points.empty:
+        return []
+    labelled = points.drop_duplicates("series_id")
+    smap = map_series(
+        (int(r.series_id), str(r.name), dict(r.labels)) for r in labelled.itertuples()
+    )
+    graph = call_graph(smap, edges)
+    evidence = collect_evidence(points, at, params, smap, graph)
+    for service in evidence:
+        graph.add_node(service)
+    abnormal = {s: e.abnormality for s, e in evidence.items()}
+    top = max(abnormal.values(), default=0.0) or 1.0
+    onsets = [
+        e.onset_at for e in evidence.values() if e.onset_at is not None
+        and e.abnormality >= params.abnormal
+    ]  # fmt: skip
+    first = min(onsets) if onsets else None
+    scale = params.onset_scale.total_seconds()
+    ranked = []
+    for service, ev in evidence.items():
+        own = ev.abnormality
+        delay = None
+        early = 0.0
+        if first is not None and ev.onset_at is not None:
+            delay = max((ev.onset_at - first).total_seconds(), 0.0)
+            early = math.exp(-delay / scale)
+        explained_by, explained = None, 0.0
+        if own > CALM:
+            for callee in nx.descendants(graph, service):
+                other = evidence.get(callee)
+                if other is None or other.own <= CALM:
+                    continue  # a calm callee explains nothing
+                later = (
+                    ev.onset_at is not None
+                    and other.onset_at is not None
+                    and other.onset_at > ev.onset_at
+                )
+                # how far above calm each is: noise in a callee does not explain a caller
+                share = 0.0 if later else min(1.0, (other.own - CALM) / (own - CALM))
+                if share > explained:
+                    explained_by, explained = callee, share
+        score = (own / top) * (1 - params.earliness + params.earliness * early)
+        score *= 1.0 - params.explain * explained
+        ranked.append(
+            RankedService(
+                service,
+                round(score, 6),
+                {
+                    "abnormality": round(own, 4),
+                    "moved_series": ev.moved,
+                    "top_series": ev.top,
+                    "onset_at": _iso(ev.onset_at),
+                    "onset_delay_s": delay,
+                    "explained_by": explained_by,
+                    "explained_share": round(explained, 4),
+                    "call_path": _path(graph, service),
+                },
+            )
+        )
+    ranked.sort(key=lambda r: (-r.score, r.service))
+    return ranked

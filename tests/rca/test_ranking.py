@@ -1,0 +1,85 @@
+"""The ranking on recorded data and on small cases whose answer is known by construction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from efficiency.ingest.errors import InputError
+from efficiency.ingest.metrics import series_id
+from efficiency.rca import load_service_graph, rank_services
+from efficiency.rca.signals import SignalParams, direction, series_move
+from tests.rca.conftest import FAULT_AT
+
+
+def test_the_cpu_hog_ranks_first_with_its_evidence(tt_points: pd.DataFrame) -> None:
+    ranking = rank_services(tt_points, FAULT_AT.to_pydatetime())
+    assert ranking[0].service == "ts-contacts-service"
+    services = {r.service for r in ranking}
+    assert services == {
+        "ts-contacts-service", "ts-preserve-service", "ts-basic-service", "ts-food-service",
+        "ts-price-service",
+    }  # fmt: skip
+    top = ranking[0].evidence["top_series"][0]
+    assert top["series"] == "cpu_usage_rate_percent"
+    assert top["robust_z"] > 10 and top["value"] > 90  # 100% CPU against ~1% before
+    assert pd.Timestamp(top["peak_at"]) > FAULT_AT
+    assert [r.score for r in ranking] == sorted((r.score for r in ranking), reverse=True)
+
+
+def _frame(series: dict[tuple[str, str], np.ndarray], start: datetime) -> pd.DataFrame:
+    rows = []
+    for (name, service), values in series.items():
+        labels = {"service": service}
+        for i, v in enumerate(values):
+            rows.append((series_id(name, labels), name, labels, start + timedelta(minutes=i), v))
+    frame = pd.DataFrame(rows, columns=["series_id", "name", "labels", "ts", "value"])
+    frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
+    return frame
+
+
+def test_a_callee_that_moved_first_explains_its_caller() -> None:
+    """The caller's latency moved most (it adds its own time), but a minute after its callee
+    did: with the call graph, the callee is the cause and the caller is explained by it."""
+    rng = np.random.default_rng(7)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=40)
+    callee = 0.1 + rng.normal(0, 0.005, 48)
+    caller = 0.2 + rng.normal(0, 0.005, 48)
+    callee[40:46] += 0.3
+    caller[41:46] += 0.6
+    points = _frame({("latency_seconds", "db"): callee, ("latency_seconds", "api"): caller}, start)
+    alone = rank_services(points, at)
+    assert alone[0].service == "api"  # no graph: the biggest move wins
+    ranked = rank_services(points, at, edges=[("api", "db")])
+    assert [r.service for r in ranked] == ["db", "api"]
+    assert ranked[1].evidence["explained_by"] == "db"
+    assert ranked[0].evidence["call_path"] == ["api", "db"]
+
+
+def test_a_new_series_is_judged_on_the_history_it_has() -> None:
+    ts = pd.date_range("2026-01-01", periods=10, freq="min", tz="UTC")
+    values = np.array([5.0, 5.1, 4.9, 5.0, 5.05, 4.95, 5.0, 9.0, 9.2, 9.1])
+    move = series_move(ts, values, ts[7], "cpu_usage", SignalParams())
+    assert move is not None and move.z > 20 and move.onset_at == ts[7]
+    assert series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams()) is None
+
+
+def test_directions_follow_the_series_kind() -> None:
+    assert direction("http_server_request_duration_seconds") == 1
+    assert direction("pod_success_rate_percent") == -1
+    assert direction("pod_workload_ops") == 0
+
+
+def test_service_graph_files(tmp_path: Path) -> None:
+    good = tmp_path / "graph.yaml"
+    good.write_text("edges:\n  - {caller: a, callee: b}\n  - [b, c]\nservices:\n  a: [c]\n")
+    assert load_service_graph(good) == [("a", "b"), ("b", "c"), ("a", "c")]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"edges": [{"caller": "a"}]}')
+    with pytest.raises(InputError, match=r"edges\[0\]"):
+        load_service_graph(bad)
