@@ -30,7 +30,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     if not config.api.token and not _is_loopback(host):
         fail(f"refusing to bind {host} without an API token: set api.token or EFFICIENCY_TOKEN")
     pipeline = state.pipeline()
-    app = create_app(config, pipeline.database, set_status=pipeline.set_status)
+    app = create_app(config, pipeline.database, actions=pipeline.actions)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
