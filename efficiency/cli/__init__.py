@@ -6,12 +6,14 @@ User errors (bad files, bad options, unreachable database) print one line and ex
 
 from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     agent,
+    dashboard,
     demo,
     detect,
     incidents,
     ingest,
     profile,
     remediate,
+    report,
     server,
     silences,
 )

@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import networkx as nx
+
+from efficiency.correlate.graph import Node, alert_buckets, evidence_graph
 from efficiency.correlate.records import (
     AlertRecord,
     ChangeRecord,
@@ -16,6 +19,7 @@ from efficiency.correlate.records import (
     severity_rank,
 )
 from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
+from efficiency.correlate.rules import CorrelationRules
 
 
 @dataclass(frozen=True)
@@ -54,3 +58,27 @@ def summarize(
     top = causes[0].name if causes else ", ".join(services)
     title += f"; likely cause: {top}" if top else ""
     return Summary(severity, services, title, causes)
+
+
+def incident_graph(
+    alerts: Sequence[AlertRecord],
+    detections: Sequence[DetectionRecord],
+    changes: Sequence[ChangeRecord],
+    rules: CorrelationRules | None = None,
+    topology: Topology | None = None,
+) -> nx.Graph:
+    """The evidence graph over one incident's members, as the correlator builds it: alert
+    buckets, detections and changes as nodes (attribute ``node``), edges weighted by the
+    evidence between them (attribute ``weight``, and ``upstream`` for a cascade)."""
+    rules = rules or CorrelationRules()
+    nodes = alert_buckets(alerts, rules)
+    for d in detections:
+        suspects = frozenset({d.suspected_change_id}) if d.suspected_change_id else frozenset()
+        node = Node(id=f"d{d.id}", kind="detection", services=frozenset({d.service}),
+                    start=d.onset_at, end=d.onset_at, changes=suspects, detection=d)  # fmt: skip
+        nodes.append(node)
+    for c in changes:
+        nodes.append(Node(id=f"c{c.id}", kind="change", services=frozenset({c.service}),
+                          start=c.at, end=c.at + rules.change_lookback,
+                          changes=frozenset({c.id}), change=c))  # fmt: skip
+    return evidence_graph(nodes, topology or Topology(), rules)

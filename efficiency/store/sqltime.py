@@ -43,3 +43,10 @@ def bucket(column: Any, seconds: int, dialect: str) -> ColumnElement[int]:
 
 def from_epoch(value: float | int) -> datetime:
     return datetime.fromtimestamp(float(value), UTC)
+
+
+def month(column: Any, dialect: str) -> ColumnElement[str]:
+    """The UTC month of a timestamp as ``YYYY-MM`` text."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
