@@ -1,9 +1,9 @@
 """The efficiency dashboard: `efficiency dashboard` runs this with Streamlit.
 
-Every page is a file in ``pages/`` registered below under the URL path
+Every page is a file in ``page_scripts/`` registered below under the URL path
 :data:`efficiency.links.PAGES` gives it, so links (pages sent to on-call, reports, bookmarks)
 open the same view: the page's selection lives in the query string. A new page (a canary
-view, an RCA view) is one file in ``pages/``, its view in ``views/``, one line in
+view, an RCA view) is one file in ``page_scripts/``, its view in ``views/``, one line in
 :data:`PAGES` and one in ``efficiency.links.PAGES``.
 """
 
@@ -17,28 +17,30 @@ from efficiency.links import PAGES as PATHS
 
 #: (page file, title, icon), in the order of the navigation
 PAGES = [
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/incidents.py", "Incidents", ":material/crisis_alert:"),
-    ("pages/hotspots.py", "Hot spots", ":material/local_fire_department:"),
-    ("pages/gpu.py", "GPU", ":material/memory:"),
-    ("pages/proposals.py", "Proposals", ":material/merge:"),
-    ("pages/savings.py", "Savings", ":material/savings:"),
-    ("pages/capacity.py", "Capacity", ":material/trending_up:"),
-    ("pages/fleet.py", "Fleet", ":material/dns:"),
+    ("page_scripts/overview.py", "Overview", ":material/dashboard:"),
+    ("page_scripts/incidents.py", "Incidents", ":material/crisis_alert:"),
+    ("page_scripts/hotspots.py", "Hot spots", ":material/local_fire_department:"),
+    ("page_scripts/gpu.py", "GPU", ":material/memory:"),
+    ("page_scripts/proposals.py", "Proposals", ":material/merge:"),
+    ("page_scripts/savings.py", "Savings", ":material/savings:"),
+    ("page_scripts/capacity.py", "Capacity", ":material/trending_up:"),
+    ("page_scripts/fleet.py", "Fleet", ":material/dns:"),
 ]
 
 
 def main() -> None:
     st.set_page_config(page_title="efficiency", page_icon=":material/bolt:", layout="wide")
     pages = [
-        st.Page(path, title=title, icon=icon, url_path=PATHS[path.split("/")[1][:-3]],
-                default=i == 0)
+        st.Page(path, title=title, icon=icon, default=i == 0,
+                url_path=PATHS[path.split("/")[1][:-3]] or path.split("/")[1][:-3])
         for i, (path, title, icon) in enumerate(PAGES)
     ]  # fmt: skip
     nav = st.navigation(pages)
     ui.actor_input()
     cfg = config()
-    st.sidebar.caption(f"store: {database().url.split('@')[-1]}")
+    url = database().url
+    shown = url.rsplit("/", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
+    st.sidebar.caption(f"store: {shown}")
     if cfg.dashboard.refresh_seconds:
         st.sidebar.caption(f"live parts refresh every {cfg.dashboard.refresh_seconds:g} s")
     nav.run()

@@ -181,4 +181,4 @@ def live(draw: Callable[[], None]) -> None:
 def link(page: str, label: str, icon: str | None = None, **params: object) -> None:
     """A link to another page of the dashboard with its selection (``params``)."""
     query = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    st.page_link(f"pages/{page}.py", label=label, icon=icon, query_params=query or None)
+    st.page_link(f"page_scripts/{page}.py", label=label, icon=icon, query_params=query or None)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-#: page -> URL path of the Streamlit app (``st.Page(url_path=...)``)
+#: page -> URL path of the Streamlit app (``st.Page(url_path=...)``); the overview is the
+#: default page, served at the root
 PAGES = {
-    "overview": "overview",
+    "overview": "",
     "incidents": "incidents",
     "hotspots": "hotspots",
     "gpu": "gpu",

@@ -80,22 +80,23 @@ def _header(d: dict[str, Any]) -> None:
 
 
 def _actions(d: dict[str, Any]) -> None:
+    """Acknowledge and resolve at hand; merge, split and silence one click away."""
     active = d["status"] in ("open", "acknowledged")
-    with st.expander("Actions", expanded=active):
+    a, b, _ = st.columns([1, 1, 4])
+    with a:
+        ui.confirmed_action(
+            "Acknowledge", "ack", f"Acknowledge incident #{d['id']} (pages the acknowledge)",
+            lambda who: act(actions().set_status)(d["id"], "acknowledged", who),
+            disabled=d["status"] != "open", button_type="primary",
+        )  # fmt: skip
+    with b:
+        ui.confirmed_action(
+            "Resolve", "resolve", f"Resolve incident #{d['id']} (pages the resolve)",
+            lambda who: act(actions().set_status)(d["id"], "resolved", who),
+            disabled=not active,
+        )  # fmt: skip
+    with st.expander("Merge, split, silence"):
         st.caption("Each action asks for confirmation and records who did it and when.")
-        a, b = st.columns(2)
-        with a:
-            ui.confirmed_action(
-                "Acknowledge", "ack", f"Acknowledge incident #{d['id']} (pages the acknowledge)",
-                lambda who: act(actions().set_status)(d["id"], "acknowledged", who),
-                disabled=d["status"] != "open", button_type="primary",
-            )  # fmt: skip
-        with b:
-            ui.confirmed_action(
-                "Resolve", "resolve", f"Resolve incident #{d['id']} (pages the resolve)",
-                lambda who: act(actions().set_status)(d["id"], "resolved", who),
-                disabled=not active,
-            )  # fmt: skip
         if active:
             _merge(d)
             _split(d)

@@ -69,14 +69,13 @@ def _day(label: str, key: str) -> date | None:
 
 
 def _totals(totals: dict[str, dict[str, float]]) -> None:
-    cols = st.columns(len(METRICS) * len(KINDS))
-    i = 0
-    for metric in METRICS:
-        for kind in KINDS:
+    """One row per kind (estimated, realized), one column per metric."""
+    for kind in KINDS:
+        cols = st.columns(len(METRICS))
+        for col, metric in zip(cols, METRICS, strict=True):
             value = totals[kind][metric]
             shown = f"${value:,.2f}" if metric == "dollars" else f"{value:,.{DECIMALS[metric]}f}"
-            cols[i].metric(f"{kind} {LABELS[metric]}", shown)
-            i += 1
+            col.metric(f"{kind} {LABELS[metric]}", shown)
 
 
 def _downloads(report: SavingsReport, by: str) -> None:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from efficiency.report.savings import SavingsReport
 
 ESTIMATED, REALIZED = "#8da0cb", "#1b9e77"
-LAYOUT = {"margin": {"l": 50, "r": 20, "t": 50, "b": 40}, "height": 360,
-          "legend": {"orientation": "h", "y": -0.2}}  # fmt: skip
+LAYOUT = {"margin": {"l": 50, "r": 20, "t": 60, "b": 40}, "height": 360,
+          "legend": {"orientation": "h", "y": -0.2}, "title_x": 0.0}  # fmt: skip
 
 
 def savings_by_group(report: SavingsReport, metric: str = "dollars") -> go.Figure:
@@ -38,7 +38,8 @@ def savings_over_time(report: SavingsReport, metric: str = "dollars") -> go.Figu
     for kind, color in (("estimated", ESTIMATED), ("realized", REALIZED)):
         fig.add_scatter(x=frame["month"], y=frame[column(kind, metric)].cumsum(), name=kind,
                         mode="lines+markers", line={"color": color})  # fmt: skip
-    fig.update_layout(title="Savings run rate over time (cumulative, per month)", **LAYOUT)
+    fig.update_layout(title="Savings run rate over time (cumulative, per month)",
+                      xaxis={"type": "category"}, **LAYOUT)  # fmt: skip
     return fig
 
 

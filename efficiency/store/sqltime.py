@@ -36,7 +36,7 @@ def bucket(column: Any, seconds: int, dialect: str) -> ColumnElement[int]:
     are aligned on the Unix epoch, so a day bucket is a UTC day)."""
     if dialect == "sqlite":
         whole = cast(func.strftime("%s", column), Integer)
-        return (whole / seconds) * seconds  # integer division on SQLite
+        return (whole // seconds) * seconds
     floored = func.floor(func.extract("epoch", column) / literal_column(str(float(seconds))))
     return cast(floored * seconds, BigInteger)
 

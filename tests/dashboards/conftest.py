@@ -78,7 +78,7 @@ def _app(store: Filled, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.run()
         if page != "overview":
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"page_scripts/{page}.py")
         for key, value in query.items():
             at.query_params[key] = str(value)
         return at.run()
