@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from efficiency.report import charts
 from efficiency.report.capacity import CapacityOutlook
-from efficiency.report.savings import KINDS, LABELS, METRICS, SavingsReport
+from efficiency.report.savings import DECIMALS, KINDS, LABELS, METRICS, SavingsReport
 
 
 @cache
@@ -31,7 +31,7 @@ def _plotly_js() -> Markup:
 
 def _chart(fig: object) -> Markup:
     html = fig.to_html(full_html=False, include_plotlyjs=False,  # type: ignore[attr-defined]
-                       config={"displaylogo": False, "staticPlot": False})  # fmt: skip
+                       config={"displaylogo": False, "displayModeBar": False})  # fmt: skip
     return Markup(html)
 
 
@@ -60,7 +60,10 @@ def savings_html(report: SavingsReport) -> str:
         plotly_js=_plotly_js(),
         kinds=KINDS,
         metrics=[(m, LABELS[m]) for m in METRICS],
-        totals=report.totals,
+        shown={
+            k: {m: f"{v:,.{DECIMALS[m]}f}" for m, v in row.items()}
+            for k, row in report.totals.items()
+        },
         by=report.by,
         charts=[_chart(charts.savings_by_group(report)), _chart(charts.savings_over_time(report))],
         groups=_table(report.groups),
