@@ -33,3 +33,9 @@ def test_an_empty_ledger_is_a_report_of_zeros(tmp_path: Path) -> None:
     code, out = run(tmp_path, "savings", "--format", "csv", "-o", str(tmp_path / "r.txt"))
     assert code == 0 and "estimated $0.00 and realized $0.00" in out
     assert "# PUE: 1.2" in (tmp_path / "r.txt").read_text()
+
+
+def test_the_dashboard_stays_on_loopback_unless_told(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "e.db"), "dashboard", "--host",
+                                      "0.0.0.0", "--port", "8599"])  # fmt: skip
+    assert result.exit_code == 2 and "refusing to bind 0.0.0.0" in result.output
