@@ -65,7 +65,7 @@ def timeline(detail: dict[str, Any]) -> go.Figure:
     rows = len({y for trace in fig.data for y in (trace.y or ()) if y})
     fig.update_layout(
         title="Timeline", height=160 + 22 * min(rows, 30), margin=MARGIN,
-        legend={"orientation": "h", "y": -0.15}, yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.3}, yaxis={"automargin": True},
     )  # fmt: skip
     return fig
 

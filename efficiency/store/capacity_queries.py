@@ -1,11 +1,15 @@
 """What each service used, per day, for the capacity outlook: cores from its profile windows
 and busy GPU-hours from the GPU metrics, both summed per bucket in SQL.
 
-Cores: per (service, host, process) stream, the CPU-seconds its windows sampled (samples /
-rate) over the seconds they cover, summed over the streams: the average cores the service
-kept busy while profiled. GPU-hours: per GPU series (``gpu_utilization``, 0..1), the mean
-utilization times the hours its points cover; a GPU belongs to the services whose traces
-or profile windows came from its host (split evenly when several did).
+Cores: per (service, host) and bucket, the CPU-seconds its windows sampled (samples / rate)
+over the wall seconds they cover, summed over hosts: the average cores the service kept busy
+while profiled. Windows of concurrent processes start together (the agent profiles them in
+rounds), so the wall seconds are the windows' summed length divided by the windows per
+start; a process restarted in the bucket is then one process, not two.
+
+GPU-hours: per GPU series (``gpu_utilization``, 0..1), the mean utilization times the hours
+its points cover; a GPU belongs to the services whose GPU traces came from its host (split
+evenly when several did; ``host:NAME`` when none did).
 """
 
 from __future__ import annotations
@@ -40,24 +44,26 @@ def service_cores(
             ProfileWindow.rate_hz.is_not(None)]  # fmt: skip
     if service:
         cond.append(ProfileWindow.service == service)
-    streams = (
+    length = seconds_between(ProfileWindow.start_at, ProfileWindow.end_at, dialect)
+    hosts = (
         select(
             ProfileWindow.service.label("service"),
             at,
             func.sum(ProfileWindow.total_samples / cast(ProfileWindow.rate_hz, Float)).label("cpu"),
-            func.sum(seconds_between(ProfileWindow.start_at, ProfileWindow.end_at, dialect)).label(
-                "covered"
-            ),
+            func.sum(length).label("length"),
+            cast(func.count(), Float).label("windows"),
+            cast(func.count(func.distinct(ProfileWindow.start_at)), Float).label("rounds"),
         )
         .where(*cond)
-        .group_by(ProfileWindow.service, ProfileWindow.host, ProfileWindow.process, at)
+        .group_by(ProfileWindow.service, ProfileWindow.host, at)
         .subquery()
     )
+    h = hosts.c
     rows = session.execute(
-        select(streams.c.service, streams.c.at, func.sum(streams.c.cpu / streams.c.covered))
-        .where(streams.c.covered > 0)
-        .group_by(streams.c.service, streams.c.at)
-        .order_by(streams.c.service, streams.c.at)
+        select(h.service, h.at, func.sum(h.cpu * h.windows / (h.length * h.rounds)))
+        .where(h.length > 0)
+        .group_by(h.service, h.at)
+        .order_by(h.service, h.at)
     ).all()
     return pd.DataFrame(
         [(s, from_epoch(t), float(c)) for s, t, c in rows], columns=["service", "at", "cores"]
@@ -65,7 +71,7 @@ def service_cores(
 
 
 def gpu_hosts(session: Session) -> dict[str, list[str]]:
-    """Host -> the services whose GPU traces (else profile windows) came from it."""
+    """Host -> the services whose GPU traces came from it."""
     found: dict[str, set[str]] = defaultdict(set)
     for host, svc in session.execute(select(GpuTrace.host, GpuTrace.service).distinct()):
         found[host].add(svc)

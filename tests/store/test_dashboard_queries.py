@@ -188,3 +188,18 @@ def test_review_a_proposal_and_the_costliest_hot_spots(db: Database) -> None:
         assert proposal_detail(s, ids["a"])["estimated_dollars_per_month"] == 14.61  # type: ignore[index]
         spots = top_hotspots(s, 2)
     assert [h["cores"] for h in spots] == [1.0, 1.0] and spots[0]["gpus"] == 0.0
+
+
+def test_cores_count_concurrent_processes_once_each_and_restarts_once(db: Database) -> None:
+    """Two workers profiled together are summed; a process restarted halfway is one."""
+    with db.session() as s:
+        for i in range(4):
+            start = T0 + timedelta(hours=6 * i)
+            for process in ["a", "b"] if i < 2 else [f"c{i}"]:  # two workers, then restarts
+                meta = WindowMeta(service="web", host="h1", process=process, start=start,
+                                  end=start + timedelta(minutes=10), rate_hz=100.0)  # fmt: skip
+                samples = 60_000 if i < 2 else 120_000  # 1 core each, then 2 cores alone
+                store_profiles(s, [(meta, parse_folded(f"main;work {samples}\n"))])
+    with db.session() as s:
+        frame = service_cores(s, T0, T0 + timedelta(days=1), service="web")
+    assert frame["cores"].round(6).tolist() == [2.0]
