@@ -1,14 +1,15 @@
 """Capacity: per service, the cores (and busy GPU-hours) used each day over the last weeks,
 the seasonal forecast for the next quarter with its 80% interval, and the same forecast less
-what the open proposals save. The table of every service is measured data only (summed in
-SQL); the forecast is fitted for the service chosen, so the page stays fast with a fleet.
+what the open proposals save. The table of every service is its last two weeks, measured
+(summed in SQL); the history and the forecast are read and fitted for the service chosen, so
+the page stays fast with a fleet.
 
 URL: ``?service=S&resource=cores|gpu&weeks=N``.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -37,28 +38,30 @@ def render() -> None:
     if end is None:
         ui.empty("Nothing measured yet.", ui.AGENT_HINT)
         return
-    weeks = int(ui.param("weeks", str(HISTORY_WEEKS)) or HISTORY_WEEKS)
+    try:
+        weeks = max(2, min(104, int(ui.param("weeks", str(HISTORY_WEEKS)))))
+    except ValueError:
+        weeks = HISTORY_WEEKS
     day_end = end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     start = day_end - timedelta(weeks=weeks)
-    cores = read(service_cores, start, day_end)
-    gpu = read(service_gpu_hours, start, day_end)
     a, b = st.columns(2)
     with a:
         resource = ui.choice("Resource", list(RESOURCES), "resource", "cores",
                              format_func=RESOURCES.get)  # fmt: skip
-    data = cores if resource == "cores" else gpu
     column = "cores" if resource == "cores" else "gpu_hours"
-    if data.empty:
-        st.info(f"No {RESOURCES[resource]} measured in the last {weeks} weeks.")
+    recent = _measured(resource, day_end - timedelta(days=14), day_end)
+    if recent.empty:
+        st.info(f"No {RESOURCES[resource]} measured in the last two weeks.")
         return
-    table = _table(data, column)
+    table = _table(recent, column)
     with b:
         service = ui.choice("Service", table["service"].tolist(), "service")
     ui.set_params(resource=resource, service=service,
                   weeks=weeks if weeks != HISTORY_WEEKS else None)  # fmt: skip
     saves = read(open_proposal_savings).get(service, (0.0, 0.0))
     saved = saves[0] if resource == "cores" else saves[1] * 24
-    series = data[data["service"] == service].set_index("at")[column]
+    history = _measured(resource, start, day_end, service)
+    series = history[history["service"] == service].set_index("at")[column]
     try:
         outlook = forecast_outlook(service, RESOURCES[resource], series, saved, HORIZON_DAYS)
     except ForecastError as exc:
@@ -76,21 +79,28 @@ def render() -> None:
                        delta=f"{float(summary[f'+{days} d with savings']):,.3f} with savings",  # type: ignore[arg-type]
                        delta_color="off")  # fmt: skip
     st.caption(f"model: {outlook.model}; open proposals save {saved:,.3f} {RESOURCES[resource]}")
-    st.subheader("Every service (measured)")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.subheader("Every service, the last two weeks (measured)")
+    change = st.column_config.NumberColumn(format="percent")
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"change": change})
     st.caption("The full outlook of every service, as CSV, XLSX or HTML: `efficiency report "
                "capacity --format xlsx -o outlook.xlsx`.")  # fmt: skip
 
 
+def _measured(resource: str, start: datetime, end: datetime, service: str = "") -> pd.DataFrame:
+    if resource == "cores":
+        return read(service_cores, start, end, service or None)
+    return read(service_gpu_hours, start, end)
+
+
 def _table(data: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per service: the mean of the last 7 days, of the 7 before them, and of the whole
-    history; largest first."""
+    """Per service: the mean of the last 7 days and of the 7 before them; largest first."""
     rows = []
     for service, rows_of in data.groupby("service", sort=False):
         values = rows_of.sort_values("at")[column]
+        last = values.iloc[-7:].mean()
+        before = values.iloc[-14:-7].mean() if len(values) > 7 else None
         rows.append({
-            "service": service, "days": len(values), "last 7 days": values.iloc[-7:].mean(),
-            "7 days before": values.iloc[-14:-7].mean() if len(values) > 7 else None,
-            "whole history": values.mean(),
+            "service": service, "last 7 days": last, "7 days before": before,
+            "change": (last / before - 1) if before else None,
         })  # fmt: skip
     return pd.DataFrame(rows).sort_values("last 7 days", ascending=False).reset_index(drop=True)

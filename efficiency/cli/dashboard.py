@@ -30,9 +30,8 @@ def dashboard(
 ) -> None:
     """The SRE dashboard (Streamlit): incidents with their evidence and actions, hot spots and
     flame graphs, GPU traces, proposals, savings, the capacity outlook and the fleet."""
-    if db_url:
+    if db_url:  # before the configuration is first read, which applies it
         state.db_url = db_url
-        state._config = None  # re-read with the new URL
     config = state.config
     host = host or config.dashboard.host
     port = port or config.dashboard.port

@@ -12,13 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from efficiency.report.forecast import DEFAULT_MODEL, SeasonalForecaster, daily
-from efficiency.store.capacity_queries import service_cores, service_gpu_hours
-from efficiency.store.metrics import MetricPoint
-from efficiency.store.profiles import ProfileWindow
+from efficiency.store.capacity_queries import latest_data_at, service_cores, service_gpu_hours
 from efficiency.store.savings_queries import open_proposal_savings
 
 CORES = "cores"
@@ -151,12 +148,7 @@ def forecast_outlook(
 
 def data_end(session: Session) -> datetime | None:
     """The newest profile window start or metric point: where the history ends."""
-    ends = [
-        session.scalar(select(func.max(ProfileWindow.start_at))),
-        session.scalar(select(func.max(MetricPoint.ts))),
-    ]
-    found = [t for t in ends if t is not None]
-    return max(found) if found else None
+    return latest_data_at(session)
 
 
 def build_capacity_outlook(

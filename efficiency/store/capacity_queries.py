@@ -115,3 +115,25 @@ def service_gpu_hours(
     return pd.DataFrame(
         [(s, from_epoch(t), v) for (s, t), v in sorted(out.items())], columns=columns
     )
+
+
+def latest_data_at(session: Session) -> datetime | None:
+    """The newest profile window start or metric point, each found by an index: per service
+    the last entry of ``(service, start_at)``, per series the last of ``(series, ts)``."""
+    per_service = (
+        select(func.max(ProfileWindow.start_at).label("at"))
+        .group_by(ProfileWindow.service)
+        .subquery()
+    )
+    newest_point = (
+        select(func.max(MetricPoint.ts))
+        .where(MetricPoint.series_id == MetricSeries.id)
+        .correlate(MetricSeries)
+        .scalar_subquery()
+    )
+    found = [
+        session.scalar(select(func.max(per_service.c.at))),
+        session.scalar(select(func.max(newest_point))),
+    ]
+    times = [t for t in found if t is not None]
+    return max(times) if times else None
