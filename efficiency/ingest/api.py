@@ -288,6 +288,9 @@ def create_app(
             raise HTTPException(404, f"incident {incident_id} does not exist")
         return found
 
+    #: an older caller's own transition (no audit actor), kept for it
+    legacy = set_status if actions is None else None
+
     def incident_actions() -> IncidentActions:
         nonlocal actions
         if actions is None:
@@ -299,8 +302,8 @@ def create_app(
     def transition(incident_id: int, status: str, body: ActorIn | None) -> dict[str, Any]:
         """Who acts is the body's ``actor``; without one, the audit trail says ``api``."""
         try:
-            if set_status is not None and actions is None:
-                return set_status(incident_id, status)
+            if legacy is not None:
+                return legacy(incident_id, status)
             actor = body.actor if body is not None and body.actor.strip() else "api"
             return incident_actions().set_status(incident_id, status, actor)
         except TransitionError as exc:
