@@ -15,6 +15,8 @@ SEVERITY_COLOR = {"critical": "#d62728", "error": "#ff7f0e", "warning": "#e3b505
                   "info": "#7f7f7f"}  # fmt: skip
 KIND_COLOR = {"alerts": "#d62728", "detection": "#9467bd", "change": "#1f77b4"}
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+#: for charts read, not explored: no tool bar over the title
+STATIC = {"displayModeBar": False}
 
 
 def _t(value: str | datetime | None) -> datetime | None:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import ui
+from dashboards.charts import STATIC
 from dashboards.data import read
 from efficiency.report import charts
 from efficiency.report.capacity import (
@@ -67,7 +68,7 @@ def render() -> None:
     except ForecastError as exc:
         st.info(f"No forecast: {exc}")
         return
-    st.plotly_chart(charts.capacity(outlook), width="stretch", key="outlook")
+    st.plotly_chart(charts.capacity(outlook), width="stretch", key="outlook", config=STATIC)
     if outlook.note:
         st.caption(outlook.note)
     summary = outlook.summary()

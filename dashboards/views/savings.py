@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards import ui
+from dashboards.charts import STATIC
 from dashboards.data import costs, read
 from efficiency.report import charts
 from efficiency.report.savings import (
@@ -46,8 +47,10 @@ def render() -> None:
                  "realized.")  # fmt: skip
     else:
         left, right = st.columns(2)
-        left.plotly_chart(charts.savings_by_group(report), width="stretch", key="groups")
-        right.plotly_chart(charts.savings_over_time(report), width="stretch",
+        left.plotly_chart(
+            charts.savings_by_group(report), width="stretch", key="groups", config=STATIC
+        )
+        right.plotly_chart(charts.savings_over_time(report), width="stretch", config=STATIC,
                            key="months")  # fmt: skip
         st.subheader(f"By {by}")
         st.dataframe(report.groups, hide_index=True, width="stretch")
