@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,22 @@ bench-fix-yield: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python -m benchmarks.scale_pg
 
+bench-dashboard: $(STAMP)
+	$(BIN)/python -m benchmarks.dashboard
+
+bench-capacity: $(STAMP)
+	$(BIN)/python -m benchmarks.capacity_forecast
+
+dashboard: $(STAMP)
+	$(BIN)/efficiency dashboard
+
+# the README's screenshots, taken by the browser test (needs chromium)
+screenshots: $(STAMP)
+	rm -rf .screenshots && EFFICIENCY_TEST_ARTIFACTS=$(CURDIR)/.screenshots \
+		$(BIN)/python -m pytest -q tests/dashboards/test_browser.py
+	mkdir -p docs/images
+	cp .screenshots/incident-detail.png .screenshots/flame-diff.png .screenshots/savings.png docs/images/
+
 # HTA (HolisticTraceAnalysis) is not a project dependency: it gets a Python of its own.
 bench-kineto: $(STAMP)
 	test -x $(VENV)/hta/bin/python || ($(PYTHON) -m venv $(VENV)/hta && \
@@ -79,4 +95,4 @@ bench-kineto: $(STAMP)
 	$(BIN)/python -m benchmarks.kineto_hta --hta-python $(VENV)/hta/bin/python
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info .screenshots

@@ -341,7 +341,13 @@ def build_agent(config: Config) -> Agent:
         sources.append(_alerts_source("alertmanager-alerts", a.alerts_seconds, am.fetch))
     for g in a.git:
         sources.append(_git_source(g.service, g.repo, g.branch, g.path, a.git_seconds))
-    return Agent(spool, shipper, sources, flush_seconds=a.flush_seconds)
+    agent = Agent(spool, shipper, sources, flush_seconds=a.flush_seconds)
+    if a.health_seconds > 0:  # the fleet view on the server reads these
+        from collectors.agent_health import health_source
+
+        agent.sources.append(health_source(agent, host, a.health_seconds))
+        agent.health.setdefault("agent-health", SourceHealth())
+    return agent
 
 
 def _batched(kind: BatchKind, items: list[dict[str, Any]], size: int = 5000) -> Batches:

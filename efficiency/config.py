@@ -118,6 +118,9 @@ class AgentConfig(_Section):
         default_factory=list, description="Repositories whose commits are deploys ([[agent.git]])."
     )
     git_seconds: float = Field(300.0, gt=0, description="Git history poll interval.")
+    health_seconds: float = Field(60.0, ge=0, description="How often the agent ships its own "
+                                  "health (spool depth, last ship, collector errors) as metric "
+                                  "points for the dashboard's fleet view; 0 = never.")  # fmt: skip
 
 
 class DetectConfig(_Section):
@@ -253,6 +256,22 @@ class RcaConfig(_Section):
                            "away.")  # fmt: skip
 
 
+class DashboardConfig(_Section):
+    url: str = Field("", description="Where people reach the dashboard (e.g. "
+                     "https://efficiency.internal); pages sent to on-call link to the incident "
+                     "there. Empty = notify.dashboard_url, else pages carry no link.")  # fmt: skip
+    host: str = Field("127.0.0.1", description="Address `efficiency dashboard` binds.")
+    port: int = Field(8501, ge=1, le=65535, description="Port `efficiency dashboard` binds.")
+    cache_ttl_seconds: float = Field(30.0, ge=0, description="How long the dashboard reuses a "
+                                     "query's answer before asking the store again.")  # fmt: skip
+    refresh_seconds: float = Field(60.0, ge=0, description="How often an open page reloads "
+                                   "its data by itself; 0 = never.")  # fmt: skip
+
+    def link_base(self, notify: NotifyConfig) -> str:
+        """The URL pages link back to: ``dashboard.url``, else ``notify.dashboard_url``."""
+        return self.url or notify.dashboard_url
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -265,6 +284,7 @@ class Config(_Section):
     remediate: RemediateConfig = Field(default_factory=RemediateConfig)
     costs: CostsConfig = Field(default_factory=CostsConfig)
     rca: RcaConfig = Field(default_factory=RcaConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
 
 
 SHORT_ENV = {

@@ -30,7 +30,6 @@ from efficiency.stages.correlate import (
     CorrelateStage,
     lifecycle_from_config,
     rules_from_config,
-    transition,
 )
 from efficiency.stages.detect import (
     DetectReport,
@@ -38,6 +37,7 @@ from efficiency.stages.detect import (
     detect_kernels,
     detect_metric_anomalies,
 )
+from efficiency.stages.incident_actions import IncidentActions
 from efficiency.stages.rca import graph_edges
 from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
@@ -93,13 +93,16 @@ class Pipeline:
             ),
         )
         if notifiers is None and self.catalog is not None:
-            notifiers = build_notifiers(self.catalog, client_url=config.notify.dashboard_url)
+            link = config.dashboard.link_base(config.notify)
+            notifiers = build_notifiers(self.catalog, client_url=link)
         self.notifiers = notifiers or {}
         cfg = config.notify
         self.retry = RetryPolicy(
             cfg.retry_initial_seconds, cfg.retry_max_seconds, cfg.retry_max_attempts or None
         )
         self.lease = timedelta(seconds=cfg.lease_seconds)
+        #: acknowledge, resolve, merge, split and silence by hand, with audit and pages
+        self.actions = IncidentActions(database, self.catalog, rules_from_config(config.correlate))
 
     def detect(self) -> DetectReports:
         """One detection pass, each detector in its own transaction."""
@@ -136,9 +139,10 @@ class Pipeline:
                      report.failed, report.retrying)  # fmt: skip
         return report
 
-    def set_status(self, incident_id: int, status: str) -> dict[str, Any]:
-        """Acknowledge or resolve by hand, planning the follow-up pages with it."""
-        return transition(self.database, incident_id, status, self.catalog)
+    def set_status(self, incident_id: int, status: str, actor: str = "api") -> dict[str, Any]:
+        """Acknowledge or resolve by hand, planning the follow-up pages with it and recording
+        who did it."""
+        return self.actions.set_status(incident_id, status, actor)
 
 
 def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
@@ -174,7 +178,7 @@ def run_daemon(config: Config, database: Database, host: str, port: int) -> None
     )
     pipeline = Pipeline(config, database)
     after = pipeline.correlate if config.correlate.on_ingest else None
-    app = create_app(config, database, after_alerts=after, set_status=pipeline.set_status)
+    app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
     stop = threading.Event()
     worker = threading.Thread(target=_stage_loop, args=(pipeline, stop), name="stages")
     worker.start()

@@ -6,6 +6,7 @@ User errors (bad files, bad options, unreachable database) print one line and ex
 
 from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     agent,
+    dashboard,
     demo,
     detect,
     incidents,
@@ -13,6 +14,7 @@ from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     profile,
     rca,
     remediate,
+    report,
     server,
     silences,
 )

@@ -1,6 +1,9 @@
-"""`efficiency incidents ...`: list, show, acknowledge and resolve incidents."""
+"""`efficiency incidents ...`: list, show, acknowledge, resolve, merge, split and silence
+incidents. Every change is recorded with who did it (``--actor``, default the login name)."""
 
 from __future__ import annotations
+
+import getpass
 
 import click
 from rich.console import Console
@@ -20,7 +23,20 @@ from efficiency.cli.app import (
 
 @cli.group()
 def incidents() -> None:
-    """List, show, acknowledge and resolve incidents."""
+    """List, show, acknowledge, resolve, merge, split and silence incidents."""
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return ""
+
+
+actor_option = click.option(
+    "--actor", default=_login, show_default="your login name",
+    help="Who does this, for the incident's audit trail.",
+)  # fmt: skip
 
 
 @incidents.command("list")
@@ -79,22 +95,107 @@ def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
         console.print(f"suspected change: {ch['service']} {ch['version']} at {ch['at']}")
 
 
-def _transition(state: State, incident_id: int, status: str) -> None:
-    inc = state.pipeline().set_status(incident_id, status)
+def _transition(state: State, incident_id: int, status: str, actor: str) -> None:
+    inc = state.pipeline().set_status(incident_id, status, actor)
     click.echo(f"incident {incident_id} is {inc['status']}")
 
 
 @incidents.command("ack")
 @click.argument("incident_id", type=RECORD_ID)
+@actor_option
 @pass_state
-def incidents_ack(state: State, incident_id: int) -> None:
-    """Acknowledge an open incident."""
-    _transition(state, incident_id, "acknowledged")
+def incidents_ack(state: State, incident_id: int, actor: str) -> None:
+    """Acknowledge an open incident (and page the acknowledge)."""
+    _transition(state, incident_id, "acknowledged", actor)
 
 
 @incidents.command("resolve")
 @click.argument("incident_id", type=RECORD_ID)
+@actor_option
 @pass_state
-def incidents_resolve(state: State, incident_id: int) -> None:
-    """Resolve an incident by hand."""
-    _transition(state, incident_id, "resolved")
+def incidents_resolve(state: State, incident_id: int, actor: str) -> None:
+    """Resolve an incident by hand (and page the resolve)."""
+    _transition(state, incident_id, "resolved", actor)
+
+
+@incidents.command("merge")
+@click.argument("incident_id", type=RECORD_ID)
+@click.argument("other_id", type=RECORD_ID)
+@actor_option
+@pass_state
+def incidents_merge(state: State, incident_id: int, other_id: int, actor: str) -> None:
+    """Merge incident OTHER_ID into INCIDENT_ID: its alerts, detections and suspected changes
+    move over and it is resolved (its page resolves); INCIDENT_ID's severity and root causes
+    are ranked again."""
+    inc = state.pipeline().actions.merge(incident_id, other_id, actor)
+    click.echo(f"incident {other_id} merged into {incident_id}: {inc['title']}")
+
+
+@incidents.command("split")
+@click.argument("incident_id", type=RECORD_ID)
+@click.option("--alert", "fingerprints", multiple=True, required=True, metavar="FINGERPRINT",
+              help="An alert to move out (repeat for several).")  # fmt: skip
+@actor_option
+@pass_state
+def incidents_split(
+    state: State, incident_id: int, fingerprints: tuple[str, ...], actor: str
+) -> None:
+    """Move the given alerts out of an incident into a new incident (which pages like any new
+    incident)."""
+    inc = state.pipeline().actions.split(incident_id, list(fingerprints), actor)
+    click.echo(f"incident {inc['id']} split from {incident_id}: {inc['title']}")
+
+
+@incidents.command("silence")
+@click.argument("incident_id", type=RECORD_ID)
+@click.option(
+    "--match",
+    "matchers",
+    multiple=True,
+    required=True,
+    help="Alertmanager matcher, e.g. service=checkout (repeat: all must match).",
+)
+@click.option("--duration", required=True, help="How long, e.g. 2h, 30m, 1d.")
+@click.option("--comment", default="", help="Why (default: from incident ID).")
+@actor_option
+@pass_state
+def incidents_silence(
+    state: State, incident_id: int, matchers: tuple[str, ...], duration: str, comment: str,
+    actor: str,
+) -> None:  # fmt: skip
+    """Silence the pages of incidents whose alerts match, for a duration, from this incident
+    (recorded in its audit trail)."""
+    from datetime import timedelta
+
+    from efficiency.notify.silence import parse_duration
+
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        fail(f"--duration: {exc}")
+    made = state.pipeline().actions.silence(
+        incident_id, list(matchers), timedelta(seconds=seconds), actor, comment
+    )
+    click.echo(f"silence {made['id']} until {made['ends_at']}: {', '.join(made['matchers'])}")
+
+
+@incidents.command("actions")
+@click.argument("incident_id", type=RECORD_ID)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@pass_state
+def incidents_actions(state: State, incident_id: int, as_json: bool) -> None:
+    """Who did what to an incident and when."""
+    from efficiency.store.incident_actions import list_actions
+    from efficiency.store.incident_queries import get_incident
+
+    with state.db().session() as s:
+        if get_incident(s, incident_id) is None:
+            fail(f"incident {incident_id} does not exist")
+        rows = list_actions(s, incident_id)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['at']}  {r['actor']:<16} {r['action']:<12} {r['detail']}")
+    if not rows:
+        click.echo(f"nobody acted on incident {incident_id} yet")

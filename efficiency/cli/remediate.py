@@ -156,3 +156,19 @@ def proposals_list(state: State, as_json: bool) -> None:
                       p["branch"] or "-", f"{p['estimated_savings']['cores'] or 0:.3f}",
                       "-" if realized is None else f"{realized:.3f}")  # fmt: skip
     Console().print(table)
+
+
+@proposals.command("review")
+@click.argument("proposal_id", type=RECORD_ID)
+@click.argument("status", type=click.Choice(["merged", "rejected"]))
+@click.option("--actor", default=lambda: __import__("getpass").getuser(),
+              show_default="your login name", help="Who reviewed it.")  # fmt: skip
+@pass_state
+def proposals_review(state: State, proposal_id: int, status: str, actor: str) -> None:
+    """Mark a proposal merged (its realized saving is then looked for after the deploy) or
+    rejected (its estimate leaves the savings report), recording who and when."""
+    from efficiency.store.proposal_queries import review_proposal
+
+    with state.db().session() as s:
+        done = review_proposal(s, proposal_id, status, actor)
+    click.echo(f"proposal {proposal_id} is {done['status']} ({done['reviewed_by']})")

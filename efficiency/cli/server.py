@@ -29,7 +29,7 @@ def serve(state: State, host: str | None, port: int | None) -> None:
     if problem := token_problem(config.api.token, host):
         fail(problem)
     pipeline = state.pipeline()
-    app = create_app(config, pipeline.database, set_status=pipeline.set_status)
+    app = create_app(config, pipeline.database, actions=pipeline.actions)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -9,7 +9,7 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,6 +31,7 @@ from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
 from efficiency.ingest.changes import ChangeBatchIn, store_changes
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.httperrors import CatchErrors, install_handlers, responses
+from efficiency.ingest.incident_routes import ActorIn, incident_router, refused
 from efficiency.ingest.metrics import MetricBatchIn, store_metrics
 from efficiency.ingest.profiles import ProfileBatchIn, store_profiles, window_from_payload
 from efficiency.ingest.rca_api import rca_answer
@@ -39,7 +40,6 @@ from efficiency.store.incident_queries import (
     TransitionError,
     get_incident,
     incidents_page,
-    set_incident_status,
 )
 from efficiency.store.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, CursorError
 from efficiency.store.silence_queries import (
@@ -49,6 +49,9 @@ from efficiency.store.silence_queries import (
     expire_silence,
     list_silences,
 )
+
+if TYPE_CHECKING:
+    from efficiency.stages.incident_actions import IncidentActions
 
 log = logging.getLogger(__name__)
 
@@ -169,12 +172,16 @@ def create_app(
     db: Database,
     after_alerts: AfterAlerts | None = None,
     set_status: Transition | None = None,
+    actions: IncidentActions | None = None,
 ) -> FastAPI:
     """Build the API over ``db``; the caller owns the database's lifetime.
 
     ``after_alerts``, when given, runs after each stored alert webhook (``efficiency daemon``
     correlates there, so the answer says which incidents the alerts opened); a failure there
     is logged and left to the next scheduled run, since the alerts are already stored.
+
+    ``actions`` acknowledges, resolves, merges, splits and silences with the audit trail and
+    pages (the daemon's, with its services catalog); without it, the same with no pages.
     """
     app = FastAPI(
         title="efficiency",
@@ -302,24 +309,38 @@ def create_app(
             raise HTTPException(404, f"incident {incident_id} does not exist")
         return found
 
-    def transition(incident_id: int, status: str) -> dict[str, Any]:
+    #: an older caller's own transition (no audit actor), kept for it
+    legacy = set_status if actions is None else None
+
+    def incident_actions() -> IncidentActions:
+        nonlocal actions
+        if actions is None:
+            from efficiency.stages.incident_actions import IncidentActions
+
+            actions = IncidentActions(db)
+        return actions
+
+    def transition(incident_id: int, status: str, body: ActorIn | None) -> dict[str, Any]:
+        """Who acts is the body's ``actor``; without one, the audit trail says ``api``."""
         try:
-            if set_status is not None:
-                return set_status(incident_id, status)
-            return write(lambda s: set_incident_status(s, incident_id, status))
+            if legacy is not None:
+                return legacy(incident_id, status)
+            actor = body.actor if body is not None and body.actor.strip() else "api"
+            return incident_actions().set_status(incident_id, status, actor)
         except TransitionError as exc:
-            code = 404 if "does not exist" in str(exc) else 409
-            raise HTTPException(code, str(exc)) from None
+            raise refused(exc) from None
 
     @app.post("/api/v1/incidents/{incident_id}/ack", dependencies=[Auth], tags=["incidents"],
               responses=CHANGE)  # fmt: skip
-    def ack(incident_id: IncidentId) -> dict[str, Any]:
-        return transition(incident_id, "acknowledged")
+    def ack(incident_id: IncidentId, body: ActorIn | None = None) -> dict[str, Any]:
+        return transition(incident_id, "acknowledged", body)
 
     @app.post("/api/v1/incidents/{incident_id}/resolve", dependencies=[Auth],
               tags=["incidents"], responses=CHANGE)  # fmt: skip
-    def resolve(incident_id: IncidentId) -> dict[str, Any]:
-        return transition(incident_id, "resolved")
+    def resolve(incident_id: IncidentId, body: ActorIn | None = None) -> dict[str, Any]:
+        return transition(incident_id, "resolved", body)
+
+    app.include_router(incident_router(db, incident_actions, [Auth]))
 
     @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"], responses=READ)
     def get_silences(s: DbSession, include_expired: bool = False) -> list[dict[str, Any]]:

@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from efficiency.links import incident_url
 from efficiency.notify.base import DeliveryError, Notification
 from efficiency.services import EmailReceiver
 
 VERB = {"trigger": "FIRING", "acknowledge": "ACKNOWLEDGED", "resolve": "RESOLVED"}
 
 
-def build_message(notification: Notification, receiver: EmailReceiver) -> EmailMessage:
+def build_message(
+    notification: Notification, receiver: EmailReceiver, dashboard_url: str = ""
+) -> EmailMessage:
     incident = notification.incident
     msg = EmailMessage()
     verb = VERB.get(notification.action, notification.action.upper())
@@ -49,6 +52,8 @@ def build_message(notification: Notification, receiver: EmailReceiver) -> EmailM
             f"  {i}. {c.get('kind', '')} {c.get('name', '')} (score {c.get('score', '?')})"
             for i, c in enumerate(causes[:5], 1)
         ]
+    if dashboard_url:
+        lines += ["", f"Evidence:  {incident_url(dashboard_url, incident.get('id'))}"]
     lines += ["", f"Dedup key: {notification.dedup_key}"]
     msg.set_content("\n".join(lines) + "\n")
     return msg
@@ -57,8 +62,10 @@ def build_message(notification: Notification, receiver: EmailReceiver) -> EmailM
 class EmailNotifier:
     kind = "email"
 
-    def __init__(self, receiver: EmailReceiver, timeout: float = 10.0) -> None:
-        self.receiver, self.timeout = receiver, timeout
+    def __init__(
+        self, receiver: EmailReceiver, timeout: float = 10.0, dashboard_url: str = ""
+    ) -> None:
+        self.receiver, self.timeout, self.dashboard_url = receiver, timeout, dashboard_url
 
     def _password(self) -> str:
         name = self.receiver.password_env
@@ -68,7 +75,7 @@ class EmailNotifier:
 
     def send(self, notification: Notification) -> None:
         r = self.receiver
-        message = build_message(notification, r)
+        message = build_message(notification, r, self.dashboard_url)
         try:
             with smtplib.SMTP(r.smtp_host, r.smtp_port, timeout=self.timeout) as smtp:
                 if r.starttls:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from efficiency.links import incident_url
 from efficiency.notify.base import Notification, post_json
 from efficiency.services import PagerDutyReceiver
 
@@ -71,7 +72,7 @@ def event_body(
         body["client_url"] = client_url
         body["links"] = [
             {
-                "href": f"{client_url.rstrip('/')}/incidents/{incident.get('id')}",
+                "href": incident_url(client_url, incident.get("id")),
                 "text": f"Incident {incident.get('id')} in efficiency",
             }
         ]

@@ -17,9 +17,9 @@ from efficiency.services import Route, ServicesCatalog
 #: receiver kind → how to build its notifier from (receiver, shared HTTP client, client URL)
 NOTIFIER_KINDS: dict[str, Callable[[Any, httpx.Client, str], Notifier]] = {
     "pagerduty": lambda r, client, url: PagerDutyNotifier(r, client, client_url=url),
-    "slack": lambda r, client, _url: SlackNotifier(r, client),
-    "webhook": lambda r, client, _url: WebhookNotifier(r, client),
-    "email": lambda r, _client, _url: EmailNotifier(r),
+    "slack": lambda r, client, url: SlackNotifier(r, client, dashboard_url=url),
+    "webhook": lambda r, client, url: WebhookNotifier(r, client, dashboard_url=url),
+    "email": lambda r, _client, url: EmailNotifier(r, dashboard_url=url),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from efficiency.links import incident_url
 from efficiency.notify.base import Notification, post_json
 from efficiency.services import SlackReceiver
 
@@ -15,7 +16,8 @@ ICON = {"trigger": ":rotating_light:", "acknowledge": ":eyes:", "resolve": ":whi
 VERB = {"trigger": "FIRING", "acknowledge": "ACKNOWLEDGED", "resolve": "RESOLVED"}
 
 
-def message_body(notification: Notification) -> dict[str, Any]:
+def message_body(notification: Notification, dashboard_url: str = "") -> dict[str, Any]:
+    """The message; with ``dashboard_url``, a button to the incident's detail view."""
     incident = notification.incident
     head = f"{ICON.get(notification.action, '')} [{VERB.get(notification.action, '?')}]"
     text = f"{head} {notification.severity.upper()}: {notification.title}"
@@ -44,15 +46,26 @@ def message_body(notification: Notification) -> dict[str, Any]:
             ],
         },
     ]
+    if dashboard_url:
+        url = incident_url(dashboard_url, incident.get("id"))
+        button = {"type": "plain_text", "text": "Open in efficiency"}
+        blocks.append(
+            {"type": "actions",
+             "elements": [{"type": "button", "text": button, "url": url, "action_id": "open"}]}
+        )  # fmt: skip
+        text += f" <{url}|open>"
     return {"text": text, "blocks": blocks}
 
 
 class SlackNotifier:
     kind = "slack"
 
-    def __init__(self, receiver: SlackReceiver, client: httpx.Client | None = None) -> None:
-        self.receiver = receiver
+    def __init__(
+        self, receiver: SlackReceiver, client: httpx.Client | None = None, dashboard_url: str = ""
+    ) -> None:
+        self.receiver, self.dashboard_url = receiver, dashboard_url
         self.client = client or httpx.Client(timeout=10)
 
     def send(self, notification: Notification) -> None:
-        post_json(self.client, self.receiver.webhook_url, message_body(notification), "Slack")
+        body = message_body(notification, self.dashboard_url)
+        post_json(self.client, self.receiver.webhook_url, body, "Slack")

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from efficiency.links import incident_url
 from efficiency.notify.base import Notification, post_json
 from efficiency.services import WebhookReceiver
 
@@ -21,7 +22,8 @@ INCIDENT_FIELDS = (
 VERSION = "1"
 
 
-def webhook_body(notification: Notification) -> dict[str, Any]:
+def webhook_body(notification: Notification, dashboard_url: str = "") -> dict[str, Any]:
+    """The body; ``url`` is the incident's dashboard view (empty when none is configured)."""
     return {
         "version": VERSION,
         "action": notification.action,
@@ -30,21 +32,26 @@ def webhook_body(notification: Notification) -> dict[str, Any]:
         "route": notification.route,
         "team": notification.team,
         "incident": {name: notification.incident.get(name) for name in INCIDENT_FIELDS},
+        "url": incident_url(dashboard_url, notification.incident.get("id"))
+        if dashboard_url
+        else "",
     }
 
 
 class WebhookNotifier:
     kind = "webhook"
 
-    def __init__(self, receiver: WebhookReceiver, client: httpx.Client | None = None) -> None:
-        self.receiver = receiver
+    def __init__(
+        self, receiver: WebhookReceiver, client: httpx.Client | None = None, dashboard_url: str = ""
+    ) -> None:
+        self.receiver, self.dashboard_url = receiver, dashboard_url
         self.client = client or httpx.Client(timeout=10)
 
     def send(self, notification: Notification) -> None:
         post_json(
             self.client,
             self.receiver.url,
-            webhook_body(notification),
+            webhook_body(notification, self.dashboard_url),
             "webhook",
             headers={
                 "User-Agent": "efficiency",

@@ -73,6 +73,8 @@ class ProfileWindow(Base):
     __table_args__ = (
         UniqueConstraint("service", "host", "process", "collector", "start_at", "end_at"),
         Index("ix_profile_windows_service_start", "service", "start_at"),
+        # the fleet view: each host's newest window without reading them all
+        Index("ix_profile_windows_host_end", "host", "service", "end_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

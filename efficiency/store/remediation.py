@@ -55,6 +55,9 @@ class Proposal(Base):
     verification: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: who marked it merged or rejected (the dashboard, CLI or API), and when
+    reviewed_by: Mapped[str] = mapped_column(String(200), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class Saving(Base):

@@ -167,11 +167,11 @@ def test_periodic_collectors_ship_and_fail_alone(tmp_path: Path) -> None:
     config = tmp_path / "agent.toml"
     config.write_text(
         f'[agent]\nserver = "{server.url}"\nspool_path = "{tmp_path / "spool.db"}"\n'
-        "host_metrics_seconds = 0.3\ngpu_seconds = 0.3\ngit_seconds = 0.3\n"
+        "host_metrics_seconds = 0.3\ngpu_seconds = 0.3\ngit_seconds = 0.3\nhealth_seconds = 0.3\n"
         f'\n[[agent.git]]\nservice = "web"\nrepo = "{repo}"\n'
     )
     agent = build_agent(load_config(config, env={}))
-    assert sorted(s.name for s in agent.sources) == ["git:web", "gpu", "host"]
+    assert sorted(s.name for s in agent.sources) == ["agent-health", "git:web", "gpu", "host"]
     stop = threading.Event()
     try:
         agent.start(stop)
@@ -183,7 +183,9 @@ def test_periodic_collectors_ship_and_fail_alone(tmp_path: Path) -> None:
             db = Database(f"sqlite:///{server.db}")
             try:
                 with db.session() as s:
-                    return "host_cpu_utilization" in set(s.scalars(select(MetricSeries.name)))
+                    names = set(s.scalars(select(MetricSeries.name)))
+                    # the agent's own health reaches the store too (the fleet view reads it)
+                    return {"host_cpu_utilization", "efficiency_agent_collector_errors"} <= names
             finally:
                 db.dispose()
 

@@ -85,7 +85,10 @@ def test_pagerduty_trigger_body(receiver: Receiver, client: httpx.Client) -> Non
     assert payload["custom_details"]["incident_id"] == 7
     assert payload["custom_details"]["alerts"] == 2
     assert body["links"] == [
-        {"href": "http://efficiency.example:8501/incidents/7", "text": "Incident 7 in efficiency"}
+        {
+            "href": "http://efficiency.example:8501/incidents?incident=7",
+            "text": "Incident 7 in efficiency",
+        }
     ]
     assert body["client"] == "efficiency"
 

@@ -1,0 +1,5 @@
+"""The incidents page: see :mod:`dashboards.views.incidents`."""
+
+from dashboards.views.incidents import render
+
+render()

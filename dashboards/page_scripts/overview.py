@@ -1,0 +1,5 @@
+"""The overview page: see :mod:`dashboards.views.overview`."""
+
+from dashboards.views.overview import render
+
+render()

@@ -1,0 +1,1 @@
+"""One module per page: ``render()`` draws it from ``efficiency``'s query functions."""
