@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from efficiency.cli.app import (
+    RECORD_ID,
     State,
     cli,
     emit_json,
@@ -161,7 +163,7 @@ def proposals_list(state: State, as_json: bool) -> None:
 @proposals.command("review")
 @click.argument("proposal_id", type=RECORD_ID)
 @click.argument("status", type=click.Choice(["merged", "rejected"]))
-@click.option("--actor", default=lambda: __import__("getpass").getuser(),
+@click.option("--actor", default=getpass.getuser,
               show_default="your login name", help="Who reviewed it.")  # fmt: skip
 @pass_state
 def proposals_review(state: State, proposal_id: int, status: str, actor: str) -> None:
