@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from efficiency.cli.app import State, cli, fail, pass_state
-from efficiency.cli.server import _is_loopback
+from efficiency.ingest.auth import is_loopback
 
 
 def app_path() -> Path:
@@ -35,7 +35,7 @@ def dashboard(
     config = state.config
     host = host or config.dashboard.host
     port = port or config.dashboard.port
-    if not _is_loopback(host) and not public:
+    if not is_loopback(host) and not public:
         fail(f"refusing to bind {host}: the dashboard has no login; add --public behind a proxy")
     database = state.db()  # creates or migrates the schema, and fails early when unreachable
     os.environ["EFFICIENCY_DB_URL"] = database.url
