@@ -1,7 +1,7 @@
 """The dashboard: who reviewed a proposal, and each host's newest profile window by index.
 
 Revision ID: 0011
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import efficiency.store.types
 
 revision: str = "0011"
-down_revision: str | None = "0004"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
