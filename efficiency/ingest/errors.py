@@ -1,12 +1,5 @@
-"""The one error type user input raises: it names the field (or line) that is wrong."""
+"""Re-export of :mod:`efficiency.base.errors` (the old import path keeps working)."""
 
-from __future__ import annotations
+from efficiency.base.errors import InputError
 
-
-class InputError(ValueError):
-    """Malformed user input. ``field`` is a dotted path or ``line N``; never a traceback."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
+__all__ = ["InputError"]

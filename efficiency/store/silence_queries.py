@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from efficiency.ingest.errors import InputError
-from efficiency.ingest.timeparse import EventTime, as_utc
-from efficiency.ingest.validation import IngestModel
-from efficiency.notify.silence import (
+from efficiency.base.errors import InputError
+from efficiency.base.silence import (
     Matcher,
     Recurrence,
     RecurrenceError,
     SilenceRule,
     parse_matcher,
 )
+from efficiency.base.timeparse import EventTime, as_utc
+from efficiency.base.validation import IngestModel
 from efficiency.store.incidents import Silence
 
 #: the longest ``created_by`` the column holds
