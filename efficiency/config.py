@@ -12,7 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -272,6 +272,17 @@ class DashboardConfig(_Section):
         return self.url or notify.dashboard_url
 
 
+class LoggingConfig(_Section):
+    format: Literal["text", "json"] = Field(
+        "text",
+        description="How `efficiency daemon`, `serve` and `agent` write their log lines on "
+        "stderr: text, or json (one object a line: ts, level, logger, msg and any extra "
+        "fields).",
+    )
+    level: Literal["debug", "info", "warning", "error"] = Field("info", description="Least "
+                                                                "severe level logged.")  # fmt: skip
+
+
 class Config(_Section):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
@@ -285,6 +296,7 @@ class Config(_Section):
     costs: CostsConfig = Field(default_factory=CostsConfig)
     rca: RcaConfig = Field(default_factory=RcaConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 
 SHORT_ENV = {

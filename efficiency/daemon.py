@@ -12,6 +12,7 @@ correlated, pages planned but not sent) is picked up at once.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -167,15 +168,15 @@ def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
         stop.wait(cfg.tick_seconds)
 
 
-def run_daemon(config: Config, database: Database, host: str, port: int) -> None:
-    """Serve the API and run the stages until SIGINT/SIGTERM."""
-    import uvicorn
-
+def run_daemon(
+    config: Config, database: Database, host: str, port: int, sock: socket.socket | None = None
+) -> None:
+    """Serve the API and run the stages until SIGINT/SIGTERM. ``sock``: already bound (the
+    CLI binds first, so a busy port is one clear error); else bound here."""
     from efficiency.ingest.api import create_app
+    from efficiency.serving import bind_listener, serve
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    sock = sock or bind_listener(host, port)
     pipeline = Pipeline(config, database)
     after = pipeline.correlate if config.correlate.on_ingest else None
     app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
@@ -183,7 +184,7 @@ def run_daemon(config: Config, database: Database, host: str, port: int) -> None
     worker = threading.Thread(target=_stage_loop, args=(pipeline, stop), name="stages")
     worker.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        serve(app, sock)
     finally:
         stop.set()
         worker.join()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from efficiency.cli.app import (
     State,
     cli,
     fail,
+    log_format_option,
     pass_state,
+    start_logging,
 )
 
 
@@ -27,17 +31,18 @@ from efficiency.cli.app import (
 @click.option("--pid", "pids", type=int, multiple=True, help="A process of --service (repeatable).")
 @click.option("--window", "window_seconds", type=click.FloatRange(1, 3600),
               help="Profile window length (default: profiling.window_seconds).")  # fmt: skip
+@log_format_option
 @pass_state
 def agent(
     state: State, server: str | None, token: str | None, agent_config: str | None,
     spool_path: str | None, metrics_port: int | None, service: str | None, pattern: str | None,
-    pids: tuple[int, ...], window_seconds: float | None,
+    pids: tuple[int, ...], window_seconds: float | None, log_format: str | None,
 ) -> None:  # fmt: skip
     """Run the configured collectors and ship their records to the server.
 
     Records go through an on-disk spool, so a server outage loses nothing; SIGTERM flushes.
     """
-    import logging
+
     import signal
     import threading
 
@@ -67,7 +72,7 @@ def agent(
                                                       pids=list(pids))]  # fmt: skip
     if not a.server.startswith(("http://", "https://")):
         fail(f"--server must be an http(s) URL, not {a.server!r}")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    start_logging(state, log_format)
     built = build_agent(cfg)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

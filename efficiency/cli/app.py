@@ -19,8 +19,10 @@ from collectors.errors import CollectorError
 from efficiency.config import Config, ConfigError, load_config
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.validation import input_error
+from efficiency.logs import FORMATS, setup_logging
 from efficiency.remediate.errors import PlaybookError, ProposalError
 from efficiency.services import ServicesError
+from efficiency.serving import BindError
 from efficiency.store.db import Database, DatabaseError
 from efficiency.store.incident_queries import TransitionError
 from efficiency.store.paging import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, CursorError
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 
 USER_ERRORS = (
     InputError, ConfigError, DatabaseError, CollectorError, TransitionError, ServicesError,
-    ProposalError, PlaybookError,
+    ProposalError, PlaybookError, BindError,
 )  # fmt: skip
 
 
@@ -70,17 +72,20 @@ class State:
                 self._config.database.url = self.db_url
         return self._config
 
-    def db(self) -> Database:
+    def db(self, create: bool = True) -> Database:
+        """The store, its schema brought up to date. ``create=False`` (commands that only
+        read or change existing records) refuses a SQLite file whose folder is missing
+        instead of making the folder and an empty database."""
         if self._db is None:
-            self._db = Database(self.config.database.url)
+            self._db = Database(self.config.database.url, create=create)
             self._db.upgrade()
         return self._db
 
-    def pipeline(self) -> Pipeline:
+    def pipeline(self, create: bool = True) -> Pipeline:
         """The configured stages over the store (reads and checks the services file)."""
         from efficiency.daemon import Pipeline
 
-        return Pipeline(self.config, self.db())
+        return Pipeline(self.config, self.db(create))
 
 
 pass_state = click.make_pass_decorator(State)
@@ -156,3 +161,15 @@ def next_page_note(cursor: str | None, command: str) -> None:
     """Say on stderr how to get the next page, so stdout (``--json``) stays one array."""
     if cursor is not None:
         click.echo(f"more: {command} --cursor {cursor}", err=True)
+
+
+log_format_option = click.option(
+    "--log-format", type=click.Choice(FORMATS), default=None,
+    help="Log lines on stderr: text, or json (one object a line); default: logging.format.",
+)  # fmt: skip
+
+
+def start_logging(state: State, log_format: str | None) -> None:
+    """Configure the log lines as --log-format, else logging.format and logging.level say."""
+    cfg = state.config.logging
+    setup_logging(log_format or cfg.format, cfg.level)

@@ -37,7 +37,8 @@ def dashboard(
     port = port or config.dashboard.port
     if not is_loopback(host) and not public:
         fail(f"refusing to bind {host}: the dashboard has no login; add --public behind a proxy")
-    database = state.db()  # creates or migrates the schema, and fails early when unreachable
+    # migrates the schema and fails early when unreachable; a missing SQLite folder is refused
+    database = state.db(create=False)
     os.environ["EFFICIENCY_DB_URL"] = database.url
     if state.config_path:
         os.environ["EFFICIENCY_CONFIG"] = str(Path(state.config_path).resolve())

@@ -93,7 +93,7 @@ def detections_list(
     """List detections, newest onset first, a page at a time (--limit, --cursor)."""
     from efficiency.store.incident_queries import detections_page
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         rows, following = detections_page(s, kind, limit, cursor)
     kind_opt = f" --kind {kind}" if kind else ""
     next_page_note(following, f"efficiency detections list{kind_opt} --limit {limit}")

@@ -4,6 +4,7 @@ incidents. Every change is recorded with who did it (``--actor``, default the lo
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 import click
 from rich.console import Console
@@ -51,7 +52,7 @@ def incidents_list(
     """List incidents, newest first, a page at a time (--limit, --cursor)."""
     from efficiency.store.incident_queries import incidents_page
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         rows, following = incidents_page(s, status, limit, cursor)
     next_page_note(following, f"efficiency incidents list --status {status} --limit {limit}")
     if as_json:
@@ -76,7 +77,7 @@ def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
     """Show one incident with its alerts, detections, root causes and suspected changes."""
     from efficiency.store.incident_queries import get_incident
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         inc = get_incident(s, incident_id)
     if inc is None:
         fail(f"incident {incident_id} does not exist")
@@ -90,13 +91,57 @@ def incidents_show(state: State, incident_id: int, as_json: bool) -> None:
     console.print(f"alerts: {', '.join(inc['alert_fingerprints']) or '-'}")
     console.print(f"detections: {', '.join(map(str, inc['detection_ids'])) or '-'}")
     for i, rc in enumerate(inc["root_causes"], 1):
-        console.print(f"root cause {i}: {rc}")
+        click.echo(f"root cause {i}: {root_cause_line(rc)}")  # one line each, never wrapped
     for ch in inc["suspected_changes"]:
         console.print(f"suspected change: {ch['service']} {ch['version']} at {ch['at']}")
 
 
+def _number(value: Any, fmt: str) -> str:
+    return format(value, fmt) if isinstance(value, int | float) else "?"
+
+
+def _why(rc: dict[str, Any]) -> list[str]:
+    """The evidence of one stored root cause as short phrases."""
+    kind = rc.get("kind")
+    if kind == "change":
+        minutes = _number(rc.get("minutes_before_onset"), ".1f")
+        return [f"deployed {rc.get('at', '?')}", f"{minutes} min before the onset"]
+    if kind == "function":
+        return [f"regression p={_number(rc.get('p_value'), '.2g')}",
+                f"magnitude {_number(rc.get('magnitude'), '.3g')}"]  # fmt: skip
+    if kind == "host":
+        return [f"services on it: {', '.join(rc.get('services_on_host') or []) or '-'}"]
+    out = []
+    if rc.get("onset_at"):
+        out.append(f"onset {rc['onset_at']}")
+    if isinstance(rc.get("alerts"), int):
+        out.append(f"{rc['alerts']} alert(s)")
+    if isinstance(rc.get("deploy"), dict):
+        out.append(f"deploy {rc['deploy'].get('version') or rc['deploy'].get('change_id')}")
+    if isinstance(rc.get("regression"), dict) and rc["regression"].get("function"):
+        out.append(f"regression in {rc['regression']['function']}")
+    # a ranking from `efficiency rca` (incidents opened by a metric anomaly)
+    if isinstance(rc.get("abnormality"), int | float):
+        out.append(f"abnormality {rc['abnormality']:.2f}")
+    if isinstance(rc.get("moved_series"), int):
+        out.append(f"{rc['moved_series']} series moved")
+    top = rc.get("top_series")
+    if isinstance(top, list) and top and isinstance(top[0], dict) and top[0].get("series"):
+        out.append(f"most: {top[0]['series']}")
+    if rc.get("explained_by"):
+        out.append(f"partly explained by {rc['explained_by']}")
+    return out
+
+
+def root_cause_line(rc: dict[str, Any]) -> str:
+    """One stored root cause as a line: ``change checkout@v2 (score 0.81): deployed ...``."""
+    head = f"{rc.get('kind', '?')} {rc.get('name', '?')} (score {_number(rc.get('score'), '.2f')})"
+    why = _why(rc)
+    return f"{head}: {'; '.join(why)}" if why else head
+
+
 def _transition(state: State, incident_id: int, status: str, actor: str) -> None:
-    inc = state.pipeline().set_status(incident_id, status, actor)
+    inc = state.pipeline(create=False).set_status(incident_id, status, actor)
     click.echo(f"incident {incident_id} is {inc['status']}")
 
 
@@ -127,7 +172,7 @@ def incidents_merge(state: State, incident_id: int, other_id: int, actor: str) -
     """Merge incident OTHER_ID into INCIDENT_ID: its alerts, detections and suspected changes
     move over and it is resolved (its page resolves); INCIDENT_ID's severity and root causes
     are ranked again."""
-    inc = state.pipeline().actions.merge(incident_id, other_id, actor)
+    inc = state.pipeline(create=False).actions.merge(incident_id, other_id, actor)
     click.echo(f"incident {other_id} merged into {incident_id}: {inc['title']}")
 
 
@@ -142,7 +187,7 @@ def incidents_split(
 ) -> None:
     """Move the given alerts out of an incident into a new incident (which pages like any new
     incident)."""
-    inc = state.pipeline().actions.split(incident_id, list(fingerprints), actor)
+    inc = state.pipeline(create=False).actions.split(incident_id, list(fingerprints), actor)
     click.echo(f"incident {inc['id']} split from {incident_id}: {inc['title']}")
 
 
@@ -173,7 +218,7 @@ def incidents_silence(
         seconds = parse_duration(duration)
     except ValueError as exc:
         fail(f"--duration: {exc}")
-    made = state.pipeline().actions.silence(
+    made = state.pipeline(create=False).actions.silence(
         incident_id, list(matchers), timedelta(seconds=seconds), actor, comment
     )
     click.echo(f"silence {made['id']} until {made['ends_at']}: {', '.join(made['matchers'])}")
@@ -188,7 +233,7 @@ def incidents_actions(state: State, incident_id: int, as_json: bool) -> None:
     from efficiency.store.incident_actions import list_actions
     from efficiency.store.incident_queries import get_incident
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         if get_incident(s, incident_id) is None:
             fail(f"incident {incident_id} does not exist")
         rows = list_actions(s, incident_id)

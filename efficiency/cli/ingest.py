@@ -62,6 +62,8 @@ def ingest_profile(
     from efficiency.ingest.timeparse import parse_time
 
     data = read_input(file)
+    if not data.strip():
+        fail(f"{file}: the file is empty: no profile to store")
     fmt = sniff_format(data) if fmt == "auto" else fmt
     if fmt == "jsonl":
         text = decode_text(data, file)

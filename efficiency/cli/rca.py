@@ -33,7 +33,7 @@ def rca(state: State, at_text: str, service_graph: str | None, as_json: bool) ->
     at = parse_time(at_text, "--at")
     cfg = state.config.rca
     edges = graph_edges(cfg, service_graph, _dependencies(state))
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         ranking = rank_at(s, at, cfg, edges)
     if as_json:
         emit_json(rca_report(ranking, at))

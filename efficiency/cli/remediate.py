@@ -47,7 +47,7 @@ def hotspots_list(
 
     t0 = parse_time(start, "--from") if start else None
     t1 = parse_time(end, "--to") if end else None
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit)
         rows = [hotspot_dict(h) for h in spots]
     for row in rows:
@@ -91,15 +91,16 @@ def propose(
     from efficiency.remediate.playbooks import load_playbooks
     from efficiency.remediate.proposals import propose as make_proposal
     from efficiency.remediate.proposals import publish
+    from efficiency.store.remediation import Hotspot
 
-    pipeline = state.pipeline()
+    pipeline = state.pipeline(create=False)
     catalog = pipeline.catalog
+    with pipeline.database.session() as s:
+        spot = s.get(Hotspot, hotspot_id)
+        service = catalog.services.get(spot.service) if catalog and spot else None
+    if spot is None:  # said before anything else: no --repo can help an unknown id
+        fail(f"hot spot {hotspot_id} does not exist (see efficiency hotspots list)")
     if repo is None:
-        with pipeline.database.session() as s:
-            from efficiency.store.remediation import Hotspot
-
-            spot = s.get(Hotspot, hotspot_id)
-            service = catalog.services.get(spot.service) if catalog and spot else None
         if service is None or not service.repo:
             fail("--repo is needed (the services file names no repo for this hot spot's service)")
         repo = service.repo
@@ -141,7 +142,7 @@ def proposals_list(state: State, as_json: bool) -> None:
     """Proposals, newest first, with their status and savings."""
     from efficiency.remediate.proposals import list_proposals
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         rows = list_proposals(s)
     if as_json:
         emit_json(rows)
@@ -171,6 +172,6 @@ def proposals_review(state: State, proposal_id: int, status: str, actor: str) ->
     rejected (its estimate leaves the savings report), recording who and when."""
     from efficiency.store.proposal_queries import review_proposal
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         done = review_proposal(s, proposal_id, status, actor)
     click.echo(f"proposal {proposal_id} is {done['status']} ({done['reviewed_by']})")

@@ -73,7 +73,7 @@ def report_savings(
     t0, t1 = _time(start, "--from"), _time(end, "--to")
     if t0 and t1 and t1 <= t0:
         fail("--to: must be after --from")
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         made = build_savings_report(s, CostModel.from_config(state.config.costs), t0, t1, by)
     _write(output, _render_savings(made, chosen))
     est, real = made.totals["estimated"]["dollars"], made.totals["realized"]["dollars"]
@@ -114,7 +114,7 @@ def report_capacity(
     from efficiency.report.capacity import build_capacity_outlook
 
     chosen = _format(fmt, output)
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         outlook = build_capacity_outlook(s, service=service, weeks=weeks)
     if not outlook.services:
         fail(f"no profiles or GPU metrics stored{f' for {service}' if service else ''}")

@@ -8,7 +8,9 @@ from efficiency.cli.app import (
     State,
     cli,
     fail,
+    log_format_option,
     pass_state,
+    start_logging,
 )
 from efficiency.ingest.auth import token_problem
 
@@ -16,12 +18,13 @@ from efficiency.ingest.auth import token_problem
 @cli.command()
 @click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@log_format_option
 @pass_state
-def serve(state: State, host: str | None, port: int | None) -> None:
+def serve(state: State, host: str | None, port: int | None, log_format: str | None) -> None:
     """Serve the HTTP API (OpenAPI at /docs)."""
-    import uvicorn
-
     from efficiency.ingest.api import create_app
+    from efficiency.serving import bind_listener
+    from efficiency.serving import serve as serve_app
 
     config = state.config
     host = host or config.api.host
@@ -30,7 +33,9 @@ def serve(state: State, host: str | None, port: int | None) -> None:
         fail(problem)
     pipeline = state.pipeline()
     app = create_app(config, pipeline.database, actions=pipeline.actions)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    sock = bind_listener(host, port)  # a busy port: one line, exit 2
+    start_logging(state, log_format)
+    serve_app(app, sock)
 
 
 @cli.command()
@@ -38,12 +43,17 @@ def serve(state: State, host: str | None, port: int | None) -> None:
               help="TOML configuration (same as the global --config).")  # fmt: skip
 @click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@log_format_option
 @pass_state
-def daemon(state: State, config_path: str | None, host: str | None, port: int | None) -> None:
+def daemon(
+    state: State, config_path: str | None, host: str | None, port: int | None,
+    log_format: str | None,
+) -> None:  # fmt: skip
     """The HTTP API plus every stage on a schedule: correlate and deliver pages every
     daemon.tick_seconds (and right after each alert webhook), detect every
     daemon.detect_seconds. Stops on SIGINT/SIGTERM; a restart takes up where it stopped."""
     from efficiency.daemon import run_daemon
+    from efficiency.serving import bind_listener
 
     if config_path:
         state.config_path = config_path
@@ -53,7 +63,9 @@ def daemon(state: State, config_path: str | None, host: str | None, port: int | 
     if problem := token_problem(config.api.token, host):
         fail(problem)
     pipeline = state.pipeline()  # validates the services file before binding anything
-    run_daemon(config, pipeline.database, host, port)
+    sock = bind_listener(host, port)  # a busy port: one line, exit 2
+    start_logging(state, log_format)
+    run_daemon(config, pipeline.database, host, port, sock)
 
 
 @cli.group()

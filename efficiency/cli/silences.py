@@ -115,7 +115,7 @@ def silences_list(state: State, include_expired: bool, as_json: bool) -> None:
     from efficiency.notify.silence import Recurrence
     from efficiency.store.silence_queries import list_silences
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         rows = list_silences(s, datetime.now(UTC), include_expired)
     if as_json:
         emit_json(rows)
@@ -139,6 +139,6 @@ def silences_expire(state: State, silence_id: int) -> None:
     """Expire a silence now: pages it held back go out again."""
     from efficiency.store.silence_queries import expire_silence
 
-    with state.db().session() as s:
+    with state.db(create=False).session() as s:
         row = expire_silence(s, silence_id, datetime.now(UTC))
     click.echo(f"silence {silence_id} is expired (since {row['expired_at'] or row['ends_at']})")

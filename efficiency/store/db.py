@@ -42,11 +42,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str | None) -> Engine:
+def make_engine(url: str | None, create: bool = True) -> Engine:
+    """The engine for ``url``. A SQLite file's folder is made when missing, unless ``create``
+    is false (a command that only reads): then a missing folder is a :class:`DatabaseError`,
+    so a mistyped ``--db`` never leaves an empty database behind."""
     full = resolve_url(url)
     parsed = make_url(full)
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
+        if db and db != ":memory:" and not create and not Path(db).parent.is_dir():
+            raise DatabaseError(
+                f"no database at {db}: the folder {Path(db).parent} does not exist "
+                "(this command only reads; check --db or database.url)"
+            )
         if db and db != ":memory:":
             try:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
@@ -66,9 +74,9 @@ def make_engine(url: str | None) -> Engine:
 class Database:
     """One engine and its session factory; ``upgrade()`` brings the schema up to date."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, create: bool = True) -> None:
         self.url = resolve_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, create)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
