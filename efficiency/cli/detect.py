@@ -18,6 +18,7 @@ from efficiency.cli.app import (
     pass_state,
     read_input,
 )
+from efficiency.cli.progress import phases
 
 
 @cli.command()
@@ -38,11 +39,15 @@ def detect(
         cfg.bucket_seconds = bucket_seconds
     if lookback_buckets:
         cfg.lookback_buckets = lookback_buckets
-    pipeline = state.pipeline()
-    found = pipeline.detect()
+    with phases(3) as bar:
+        pipeline = state.pipeline()
+        bar.phase("detecting: profiles, GPU traces, metric series")
+        found = pipeline.detect()
+        bar.phase("correlating into incidents")
+        correlated = pipeline.correlate()
+        bar.phase("delivering pages")
+        delivered = pipeline.deliver()
     functions, kernels, metrics = found.functions, found.gpu_kernels, found.metrics
-    correlated = pipeline.correlate()
-    delivered = pipeline.deliver()
     if as_json:
         emit_json({**found.as_dict(), "incidents": correlated.as_dict(),
                    "pages": delivered.__dict__})  # fmt: skip

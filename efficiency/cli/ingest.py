@@ -22,6 +22,7 @@ from efficiency.cli.app import (
     pass_state,
     read_input,
 )
+from efficiency.cli.progress import phases
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.validation import input_error
 from efficiency.store.maintenance import analyze_after_bulk
@@ -61,34 +62,40 @@ def ingest_profile(
     )
     from efficiency.ingest.timeparse import parse_time
 
-    data = read_input(file)
-    if not data.strip():
-        fail(f"{file}: the file is empty: no profile to store")
-    fmt = sniff_format(data) if fmt == "auto" else fmt
-    if fmt == "jsonl":
-        text = decode_text(data, file)
-        windows = in_file(file, lambda: parse_jsonl_windows(text.splitlines()))
-    else:
-        if not service:
-            fail(f"--service is required for {fmt} profiles")
-        parsed = in_file(file, lambda: check_samples(parse_profile_bytes(data, fmt), rate_hz))
-        mtime = (
-            datetime.now(UTC) if file == "-"
-            else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
-        )  # fmt: skip
-        t_end = parse_time(end, "--end") if end else parsed.end or mtime
-        t_start = parse_time(start, "--start") if start else parsed.start or t_end
-        if t_end < t_start:
-            fail("--end is before --start")
-        meta = WindowMeta(
-            service=service, host=host, process=process or parsed.process, collector=fmt,
-            start=t_start, end=t_end, rate_hz=rate_hz or parsed.rate_hz, labels=parsed.labels,
-        )  # fmt: skip
-        windows = [(meta, parsed)]
-    with state.db().session() as s:
-        result = store_profiles(s, windows)
-    sample_rows = sum(len(parsed.samples) for _, parsed in windows) if result.windows_stored else 0
-    analyze_after_bulk(state.db(), PROFILE_TABLES, sample_rows)
+    with phases(3) as bar:
+        bar.phase(f"reading {file}")
+        data = read_input(file)
+        if not data.strip():
+            fail(f"{file}: the file is empty: no profile to store")
+        fmt = sniff_format(data) if fmt == "auto" else fmt
+        bar.phase(f"parsing {fmt} ({len(data):,} bytes)")
+        if fmt == "jsonl":
+            text = decode_text(data, file)
+            windows = in_file(file, lambda: parse_jsonl_windows(text.splitlines()))
+        else:
+            if not service:
+                fail(f"--service is required for {fmt} profiles")
+            parsed = in_file(file, lambda: check_samples(parse_profile_bytes(data, fmt), rate_hz))
+            mtime = (
+                datetime.now(UTC) if file == "-"
+                else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
+            )  # fmt: skip
+            t_end = parse_time(end, "--end") if end else parsed.end or mtime
+            t_start = parse_time(start, "--start") if start else parsed.start or t_end
+            if t_end < t_start:
+                fail("--end is before --start")
+            meta = WindowMeta(
+                service=service, host=host, process=process or parsed.process, collector=fmt,
+                start=t_start, end=t_end, rate_hz=rate_hz or parsed.rate_hz, labels=parsed.labels,
+            )  # fmt: skip
+            windows = [(meta, parsed)]
+        bar.phase(f"storing {len(windows)} window(s)")
+        with state.db().session() as s:
+            result = store_profiles(s, windows)
+        sample_rows = (
+            sum(len(parsed.samples) for _, parsed in windows) if result.windows_stored else 0
+        )
+        analyze_after_bulk(state.db(), PROFILE_TABLES, sample_rows)
     click.echo(
         f"{result.windows_stored} window(s) stored, {result.windows_skipped} already present; "
         f"{result.samples} samples, {result.stacks} distinct stacks"
@@ -113,12 +120,16 @@ def ingest_trace(
     from efficiency.ingest.traces import parse_trace, store_trace
     from efficiency.tables import gpu_kernel_table, trace_lines
 
-    data = read_input(file)
-    parsed = in_file(file, lambda: parse_trace(data))
-    mtime = None if file == "-" else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
-    name = "" if file == "-" else Path(file).name
-    with state.db().session() as s:
-        result = store_trace(s, service, host, parsed, file_name=name, fallback_end=mtime)
+    with phases(3) as bar:
+        bar.phase(f"reading {file}")
+        data = read_input(file)
+        bar.phase(f"parsing the trace ({len(data):,} bytes)")
+        parsed = in_file(file, lambda: parse_trace(data))
+        mtime = None if file == "-" else datetime.fromtimestamp(Path(file).stat().st_mtime, UTC)
+        name = "" if file == "-" else Path(file).name
+        bar.phase("storing GPU kernels and API calls")
+        with state.db().session() as s:
+            result = store_trace(s, service, host, parsed, file_name=name, fallback_end=mtime)
     if as_json:
         top_ops = [{**asdict(k), "mean_us": k.mean_us} for k in parsed.kernels[:top]]
         emit_json({**result.as_dict(), "service": service, "file": name,
@@ -248,14 +259,18 @@ def ingest_metrics(state: State, file: str) -> None:
     from efficiency.ingest.metrics import PointIn, parse_metrics_csv, store_metrics
     from efficiency.ingest.validation import parse_jsonl
 
-    text = decode_text(read_input(file), file)
-    if text.lstrip().startswith("{"):
-        points = in_file(file, lambda: parse_jsonl(text.splitlines(), PointIn))
-    else:
-        points = in_file(file, lambda: parse_metrics_csv(text))
-    with state.db().session() as s:
-        result = store_metrics(s, points)
-    analyze_after_bulk(state.db(), ("metric_series", "metric_points"), result.stored)
+    with phases(3) as bar:
+        bar.phase(f"reading {file}")
+        text = decode_text(read_input(file), file)
+        bar.phase(f"parsing ({len(text):,} characters)")
+        if text.lstrip().startswith("{"):
+            points = in_file(file, lambda: parse_jsonl(text.splitlines(), PointIn))
+        else:
+            points = in_file(file, lambda: parse_metrics_csv(text))
+        bar.phase(f"storing {len(points):,} point(s)")
+        with state.db().session() as s:
+            result = store_metrics(s, points)
+        analyze_after_bulk(state.db(), ("metric_series", "metric_points"), result.stored)
     click.echo(
         f"{result.stored} point(s) stored in {result.series} series, "
         f"{result.received - result.stored} duplicate"

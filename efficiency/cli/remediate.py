@@ -17,6 +17,7 @@ from efficiency.cli.app import (
     fail,
     pass_state,
 )
+from efficiency.cli.progress import phases
 
 
 @cli.group()
@@ -105,12 +106,17 @@ def propose(
             fail("--repo is needed (the services file names no repo for this hot spot's service)")
         repo = service.repo
     playbooks = load_playbooks()
-    with pipeline.database.session() as s:
-        made = make_proposal(s, hotspot_id, Path(repo), state.config, playbooks, catalog,
-                             playbook_id=playbook_id, run_verify=run_verify)  # fmt: skip
-    if push or open_pr:
+    steps = 1 + int(push or open_pr)
+    with phases(steps, enabled=None if run_verify or push or open_pr else False) as bar:
+        verifying = " and verifying (tests, benchmark before and after)" if run_verify else ""
+        bar.phase(f"proposing a fix for {hotspot_id}{verifying}")
         with pipeline.database.session() as s:
-            made = publish(s, made["id"], state.config, playbooks, open_pr)
+            made = make_proposal(s, hotspot_id, Path(repo), state.config, playbooks, catalog,
+                                 playbook_id=playbook_id, run_verify=run_verify)  # fmt: skip
+        if push or open_pr:
+            bar.phase("pushing" + (" and opening a pull request" if open_pr else ""))
+            with pipeline.database.session() as s:
+                made = publish(s, made["id"], state.config, playbooks, open_pr)
     if as_json:
         emit_json(made)
         return
