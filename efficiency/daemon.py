@@ -125,6 +125,8 @@ class Pipeline:
                 "correlated %d alerts, %d detections, %d changes: incidents opened %s, "
                 "updated %s, resolved %s; %d pages planned", report.alerts, report.detections,
                 report.changes, report.opened, report.updated, report.resolved, report.pages,
+                extra={"incidents_opened": list(report.opened),
+                       "incidents_resolved": list(report.resolved), "pages_planned": report.pages},
             )  # fmt: skip
         return report
 
@@ -137,7 +139,9 @@ class Pipeline:
         )  # fmt: skip
         if report.sent or report.failed:
             log.info("pages: %d sent, %d failed for good, %d to retry", report.sent,
-                     report.failed, report.retrying)  # fmt: skip
+                     report.failed, report.retrying,
+                     extra={"pages_sent": report.sent, "pages_failed": report.failed,
+                            "pages_retrying": report.retrying})  # fmt: skip
         return report
 
     def set_status(self, incident_id: int, status: str, actor: str = "api") -> dict[str, Any]:

@@ -164,3 +164,26 @@ def test_daemon_writes_json_log_lines(tmp_path: Path) -> None:
     assert "uvicorn.access" in loggers and "uvicorn.error" in loggers
     access = next(e for e in lines if e["logger"] == "uvicorn.access")
     assert "GET /healthz" in access["msg"]
+
+
+def test_agent_writes_json_log_lines(tmp_path: Path) -> None:
+    """The agent's start line carries its settings as fields; SIGTERM stops it cleanly."""
+    env = {k: v for k, v in os.environ.items() if k != "EFFICIENCY_CONFIG"}
+    env.update(PYTHONUNBUFFERED="1", EFFICIENCY_AGENT_HOST_METRICS_SECONDS="0",
+               EFFICIENCY_AGENT_HEALTH_SECONDS="0")  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "efficiency", "agent", "--server", "http://127.0.0.1:9",
+         "--spool", str(tmp_path / "spool.db"), "--metrics-port", "0", "--log-format", "json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        first = json.loads(proc.stderr.readline())
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert first["logger"] == "efficiency.agent" and first["level"] == "info"
+    assert first["server"] == "http://127.0.0.1:9" and first["collectors"] == []
+    assert first["spool"] == str(tmp_path / "spool.db")
+    for line in rest.splitlines():
+        assert {"ts", "level", "logger", "msg"} <= json.loads(line).keys()

@@ -80,8 +80,10 @@ def agent(
     stop_metrics = serve_metrics(built, a.metrics_host, a.metrics_port) if a.metrics_port else None
     names = ", ".join(s.name for s in built.sources) or "none"
     logging.getLogger("efficiency.agent").info(
-        "agent shipping to %s; collectors: %s; spool %s", a.server, names, built.spool.path
-    )
+        "agent shipping to %s; collectors: %s; spool %s", a.server, names, built.spool.path,
+        extra={"server": a.server, "collectors": [s.name for s in built.sources],
+               "spool": str(built.spool.path)},
+    )  # fmt: skip
     try:
         built.run(stop)
     finally:
