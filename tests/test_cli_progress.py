@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 import threading
@@ -20,9 +21,9 @@ def _env() -> dict[str, str]:
     return env
 
 
-def on_terminal(*args: str) -> tuple[subprocess.CompletedProcess[bytes], str]:
-    """Run ``efficiency ARGS`` with standard error on a pseudo-terminal; return the process
-    (stdout captured through a pipe) and everything the terminal received."""
+def on_terminal(*args: str, both: bool = False) -> tuple[subprocess.CompletedProcess[bytes], str]:
+    """Run ``efficiency ARGS`` with standard error (``both``: and standard output) on a
+    pseudo-terminal; return the process (stdout through a pipe) and what the terminal got."""
     master, slave = pty.openpty()
     received: list[bytes] = []
 
@@ -39,8 +40,9 @@ def on_terminal(*args: str) -> tuple[subprocess.CompletedProcess[bytes], str]:
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        proc = subprocess.run([sys.executable, "-m", "efficiency", *args], stdout=subprocess.PIPE,
-                              stderr=slave, env=_env(), timeout=120)  # fmt: skip
+        proc = subprocess.run([sys.executable, "-m", "efficiency", *args],
+                              stdout=slave if both else subprocess.PIPE, stderr=slave,
+                              env=_env(), timeout=120)  # fmt: skip
     finally:
         os.close(slave)
     reader.join(30)
@@ -86,3 +88,27 @@ def test_an_error_under_the_bar_is_still_one_line(tmp_path: Path) -> None:
                                  str(empty), "--service", "a")  # fmt: skip
     assert proc.returncode == 2 and "Traceback" not in terminal
     assert f"Error: {empty}: the file is empty: no profile to store" in terminal
+
+
+def test_demo_shows_a_spinner_above_which_its_story_prints(tmp_path: Path) -> None:
+    args = ("demo", "--workdir", str(tmp_path / "demo"), "--minutes", "0.05", "--window", "1",
+            "--after-deploy", "0")  # fmt: skip
+    proc, terminal = on_terminal(*args)
+    assert proc.returncode == 0, terminal
+    assert "demo: about 3 s of profiling, then detection" in terminal
+    story = proc.stdout.decode()
+    assert "1. Fleet" in story and "profile windows" in story and "\x1b" not in story
+    quiet = piped(*args)
+    assert quiet.returncode == 0 and "demo: about" not in quiet.stderr
+
+
+def test_demo_story_on_the_same_terminal_prints_above_the_spinner(tmp_path: Path) -> None:
+    """Every story line starts on a line of its own: the spinner never shares (and so never
+    erases) it."""
+    args = ("demo", "--workdir", str(tmp_path / "demo"), "--minutes", "0.05", "--window", "1",
+            "--after-deploy", "0")  # fmt: skip
+    proc, terminal = on_terminal(*args, both=True)
+    assert proc.returncode == 0, terminal
+    rows = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal).replace("\r", "\n").split("\n")
+    story = [row for row in rows if "samples ingested" in row]
+    assert len(story) >= 3 and all(row.startswith("   window ") for row in story), story

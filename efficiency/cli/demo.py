@@ -9,6 +9,7 @@ import click
 from efficiency.cli.app import (
     cli,
 )
+from efficiency.cli.progress import phases
 
 
 @cli.command()
@@ -29,8 +30,11 @@ def demo(minutes: float, workdir: Path, window_seconds: float, after_deploy: flo
     services, deploy a slower version of one, and find the regression and its deploy."""
     from efficiency.demo.story import run_demo
 
-    result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
-                      after_deploy_seconds=after_deploy)  # fmt: skip
+    with phases(None) as bar:
+        bar.phase(f"demo: about {minutes * 60 + after_deploy:.0f} s of profiling, then detection")
+        result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
+                          console=bar.output_console(),
+                          after_deploy_seconds=after_deploy)  # fmt: skip
     click.echo(
         f"\n{result.windows} profile windows and {len(result.detections)} detection(s) stored "
         f"in {result.db_url}"

@@ -2,8 +2,9 @@
 
 Drawn with rich on standard error, and only when standard error is a terminal: piped output,
 ``--json`` and log files never see a control character. Each bar moves through named phases
-(``reading``, ``parsing``, ``storing``); a phase without a known length pulses. Every phase is
-drawn as it starts, so what the user sees does not depend on a refresh timer.
+(``reading``, ``parsing``, ``storing``); without a count of phases it is a spinner with the
+time elapsed. Every phase is drawn as it starts, so what the user sees does not depend on a
+refresh timer. Output printed while a bar is drawn goes through :meth:`Phases.output_console`.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ class Phases:
         self.total, self.done = total, 0
         self._bar: Progress | None = None
         if self.enabled:
+            counted = (BarColumn(), MofNCompleteColumn()) if total else ()
             self._bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                MofNCompleteColumn(), TimeElapsedColumn(),
+                SpinnerColumn(), TextColumn("{task.description}"), *counted, TimeElapsedColumn(),
                 console=Console(stderr=True), transient=True,
             )  # fmt: skip
             self._task = self._bar.add_task("starting", total=total)
@@ -57,6 +58,14 @@ class Phases:
         self._bar.update(self._task, completed=self.done, description=description)
         self.done += 1
         self._bar.refresh()
+
+    def output_console(self) -> Console | None:
+        """The console to print through while the bar is drawn, when standard output is a
+        terminal too: lines then go above the bar instead of being overwritten by it. None
+        when there is no bar or standard output is piped (print there as usual)."""
+        if self._bar is None or not sys.stdout.isatty():
+            return None
+        return self._bar.console
 
     def finish(self) -> None:
         if self._bar is not None:
