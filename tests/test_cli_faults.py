@@ -33,7 +33,7 @@ CASES = [
     ("ingest profile --service s", "p.txt", ";;; 5\n", "empty frame name"),
     ("ingest profile --service s", "p.txt", "main;;;work 2\n", "empty frame name"),
     ("ingest profile --service s", "p.txt", "main 0\n", "holds no samples"),
-    ("ingest profile --service s", "p.txt", "", "holds no samples"),
+    ("ingest profile --service s", "p.txt", "", "the file is empty"),
     ("ingest profile --service s --start 1e11", "p.txt", "main 1\n", "--start"),
     ("ingest metrics", "m.csv", "timestamp,name,value\n1e11,m,1\n", "line 2: timestamp"),
     ("ingest metrics", "m.jsonl", '{"name": "m", "timestamp": "9999-12-31T23:59:59-05:00", '
