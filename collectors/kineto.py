@@ -748,6 +748,9 @@ def hta_breakdowns(
     if fractional:
         # HTA rounds start up and end down to whole µs so ns-resolution events do not overlap
         ts, end = np.ceil(ts), np.floor(end)
+        # a sub-µs event can round to end < start: it then covers nothing (a negative length
+        # would push busy time below zero and idle above the span)
+        end = np.maximum(end, ts)
     stream = np.asarray(act.stream, dtype=np.int64)
     corr = np.asarray(act.corr, dtype=np.int64)
     # what HTA takes for GPU events: a stream and a correlation id, or a device-wide sync
@@ -832,9 +835,12 @@ def _stream_idle(
 ) -> StreamIdle:
     order = np.argsort(ts, kind="stable")
     ts, end, launch = ts[order], end[order], launch[order]
-    gap = ts[1:] - end[:-1]
+    # operations on one stream run in order; should some overlap (clock skew, rounding), a gap
+    # is measured from the latest end so far and is never negative
+    reach = np.maximum.accumulate(end)
+    gap = np.maximum(ts[1:] - reach[:-1], 0.0)
     with np.errstate(invalid="ignore"):
-        host = launch[1:] > end[:-1]  # the launch call began after the previous op ended
+        host = launch[1:] > reach[:-1]  # the launch call began after the previous op ended
     kernel = ~host & (gap < threshold)
     other = ~host & ~kernel
     return StreamIdle(
