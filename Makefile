@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity bench-gpu-patterns dashboard screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,10 @@ bench-kineto: $(STAMP)
 	test -x $(VENV)/hta/bin/python || ($(PYTHON) -m venv $(VENV)/hta && \
 		$(VENV)/hta/bin/python -m pip install --quiet HolisticTraceAnalysis)
 	$(BIN)/python -m benchmarks.kineto_hta --hta-python $(VENV)/hta/bin/python
+
+# GPU playbooks on the H200 dev and held-out traces, through `ingest trace` + `hotspots list`
+bench-gpu-patterns: $(STAMP)
+	$(BIN)/python -m benchmarks.gpu_patterns --write
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info .screenshots
