@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,10 @@ bench-kineto: $(STAMP)
 # $EFFICIENCY_DATASETS (default ./datasets); needs network access
 datasets: $(STAMP)
 	$(BIN)/python -m benchmarks.fetch_datasets
+
+# GPU playbooks on the H200 dev and held-out traces, through `ingest trace` + `hotspots list`
+bench-gpu-patterns: $(STAMP)
+	$(BIN)/python -m benchmarks.gpu_patterns --write
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .hypothesis *.egg-info .screenshots

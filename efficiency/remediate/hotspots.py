@@ -30,6 +30,7 @@ from datetime import datetime
 from hashlib import blake2b
 from typing import Any
 
+from efficiency.remediate.kernels import classify, fp32_simt
 from efficiency.remediate.playbooks import (
     IDLE_HOTSPOTS,
     Condition,
@@ -61,8 +62,9 @@ _SCALAR_OPS = re.compile(
 )
 #: device memory allocation calls (not cudaHostAlloc / cudaMallocHost: pinned host memory)
 _DEVICE_ALLOC = re.compile(r"(cuda|hip)(Malloc|Free)(Async)?|cuMem(Alloc|Free)(Async)?(_v2)?")
-#: cuBLAS / CUTLASS FP32 GEMMs on the SIMT cores (tensor-core GEMMs are h884/s1688/tf32/...)
-_FP32_GEMM = re.compile(r"(^|[_ ])sgemm_|_simt_sgemm|gemmSN_[A-Z]{2}_kernel<float")
+#: a device-to-host copy smaller than this reads values back (``.item()``, ``.tolist()``,
+#: ``.cpu()`` of a scalar or small tensor): the host waits for it, so it is a sync
+READBACK_MAX_BYTES = 1 << 20
 #: NVIDIA GPUs with TF32 and bf16 tensor cores (Ampere and newer)
 _TF32_GPU = re.compile(
     r"\b(A100|A800|A40|A30|A10G?|A16|A2|H100|H200|H800|H20|GH200|GB200|B100|B200|L4|L40S?|"
@@ -582,19 +584,24 @@ def trace_stats(traces: Sequence[TraceData]) -> dict[str, float | int | None]:
         "memcpy.pageable_h2d_fraction": _ratio(
             sum(k.total_us for k in pageable), sum(k.total_us for k in h2d)
         ),
+        "memcpy.pageable_share": _ratio(
+            sum(k.total_us for k in rows if k.kind == "memcpy" and "Pageable" in k.memory), busy
+        ),
         "memcpy.pageable_h2d_bytes": sum(k.bytes or 0 for k in pageable),
         "sync.per_step": sum(a.count for a in syncs) / steps if steps else None,
         "sync.scalar_per_step": (
-            sum(n for a in syncs for op, n in a.ops.items() if _SCALAR_OPS.fullmatch(op)) / steps
+            max(
+                sum(n for a in syncs for op, n in a.ops.items() if _SCALAR_OPS.fullmatch(op)),
+                sum(k.count for k in rows if _readback(k)),
+            )
+            / steps
             if steps
             else None
         ),
         "sync.time_share": _ratio(sum(a.total_us for a in syncs), duration),
         "alloc.calls_per_step": sum(a.count for a in allocs) / steps if steps else None,
         "alloc.time_share": _ratio(sum(a.total_us for a in allocs), duration),
-        "gemm.fp32_share": _ratio(
-            sum(k.total_us for k in launched if _FP32_GEMM.search(k.name)), busy
-        ),
+        "gemm.fp32_share": _ratio(_fp32_simt_us(launched), busy),
         "device.tensor_cores": (
             int(all(_TF32_GPU.search(d) or _FP16_TC_GPU.search(d) for d in devices))
             if devices
@@ -602,6 +609,24 @@ def trace_stats(traces: Sequence[TraceData]) -> dict[str, float | int | None]:
         ),
         "device.tf32": int(all(_TF32_GPU.search(d) for d in devices)) if devices else None,
     }
+
+
+def _fp32_simt_us(kernels: Sequence[KernelRow]) -> float:
+    """GPU time of FP32 GEMMs on the SIMT cores, and of FP32 SIMT convolutions unless a TF32
+    convolution ran too (cuDNN was allowed TF32 and picked FP32 for those shapes)."""
+    classes = [(k, classify(k.name)) for k in kernels]
+    tf32_conv = any(c.op == "conv" and c.precision == "tf32" for _, c in classes)
+    return sum(
+        k.total_us for k, c in classes
+        if fp32_simt(k.name) and (c.op == "gemm" or not tf32_conv)
+    )  # fmt: skip
+
+
+def _readback(k: KernelRow) -> bool:
+    """A small device-to-host copy: the host reads values back and waits for them."""
+    if k.kind != "memcpy" or k.copy_kind != "DtoH" or k.count <= 0:
+        return False
+    return k.bytes is not None and k.bytes / k.count < READBACK_MAX_BYTES
 
 
 def _conditions(conds: Sequence[Condition], stats: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -622,12 +647,34 @@ def _kernel_match(
         return None
     if op["share_self"] < rule.min_share or not re.search(rule.name, op["frame"]):
         return None
+    if not _class_holds(rule, op):
+        return None
     if rule.min_gpu_hours is not None and op["cost_gpu_hours"] < rule.min_gpu_hours:
         return None
     conds = _conditions(rule.when, stats)
     if conds is None:
         return None
     return {"min_share": rule.min_share, "actual": op["share_self"], "conditions": conds}
+
+
+def _class_holds(rule: KernelRule, op: dict[str, Any]) -> bool:
+    """The rule's op class, precision, tensor-core and copy conditions hold for the operation."""
+    c = classify(op["frame"])
+    if rule.op is not None and c.op not in rule.op:
+        return False
+    if rule.precision is not None and c.precision not in rule.precision:
+        return False
+    if rule.tensor_core is not None and c.tensor_core is not rule.tensor_core:
+        return False
+    if rule.memory is not None and c.memory not in rule.memory:
+        return False
+    if rule.direction is not None and c.direction not in rule.direction:
+        return False
+    if rule.min_mean_bytes is not None:
+        mean = op["bytes"] / op["launches"] if op["bytes"] and op["launches"] else 0.0
+        if mean < rule.min_mean_bytes:
+            return False
+    return True
 
 
 def _operations(traces: Sequence[TraceData], busy: float) -> list[dict[str, Any]]:

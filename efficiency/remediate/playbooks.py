@@ -78,14 +78,18 @@ TRACE_STATS: dict[str, str] = {
     "memcpy.h2d_share": "host-to-device copy time / GPU busy time",
     "memcpy.pageable_h2d_share": "host-to-device copies from pageable memory / GPU busy time",
     "memcpy.pageable_h2d_fraction": "pageable share of all host-to-device copy time",
+    "memcpy.pageable_share": "copies through pageable host memory, either way / GPU busy time",
     "memcpy.pageable_h2d_bytes": "bytes copied host-to-device from pageable memory",
     "sync.per_step": "host synchronizations (cuda/hip *Synchronize calls) per step",
-    "sync.scalar_per_step": "host synchronizations made by scalar reads (.item(), nonzero, "
-    "is_nonzero, masked_select, unique ...) per step",
+    "sync.scalar_per_step": "host reads of device values per step: the larger of the syncs "
+    "made by scalar ops (.item(), nonzero, masked_select, unique ...) and the small (< 1 MiB) "
+    "device-to-host copies (.tolist(), .cpu() of small tensors)",
     "sync.time_share": "time the host spent in synchronize calls / trace duration",
     "alloc.calls_per_step": "device cudaMalloc/cudaFree (hip...) calls per step",
     "alloc.time_share": "time the host spent in device malloc/free calls / trace duration",
-    "gemm.fp32_share": "FP32 (SIMT, not tensor-core) GEMM kernel time / GPU busy time",
+    "gemm.fp32_share": "FP32 GEMM time on the SIMT cores (not tensor cores, any GPU "
+    "generation: kernels.classify), plus FP32 SIMT convolutions when no TF32 convolution ran "
+    "(then cuDNN may use TF32 and chose not to for those) / GPU busy time",
     "device.tensor_cores": "1 when every GPU in the traces has tensor cores (NVIDIA Volta+)",
     "device.tf32": "1 when every GPU in the traces runs TF32 and bf16 (NVIDIA Ampere+)",
 }
@@ -197,9 +201,21 @@ class KernelRule(_Strict):
     """A GPU operation (kernel, copy, fill) whose share of the GPU's busy time is at least
     ``min_share``, in traces where every ``when`` condition holds."""
 
-    #: regular expression searched in the operation's name
-    name: str
+    #: regular expression searched in the operation's name (default: any name); prefer the
+    #: classes below, which :mod:`efficiency.remediate.kernels` reads from any generation's names
+    name: str = ""
     kind: list[Literal["compute", "communication", "memcpy", "memset"]] | None = None
+    #: what the operation does (``kernels.classify``): gemm, conv, copy, fill, communication
+    op: list[Literal["gemm", "gemv", "conv", "copy", "fill", "communication", "other"]] | None = (
+        None
+    )
+    precision: list[Literal["fp32", "tf32", "fp16", "bf16", "fp8", "fp64", "int8"]] | None = None
+    tensor_core: bool | None = None
+    #: copies: the host memory (pageable, pinned) or device, and the direction
+    memory: list[Literal["pageable", "pinned", "device"]] | None = None
+    direction: list[Literal["HtoD", "DtoH", "DtoD", "HtoH", "PtoP"]] | None = None
+    #: copies: the mean bytes a copy moves is at least this
+    min_mean_bytes: float | None = Field(None, ge=0)
     min_share: float = Field(gt=0, le=1)
     min_gpu_hours: float | None = Field(None, ge=0)
     when: list[Condition] = Field(default_factory=list)
@@ -207,7 +223,7 @@ class KernelRule(_Strict):
     @field_validator("name")
     @classmethod
     def _regexes(cls, v: str) -> str:
-        return _regex(v)
+        return _regex(v) if v else v
 
 
 class TraceRule(_Strict):

@@ -374,3 +374,52 @@ def test_any_event_list_parses_or_raises_input_error(events: list[Any]) -> None:
     except InputError:
         return
     json.dumps(trace.summary(), allow_nan=False)
+
+
+def test_sub_microsecond_kernels_never_make_busy_time_negative() -> None:
+    """Rounded inwards, a 0.4 µs kernel ends before it starts; it must cover nothing (a
+    launch-bound H200 trace was reported idle 100.5 %, compute -0.5 %)."""
+    events = [launch(0.5, 1), kernel(10.2, 0.4, 1), launch(1, 2), kernel(30.7, 10.0, 2),
+              launch(2, 3), kernel(50.3, 0.5, 3)]  # fmt: skip
+    t = parse_kineto(encode(events)).temporal
+    assert t is not None
+    assert (t.span_us, t.compute_us, t.non_compute_us) == (40, 9, 0)
+    assert t.idle_us == 31
+
+
+_interval = st.tuples(
+    st.floats(0, 5_000, allow_nan=False), st.floats(0, 300, allow_nan=False),
+    st.sampled_from([7, 8, 9]),
+    st.sampled_from(["k", "Memcpy HtoD (Pageable -> Device)", "ncclKernel_AllReduce", "Memset"]),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_interval, min_size=1, max_size=40), st.booleans())
+def test_shares_stay_within_0_and_100_for_any_intervals(
+    spans: list[tuple[float, float, int, str]], whole_us: bool
+) -> None:
+    """Overlapping, nested, zero-length and sub-µs GPU operations on several streams: the
+    breakdown is a union over the trace window, so every share lies in [0, 1] and they add up."""
+    events = []
+    for corr, (ts, dur, stream, name) in enumerate(spans, start=1):
+        if whole_us:
+            ts, dur = float(round(ts)), float(round(dur))
+        cat = (
+            "gpu_memcpy"
+            if name.startswith("Memcpy")
+            else "gpu_memset"
+            if name == "Memset"
+            else ("kernel")
+        )
+        events.append(launch(max(ts - 3, 0), corr))
+        events.append(x(name, cat, ts, dur, correlation=corr, stream=stream, device=0))
+    summary = parse_kineto(encode(events)).summary()
+    shares = summary["temporal"]
+    assert shares is not None
+    parts = [shares[k] for k in ("idle_share", "compute_share", "non_compute_share")]
+    if shares["span_us"] > 0:
+        assert all(0.0 <= p <= 1.0 for p in parts), parts
+        assert sum(parts) == pytest.approx(1.0)
+    for stream in summary["idle_by_stream"]:
+        assert stream["idle_us"] >= 0

@@ -249,3 +249,21 @@ def test_playbook_model_is_the_public_schema() -> None:
     (book,) = [b for b in load_playbooks() if b.id == "native-glibc-malloc"]
     assert {"kind", "codemod", "params", "advice"} <= set(type(book.fix).model_fields)
     assert "Metric: `share_inclusive`" in str(book.verification)
+
+
+def test_kernel_rules_name_classes_not_generations(tmp_path: Path) -> None:
+    """The shipped FP32 rule matches by class (no kernel-name regex); a class that does not
+    exist is refused with its field named."""
+    (book,) = [b for b in load_playbooks() if b.id == "gpu-fp32-gemm-tf32"]
+    rule = book.match.kernels[0]
+    assert (rule.name, rule.op, rule.precision, rule.tensor_core) == (
+        "",
+        ["gemm", "conv"],
+        ["fp32"],
+        False,
+    )
+    shipped = default_folder() / "gpu-fp32-gemm-tf32.yaml"
+    write(tmp_path, shipped.name, shipped.read_text().replace("[fp32]", "[fp33]"))
+    assert "gpu-fp32-gemm-tf32.yaml: match.kernels[0].precision[0]: Input should be" in refused(
+        tmp_path
+    )
