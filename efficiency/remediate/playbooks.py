@@ -41,6 +41,7 @@ __all__ = [
 #: codemods a ``fix.codemod`` may name (``efficiency/remediate/codemods/``)
 CODEMODS = (
     "hoist-re-compile",
+    "re-pattern-method",
     "lazy-logging",
     "join-strings",
     "append-to-comprehension",

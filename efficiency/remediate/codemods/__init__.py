@@ -14,6 +14,7 @@ from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
+from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
 
 __all__ = ["CODEMODS", "Codemod", "CodemodResult", "codemod"]
 
@@ -22,6 +23,7 @@ CODEMODS: dict[str, Codemod] = {
     mod.name: mod
     for mod in (
         HoistReCompile(),
+        RePatternMethod(),
         LazyLogging(),
         JoinStrings(),
         AppendToComprehension(),
