@@ -42,6 +42,7 @@ __all__ = [
 CODEMODS = (
     "hoist-re-compile",
     "re-pattern-method",
+    "struct-precompile",
     "lazy-logging",
     "join-strings",
     "append-to-comprehension",

@@ -150,6 +150,8 @@ EXAMPLES = [
      "python-re-compile-in-loop"),
     (f"match ({LIB}/re/__init__.py:166);_compile ({LIB}/re/__init__.py:280)",
      "python-re-pattern-method"),
+    ("pack (_struct.cpython-311-x86_64-linux-gnu.so);"
+     "cache_struct_converter (_struct.cpython-311-x86_64-linux-gnu.so)", "python-struct-format"),
     (f"dumps ({LIB}/json/__init__.py:231);encode ({LIB}/json/encoder.py:200)",
      "python-json-codec"),
     ("encoder_call (_json.cpython-311-x86_64-linux-gnu.so)", "python-json-codec"),

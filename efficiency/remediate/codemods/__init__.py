@@ -15,6 +15,7 @@ from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
 from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
+from efficiency.remediate.codemods.struct_precompile import StructPrecompile
 
 __all__ = ["CODEMODS", "Codemod", "CodemodResult", "codemod"]
 
@@ -24,6 +25,7 @@ CODEMODS: dict[str, Codemod] = {
     for mod in (
         HoistReCompile(),
         RePatternMethod(),
+        StructPrecompile(),
         LazyLogging(),
         JoinStrings(),
         AppendToComprehension(),
