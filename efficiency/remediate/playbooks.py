@@ -43,6 +43,7 @@ CODEMODS = (
     "hoist-re-compile",
     "re-pattern-method",
     "struct-precompile",
+    "deepcopy-read-only",
     "lazy-logging",
     "join-strings",
     "append-to-comprehension",

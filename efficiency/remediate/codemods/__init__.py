@@ -10,6 +10,7 @@ from __future__ import annotations
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
+from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
@@ -26,6 +27,7 @@ CODEMODS: dict[str, Codemod] = {
         HoistReCompile(),
         RePatternMethod(),
         StructPrecompile(),
+        DeepcopyReadOnly(),
         LazyLogging(),
         JoinStrings(),
         AppendToComprehension(),

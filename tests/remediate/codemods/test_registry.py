@@ -12,6 +12,7 @@ PYTHON = [
     "hoist-re-compile",
     "re-pattern-method",
     "struct-precompile",
+    "deepcopy-read-only",
     "lazy-logging",
     "join-strings",
     "append-to-comprehension",
