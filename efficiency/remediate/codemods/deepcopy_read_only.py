@@ -14,9 +14,11 @@ or ``eval``), and every use of that name must end in a value that cannot alias t
 comparison or membership test, ``len``/``str``/``repr``/``int``/``float``/``bool``/``hash``/
 ``isinstance``, an f-string field, ``not``, or the test of an ``if``/``while``/conditional,
 reached only through subscripts and ``.get``/``.keys``/``.values``/``.items``/``.count``/
-``.index``. Nothing anywhere in the function may mutate anything or run code that could (no
-call other than those builtins and read methods, no assignment to a subscript or attribute,
-no ``del``, ``yield`` or ``await``), so the original cannot change while the alias is read.
+``.index``. A local name bound once from such a read (``feat = cfg.get("x")``, ``for user in
+cfg["users"]``) is held to the same rule, up to three levels deep. Nothing anywhere in the
+function may mutate anything or run code that could (no call other than those builtins and
+read methods, no assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``),
+so the original cannot change while the alias is read.
 A shallow copy, when only the top level is mutated, is not attempted: those cases are refused.
 What stays assumed: no other thread mutates the original meanwhile, and deepcopy itself had
 no side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised).
@@ -111,15 +113,45 @@ class _Finder(ScopedVisitor):
             why = self._mutation(other, node)
             if why is not None:
                 return why
+        return self._name_read_only(function, name, node.targets[0].target, 0)
+
+    def _name_read_only(
+        self, function: cst.FunctionDef, name: str, bound: cst.CSTNode, depth: int
+    ) -> str | None:
+        """Why some use of ``name`` (bound at ``bound``) could keep the data, or None."""
         for use in walk(function.body):
-            if (
-                isinstance(use, cst.Name)
-                and use.value == name
-                and use is not node.targets[0].target
-            ):
-                why = self._read_only(use)
+            if isinstance(use, cst.Name) and use.value == name and use is not bound:
+                why = self._read_only(use, function, depth)
                 if why is not None:
-                    return f"{name} {why}"
+                    return why if why.startswith(name + " ") else f"{name} {why}"
+        return None
+
+    def _alias(
+        self, parent: cst.CSTNode | None, node: cst.CSTNode, function: cst.FunctionDef, depth: int
+    ) -> str | None:
+        """For ``z = <read>`` or ``for z in <read>`` (z bound there only): why a use of ``z``
+        could keep the data, or None; "" when ``parent`` binds no such alias."""
+        if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
+            target: cst.BaseExpression = parent.targets[0].target
+        elif isinstance(parent, cst.For) and parent.iter is node:
+            target = parent.target
+        else:
+            return ""
+        names = [target] if isinstance(target, cst.Name) else []
+        if isinstance(target, cst.Tuple) and all(
+            isinstance(e.value, cst.Name) for e in target.elements
+        ):
+            names = [e.value for e in target.elements]
+        if not names or depth >= 3:
+            return ""
+        for alias in names:
+            assert isinstance(alias, cst.Name)
+            scope = self.get_metadata(ScopeProvider, alias, None)
+            if scope is None or len(scope[alias.value]) != 1:
+                return f"{alias.value} is bound more than once"
+            why = self._name_read_only(function, alias.value, alias, depth + 1)
+            if why is not None:
+                return why
         return None
 
     def _mutation(self, node: cst.CSTNode, copy_stmt: cst.Assign) -> str | None:
@@ -149,7 +181,7 @@ class _Finder(ScopedVisitor):
             return func.value in SCALAR_BUILTINS
         return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS
 
-    def _read_only(self, use: cst.Name) -> str | None:
+    def _read_only(self, use: cst.Name, function: cst.FunctionDef, depth: int) -> str | None:
         """None when the value read through ``use`` ends in a scalar, else why not."""
         node: cst.CSTNode = use
         while True:
@@ -193,6 +225,9 @@ class _Finder(ScopedVisitor):
             return None
         if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
             return None
+        alias = self._alias(parent, node, function, depth)
+        if alias != "":
+            return alias
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep it"
 

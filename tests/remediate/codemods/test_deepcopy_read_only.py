@@ -53,6 +53,19 @@ def test_same_results_and_the_original_is_untouched() -> None:
     assert module["allowed"]("x", "2 users") is before["allowed"]("x", "2 users") is True
 
 
+def test_names_bound_from_reads_are_held_to_the_same_rule() -> None:
+    source = (
+        "import copy\nD = {'a': [1, 2], 'b': {'k': (3, 4)}}\n\n"
+        "def f(n):\n    c = copy.deepcopy(D)\n    hits = 0\n    for x in c['a']:\n"
+        "        if x == n:\n            hits = hits + 1\n"
+        "    for key, pair in c['b'].items():\n        if n in pair:\n            hits = 9\n"
+        "    first = c.get('a')\n    return hits, len(first), str(first)\n"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1 and "    c = D\n" in result.source
+    same_results(source, result.source, "f", (1,), (4,), (7,))
+
+
 HEAD = "import copy\nD = {'a': [1]}\n\n"
 REFUSED = {
     "mutated": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c['a'] = 2\n    return len(c)\n",
@@ -61,10 +74,14 @@ REFUSED = {
     ),
     "returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c\n",
     "element returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c['a']\n",
-    "element kept": HEAD
-    + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    return len(x)\n",
+    "element kept": HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    return x\n",
+    "alias rebound": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = 1\n    return x\n"
+    ),
     "passed to a call": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c))\n",
-    "iterated": HEAD + "def f():\n    c = copy.deepcopy(D)\n    for x in c['a']:\n        pass\n",
+    "iterated element returned": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    for x in c['a']:\n        return x\n"
+    ),
     "or value escapes": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c.get('a') or []\n",
     "rebound": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c = {}\n    return len(c)\n",
     "memo": HEAD + "def f(m):\n    c = copy.deepcopy(D, m)\n    return len(c)\n",
