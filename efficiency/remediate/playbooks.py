@@ -41,6 +41,9 @@ __all__ = [
 #: codemods a ``fix.codemod`` may name (``efficiency/remediate/codemods/``)
 CODEMODS = (
     "hoist-re-compile",
+    "re-pattern-method",
+    "struct-precompile",
+    "deepcopy-read-only",
     "lazy-logging",
     "join-strings",
     "append-to-comprehension",

@@ -109,7 +109,8 @@ def test_library_frame_points_at_the_application_caller(playbooks: list[Playbook
     )
     rec = by_frame(frame_hotspots("api", prof, playbooks))[f"_compile ({LIB}/re/__init__.py)"]
     ev = rec.evidence
-    assert rec.playbooks == ["python-re-compile-in-loop"]
+    # a literal pattern (hoisted) or a compiled one passed through re (called directly)
+    assert rec.playbooks == ["python-re-compile-in-loop", "python-re-pattern-method"]
     # the fix goes where re is called; the hot frame stays in the evidence
     assert (ev["function"], ev["file"], ev["line"]) == ("handle", f"{APP}/views.py", 40)
     assert (ev["hot_function"], ev["hot_file"], ev["hot_line"]) == (
@@ -147,10 +148,16 @@ EXAMPLES = [
      "python-eager-logging"),
     (f"sub ({LIB}/re/__init__.py:185);_compile ({LIB}/re/__init__.py:280)",
      "python-re-compile-in-loop"),
+    (f"match ({LIB}/re/__init__.py:166);_compile ({LIB}/re/__init__.py:280)",
+     "python-re-pattern-method"),
+    ("pack (_struct.cpython-311-x86_64-linux-gnu.so);"
+     "cache_struct_converter (_struct.cpython-311-x86_64-linux-gnu.so)", "python-struct-format"),
     (f"dumps ({LIB}/json/__init__.py:231);encode ({LIB}/json/encoder.py:200)",
      "python-json-codec"),
     ("encoder_call (_json.cpython-311-x86_64-linux-gnu.so)", "python-json-codec"),
     (f"deepcopy ({LIB}/copy.py:128);_deepcopy_dict ({LIB}/copy.py:227)", "python-deepcopy"),
+    (f"deepcopy ({LIB}/copy.py:128);_deepcopy_dict ({LIB}/copy.py:227)",
+     "python-deepcopy-read-only"),
 ]  # fmt: skip
 
 

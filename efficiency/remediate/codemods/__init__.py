@@ -10,10 +10,13 @@ from __future__ import annotations
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
+from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
+from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
+from efficiency.remediate.codemods.struct_precompile import StructPrecompile
 
 __all__ = ["CODEMODS", "Codemod", "CodemodResult", "codemod"]
 
@@ -22,6 +25,9 @@ CODEMODS: dict[str, Codemod] = {
     mod.name: mod
     for mod in (
         HoistReCompile(),
+        RePatternMethod(),
+        StructPrecompile(),
+        DeepcopyReadOnly(),
         LazyLogging(),
         JoinStrings(),
         AppendToComprehension(),

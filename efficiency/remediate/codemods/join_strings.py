@@ -10,6 +10,9 @@ them once after the loop::
         s += fmt(row)               s_parts.append(fmt(row))
                                 s = "".join(s_parts)
 
+Statements may sit between ``s = ""`` and the loop when they neither mention ``s`` nor
+define functions or classes (and, at module level, call nothing that could read the global).
+
 Refused: any other use of ``s`` in the loop (a read, an assignment, ``del``, use in the loop's
 ``else:`` or in a ``while`` test), ``s`` declared ``global``/``nonlocal`` or used inside a
 nested function (which could read it mid-loop), ``locals()``/``eval``-style calls in the scope,
@@ -20,7 +23,6 @@ bodies. The pieces are still evaluated in the same order, once each.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import libcst as cst
@@ -85,23 +87,38 @@ class _Finder(ScopedVisitor):
     def _scan(self, body: tuple[cst.BaseStatement, ...]) -> None:
         if not self.active:
             return
-        for first, loop in pairwise(body):
+        for index, first in enumerate(body):
             found = _empty_string_init(first)
-            if found is None or not isinstance(loop, (cst.For, cst.While)):
+            if found is None:
+                continue
+            name, empty = found
+            between, loop = _statements_before_loop(body[index + 1 :], name)
+            if loop is None:
                 continue
             if isinstance(loop, cst.For) and loop.asynchronous is not None:
                 continue
-            name, empty = found
             augments = self._augments(loop, name)
             if not augments:
                 continue  # not the pattern at all
-            why = self._refusal(first, loop, name, augments)
+            why = self._between_refusal(between, name) or self._refusal(first, loop, name, augments)
             if why:
                 self.refused.append(f"`{name} += ...` loop: {why}")
                 continue
             owner = self.def_stack[-1] if self.def_stack else ""
             assert isinstance(first, cst.SimpleStatementLine)
             self.sites.append(_Site(first, loop, name, empty, augments, owner))
+
+    def _between_refusal(self, between: list[cst.BaseStatement], name: str) -> str | None:
+        """Statements between ``s = ""`` and the loop run while ``s`` is not bound yet after
+        the rewrite: they must not read it, which at module level also rules out calls (a
+        called function could read the global)."""
+        if not between:
+            return None
+        if isinstance(self.scope_of(between[0]), cst.Module) and any(
+            isinstance(n, cst.Call) for stmt in between for n in walk(stmt)
+        ):
+            return f"a call between `{name} = ...` and the loop could read the global {name}"
+        return None
 
     @staticmethod
     def _augments(loop: cst.CSTNode, name: str) -> list[cst.AugAssign]:
@@ -146,6 +163,23 @@ class _Finder(ScopedVisitor):
         if self.exceptions_observable(loop, scope):
             return "the loop sits in try/with: a caught exception would see a half-built string"
         return None
+
+
+def _statements_before_loop(
+    rest: tuple[cst.BaseStatement, ...], name: str
+) -> tuple[list[cst.BaseStatement], cst.For | cst.While | None]:
+    """The statements up to the first loop after ``name = ""`` and that loop, when none of
+    those statements (and nothing defined in them) mentions ``name``; else ``([], None)``."""
+    between: list[cst.BaseStatement] = []
+    for stmt in rest:
+        if isinstance(stmt, (cst.For, cst.While)) and mentions(stmt, name):
+            return between, stmt
+        if mentions(stmt, name) or calls_introspection(stmt):
+            return [], None
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            return [], None  # a def between could be the one that reads it
+        between.append(stmt)
+    return [], None
 
 
 class _Rewriter(StatementRewriter):

@@ -10,16 +10,25 @@ arguments or ``*args``; format specs that %-style cannot express exactly (only
 ``[<>][+- ][#][0][width][.precision]`` with a type among ``s d f F e E g G x X o``, and a
 conversion alone: ``!s`` ``!r`` ``!a``); ``.format`` with attribute or index fields, unused
 arguments, or arguments that would be evaluated twice or in another order; ``%`` whose right
-side might be a tuple at run time. Every rewrite is checked by evaluating the new template and
-comparing it, and the new arguments, with what Python itself parses from the original.
+side might be a tuple at run time.
+
+When the arguments call anything but cheap builtins (``log.debug("tile %s" % describe(t))``)
+lazy arguments would still pay for the call, and when a ``%`` operand might be a tuple (so
+moving it into logging's arguments could change the text) the message cannot be moved at all:
+then the statement goes under ``if log.isEnabledFor(logging.DEBUG):`` - the same check the
+logger makes first - with its message made lazy where possible and kept as written otherwise.
+The guard needs a logger provably bound from ``logging.getLogger`` (a name or attribute,
+evaluated twice harmlessly), a module-level ``import logging``, a call that is a statement of
+its own, and a level method (not ``logging.debug()`` itself, whose ``basicConfig`` the guard
+would skip, nor ``log(level, ...)``). A tuple is never wrapped into ``(x,)``: ``"%s" % (5,)``
+renders ``5`` but ``"%s" % ((5,),)`` renders ``(5,)``. Every rewrite is checked by evaluating
+the new template and comparing it, and the new arguments, with what Python itself parses from
+the original. As with any lazy message, one whose formatting would raise no longer does so
+while its level is off.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-import string
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +36,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.lazy_templates import (
+    SCALAR_CALLS,
+    LazyMessage,
+    Refused,
+    lazy_form,
+)
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -34,6 +49,7 @@ from efficiency.remediate.codemods.pysource import (
     Targets,
     code,
     literal_value,
+    walk,
 )
 
 LEVELS = frozenset(
@@ -41,277 +57,9 @@ LEVELS = frozenset(
 )
 #: names (or attributes, as in ``self.logger``) taken to be loggers without proof
 LOGGER_NAMES = frozenset({"log", "logger", "LOG", "LOGGER", "_log", "_logger", "_LOG", "_LOGGER"})
+
+
 #: calls whose result is never a tuple or mapping (so ``"..." % call()`` is one argument)
-SCALAR_CALLS = frozenset(
-    {"str", "repr", "ascii", "int", "float", "len", "round", "format", "hex", "oct", "bin"}
-    | {"chr", "ord", "abs", "id", "type", "bool"}
-)
-_SPEC = re.compile(
-    r"(?P<align>[<>])?(?P<sign>[-+ ])?(?P<alt>\#)?(?P<zero>0)?(?P<width>[1-9]\d*)?"
-    r"(?:\.(?P<precision>\d+))?(?P<type>[sdfFeEgGxXo])"
-)
-_CONVERSIONS = {"s": "%s", "r": "%r", "a": "%a"}
-
-
-class Refused(Exception):
-    """This call cannot be made lazy safely; the message says why."""
-
-
-def printf_spec(spec: str, conversion: str | None) -> str:
-    """The %-style placeholder that renders exactly like ``{x!conversion:spec}``."""
-    if conversion:
-        if spec or conversion not in _CONVERSIONS:
-            raise Refused(f"conversion with a format spec (!{conversion}:{spec})")
-        return _CONVERSIONS[conversion]
-    if not spec:
-        return "%s"
-    match = _SPEC.fullmatch(spec)
-    if match is None:
-        raise Refused(f"format spec {spec!r} has no exact %-style equivalent")
-    kind, width, precision = match["type"], match["width"] or "", match["precision"]
-    if kind == "s":
-        if match["sign"] or match["alt"] or match["zero"]:
-            raise Refused(f"format spec {spec!r} has no exact %-style equivalent")
-        flags = "-" if width and match["align"] != ">" else ""  # str.format left-aligns text
-    else:
-        if (match["align"] and match["zero"]) or (precision and kind in "dxXo"):
-            raise Refused(f"format spec {spec!r} has no exact %-style equivalent")
-        flags = "-" if match["align"] == "<" else ""
-        flags += match["sign"] if match["sign"] in ("+", " ") else ""
-        flags += ("#" if match["alt"] else "") + ("0" if match["zero"] else "")
-    return f"%{flags}{width}{'.' + precision if precision else ''}{kind}"
-
-
-@dataclass
-class _Lazy:
-    message: cst.BaseExpression
-    args: list[cst.BaseExpression]
-    spelling: str  # "f-string", "%", ".format"
-
-
-def _pieces(node: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(node, cst.ConcatenatedString):
-        return [*_pieces(node.left), *_pieces(node.right)]
-    return [node]
-
-
-def _rebuild(node: cst.BaseExpression, new: dict[int, cst.BaseExpression]) -> cst.BaseExpression:
-    """``node`` (a string or implicit concatenation) with its pieces replaced, layout kept."""
-    if isinstance(node, cst.ConcatenatedString):
-        return node.with_changes(left=_rebuild(node.left, new), right=_rebuild(node.right, new))
-    return new.get(id(node), node)
-
-
-def _escaped_simple(piece: cst.SimpleString) -> cst.SimpleString:
-    body = piece.raw_value.replace("%", "%%")
-    return piece.with_changes(value=f"{piece.prefix}{piece.quote}{body}{piece.quote}")
-
-
-def _from_fstring(message: cst.BaseExpression) -> _Lazy:
-    pieces = _pieces(message)
-    if any(not isinstance(p, (cst.SimpleString, cst.FormattedString)) for p in pieces):
-        raise Refused("not a string literal")
-    if any(isinstance(p, cst.SimpleString) and "b" in p.prefix.lower() for p in pieces):
-        raise Refused("bytes message")
-    new: dict[int, cst.BaseExpression] = {}
-    args: list[cst.BaseExpression] = []
-    for piece in pieces:
-        if isinstance(piece, cst.SimpleString):
-            new[id(piece)] = _escaped_simple(piece)
-            continue
-        assert isinstance(piece, cst.FormattedString)
-        text = []
-        for part in piece.parts:
-            if isinstance(part, cst.FormattedStringText):
-                text.append(part.value.replace("{{", "{").replace("}}", "}").replace("%", "%%"))
-                continue
-            spec_parts = part.format_spec or []
-            if any(not isinstance(s, cst.FormattedStringText) for s in spec_parts):
-                raise Refused("nested replacement field in a format spec")
-            spec = "".join(s.value for s in spec_parts if isinstance(s, cst.FormattedStringText))
-            conversion = part.conversion
-            if part.equal is not None:
-                if spec:
-                    raise Refused("self-documenting field with a format spec")
-                shown = (
-                    part.whitespace_before_expression.value
-                    + code(part.expression)
-                    + part.whitespace_after_expression.value
-                    + part.equal.whitespace_before.value
-                    + "="
-                    + part.equal.whitespace_after.value
-                )
-                text.append(shown.replace("%", "%%"))
-                conversion = conversion or "r"
-            text.append(printf_spec(spec, conversion))
-            expression = part.expression
-            if isinstance(expression, cst.Tuple) and not expression.lpar:
-                expression = expression.with_changes(
-                    lpar=[cst.LeftParen()], rpar=[cst.RightParen()]
-                )
-            args.append(expression)
-        prefix = piece.prefix.replace("f", "").replace("F", "")
-        new[id(piece)] = cst.SimpleString(f"{prefix}{piece.quote}{''.join(text)}{piece.quote}")
-    if not args:
-        raise Refused("no replacement fields")
-    rebuilt = _rebuild(message, new)
-    _check_against_python(message, rebuilt, args)
-    return _Lazy(rebuilt, args, "f-string")
-
-
-def _check_against_python(
-    message: cst.BaseExpression, rebuilt: cst.BaseExpression, args: list[cst.BaseExpression]
-) -> None:
-    """The new template and arguments must be what Python's own parse of the f-string says."""
-    tree = ast.parse(f"({code(message)})", mode="eval").body
-    if not isinstance(tree, ast.JoinedStr):
-        raise Refused("not an f-string")
-    expected, expected_args = [], []
-    for value in tree.values:
-        if isinstance(value, ast.Constant):
-            expected.append(str(value.value).replace("%", "%%"))
-            continue
-        assert isinstance(value, ast.FormattedValue)
-        spec = ""
-        if value.format_spec is not None:
-            spec = "".join(
-                str(v.value) if isinstance(v, ast.Constant) else "{"
-                for v in value.format_spec.values
-            )
-        conversion = None if value.conversion == -1 else chr(value.conversion)
-        expected.append(printf_spec(spec, conversion))
-        expected_args.append(ast.dump(value.value))
-    got_args = [ast.dump(ast.parse(f"({code(a)})", mode="eval").body) for a in args]
-    if _evaluate(rebuilt) != "".join(expected) or got_args != expected_args:
-        raise Refused("could not rebuild the template exactly")
-
-
-def _evaluate(node: cst.BaseExpression) -> object:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.literal_eval(f"({code(node)})")
-
-
-def _from_percent(message: cst.BinaryOperation) -> _Lazy:
-    template = literal_value(message.left)
-    if not isinstance(template, str):
-        raise Refused("the % template is not a str literal")
-    right = message.right
-    if isinstance(right, cst.Tuple):
-        if not right.elements or any(isinstance(e, cst.StarredElement) for e in right.elements):
-            raise Refused("empty or starred % tuple")
-        args = [e.value for e in right.elements]
-    elif isinstance(right, cst.Dict):
-        if not right.elements or any(isinstance(e, cst.StarredDictElement) for e in right.elements):
-            raise Refused("empty or **-expanded % mapping")
-        args = [right]  # logging takes a lone non-empty mapping as the mapping for %(key)s
-    elif _never_tuple(right):
-        args = [right]
-    else:
-        raise Refused("the % operand might be a tuple or mapping at run time")
-    return _Lazy(message.left, args, "%")
-
-
-def _never_tuple(node: cst.BaseExpression) -> bool:
-    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.FormattedString)):
-        return True
-    if isinstance(node, cst.ConcatenatedString):
-        return True
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Name)
-        and node.func.value in SCALAR_CALLS
-    )
-
-
-def _simple(node: cst.BaseExpression) -> bool:
-    """Evaluating it twice, or in another order, cannot make a difference."""
-    if isinstance(node, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)):
-        return True
-    return isinstance(node, cst.Attribute) and _simple(node.value)
-
-
-def _fields(text: str) -> list[tuple[str, str | None, str, str | None]]:
-    try:
-        return list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise Refused(f"unparsable format string ({exc})") from None
-
-
-def _from_format(call: cst.Call) -> _Lazy:
-    assert isinstance(call.func, cst.Attribute)
-    receiver = call.func.value
-    template = literal_value(receiver)
-    if not isinstance(template, str):
-        raise Refused("the .format receiver is not a str literal")
-    if any(a.star for a in call.args):
-        raise Refused(".format(*args / **kwargs)")
-    positional = [a.value for a in call.args if a.keyword is None]
-    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-    call_order = [*range(len(positional)), *keywords]
-    used: list[int | str] = []
-    auto = 0
-
-    def placeholders(text: str) -> str:
-        nonlocal auto
-        out = []
-        for literal, name, spec, conversion in _fields(text):
-            out.append(literal.replace("%", "%%"))
-            if name is None:
-                continue
-            if name == "":
-                key: int | str = auto
-                auto += 1
-            elif name.isdigit():
-                key = int(name)
-            elif name.isidentifier():
-                key = name
-            else:
-                raise Refused(f"field {{{name}}} uses attribute or index access")
-            if "{" in (spec or ""):
-                raise Refused("nested replacement field in a format spec")
-            out.append(printf_spec(spec or "", conversion))
-            used.append(key)
-        return "".join(out)
-
-    expected = placeholders(template)
-    if not used:
-        raise Refused("no replacement fields")
-    expected_used, used[:], auto = list(used), [], 0
-    new: dict[int, cst.BaseExpression] = {}
-    for piece in _pieces(receiver):
-        if not isinstance(piece, cst.SimpleString):
-            raise Refused("the .format receiver is not a plain string literal")
-        body = placeholders(piece.raw_value)
-        new[id(piece)] = piece.with_changes(value=f"{piece.prefix}{piece.quote}{body}{piece.quote}")
-    rebuilt = _rebuild(receiver, new)
-    if used != expected_used or _evaluate(rebuilt) != expected:
-        raise Refused("could not rebuild the template exactly")
-    if sorted(map(str, set(used))) != sorted(map(str, call_order)):
-        raise Refused(".format has unused or missing arguments")
-    values = {**dict(enumerate(positional)), **keywords}
-    if any(k not in values for k in used):
-        raise Refused(".format has unused or missing arguments")
-    args = [values[k] for k in used]
-    if (len(used) != len(set(used)) or used != call_order) and not all(map(_simple, args)):
-        raise Refused(".format arguments would be evaluated twice or in another order")
-    return _Lazy(rebuilt, args, ".format")
-
-
-def lazy_form(message: cst.BaseExpression) -> _Lazy:
-    if isinstance(message, (cst.FormattedString, cst.ConcatenatedString)):
-        return _from_fstring(message)
-    if isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Modulo):
-        return _from_percent(message)
-    if (
-        isinstance(message, cst.Call)
-        and isinstance(message.func, cst.Attribute)
-        and message.func.attr.value == "format"
-    ):
-        return _from_format(message)
-    raise Refused("not an eagerly formatted message")
-
-
 class _LoggerNames(cst.CSTVisitor):
     """Names and attributes bound from ``logging.getLogger(...)`` anywhere in the module."""
 
@@ -321,6 +69,17 @@ class _LoggerNames(cst.CSTVisitor):
         super().__init__()
         self.names: set[str] = set()
         self.attributes: set[str] = set()
+        self.imports_logging = False
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for stmt in node.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                    a.asname is None and code(a.name) == "logging" for a in small.names
+                ):
+                    self.imports_logging = True
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not (isinstance(node.value, cst.Call) and _is_get_logger(self, node.value)):
@@ -337,12 +96,66 @@ def _is_get_logger(visitor: cst.CSTVisitor, call: cst.Call) -> bool:
     return any(q.name == "logging.getLogger" for q in names)
 
 
+#: logger method → the ``logging`` level constant its own enabled-check uses
+GUARD_LEVELS = {
+    "debug": "DEBUG",
+    "info": "INFO",
+    "warning": "WARNING",
+    "warn": "WARNING",
+    "error": "ERROR",
+    "exception": "ERROR",
+    "critical": "CRITICAL",
+    "fatal": "CRITICAL",
+}
+
+
+def costly_calls(nodes: list[cst.BaseExpression]) -> bool:
+    """Does evaluating any of ``nodes`` call something other than a cheap scalar builtin?"""
+    for node in nodes:
+        for sub in walk(node):
+            if isinstance(sub, cst.Call) and not (
+                isinstance(sub.func, cst.Name) and sub.func.value in SCALAR_CALLS
+            ):
+                return True
+    return False
+
+
+def _message_inputs(message: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """What formatting ``message`` evaluates besides its own literal template and formatting
+    (the ``%`` operand, the ``.format`` arguments, the f-string fields), or the message."""
+    if (
+        isinstance(message, cst.BinaryOperation)
+        and isinstance(message.operator, cst.Modulo)
+        and literal_value(message.left) is not None
+    ):
+        return [message.right]
+    if (
+        isinstance(message, cst.Call)
+        and isinstance(message.func, cst.Attribute)
+        and message.func.attr.value == "format"
+        and literal_value(message.func.value) is not None
+    ):
+        return [a.value for a in message.args]
+    if isinstance(message, (cst.FormattedString, cst.ConcatenatedString)):
+        return [n.expression for n in walk(message) if isinstance(n, cst.FormattedStringExpression)]
+    return [message]
+
+
+def _simple_receiver(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) or (
+        isinstance(node, cst.Attribute) and _simple_receiver(node.value)
+    )
+
+
 @dataclass
 class _Site:
     call: cst.Call
     index: int  # position of the message among the arguments
-    lazy: _Lazy
+    lazy: LazyMessage | None  # None: the message stays as written (under the guard)
     owner: str
+    #: the statement to put under ``if <logger>.isEnabledFor(logging.<guard>):``
+    guard: str | None = None
+    line: cst.SimpleStatementLine | None = None
 
 
 class _Finder(ScopedVisitor):
@@ -372,29 +185,92 @@ class _Finder(ScopedVisitor):
         if not self.active or not self._is_logger_call(node):
             return
         assert isinstance(node.func, cst.Attribute)
+        if any(a.star for a in node.args):
+            return  # arguments we cannot see
         index = 1 if node.func.attr.value == "log" else 0
         positional = [a for a in node.args if a.keyword is None]
-        if len(positional) != index + 1 or any(a.star == "*" for a in node.args):
-            return  # already lazy, or arguments we cannot see
-        message = positional[index]
-        try:
-            lazy = lazy_form(message.value)
-        except Refused as exc:
-            if not str(exc).startswith(("not an eagerly", "no replacement")):
-                self.refused.append(f"{code(node).splitlines()[0]}: {exc}")
-            return
         owner = self.def_stack[-1] if self.def_stack else ""
-        self.sites.append(_Site(node, node.args.index(message), lazy, owner))
+        lazy: LazyMessage | None = None
+        why = ""
+        if len(positional) == index + 1:
+            try:
+                lazy = lazy_form(positional[index].value)
+            except Refused as exc:
+                if not str(exc).startswith(("not an eagerly", "no replacement")):
+                    why = str(exc)
+        message_index = node.args.index(positional[index]) if len(positional) > index else 0
+        others = [a.value for i, a in enumerate(node.args) if i != message_index]
+        if lazy is not None:
+            inputs = [*lazy.args, *others]
+        elif len(positional) > index:
+            inputs = [*_message_inputs(positional[index].value), *others]
+        else:
+            inputs = others
+        costly = costly_calls(inputs)
+        if costly or why:
+            guard = self._guard(node)
+            if isinstance(guard, tuple):
+                level, line = guard
+                self.sites.append(_Site(node, message_index, lazy, owner, level, line))
+                return
+            if why or lazy is None:
+                reason = f"{why}; no guard either: {guard}" if why else f"costly calls; {guard}"
+                self.refused.append(f"{code(node).splitlines()[0]}: {reason}")
+                return
+        if lazy is not None:
+            self.sites.append(_Site(node, message_index, lazy, owner))
+
+    def _guard(self, node: cst.Call) -> tuple[str, cst.SimpleStatementLine] | str:
+        """The level and the statement line for an ``isEnabledFor`` guard, or why not."""
+        assert isinstance(node.func, cst.Attribute)
+        level = GUARD_LEVELS.get(node.func.attr.value)
+        if level is None:
+            return "no isEnabledFor guard for logger.log(level, ...)"
+        qualified = self.get_metadata(QualifiedNameProvider, node.func, set())
+        if any(q.name.startswith("logging.") for q in qualified):
+            return "a guard around logging.<level>() would skip its basicConfig()"
+        receiver = node.func.value
+        name = receiver.value if isinstance(receiver, cst.Name) else None
+        attribute = receiver.attr.value if isinstance(receiver, cst.Attribute) else None
+        if not _simple_receiver(receiver) or not (
+            name in self.loggers.names or attribute in self.loggers.attributes
+        ):
+            return "the receiver is not provably a logging.getLogger(...) logger"
+        if not self.loggers.imports_logging:
+            return "no module-level `import logging` for the level constant"
+        expr = self.parent(node)
+        line = self.parent(expr) if isinstance(expr, cst.Expr) else None
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return "the call is not a statement of its own"
+        return level, line
 
 
 class _Rewriter(cst.CSTTransformer):
     def __init__(self, sites: dict[int, _Site]) -> None:
         super().__init__()
         self.sites = sites
+        self.guards = {id(s.line): s for s in sites.values() if s.line is not None}
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        site = self.guards.get(id(original_node))
+        if site is None:
+            return updated_node
+        assert isinstance(site.call.func, cst.Attribute)
+        test = cst.Call(
+            func=cst.Attribute(value=site.call.func.value, attr=cst.Name("isEnabledFor")),
+            args=[cst.Arg(cst.Attribute(value=cst.Name("logging"), attr=cst.Name(site.guard)))],
+        )
+        return cst.If(
+            test=test,
+            body=cst.IndentedBlock(body=[updated_node.with_changes(leading_lines=[])]),
+            leading_lines=updated_node.leading_lines,
+        )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         site = self.sites.get(id(original_node))
-        if site is None:
+        if site is None or site.lazy is None:
             return updated_node
         args = list(original_node.args)
         message = args[site.index]
@@ -437,13 +313,22 @@ class LazyLogging(PythonCodemod):
                 wrapper.module, 0, f"{self.name}: no eagerly formatted log message{refused}"
             )
         new = wrapper.module.visit(_Rewriter({id(s.call): s for s in finder.sites}))
-        spellings = sorted({s.lazy.spelling for s in finder.sites})
+        spellings = sorted({s.lazy.spelling for s in finder.sites if s.lazy is not None})
+        guarded = sum(1 for s in finder.sites if s.guard is not None)
         owners = sorted({s.owner for s in finder.sites if s.owner})
         place = (
             f" in {targets.label}" if targets else (f" in {', '.join(owners)}" if owners else "")
         )
+        done = []
+        if spellings:
+            done.append(f"{', '.join(spellings)} → %-style arguments")
+        if guarded:
+            done.append(
+                f"{plural(guarded, 'call')} with costly arguments under "
+                "`if logger.isEnabledFor(level):`"
+            )
         summary = (
             f"made {plural(len(finder.sites), 'logging call')}{place} lazy "
-            f"({', '.join(spellings)} → %-style arguments){refused}"
+            f"({'; '.join(done)}){refused}"
         )
         return Edit(new, len(finder.sites), summary)

@@ -166,13 +166,28 @@ def f(xs):
         s += x
     return s
 """,
-    "not adjacent": """\
+    "read between the init and the loop": """\
 def f(xs):
     s = ''
-    n = 0
+    n = len(s)
     for x in xs:
         s += x
-    return s
+    return s, n
+""",
+    "def between the init and the loop": """\
+def f(xs):
+    s = ''
+    def peek():
+        return s
+    for x in xs:
+        s += x
+    return s + peek()
+""",
+    "module-level call between could read the global": """\
+S = ''
+print('start')
+for x in 'ab':
+    S += x
 """,
     "module global read by a function": """\
 S = ''
@@ -210,6 +225,48 @@ def test_with_open_is_not_a_reason_to_refuse(tmp_path) -> None:
     result = JOIN.apply(source)
     assert result.sites == 1
     same_results(source, result.source, "f", (str(tmp_path / "in.txt"),))
+
+
+BETWEEN = """\
+def report(rows, title):
+    out = ""
+    header = title.upper()
+    count = 0
+    for row in rows:
+        count += 1
+        out += f"{header}:{row};"
+    return out, count
+"""
+
+BETWEEN_AFTER = """\
+def report(rows, title):
+    out_parts = []
+    header = title.upper()
+    count = 0
+    for row in rows:
+        count += 1
+        out_parts.append(f"{header}:{row};")
+    out = "".join(out_parts)
+    return out, count
+"""
+
+
+def test_statements_between_the_init_and_the_loop_are_kept_in_place() -> None:
+    result = JOIN.apply(BETWEEN, function="report")
+    assert result.source == BETWEEN_AFTER
+    assert result.sites == 1
+    same_results(BETWEEN, result.source, "report", ([1, 2], "t"), ([], "x"), (None, "t"))
+
+
+def test_a_loop_between_that_does_not_touch_the_string_is_skipped_over() -> None:
+    source = (
+        "def f(xs):\n    s = ''\n    total = 0\n    for x in xs:\n        total += x\n"
+        "    for x in xs:\n        s += str(x)\n    return s, total\n"
+    )
+    result = JOIN.apply(source)
+    assert result.sites == 1
+    assert "s_parts.append(str(x))" in result.source
+    same_results(source, result.source, "f", ([1, 2, 3],), ([],))
 
 
 # -- generated programs and inputs ---------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from efficiency.remediate.codemods import codemod
-from efficiency.remediate.codemods.lazy_logging import Refused, printf_spec
+from efficiency.remediate.codemods.lazy_templates import Refused, printf_spec
 from tests.remediate.codemods.sample import load
 
 LAZY = codemod("lazy-logging")
@@ -214,3 +214,137 @@ def test_printf_specs_render_like_format(spec: str, value: float) -> None:
 def test_specs_without_an_exact_printf_form_are_refused(spec: str) -> None:
     with pytest.raises(Refused):
         printf_spec(spec, None)
+
+
+# -- costly arguments and % operands that might be tuples: an isEnabledFor guard -----------
+GUARDED = """\
+import logging
+
+log = logging.getLogger("codemod.guarded")
+
+
+class Tile:
+    def __init__(self, x):
+        self.x = x
+        self.logger = logging.getLogger("codemod.guarded.tile")
+
+    def show(self, extra):
+        # the costly one
+        log.debug("tile %s" % describe(self.x))  # keep me
+        self.logger.info("extra %s" % extra)
+        log.warning("n=%s", describe(extra))
+        log.error(f"{self.x} plain")
+        return self.x
+
+
+calls = []
+
+
+def describe(x):
+    calls.append(x)
+    return repr(x)
+"""
+
+GUARDED_AFTER = """\
+import logging
+
+log = logging.getLogger("codemod.guarded")
+
+
+class Tile:
+    def __init__(self, x):
+        self.x = x
+        self.logger = logging.getLogger("codemod.guarded.tile")
+
+    def show(self, extra):
+        # the costly one
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("tile %s" % describe(self.x))  # keep me
+        if self.logger.isEnabledFor(logging.INFO):
+            self.logger.info("extra %s" % extra)
+        if log.isEnabledFor(logging.WARNING):
+            log.warning("n=%s", describe(extra))
+        log.error("%s plain", self.x)
+        return self.x
+
+
+calls = []
+
+
+def describe(x):
+    calls.append(x)
+    return repr(x)
+"""
+
+
+def test_costly_calls_and_maybe_tuple_operands_go_under_a_guard() -> None:
+    result = LAZY.apply(GUARDED)
+    assert result.source == GUARDED_AFTER
+    assert result.sites == 4
+    assert "3 calls with costly arguments under `if logger.isEnabledFor(level):`" in (
+        result.summary
+    )
+
+
+@pytest.mark.parametrize("extra", [((1, 2),), (5,), {"k": 1}, "%s", 7])
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO, logging.ERROR])
+def test_guarded_messages_render_the_same_and_skip_costly_calls_when_off(
+    caplog: pytest.LogCaptureFixture, extra: object, level: int
+) -> None:
+    after = LAZY.apply(GUARDED).source
+    seen = []
+    for source in (GUARDED, after):
+        caplog.clear()
+        module = load(source)
+        with caplog.at_level(level, logger="codemod.guarded"):
+            outcome: object
+            try:
+                outcome = module["Tile"]([1, 2]).show(extra)
+            except TypeError as exc:
+                outcome = type(exc).__name__
+        seen.append((outcome, [(r.levelno, r.getMessage()) for r in caplog.records], module))
+    (before_out, before_log, before_mod), (after_out, after_log, after_mod) = seen
+    assert before_out == after_out
+    assert before_log == after_log
+    # the disabled levels no longer call describe(); the enabled ones call it the same way
+    # (describe(self.x) logs at DEBUG, describe(extra) at WARNING, if reached)
+    levels = [logging.DEBUG, logging.WARNING]
+    expected = [c for c, lv in zip(before_mod["calls"], levels, strict=False) if lv >= level]
+    assert after_mod["calls"] == expected
+    assert before_mod["calls"][0] == [1, 2]
+
+
+GUARD_REFUSED = {
+    "module logging function": "import logging\n\ndef f(x):\n    logging.info('%s' % x)\n",
+    "unproven receiver": "import logging\n\ndef f(log, x):\n    log.info('%s' % x)\n",
+    "not its own statement": """\
+import logging
+log = logging.getLogger(__name__)
+
+def f(x):
+    log.info('%s' % x); return x
+""",
+    "log(level, ...)": """\
+import logging
+log = logging.getLogger(__name__)
+
+def f(x):
+    log.log(10, '%s' % x)
+""",
+    "no import logging": """\
+from logging import getLogger
+log = getLogger(__name__)
+
+def f(x):
+    log.info('%s' % x)
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(GUARD_REFUSED))
+def test_guard_refusals_leave_the_text_byte_identical_and_say_why(case: str) -> None:
+    result = LAZY.apply(GUARD_REFUSED[case])
+    assert result.source == GUARD_REFUSED[case]
+    assert not result.changed
+    assert "might be a tuple or mapping" in result.summary
+    assert "no guard either" in result.summary

@@ -8,7 +8,15 @@ import pytest
 from efficiency.remediate.codemods import CODEMODS, Codemod, CodemodResult, codemod
 from efficiency.remediate.codemods.pysource import def_name_candidates, find_targets
 
-PYTHON = ["hoist-re-compile", "lazy-logging", "join-strings", "append-to-comprehension"]
+PYTHON = [
+    "hoist-re-compile",
+    "re-pattern-method",
+    "struct-precompile",
+    "deepcopy-read-only",
+    "lazy-logging",
+    "join-strings",
+    "append-to-comprehension",
+]
 
 
 def test_every_codemod_is_registered_under_its_name() -> None:

@@ -1,0 +1,243 @@
+"""Compile constant ``struct`` formats once (``struct-precompile``).
+
+``struct.pack("<IH", a, b)`` looks its format up in struct's cache of compiled formats (and
+recompiles it when evicted) on every call. A module-level ``struct.Struct`` does that once::
+
+    import struct                          import struct
+
+                                           _STRUCT_ENCODE = struct.Struct("<IH")
+    def encode(a, b):                →
+        return struct.pack("<IH", a, b)    def encode(a, b):
+                                               return _STRUCT_ENCODE.pack(a, b)
+
+``pack``, ``unpack``, ``pack_into``, ``unpack_from``, ``iter_unpack`` become the Struct's
+methods and ``calcsize(fmt)`` its ``size``. Calls with the same format share one constant.
+
+Only for a format that is a str or bytes literal, and that struct accepts (the codemod builds
+the Struct itself first: a bad format would otherwise move its error from the call to import
+time); only through a module ``struct`` imported once at module level (``struct.pack``, not a
+bare ``pack``), and only for calls in a function or a loop (code that runs once gains nothing).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    GlobalScope,
+    MetadataWrapper,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.pysource import (
+    Edit,
+    PythonCodemod,
+    ScopedVisitor,
+    Targets,
+    code,
+    literal_value,
+    names_in,
+    unique_name,
+    where,
+)
+
+FUNCTIONS = frozenset({"pack", "unpack", "pack_into", "unpack_from", "iter_unpack", "calcsize"})
+
+
+@dataclass
+class _Site:
+    call: cst.Call
+    function: str
+    module_name: str  # the local name of the struct module
+    fmt: cst.BaseExpression
+    key: str | bytes
+    owner: str
+    import_index: int
+    top_index: int
+
+
+class _Finder(ScopedVisitor):
+    METADATA_DEPENDENCIES = (
+        *ScopedVisitor.METADATA_DEPENDENCIES,
+        QualifiedNameProvider,
+        ScopeProvider,
+    )
+
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+        super().__init__(targets)
+        self.imports = _struct_imports(module)
+        self.top_index = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self.loops = 0
+        self.sites: list[_Site] = []
+        self.refused: list[str] = []
+
+    def _enter_loop(self, _node: cst.CSTNode) -> None:
+        self.loops += 1
+
+    def _leave_loop(self, _node: cst.CSTNode) -> None:
+        self.loops -= 1
+
+    visit_For = _enter_loop
+    leave_For = _leave_loop
+    visit_While = _enter_loop
+    leave_While = _leave_loop
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.active or not isinstance(node.func, cst.Attribute):
+            return
+        base = node.func.value
+        if not isinstance(base, cst.Name) or node.func.attr.value not in FUNCTIONS:
+            return
+        names = self.get_metadata(QualifiedNameProvider, node.func, set())
+        function = node.func.attr.value
+        if {(q.name, q.source) for q in names} != {
+            (f"struct.{function}", QualifiedNameSource.IMPORT)
+        }:
+            return
+        if not self.def_stack and not self.loops:
+            return  # runs once
+        shown = code(node).splitlines()[0]
+        scope = self.get_metadata(ScopeProvider, base, None)
+        bound = scope[base.value] if scope is not None else set()
+        if (
+            base.value not in self.imports
+            or len(bound) != 1
+            or not isinstance(next(iter(bound)).scope, GlobalScope)
+        ):
+            self.refused.append(f"{shown}: struct is not imported once at module level")
+            return
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            self.refused.append(f"{shown}: the format is not the first positional argument")
+            return
+        fmt = node.args[0].value
+        value = literal_value(fmt)
+        if value is None:
+            self.refused.append(f"{shown}: the format is not a literal")
+            return
+        try:
+            struct.Struct(value)
+        except struct.error as exc:
+            self.refused.append(f"{shown}: struct rejects the format ({exc})")
+            return
+        if function == "calcsize" and len(node.args) != 1:
+            self.refused.append(f"{shown}: calcsize with extra arguments")
+            return
+        owner = self.def_stack[-1] if self.def_stack else ""
+        top = next(
+            (self.top_index[id(a)] for a in self.ancestors(node) if id(a) in self.top_index), 0
+        )
+        self.sites.append(
+            _Site(node, function, base.value, fmt, value, owner, self.imports[base.value], top)
+        )
+
+
+def _struct_imports(module: cst.Module) -> dict[str, int]:
+    """Local name of the ``struct`` module → index of its module-level import statement."""
+    found: dict[str, int] = {}
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value == "struct":
+                        found[alias.evaluated_alias or "struct"] = index
+    return found
+
+
+def _constant_base(owner: str) -> str:
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", owner).strip("_")
+    return f"_STRUCT_{snake.upper()}" if snake else "_STRUCT"
+
+
+def _is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self.replacements.get(id(original_node), updated_node)
+
+
+class StructPrecompile(PythonCodemod):
+    name = "struct-precompile"
+    needs = ("struct",)
+
+    def rewrite(
+        self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
+    ) -> Edit:
+        module = wrapper.module
+        finder = _Finder(module, targets)
+        wrapper.visit(finder)
+        if finder.sites:
+            insert_at = max(s.import_index for s in finder.sites)
+            while insert_at + 1 < len(module.body) and _is_import_line(module.body[insert_at + 1]):
+                insert_at += 1
+            early = [s for s in finder.sites if not s.owner and s.top_index <= insert_at]
+            finder.refused += [f"{code(s.call)}: runs before the imports end" for s in early]
+            sites = [s for s in finder.sites if s not in early]
+        else:
+            sites = []
+        if not sites:
+            why = "; ".join(finder.refused) or "no struct call with a literal format"
+            return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
+        taken = names_in(module)
+        constants: dict[str | bytes, tuple[str, _Site]] = {}
+        replacements: dict[int, cst.BaseExpression] = {}
+        for site in sites:
+            if site.key not in constants:
+                constant = unique_name(_constant_base(site.owner), taken)
+                taken.add(constant)
+                constants[site.key] = (constant, site)
+            name = cst.Name(constants[site.key][0])
+            if site.function == "calcsize":
+                replacements[id(site.call)] = cst.Attribute(value=name, attr=cst.Name("size"))
+            else:
+                func = cst.Attribute(value=name, attr=cst.Name(site.function))
+                replacements[id(site.call)] = site.call.with_changes(
+                    func=func, args=site.call.args[1:]
+                )
+        new = module.visit(_Rewriter(replacements))
+        lines = [
+            cst.SimpleStatementLine(
+                body=[
+                    cst.Assign(
+                        targets=[cst.AssignTarget(cst.Name(constant))],
+                        value=cst.Call(
+                            func=cst.Attribute(cst.Name(site.module_name), cst.Name("Struct")),
+                            args=[cst.Arg(site.fmt)],
+                        ),
+                    )
+                ],
+                leading_lines=[cst.EmptyLine()] if number == 0 else [],
+            )
+            for number, (constant, site) in enumerate(constants.values())
+        ]
+        body = list(new.body)
+        following = body[insert_at + 1 :]
+        if following and not following[0].leading_lines:
+            following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine()])
+        new = new.with_changes(body=[*body[: insert_at + 1], *lines, *following])
+        shown = ", ".join(
+            f"{code(site.fmt)} as {constant}" for constant, site in constants.values()
+        )
+        summary = (
+            f"compiled struct formats {shown} once "
+            f"{where(targets, (s.owner for s in sites))} ({plural(len(sites), 'call')})"
+        )
+        if finder.refused:
+            summary += "; left: " + "; ".join(finder.refused)
+        return Edit(new, len(sites), summary)

@@ -1,0 +1,107 @@
+"""deepcopy-read-only: exact rewrites, same results before and after, refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from efficiency.remediate.codemods import codemod
+from tests.remediate.codemods.sample import load, same_results
+
+DEEP = codemod("deepcopy-read-only")
+
+SOURCE = """\
+import copy
+
+DEFAULTS = {"users": ["ann", "bob"], "limit": 3, "flags": {"beta": True}}
+
+
+def allowed(user, n):
+    cfg = copy.deepcopy(DEFAULTS)  # defensive
+    if cfg["flags"].get("beta") and not cfg.get("closed"):
+        return user in cfg["users"] and n <= cfg["limit"]
+    return f"{len(cfg['users'])} users" == str(n)
+"""
+
+AFTER = """\
+import copy
+
+DEFAULTS = {"users": ["ann", "bob"], "limit": 3, "flags": {"beta": True}}
+
+
+def allowed(user, n):
+    cfg = DEFAULTS  # defensive
+    if cfg["flags"].get("beta") and not cfg.get("closed"):
+        return user in cfg["users"] and n <= cfg["limit"]
+    return f"{len(cfg['users'])} users" == str(n)
+"""
+
+
+def test_a_copy_that_is_only_read_is_dropped() -> None:
+    result = DEEP.apply(SOURCE, function="allowed")
+    assert result.source == AFTER
+    assert result.sites == 1
+    assert result.summary.startswith("dropped copy.deepcopy of read-only cfg in allowed")
+
+
+def test_same_results_and_the_original_is_untouched() -> None:
+    after = DEEP.apply(SOURCE).source
+    same_results(SOURCE, after, "allowed", ("ann", 1), ("zed", 1), ("bob", 9), (None, None))
+    module = load(after)
+    module["DEFAULTS"]["flags"]["beta"] = False
+    before = load(SOURCE)
+    before["DEFAULTS"]["flags"]["beta"] = False
+    assert module["allowed"]("x", "2 users") is before["allowed"]("x", "2 users") is True
+
+
+def test_names_bound_from_reads_are_held_to_the_same_rule() -> None:
+    source = (
+        "import copy\nD = {'a': [1, 2], 'b': {'k': (3, 4)}}\n\n"
+        "def f(n):\n    c = copy.deepcopy(D)\n    hits = 0\n    for x in c['a']:\n"
+        "        if x == n:\n            hits = hits + 1\n"
+        "    for key, pair in c['b'].items():\n        if n in pair:\n            hits = 9\n"
+        "    first = c.get('a')\n    return hits, len(first), str(first)\n"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1 and "    c = D\n" in result.source
+    same_results(source, result.source, "f", (1,), (4,), (7,))
+
+
+HEAD = "import copy\nD = {'a': [1]}\n\n"
+REFUSED = {
+    "mutated": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c['a'] = 2\n    return len(c)\n",
+    "mutated through a method": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    c['a'].append(2)\n    return len(c)\n"
+    ),
+    "returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c\n",
+    "element returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c['a']\n",
+    "element kept": HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    return x\n",
+    "alias rebound": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = 1\n    return x\n"
+    ),
+    "passed to a call": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c))\n",
+    "iterated element returned": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    for x in c['a']:\n        return x\n"
+    ),
+    "or value escapes": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c.get('a') or []\n",
+    "rebound": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c = {}\n    return len(c)\n",
+    "memo": HEAD + "def f(m):\n    c = copy.deepcopy(D, m)\n    return len(c)\n",
+    "generator": HEAD + "def f():\n    c = copy.deepcopy(D)\n    yield len(c)\n",
+    "nested function": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    g = lambda: 1\n    return len(c)\n"
+    ),
+    "module level": HEAD + "c = copy.deepcopy(D)\nn = len(c)\n",
+    "attribute target": HEAD + "def f(o):\n    o.c = copy.deepcopy(D)\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refusals_leave_the_text_byte_identical(case: str) -> None:
+    result = DEEP.apply(REFUSED[case])
+    assert result.source == REFUSED[case]
+    assert not result.changed and result.sites == 0
+
+
+def test_refusals_say_why() -> None:
+    assert "assigns to a subscript" in DEEP.apply(REFUSED["mutated"]).summary
+    assert "append" in DEEP.apply(REFUSED["mutated through a method"]).summary
+    assert "could keep it" in DEEP.apply(REFUSED["returned"]).summary
