@@ -21,6 +21,7 @@ body alone, status ``advice``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -171,14 +172,18 @@ def _language(path: Path) -> str:
 
 
 def _apply_fix(
-    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None
-) -> Fix:
+    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
+    site: dict[str, Any] | None = None,
+) -> Fix:  # fmt: skip
+    """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
+    function, file, line and the sampled ``lines``) replaces the hot spot's own target, and
+    then a rewrite touching none of the sampled lines is refused."""
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
-    if kind == "codemod" and not hotspot.evidence.get("file"):
+    ev = site or hotspot.evidence
+    if kind == "codemod" and not ev.get("file"):
         return _apply_everywhere(tree, hotspot, playbook, service, params)
     if kind == "codemod":
-        ev = hotspot.evidence
         try:
             where = locate(tree, str(ev.get("file", "")), str(ev.get("function", "")),
                            ev.get("line"), service.path_prefix if service else "")  # fmt: skip
@@ -194,6 +199,9 @@ def _apply_fix(
                 f"{playbook.id}: nothing to change in {where.path}:{where.function} "
                 f"({result.summary})"
             )
+        if site is not None:
+            _on_sampled_lines(playbook, where.path, where.function, source, result.source,
+                              site.get("lines") or [])  # fmt: skip
         path.write_text(result.source, encoding="utf-8")
         location = {"path": where.path, "function": where.function, "lines": [where.start,
                     where.end], "line_drifted": where.drifted}  # fmt: skip
@@ -218,6 +226,45 @@ def _apply_fix(
             raise ProposalError(f"{playbook.id}: nothing to change ({'; '.join(notes)})")
         return Fix("; ".join(notes), changed, {"paths": changed})
     return Fix(f"advice: {playbook.title}")
+
+
+def rewritten_lines(before: str, after: str) -> list[int]:
+    """Lines of ``before`` (1-based) that a rewrite replaced or deleted; pure insertions
+    (a new module-level constant, say) rewrite no existing line."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    out: list[int] = []
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            out += range(i1 + 1, i2 + 1)
+    return out
+
+
+def _on_sampled_lines(
+    playbook: Playbook, path: str, function: str, before: str, after: str, sampled: list[int]
+) -> None:
+    """Refuse a rewrite none of whose replaced lines the profile sampled: it would change code
+    the measured workload never ran."""
+    changed = rewritten_lines(before, after)
+    if not set(changed) & set(sampled):
+        shown = ", ".join(str(n) for n in sorted(set(sampled))[:8]) or "none"
+        raise ProposalError(
+            f"{playbook.id}: the rewrite of {path}:{function} changes lines "
+            f"{_spans(changed)}, none of which the profile sampled (sampled: {shown})"
+        )
+
+
+def _spans(lines: list[int]) -> str:
+    if not lines:
+        return "none"
+    spans, start, prev = [], lines[0], lines[0]
+    for n in [*lines[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        spans.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(spans)
 
 
 def _apply_everywhere(
@@ -390,10 +437,12 @@ def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal |
 def _make(
     session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, base: str,
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
-    run_verify: bool, now: datetime,
+    run_verify: bool, now: datetime, site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
     verification: dict[str, Any] = {"estimated_cost": saving}
+    if site is not None:
+        verification["site"] = {k: site[k] for k in ("function", "file", "line") if k in site}
     branch, diff = "", ""
     if playbook.fix.kind in ("codemod", "environment"):
         branch = f"efficiency/{playbook.id}/{hotspot.id[:8]}"
@@ -403,7 +452,7 @@ def _make(
             )
         try:
             with gitops.worktree(top, branch, base) as tree:
-                fix = _apply_fix(tree, hotspot, playbook, service)
+                fix = _apply_fix(tree, hotspot, playbook, service, site)
                 gitops.commit_all(tree, _message(hotspot, playbook, fix, saving), fix.paths)
             diff = gitops.diff(top, base, branch)
         except gitops.GitError as exc:
