@@ -76,7 +76,8 @@ def hotspots_list(
               "(default: its repo in the services file).")  # fmt: skip
 @click.option("--playbook", "playbook_id", help="Use this matching playbook, not the first.")
 @click.option("--verify", "run_verify", is_flag=True, help="Run the service's test_command and "
-              "bench_command (services file) before and after the change.")  # fmt: skip
+              "bench_command (services file) before and after the change, interleaved; on "
+              "an existing proposal, verify it again.")  # fmt: skip
 @click.option("--push", is_flag=True, help="Push the branch to remediate.remote.")
 @click.option("--open-pr", is_flag=True, help="Push, then open a GitHub pull request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposal as a JSON object.")
@@ -123,8 +124,10 @@ def propose(
         f"estimated saving: {saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} "
         f"and {saving['kwh_per_month']:.1f} kWh a month"
     )
-    if made["verification"].get("speedup"):
-        click.echo(f"measured speedup: {made['verification']['speedup']:.2f}x")
+    for key in ("tests_after", "verdict", "verify"):
+        if made["verification"].get(key):
+            label = {"tests_after": "tests after the change", "verdict": "benchmark"}.get(key, key)
+            click.echo(f"{label}: {made['verification'][key]}")
     if made["pr_url"]:
         click.echo(f"pull request: {made['pr_url']}")
 

@@ -21,7 +21,6 @@ body alone, status ``advice``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,7 +37,8 @@ from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
 from efficiency.remediate.locate import LocateError, locate
 from efficiency.remediate.playbooks import Playbook
-from efficiency.remediate.verify import verify
+from efficiency.remediate.sampled import on_sampled_lines
+from efficiency.remediate.verification import reverify, run_checks, verification_section
 from efficiency.report.costs import CostModel
 from efficiency.services import ServiceConfig, ServicesCatalog
 from efficiency.store.remediation import Hotspot, Proposal, Saving
@@ -200,7 +200,7 @@ def _apply_fix(
                 f"({result.summary})"
             )
         if site is not None:
-            _on_sampled_lines(playbook, where.path, where.function, source, result.source,
+            on_sampled_lines(playbook, where.path, where.function, source, result.source,
                               site.get("lines") or [])  # fmt: skip
         path.write_text(result.source, encoding="utf-8")
         location = {"path": where.path, "function": where.function, "lines": [where.start,
@@ -226,45 +226,6 @@ def _apply_fix(
             raise ProposalError(f"{playbook.id}: nothing to change ({'; '.join(notes)})")
         return Fix("; ".join(notes), changed, {"paths": changed})
     return Fix(f"advice: {playbook.title}")
-
-
-def rewritten_lines(before: str, after: str) -> list[int]:
-    """Lines of ``before`` (1-based) that a rewrite replaced or deleted; pure insertions
-    (a new module-level constant, say) rewrite no existing line."""
-    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    out: list[int] = []
-    for tag, i1, i2, _, _ in matcher.get_opcodes():
-        if tag in ("replace", "delete"):
-            out += range(i1 + 1, i2 + 1)
-    return out
-
-
-def _on_sampled_lines(
-    playbook: Playbook, path: str, function: str, before: str, after: str, sampled: list[int]
-) -> None:
-    """Refuse a rewrite none of whose replaced lines the profile sampled: it would change code
-    the measured workload never ran."""
-    changed = rewritten_lines(before, after)
-    if not set(changed) & set(sampled):
-        shown = ", ".join(str(n) for n in sorted(set(sampled))[:8]) or "none"
-        raise ProposalError(
-            f"{playbook.id}: the rewrite of {path}:{function} changes lines "
-            f"{_spans(changed)}, none of which the profile sampled (sampled: {shown})"
-        )
-
-
-def _spans(lines: list[int]) -> str:
-    if not lines:
-        return "none"
-    spans, start, prev = [], lines[0], lines[0]
-    for n in [*lines[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        spans.append(str(start) if start == prev else f"{start}-{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(spans)
 
 
 def _apply_everywhere(
@@ -367,13 +328,7 @@ def pr_body(
         f"{saving['kwh_per_month']:.1f} kWh a month.",
         "", "### How to verify", "", str(playbook.verification).strip(),
     ]  # fmt: skip
-    if verification:
-        out += ["", "Measured by `efficiency propose --verify`:", ""]
-        for key in ("tests_before", "tests_after", "speedup", "bench_before_seconds",
-                    "bench_after_seconds", "bench_error"):  # fmt: skip
-            if key in verification:
-                out.append(f"- {key.replace('_', ' ')}: {verification[key]}")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + verification_section(verification, saving)
 
 
 def propose(
@@ -394,11 +349,13 @@ def propose(
     if hotspot is None:
         raise ProposalError(f"hot spot {hotspot_id} does not exist (see efficiency hotspots list)")
     candidates = _choose(hotspot, playbooks, playbook_id)
+    service = catalog.services.get(hotspot.service) if catalog is not None else None
     for playbook in candidates:
         known = _known(session, hotspot, playbook)
         if known is not None:
+            if run_verify:
+                reverify(session, known, playbook, service, config, now)
             return proposal_dict(known)
-    service = catalog.services.get(hotspot.service) if catalog is not None else None
     rcfg = config.remediate
     try:
         top = gitops.toplevel(repo)
@@ -460,7 +417,7 @@ def _make(
         except ValueError as exc:  # a codemod refusing the playbook's parameters
             raise ProposalError(f"{playbook.id}: {exc}") from None
         if run_verify:
-            verification.update(_verify(top, base, branch, service, config))
+            verification.update(run_checks(top, base, branch, service, config, playbook))
     else:
         fix = _apply_fix(top, hotspot, playbook, service)
     body = pr_body(hotspot, playbook, fix, saving,
@@ -484,18 +441,6 @@ def _make(
     )  # fmt: skip
     session.flush()
     return proposal_dict(row)
-
-
-def _verify(
-    repo: Path, base: str, branch: str, service: ServiceConfig | None, config: Config
-) -> dict[str, Any]:
-    tests = service.test_command if service else []
-    bench = service.bench_command if service else []
-    if not tests and not bench:
-        return {"verify": "skipped: no test_command or bench_command for the service"}
-    with gitops.checkout(repo, base) as before, gitops.checkout(repo, branch) as after:
-        return verify(before, after, tests, bench, config.remediate.verify_timeout_seconds,
-                      config.remediate.verify_repeats)  # fmt: skip
 
 
 def publish(
