@@ -60,7 +60,17 @@ class SpotReport:
             "playbooks": self.playbooks,
             "outcome": self.outcome,
             "proposals": [
-                {k: p[k] for k in ("id", "playbook", "branch", "status", "verification")}
+                {
+                    k: p[k]
+                    for k in (
+                        "id",
+                        "playbook",
+                        "branch",
+                        "status",
+                        "estimated_savings",
+                        "verification",
+                    )
+                }
                 for p in self.proposals
             ],
             "reasons": self.reasons,
