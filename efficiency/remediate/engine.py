@@ -28,7 +28,7 @@ from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.playbooks import Playbook
-from efficiency.remediate.proposals import _known, _make, proposal_dict
+from efficiency.remediate.proposals import known_proposal, make_proposal, proposal_dict
 from efficiency.services import ServicesCatalog
 from efficiency.store.remediation import Hotspot
 
@@ -171,7 +171,7 @@ def remediate(
             continue
         sites = call_sites(spot)
         for book in books:
-            known = _known(session, spot, book)
+            known = known_proposal(session, spot, book)
             if known is not None:
                 rep.proposals.append(proposal_dict(known))
                 rep.reasons.append(f"{book.id}: already proposed (proposal {known.id})")
@@ -185,7 +185,7 @@ def remediate(
             failures = []
             for site in tries:
                 try:
-                    proposal = _make(session, spot, book, top, base, svc, config, catalog,
+                    proposal = make_proposal(session, spot, book, top, base, svc, config, catalog,
                                      run_verify, now, site)  # fmt: skip
                 except ProposalError as exc:
                     failures.append(f"at {_where(site)}: {exc}" if site else str(exc))

@@ -351,7 +351,7 @@ def propose(
     candidates = _choose(hotspot, playbooks, playbook_id)
     service = catalog.services.get(hotspot.service) if catalog is not None else None
     for playbook in candidates:
-        known = _known(session, hotspot, playbook)
+        known = known_proposal(session, hotspot, playbook)
         if known is not None:
             if run_verify:
                 reverify(session, known, playbook, service, config, now)
@@ -365,7 +365,7 @@ def propose(
     reasons = []
     for playbook in candidates:
         try:
-            return _make(session, hotspot, playbook, top, base, service, config, catalog,
+            return make_proposal(session, hotspot, playbook, top, base, service, config, catalog,
                          run_verify, now)  # fmt: skip
         except ProposalError as exc:
             if len(candidates) == 1:
@@ -374,7 +374,7 @@ def propose(
     raise ProposalError(f"no playbook of hot spot {hotspot.id} applies: " + "; ".join(reasons))
 
 
-def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal | None:
+def known_proposal(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal | None:
     """A proposal of this playbook for this hot spot, or for another hot spot whose fix goes
     into the same function (``re.compile`` and ``re._compile`` called from one loop)."""
     rows = session.execute(
@@ -391,7 +391,7 @@ def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal |
     return None
 
 
-def _make(
+def make_proposal(
     session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, base: str,
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
     run_verify: bool, now: datetime, site: dict[str, Any] | None = None,
