@@ -684,7 +684,9 @@ def render(outcomes: Sequence[Outcome], settings: Settings, load: str, seconds: 
         "(1 - 1/speedup), beside the proposal's `estimated_savings.cores`.",
         "",
         f"Split: **test** (held out, never tuned on): {', '.join(test) or 'none'}; **dev**: "
-        "the others (the manifest's `split`).",
+        "the others (the manifest's `split`). The split was declared after the current "
+        "codemods were written beside the whole corpus, so the test programs are held out from "
+        "then on, not before.",
     ]
     for split in SPLITS:
         part = [o for o in outcomes if o.split == split]
