@@ -14,7 +14,15 @@ from efficiency.remediate.engine import remediate
 from efficiency.remediate.playbooks import load_playbooks
 from efficiency.remediate.sampled import rewritten_lines
 from efficiency.store.db import Database
-from tests.remediate.test_proposals import git
+from tests.remediate.test_proposals import (
+    BENCH,
+    HANDLERS,
+    PYTHON_STACKS,
+    TESTS,
+    catalog,
+    git,
+    profile,
+)
 
 #: ``checksum`` is hot by its own loop; its append loop sits in a branch the workload never
 #: takes, so a comprehension rewrite of it would change code nobody measured
@@ -104,3 +112,32 @@ def test_a_rewrite_of_lines_the_profile_never_sampled_is_refused(
     (reason,) = [r for r in spot["reasons"] if "calc.py:checksum" in r]
     assert "none of which the profile sampled" in reason and "changes lines 7-9" in reason
     assert git(repo, "branch", "--list", "efficiency/*") == ""
+
+
+def test_remediate_with_verify_records_the_measurement(db: Database, tmp_path: Path) -> None:
+    repo = tmp_path / "api"
+    (repo / "app").mkdir(parents=True)
+    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "handlers.py").write_text(HANDLERS)
+    (repo / "test_handlers.py").write_text(TESTS)
+    (repo / "bench.py").write_text(BENCH)
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
+    profile(db, PYTHON_STACKS)
+    services = catalog(test_command=[sys.executable, "-m", "pytest", "-q", "-p",
+                                     "no:cacheprovider"],
+                       bench_command=[sys.executable, "bench.py"])  # fmt: skip
+    config = Config.model_validate({"remediate": {"verify_repeats": 3}})
+    with db.session() as s:
+        report = remediate(s, "api", repo, config, load_playbooks(), services, run_verify=True,
+                           max_proposals=1)  # fmt: skip
+    assert report["proposals"] == 1
+    (made,) = [p for h in report["hotspots"] for p in h["proposals"]]
+    checked = made["verification"]
+    assert checked["tests_before"] == "pass" and checked["tests_after"] == "pass"
+    assert checked["verdict"].startswith(("faster", "slower", "no measurable change"))
+    assert checked["site"]["function"] == "parse_lines"
+    # the limit: every other hot spot was left untried, and says so
+    untried = [r for h in report["hotspots"] for r in h["reasons"] if "not tried" in r]
+    assert all("1 proposal(s) made" in r for r in untried)
