@@ -312,6 +312,8 @@ def pr_body(
         out += ["", "| trace statistic | value |", "| --- | --- |"]
         out += [f"| `{k}` | {v} |" for k, v in sorted(stats.items())]
     out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
+    if playbook.fix.advice.strip():
+        out += ["", "### Advice", "", playbook.fix.advice.strip()]
     if ev.get("matches", {}).get(playbook.id, {}).get("confirm") == "source":
         out.append(
             "(The profile nominated this function by its cost; the codemod found the pattern "

@@ -279,6 +279,11 @@ def test_advice_only_playbooks_give_the_body_alone(
         made = propose(s, spot["id"], repo, Config(), playbooks, playbook_id="python-deepcopy")
     assert made["status"] == "advice" and made["branch"] == "" and made["diff"] == ""
     assert "advice only" in made["pr_body"]
+    # the advice itself, the evidence and the estimate are in the body
+    book = next(p for p in playbooks if p.id == "python-deepcopy")
+    body = made["pr_body"]
+    assert "### Advice" in body and book.fix.advice.strip()[:60] in body
+    assert "### Evidence" in body and "### Estimated saving" in body
     assert git(repo, "branch", "--list", "efficiency/*") == ""
 
 
