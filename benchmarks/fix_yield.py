@@ -1,38 +1,38 @@
-"""Fix yield: planted inefficiencies in small programs, found by profiling, turned into code-fix
-proposals, checked for behaviour and measured for speed, all through the product's command line.
+"""Fix yield: planted inefficiencies in small programs, found by profiling and turned into
+code-fix proposals by ``efficiency remediate`` with its defaults (no playbook, no function
+named), checked for behaviour and measured for speed, all through the product's command line.
 
 The corpus (``benchmarks/fix_yield_corpus/``, listed in its ``manifest.json``) is our own: small
 realistic programs (a logfmt parser, a URL router, a CSV export ...), each with one planted
-inefficiency that one of the Python codemods fixes (``hoist-re-compile``, ``lazy-logging``,
-``join-strings``, ``append-to-comprehension``), its own tests, a ``workload.py`` that runs the hot
-path for ``--seconds`` and a ``bench.py`` that times the hot function and prints
+inefficiency of a kind the playbooks name, its own tests, a ``workload.py`` that runs the hot
+path for ``--seconds`` and a ``bench.py`` that times the hot path and prints
 ``{"seconds": ...}``. A few programs plant an advice-only hot spot (``advice:<playbook>``); they
-count for "proposed" but carry no diff, so they are reported apart.
+count for "proposed" when that advice is recorded, and are reported apart. The manifest's
+``planted`` kind is only read to judge and report; nothing from the manifest reaches the
+product. Each program is in the ``dev`` split (codemods and playbooks may be tuned on it) or
+the ``test`` split (held out: never tuned on), and the two are reported separately.
 
 Per program, in a temporary directory of its own (so the run also tests the product end to end):
 
 1. the program is committed to a fresh git repository (branch ``main``);
 2. ``efficiency profile --service S --duration 6 --window 3 --native -- python workload.py``
    profiles it with py-spy into a fresh SQLite database;
-3. ``efficiency hotspots list --service S --json`` gives the hot spots and their playbooks;
-4. the hot spots whose fix lands in the program's ``app.py`` and that matched a playbook
-   addressing the planted inefficiency (its codemod, or the advice playbook named) are tried
-   with ``efficiency propose HOTSPOT --repo REPO --playbook P --json``, hot function first, then
-   by share; the first that exits 0 is the program's proposal;
-5. green: the branch changes ``app.py`` only, ``main`` and the work tree are untouched, and the
-   program's tests pass on the branch (in a separate git worktree);
-6. speedup: ``bench.py`` on ``main`` and on the branch, alternating (ABAB ...), the median of
-   each side; speedup = main / branch.
+3. ``efficiency remediate --service S --repo REPO --json`` proposes what it can;
+4. green: every proposal branch changes ``app.py`` only, ``main`` and the work tree are
+   untouched, and the program's tests pass on the branch (in a separate git worktree);
+5. speedup: ``bench.py`` on ``main`` and on the first branch (the costliest hot spot's),
+   alternating (ABAB ...), the median of each side; speedup = main / branch.
 
-The metrics: **proposed** = programs with a proposal / programs; **green** = green proposals /
-proposals with a diff; **speedup** = median (and minimum) over green proposals. Targets:
+The metrics, per split: **proposed** = programs with a proposal (a branch, or for advice
+programs the planted advice) / programs; **green** = programs whose branches are all green /
+programs with a branch; **speedup** = median (and minimum) over green programs. Targets:
 proposed >= 90%, green 100%, median speedup >= 1.3x.
 
 Run with ``.venv/bin/python -m benchmarks.fix_yield`` (``make bench-fix-yield``; a few minutes:
 about 15 s per program). It writes the "fix-yield" section of ``docs/benchmarks.md``
 (``--no-docs`` leaves it alone, and so does a run of some programs only, ``--programs NAME``).
 Unit tests never run it; ``tests/benchmarks/test_fix_yield.py`` checks the manifest
-validation, the hot-spot selection and the metrics.
+validation, reading the remediate report and the metrics.
 """
 
 from __future__ import annotations
@@ -63,13 +63,10 @@ PROGRAM_FILES = ("app.py", "test_app.py", "workload.py", "bench.py")
 TARGET_PROPOSED = 0.90
 TARGET_GREEN = 1.0
 TARGET_SPEEDUP = 1.3
-#: hot spots tried per program before giving up
-MAX_TRIES = 3
+SPLITS = ("dev", "test")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
-_QUALNAME = re.compile(r"[A-Za-z_]\w*(\.(<locals>|[A-Za-z_]\w*))*")
 _ADVICE = re.compile(r"advice:[a-z0-9]+(-[a-z0-9]+)*")
-_FRAME = re.compile(r"(.+) \((.*)\)")
 _GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "fix-yield",
     "GIT_AUTHOR_EMAIL": "fix-yield@example.invalid",
@@ -88,11 +85,11 @@ class ManifestError(ValueError):
 @dataclass(frozen=True)
 class Program:
     name: str
-    #: a codemod name, or ``advice:<playbook id>``
+    #: a codemod name, or ``advice:<playbook id>`` (for judging and the report only)
     planted: str
-    #: the function the planted inefficiency sits in, as Python's qualified name
-    hot_function: str
     service: str
+    #: ``dev`` (may be tuned on) or ``test`` (held out)
+    split: str
     folder: Path
 
     @property
@@ -102,8 +99,8 @@ class Program:
 
 
 def validate_manifest(doc: Any, root: Path, check_files: bool = True) -> list[Program]:
-    """The programs of a parsed manifest (``{"programs": [{name, planted, hot_function,
-    service}, ...]}``); every problem of every entry is collected before raising."""
+    """The programs of a parsed manifest (``{"programs": [{name, planted, service, split},
+    ...]}``); every problem of every entry is collected before raising."""
     if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
         raise ManifestError('the manifest is an object with a "programs" list')
     problems: list[str] = []
@@ -129,8 +126,8 @@ def validate_manifest(doc: Any, root: Path, check_files: bool = True) -> list[Pr
                 Program(
                     entry["name"],
                     entry["planted"],
-                    entry["hot_function"],
                     entry["service"],
+                    entry["split"],
                     root / entry["name"],
                 )
             )
@@ -142,7 +139,7 @@ def validate_manifest(doc: Any, root: Path, check_files: bool = True) -> list[Pr
 
 
 def _entry_problems(entry: Mapping[str, Any], root: Path, check_files: bool) -> list[str]:
-    keys = {"name", "planted", "hot_function", "service"}
+    keys = {"name", "planted", "service", "split"}
     found = [f"missing {k}" for k in sorted(keys - entry.keys())]
     found += [f"unknown key {k}" for k in sorted(entry.keys() - keys)]
     found += [
@@ -154,8 +151,8 @@ def _entry_problems(entry: Mapping[str, Any], root: Path, check_files: bool) -> 
         found.append("name: lower-case letters, digits and _ (it is a folder name)")
     if entry["planted"] not in CODEMODS and not _ADVICE.fullmatch(entry["planted"]):
         found.append(f"planted: one of {', '.join(CODEMODS)} or advice:<playbook id>")
-    if not _QUALNAME.fullmatch(entry["hot_function"]):
-        found.append("hot_function: a qualified name like Class.method or f.<locals>.g")
+    if entry["split"] not in SPLITS:
+        found.append(f"split: one of {', '.join(SPLITS)}")
     if not _SERVICE.fullmatch(entry["service"]):
         found.append("service: lower-case letters, digits and -")
     if check_files and _NAME.fullmatch(entry["name"]):
@@ -175,85 +172,31 @@ def load_manifest(root: Path = CORPUS, check_files: bool = True) -> list[Program
     return validate_manifest(doc, root, check_files)
 
 
-# -- choosing the hot spot -----------------------------------------------------------------
+# -- reading the remediate report ---------------------------------------------------------
 
 
-def addressing_playbooks(program: Program, codemod_of: Mapping[str, str | None]) -> set[str]:
-    """The playbooks whose fix addresses the planted inefficiency: those running its codemod,
-    or the advice playbook the manifest names (``codemod_of``: playbook id -> codemod)."""
-    if program.advice:
-        return {program.advice}
-    return {pid for pid, mod in codemod_of.items() if mod == program.planted}
+def report_proposals(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The proposals of a ``remediate --json`` report, costliest hot spot first, each with
+    its hot spot's id (``hotspot_id``); one proposal once (several hot spots may share it)."""
+    out: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for spot in report.get("hotspots") or []:
+        for p in spot.get("proposals") or []:
+            if p.get("id") not in seen:
+                seen.add(p.get("id"))
+                out.append({**p, "hotspot_id": spot.get("hotspot_id")})
+    return out
 
 
-def _short(function: str) -> str:
-    """``Router.route_batch`` -> ``route_batch``; ``f.<locals>.g`` -> ``g``."""
-    return function.split(".")[-1]
-
-
-def fix_target(hotspot: Mapping[str, Any]) -> tuple[str, str]:
-    """(function, file) of the code a fix of ``hotspot`` would edit: the evidence's
-    ``function``/``file`` (the frame, or its heaviest caller in the service's code), else the
-    frame's own."""
-    evidence = hotspot.get("evidence") or {}
-    if evidence.get("function") and evidence.get("file"):
-        return str(evidence["function"]), str(evidence["file"])
-    return frame_of(hotspot)
-
-
-def in_planted_file(hotspot: Mapping[str, Any], repo: Path, planted_file: str = "app.py") -> bool:
-    """Whether the fix of ``hotspot`` edits ``repo/app.py`` (the profiled path is absolute:
-    the workload runs in the repository)."""
-    _, file = fix_target(hotspot)
-    return bool(file) and Path(file).resolve() == (repo / planted_file).resolve()
-
-
-def in_hot_function(hotspot: Mapping[str, Any], program: Program) -> bool:
-    function, _ = fix_target(hotspot)
-    return bool(function) and _short(function) == _short(program.hot_function)
-
-
-def candidates(
-    hotspots: Sequence[Mapping[str, Any]], program: Program, repo: Path, addressing: set[str]
-) -> list[tuple[Mapping[str, Any], str]]:
-    """(hot spot, playbook) pairs worth proposing, best first: the fix lands in the planted
-    file, the playbook addresses the planted inefficiency; fixes of the hot function before
-    fixes of its callees, then in the product's own order (self share)."""
-    pairs = [
-        (h, p)
-        for h in hotspots
-        if in_planted_file(h, repo)
-        for p in h.get("playbooks") or []
-        if p in addressing
+def refusals(report: Mapping[str, Any], limit: int = 2) -> list[str]:
+    """The first reasons given for hot spots nothing was made for."""
+    reasons = [
+        f"{spot.get('frame')}: {r}"
+        for spot in report.get("hotspots") or []
+        if spot.get("outcome") in ("refused", "no playbook")
+        for r in spot.get("reasons") or []
     ]
-    return sorted(pairs, key=lambda hp: (not in_hot_function(hp[0], program), -_self(hp[0])))
-
-
-def frame_of(hotspot: Mapping[str, Any]) -> tuple[str, str]:
-    """(function, file) of the hot frame itself: the evidence's ``hot_function``/``hot_file``,
-    else the hot spot's ``function``/``file``, else its ``frame`` (``function (file)``)."""
-    evidence = hotspot.get("evidence") or {}
-    function = evidence.get("hot_function") or hotspot.get("function")
-    file = evidence.get("hot_file") or hotspot.get("file")
-    if function and file:
-        return str(function), str(file)
-    parsed = _FRAME.fullmatch(str(hotspot.get("frame") or ""))
-    return (parsed.group(1), parsed.group(2)) if parsed else ("", "")
-
-
-def hot_function_spot(
-    hotspots: Sequence[Mapping[str, Any]], program: Program, repo: Path
-) -> Mapping[str, Any] | None:
-    """The hot spot of the hot function's own frame, if it was profiled."""
-    for h in hotspots:
-        function, file = frame_of(h)
-        if (
-            function
-            and _short(function) == _short(program.hot_function)
-            and Path(file).resolve() == (repo / "app.py").resolve()
-        ):
-            return h
-    return None
+    return reasons[:limit]
 
 
 def inclusive_cores(hotspot: Mapping[str, Any]) -> float | None:
@@ -265,15 +208,6 @@ def inclusive_cores(hotspot: Mapping[str, Any]) -> float | None:
     return None
 
 
-def _self(hotspot: Mapping[str, Any]) -> float:
-    return float(hotspot.get("share") or 0.0)
-
-
-def _inclusive(hotspot: Mapping[str, Any]) -> float:
-    evidence = hotspot.get("evidence") or {}
-    return float(evidence.get("share_inclusive", hotspot.get("share", 0.0)) or 0.0)
-
-
 # -- outcomes and metrics ------------------------------------------------------------------
 
 
@@ -281,10 +215,11 @@ def _inclusive(hotspot: Mapping[str, Any]) -> float:
 class Outcome:
     program: str
     planted: str
-    #: a hot spot whose fix lands in the planted file
-    found: bool = False
-    #: the planted file's hot spots and the playbooks they matched (for the table)
+    split: str = "dev"
+    #: hot spots remediate reported, and the playbooks of every proposal it made
+    hotspots: int = 0
     matched: list[str] = field(default_factory=list)
+    #: the playbook of the judged proposal (the first branch, or the planted advice)
     playbook: str | None = None
     proposed: bool = False
     status: str | None = None
@@ -295,7 +230,7 @@ class Outcome:
     branch_seconds: float | None = None
     #: the proposal's estimated saving, cores
     estimated_cores: float | None = None
-    #: cores the hot function used, inclusive, in the profile
+    #: cores the judged proposal's hot spot used, inclusive, in the profile
     hot_cores: float | None = None
     note: str = ""
 
@@ -305,8 +240,8 @@ class Outcome:
 
     @property
     def measured_cores(self) -> float | None:
-        """The saving the measured speedup implies: the hot function's cores x (1 - 1/speedup)
-        (bench.py times the hot function alone)."""
+        """The saving the measured speedup implies: the hot spot's inclusive cores x
+        (1 - 1/speedup) (bench.py times the hot path alone)."""
         if self.hot_cores is None or self.speedup is None:
             return None
         return self.hot_cores * (1.0 - 1.0 / self.speedup)
@@ -449,15 +384,8 @@ def pyspy_version() -> str:
     return done.stdout.strip() if done.ok else "py-spy version unknown"
 
 
-def propose_available(settings: Settings, cwd: Path) -> bool:
-    return run([settings.python, "-m", "efficiency", "propose", "--help"], cwd, 60).ok
-
-
-def playbook_codemods() -> dict[str, str | None]:
-    """Playbook id -> the codemod its fix runs (None for advice, config and environment)."""
-    from efficiency.remediate.playbooks import load_playbooks
-
-    return {p.id: p.fix.codemod if p.fix.kind == "codemod" else None for p in load_playbooks()}
+def remediate_available(settings: Settings, cwd: Path) -> bool:
+    return run([settings.python, "-m", "efficiency", "remediate", "--help"], cwd, 60).ok
 
 
 def make_repo(program: Program, repo: Path) -> str | None:
@@ -511,30 +439,26 @@ def profile_and_list(
     return hotspots, ""
 
 
-def propose(
-    pairs: Sequence[tuple[Mapping[str, Any], str]], repo: Path, db: Path, settings: Settings
-) -> tuple[dict[str, Any] | None, list[str]]:
-    """The first proposal ``efficiency propose`` makes from ``pairs``, and why the ones
-    before it failed."""
-    failures = []
-    for hotspot, playbook in pairs[:MAX_TRIES]:
-        args = ["propose", str(hotspot["id"]), "--repo", str(repo), "--playbook", playbook]
-        done = run(settings.efficiency(db, *args, "--json"), repo, 300)
-        if not done.ok:
-            failures.append(f"{playbook} on {hotspot['id']}: {done.why()}")
-            continue
-        try:
-            proposal = json.loads(done.stdout)
-        except ValueError:
-            failures.append(f"{playbook} on {hotspot['id']}: output is not JSON")
-            continue
-        if isinstance(proposal, dict):
-            return proposal, failures
-        failures.append(f"{playbook} on {hotspot['id']}: output is not a JSON object")
-    return None, failures
+def remediate(
+    program: Program, repo: Path, db: Path, settings: Settings
+) -> tuple[dict[str, Any] | None, str]:
+    """``efficiency remediate --service S --repo REPO --json``, defaults otherwise."""
+    args = ["remediate", "--service", program.service, "--repo", str(repo), "--json"]
+    done = run(settings.efficiency(db, *args), repo, 900)
+    if not done.ok:
+        return None, f"remediate: {done.why()}"
+    try:
+        report = json.loads(done.stdout)
+    except ValueError as exc:
+        return None, f"remediate --json: not JSON ({exc})"
+    if not isinstance(report, dict) or not isinstance(report.get("hotspots"), list):
+        return None, "remediate --json: not a report object"
+    return report, ""
 
 
-def check_branch(repo: Path, branch: str, main_commit: str, settings: Settings) -> str | None:
+def check_branch(
+    repo: Path, tree: Path, branch: str, main_commit: str, settings: Settings
+) -> str | None:
     """Why the proposal is not green (scope, main untouched, tests), or None."""
     if git(repo, "rev-parse", "main").stdout.strip() != main_commit:
         return "main moved"
@@ -548,19 +472,15 @@ def check_branch(repo: Path, branch: str, main_commit: str, settings: Settings) 
     files = changed.stdout.split()
     if files != ["app.py"]:
         return f"the branch changes {', '.join(files) or 'nothing'}, not only app.py"
-    tests = run(
-        [settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        repo.parent / "branch",
-        300,
-    )
-    return None if tests.ok else f"tests fail on the branch: {tests.why()}"
+    tests = run([settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], tree, 300)
+    return None if tests.ok else f"tests fail on {branch}: {tests.why()}"
 
 
-def time_both(repo: Path, settings: Settings) -> tuple[list[float], list[float], str]:
+def time_both(repo: Path, tree: Path, settings: Settings) -> tuple[list[float], list[float], str]:
     """bench.py on main and on the branch, alternating; (main, branch, why when short)."""
     sides: dict[str, list[float]] = {"main": [], "branch": []}
     for _ in range(settings.bench_runs):
-        for side, cwd in (("main", repo), ("branch", repo.parent / "branch")):
+        for side, cwd in (("main", repo), ("branch", tree)):
             done = run([settings.python, "bench.py"], cwd, 600)
             seconds = bench_seconds(done.stdout) if done.ok else None
             if seconds is None:
@@ -573,11 +493,10 @@ def run_program(
     program: Program,
     work: Path,
     settings: Settings,
-    codemod_of: Mapping[str, str | None],
-    can_propose: bool,
+    can_remediate: bool,
     log: Callable[[str], None] = print,
 ) -> Outcome:
-    outcome = Outcome(program.name, program.planted)
+    outcome = Outcome(program.name, program.planted, program.split)
     repo, db = work / "repo", work / "efficiency.sqlite"
     why = make_repo(program, repo)
     if why is None:
@@ -591,91 +510,80 @@ def run_program(
     if hotspots is None:
         outcome.note = why
         return outcome
-    ours = [h for h in hotspots if in_planted_file(h, repo)]
-    outcome.found = bool(ours)
-    spot = hot_function_spot(hotspots, program, repo)
-    outcome.hot_cores = inclusive_cores(spot) if spot else None
-    outcome.matched = sorted({p for h in ours for p in h.get("playbooks") or []})
-    addressing = addressing_playbooks(program, codemod_of)
-    pairs = candidates(hotspots, program, repo, addressing)
-    log(f"  {len(hotspots)} hot spots, {len(ours)} in app.py, {len(pairs)} to try")
-    if not pairs:
-        outcome.note = _unmatched_note(hotspots, ours, spot, program, addressing)
+    if not can_remediate:
+        outcome.note = "remediate: not available"
         return outcome
-    if not can_propose:
-        outcome.playbook = pairs[0][1]
-        outcome.note = "propose: not available"
+    report, why = remediate(program, repo, db, settings)
+    if report is None:
+        outcome.note = why
         return outcome
-    proposal, failures = propose(pairs, repo, db, settings)
-    if proposal is None:
-        outcome.playbook = pairs[0][1]
-        outcome.note = "propose failed: " + "; ".join(failures)
+    outcome.hotspots = len(report["hotspots"])
+    proposals = report_proposals(report)
+    outcome.matched = sorted({str(p.get("playbook")) for p in proposals})
+    log(f"  {outcome.hotspots} hot spots, {len(proposals)} proposal(s)")
+    if not proposals:
+        outcome.note = "nothing proposed: " + "; ".join(refusals(report))
         return outcome
-    return _judge(outcome, proposal, failures, program, repo, main_commit, settings)
-
-
-def _unmatched_note(
-    hotspots: Sequence[Mapping[str, Any]],
-    ours: Sequence[Mapping[str, Any]],
-    spot: Mapping[str, Any] | None,
-    program: Program,
-    addressing: set[str],
-) -> str:
-    if not ours:
-        return "no hot spot's fix lands in app.py"
-    wanted = ", ".join(sorted(addressing)) or "none"
-    note = f"no playbook addressing {program.planted} ({wanted}) matched"
-    if spot is not None:
-        note += (
-            f"; {program.hot_function} holds {_inclusive(spot):.0%} of the samples "
-            f"({_self(spot):.0%} self)"
-        )
-    elsewhere = sorted(
-        {p for h in hotspots if h not in ours for p in h.get("playbooks") or [] if p in addressing}
-    )
-    return note + (f"; matched outside app.py: {', '.join(elsewhere)}" if elsewhere else "")
+    return _judge(outcome, proposals, hotspots, program, repo, main_commit, settings)
 
 
 def _judge(
     outcome: Outcome,
-    proposal: Mapping[str, Any],
-    failures: list[str],
+    proposals: Sequence[Mapping[str, Any]],
+    hotspots: Sequence[Mapping[str, Any]],
     program: Program,
     repo: Path,
     main_commit: str,
     settings: Settings,
 ) -> Outcome:
-    outcome.playbook = str(proposal.get("playbook"))
-    outcome.status = str(proposal.get("status"))
-    estimated = (proposal.get("estimated_savings") or {}).get("cores")
-    outcome.estimated_cores = float(estimated) if isinstance(estimated, int | float) else None
-    outcome.note = "; ".join(f"tried first: {f}" for f in failures)
+    by_id = {h.get("id"): h for h in hotspots}
     if program.advice:
-        outcome.proposed = outcome.playbook == program.advice
+        advice = [p for p in proposals if p.get("playbook") == program.advice]
+        outcome.proposed = bool(advice)
+        judged = advice[0] if advice else proposals[0]
+        outcome.playbook, outcome.status = str(judged.get("playbook")), str(judged.get("status"))
+        outcome.estimated_cores = _estimated(judged)
+        if not advice:
+            outcome.note = f"no {program.advice} advice among {', '.join(outcome.matched)}"
         return outcome
-    branch = str(proposal.get("branch") or "")
-    if not branch or not proposal.get("diff") or outcome.status == "advice":
-        outcome.note = _join(outcome.note, f"proposal without a diff (status {outcome.status})")
+    branches = [p for p in proposals if p.get("branch")]
+    if not branches:
+        outcome.note = f"advice only ({', '.join(outcome.matched)})"
         return outcome
     outcome.proposed = True
-    added = git(repo, "worktree", "add", "-q", str(repo.parent / "branch"), branch)
-    if not added.ok:
-        outcome.green = False
-        outcome.note = _join(outcome.note, f"git worktree add {branch}: {added.why()}")
+    first = branches[0]
+    outcome.playbook, outcome.status = str(first.get("playbook")), str(first.get("status"))
+    outcome.estimated_cores = _estimated(first)
+    spot = by_id.get(first.get("hotspot_id"))
+    outcome.hot_cores = inclusive_cores(spot) if spot else None
+    problems = []
+    for n, proposal in enumerate(branches):
+        branch, tree = str(proposal["branch"]), repo.parent / f"branch-{n}"
+        added = git(repo, "worktree", "add", "-q", str(tree), branch)
+        why = check_branch(repo, tree, branch, main_commit, settings) if added.ok else (
+            f"git worktree add {branch}: {added.why()}"
+        )  # fmt: skip
+        if why:
+            problems.append(why)
+    outcome.green = not problems
+    if problems:
+        outcome.note = "; ".join(problems)
         return outcome
-    why = check_branch(repo, branch, main_commit, settings)
-    outcome.green = why is None
+    main, fixed, why = time_both(repo, repo.parent / "branch-0", settings)
     if why:
-        outcome.note = _join(outcome.note, why)
-        return outcome
-    main, fixed, why = time_both(repo, settings)
-    if why:
-        outcome.note = _join(outcome.note, why)
+        outcome.note = why
         return outcome
     outcome.main_seconds = statistics.median(main)
     outcome.branch_seconds = statistics.median(fixed)
     outcome.speedup = speedup(main, fixed)
+    if len(branches) > 1:
+        outcome.note = f"{len(branches)} branches, all green; the first timed"
     return outcome
+
+
+def _estimated(proposal: Mapping[str, Any]) -> float | None:
+    estimated = (proposal.get("estimated_savings") or {}).get("cores")
+    return float(estimated) if isinstance(estimated, int | float) else None
 
 
 def _join(a: str, b: str) -> str:
@@ -707,15 +615,15 @@ def headline(m: Metrics) -> list[str]:
     return [
         "| metric | result | target | |",
         "| --- | ---: | ---: | --- |",
-        f"| planted hot spots with a proposal | {m.proposed}/{m.programs} "
+        f"| programs with a proposal | {m.proposed}/{m.programs} "
         f"({m.proposed_share:.0%}) | >= {TARGET_PROPOSED:.0%} | "
         f"{_verdict(m.proposed_share >= TARGET_PROPOSED)} |",
         f"| ... of them code fixes | {m.code_proposed}/{m.code_programs} | | |",
         f"| ... of them advice only | {m.advice_proposed}/{m.advice_programs} | | |",
-        f"| proposals whose diff applies and keeps the tests green | {m.green}/{m.with_diff}"
+        f"| programs whose branches all keep the tests green | {m.green}/{m.with_diff}"
         f"{'' if green is None else f' ({green:.0%})'} | {TARGET_GREEN:.0%} | "
         f"{_verdict(None if green is None else green >= TARGET_GREEN)} |",
-        f"| median speedup of the hot function (green proposals) | {_x(median)} | >= "
+        f"| median speedup of the hot path (green programs) | {_x(median)} | >= "
         f"{TARGET_SPEEDUP}x | {_verdict(None if median is None else median >= TARGET_SPEEDUP)} |",
         f"| lowest speedup | {_x(m.min_speedup)} | | |",
     ]
@@ -724,15 +632,15 @@ def headline(m: Metrics) -> list[str]:
 def program_table(outcomes: Sequence[Outcome], advice: bool) -> list[str]:
     if advice:
         lines = [
-            "| program | planted | hot spot in app.py | playbooks matched there | proposed "
-            "| status | note |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| program | split | planted | hot spots | playbooks proposed | planted advice "
+            "recorded | note |",
+            "| --- | --- | --- | ---: | --- | --- | --- |",
         ]
     else:
         lines = [
-            "| program | planted | hot spot in app.py | playbooks matched there | playbook "
-            "| proposed | green | speedup | saving estimated / implied (cores) | note |",
-            "| --- | --- | --- | --- | --- | --- | --- | ---: | ---: | --- |",
+            "| program | split | planted | hot spots | playbooks proposed | first branch "
+            "| green | speedup | saving estimated / implied (cores) | note |",
+            "| --- | --- | --- | ---: | --- | --- | --- | ---: | ---: | --- |",
         ]
     for o in outcomes:
         if o.advice != advice:
@@ -741,22 +649,21 @@ def program_table(outcomes: Sequence[Outcome], advice: bool) -> list[str]:
         note = o.note.replace("|", "\\|")
         if advice:
             lines.append(
-                f"| {o.program} | {o.planted} | {_yes(o.found)} | {matched} | "
-                f"{_yes(o.proposed)} | {o.status or '-'} | {note} |"
+                f"| {o.program} | {o.split} | {o.planted} | {o.hotspots} | {matched} | "
+                f"{_yes(o.proposed)} | {note} |"
             )
         else:
             lines.append(
-                f"| {o.program} | {o.planted} | {_yes(o.found)} | {matched} | "
-                f"{o.playbook or '-'} | {_yes(o.proposed)} | {_yes(o.green)} | "
-                f"{_x(o.speedup)} | {_cores(o.estimated_cores)} / {_cores(o.measured_cores)} | "
-                f"{note} |"
+                f"| {o.program} | {o.split} | {o.planted} | {o.hotspots} | {matched} | "
+                f"{o.playbook if o.proposed else '-'} | {_yes(o.green)} | {_x(o.speedup)} | "
+                f"{_cores(o.estimated_cores)} / {_cores(o.measured_cores)} | {note} |"
             )
     return lines
 
 
 def render(outcomes: Sequence[Outcome], settings: Settings, load: str, seconds: float) -> str:
-    m = metrics(outcomes)
     native = " --native" if settings.native else ""
+    test = sorted(o.program for o in outcomes if o.split == "test")
     lines = [
         "## Fix yield: planted hot spots to green, faster branches",
         "",
@@ -764,37 +671,37 @@ def render(outcomes: Sequence[Outcome], settings: Settings, load: str, seconds: 
         "leaves this file alone). Generated by `benchmarks/fix_yield.py`; edit the script, not "
         "this section.",
         "",
-        f"Method: {m.programs} small programs of our own (`benchmarks/fix_yield_corpus/`), each "
-        "with one planted inefficiency, its tests, a workload and a benchmark of the hot "
-        "function. Per program, in a fresh git repository and database, through the command "
-        f"line only: `efficiency profile --duration {settings.duration:g} --window "
-        f"{settings.window:g}{native} -- python workload.py`, `efficiency hotspots list --json`, "
-        "then `efficiency propose HOTSPOT --repo REPO --playbook P --json` for the hot spots "
-        "whose fix lands in the program's `app.py` and whose playbook addresses the planted "
-        f"inefficiency (hot function first, up to {MAX_TRIES} tries). Green: the branch changes "
-        "`app.py` only, `main` and the work tree are untouched, and the program's tests pass on "
-        f"the branch. Speedup: `bench.py` (best of several repeats) on main and branch "
-        f"alternating, {settings.bench_runs} runs each, median main / median branch. Saving "
-        "implied: the hot function's inclusive cores in the profile x (1 - 1/speedup), beside "
-        "the proposal's `estimated_savings.cores`.",
+        f"Method: {len(outcomes)} small programs of our own (`benchmarks/fix_yield_corpus/`), "
+        "each with one planted inefficiency, its tests, a workload and a benchmark of the hot "
+        "path. Per program, in a fresh git repository and database, through the command line "
+        f"only and with no hints: `efficiency profile --duration {settings.duration:g} --window "
+        f"{settings.window:g}{native} -- python workload.py`, then `efficiency remediate "
+        "--service S --repo REPO --json` with its defaults (no playbook or function named). "
+        "Green: every proposal branch changes `app.py` only, `main` and the work tree are "
+        "untouched, and the program's tests pass on it. Speedup: `bench.py` on main and the "
+        f"first branch (the costliest hot spot's) alternating, {settings.bench_runs} runs each, "
+        "median main / median branch. Saving implied: that hot spot's inclusive cores x "
+        "(1 - 1/speedup), beside the proposal's `estimated_savings.cores`.",
         "",
-        *headline(m),
-        "",
-        "Code-fix programs:",
-        "",
-        *program_table(outcomes, advice=False),
+        f"Split: **test** (held out, never tuned on): {', '.join(test) or 'none'}; **dev**: "
+        "the others (the manifest's `split`). The split was declared after the current "
+        "codemods were written beside the whole corpus, so the test programs are held out from "
+        "then on, not before.",
     ]
-    if m.advice_programs:
-        lines += [
-            "",
-            "Advice-only programs (no diff; count for proposed):",
-            "",
-            *program_table(outcomes, advice=True),
-        ]
+    for split in SPLITS:
+        part = [o for o in outcomes if o.split == split]
+        if not part:
+            continue
+        m = metrics(part)
+        lines += ["", f"### {split} split ({m.programs} programs)", "", *headline(m), "",
+                  "Code-fix programs:", "", *program_table(part, advice=False)]  # fmt: skip
+        if m.advice_programs:
+            lines += ["", "Advice-only programs (no diff; count for proposed):", "",
+                      *program_table(part, advice=True)]  # fmt: skip
     lines += [
         "",
         f"Machine: {cpu_model()}, Python {platform.python_version()}, {pyspy_version()}, "
-        f"{m.programs} programs in {seconds / 60:.1f} min, 1-minute load average {load}.",
+        f"{len(outcomes)} programs in {seconds / 60:.1f} min, 1-minute load average {load}.",
     ]
     return "\n".join(lines)
 
@@ -825,17 +732,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="fix-yield-")) if args.keep is None else args.keep
     root.mkdir(parents=True, exist_ok=True)
     try:
-        can_propose = propose_available(settings, root)
-        if not can_propose:
-            print("propose: not available (`efficiency propose --help` fails)")
-        codemod_of = playbook_codemods()
+        can_remediate = remediate_available(settings, root)
+        if not can_remediate:
+            print("remediate: not available (`efficiency remediate --help` fails)")
         outcomes = []
         for program in programs:
-            print(f"{program.name} ({program.planted})", flush=True)
+            print(f"{program.name} ({program.planted}, {program.split})", flush=True)
             work = root / program.name
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir()
-            outcome = run_program(program, work, settings, codemod_of, can_propose)
+            outcome = run_program(program, work, settings, can_remediate)
             print(
                 f"  proposed {outcome.proposed} green {outcome.green} speedup "
                 f"{_x(outcome.speedup)} {outcome.note}",

@@ -226,7 +226,14 @@ class RemediateConfig(_Section):
     verify_timeout_seconds: float = Field(600.0, gt=0, description="Limit for each test or "
                                           "benchmark run of `propose --verify`.")  # fmt: skip
     verify_repeats: int = Field(5, ge=1, le=50, description="Benchmark runs per side (before / "
-                                "after, alternating); the medians are compared.")  # fmt: skip
+                                "after, alternating); the paired ratios give the speedup and its "
+                                "95% interval (3 at least for an interval).")  # fmt: skip
+    max_proposals: int = Field(5, ge=1, le=100, description="`efficiency remediate` and the "
+                               "daemon's remediate stage: new proposals per service and "
+                               "run at most.")  # fmt: skip
+    interval_seconds: float = Field(0.0, ge=0, description="Daemon: run `remediate` for each "
+                                    "service with a repo (services file) this often; 0 = "
+                                    "never.")  # fmt: skip
 
 
 class CostsConfig(_Section):

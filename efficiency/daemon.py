@@ -118,6 +118,14 @@ class Pipeline:
             realized = realize_savings(s, CostModel.from_config(self.config.costs))
         return DetectReports(functions, kernels, metrics, realized)
 
+    def remediate(self, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+        """`efficiency remediate` for each service with a repo, over the last interval."""
+        from efficiency.stages.remediate import last_interval, remediate_services
+
+        now = now or datetime.now(UTC)
+        return remediate_services(self.database, self.config, self.catalog,
+                                  since=last_interval(self.config, now), now=now)  # fmt: skip
+
     def correlate(self, now: datetime | None = None) -> CorrelateReport:
         report = self.correlator.run(now)
         if report.opened or report.resolved or report.pages:
@@ -153,6 +161,8 @@ class Pipeline:
 def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
     cfg = pipeline.config.daemon
     next_detect = time.monotonic() if cfg.detect_seconds else float("inf")
+    every = pipeline.config.remediate.interval_seconds
+    next_remediate = time.monotonic() + every if every else float("inf")
     try:  # what a killed predecessor planned or claimed goes out before anything else
         pipeline.deliver()
     except Exception:
@@ -164,6 +174,12 @@ def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
                 pipeline.detect()
             except Exception:
                 log.exception("detection pass failed; next one in %.0f s", cfg.detect_seconds)
+        if time.monotonic() >= next_remediate:
+            next_remediate = time.monotonic() + every
+            try:
+                pipeline.remediate()
+            except Exception:
+                log.exception("remediate pass failed; next one in %.0f s", every)
         for name, step in (("correlate", pipeline.correlate), ("deliver", pipeline.deliver)):
             try:
                 step()

@@ -1,4 +1,4 @@
-"""`efficiency hotspots list`, `propose` and `proposals list`."""
+"""`efficiency hotspots list`, `propose`, `proposals list` and `remediate`."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def hotspots_list(
               "(default: its repo in the services file).")  # fmt: skip
 @click.option("--playbook", "playbook_id", help="Use this matching playbook, not the first.")
 @click.option("--verify", "run_verify", is_flag=True, help="Run the service's test_command and "
-              "bench_command (services file) before and after the change.")  # fmt: skip
+              "bench_command (services file) before and after the change, interleaved; on "
+              "an existing proposal, verify it again.")  # fmt: skip
 @click.option("--push", is_flag=True, help="Push the branch to remediate.remote.")
 @click.option("--open-pr", is_flag=True, help="Push, then open a GitHub pull request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposal as a JSON object.")
@@ -130,8 +131,10 @@ def propose(
         f"estimated saving: {saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} "
         f"and {saving['kwh_per_month']:.1f} kWh a month"
     )
-    if made["verification"].get("speedup"):
-        click.echo(f"measured speedup: {made['verification']['speedup']:.2f}x")
+    for key in ("tests_after", "verdict", "verify"):
+        if made["verification"].get(key):
+            label = {"tests_after": "tests after the change", "verdict": "benchmark"}.get(key, key)
+            click.echo(f"{label}: {made['verification'][key]}")
     if made["pr_url"]:
         click.echo(f"pull request: {made['pr_url']}")
 
@@ -181,3 +184,57 @@ def proposals_review(state: State, proposal_id: int, status: str, actor: str) ->
     with state.db(create=False).session() as s:
         done = review_proposal(s, proposal_id, status, actor)
     click.echo(f"proposal {proposal_id} is {done['status']} ({done['reviewed_by']})")
+
+
+@cli.command("remediate")
+@click.option("--service", required=True, help="The service whose profiles to remediate.")
+@click.option("--repo", type=click.Path(file_okay=False), help="The service's git repository "
+              "(default: its repo in the services file).")  # fmt: skip
+@click.option("--from", "start", help="Period start (RFC 3339 or Unix seconds).")
+@click.option("--to", "end", help="Period end.")
+@click.option("--verify", "run_verify", is_flag=True, help="Run the service's test_command and "
+              "bench_command on each branch, before and after, interleaved.")  # fmt: skip
+@click.option("--max-proposals", type=click.IntRange(1, 100), default=None,
+              help="New proposals at most (default: remediate.max_proposals).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the report as a JSON object.")
+@pass_state
+def remediate_command(
+    state: State, service: str, repo: str | None, start: str | None, end: str | None,
+    run_verify: bool, max_proposals: int | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Everything from a service's profiles to proposals, with no hints: rank its hot spots
+    by cost, try every matching playbook on every sampled call site, keep only rewrites of
+    sampled lines, and say per hot spot what was proposed or why not."""
+    from efficiency.ingest.timeparse import parse_time
+    from efficiency.remediate.engine import remediate
+    from efficiency.remediate.playbooks import load_playbooks
+
+    t0 = parse_time(start, "--from") if start else None
+    t1 = parse_time(end, "--to") if end else None
+    pipeline = state.pipeline()
+    catalog = pipeline.catalog
+    if repo is None:
+        known = catalog.services.get(service) if catalog else None
+        if known is None or not known.repo:
+            fail("--repo is needed (the services file names no repo for this service)")
+        repo = known.repo
+    limit = max_proposals or state.config.remediate.max_proposals
+    with pipeline.database.session() as s:
+        report = remediate(s, service, Path(repo), state.config, load_playbooks(), catalog,
+                           start=t0, end=t1, run_verify=run_verify,
+                           max_proposals=limit)  # fmt: skip
+    if as_json:
+        emit_json(report)
+        return
+    click.echo(f"{report['service']}: {report['proposals']} new proposal(s) in {report['repo']}")
+    for rank, spot in enumerate(report["hotspots"], 1):
+        cost = f"{spot['cost_cores']:.3f} cores" if spot["cost_cores"] else "-"
+        click.echo(f"{rank:2}. {spot['frame']} [{cost}]: {spot['outcome']}")
+        for p in spot["proposals"]:
+            where = f"branch {p['branch']}" if p["branch"] else "advice, no branch"
+            click.echo(f"      proposal {p['id']} ({p['playbook']}): {where}")
+            measured = p["verification"].get("verdict")
+            if measured:
+                click.echo(f"      verification: {measured}")
+        for reason in spot["reasons"]:
+            click.echo(f"      - {reason}")

@@ -47,6 +47,8 @@ MIN_IDLE_SHARE = 0.01
 SHORT_KERNEL_US = 10.0
 #: the flame-graph excerpt: this many heaviest stacks, this many frames either side
 STACKS_IN_EVIDENCE = 5
+#: application call sites kept in a frame hot spot's evidence (``call_sites``)
+CALL_SITES_IN_EVIDENCE = 20
 _FRAMES_ABOVE, _FRAMES_BELOW = 12, 6
 _US_PER_HOUR = 3.6e9
 
@@ -382,6 +384,15 @@ def _frame_evidence(
         "caller": caller,
         "parent": parent,
         "stacks": stacks,
+        # every sampled line of the frame, and every application call site under which it
+        # ran: where `efficiency remediate` looks for a fix, heaviest first
+        "lines": [[ln, n] for ln, n in sorted(fn.lines.items()) if ln],
+        "call_sites": [
+            {"function": cf, "file": cfile, "line": cline, "samples": cn}
+            for (cf, cfile, cline), cn in sorted(
+                ctx.callers.items(), key=lambda kv: (-kv[1], kv[0])
+            )[:CALL_SITES_IN_EVIDENCE]
+        ],
     }
 
 

@@ -37,7 +37,8 @@ from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
 from efficiency.remediate.locate import LocateError, locate
 from efficiency.remediate.playbooks import Playbook
-from efficiency.remediate.verify import verify
+from efficiency.remediate.sampled import on_sampled_lines
+from efficiency.remediate.verification import reverify, run_checks, verification_section
 from efficiency.report.costs import CostModel
 from efficiency.services import ServiceConfig, ServicesCatalog
 from efficiency.store.remediation import Hotspot, Proposal, Saving
@@ -171,14 +172,18 @@ def _language(path: Path) -> str:
 
 
 def _apply_fix(
-    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None
-) -> Fix:
+    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
+    site: dict[str, Any] | None = None,
+) -> Fix:  # fmt: skip
+    """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
+    function, file, line and the sampled ``lines``) replaces the hot spot's own target, and
+    then a rewrite touching none of the sampled lines is refused."""
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
-    if kind == "codemod" and not hotspot.evidence.get("file"):
+    ev = site or hotspot.evidence
+    if kind == "codemod" and not ev.get("file"):
         return _apply_everywhere(tree, hotspot, playbook, service, params)
     if kind == "codemod":
-        ev = hotspot.evidence
         try:
             where = locate(tree, str(ev.get("file", "")), str(ev.get("function", "")),
                            ev.get("line"), service.path_prefix if service else "")  # fmt: skip
@@ -194,6 +199,9 @@ def _apply_fix(
                 f"{playbook.id}: nothing to change in {where.path}:{where.function} "
                 f"({result.summary})"
             )
+        if site is not None:
+            on_sampled_lines(playbook, where.path, where.function, source, result.source,
+                              site.get("lines") or [])  # fmt: skip
         path.write_text(result.source, encoding="utf-8")
         location = {"path": where.path, "function": where.function, "lines": [where.start,
                     where.end], "line_drifted": where.drifted}  # fmt: skip
@@ -304,6 +312,8 @@ def pr_body(
         out += ["", "| trace statistic | value |", "| --- | --- |"]
         out += [f"| `{k}` | {v} |" for k, v in sorted(stats.items())]
     out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
+    if playbook.fix.advice.strip():
+        out += ["", "### Advice", "", playbook.fix.advice.strip()]
     if ev.get("matches", {}).get(playbook.id, {}).get("confirm") == "source":
         out.append(
             "(The profile nominated this function by its cost; the codemod found the pattern "
@@ -320,13 +330,7 @@ def pr_body(
         f"{saving['kwh_per_month']:.1f} kWh a month.",
         "", "### How to verify", "", str(playbook.verification).strip(),
     ]  # fmt: skip
-    if verification:
-        out += ["", "Measured by `efficiency propose --verify`:", ""]
-        for key in ("tests_before", "tests_after", "speedup", "bench_before_seconds",
-                    "bench_after_seconds", "bench_error"):  # fmt: skip
-            if key in verification:
-                out.append(f"- {key.replace('_', ' ')}: {verification[key]}")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + verification_section(verification, saving)
 
 
 def propose(
@@ -347,11 +351,13 @@ def propose(
     if hotspot is None:
         raise ProposalError(f"hot spot {hotspot_id} does not exist (see efficiency hotspots list)")
     candidates = _choose(hotspot, playbooks, playbook_id)
-    for playbook in candidates:
-        known = _known(session, hotspot, playbook)
-        if known is not None:
-            return proposal_dict(known)
     service = catalog.services.get(hotspot.service) if catalog is not None else None
+    for playbook in candidates:
+        known = known_proposal(session, hotspot, playbook)
+        if known is not None:
+            if run_verify:
+                reverify(session, known, playbook, service, config, now)
+            return proposal_dict(known)
     rcfg = config.remediate
     try:
         top = gitops.toplevel(repo)
@@ -361,7 +367,7 @@ def propose(
     reasons = []
     for playbook in candidates:
         try:
-            return _make(session, hotspot, playbook, top, base, service, config, catalog,
+            return make_proposal(session, hotspot, playbook, top, base, service, config, catalog,
                          run_verify, now)  # fmt: skip
         except ProposalError as exc:
             if len(candidates) == 1:
@@ -370,7 +376,7 @@ def propose(
     raise ProposalError(f"no playbook of hot spot {hotspot.id} applies: " + "; ".join(reasons))
 
 
-def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal | None:
+def known_proposal(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal | None:
     """A proposal of this playbook for this hot spot, or for another hot spot whose fix goes
     into the same function (``re.compile`` and ``re._compile`` called from one loop)."""
     rows = session.execute(
@@ -387,13 +393,15 @@ def _known(session: Session, hotspot: Hotspot, playbook: Playbook) -> Proposal |
     return None
 
 
-def _make(
+def make_proposal(
     session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, base: str,
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
-    run_verify: bool, now: datetime,
+    run_verify: bool, now: datetime, site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
     verification: dict[str, Any] = {"estimated_cost": saving}
+    if site is not None:
+        verification["site"] = {k: site[k] for k in ("function", "file", "line") if k in site}
     branch, diff = "", ""
     if playbook.fix.kind in ("codemod", "environment"):
         branch = f"efficiency/{playbook.id}/{hotspot.id[:8]}"
@@ -403,7 +411,7 @@ def _make(
             )
         try:
             with gitops.worktree(top, branch, base) as tree:
-                fix = _apply_fix(tree, hotspot, playbook, service)
+                fix = _apply_fix(tree, hotspot, playbook, service, site)
                 gitops.commit_all(tree, _message(hotspot, playbook, fix, saving), fix.paths)
             diff = gitops.diff(top, base, branch)
         except gitops.GitError as exc:
@@ -411,7 +419,7 @@ def _make(
         except ValueError as exc:  # a codemod refusing the playbook's parameters
             raise ProposalError(f"{playbook.id}: {exc}") from None
         if run_verify:
-            verification.update(_verify(top, base, branch, service, config))
+            verification.update(run_checks(top, base, branch, service, config, playbook))
     else:
         fix = _apply_fix(top, hotspot, playbook, service)
     body = pr_body(hotspot, playbook, fix, saving,
@@ -435,18 +443,6 @@ def _make(
     )  # fmt: skip
     session.flush()
     return proposal_dict(row)
-
-
-def _verify(
-    repo: Path, base: str, branch: str, service: ServiceConfig | None, config: Config
-) -> dict[str, Any]:
-    tests = service.test_command if service else []
-    bench = service.bench_command if service else []
-    if not tests and not bench:
-        return {"verify": "skipped: no test_command or bench_command for the service"}
-    with gitops.checkout(repo, base) as before, gitops.checkout(repo, branch) as after:
-        return verify(before, after, tests, bench, config.remediate.verify_timeout_seconds,
-                      config.remediate.verify_repeats)  # fmt: skip
 
 
 def publish(

@@ -4,12 +4,20 @@ Commands are argument lists run without a shell (nothing from a profile or a rep
 ever interpolated into a command line), each with a time limit. A benchmark's time is the
 ``seconds`` of the last JSON line it prints (``{"seconds": 0.123}``: the time of the code under
 test, without interpreter start-up), else its wall time. Before and after runs alternate
-(ABAB...), so a machine getting busier slows both sides alike, and the medians are compared.
+(ABAB...), so a machine getting busier slows both sides alike.
+
+The speedup is the geometric mean of the paired ratios before/after (one pair per ABAB round)
+with a 95% bootstrap interval on the mean log ratio (fixed seed, so a record is reproducible
+from its times). The ``verdict`` claims a speedup only when the whole interval lies above 1.0,
+a slowdown only when it lies below; an interval covering 1.0 is "no measurable change", and
+fewer than three rounds give no interval at all.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import statistics
 import subprocess
 import time
@@ -70,8 +78,8 @@ def verify(
     repeats: int = 5,
 ) -> dict[str, Any]:
     """Tests on both trees, then the benchmark alternating between them; the record stored
-    on the proposal (``tests_before``/``tests_after`` pass or fail, ``speedup`` = median
-    before / median after)."""
+    on the proposal (``tests_before``/``tests_after`` pass or fail, the medians, and the
+    speedup with its interval and verdict: :func:`speedup_interval`)."""
     record: dict[str, Any] = {}
     if test_command:
         for side, tree in (("before", before), ("after", after)):
@@ -90,6 +98,49 @@ def verify(
                 times[side].append(measured_seconds(result))
         record["bench_before_seconds"] = statistics.median(times["before"])
         record["bench_after_seconds"] = statistics.median(times["after"])
-        record["speedup"] = round(record["bench_before_seconds"] / record["bench_after_seconds"], 3)
         record["bench_runs"] = repeats
+        record.update(speedup_interval(times["before"], times["after"]))
     return record
+
+
+#: bootstrap resamples, and the interval's coverage
+RESAMPLES = 2000
+CONFIDENCE = 0.95
+MIN_ROUNDS = 3
+
+
+def speedup_interval(before: Sequence[float], after: Sequence[float]) -> dict[str, Any]:
+    """``speedup`` (geometric mean of the paired before/after ratios), ``speedup_low`` and
+    ``speedup_high`` (the 95% bootstrap interval) and the ``verdict`` (module docstring)."""
+    logs = [math.log(b / a) for b, a in zip(before, after, strict=True) if a > 0 and b > 0]
+    if not logs:
+        return {"verdict": "not measured: the benchmark reported no time"}
+    point = math.exp(statistics.fmean(logs))
+    out: dict[str, Any] = {"speedup": round(point, 3)}
+    if len(logs) < MIN_ROUNDS:
+        out["verdict"] = (
+            f"no measurable change claimed: {len(logs)} round(s) give no interval "
+            f"(at least {MIN_ROUNDS} needed; remediate.verify_repeats)"
+        )
+        return out
+    rng = random.Random(0)
+    means = sorted(
+        statistics.fmean(rng.choices(logs, k=len(logs))) for _ in range(RESAMPLES)
+    )  # fmt: skip
+    tail = (1 - CONFIDENCE) / 2
+    low = math.exp(means[int(tail * RESAMPLES)])
+    high = math.exp(means[min(RESAMPLES - 1, int((1 - tail) * RESAMPLES))])
+    out["speedup_low"], out["speedup_high"] = round(low, 3), round(high, 3)
+    span = f"{point:.2f}x (95% interval {low:.2f}x to {high:.2f}x, {len(logs)} ABAB rounds)"
+    if low > 1.0:
+        out["verdict"] = f"faster: {span}"
+    elif high < 1.0:
+        out["verdict"] = f"slower: {span}"
+    else:
+        out["verdict"] = f"no measurable change: {span}, the interval covers 1.0"
+    return out
+
+
+def measured(record: dict[str, Any]) -> bool:
+    """Whether a verification record measured a change (its interval excludes 1.0)."""
+    return str(record.get("verdict", "")).startswith(("faster", "slower"))

@@ -1,5 +1,6 @@
-"""The fix-yield benchmark's pure parts: the corpus manifest, choosing the hot spot to propose
-from, and the metrics. The benchmark itself (profiling, proposing, timing) never runs here."""
+"""The fix-yield benchmark's pure parts: the corpus manifest and its split, reading the
+`remediate --json` report, and the metrics. The benchmark itself (profiling, remediating,
+timing) never runs here."""
 
 from __future__ import annotations
 
@@ -15,19 +16,18 @@ from benchmarks.fix_yield import (
     ManifestError,
     Outcome,
     Program,
-    addressing_playbooks,
     bench_seconds,
-    candidates,
-    hot_function_spot,
     inclusive_cores,
     load_manifest,
     metrics,
     program_table,
+    refusals,
+    report_proposals,
     speedup,
     validate_manifest,
 )
 
-ENTRY = {"name": "prog", "planted": "join-strings", "hot_function": "render", "service": "p"}
+ENTRY = {"name": "prog", "planted": "join-strings", "service": "p", "split": "dev"}
 
 
 def _program_folder(root: Path, name: str) -> None:
@@ -43,6 +43,10 @@ def test_the_corpus_manifest_is_valid_and_covers_every_codemod() -> None:
         assert sum(p.planted == codemod for p in programs) >= 3, codemod
     folders = {p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
     assert folders == {p.name for p in programs}  # no program left out of the manifest
+    # a third held out as the test split, one program of every kind planted
+    test = [p for p in programs if p.split == "test"]
+    assert len(test) * 3 >= len(programs)
+    assert {p.planted.split(":")[0] for p in test} >= set(CODEMODS) | {"advice"}
 
 
 def test_a_valid_entry(tmp_path: Path) -> None:
@@ -50,7 +54,7 @@ def test_a_valid_entry(tmp_path: Path) -> None:
     advice = {**ENTRY, "name": "adv", "service": "a", "planted": "advice:python-deepcopy"}
     _program_folder(tmp_path, "adv")
     programs = validate_manifest({"programs": [ENTRY, advice]}, tmp_path)
-    assert programs[0] == Program("prog", "join-strings", "render", "p", tmp_path / "prog")
+    assert programs[0] == Program("prog", "join-strings", "p", "dev", tmp_path / "prog")
     assert programs[0].advice is None
     assert programs[1].advice == "python-deepcopy"
 
@@ -58,7 +62,7 @@ def test_a_valid_entry(tmp_path: Path) -> None:
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     bad = [
         {**ENTRY, "planted": "make-it-fast"},
-        {**ENTRY, "name": "Bad Name", "hot_function": "not a name"},
+        {**ENTRY, "name": "Bad Name", "split": "train"},
         {"name": "x", "planted": "lazy-logging", "extra": 1},
         {**ENTRY, "service": 5},
         "not an object",
@@ -70,8 +74,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         "programs[0] (prog): planted: one of",
         "prog/ lacks app.py, test_app.py, workload.py, bench.py",
         "programs[1] (Bad Name): name:",
-        "hot_function: a qualified name",
-        "programs[2] (x): missing hot_function",
+        "split: one of dev, test",
+        "programs[2] (x): missing service",
         "unknown key extra",
         "service is not a string",
         "programs[4]: not an object",
@@ -98,91 +102,36 @@ def test_an_unreadable_manifest(tmp_path: Path) -> None:
         load_manifest(tmp_path)
 
 
-def test_qualified_hot_functions_are_accepted(tmp_path: Path) -> None:
-    entries = [
-        {**ENTRY, "name": f"p{i}", "service": f"s{i}", "hot_function": name}
-        for i, name in enumerate(["Router.route_batch", "validate.<locals>.check_section"])
-    ]
-    assert len(validate_manifest({"programs": entries}, tmp_path, check_files=False)) == 2
+# -- reading the remediate report ------------------------------------------------------------
+
+REPORT = {
+    "service": "p",
+    "proposals": 2,
+    "hotspots": [
+        {"hotspot_id": "h1", "frame": "f (app.py)", "outcome": "proposed",
+         "proposals": [{"id": 1, "playbook": "a", "branch": "efficiency/a/h1"}], "reasons": []},
+        {"hotspot_id": "h2", "frame": "g (app.py)", "outcome": "refused", "proposals": [],
+         "reasons": ["a: nothing to change", "b: the % operand might be a tuple"]},
+        {"hotspot_id": "h3", "frame": "compile (re.py)", "outcome": "existing",
+         "proposals": [{"id": 1, "playbook": "a", "branch": "efficiency/a/h1"}], "reasons": []},
+        {"hotspot_id": "h4", "frame": "json (x.py)", "outcome": "advice",
+         "proposals": [{"id": 2, "playbook": "j", "branch": ""}], "reasons": []},
+    ],
+}  # fmt: skip
 
 
-# -- choosing the hot spot -------------------------------------------------------------------
-
-CODEMOD_OF = {
-    "python-string-concat": "join-strings",
-    "python-re-compile-in-loop": "hoist-re-compile",
-    "python-deepcopy": None,
-    "native-glibc-malloc": None,
-}
+def test_report_proposals_in_cost_order_once_each() -> None:
+    found = report_proposals(REPORT)
+    assert [(p["id"], p["hotspot_id"]) for p in found] == [(1, "h1"), (2, "h4")]
+    assert refusals(REPORT) == ["g (app.py): a: nothing to change",
+                                "g (app.py): b: the % operand might be a tuple"]  # fmt: skip
+    assert report_proposals({"hotspots": []}) == []
 
 
-def _hotspot(id_: str, function: str, file: str, share: float, playbooks: list[str]) -> dict:
-    return {
-        "id": id_,
-        "frame": f"{function} ({file})",
-        "share": share,
-        "playbooks": playbooks,
-        "evidence": {"function": function, "file": file, "share_inclusive": share},
-    }
-
-
-def test_addressing_playbooks() -> None:
-    program = Program("prog", "join-strings", "render", "p", Path("."))
-    assert addressing_playbooks(program, CODEMOD_OF) == {"python-string-concat"}
-    advice = Program("adv", "advice:python-deepcopy", "f", "a", Path("."))
-    assert addressing_playbooks(advice, CODEMOD_OF) == {"python-deepcopy"}
-
-
-def test_candidates_hot_function_first_then_share(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    app, other = str(repo / "app.py"), str(repo / "workload.py")
-    program = Program("prog", "hoist-re-compile", "Router.route_batch", "p", repo)
-    hotspots = [
-        _hotspot("callee", "helper", app, 0.6, ["python-re-compile-in-loop"]),
-        _hotspot("hot", "route_batch", app, 0.2, ["python-re-compile-in-loop"]),
-        _hotspot("elsewhere", "main", other, 0.9, ["python-re-compile-in-loop"]),
-        _hotspot("wrong-fix", "route_batch", app, 0.8, ["native-glibc-malloc"]),
-        _hotspot("none", "route_batch", app, 0.9, []),
-    ]
-    addressing = addressing_playbooks(program, CODEMOD_OF)
-    pairs = candidates(hotspots, program, repo, addressing)
-    assert [(h["id"], p) for h, p in pairs] == [
-        ("hot", "python-re-compile-in-loop"),
-        ("callee", "python-re-compile-in-loop"),
-    ]
-
-
-def test_candidates_read_the_frame_when_there_is_no_evidence(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    program = Program("prog", "join-strings", "render", "p", repo)
-    bare = {
-        "id": "h",
-        "function": "render",
-        "file": str(repo / "app.py"),
-        "share": 0.5,
-        "playbooks": ["python-string-concat"],
-    }
-    assert candidates([bare], program, repo, {"python-string-concat"}) == [
-        (bare, "python-string-concat")
-    ]
-
-
-def test_hot_function_spot_and_its_cores(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    program = Program("prog", "join-strings", "render_metrics.<locals>.render_family", "p", repo)
-    native = _hotspot("n", "realloc", "/lib/libc.so.6", 0.3, [])
-    native["evidence"]["function"] = "render_family"  # the code a fix would edit
-    own = _hotspot("own", "render_metrics.<locals>.render_family", str(repo / "app.py"), 0.5, [])
-    own["evidence"]["cores"] = 0.8
-    assert hot_function_spot([native, own], program, repo) is own
-    # the frame's own names: from the evidence, the hot spot, or its frame text
-    own["evidence"].update(hot_function="elsewhere", hot_file=str(repo / "app.py"))
-    assert hot_function_spot([own], program, repo) is None
-    bare = {"id": "b", "frame": f"Router.render_family ({repo / 'app.py'})", "share": 0.1}
-    assert hot_function_spot([bare], program, repo) is bare
-    assert inclusive_cores(own) == pytest.approx(0.4)
-    assert inclusive_cores(native) is None  # no busy cores in that evidence
-    assert hot_function_spot([native], program, repo) is None
+def test_inclusive_cores_from_the_evidence() -> None:
+    spot = {"evidence": {"share_inclusive": 0.5, "cores": 0.8}}
+    assert inclusive_cores(spot) == pytest.approx(0.4)
+    assert inclusive_cores({"evidence": {"share_inclusive": 0.5}}) is None
 
 
 def test_measured_saving_follows_the_speedup() -> None:
@@ -196,13 +145,13 @@ def test_measured_saving_follows_the_speedup() -> None:
 
 def test_metrics_count_advice_as_proposed_and_time_only_green_proposals() -> None:
     outcomes = [
-        Outcome("a", "join-strings", found=True, proposed=True, green=True, speedup=2.0),
-        Outcome("b", "lazy-logging", found=True, proposed=True, green=True, speedup=1.2),
-        Outcome("c", "lazy-logging", found=True, proposed=True, green=False, speedup=None),
-        Outcome("d", "hoist-re-compile", found=True, proposed=False),
-        Outcome("e", "hoist-re-compile", found=True, proposed=True, green=True, speedup=1.5),
-        Outcome("f", "advice:python-deepcopy", found=True, proposed=True, status="advice"),
-        Outcome("g", "advice:python-json-codec", found=False),
+        Outcome("a", "join-strings", proposed=True, green=True, speedup=2.0),
+        Outcome("b", "lazy-logging", proposed=True, green=True, speedup=1.2),
+        Outcome("c", "lazy-logging", proposed=True, green=False, speedup=None),
+        Outcome("d", "hoist-re-compile", proposed=False),
+        Outcome("e", "hoist-re-compile", proposed=True, green=True, speedup=1.5),
+        Outcome("f", "advice:python-deepcopy", proposed=True, status="advice"),
+        Outcome("g", "advice:python-json-codec"),
     ]
     m = metrics(outcomes)
     assert (m.programs, m.proposed, m.proposed_share) == (7, 5, 5 / 7)
@@ -240,22 +189,20 @@ def test_bench_seconds_reads_the_last_json_line() -> None:
 
 def test_program_table_separates_advice() -> None:
     outcomes = [
-        Outcome("a", "join-strings", found=True, matched=["x"], playbook="x", proposed=True),
-        Outcome("f", "advice:python-deepcopy", found=True, proposed=True, status="advice"),
+        Outcome("a", "join-strings", hotspots=4, matched=["x"], playbook="x", proposed=True),
+        Outcome("f", "advice:python-deepcopy", proposed=True, status="advice"),
     ]
     outcomes[0].green, outcomes[0].speedup, outcomes[0].note = True, 1.5, "a | b"
     outcomes[0].estimated_cores, outcomes[0].hot_cores = 0.1, 0.9
     code = program_table(outcomes, advice=False)
     assert len(code) == 3
-    assert (
-        "| a | join-strings | yes | x | x | yes | yes | 1.50x | 0.100 / 0.300 | a \\| b |" in code
-    )
+    assert "| a | dev | join-strings | 4 | x | x | yes | 1.50x | 0.100 / 0.300 | a \\| b |" in code
     advice = program_table(outcomes, advice=True)
-    assert advice[2] == "| f | advice:python-deepcopy | yes | none | yes | advice |  |"
+    assert advice[2] == "| f | dev | advice:python-deepcopy | 0 | none | yes |  |"
 
 
 def test_the_corpus_manifest_file_is_plain_json() -> None:
     doc = json.loads((CORPUS / "manifest.json").read_text())
-    assert [sorted(e) for e in doc["programs"]] == [
-        ["hot_function", "name", "planted", "service"]
-    ] * len(doc["programs"])
+    assert [sorted(e) for e in doc["programs"]] == [["name", "planted", "service", "split"]] * len(
+        doc["programs"]
+    )

@@ -170,6 +170,39 @@ def test_verify_runs_the_tests_and_the_benchmark_before_and_after(
     assert checked["tests_before"] == "pass" and checked["tests_after"] == "pass"
     assert checked["bench_runs"] == 3 and checked["speedup"] > 0
     assert "tests after: pass" in made["pr_body"]
+    # the body states a speedup only when the interval excludes 1.0, and always the estimate
+    body = made["pr_body"]
+    assert f"benchmark: {checked['verdict']}" in body and "- estimated: " in body
+    assert ("faster:" in body) == checked["verdict"].startswith("faster")
+    assert ("benchmark medians" in body) == checked["verdict"].startswith(("faster", "slower"))
+
+    # proposing it again with --verify verifies it again (a new record, the body updated)
+    services = catalog(test_command=[sys.executable, "-c", "raise SystemExit(1)"])
+    with db.session() as s:
+        again = propose(s, spot["id"], repo, cfg, playbooks, services, run_verify=True)
+    assert again["id"] == made["id"] and again["verification"]["tests_after"] == "fail"
+    assert "verified_at" in again["verification"] and "verdict" not in again["verification"]
+    assert "tests after: fail" in again["pr_body"] and "tests after: pass" not in again["pr_body"]
+    assert again["pr_body"].count("Measured by") == 1 and "### Evidence" in again["pr_body"]
+    with db.session() as s:
+        (stored,) = list_proposals(s)
+    assert stored["verification"]["tests_after"] == "fail"
+
+
+def test_an_environment_change_is_not_timed_by_a_benchmark_that_cannot_see_it(
+    db: Database, repo: Path, playbooks: list[Playbook]
+) -> None:
+    profile(db, NATIVE_STACKS)
+    spot = hotspot_with(db, "native-glibc-malloc")
+    services = catalog(test_command=[sys.executable, "-c", "pass"],
+                       bench_command=[sys.executable, "bench.py"])  # fmt: skip
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, Config(), playbooks, services,
+                       playbook_id="native-glibc-malloc", run_verify=True)  # fmt: skip
+    checked = made["verification"]
+    assert checked["tests_after"] == "pass" and "speedup" not in checked
+    assert checked["verdict"].startswith("not measurable here")
+    assert "not measurable here" in made["pr_body"] and "faster" not in made["pr_body"]
 
 
 def test_a_malloc_hot_spot_adds_the_allocator_to_the_deploy_config(
@@ -246,6 +279,11 @@ def test_advice_only_playbooks_give_the_body_alone(
         made = propose(s, spot["id"], repo, Config(), playbooks, playbook_id="python-deepcopy")
     assert made["status"] == "advice" and made["branch"] == "" and made["diff"] == ""
     assert "advice only" in made["pr_body"]
+    # the advice itself, the evidence and the estimate are in the body
+    book = next(p for p in playbooks if p.id == "python-deepcopy")
+    body = made["pr_body"]
+    assert "### Advice" in body and book.fix.advice.strip()[:60] in body
+    assert "### Evidence" in body and "### Estimated saving" in body
     assert git(repo, "branch", "--list", "efficiency/*") == ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from efficiency.remediate.verify import measured_seconds, run, verify
+from efficiency.remediate.verify import measured, measured_seconds, run, speedup_interval, verify
 
 BENCH = """\
 import json, sys, time
@@ -46,3 +46,47 @@ def test_timeouts_missing_programs_and_wall_time(tmp_path: Path) -> None:
     assert missing.returncode is None and "cannot run" in missing.output
     plain = run([sys.executable, "-c", "print('no json here')"], tmp_path, timeout=30)
     assert measured_seconds(plain) == plain.seconds
+
+
+#: a benchmark that reports the next of a fixed list of times on each run (the round counter
+#: lives in its tree), so the statistics are tested without depending on timing
+SCRIPTED = """\
+import json, pathlib
+counter = pathlib.Path("round.txt")
+n = int(counter.read_text()) if counter.exists() else 0
+counter.write_text(str(n + 1))
+print(json.dumps({{"seconds": {times}[n]}}))
+"""
+
+
+def scripted(path: Path, times: list[float]) -> Path:
+    path.mkdir()
+    (path / "bench.py").write_text(SCRIPTED.format(times=times))
+    return path
+
+
+def test_a_clear_speedup_has_an_interval_above_one(tmp_path: Path) -> None:
+    before = scripted(tmp_path / "b", [2.0, 2.2, 1.9, 2.1, 2.0])
+    after = scripted(tmp_path / "a", [1.0, 1.05, 1.0, 0.95, 1.02])
+    record = verify(before, after, bench_command=[sys.executable, "bench.py"], timeout=60,
+                    repeats=5)  # fmt: skip
+    assert 1.0 < record["speedup_low"] <= record["speedup"] <= record["speedup_high"]
+    assert record["verdict"].startswith("faster: 2.0") and "5 ABAB rounds" in record["verdict"]
+    assert measured(record)
+
+
+def test_noise_is_no_measurable_change(tmp_path: Path) -> None:
+    before = scripted(tmp_path / "b", [1.0, 1.2, 0.9, 1.1, 1.0])
+    after = scripted(tmp_path / "a", [1.1, 0.9, 1.0, 1.2, 0.95])
+    record = verify(before, after, bench_command=[sys.executable, "bench.py"], timeout=60,
+                    repeats=5)  # fmt: skip
+    assert record["speedup_low"] < 1.0 < record["speedup_high"]
+    assert record["verdict"].startswith("no measurable change") and not measured(record)
+    slower = speedup_interval([1.0, 1.0, 1.0, 1.0], [1.5, 1.6, 1.4, 1.5])
+    assert slower["verdict"].startswith("slower") and slower["speedup_high"] < 1.0
+
+
+def test_too_few_rounds_claim_nothing() -> None:
+    two = speedup_interval([2.0, 2.0], [1.0, 1.0])
+    assert two["speedup"] == 2.0 and "speedup_low" not in two
+    assert two["verdict"].startswith("no measurable change claimed") and not measured(two)
