@@ -136,6 +136,11 @@ class DetectConfig(_Section):
     min_absolute: float = Field(0.001, ge=0, description="Smallest absolute change of share "
                                 "reported (0.001 = 0.1 percentage point).")  # fmt: skip
     min_segment: int = Field(3, ge=1, description="Fewest buckets before and after an onset.")
+    min_cores: float = Field(0.5, ge=0, description="A significant change of a function's "
+                             "share that costs at least this many CPU cores (change of share "
+                             "x the service's cores) is reported whatever its relative "
+                             "size; cheaper ones need min_relative and min_absolute; "
+                             "0 = off.")  # fmt: skip
     changepoint_penalty_factor: float = Field(4.0, gt=0, description="score-series "
                                               "--detector changepoint: penalty per change in "
                                               "log(n) noise units (chosen on the SAP HANA "
