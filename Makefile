@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-overhead: $(STAMP)
 
 bench-fleet: $(BENCH)
 	$(BIN)/python -m benchmarks.fleet
+
+bench-fleet-heldout: $(STAMP)
+	$(BIN)/python -m benchmarks.fleetgen_heldout
 
 bench-tcpd: $(BENCH)
 	$(BIN)/python -m benchmarks.tcpd

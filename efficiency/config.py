@@ -136,6 +136,21 @@ class DetectConfig(_Section):
     min_absolute: float = Field(0.001, ge=0, description="Smallest absolute change of share "
                                 "reported (0.001 = 0.1 percentage point).")  # fmt: skip
     min_segment: int = Field(3, ge=1, description="Fewest buckets before and after an onset.")
+    min_cores: float = Field(0.5, ge=0, description="A significant change of a function's "
+                             "share that costs at least this many CPU cores (change of share "
+                             "x the service's cores) is reported whatever its relative "
+                             "size; cheaper ones need min_relative and min_absolute; "
+                             "0 = off.")  # fmt: skip
+    changepoint_penalty_factor: float = Field(4.0, gt=0, description="score-series "
+                                              "--detector changepoint: penalty per change in "
+                                              "log(n) noise units (chosen on the SAP HANA "
+                                              "development split).")  # fmt: skip
+    changepoint_min_shift: float = Field(2.0, ge=0, description="score-series --detector "
+                                         "changepoint: smallest level shift kept, in noise "
+                                         "deviations.")  # fmt: skip
+    changepoint_min_explained: float = Field(0.02, ge=0, lt=1, description="score-series "
+                                             "--detector changepoint: smallest share of the "
+                                             "series' variance a change must explain.")  # fmt: skip
     went_away_buckets: int = Field(3, ge=1, description="Last buckets checked for a return to "
                                    "the old level (a transient spike, not reported).")  # fmt: skip
     change_buckets: int = Field(6, ge=0, description="How many buckets before an onset a "

@@ -57,3 +57,27 @@ def test_bad_series_files_exit_2_and_write_nothing(tmp_path: Path) -> None:
         assert not out.exists()
     missing = run(tmp_path, "score-series", str(tmp_path / "nope.csv"), "-o", str(out))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_changepoint_defaults_ignore_a_small_shift_unless_configured(tmp_path: Path) -> None:
+    """The CLI's changepoint defaults (``detect.changepoint_*``, chosen on SAP HANA's
+    development split) keep a shift of 1.5 noise deviations out; a config asking for every
+    change that pays its penalty (the class defaults) reports it."""
+    rng = np.random.default_rng(1)
+    values = np.r_[rng.normal(10, 0.5, 200), rng.normal(10.75, 0.5, 200)]
+    source = tmp_path / "small.csv"
+    source.write_text("value\n" + "\n".join(f"{v:.4f}" for v in values) + "\n")
+    args = ("score-series", str(source), "--detector", "changepoint", "-o", "-")
+    quiet = run(tmp_path, *args)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "0 change point(s)" in quiet.stderr
+    config = tmp_path / "loose.toml"
+    config.write_text(
+        "[detect]\nchangepoint_penalty_factor = 3.0\nchangepoint_min_shift = 0.0\n"
+        "changepoint_min_explained = 0.005\n"
+    )
+    loose = run(tmp_path, "--config", str(config), *args)
+    assert loose.returncode == 0, loose.stderr
+    marked = [i for i, r in enumerate(csv.DictReader(loose.stdout.splitlines()))
+              if r["change_point"] == "1"]  # fmt: skip
+    assert len(marked) == 1 and abs(marked[0] - 200) <= 3

@@ -135,7 +135,12 @@ def score_series(state: State, file: str, detector: str, output: str) -> None:
         flagged = int(out["is_anomaly"].sum())
         summary = f"{flagged} anomalous point(s)"
     else:
-        changes = ChangepointDetector().fit(series.values, series.timestamps)
+        cfg = state.config.detect
+        changes = ChangepointDetector(
+            penalty_factor=cfg.changepoint_penalty_factor,
+            min_shift=cfg.changepoint_min_shift,
+            min_explained=cfg.changepoint_min_explained,
+        ).fit(series.values, series.timestamps)
         out["score"] = changes.score()
         marks = np.zeros(len(out), dtype=int)
         found = changes.predict()

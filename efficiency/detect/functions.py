@@ -135,13 +135,13 @@ def _findings(
     noise estimate and hide real changes."""
     out = []
     services = panel.index["service"].to_numpy()
-    detector.fit(k, panel.n, groups=services)
+    detector.fit(k, panel.n, groups=services, cores=panel.cores)
     # (change, found on the seasonally adjusted counts?)
     changes = [(c, False) for c in _candidates(detector)]
     if adjusted is not None:
         plain_dispersion = detector.dispersion_.copy()
         again = ShareRegressionDetector(**detector.get_params()).fit(
-            adjusted, panel.n, groups=services
+            adjusted, panel.n, groups=services, cores=panel.cores
         )
         use = again.dispersion_ < 0.8 * plain_dispersion
         changes = [(c, False) for c, _ in changes if not use[c.series]]
@@ -198,7 +198,9 @@ def _seasonal(
     by_phase[phases] = fitted[-period:]
     seasonal = by_phase[idx % period]
     adjusted = np.clip((share - seasonal) * n, 0, n)
-    again = ShareRegressionDetector(**detector.get_params()).fit(adjusted[None, :], n[None, :])
+    again = ShareRegressionDetector(**detector.get_params()).fit(
+        adjusted[None, :], n[None, :], cores=panel.cores[row][None, :]
+    )
     if any(c.kind == f.kind and abs(c.onset - f.change.onset) <= 2 for c in again.predict()):
         return None
     return f"no change left once the seasonal shape (STL, period {period} buckets) is removed"

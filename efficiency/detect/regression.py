@@ -15,9 +15,13 @@ hosts and load that differ bucket to bucket. The detector
    reads it against Student's t, and turns it into a p-value corrected for having scanned
    every split (the James-James-Siegmund approximation for the maximum of correlated split
    statistics);
-3. keeps what is significant *and* large enough: a minimum relative change and a minimum
-   absolute change of share, so a 1% wobble of a 30% function and a 0.001% function that
-   doubled are both ignored;
+3. keeps what is significant *and* large enough. Where the series' cost is known (the
+   service's CPU cores per bucket, given to ``fit``), large enough is a cost: the change of
+   share times the service's cores after the onset, at least ``min_cores`` (a +5% change of
+   a 2% function in a 1,000-core service, one core, is reported; a 1% wobble of a 0.01-core
+   function is not). Where it is not known, or the change is cheaper than that, a minimum
+   relative change and a minimum absolute change of share, so a 1% wobble of a 30% function
+   and a 0.001% function that doubled are both ignored;
 4. drops a change that *went away*: when the last buckets are back at the old level, it was a
    transient spike, not a regression.
 
@@ -123,8 +127,11 @@ class ShareRegressionDetector:
 
     - ``alpha``: family-wise false-alarm probability per series (after the scan correction);
       the default 1e-4 is one false alarm in 10,000 series-passes under the null.
-    - ``min_relative``, ``min_absolute``: smallest change of share reported, relative to the
-      before-share and in share points (0.001 = 0.1 percentage point).
+    - ``min_cores``: a significant change whose cost (change of share x the service's cores
+      after the onset, from ``fit(..., cores=...)``) is at least this many cores is large
+      enough whatever its relative size (0: off).
+    - ``min_relative``, ``min_absolute``: otherwise, the smallest change of share reported,
+      relative to the before-share and in share points (0.001 = 0.1 percentage point).
     - ``min_segment``: fewest buckets on either side of a split.
     - ``went_away_buckets``: the last buckets checked for a return to the old level.
     - ``prior_dof``: with ``fit(..., groups=...)``, the degrees of freedom a series borrows
@@ -144,11 +151,14 @@ class ShareRegressionDetector:
         went_away_buckets: int = 3,
         min_samples: float = 20.0,
         prior_dof: float = 10.0,
+        min_cores: float = 0.0,
     ) -> None:
         if not 0 < alpha < 1:
             raise ValueError("alpha must be between 0 and 1")
         if min_segment < 1:
             raise ValueError("min_segment must be at least 1")
+        if min_cores < 0:
+            raise ValueError("min_cores must not be negative")
         self.alpha = alpha
         self.min_relative = min_relative
         self.min_absolute = min_absolute
@@ -156,6 +166,7 @@ class ShareRegressionDetector:
         self.went_away_buckets = went_away_buckets
         self.min_samples = min_samples
         self.prior_dof = prior_dof
+        self.min_cores = min_cores
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's parameters, so a copy can be made (scikit-learn style)."""
@@ -167,6 +178,7 @@ class ShareRegressionDetector:
             "went_away_buckets": self.went_away_buckets,
             "min_samples": self.min_samples,
             "prior_dof": self.prior_dof,
+            "min_cores": self.min_cores,
         }
 
     # ------------------------------------------------------------------------------- fit
@@ -176,9 +188,12 @@ class ShareRegressionDetector:
         k: Array | list[list[float]],
         n: Array | list[list[float]],
         groups: ArrayLike | None = None,
+        cores: ArrayLike | None = None,
     ) -> Self:
         """``groups`` (one label per series, e.g. its service) lets a series borrow strength
-        for its noise estimate from the others of its group: see ``prior_dof``."""
+        for its noise estimate from the others of its group: see ``prior_dof``. ``cores``
+        (the shape of ``k``, NaN where unknown): the service's CPU cores per bucket, what a
+        change of share costs (see ``min_cores``)."""
         k_arr = np.asarray(k, dtype=np.float64)
         n_arr = np.asarray(n, dtype=np.float64)
         if k_arr.ndim == 1:
@@ -190,6 +205,12 @@ class ShareRegressionDetector:
         if np.any(k_arr < 0) or np.any(k_arr > n_arr):
             raise ValueError("counts must satisfy 0 <= k <= n")
         self.k_, self.n_ = k_arr, n_arr
+        self.cores_ = np.full(k_arr.shape, np.nan)
+        if cores is not None:
+            cores_arr = np.asarray(cores, dtype=np.float64).reshape(k_arr.shape)
+            if np.any(cores_arr < 0):
+                raise ValueError("cores must not be negative")
+            self.cores_ = cores_arr
         s, t = k_arr.shape
         m = self.min_segment
         self.changes_: list[ShareChange] = []
@@ -306,8 +327,19 @@ class ShareRegressionDetector:
 
     # --------------------------------------------------------------------------- predict
 
+    def cost_cores(self, c: ShareChange) -> float | None:
+        """What the change costs in cores: change of share x the service's mean cores from
+        the onset on; None when the cores are not known."""
+        after = self.cores_[c.series, c.onset :]
+        known = after[np.isfinite(after)]
+        return float(known.mean()) * (c.after - c.before) if known.size else None
+
     def large_enough(self, c: ShareChange) -> bool:
-        """At least the minimum effect, relative and absolute."""
+        """At least ``min_cores`` in cost, or else the minimum effect, relative and absolute."""
+        if self.min_cores > 0:
+            cost = self.cost_cores(c)
+            if cost is not None and abs(cost) >= self.min_cores:
+                return True
         return abs(c.after - c.before) >= self.min_absolute and abs(c.relative) >= self.min_relative
 
     def predict(self) -> list[ShareChange]:

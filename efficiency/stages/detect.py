@@ -117,6 +117,7 @@ def _detector(cfg: DetectConfig) -> ShareRegressionDetector:
     return ShareRegressionDetector(
         alpha=cfg.alpha,
         min_relative=cfg.min_relative,
+        min_cores=cfg.min_cores,
         min_absolute=cfg.min_absolute,
         min_segment=cfg.min_segment,
         went_away_buckets=cfg.went_away_buckets,

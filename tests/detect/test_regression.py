@@ -102,3 +102,37 @@ def test_any_counts_give_scores_in_the_unit_interval(pairs: list[tuple[int, int]
 def test_counts_must_be_finite() -> None:
     with pytest.raises(ValueError, match="finite"):
         ShareRegressionDetector().fit([[1.0, 2.0, np.nan]], [[10.0, 10.0, 10.0]])
+
+
+def test_a_cheap_change_of_a_big_service_is_reported_by_its_cost() -> None:
+    """+4% of a 2% function in a 1,000-core service (0.8 cores) with host-to-host
+    over-dispersion: significant, below the 5% relative floor, above the 0.5-core floor."""
+    k, n = series([0.02] * 100 + [0.0208] * 100, n=400_000, dispersion=3.0, seed=4)
+    cores = np.full(k.shape, 1000.0)
+    relative_only = ShareRegressionDetector().fit(k, n, cores=cores)
+    assert relative_only.changes_[0].p_value < 1e-4
+    assert relative_only.predict() == []  # +4% is under min_relative = 0.05
+    by_cost = ShareRegressionDetector(min_cores=0.5).fit(k, n, cores=cores)
+    [change] = by_cost.predict()
+    assert change.kind == "regression" and abs(change.onset - 100) <= 3
+    assert by_cost.cost_cores(change) == pytest.approx(0.8, rel=0.25)
+
+
+def test_a_certain_wobble_of_a_tiny_function_is_not_worth_reporting() -> None:
+    """+1% of a function costing 0.01 cores (1% of a 1-core service), measured so densely that
+    it is certain: 0.0001 cores is under the cost floor and under the share floors."""
+    k, n = series([0.01] * 100 + [0.0101] * 100, n=50_000_000, seed=5)
+    cores = np.full(k.shape, 1.0)
+    det = ShareRegressionDetector(min_cores=0.5).fit(k, n, cores=cores)
+    assert det.changes_[0].p_value < 1e-4
+    assert det.cost_cores(det.changes_[0]) == pytest.approx(0.0001, rel=0.5)
+    assert det.predict() == []
+
+
+def test_unknown_cost_falls_back_to_the_share_floors() -> None:
+    k, n = series([0.02] * 20 + [0.024] * 12)
+    det = ShareRegressionDetector(min_cores=0.5).fit(k, n, cores=np.full(k.shape, np.nan))
+    [change] = det.predict()  # +20%: large enough by share
+    assert det.cost_cores(change) is None
+    with pytest.raises(ValueError, match="cores"):
+        ShareRegressionDetector().fit(k, n, cores=-np.ones(k.shape))
