@@ -18,19 +18,6 @@ from efficiency.cli.app import State, cli, emit_json, fail, pass_state
 EXIT = {"pass": 0, "marginal": 0, "fail": 1, "insufficient": 2}
 
 
-def parse_selector(text: str, option: str) -> dict[str, list[str]]:
-    """``version=v2`` or ``host=a,b`` (several ``key=value`` joined by ``;``)."""
-    out: dict[str, list[str]] = {}
-    for part in text.split(";"):
-        key, eq, values = part.partition("=")
-        key = key.strip()
-        vals = [v.strip() for v in values.split(",") if v.strip()]
-        if not eq or not key or not vals:
-            fail(f"{option}: expected key=value[,value...], got {part!r}")
-        out[key] = vals
-    return out
-
-
 def parse_duration(text: str) -> float:
     units = {"s": 1, "m": 60, "h": 3600}
     unit = text[-1:] if text[-1:] in units else "s"
@@ -59,29 +46,22 @@ def canary(
     end: str | None, wait: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Compare a canary with its control over the same window; exit 0 pass, 1 fail, 2 error."""
-    from efficiency.detect.canary import CanaryThresholds, Window, analyze
+    from efficiency.ingest.errors import InputError
     from efficiency.ingest.timeparse import parse_time
-    from efficiency.report.costs import CostModel
-    from efficiency.store.canary_queries import selected_windows, service_cores
+    from efficiency.stages.canary import judge, parse_selector
 
-    canary_m = parse_selector(canary_sel, "--canary")
-    control_m = parse_selector(control_sel, "--control")
+    try:
+        parse_selector(canary_sel, "--canary")
+        parse_selector(control_sel, "--control")
+    except InputError as exc:
+        fail(str(exc))
     t0 = parse_time(start, "--from") if start else None
     t1 = parse_time(end, "--to") if end else None
     if t0 and t1 and t1 <= t0:
         fail("--to: must be after --from")
     deadline = time.monotonic() + (parse_duration(wait) if wait else 0.0)
-    th = CanaryThresholds(**state.config.canary.for_service(service))
-    cost = CostModel.from_config(state.config.costs)
     while True:
-        with state.db().session() as s:
-            c = selected_windows(s, service, canary_m, t0, t1)
-            k = selected_windows(s, service, control_m, t0, t1)
-            cores = service_cores(s, service, t0, t1)
-        verdict = analyze(
-            [Window(w.host, w.stacks) for w in c], [Window(w.host, w.stacks) for w in k],
-            th, service_cores=cores, cost=cost,
-        )  # fmt: skip
+        verdict = judge(state.db(), state.config, service, canary_sel, control_sel, t0, t1)
         if verdict.verdict != "insufficient" or time.monotonic() >= deadline:
             break
         click.echo(f"waiting: {verdict.reason}", err=True)
