@@ -303,6 +303,32 @@ class LoggingConfig(_Section):
     )
     level: Literal["debug", "info", "warning", "error"] = Field("info", description="Least "
                                                                 "severe level logged.")  # fmt: skip
+class CanaryOverride(_Section):
+    alpha: float | None = Field(None, gt=0, lt=1, description="This service's alpha.")
+    min_relative: float | None = Field(None, ge=0, description="This service's min_relative.")
+    min_windows: int | None = Field(None, ge=2, description="This service's min_windows.")
+    min_samples: int | None = Field(None, ge=1, description="This service's min_samples.")
+
+
+class CanaryConfig(_Section):
+    alpha: float = Field(1e-3, gt=0, lt=1, description="`efficiency canary`: family-wise "
+                         "false-fail probability (Holm over the functions tested).")  # fmt: skip
+    marginal_alpha: float = Field(0.05, gt=0, lt=1, description="Weaker evidence than alpha "
+                                  "but below this: marginal.")  # fmt: skip
+    min_relative: float = Field(0.05, ge=0, description="Smallest rise of a function's cost "
+                                "that fails a canary (0.05 = +5%).")  # fmt: skip
+    min_windows: int = Field(3, ge=2, description="Fewest profile windows per side.")
+    min_samples: int = Field(2000, ge=1, description="Fewest samples per side.")
+    services: dict[str, CanaryOverride] = Field(default_factory=dict, description="Per-service "
+                                                "overrides: [canary.services.NAME].")  # fmt: skip
+
+    def for_service(self, service: str) -> dict[str, float]:
+        """The thresholds for ``service``: the section's, with its overrides applied."""
+        base = self.model_dump(exclude={"services"})
+        extra = self.services.get(service)
+        if extra is not None:
+            base.update({k: v for k, v in extra.model_dump().items() if v is not None})
+        return base
 
 
 class Config(_Section):
@@ -319,6 +345,7 @@ class Config(_Section):
     rca: RcaConfig = Field(default_factory=RcaConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    canary: CanaryConfig = Field(default_factory=CanaryConfig)
 
 
 SHORT_ENV = {
@@ -334,8 +361,8 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
         if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
             continue
         for key, spec in sub.model_fields.items():
-            if getattr(spec.annotation, "__origin__", None) is list:
-                continue  # arrays of tables come from the file only
+            if getattr(spec.annotation, "__origin__", None) in (list, dict):
+                continue  # arrays of tables and tables of tables come from the file only
             name = f"EFFICIENCY_{section}_{key}".upper()
             if name in env:
                 out.setdefault(section, {})[key] = env[name]

@@ -57,7 +57,7 @@ def test_documented_keys_match_the_model() -> None:
         sub = field.annotation
         for key, spec in sub.model_fields.items():  # type: ignore[union-attr]
             assert f"`{section}.{key}`" in doc, f"{section}.{key} is not documented"
-            if getattr(spec.annotation, "__origin__", None) is not list:
+            if getattr(spec.annotation, "__origin__", None) not in (list, dict):
                 assert f"`EFFICIENCY_{section}_{key}`".upper() in doc.upper()
             default = spec.get_default(call_default_factory=True)
             assert repr(default) in doc or str(default) in doc
@@ -72,3 +72,14 @@ def test_agent_sections_are_validated(tmp_path: Path) -> None:
     path.write_text('[[agent.profile]]\nservice = "web"\n')
     with pytest.raises(ConfigError, match=r"agent\.profile\.0: Value error, give pids or a"):
         load_config(path, env={})
+
+
+def test_canary_per_service_overrides(tmp_path: Path) -> None:
+    from efficiency.config import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text("[canary]\nalpha = 0.01\n\n[canary.services.checkout]\nmin_samples = 50000\n")
+    cfg = load_config(str(path)).canary
+    assert cfg.for_service("checkout")["min_samples"] == 50000
+    assert cfg.for_service("checkout")["alpha"] == 0.01
+    assert cfg.for_service("search")["min_samples"] == 2000

@@ -6,6 +6,7 @@ User errors (bad files, bad options, unreachable database) print one line and ex
 
 from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     agent,
+    canary,
     dashboard,
     demo,
     detect,

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from efficiency import __version__
 from efficiency.config import Config
 from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
+from efficiency.ingest.canary_routes import canary_router
 from efficiency.ingest.changes import ChangeBatchIn, store_changes
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.httperrors import CatchErrors, install_handlers, responses
@@ -341,6 +342,7 @@ def create_app(
         return transition(incident_id, "resolved", body)
 
     app.include_router(incident_router(db, incident_actions, [Auth]))
+    app.include_router(canary_router(config, db, [Auth]))
 
     @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"], responses=READ)
     def get_silences(s: DbSession, include_expired: bool = False) -> list[dict[str, Any]]:

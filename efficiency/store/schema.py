@@ -1,6 +1,7 @@
 """Every table of the schema, imported in one place so ``Base.metadata`` is complete."""
 
 from efficiency.store.base import Base
+from efficiency.store.canary_runs import CanaryRun
 from efficiency.store.events import Alert, AlertEvent, ChangeEvent
 from efficiency.store.incidents import (
     Detection,
@@ -23,6 +24,7 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "Base",
+    "CanaryRun",
     "ChangeEvent",
     "Detection",
     "Frame",

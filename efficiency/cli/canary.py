@@ -1,0 +1,84 @@
+"""`efficiency canary`: judge a canary against its control, per function, for a CD gate.
+
+Exit status: 0 pass, 1 fail, 2 error. A marginal verdict exits 0 (the evidence is below the
+fail threshold; it is printed so a pipeline can look), and not enough data exits 2 with the
+minimum-sample rule named (never a pass).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from efficiency.cli.app import State, cli, emit_json, fail, pass_state
+
+#: exit status per verdict
+EXIT = {"pass": 0, "marginal": 0, "fail": 1, "insufficient": 2}
+
+
+def parse_duration(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    unit = text[-1:] if text[-1:] in units else "s"
+    number = text[:-1] if text[-1:] in units else text
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        fail(f"--wait: expected a duration like 90s, 10m or 1h, got {text!r}")
+    if not 0 <= seconds <= 86_400:
+        fail("--wait: must be between 0 and 24h")
+    return seconds
+
+
+@cli.command()
+@click.option("--service", required=True, help="Service whose canary is judged.")
+@click.option("--canary", "canary_sel", required=True, help="Label matcher of the canary's "
+              "windows: version=v2, host=a,b.")  # fmt: skip
+@click.option("--control", "control_sel", required=True, help="Label matcher of the control.")
+@click.option("--from", "start", help="Window start (RFC 3339 or Unix seconds).")
+@click.option("--to", "end", help="Window end (default: now).")
+@click.option("--wait", "wait", help="Poll until the minimum-sample rule is met (e.g. 10m).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@pass_state
+def canary(
+    state: State, service: str, canary_sel: str, control_sel: str, start: str | None,
+    end: str | None, wait: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Compare a canary with its control over the same window; exit 0 pass, 1 fail, 2 error."""
+    from efficiency.ingest.errors import InputError
+    from efficiency.ingest.timeparse import parse_time
+    from efficiency.stages.canary import judge, parse_selector
+
+    try:
+        parse_selector(canary_sel, "--canary")
+        parse_selector(control_sel, "--control")
+    except InputError as exc:
+        fail(str(exc))
+    t0 = parse_time(start, "--from") if start else None
+    t1 = parse_time(end, "--to") if end else None
+    if t0 and t1 and t1 <= t0:
+        fail("--to: must be after --from")
+    deadline = time.monotonic() + (parse_duration(wait) if wait else 0.0)
+    while True:
+        verdict = judge(state.db(), state.config, service, canary_sel, control_sel, t0, t1)
+        if verdict.verdict != "insufficient" or time.monotonic() >= deadline:
+            break
+        click.echo(f"waiting: {verdict.reason}", err=True)
+        time.sleep(min(15.0, max(deadline - time.monotonic(), 0.1)))
+    if as_json:
+        emit_json({"service": service, "canary": canary_sel, "control": control_sel}
+                  | verdict.to_json())  # fmt: skip
+    else:
+        click.echo(f"{verdict.verdict.upper()} (score {verdict.score:g}): {verdict.reason}")
+        click.echo(f"samples: canary {verdict.samples['canary']}, control "
+                   f"{verdict.samples['control']}")  # fmt: skip
+        for f in verdict.functions:
+            if f.status == "ok":
+                continue
+            cost_txt = (f", {f.cores:+.3f} cores, ${f.dollars_per_month:,.2f}/month at 100%"
+                        if f.cores is not None else "")  # fmt: skip
+            click.echo(f"  {f.status}: {f.function} [{f.metric}] share {f.control_share:.4f} -> "
+                       f"{f.canary_share:.4f} ({f.relative:+.1%} cost), p={f.p_value:.2g}"
+                       f"{cost_txt}")  # fmt: skip
+    sys.exit(EXIT[verdict.verdict])
