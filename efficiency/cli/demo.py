@@ -60,7 +60,10 @@ def demo(
             change = inc["suspected_changes"][0] if inc["suspected_changes"] else None
             cause = (f"change {change['id']}, {change['kind']} of {change['service']} "
                      f"v{change['version']}") if change else "none"  # fmt: skip
-            click.echo(f"  incident:   {inc['id']} ({inc['severity']}) {inc['title']}")
+            click.echo(
+                f"  incident:   {inc['id']} ({inc['severity']}) on "
+                f"{', '.join(inc['services'])}: {inc['title']}"
+            )
             click.echo(f"  suspected:  {cause}")
             click.echo(f"  root cause: {root_cause_text(inc['root_causes'])}")
         click.echo(f"  alerts via: {found.via}")
