@@ -50,7 +50,7 @@ def demo(
     click.echo(f"  database:   {result.windows} profile windows in {result.db_url}")
     regressions = [d for d in result.detections if d["kind"] == "regression"]
     for d in regressions:
-        click.echo(f"  regression: {d['service']} {d['function']} (detection {d['id']})")
+        click.echo(f"  regression: {d['service']} {d['function']}")
     found = result.incident
     if found is not None:
         inc = found.incident
