@@ -12,7 +12,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from efficiency.config import Config
+from efficiency.store.db import Database
 
 #: forces the fallback (posting the webhook body ourselves) when set to "off"; else a path
 ALERTMANAGER_ENV = "EFFICIENCY_DEMO_ALERTMANAGER"
@@ -126,7 +127,9 @@ def webhook_body(at: datetime) -> dict[str, Any]:
 
 
 @contextmanager
-def serving_api(config: Config, database: Any, after_alerts: Any) -> Iterator[str]:
+def serving_api(
+    config: Config, database: Database, after_alerts: Callable[[], object]
+) -> Iterator[str]:
     """The real efficiency API (uvicorn) on a free loopback port, in a thread."""
     import uvicorn
 
@@ -198,7 +201,11 @@ class IncidentResult:
 
 
 def alert_and_page(
-    config: Config, database: Any, workdir: Path, receiver: PageReceiver, binary: str | None
+    config: Config,
+    database: Database,
+    workdir: Path,
+    receiver: PageReceiver,
+    binary: str | None,
 ) -> IncidentResult:
     """Fire the dependents' alerts into the API (via Alertmanager when ``binary``), run the
     correlate pass on ingest and the deliver pass until the page is out."""
