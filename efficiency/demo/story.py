@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,8 @@ from rich.console import Console
 
 from collectors.errors import CollectorError
 from collectors.pyspy import PySpyCollector
-from efficiency.config import DetectConfig
+from efficiency.config import Config, DetectConfig
+from efficiency.demo.incident import IncidentResult, PageReceiver, alert_and_page, services_yaml
 from efficiency.ingest.changes import ChangeIn, store_changes
 from efficiency.ingest.profiles import store_collected_window
 from efficiency.store.db import Database
@@ -43,6 +45,14 @@ class DemoResult:
     profiles: list[ServiceProfile]
     detections: list[dict[str, object]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)
+    #: the deploy's change event id (None without a deploy)
+    change_id: int | None = None
+    incident: IncidentResult | None = None
+    report_path: Path | None = None
+
+    @property
+    def dashboard_command(self) -> str:
+        return f"efficiency dashboard --db {self.db_url}"
 
 
 def start_service(name: str, version: str = "1") -> subprocess.Popen[bytes]:
@@ -95,6 +105,24 @@ def _profile_rounds(
     return windows
 
 
+#: a canary analysis step: (database, change event id, running processes by service)
+CanaryStep = Callable[[Database, int, dict[str, "subprocess.Popen[bytes]"]], None]
+
+
+def _record_deploy(db: Database) -> int:
+    """Store the deploy of checkout v2 as a change event, as a deploy hook would; its id."""
+    from sqlalchemy import select
+
+    from efficiency.store.events import ChangeEvent
+
+    at = datetime.now(UTC)
+    with db.session() as s:
+        store_changes(s, [ChangeIn(service=DEPLOYED, at=at, version="2", source="demo",
+                                   description="audit checksum of every cart")])  # fmt: skip
+        return int(s.scalars(select(ChangeEvent.id).where(ChangeEvent.service == DEPLOYED)
+                             .order_by(ChangeEvent.id.desc())).first() or 0)  # fmt: skip
+
+
 def run_demo(
     workdir: Path,
     seconds: float = 20.0,
@@ -102,9 +130,17 @@ def run_demo(
     rate_hz: int = 100,
     console: Console | None = None,
     after_deploy_seconds: float = 0.0,
+    alertmanager: str | None = None,
+    canary: CanaryStep | None = None,
 ) -> DemoResult:
     """Profile the fleet for ``seconds``; with ``after_deploy_seconds``, then deploy version
-    2 of checkout, profile that long again and run one detection pass."""
+    2 of checkout, profile that long again, run one detection pass, let checkout's dependents
+    alert (through the ``alertmanager`` binary when given) and page; last, propose fixes and
+    write the savings report.
+
+    ``canary``: called right after the deploy's change event is stored and before the rest of
+    the fleet is profiled again, with the database, the change event id and the running
+    processes by service; where a canary analysis belongs."""
     console = console or wide_console()
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "efficiency.db"
@@ -117,6 +153,7 @@ def run_demo(
     console.print(f"[bold]1. Fleet[/] starting {', '.join(SERVICES)} as real processes")
     procs = start_services()
     windows = 0
+    change_id: int | None = None
     try:
         time.sleep(1.0)  # let them import and reach their hot loops
         for name, proc in procs.items():
@@ -130,10 +167,9 @@ def run_demo(
         if after_deploy_seconds > 0:
             stop_services({DEPLOYED: procs[DEPLOYED]})
             procs[DEPLOYED] = start_service(DEPLOYED, version="2")
-            with db.session() as s:
-                store_changes(s, [ChangeIn(service=DEPLOYED, at=datetime.now(UTC),
-                                           version="2", description="audit log of every cart",
-                                           source="demo")])  # fmt: skip
+            change_id = _record_deploy(db)
+            if canary is not None:
+                canary(db, change_id, procs)
             after = max(1, round(after_deploy_seconds / window_seconds))
             console.print(
                 f"[bold]3. Deploy[/] {DEPLOYED} version 2 (a real restart, recorded as a "
@@ -165,11 +201,76 @@ def run_demo(
             f"{len(detections)} detection(s); filtered out: {filtered or 'none'}"
         )
         console.print(detection_table(detections))
+    result = DemoResult(db_url=db.url, windows=windows, profiles=profiles, detections=detections,
+                        change_id=change_id)  # fmt: skip
     step = 6 if after_deploy_seconds > 0 else 4
-    proposals = _remediate(workdir, db, console, step)
+    if after_deploy_seconds > 0:
+        result.incident = _incident(workdir, db, console, step, alertmanager)
+        step += 1
+    result.proposals = _remediate(workdir, db, console, step)
+    result.report_path = _savings_report(workdir, db, console, step + 1)
     db.dispose()
-    return DemoResult(db_url=db.url, windows=windows, profiles=profiles, detections=detections,
-                      proposals=proposals)  # fmt: skip
+    return result
+
+
+def _incident(
+    workdir: Path, db: Database, console: Console, step: int, alertmanager: str | None
+) -> IncidentResult:
+    """Checkout's dependents alert; the daemon's passes open the incident and page."""
+    import secrets
+
+    receiver = PageReceiver()
+    try:
+        catalog = workdir / "services.yaml"
+        catalog.write_text(services_yaml(receiver.url))
+        config = Config.model_validate({
+            "database": {"url": db.url}, "api": {"token": secrets.token_hex(16)},
+            "notify": {"services_file": str(catalog), "retry_initial_seconds": 0.2},
+        })  # fmt: skip
+        found = alert_and_page(config, db, workdir, receiver, alertmanager)
+    finally:
+        receiver.close()
+    console.print(f"[bold]{step}. Alert[/] checkout's dependents fire, via {found.via}")
+    inc = found.incident
+    if inc is None:
+        console.print("   no incident opened")
+        return found
+    causes = root_cause_text(inc["root_causes"])
+    change = inc["suspected_changes"][0] if inc["suspected_changes"] else None
+    console.print(
+        f"   incident {inc['id']} ({inc['severity']}): {inc['title']}; services "
+        f"{', '.join(inc['services'])}; suspected change: "
+        f"{_change_text(change) if change else 'none'}; root causes: {causes or 'none'}"
+    )
+    console.print(f"   {len(found.pages)} page(s) delivered to {found.receiver}")
+    return found
+
+
+def root_cause_text(causes: list[dict[str, Any]]) -> str:
+    """An incident's root causes, best first, as ``kind name`` with file paths left out."""
+    return ", ".join(f"{rc['kind']} {str(rc['name']).split(' (')[0]}" for rc in causes)
+
+
+def _change_text(change: dict[str, Any]) -> str:
+    return f"change {change['id']} ({change['kind']} of {change['service']} v{change['version']})"
+
+
+def _savings_report(workdir: Path, db: Database, console: Console, step: int) -> Path:
+    """``efficiency report savings`` into an HTML file beside the database."""
+    from efficiency.report.costs import CostModel
+    from efficiency.report.html_export import savings_html
+    from efficiency.report.savings import build_savings_report
+
+    path = workdir / "savings.html"
+    with db.session() as s:
+        made = build_savings_report(s, CostModel.from_config(Config().costs), None, None, "service")
+    path.write_text(savings_html(made))
+    est = made.totals["estimated"]["dollars"]
+    console.print(
+        f"[bold]{step}. Report[/] {len(made.proposals)} proposal line(s), estimated "
+        f"${est:,.2f} a month: {path}"
+    )
+    return path
 
 
 #: the demo service whose code the remediation step proposes fixes for

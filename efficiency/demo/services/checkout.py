@@ -2,14 +2,16 @@
 
 Hot path: ``price_cart`` → ``line_total`` (Decimal multiply, quantize, tax rules).
 
-Version 2 (``DEMO_CHECKOUT_VERSION=2``, what the demo "deploys") also writes an audit record
-of every priced cart as JSON, re-encoding the whole cart each time: the regression the
-demo's detection pass finds and blames on that deploy.
+Version 2 (``DEMO_CHECKOUT_VERSION=2``, what the demo "deploys") also computes an audit
+checksum of every priced cart, character by character in pure Python: the regression the
+demo's detection pass finds and blames on that deploy. Its whole cost is the self time of one
+function, ``audit_record``, that calls no Python code: a regression planted in library frames
+(json's recursive encoder, as before) spreads over several frames whose individual changes sit
+near the detection bar, so a run could report a caller next to the leaf.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -37,9 +39,12 @@ def make_cart(rng: random.Random) -> list[tuple[Decimal, int, str]]:
     ]
 
 
-def audit_record(cart: list[tuple[Decimal, int, str]], total: Decimal) -> str:
-    lines = [{"price": str(p), "quantity": q, "category": c} for p, q, c in cart]
-    return json.dumps({"lines": lines, "total": str(total)}, sort_keys=True, indent=2)
+def audit_record(cart: list[tuple[Decimal, int, str]], total: Decimal) -> int:
+    digest = 0
+    for price, quantity, category in cart:
+        for char in f"{price}|{quantity}|{category}|{total}":
+            digest = (digest * 31 + ord(char)) % 1_000_000_007
+    return digest
 
 
 def main() -> None:
@@ -53,7 +58,7 @@ def main() -> None:
             total = price_cart(cart, Decimal("0.05"))
             revenue += total
             if audit:
-                audited += len(audit_record(cart, total))
+                audited ^= audit_record(cart, total)
 
 
 if __name__ == "__main__":
