@@ -303,6 +303,8 @@ class LoggingConfig(_Section):
     )
     level: Literal["debug", "info", "warning", "error"] = Field("info", description="Least "
                                                                 "severe level logged.")  # fmt: skip
+
+
 class CanaryOverride(_Section):
     alpha: float | None = Field(None, gt=0, lt=1, description="This service's alpha.")
     min_relative: float | None = Field(None, ge=0, description="This service's min_relative.")

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 
-from efficiency.cli.app import (
-    cli,
-)
-from efficiency.cli.progress import phases
 from efficiency.cli.app import cli, fail
+from efficiency.cli.progress import phases
 
 
 @cli.command()
@@ -40,15 +37,6 @@ def demo(
     write the savings report."""
     import os
 
-    with phases(None) as bar:
-        bar.phase(f"demo: about {minutes * 60 + after_deploy:.0f} s of profiling, then detection")
-        result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
-                          console=bar.output_console(),
-                          after_deploy_seconds=after_deploy)  # fmt: skip
-    click.echo(
-        f"\n{result.windows} profile windows and {len(result.detections)} detection(s) stored "
-        f"in {result.db_url}"
-    )
     from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary
     from efficiency.demo.story import root_cause_text, run_demo
 
@@ -57,8 +45,11 @@ def demo(
     binary = alertmanager_binary()
     if alertmanager not in (None, "off") and binary is None:
         fail(f"--alertmanager: no executable {alertmanager}")
-    result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
-                      after_deploy_seconds=after_deploy, alertmanager=binary)  # fmt: skip
+    with phases(None) as bar:
+        bar.phase(f"demo: about {minutes * 60 + after_deploy:.0f} s of profiling, then the story")
+        result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
+                          console=bar.output_console(), after_deploy_seconds=after_deploy,
+                          alertmanager=binary)  # fmt: skip
     click.echo("\nSummary")
     click.echo(f"  database:   {result.windows} profile windows in {result.db_url}")
     regressions = [d for d in result.detections if d["kind"] == "regression"]
