@@ -167,23 +167,29 @@ def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
         stop.wait(cfg.tick_seconds)
 
 
-def run_daemon(config: Config, database: Database, host: str, port: int) -> None:
-    """Serve the API and run the stages until SIGINT/SIGTERM."""
+def run_daemon(config: Config, database: Database, host: str, port: int, workers: int = 1) -> None:
+    """Serve the API and run the stages until SIGINT/SIGTERM. With ``workers`` > 1 the API
+    runs in that many processes (see :mod:`efficiency.workers`) and the stages once, here."""
     import uvicorn
 
     from efficiency.ingest.api import create_app
+    from efficiency.workers import FACTORY
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     pipeline = Pipeline(config, database)
-    after = pipeline.correlate if config.correlate.on_ingest else None
-    app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
     stop = threading.Event()
     worker = threading.Thread(target=_stage_loop, args=(pipeline, stop), name="stages")
     worker.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        if workers > 1:
+            uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                        log_level="info")  # fmt: skip
+        else:
+            after = pipeline.correlate if config.correlate.on_ingest else None
+            app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
+            uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop.set()
         worker.join()

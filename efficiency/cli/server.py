@@ -12,23 +12,37 @@ from efficiency.cli.app import (
 )
 from efficiency.ingest.auth import token_problem
 
+WORKERS = click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+    help="API worker processes sharing the port; more than 1 needs PostgreSQL.",
+)  # fmt: skip
+
 
 @cli.command()
 @click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@WORKERS
 @pass_state
-def serve(state: State, host: str | None, port: int | None) -> None:
+def serve(state: State, host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API (OpenAPI at /docs)."""
     import uvicorn
 
     from efficiency.ingest.api import create_app
+    from efficiency.workers import FACTORY, export_settings, workers_problem
 
     config = state.config
     host = host or config.api.host
     port = port or config.api.port
-    if problem := token_problem(config.api.token, host):
+    if problem := token_problem(config.api.token, host) or workers_problem(
+        workers, config.database.url
+    ):
         fail(problem)
     pipeline = state.pipeline()
+    if workers > 1:
+        export_settings(state.config_path, config.database.url)
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                    log_level="info")  # fmt: skip
+        return
     app = create_app(config, pipeline.database, actions=pipeline.actions)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
@@ -38,22 +52,31 @@ def serve(state: State, host: str | None, port: int | None) -> None:
               help="TOML configuration (same as the global --config).")  # fmt: skip
 @click.option("--host", help="Address to bind (default: api.host, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port, 8077).")
+@WORKERS
 @pass_state
-def daemon(state: State, config_path: str | None, host: str | None, port: int | None) -> None:
+def daemon(
+    state: State, config_path: str | None, host: str | None, port: int | None, workers: int
+) -> None:
     """The HTTP API plus every stage on a schedule: correlate and deliver pages every
     daemon.tick_seconds (and right after each alert webhook), detect every
-    daemon.detect_seconds. Stops on SIGINT/SIGTERM; a restart takes up where it stopped."""
+    daemon.detect_seconds. Stops on SIGINT/SIGTERM; a restart takes up where it stopped.
+    With --workers N the stages still run once, in this process."""
     from efficiency.daemon import run_daemon
+    from efficiency.workers import export_settings, workers_problem
 
     if config_path:
         state.config_path = config_path
     config = state.config
     host = host or config.api.host
     port = port or config.api.port
-    if problem := token_problem(config.api.token, host):
+    if problem := token_problem(config.api.token, host) or workers_problem(
+        workers, config.database.url
+    ):
         fail(problem)
     pipeline = state.pipeline()  # validates the services file before binding anything
-    run_daemon(config, pipeline.database, host, port)
+    if workers > 1:
+        export_settings(state.config_path, config.database.url)
+    run_daemon(config, pipeline.database, host, port, workers=workers)
 
 
 @cli.group()
