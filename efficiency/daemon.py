@@ -38,6 +38,7 @@ from efficiency.stages.detect import (
     detect_metric_anomalies,
 )
 from efficiency.stages.incident_actions import IncidentActions
+from efficiency.stages.partitions import scoring
 from efficiency.stages.rca import graph_edges
 from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
@@ -111,8 +112,8 @@ class Pipeline:
             functions = detect_functions(s, cfg)
         with self.database.session() as s:
             kernels = detect_kernels(s, cfg)
-        with self.database.session() as s:
-            metrics = detect_metric_anomalies(s, cfg)
+        with self.database.session() as s, scoring(cfg.dask_scheduler) as mapper:
+            metrics = detect_metric_anomalies(s, cfg, mapper)
         with self.database.session() as s:  # a deployed fix shows up as an improvement
             realized = realize_savings(s, CostModel.from_config(self.config.costs))
         return DetectReports(functions, kernels, metrics, realized)
