@@ -172,6 +172,10 @@ class DetectConfig(_Section):
     season_seconds: float = Field(86400.0, ge=0, description="Period of the seasonal shape "
                                   "removed (STL) before a change is believed, when the history "
                                   "holds two of them; 0 = off.")  # fmt: skip
+    dask_scheduler: str = Field("", pattern=r"^(tcp://[^\s/]+:\d{1,5})?$", description="Dask "
+                                "distributed scheduler (tcp://HOST:PORT) whose workers score "
+                                "the metric series, partitioned by series; empty = in "
+                                "process.")  # fmt: skip
 
 
 class CorrelateConfig(_Section):

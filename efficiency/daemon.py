@@ -39,6 +39,7 @@ from efficiency.stages.detect import (
     detect_metric_anomalies,
 )
 from efficiency.stages.incident_actions import IncidentActions
+from efficiency.stages.partitions import scoring
 from efficiency.stages.rca import graph_edges
 from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
@@ -112,8 +113,8 @@ class Pipeline:
             functions = detect_functions(s, cfg)
         with self.database.session() as s:
             kernels = detect_kernels(s, cfg)
-        with self.database.session() as s:
-            metrics = detect_metric_anomalies(s, cfg)
+        with self.database.session() as s, scoring(cfg.dask_scheduler) as mapper:
+            metrics = detect_metric_anomalies(s, cfg, mapper)
         with self.database.session() as s:  # a deployed fix shows up as an improvement
             realized = realize_savings(s, CostModel.from_config(self.config.costs))
         return DetectReports(functions, kernels, metrics, realized)
@@ -189,22 +190,33 @@ def _stage_loop(pipeline: Pipeline, stop: threading.Event) -> None:
 
 
 def run_daemon(
-    config: Config, database: Database, host: str, port: int, sock: socket.socket | None = None
-) -> None:
+    config: Config, database: Database, host: str, port: int,
+    sock: socket.socket | None = None, workers: int = 1,
+) -> None:  # fmt: skip
     """Serve the API and run the stages until SIGINT/SIGTERM. ``sock``: already bound (the
-    CLI binds first, so a busy port is one clear error); else bound here."""
+    CLI binds first, so a busy port is one clear error); else bound here. With ``workers`` > 1
+    the API runs in that many processes (see :mod:`efficiency.workers`) and the stages once,
+    here."""
+    import uvicorn
+
     from efficiency.ingest.api import create_app
     from efficiency.serving import bind_listener, serve
+    from efficiency.workers import FACTORY
 
     sock = sock or bind_listener(host, port)
     pipeline = Pipeline(config, database)
-    after = pipeline.correlate if config.correlate.on_ingest else None
-    app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
     stop = threading.Event()
     worker = threading.Thread(target=_stage_loop, args=(pipeline, stop), name="stages")
     worker.start()
     try:
-        serve(app, sock)
+        if workers > 1:
+            sock.close()  # the port is free; uvicorn's worker processes bind it themselves
+            uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                        log_level="info")  # fmt: skip
+        else:
+            after = pipeline.correlate if config.correlate.on_ingest else None
+            app = create_app(config, database, after_alerts=after, actions=pipeline.actions)
+            serve(app, sock)
     finally:
         stop.set()
         worker.join()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -26,10 +27,17 @@ from efficiency.cli.progress import phases
               help="Bucket length in seconds (default: detect.bucket_seconds).")  # fmt: skip
 @click.option("--lookback", "lookback_buckets", type=click.IntRange(6, 100_000),
               help="Buckets of history to read (default: detect.lookback_buckets).")  # fmt: skip
+@click.option("--dask-scheduler", "dask_scheduler", metavar="tcp://HOST:PORT",
+              help="Score the metric series on this Dask cluster's workers "
+              "(default: detect.dask_scheduler; none = in process).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_state
 def detect(
-    state: State, bucket_seconds: float | None, lookback_buckets: int | None, as_json: bool
+    state: State,
+    bucket_seconds: float | None,
+    lookback_buckets: int | None,
+    dask_scheduler: str | None,
+    as_json: bool,
 ) -> None:
     """One detection pass over new data: function-level regressions and improvements from
     the profiles, each with its suspected change, the same for GPU operations in Kineto
@@ -39,6 +47,10 @@ def detect(
         cfg.bucket_seconds = bucket_seconds
     if lookback_buckets:
         cfg.lookback_buckets = lookback_buckets
+    if dask_scheduler is not None:
+        if not re.fullmatch(r"tcp://[^\s/]+:\d{1,5}", dask_scheduler):
+            fail(f"--dask-scheduler: {dask_scheduler!r} is not tcp://HOST:PORT")
+        cfg.dask_scheduler = dask_scheduler
     with phases(3) as bar:
         pipeline = state.pipeline()
         bar.phase("detecting: profiles, GPU traces, metric series")

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,10 +26,10 @@ from efficiency.detect import (
     function_shares,
     kernel_shares,
     rank_changes,
-    regular_series,
     service_cores,
     with_metric_cores,
 )
+from efficiency.stages.partitions import Mapper, local_map, partitioned_scores
 from efficiency.store.events import ChangeEvent
 from efficiency.store.incidents import Detection
 from efficiency.store.metric_queries import latest_metric_ts, metric_points_frame
@@ -232,29 +231,14 @@ def _advance(session: Session, stage: str, value: datetime) -> None:
         mark.value, mark.updated_at = value, now
 
 
-def _host_scores(points: pd.DataFrame) -> dict[str, pd.Series]:
-    """Per host with two or more series: the isolation-forest score of each timestamp of its
-    aligned metric vector (the second, multivariate signal)."""
-    from efficiency.detect.anomaly import HostAnomalyDetector
-
-    out: dict[str, pd.Series] = {}
-    hosts = points["labels"].map(lambda labels: str(labels.get("host", "")))
-    for host, group in points[hosts != ""].groupby(hosts[hosts != ""]):
-        wide = group.pivot_table(index="ts", columns="series_id", values="value", aggfunc="last")
-        if wide.shape[1] < 2 or len(wide) < 20:
-            continue
-        detector = HostAnomalyDetector().fit(wide)
-        out[str(host)] = pd.Series(detector.score(), index=wide.index)
-    return out
-
-
-def detect_metric_anomalies(session: Session, cfg: DetectConfig) -> DetectReport:
+def detect_metric_anomalies(
+    session: Session, cfg: DetectConfig, mapper: Mapper = local_map
+) -> DetectReport:
     """One pass of anomaly detection over every metric series: each series' last
     ``metric_history_hours`` are scored causally, and points past the watermark that score
     at least ``anomaly_threshold`` become anomaly detections, with the host's
-    isolation-forest score as evidence."""
-    from efficiency.detect.anomaly import MetricAnomalyDetector
-
+    isolation-forest score as evidence. ``mapper`` runs the scoring partitions (series by
+    series, host by host): here by default, or on a Dask cluster (:class:`DaskMapper`)."""
     report = DetectReport()
     latest = latest_metric_ts(session)
     if latest is None:
@@ -264,22 +248,14 @@ def detect_metric_anomalies(session: Session, cfg: DetectConfig) -> DetectReport
     mark = session.get(Watermark, WATERMARK_METRICS)
     since = mark.value if mark is not None else None
     points = metric_points_frame(session, start, latest)
-    host_scores = _host_scores(points)
-    for series_id, raw in points.groupby("series_id", sort=False):
+    scored, host_scores = partitioned_scores(points, cfg, mapper)
+    for found in scored:
         report.series += 1
-        series = regular_series(raw["ts"], raw["value"])
-        detector = MetricAnomalyDetector(
-            warmup=max(cfg.anomaly_warmup_points, cfg.anomaly_min_history_points),
-            min_history=cfg.anomaly_min_history_points,
-            suppress=cfg.anomaly_suppress_points,
-        ).fit(series.to_numpy(), series.index)
-        scores = detector.score()
-        alarms = np.flatnonzero(scores >= cfg.anomaly_threshold)
-        first = raw.iloc[0]
+        series_id, first = found.series_id, found.first
         labels = dict(first["labels"])
         name = f"{first['name']}{{{first['labels_key']}}}" if first["labels_key"] else first["name"]
-        for i in alarms:
-            ts = series.index[i].to_pydatetime()
+        for at, value, score in found.alarms:
+            ts = at.to_pydatetime()
             if since is not None and ts <= since:
                 continue
             key = (
@@ -294,8 +270,8 @@ def detect_metric_anomalies(session: Session, cfg: DetectConfig) -> DetectReport
             evidence: dict[str, Any] = {
                 "metric": first["name"],
                 "labels": labels,
-                "value": float(series.iat[i]),
-                "score": float(scores[i]),
+                "value": value,
+                "score": score,
             }
             if host_score is not None and ts in host_score.index:
                 evidence["host_score"] = float(host_score.loc[ts])
