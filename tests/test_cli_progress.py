@@ -95,7 +95,7 @@ def test_demo_shows_a_spinner_above_which_its_story_prints(tmp_path: Path) -> No
             "--after-deploy", "0")  # fmt: skip
     proc, terminal = on_terminal(*args)
     assert proc.returncode == 0, terminal
-    assert "demo: about 3 s of profiling, then detection" in terminal
+    assert "demo: about 3 s of profiling, then the story" in terminal
     story = proc.stdout.decode()
     assert "1. Fleet" in story and "profile windows" in story and "\x1b" not in story
     quiet = piped(*args)
