@@ -13,6 +13,7 @@ import time
 import click
 
 from efficiency.cli.app import State, cli, emit_json, fail, pass_state
+from efficiency.cli.canary_text import check_lines
 
 #: exit status per verdict
 EXIT = {"pass": 0, "marginal": 0, "fail": 1, "insufficient": 2}
@@ -81,4 +82,6 @@ def canary(
             click.echo(f"  {f.status}: {f.function} [{f.metric}] share {f.control_share:.4f} -> "
                        f"{f.canary_share:.4f} ({f.relative:+.1%} cost), p={f.p_value:.2g}"
                        f"{cost_txt}")  # fmt: skip
+        for line in check_lines(verdict.checks):
+            click.echo(line)
     sys.exit(EXIT[verdict.verdict])

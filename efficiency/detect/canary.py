@@ -121,6 +121,8 @@ class CanaryVerdict:
     functions: list[FunctionResult] = field(default_factory=list)
     metrics: list[MetricResult] = field(default_factory=list)
     flame_diff: list[dict[str, Any]] = field(default_factory=list)
+    #: metric and GPU kernel checks (``efficiency.detect.canary_metrics.MetricCheck``)
+    checks: list[Any] = field(default_factory=list)
 
     @property
     def failing(self) -> list[FunctionResult]:
@@ -130,6 +132,20 @@ class CanaryVerdict:
         out = asdict(self)
         for f, d in zip(self.functions, out["functions"], strict=True):
             d["relative"] = f.relative if np.isfinite(f.relative) else None
+        for d in out["checks"]:
+            if d["effect"] is not None and not np.isfinite(d["effect"]):
+                d["effect"] = None  # from zero: JSON has no infinity
+        out["failures"] = [
+            {"function": d["function"], "share": d["metric"], "effect": d["relative"],
+             "p_value": d["p_value"], "cores": d["cores"],
+             "dollars_per_month": d["dollars_per_month"]}
+            for d in out["functions"] if d["status"] == "fail"
+        ] + [
+            {"metric": d["metric"], "kind": d["kind"], "effect": d["effect"],
+             "p_value": d["p_value"], "cores": d["cores"],
+             "dollars_per_month": d["dollars_per_month"], "gpu_busy_rel": d["gpu_busy_rel"]}
+            for d in out["checks"] if d["status"] == "fail"
+        ]  # fmt: skip
         return out
 
 

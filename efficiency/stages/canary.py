@@ -10,8 +10,10 @@ from typing import Any
 
 from efficiency.config import Config
 from efficiency.detect.canary import CanaryThresholds, CanaryVerdict, Window, analyze
+from efficiency.detect.canary_verdict import fold
 from efficiency.ingest.errors import InputError
 from efficiency.report.costs import CostModel
+from efficiency.stages.canary_checks import run_checks
 from efficiency.store.canary_queries import selected_windows, service_cores
 from efficiency.store.canary_runs import create_run, finish_run
 from efficiency.store.db import Database
@@ -44,10 +46,13 @@ def judge(
         c = selected_windows(s, service, canary_m, start, end)
         k = selected_windows(s, service, control_m, start, end)
         cores = service_cores(s, service, start, end)
-    return analyze(
+    verdict = analyze(
         [Window(w.host, w.stacks) for w in c], [Window(w.host, w.stacks) for w in k], th,
         service_cores=cores, cost=CostModel.from_config(config.costs),
     )  # fmt: skip
+    # error, latency, CPU per request and GPU kernel time (efficiency/stages/canary_checks.py)
+    checks = run_checks(db, config, service, canary_m, control_m, start, end, c, k)
+    return fold(verdict, checks)
 
 
 def run_and_record(
