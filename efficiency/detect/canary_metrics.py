@@ -300,7 +300,7 @@ def check_series(
     checks = [
         *_error_checks(counters, gauges, requests, req_cells, step, rules),
         *_latency_checks(counters, gauges, rules),
-        *_cpu_checks(counters, requests, req_cells, windows, rules, cost or CostModel()),
+        *_cpu_checks(counters, requests, req_cells, windows, step, rules, cost or CostModel()),
     ]
     return decide(checks, rules)
 
@@ -364,7 +364,7 @@ def _latency_checks(
 
 def _cpu_checks(
     counters: pd.DataFrame, requests: pd.DataFrame, req_cells: pd.Series,
-    windows: pd.DataFrame | None, rules: MetricRules, cost: CostModel,
+    windows: pd.DataFrame | None, step: float, rules: MetricRules, cost: CostModel,
 ) -> list[MetricCheck]:  # fmt: skip
     if req_cells.empty:
         return []
@@ -379,8 +379,9 @@ def _cpu_checks(
     else:
         return []
     check = compare(metric, "cpu_per_request", f"{unit} per request", per, rules)
-    span = (requests["ts"].max() - requests["ts"].min()).total_seconds()
-    if check.p_value is not None and unit == "cpu-seconds" and span > 0:
+    # increases are stamped at the end of their step: the first one began a step earlier
+    span = (requests["ts"].max() - requests["ts"].min()).total_seconds() + step
+    if check.p_value is not None and unit == "cpu-seconds":
         rate = float(requests["inc"].sum()) / span  # the whole service's requests per second
         delta = (check.canary_median or 0.0) - (check.control_median or 0.0)
         check.cores = round(delta * rate, 4)

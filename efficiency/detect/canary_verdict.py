@@ -32,7 +32,8 @@ def fold(verdict: CanaryVerdict, checks: list[MetricCheck]) -> CanaryVerdict:
             round(sum(parts) / len(parts), 2) if fails or (no_profiles and parts) else 0.0
         )
         if fails:
-            verdict.verdict, verdict.reason = "fail", f"regressed: {named}; {verdict.reason}"
+            why = "no profile windows" if no_profiles else verdict.reason
+            verdict.verdict, verdict.reason = "fail", f"regressed: {named}; {why}"
         elif no_profiles and judged:
             marginal = [c.metric for c in judged if c.status == "marginal"]
             verdict.verdict = "marginal" if marginal else "pass"
