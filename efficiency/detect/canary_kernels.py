@@ -56,16 +56,17 @@ def check_kernels(kernels: pd.DataFrame, rules: MetricRules) -> list[MetricCheck
     return decide(checks, rules)
 
 
-def trace_side(
+def host_side(
     host: str,
     canary: Mapping[str, Sequence[str]],
     control: Mapping[str, Sequence[str]],
     hosts: Mapping[str, set[str]],
 ) -> str | None:
-    """The side a trace from ``host`` is on. Traces carry no labels, so a ``host=`` selector
-    picks them directly; any other selector (``version=v2``) picks the hosts whose profile
-    windows or metric series it selected over the window (``hosts`` per side). A host seen on
-    both sides (redeployed inside the window) is on neither."""
+    """The side of a trace (or an unlabelled series) from ``host``. Traces carry no labels, so
+    a ``host=`` selector picks them directly; any other selector (``version=v2``) picks the
+    hosts whose profile windows (or, for traces, metric series) it selected over the window
+    (``hosts`` per side). A host seen on both sides (redeployed inside the window) is on
+    neither."""
     if set(canary) == {"host"} and set(control) == {"host"}:
         c, k = host in canary["host"], host in control["host"]
     else:

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from efficiency.config import Config
-from efficiency.detect.canary_kernels import check_kernels, trace_side
+from efficiency.detect.canary_kernels import check_kernels, host_side
 from efficiency.detect.canary_metrics import (
     MetricCheck,
     MetricRules,
@@ -60,13 +60,21 @@ def run_checks(
         )
         points = series_points(s, list(meta["series_id"]), start, end)
         kernels = trace_kernels(s, service, start, end)
+    profiled = {"canary": {w.host for w in canary_windows},
+                "control": {w.host for w in control_windows}}  # fmt: skip
+    # the service's series no selector matched (no version label, say) follow their host
+    other = meta["side"] == "other"
+    meta.loc[other, "side"] = [
+        host_side(host_of(lb), canary, control, profiled) or "other"
+        for lb in meta.loc[other, "labels"]
+    ]
     frame = points.merge(meta, on="series_id")
     hosts = {
         side: {w.host for w in windows}
         | {host_of(lb) for lb in frame.loc[frame["side"] == side, "labels"]}
         for side, windows in (("canary", canary_windows), ("control", control_windows))
     }
-    kernels["side"] = [trace_side(str(h), canary, control, hosts) for h in kernels["host"]]
+    kernels["side"] = [host_side(str(h), canary, control, hosts) for h in kernels["host"]]
     cost = CostModel.from_config(config.costs)
     return check_series(frame, rules, _windows(canary_windows, control_windows), cost) + (
         check_kernels(kernels, rules)
