@@ -160,6 +160,13 @@ def wanted(name: str, rules: MetricRules) -> bool:
             or (base != name and _any(base, rules.latency_metrics)))  # fmt: skip
 
 
+def _named(frame: pd.DataFrame, globs: Sequence[str], base: bool = False) -> pd.Series:
+    """Boolean mask of the rows whose name (or, with ``base``, its name without a histogram
+    suffix) matches one of ``globs``; boolean even for an empty frame."""
+    names = frame["name"].map(_strip) if base else frame["name"]
+    return names.map(lambda n: _any(n, globs)).astype(bool)
+
+
 def _strip(name: str) -> str:
     for suffix in ("_bucket", "_sum", "_count"):
         if name.endswith(suffix):
@@ -286,16 +293,15 @@ def check_series(
     for CPU per request where no CPU series exists."""
     if points.empty:
         return []
-    counter = points["name"].map(is_counter)
+    counter = points["name"].map(is_counter).astype(bool)
     t0 = points["ts"].min()
     step = _median_step(points[counter])
     counters = _cells(increases(points[counter]), t0, step)
     gauges = _cells(points[~counter], t0, step)
-    requests = counters[counters["name"].map(lambda n: _any(n, rules.request_metrics))]
+    requests = counters[_named(counters, rules.request_metrics)]
     if requests.empty:  # a latency histogram's _count counts the requests too
-        base = counters["name"].map(_strip)
-        requests = counters[counters["name"].str.endswith("_count")
-                            & base.map(lambda n: _any(n, rules.latency_metrics))]  # fmt: skip
+        count = counters["name"].str.endswith("_count").astype(bool)
+        requests = counters[count & _named(counters, rules.latency_metrics, base=True)]
     req_cells = _sum_cells(requests)
     checks = [
         *_error_checks(counters, gauges, requests, req_cells, step, rules),
@@ -310,7 +316,7 @@ def _error_checks(
     req_cells: pd.Series, step: float, rules: MetricRules,
 ) -> list[MetricCheck]:  # fmt: skip
     out = []
-    named = counters[counters["name"].map(lambda n: _any(n, rules.error_metrics))]
+    named = counters[_named(counters, rules.error_metrics)]
     for name, rows in named.groupby("name"):
         errs = _sum_cells(rows)
         if req_cells.empty:
@@ -320,15 +326,13 @@ def _error_checks(
         out.append(compare(f"{name} / requests", "error", "ratio", ratio, rules))
     status_re = re.compile(rules.error_status)
     status = requests["labels"].map(_status)
-    bad = status.map(lambda s: s is not None and status_re.fullmatch(s) is not None)
+    bad = status.map(lambda s: s is not None and status_re.fullmatch(s) is not None).astype(bool)
     for name, rows in requests[bad].groupby("name"):
         total = _sum_cells(requests[requests["name"] == name])
         ratio = (_sum_cells(rows).reindex(total.index, fill_value=0.0) / total).where(total > 0)
         metric = f'{name}{{status=~"{rules.error_status}"}} / {name}'
         out.append(compare(metric, "error", "ratio", ratio, rules))
-    for name, rows in gauges[gauges["name"].map(lambda n: _any(n, rules.error_metrics))].groupby(
-        "name"
-    ):
+    for name, rows in gauges[_named(gauges, rules.error_metrics)].groupby("name"):
         out.append(compare(str(name), "error", "value", rows.set_index("side")["value"], rules))
     return out
 
@@ -337,13 +341,13 @@ def _latency_checks(
     counters: pd.DataFrame, gauges: pd.DataFrame, rules: MetricRules
 ) -> list[MetricCheck]:
     out = []
-    lat = gauges[gauges["name"].map(lambda n: _any(n, rules.latency_metrics))]
+    lat = gauges[_named(gauges, rules.latency_metrics)]
     lat = lat.assign(q=lat["labels"].map(lambda lb: str(lb.get("quantile", ""))))
     for (name, q), rows in lat.groupby(["name", "q"]):
         metric = f'{name}{{quantile="{q}"}}' if q else str(name)
         out.append(compare(metric, "latency", "value", rows.set_index("side")["value"], rules))
     base = counters["name"].map(_strip)
-    hist = counters[(base != counters["name"]) & base.map(lambda n: _any(n, rules.latency_metrics))]
+    hist = counters[(base != counters["name"]) & _named(counters, rules.latency_metrics, True)]
     for b, rows in hist.groupby(base[hist.index]):
         total, count = (_sum_cells(rows[rows["name"] == f"{b}{s}"]) for s in ("_sum", "_count"))
         if not total.empty and not count.empty:
@@ -368,7 +372,7 @@ def _cpu_checks(
 ) -> list[MetricCheck]:  # fmt: skip
     if req_cells.empty:
         return []
-    cpu = counters[counters["name"].map(lambda n: _any(n, rules.cpu_metrics))]
+    cpu = counters[_named(counters, rules.cpu_metrics)]
     if not cpu.empty:
         used = _sum_cells(cpu)
         per = (used / req_cells.reindex(used.index)).where(lambda x: np.isfinite(x))
