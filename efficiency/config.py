@@ -310,10 +310,10 @@ class LoggingConfig(_Section):
 
 
 CANARY_ERRORS = ("*_errors_total", "*_error_total", "*_failures_total", "*_failed_total",
-                 "*_exceptions_total", "*_errors", "*error_rate*", "*error_ratio*")  # fmt: skip
+                 "*_exceptions_total", "*error_rate*", "*error_ratio*")  # fmt: skip
 CANARY_LATENCY = ("*_duration_seconds", "*_duration_milliseconds", "*_duration_ms",
                   "*_latency_seconds", "*_latency_ms", "*_latency", "*_response_time*")  # fmt: skip
-CANARY_REQUESTS = ("*_requests_total", "*_requests", "*_request_count")
+CANARY_REQUESTS = ("*_requests_total", "*_requests_count", "*_request_count")
 CANARY_CPU = ("process_cpu_seconds_total", "container_cpu_usage_seconds_total")
 #: [canary] keys of the metric checks, apart from the profile thresholds
 CANARY_METRIC_KEYS = ("error_metrics", "latency_metrics", "request_metrics", "cpu_metrics",

@@ -41,11 +41,11 @@ from scipy.stats import mannwhitneyu
 from efficiency.report.costs import CostModel
 
 DEFAULT_ERRORS = ("*_errors_total", "*_error_total", "*_failures_total", "*_failed_total",
-                  "*_exceptions_total", "*_errors", "*error_rate*", "*error_ratio*")  # fmt: skip
+                  "*_exceptions_total", "*error_rate*", "*error_ratio*")  # fmt: skip
 DEFAULT_LATENCY = ("*_duration_seconds", "*_duration_milliseconds", "*_duration_ms",
                    "*_latency_seconds", "*_latency_ms", "*_latency",
                    "*_response_time*")  # fmt: skip
-DEFAULT_REQUESTS = ("*_requests_total", "*_requests", "*_request_count")
+DEFAULT_REQUESTS = ("*_requests_total", "*_requests_count", "*_request_count")
 DEFAULT_CPU = ("process_cpu_seconds_total", "container_cpu_usage_seconds_total")
 STATUS_LABELS = ("code", "status", "status_code", "http_status")
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
