@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from efficiency.detect.canary_metrics import MetricCheck, MetricRules, compare, decide
+from efficiency.detect.canary_stats import MetricCheck, MetricRules, compare, decide
 
 COLUMNS = ("side", "trace_id", "name", "kind", "count", "total_us", "gpu_time_us")
 

@@ -17,8 +17,10 @@ Kayenta's per-metric judges do. Pure: a long table of points in, :class:`MetricC
   step is the median scrape interval), so an error *ratio* (errors / requests), a mean or
   quantile latency and CPU seconds per request are computed per host and step. Where only
   profile windows say how much CPU a host used, each window is one replicate.
-- **The test** is one-sided Mann-Whitney U (is the canary's value higher: more errors,
-  slower, costlier), Holm-corrected over the checks of one family, as the profile checks are.
+- **The test** is one-sided (is the canary's value higher: more errors, slower, costlier):
+  Mann-Whitney U over the cells, and a t-test of per-host means against the spread between
+  hosts, the larger p-value of the two (``efficiency.detect.canary_stats``), Holm-corrected
+  over the checks of one family, as the profile checks are.
   A check fails when the corrected p-value is below ``alpha`` and the median (or, when the
   control's median is 0, the mean) rose by at least ``min_relative``; ``marginal`` below
   ``marginal_alpha``. Fewer than ``min_points`` replicates on either side is
@@ -30,82 +32,31 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import mannwhitneyu
 
+from efficiency.detect.canary_stats import MetricCheck, MetricRules, compare, decide
 from efficiency.report.costs import CostModel
 
-DEFAULT_ERRORS = ("*_errors_total", "*_error_total", "*_failures_total", "*_failed_total",
-                  "*_exceptions_total", "*error_rate*", "*error_ratio*")  # fmt: skip
-DEFAULT_LATENCY = ("*_duration_seconds", "*_duration_milliseconds", "*_duration_ms",
-                   "*_latency_seconds", "*_latency_ms", "*_latency",
-                   "*_response_time*")  # fmt: skip
-DEFAULT_REQUESTS = ("*_requests_total", "*_requests_count", "*_request_count")
-DEFAULT_CPU = ("process_cpu_seconds_total", "container_cpu_usage_seconds_total")
 STATUS_LABELS = ("code", "status", "status_code", "http_status")
 COUNTER_SUFFIXES = ("_total", "_count", "_sum", "_bucket")
-
-
-@dataclass(frozen=True)
-class MetricRules:
-    """Which series count as what, and when a check fails (``[canary]`` in the config)."""
-
-    error_metrics: Sequence[str] = DEFAULT_ERRORS
-    latency_metrics: Sequence[str] = DEFAULT_LATENCY
-    request_metrics: Sequence[str] = DEFAULT_REQUESTS
-    cpu_metrics: Sequence[str] = DEFAULT_CPU
-    #: a request counter whose status label matches this regular expression counts errors
-    error_status: str = "5.."
-    #: the quantile read from a latency histogram's buckets
-    latency_quantile: float = 0.99
-    alpha: float = 0.01
-    marginal_alpha: float = 0.05
-    min_relative: float = 0.05
-    min_points: int = 6
-    #: a GPU kernel is checked when it holds at least this share of either side's GPU time
-    kernel_min_share: float = 0.01
-
-    def __post_init__(self) -> None:
-        if not 0 < self.alpha <= self.marginal_alpha < 1:
-            raise ValueError("metric_alpha: need 0 < metric_alpha <= marginal_alpha < 1")
-        if self.min_points < 3:
-            raise ValueError("metric_min_points: need at least 3")
-        if not 0 < self.latency_quantile < 1:
-            raise ValueError("latency_quantile: need 0 < q < 1")
-        re.compile(self.error_status)
-
-
-@dataclass
-class MetricCheck:
-    metric: str  #: the series (or kernel) judged, as its operator would name it
-    kind: str  #: error | latency | cpu_per_request | gpu_kernel
-    unit: str
-    canary_median: float | None
-    control_median: float | None
-    effect: float | None  #: relative rise of the median (mean where the control's is 0)
-    p_value: float | None  #: one-sided Mann-Whitney, Holm-corrected within the family
-    points: dict[str, int]
-    status: str  #: fail | marginal | ok | insufficient
-    cores: float | None = None  #: projected extra cores at 100% rollout
-    dollars_per_month: float | None = None
-    gpu_busy_rel: float | None = None  #: projected extra share of GPU busy time
-    detail: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- series sides
 
 
 def host_of(labels: Mapping[str, Any]) -> str:
-    """The host a series belongs to: its ``host`` label, else ``instance`` without the port."""
+    """The host a series belongs to: its ``host`` label, else ``instance`` without the port,
+    else ``pod`` (a Kubernetes canary is a set of pods)."""
     if labels.get("host"):
         return str(labels["host"])
     inst = str(labels.get("instance") or "")
-    return inst.rsplit(":", 1)[0] if re.search(r":\d+$", inst) else inst
+    if inst:
+        return inst.rsplit(":", 1)[0] if re.search(r":\d+$", inst) else inst
+    return str(labels.get("pod") or "")
 
 
 def side_of(
@@ -223,60 +174,6 @@ def _histogram_quantile(q: float, buckets: pd.Series) -> float:
     return float(lo_b + (bounds[i] - lo_b) * ((rank - lo_c) / width if width > 0 else 1.0))
 
 
-def _by_side(values: pd.Series, side: str) -> np.ndarray:
-    """The finite values of ``values`` (indexed by ``side``, first level) on one side."""
-    if values.empty:
-        return np.array([])
-    a = np.asarray(values[values.index.get_level_values("side") == side], dtype=float)
-    return a[np.isfinite(a)]
-
-
-# ------------------------------------------------------------------------------- the test
-
-
-def _effect(c: np.ndarray, k: np.ndarray) -> float:
-    mc, mk = float(np.median(c)), float(np.median(k))
-    if mk != 0:
-        return (mc - mk) / abs(mk)
-    ac, ak = float(np.mean(c)), float(np.mean(k))
-    if ak != 0:
-        return (ac - ak) / abs(ak)
-    return math.inf if ac > ak else 0.0
-
-
-def compare(
-    metric: str, kind: str, unit: str, values: pd.Series, rules: MetricRules
-) -> MetricCheck:
-    """One check: ``values`` indexed by side (canary | control, other sides ignored). The
-    p-value is raw until :func:`decide` corrects it."""
-    c, k = _by_side(values, "canary"), _by_side(values, "control")
-    points = {"canary": int(c.size), "control": int(k.size)}
-    if min(c.size, k.size) < rules.min_points:
-        med = (float(np.median(c)) if c.size else None, float(np.median(k)) if k.size else None)
-        return MetricCheck(metric, kind, unit, med[0], med[1], None, None, points, "insufficient")
-    both = np.concatenate([c, k])
-    p = 1.0 if np.ptp(both) == 0 else float(mannwhitneyu(c, k, alternative="greater").pvalue)
-    return MetricCheck(metric, kind, unit, float(np.median(c)), float(np.median(k)),
-                       _effect(c, k), p, points, "ok")  # fmt: skip
-
-
-def decide(checks: list[MetricCheck], rules: MetricRules) -> list[MetricCheck]:
-    """Holm-correct the p-values of the judged checks (one family) and set each status."""
-    judged = [c for c in checks if c.p_value is not None]
-    order = sorted(range(len(judged)), key=lambda i: judged[i].p_value or 0.0)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(judged) - rank) * (judged[i].p_value or 0.0)))
-        judged[i].p_value = running
-    for c in judged:
-        big = c.effect is not None and c.effect >= rules.min_relative
-        p = c.p_value if c.p_value is not None else 1.0
-        c.status = "fail" if big and p < rules.alpha else (
-            "marginal" if big and p < rules.marginal_alpha else "ok")  # fmt: skip
-    rank_of = {"fail": 0, "marginal": 1, "insufficient": 2, "ok": 3}
-    return sorted(checks, key=lambda c: (rank_of[c.status], c.p_value or 1.0, c.metric))
-
-
 # ----------------------------------------------------------------------------- the checks
 
 
@@ -333,7 +230,9 @@ def _error_checks(
         metric = f'{name}{{status=~"{rules.error_status}"}} / {name}'
         out.append(compare(metric, "error", "ratio", ratio, rules))
     for name, rows in gauges[_named(gauges, rules.error_metrics)].groupby("name"):
-        out.append(compare(str(name), "error", "value", rows.set_index("side")["value"], rules))
+        out.append(
+            compare(str(name), "error", "value", rows.set_index(["side", "host"])["value"], rules)
+        )
     return out
 
 
@@ -345,7 +244,9 @@ def _latency_checks(
     lat = lat.assign(q=lat["labels"].map(lambda lb: str(lb.get("quantile", ""))))
     for (name, q), rows in lat.groupby(["name", "q"]):
         metric = f'{name}{{quantile="{q}"}}' if q else str(name)
-        out.append(compare(metric, "latency", "value", rows.set_index("side")["value"], rules))
+        out.append(
+            compare(metric, "latency", "value", rows.set_index(["side", "host"])["value"], rules)
+        )
     base = counters["name"].map(_strip)
     hist = counters[(base != counters["name"]) & _named(counters, rules.latency_metrics, True)]
     for b, rows in hist.groupby(base[hist.index]):
@@ -397,12 +298,13 @@ def _cpu_checks(
 def _per_window(windows: pd.DataFrame, requests: pd.DataFrame) -> pd.Series:
     """CPU (or samples) of each profile window over the requests its host served in it."""
     by_host = {str(h): g for h, g in requests.groupby("host")}
-    values, sides = [], []
+    values, keys = [], []
     for w in windows.itertuples(index=False):
         g = by_host.get(str(w.host))
         served = (
             0.0 if g is None else float(g["inc"][(g["ts"] > w.start) & (g["ts"] <= w.end)].sum())
         )
         values.append(w.cpu / served if served > 0 else math.nan)
-        sides.append(w.side)
-    return pd.Series(values, index=pd.Index(sides, name="side"), dtype=float)
+        keys.append((w.side, str(w.host)))
+    index = pd.MultiIndex.from_tuples(keys, names=["side", "host"])
+    return pd.Series(values, index=index, dtype=float)

@@ -15,7 +15,7 @@ Rules, so that a metric can only make a verdict stricter, never pass a canary ea
 from __future__ import annotations
 
 from efficiency.detect.canary import CanaryVerdict
-from efficiency.detect.canary_metrics import MetricCheck
+from efficiency.detect.canary_stats import MetricCheck
 
 CHECK_SCORE = {"ok": 100.0, "marginal": 50.0, "fail": 0.0}
 

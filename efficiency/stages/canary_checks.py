@@ -11,14 +11,8 @@ import pandas as pd
 
 from efficiency.config import Config
 from efficiency.detect.canary_kernels import check_kernels, host_side
-from efficiency.detect.canary_metrics import (
-    MetricCheck,
-    MetricRules,
-    check_series,
-    host_of,
-    side_of,
-    wanted,
-)
+from efficiency.detect.canary_metrics import check_series, host_of, side_of, wanted
+from efficiency.detect.canary_stats import MetricCheck, MetricRules
 from efficiency.report.costs import CostModel
 from efficiency.store.canary_metric_queries import (
     series_named,

@@ -12,7 +12,8 @@ import pytest
 from efficiency.config import CanaryConfig
 from efficiency.detect.canary import CanaryVerdict
 from efficiency.detect.canary_kernels import check_kernels, host_side
-from efficiency.detect.canary_metrics import MetricRules, check_series, side_of
+from efficiency.detect.canary_metrics import check_series, side_of
+from efficiency.detect.canary_stats import MetricRules
 from efficiency.detect.canary_verdict import fold
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -171,3 +172,20 @@ def test_config_defaults_are_the_rules_defaults() -> None:
     assert cfg.metric_alpha == rules.alpha and cfg.metric_min_points == rules.min_points
     with pytest.raises(ValueError, match="min_points"):
         MetricRules(min_points=2)
+
+
+def test_one_canary_host_within_the_hosts_spread_is_not_a_regression() -> None:
+    """Hosts differ by ±10%; the one canary host sits high in that spread. Its cells alone
+    look slower (Mann-Whitney over cells is tiny), but not more than hosts differ: ok."""
+    rng = np.random.default_rng(11)
+    levels = {"control": [0.17, 0.19, 0.20, 0.21, 0.22, 0.23, 0.18, 0.20], "canary": [0.225]}
+    rows = [("db_latency_seconds", {"host": f"{side}{h}"}, i,
+             float(level * rng.lognormal(0, 0.01)), side)
+            for side, hosts in levels.items() for h, level in enumerate(hosts)
+            for i in range(20)]  # fmt: skip
+    (check,) = check_series(_frame(rows), MetricRules())
+    assert check.detail["p_cells"] < 1e-6 and check.detail["hosts"] == {"canary": 1, "control": 8}
+    assert check.detail["p_hosts"] > 0.05 and check.status == "ok"
+    slower = [(n, lb, i, v * (1.3 if s == "canary" else 1.0), s) for n, lb, i, v, s in rows]
+    (check,) = check_series(_frame(slower), MetricRules())
+    assert check.status == "fail" and check.detail["p_hosts"] < 0.01
