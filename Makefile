@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-load
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,9 @@ bench-capacity: $(STAMP)
 
 bench-canary: $(STAMP)
 	$(BIN)/python -m benchmarks.canary
+
+bench-canary-metrics: $(STAMP)
+	$(BIN)/python -m benchmarks.canary_metrics
 
 # daemon under concurrent clients (SQLite, PostgreSQL at EFFICIENCY_BENCH_PG_URL) and the
 # metric detection pass at 10,000 and 100,000 series, one process vs a local Dask cluster
