@@ -215,3 +215,21 @@ def test_same_kernels_pass_and_one_trace_a_side_is_insufficient(tmp_path: Path) 
     doc = json.loads(out)
     assert code == 2 and doc["verdict"] == "insufficient"
     assert {c["status"] for c in doc["checks"]} == {"insufficient"}
+
+
+def test_traces_follow_the_hosts_a_version_selector_picked(tmp_path: Path) -> None:
+    """Traces carry no labels: ``version=v2`` picks the hosts whose series say v2."""
+    url = str(tmp_path / "e.db")
+    _ingest_traces(url, tmp_path, 6, slower=1.15)
+    points = [
+        {"name": "process_cpu_seconds_total", "timestamp": (T0 + timedelta(seconds=s)).isoformat(),
+         "labels": {"service": "trainer", "host": f"gpu-{side}{i}", "version": version},
+         "value": float(s)}
+        for side, version in (("c", "v2"), ("k", "v1")) for i in range(6) for s in (0, 15)
+    ]  # fmt: skip
+    (tmp_path / "m.jsonl").write_text("".join(json.dumps(p) + "\n" for p in points))
+    assert _run(url, "ingest", "metrics", str(tmp_path / "m.jsonl"))[0] == 0
+    code, out = _run(url, "canary", "--service", "trainer", "--canary", "version=v2",
+                     "--control", "version=v1", *WHEN, "--json")  # fmt: skip
+    doc = json.loads(out)
+    assert code == 1 and [f["metric"] for f in doc["failures"]] == ["ampere_sgemm_128x64_nn"]
