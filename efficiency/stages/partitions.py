@@ -147,15 +147,20 @@ def partitioned_scores(
     mapper: Mapper = local_map,
     size: int = PARTITION_SERIES,
 ) -> tuple[list[SeriesAlarms], dict[str, pd.Series]]:
-    """The alarms of every series (in order of first appearance) and the host scores, in
-    partitions of ``size`` series (``size`` // 10 hosts)."""
+    """The alarms of every series (in order of first appearance) and the host scores of the
+    hosts with an alarm, in partitions of ``size`` series (``size`` // 10 hosts)."""
     params = ScoreParams.from_config(cfg)
     series = list(points.groupby("series_id", sort=False))
     scored = mapper(score_series, [(params, part) for part in chunks(series, size)])
+    found = [s for part in scored for s in part]
+    # the host score is evidence on an alarm, so a forest is fitted only for the hosts that
+    # have one: the same evidence at a fraction of the cost (in a quiet fleet most hosts
+    # have none, and the forests were most of the pass)
+    alarmed = {str(s.first["labels"].get("host", "")) for s in found if s.alarms} - {""}
     hosts = points["labels"].map(lambda labels: str(labels.get("host", "")))
-    with_host = points[hosts != ""]
-    by_host = [(str(h), g) for h, g in with_host.groupby(hosts[hosts != ""])]
+    with_host = points[hosts.isin(alarmed)]
+    by_host = [(str(h), g) for h, g in with_host.groupby(hosts[hosts.isin(alarmed)])]
     host_scores: dict[str, pd.Series] = {}
     for part in mapper(score_hosts, chunks(by_host, max(1, size // 10))):
         host_scores.update(part)
-    return [s for part in scored for s in part], host_scores
+    return found, host_scores

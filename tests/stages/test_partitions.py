@@ -135,3 +135,13 @@ def test_a_bad_or_unreachable_scheduler_is_one_line_and_exit_2(
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_host_scores_are_fitted_only_for_hosts_with_an_alarm(tmp_path: Path) -> None:
+    db = filled(tmp_path / "quiet.db")
+    with db.session() as s:
+        points = metric_points_frame(s, T0, T0 + timedelta(days=1))
+    found, host_scores = partitioned_scores(points, DetectConfig(), local_map)
+    alarmed = {s.first["labels"]["host"] for s in found if s.alarms}
+    assert alarmed and len(alarmed) < HOSTS  # some hosts are quiet
+    assert set(host_scores) == alarmed
