@@ -83,7 +83,7 @@ def failures(verdict: dict[str, Any]) -> list[dict[str, Any]]:
     for f in verdict.get("functions", []):
         if f.get("status") == "fail":
             out.append({
-                "function": f["function"], "kind": f["metric"],
+                "function": f["function"], "share": f["metric"],
                 "control_share": f["control_share"], "canary_share": f["canary_share"],
                 "relative": f.get("relative"), "p_value": f["p_value"],
                 "cores": f.get("cores"), "dollars_per_month": f.get("dollars_per_month"),
@@ -104,13 +104,20 @@ def _root_causes(
                        "score": 1.0, "service": service, "change_id": change.id,
                        "version": change.version, "at": change.at.isoformat(),
                        "canary_run_id": run_id})  # fmt: skip
-    rises = [max(f.get("canary_share", 0.0) - f.get("control_share", 0.0), 0.0) for f in fails]
-    top = max(rises, default=0.0) or 1.0
-    for f, rise in zip(fails, rises, strict=True):
-        name = f"{service}:{f['function']}" if "function" in f else f"{service}:{f['metric']}"
-        causes.append({"kind": "function" if "function" in f else "service", "name": name,
-                       "score": round(0.5 + 0.5 * rise / top, 4), "service": service,
-                       "canary_run_id": run_id, **f})  # fmt: skip
+    # one cause per function (its self and inclusive shares may both fail), largest rise first
+    rises: dict[str, float] = {}
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for f in fails:
+        name = f"{service}:{f.get('function') or f.get('metric')}"
+        rise = max(f.get("canary_share", 0.0) - f.get("control_share", 0.0), 0.0)
+        rises[name] = max(rises.get(name, 0.0), rise)
+        evidence.setdefault(name, []).append(f)
+    top = max(rises.values(), default=0.0) or 1.0
+    for name in sorted(rises, key=lambda n: -rises[n]):
+        first = evidence[name][0]
+        causes.append({"kind": "function" if "function" in first else "service", "name": name,
+                       "score": round(0.5 + 0.5 * rises[name] / top, 4), "service": service,
+                       "canary_run_id": run_id, "failures": evidence[name]})  # fmt: skip
     return causes
 
 
