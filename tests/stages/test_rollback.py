@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,8 +74,8 @@ class HookReceiver:
             return [r for r in self.requests if r.path == path]
 
 
-@pytest.fixture
-def hooks() -> Iterator[HookReceiver]:
+@contextmanager
+def hook_receiver() -> Iterator[HookReceiver]:
     state = HookReceiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -113,6 +114,12 @@ def hooks() -> Iterator[HookReceiver]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def hooks() -> Iterator[HookReceiver]:
+    with hook_receiver() as state:
+        yield state
 
 
 @dataclass
