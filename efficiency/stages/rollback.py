@@ -133,10 +133,10 @@ def _title(service: str, canary: str, fails: list[dict[str, Any]]) -> str:
 
 def _incident(
     session: Session, key: str, service: str, title: str, causes: list[dict[str, Any]],
-    severity: str, now: datetime,
+    severity: str, opened: datetime, now: datetime,
 ) -> Incident:  # fmt: skip
     row = {"key": key, "status": "open", "severity": severity, "title": title,
-           "services": [service], "opened_at": now, "updated_at": now,
+           "services": [service], "opened_at": opened, "updated_at": now,
            "root_causes": causes, "flapping": False, "silenced": ""}  # fmt: skip
     insert_ignore(session, Incident.__table__, [row], ("key",))
     return session.scalars(select(Incident).where(Incident.key == key)).one()
@@ -147,7 +147,8 @@ def plan_rollback(
     service: str, request: dict[str, Any], verdict: dict[str, Any], now: datetime,
 ) -> dict[str, Any]:  # fmt: skip
     """Open (or find) the canary's incident, plan its pages and the rollback hook; returns
-    what was fired, as the run records it."""
+    what was fired, as the run records it. The incident opens at the end of the judged
+    window (event time: when the evidence was complete), the outbox rows are due ``now``."""
     canary, control = str(request["canary"]), str(request["control"])
     canary_m = parse_selector(canary, "canary")
     end = datetime.fromisoformat(request["to"]) if request.get("to") else None
@@ -159,7 +160,7 @@ def plan_rollback(
     fails = failures(verdict)
     incident = _incident(session, key, service, _title(service, canary, fails),
                          _root_causes(service, fails, change, run_id),
-                         config.canary.rollback_severity, now)  # fmt: skip
+                         config.canary.rollback_severity, min(end or now, now), now)  # fmt: skip
     if change is not None:
         link_row = {"incident_id": incident.id, "change_id": change.id, "score": 1.0}
         insert_ignore(session, IncidentChange.__table__, [link_row], ("incident_id", "change_id"))

@@ -27,8 +27,10 @@ from sqlalchemy import select
 from efficiency.cli import cli
 from efficiency.config import load_config
 from efficiency.daemon import Pipeline
+from efficiency.store.canary_queries import judged_canary_windows
 from efficiency.store.db import Database
 from efficiency.store.incidents import Incident, Page
+from efficiency.store.profiles import ProfileWindow
 from tests.test_cli_canary import T0, WHEN, _windows
 
 TOKEN = "deploy-system-token"
@@ -233,6 +235,10 @@ def test_passing_canary_fires_nothing(tmp_path: Path, hooks: HookReceiver) -> No
     assert hooks.requests == []
     with setup.database().session() as s:
         assert s.scalars(select(Incident)).all() == [] and s.scalars(select(Page)).all() == []
+        # fleet detection leaves out the windows judged as the canary, and only those
+        judged = judged_canary_windows(s, T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+        canary = s.scalars(select(ProfileWindow.id).where(ProfileWindow.host.like("v2-%")))
+        assert judged == set(canary) and len(judged) == 16
 
 
 def test_a_500_is_retried_with_backoff_and_delivered_once(
