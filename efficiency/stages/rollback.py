@@ -147,10 +147,12 @@ def plan_rollback(
     service: str, request: dict[str, Any], verdict: dict[str, Any], now: datetime,
 ) -> dict[str, Any]:  # fmt: skip
     """Open (or find) the canary's incident, plan its pages and the rollback hook; returns
-    what was fired, as the run records it. The incident opens at the end of the judged
-    window (event time: when the evidence was complete), the outbox rows are due ``now``."""
+    what was fired, as the run records it. The incident opens at the start of the judged
+    window (event time: the canary ran slower from then on), the outbox rows are due
+    ``now``."""
     canary, control = str(request["canary"]), str(request["control"])
     canary_m = parse_selector(canary, "canary")
+    begin = datetime.fromisoformat(request["from"]) if request.get("from") else None
     end = datetime.fromisoformat(request["to"]) if request.get("to") else None
     key = canary_key(service, canary, control)
     found = session.scalars(select(Incident).where(Incident.key == key)).one_or_none()
@@ -160,7 +162,8 @@ def plan_rollback(
     fails = failures(verdict)
     incident = _incident(session, key, service, _title(service, canary, fails),
                          _root_causes(service, fails, change, run_id),
-                         config.canary.rollback_severity, min(end or now, now), now)  # fmt: skip
+                         config.canary.rollback_severity, min(begin or end or now, now),
+                         now)  # fmt: skip
     if change is not None:
         link_row = {"incident_id": incident.id, "change_id": change.id, "score": 1.0}
         insert_ignore(session, IncidentChange.__table__, [link_row], ("incident_id", "change_id"))
