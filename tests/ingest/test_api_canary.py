@@ -61,10 +61,10 @@ def receiver() -> Iterator[HookReceiver]:
 
 
 @pytest.fixture
-def hooked_api(sqlite_db: Database, receiver: HookReceiver) -> Iterator[ApiServer]:
+def hooked_api(db: Database, receiver: HookReceiver) -> Iterator[ApiServer]:
     config = Config()
     config.canary.rollback_webhook = f"{receiver.url}/rollback"
-    yield from run_server(config, sqlite_db)
+    yield from run_server(config, db)
 
 
 def test_a_failed_canary_fires_its_rollback_hook_once(
