@@ -96,15 +96,19 @@ def failures(verdict: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _root_causes(
-    service: str, fails: list[dict[str, Any]], change: ChangeEvent | None, run_id: int
-) -> list[dict[str, Any]]:
+    service: str, fails: list[dict[str, Any]], change: ChangeEvent | None, run_id: int,
+    onset: datetime | None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The deploy first, then one cause per failing function (its self and inclusive shares
+    may both fail), largest rise first; the fields the correlator's causes carry (``at``,
+    ``minutes_before_onset``; ``function``, ``p_value``) so every reader shows them."""
     causes: list[dict[str, Any]] = []
     if change is not None:
+        minutes = (onset - change.at).total_seconds() / 60 if onset is not None else None
         causes.append({"kind": "change", "name": f"{service}@{change.version or change.id}",
                        "score": 1.0, "service": service, "change_id": change.id,
                        "version": change.version, "at": change.at.isoformat(),
-                       "canary_run_id": run_id})  # fmt: skip
-    # one cause per function (its self and inclusive shares may both fail), largest rise first
+                       "minutes_before_onset": minutes, "canary_run_id": run_id})  # fmt: skip
     rises: dict[str, float] = {}
     evidence: dict[str, list[dict[str, Any]]] = {}
     for f in fails:
@@ -114,11 +118,24 @@ def _root_causes(
         evidence.setdefault(name, []).append(f)
     top = max(rises.values(), default=0.0) or 1.0
     for name in sorted(rises, key=lambda n: -rises[n]):
-        first = evidence[name][0]
-        causes.append({"kind": "function" if "function" in first else "service", "name": name,
-                       "score": round(0.5 + 0.5 * rises[name] / top, 4), "service": service,
+        best = min(evidence[name], key=lambda f: f["p_value"])
+        causes.append({**best, "kind": "function" if "function" in best else "service",
+                       "name": name, "score": round(0.5 + 0.5 * rises[name] / top, 4),
+                       "service": service, "magnitude": best.get("relative"),
                        "canary_run_id": run_id, "failures": evidence[name]})  # fmt: skip
     return causes
+
+
+def _current_key(session: Session, base: str, run_id: int) -> str:
+    """The key of the canary's latest incident while it is not resolved; after that, a new
+    one (the canary failed again once dealt with)."""
+    latest = session.scalars(
+        select(Incident).where((Incident.key == base) | Incident.key.startswith(f"{base}/"))
+        .order_by(Incident.id.desc()).limit(1)
+    ).first()  # fmt: skip
+    if latest is None:
+        return base
+    return latest.key if latest.status != "resolved" else f"{base}/{run_id}"
 
 
 def _title(service: str, canary: str, fails: list[dict[str, Any]]) -> str:
@@ -154,14 +171,11 @@ def plan_rollback(
     canary_m = parse_selector(canary, "canary")
     begin = datetime.fromisoformat(request["from"]) if request.get("from") else None
     end = datetime.fromisoformat(request["to"]) if request.get("to") else None
-    key = canary_key(service, canary, control)
-    found = session.scalars(select(Incident).where(Incident.key == key)).one_or_none()
-    if found is not None and found.status == "resolved":
-        key = f"{key}/{run_id}"  # failed again after it was dealt with: a new incident
+    key = _current_key(session, canary_key(service, canary, control), run_id)
     change = canary_change(session, service, canary_m, end)
     fails = failures(verdict)
     incident = _incident(session, key, service, _title(service, canary, fails),
-                         _root_causes(service, fails, change, run_id),
+                         _root_causes(service, fails, change, run_id, begin),
                          config.canary.rollback_severity, min(begin or end or now, now),
                          now)  # fmt: skip
     if change is not None:

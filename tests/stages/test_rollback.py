@@ -224,6 +224,16 @@ def test_failed_canary_fires_the_hook_pages_and_opens_an_incident_once(
         assert len(s.scalars(select(Incident)).all()) == 1
         assert len(s.scalars(select(Page)).all()) == 2
 
+    # once its incident is resolved, the same canary failing again is news: it fires once more
+    code, out = setup.run("incidents", "resolve", str(fired["incident_id"]))
+    assert code == 0, out
+    for _ in range(2):
+        code, out = setup.canary()
+        assert code == 1, out
+    again = [r.body for r in hooks.acted("/rollback")]
+    assert len(again) == 2 and again[1]["incident"]["id"] != fired["incident_id"]
+    assert again[1]["idempotency_key"] != again[0]["idempotency_key"]
+
 
 def test_passing_canary_fires_nothing(tmp_path: Path, hooks: HookReceiver) -> None:
     setup = _setup(tmp_path, hooks, extra=0.0)
