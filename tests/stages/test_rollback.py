@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -31,6 +33,7 @@ from efficiency.store.canary_queries import judged_canary_windows
 from efficiency.store.db import Database
 from efficiency.store.incidents import Incident, Page
 from efficiency.store.profiles import ProfileWindow
+from tests.servers import free_port, stop_process
 from tests.test_cli_canary import T0, WHEN, _windows
 
 TOKEN = "deploy-system-token"
@@ -306,3 +309,72 @@ def test_a_process_killed_between_planning_and_delivery_leaves_it_to_the_next(
         datetime.now(UTC) + timedelta(hours=1)
     )
     assert len(hooks.on("/rollback")) == 1 and len(hooks.acted("/team")) == 1
+
+
+def _daemon(setup: Setup, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "efficiency", *setup.args("daemon", "--port", str(port))],
+            stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"daemon exited at start: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"daemon not ready in 60 s: {log.read_text()[-2000:]}")
+
+
+def test_the_hook_is_sent_once_across_a_daemon_restart(tmp_path: Path, hooks: HookReceiver) -> None:
+    """`POST /api/v1/canary` to a real daemon, which is SIGKILLed with the hook claimed and
+    unanswered; the restarted daemon sends it on its first pass, once; the same canary
+    posted again after the restart fires nothing new."""
+    setup = _setup(tmp_path, hooks, extra=0.10)
+    with setup.config.open("a") as f:
+        f.write("\n[daemon]\ntick_seconds = 0.3\ndetect_seconds = 0\n")
+    port, log = free_port(), tmp_path / "daemon.log"
+    body = {"service": "checkout", "canary": "version=v2", "control": "version=v1",
+            "from": WHEN[1], "to": WHEN[3]}  # fmt: skip
+    hooks.hold("/rollback")
+    daemon = _daemon(setup, port, log)
+    posted: list[BaseException | int] = []
+
+    def post() -> None:
+        try:
+            posted.append(httpx.post(f"http://127.0.0.1:{port}/api/v1/canary", json=body,
+                                     timeout=120).status_code)  # fmt: skip
+        except httpx.TransportError as exc:
+            posted.append(exc)
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    try:
+        assert hooks.held.wait(120), log.read_text()[-2000:]
+    finally:
+        os.kill(daemon.pid, signal.SIGKILL)
+        daemon.wait()
+        hooks.drop()
+        thread.join(30)
+    assert hooks.acted("/rollback") == [] and isinstance(posted[0], httpx.TransportError)
+
+    daemon = _daemon(setup, port, log)
+    try:
+        deadline = time.monotonic() + 30  # the first pass, not the end of the 120 s lease
+        while not hooks.acted("/rollback") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (hook,) = hooks.acted("/rollback")
+        assert hook.headers["Idempotency-Key"] == hooks.held_keys[0]
+        again = httpx.post(f"http://127.0.0.1:{port}/api/v1/canary", json=body, timeout=120)
+        assert again.status_code == 201 and again.json()["verdict"] == "fail"
+        states = {o["route"]: o["state"] for o in again.json()["rollback"]["outbox"]}
+        assert states == {"canary-rollback": "sent", "payments/0-webhook": "sent"}
+        time.sleep(1.0)  # a few more ticks of the daemon
+        assert len(hooks.on("/rollback")) == 1 and len(hooks.on("/team")) == 1
+    finally:
+        stop_process(daemon)
