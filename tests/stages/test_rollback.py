@@ -276,6 +276,7 @@ def test_a_500_is_retried_with_backoff_and_delivered_once(
     assert [o["state"] for o in json.loads(out)["rollback"]["outbox"]] == ["sent", "sent"]
 
 
+@pytest.mark.slow
 def test_a_process_killed_between_planning_and_delivery_leaves_it_to_the_next(
     tmp_path: Path, hooks: HookReceiver
 ) -> None:
@@ -331,6 +332,7 @@ def _daemon(setup: Setup, port: int, log: Path) -> subprocess.Popen[bytes]:
     pytest.fail(f"daemon not ready in 60 s: {log.read_text()[-2000:]}")
 
 
+@pytest.mark.slow
 def test_the_hook_is_sent_once_across_a_daemon_restart(tmp_path: Path, hooks: HookReceiver) -> None:
     """`POST /api/v1/canary` to a real daemon, which is SIGKILLed with the hook claimed and
     unanswered; the restarted daemon sends it on its first pass, once; the same canary
