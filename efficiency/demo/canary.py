@@ -137,7 +137,8 @@ def _outcome(run: dict[str, Any], receiver: PageReceiver) -> CanaryOutcome:
 
 def show(outcome: CanaryOutcome, console: Console) -> None:
     """The verdict, the regressed function with its cost at full rollout, what was fired."""
-    console.print(f"   verdict: [bold]{outcome.verdict.upper()}[/] ({outcome.reason})")
+    why = f" ({outcome.reason})" if outcome.function is None else ""  # else named below
+    console.print(f"   verdict: [bold]{outcome.verdict.upper()}[/], run {outcome.run_id}{why}")
     if outcome.function is not None:
         rel = f"{outcome.relative:+.0%} cost" if outcome.relative is not None else "new cost"
         cost = (f"{outcome.cores:+.3f} cores, ${outcome.dollars_per_month:,.2f} a month"
