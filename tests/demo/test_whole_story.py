@@ -1,8 +1,9 @@
 """`efficiency demo` end to end through the CLI, with fast settings: a real fleet, a deploy
 of a slower checkout (to a canary first, whose failed verdict fires the rollback hook), its
 dependents' alerts (through the real Alertmanager, or in its webhook format when told there
-is none), one incident blaming the deploy and the regressed function, one page to a local receiver, proposal branches, a savings report and the dashboard
-command; twice in a row with the same incident, page and proposals."""
+is none), one incident blaming the deploy and the regressed function, one page to a local
+receiver, proposal branches, a savings report and the dashboard command; twice in a row
+with the same incident, page and proposals."""
 
 from __future__ import annotations
 
