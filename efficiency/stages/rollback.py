@@ -252,5 +252,6 @@ def deliver_fired(
     retry = RetryPolicy(cfg.retry_initial_seconds, cfg.retry_max_seconds,
                         cfg.retry_max_attempts or None)  # fmt: skip
     ids = [int(o["id"]) for o in rollback.get("outbox", [])]
-    return deliver_due(db, notifiers_for(config, catalog), now, retry=retry,
-                       lease=timedelta(seconds=cfg.lease_seconds), only=ids)  # fmt: skip
+    with httpx.Client(timeout=10) as client:
+        return deliver_due(db, notifiers_for(config, catalog, client), now, retry=retry,
+                           lease=timedelta(seconds=cfg.lease_seconds), only=ids)  # fmt: skip
