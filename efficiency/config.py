@@ -326,6 +326,10 @@ class CanaryOverride(_Section):
     min_relative: float | None = Field(None, ge=0, description="This service's min_relative.")
     min_windows: int | None = Field(None, ge=2, description="This service's min_windows.")
     min_samples: int | None = Field(None, ge=1, description="This service's min_samples.")
+    rollback_webhook: str | None = Field(None, description="This service's rollback hook URL "
+                                         "(empty string: none for this service).")  # fmt: skip
+    rollback_token: str | None = Field(None, description="This service's rollback token.")
+    rollback_headers: dict[str, str] | None = Field(None, description="This service's headers.")
 
 
 class CanaryConfig(_Section):
@@ -362,16 +366,50 @@ class CanaryConfig(_Section):
                                    "windows or traces) per side for a check.")  # fmt: skip
     kernel_min_share: float = Field(0.01, ge=0, le=1, description="Least share of GPU busy "
                                     "time for a kernel to be checked.")  # fmt: skip
+    rollback_webhook: str = Field("", description="URL a failed canary's rollback hook is "
+                                  "POSTed to, through the page outbox; empty = none.")  # fmt: skip
+    rollback_token: str = Field("", description="Sent as `Authorization: Bearer` with the "
+                                "rollback hook; empty = no header.")  # fmt: skip
+    rollback_headers: dict[str, str] = Field(default_factory=dict, description="Extra request "
+                                             "headers of the rollback hook.")  # fmt: skip
+    rollback_severity: Literal["info", "warning", "error", "critical"] = Field(
+        "critical", description="Severity of the incident a failed canary opens (routes "
+        "the owning team's pages).")  # fmt: skip
     services: dict[str, CanaryOverride] = Field(default_factory=dict, description="Per-service "
                                                 "overrides: [canary.services.NAME].")  # fmt: skip
 
     def for_service(self, service: str) -> dict[str, float]:
         """The thresholds for ``service``: the section's, with its overrides applied."""
-        base = self.model_dump(exclude={"services", *CANARY_METRIC_KEYS})
+        base = self.model_dump(
+            exclude={"services", "rollback_severity", *ROLLBACK_KEYS, *CANARY_METRIC_KEYS}
+        )
         extra = self.services.get(service)
         if extra is not None:
-            base.update({k: v for k, v in extra.model_dump().items() if v is not None})
+            base.update({k: v for k, v in extra.model_dump(exclude=set(ROLLBACK_KEYS)).items()
+                         if v is not None})  # fmt: skip
         return base
+
+    def rollback_for(self, service: str) -> tuple[str, dict[str, str]] | None:
+        """``service``'s rollback hook as (URL, request headers), overrides applied; None
+        when it has none."""
+        hook = {k: getattr(self, k) for k in ROLLBACK_KEYS}
+        extra = self.services.get(service)
+        if extra is not None:
+            hook.update({k: v for k in ROLLBACK_KEYS if (v := getattr(extra, k)) is not None})
+        if not hook["rollback_webhook"]:
+            return None
+        headers = dict(hook["rollback_headers"])
+        if hook["rollback_token"]:
+            headers["Authorization"] = f"Bearer {hook['rollback_token']}"
+        return hook["rollback_webhook"], headers
+
+    def has_rollback(self) -> bool:
+        return bool(self.rollback_webhook) or any(o.rollback_webhook for o in
+                                                  self.services.values())  # fmt: skip
+
+
+#: the rollback hook's keys of ``[canary]`` (not thresholds)
+ROLLBACK_KEYS = ("rollback_webhook", "rollback_token", "rollback_headers")
 
 
 class Config(_Section):

@@ -22,7 +22,6 @@ from typing import Any
 from efficiency.config import Config
 from efficiency.notify.base import Notifier
 from efficiency.notify.deliver import DeliveryReport, deliver_due
-from efficiency.notify.registry import build_notifiers
 from efficiency.notify.retry import RetryPolicy
 from efficiency.report.costs import CostModel
 from efficiency.services import ServicesCatalog, load_services
@@ -41,6 +40,7 @@ from efficiency.stages.detect import (
 from efficiency.stages.incident_actions import IncidentActions
 from efficiency.stages.partitions import scoring
 from efficiency.stages.rca import graph_edges
+from efficiency.stages.rollback import notifiers_for
 from efficiency.stages.savings import realize_savings
 from efficiency.store.db import Database
 
@@ -94,9 +94,8 @@ class Pipeline:
                 known=self.catalog.dependency_graph().edges if self.catalog is not None else (),
             ),
         )
-        if notifiers is None and self.catalog is not None:
-            link = config.dashboard.link_base(config.notify)
-            notifiers = build_notifiers(self.catalog, client_url=link)
+        if notifiers is None:  # the catalog's routes, and the canary rollback hook's
+            notifiers = notifiers_for(config, self.catalog)
         self.notifiers = notifiers or {}
         cfg = config.notify
         self.retry = RetryPolicy(

@@ -1,5 +1,8 @@
 """`efficiency canary`: judge a canary against its control, per function, for a CD gate.
 
+Every run is kept (``canary_runs``); a fail fires the rollback hook, the owning team's page
+and an incident linked to the deploy (``efficiency.stages.rollback``).
+
 Exit status: 0 pass, 1 fail, 2 error. A marginal verdict exits 0 (the evidence is below the
 fail threshold; it is printed so a pipeline can look), and not enough data exits 2 with the
 minimum-sample rule named (never a pass).
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import click
 
@@ -49,7 +53,9 @@ def canary(
     """Compare a canary with its control over the same window; exit 0 pass, 1 fail, 2 error."""
     from efficiency.ingest.errors import InputError
     from efficiency.ingest.timeparse import parse_time
-    from efficiency.stages.canary import judge, parse_selector
+    from efficiency.stages.canary import judge, parse_selector, record
+    from efficiency.stages.rollback import failures
+    from efficiency.store.canary_runs import get_run
 
     try:
         parse_selector(canary_sel, "--canary")
@@ -67,9 +73,14 @@ def canary(
             break
         click.echo(f"waiting: {verdict.reason}", err=True)
         time.sleep(min(15.0, max(deadline - time.monotonic(), 0.1)))
+    run_id = record(state.db(), state.config, service, canary_sel, control_sel, t0, t1, verdict)
+    with state.db().session() as s:
+        run = get_run(s, run_id)
+    fired = run["rollback"] if run is not None else None
     if as_json:
-        emit_json({"service": service, "canary": canary_sel, "control": control_sel}
-                  | verdict.to_json())  # fmt: skip
+        emit_json({"id": run_id, "service": service, "canary": canary_sel,
+                   "control": control_sel} | verdict.to_json()
+                  | {"failures": failures(verdict.to_json()), "rollback": fired})  # fmt: skip
     else:
         click.echo(f"{verdict.verdict.upper()} (score {verdict.score:g}): {verdict.reason}")
         click.echo(f"samples: canary {verdict.samples['canary']}, control "
@@ -84,4 +95,14 @@ def canary(
                        f"{cost_txt}")  # fmt: skip
         for line in check_lines(verdict.checks):
             click.echo(line)
+        if fired is not None:
+            click.echo(fired_text(fired))
     sys.exit(EXIT[verdict.verdict])
+
+
+def fired_text(fired: dict[str, Any]) -> str:
+    """One line: the incident a failed canary opened and each outbox row's state."""
+    change = f", deploy change {fired['change_id']}" if fired.get("change_id") else ""
+    rows = "; ".join(f"{o['route']} {o['action']}: {o.get('state', '?')}"
+                     for o in fired["outbox"]) or "nothing configured to send"  # fmt: skip
+    return f"fired: incident {fired['incident_id']}{change}; {rows}"

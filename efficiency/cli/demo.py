@@ -37,8 +37,10 @@ def demo(
     write the savings report."""
     import os
 
+    from efficiency.demo.canary import CanaryOutcome, canary_step, summary_lines
     from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary
     from efficiency.demo.story import root_cause_text, run_demo
+    from efficiency.tables import wide_console
 
     if alertmanager is not None:
         os.environ[ALERTMANAGER_ENV] = alertmanager
@@ -47,11 +49,16 @@ def demo(
         fail(f"--alertmanager: no executable {alertmanager}")
     with phases(None) as bar:
         bar.phase(f"demo: about {minutes * 60 + after_deploy:.0f} s of profiling, then the story")
+        console = bar.output_console() or wide_console()
+        canaries: list[CanaryOutcome] = []
+        step = canary_step(workdir, console, canaries, window_seconds)
         result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
-                          console=bar.output_console(), after_deploy_seconds=after_deploy,
-                          alertmanager=binary)  # fmt: skip
+                          console=console, after_deploy_seconds=after_deploy,
+                          alertmanager=binary, canary=step)  # fmt: skip
     click.echo("\nSummary")
     click.echo(f"  database:   {result.windows} profile windows in {result.db_url}")
+    for line in (line for c in canaries for line in summary_lines(c)):
+        click.echo(line)
     regressions = [d for d in result.detections if d["kind"] == "regression"]
     for d in regressions:
         click.echo(f"  regression: {d['service']} {d['function']}")

@@ -138,9 +138,9 @@ def run_demo(
     alert (through the ``alertmanager`` binary when given) and page; last, propose fixes and
     write the savings report.
 
-    ``canary``: called right after the deploy's change event is stored and before the rest of
-    the fleet is profiled again, with the database, the change event id and the running
-    processes by service; where a canary analysis belongs."""
+    ``canary``: called right after the deploy's change event is stored, while checkout v1
+    still runs (before v2 replaces it), with the database, the change event id and the
+    running processes by service; where a canary analysis belongs."""
     console = console or wide_console()
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "efficiency.db"
@@ -165,11 +165,11 @@ def run_demo(
         )
         windows += _profile_rounds(collector, procs, db, rounds, window_seconds, console)
         if after_deploy_seconds > 0:
+            change_id = _record_deploy(db)
+            if canary is not None:  # v1 still runs: the canary's control
+                canary(db, change_id, procs)
             stop_services({DEPLOYED: procs[DEPLOYED]})
             procs[DEPLOYED] = start_service(DEPLOYED, version="2")
-            change_id = _record_deploy(db)
-            if canary is not None:
-                canary(db, change_id, procs)
             after = max(1, round(after_deploy_seconds / window_seconds))
             console.print(
                 f"[bold]3. Deploy[/] {DEPLOYED} version 2 (a real restart, recorded as a "

@@ -10,4 +10,7 @@ The page path is a chain of small stages, as in Alertmanager's ``notify/notify.g
 A notifier (``pagerduty``, ``slack``, ``webhook``, ``email``) only knows how to send one page
 and whether a failure is worth retrying; retry, dedup and recording are stages of their own,
 so adding a receiver means adding one module and one entry in ``NOTIFIER_KINDS``.
+
+A failed canary's rollback hook (``rollback``) rides the same outbox as one more row of its
+incident (route ``canary-rollback``), planned by ``efficiency.stages.rollback``.
 """

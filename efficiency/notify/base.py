@@ -28,6 +28,9 @@ class Notification:
     #: one key per page (incident, route, action, revision), the same on every re-send, for
     #: receivers that deduplicate deliveries (the webhook's ``Idempotency-Key``)
     idempotency_key: str = ""
+    #: a request body planned whole (the rollback hook's), for receivers sent a document of
+    #: their own rather than the incident
+    body: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -25,7 +25,7 @@ that nothing resolves).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,7 +55,7 @@ class Claim:
     owner: str = ""
 
 
-def _due(now: datetime) -> Any:
+def _due(now: datetime, only: Collection[int] | None = None) -> Any:
     earlier = aliased(Page)
     blocked = exists().where(
         earlier.incident_id == Page.incident_id,
@@ -67,6 +67,7 @@ def _due(now: datetime) -> Any:
         Page.state == "pending",
         or_(Page.next_attempt_at.is_(None), Page.next_attempt_at <= now),
         ~blocked,
+        *([Page.id.in_(list(only))] if only is not None else []),
     )
 
 
@@ -84,15 +85,16 @@ def claim_due(
     limit: int,
     lease: timedelta = timedelta(minutes=2),
     owner: str | None = None,
+    only: Collection[int] | None = None,
 ) -> list[Claim]:
     """Claim up to ``limit`` due pages until ``now + lease`` for ``owner`` (this process by
-    default); oldest due first."""
+    default); oldest due first; only the pages of ids ``only`` when given."""
     owner = owner or worker_id()
     order = (Page.next_attempt_at, Page.id)
     if database.dialect == "postgresql":
         with database.session() as session:
             pages = session.scalars(
-                select(Page).where(_due(now)).order_by(*order).limit(limit)
+                select(Page).where(_due(now, only)).order_by(*order).limit(limit)
                 .with_for_update(skip_locked=True, of=Page)
             ).all()  # fmt: skip
             for page in pages:
@@ -103,14 +105,14 @@ def claim_due(
             return [_claim(page) for page in pages]
     with database.session() as session:
         candidates = session.scalars(
-            select(Page.id).where(_due(now)).order_by(*order).limit(limit)
+            select(Page.id).where(_due(now, only)).order_by(*order).limit(limit)
         ).all()
     claims = []
     for page_id in candidates:
         with database.session() as session:
             taken = session.execute(
                 update(Page)
-                .where(Page.id == page_id, _due(now))
+                .where(Page.id == page_id, _due(now, only))
                 .values(attempts=Page.attempts + 1, next_attempt_at=now + lease, claimed_by=owner)
                 .execution_options(synchronize_session=False)
             )

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from hashlib import blake2b
@@ -67,6 +67,7 @@ def notification_of(claim: Claim) -> Notification:
         team=str(claim.payload.get("team", "")),
         incident=dict(claim.payload.get("incident", {})),
         idempotency_key=idempotency_key(claim),
+        body=dict(claim.payload.get("body", {})),
     )
 
 
@@ -124,6 +125,7 @@ def deliver_due(
     limit: int = 100,
     retry: RetryPolicy | None = None,
     lease: timedelta = timedelta(minutes=2),
+    only: Collection[int] | None = None,
 ) -> DeliveryReport:
     """Send up to ``limit`` due pages as of ``now`` and record what happened.
 
@@ -132,7 +134,8 @@ def deliver_due(
     resolve queued behind its trigger goes out in the same call once the trigger is sent.
     The leases of a batch are renewed while it is worked through; ``lease`` must exceed the
     longest single send (receiver timeouts are 10 s per step); past it a row counts as
-    abandoned and is sent again.
+    abandoned and is sent again. ``only``: these pages alone (a command sending what it has
+    just planned), else every due page.
     """
     retry = retry or RetryPolicy()
     report = DeliveryReport()
@@ -142,7 +145,7 @@ def deliver_due(
     handled = 0
     started = time.monotonic()
     while handled < limit:
-        claims = claim_due(database, now, limit - handled, lease)
+        claims = claim_due(database, now, limit - handled, lease, only=only)
         if not claims:
             break
         renewed = time.monotonic()

@@ -30,6 +30,7 @@ from efficiency.detect import (
     with_metric_cores,
 )
 from efficiency.stages.partitions import Mapper, local_map, partitioned_scores
+from efficiency.store.canary_queries import judged_canary_windows
 from efficiency.store.events import ChangeEvent
 from efficiency.store.incidents import Detection
 from efficiency.store.metric_queries import latest_metric_ts, metric_points_frame
@@ -187,6 +188,9 @@ def detect_functions(session: Session, cfg: DetectConfig) -> DetectReport:
     start = end - cfg.lookback_buckets * step
     report.start, report.end = start, end
     samples, stacks = samples_frame(session, start, end)
+    canaries = judged_canary_windows(session, start, end)  # a canary has a verdict of its own
+    if canaries:
+        samples = samples[~samples["window_id"].isin(canaries)]
     # the axis starts at the first bucket with data: empty history before it is no evidence
     panel = function_shares(samples, stacks, pd.Timedelta(step), end=pd.Timestamp(end))
     # process CPU metrics, where the agent sends them, turn shares into cores better than

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from efficiency.store.canary_runs import CanaryRun
 from efficiency.store.profile_queries import (
     _load_frames,
     _load_stacks,
@@ -89,3 +90,44 @@ def service_cores(
         ).where(*_window_filter(service, start, end))
     ).all()  # fmt: skip
     return _service_cores(list(rows)) if rows else None
+
+
+def _selector(text: str) -> dict[str, list[str]] | None:
+    """``key=v1,v2;key2=v`` as matchers; None when malformed (the stage validates input)."""
+    out: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        key, eq, values = part.partition("=")
+        vals = [v.strip() for v in values.split(",") if v.strip()]
+        if not eq or not key.strip() or not vals:
+            return None
+        out[key.strip()] = vals
+    return out
+
+
+def judged_canary_windows(session: Session, start: datetime, end: datetime) -> set[int]:
+    """Ids of the windows starting in [start, end) that a canary run judged as its *canary*
+    side (matched its selector between its ``from`` and ``to``). Fleet-wide detection leaves
+    them out: a canary is a partial rollout, a step the fleet's single change point does not
+    model, and it has a verdict of its own. Runs without ``from`` judged all history and
+    exclude nothing."""
+    runs = session.execute(
+        select(CanaryRun.service, CanaryRun.request, CanaryRun.created_at).where(
+            CanaryRun.status == "done", CanaryRun.created_at >= start - timedelta(days=1)
+        )
+    ).all()
+    out: set[int] = set()
+    for service, request, created in runs:
+        selector = _selector(str(request.get("canary", "")))
+        if selector is None or not request.get("from"):
+            continue
+        t0 = max(datetime.fromisoformat(request["from"]), start)
+        t1 = min(datetime.fromisoformat(request["to"]) if request.get("to") else created, end)
+        rows = session.execute(
+            select(ProfileWindow.id, ProfileWindow.host, ProfileWindow.labels).where(
+                ProfileWindow.service == service,
+                ProfileWindow.start_at >= t0,
+                ProfileWindow.start_at < t1,
+            )
+        ).all()
+        out.update(r.id for r in rows if matches(selector, r.host, r.labels or {}))
+    return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from efficiency.store.base import Base
+from efficiency.store.incidents import Page
 from efficiency.store.types import BigId, JSONDoc, UTCDateTime
 
 
@@ -47,13 +48,40 @@ def finish_run(session: Session, run_id: int, result: dict[str, Any], status: st
     run.finished_at = datetime.now(UTC)
 
 
+def set_rollback(session: Session, run_id: int, rollback: dict[str, Any]) -> None:
+    """Record what a failed run fired (incident, outbox rows), kept in its result."""
+    run = session.get(CanaryRun, run_id)
+    if run is None:
+        raise KeyError(run_id)
+    run.result = {**(run.result or {}), "rollback": rollback}
+
+
+def rollback_view(session: Session, rollback: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a run fired, each outbox row with its delivery state as it is now."""
+    if not rollback:
+        return None
+    ids = [int(row["id"]) for row in rollback.get("outbox", [])]
+    pages = {p.id: p for p in session.scalars(select(Page).where(Page.id.in_(ids)))}
+    outbox = []
+    for row in rollback.get("outbox", []):
+        page = pages.get(int(row["id"]))
+        outbox.append({**row, **({
+            "state": page.state, "attempts": page.attempts, "last_error": page.last_error,
+            "sent_at": page.sent_at.isoformat() if page.sent_at else None,
+        } if page is not None else {"state": "deleted"})})  # fmt: skip
+    return {**rollback, "outbox": outbox}
+
+
 def get_run(session: Session, run_id: int) -> dict[str, Any] | None:
     run = session.get(CanaryRun, run_id)
     if run is None:
         return None
+    result = dict(run.result) if run.result is not None else None
+    rollback = result.pop("rollback", None) if result is not None else None
     return {
         "id": run.id, "service": run.service, "request": run.request, "status": run.status,
-        "verdict": run.verdict, "result": run.result,
+        "verdict": run.verdict, "result": result,
+        "rollback": rollback_view(session, rollback),
         "created_at": run.created_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
     }  # fmt: skip

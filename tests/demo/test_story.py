@@ -44,7 +44,8 @@ def test_demo_shows_each_services_real_hot_function(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_demo_runs_a_canary_step_right_after_the_deploy(tmp_path: Path) -> None:
-    """The canary hook: called once, with the stored deploy's id and checkout v2 running."""
+    """The canary hook: called once, with the stored deploy's id, while checkout v1 still
+    runs (the canary's control; v2 replaces it after the hook)."""
     from sqlalchemy import select
 
     from efficiency.store.db import Database

@@ -1,8 +1,9 @@
 """`efficiency demo` end to end through the CLI, with fast settings: a real fleet, a deploy
-of a slower checkout, its dependents' alerts (through the real Alertmanager, or in its
-webhook format when told there is none), one incident blaming the deploy and the regressed
-function, one page to a local receiver, proposal branches, a savings report and the dashboard
-command; twice in a row with the same incident, page and proposals."""
+of a slower checkout (to a canary first, whose failed verdict fires the rollback hook), its
+dependents' alerts (through the real Alertmanager, or in its webhook format when told there
+is none), one incident blaming the deploy and the regressed function, one page to a local
+receiver, proposal branches, a savings report and the dashboard command; twice in a row
+with the same incident, page and proposals."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ def run_demo(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> d
 
 def check_story(found: dict[str, list[str]], workdir: Path) -> None:
     db = workdir / "efficiency.db"
+    # checkout v2 went to a canary first: it failed naming the function, the rollback hook
+    # and the owning team's page reached the local receiver once each
+    assert found["canary"] == ["fail for version=v2 vs version=v1, regressed checkout audit_record"]
+    (rollback,) = found["rollback"]
+    assert re.fullmatch(r"1 hook delivered to http://127\.0\.0\.1:\d+/rollback, 1 team page",
+                        rollback), rollback  # fmt: skip
     # one regression, at the leaf: no caller of it reported next to it
     assert [r.split(" (")[0] for r in found["regression"]] == ["checkout audit_record"]
     (incident,) = found["incident"]

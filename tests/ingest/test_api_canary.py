@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import func, select
 
+from efficiency.config import Config
 from efficiency.store.canary_runs import CanaryRun
-from tests.ingest.conftest import ApiServer
+from efficiency.store.db import Database
+from tests.ingest.conftest import ApiServer, run_server
+from tests.stages.test_rollback import HookReceiver, hook_receiver
 from tests.test_cli_canary import T0, _windows
 
 BODY = {"service": "checkout", "canary": "version=v2", "control": "version=v1",
@@ -47,3 +52,33 @@ def test_unknown_and_bad_ids_and_bodies(api: ApiServer) -> None:
 def test_canary_needs_the_token(api_with_token: ApiServer) -> None:
     assert api_with_token.client.post("/api/v1/canary", json=BODY).status_code == 401
     assert api_with_token.client.get("/api/v1/canary/1").status_code == 401
+
+
+@pytest.fixture
+def receiver() -> Iterator[HookReceiver]:
+    with hook_receiver() as found:
+        yield found
+
+
+@pytest.fixture
+def hooked_api(db: Database, receiver: HookReceiver) -> Iterator[ApiServer]:
+    config = Config()
+    config.canary.rollback_webhook = f"{receiver.url}/rollback"
+    yield from run_server(config, db)
+
+
+def test_a_failed_canary_fires_its_rollback_hook_once(
+    hooked_api: ApiServer, receiver: HookReceiver
+) -> None:
+    """A failing canary posted twice: the rollback hook reaches the receiver once; each run
+    shows the incident and the hook's delivery state."""
+    _post_windows(hooked_api, _windows("v1", 0.0, 8, 6000, 11) + _windows("v2", 0.10, 8, 6000, 12))
+    first = hooked_api.client.post("/api/v1/canary", json=BODY).json()
+    second = hooked_api.client.post("/api/v1/canary", json=BODY).json()
+    assert first["verdict"] == second["verdict"] == "fail"
+    assert first["rollback"]["incident_id"] == second["rollback"]["incident_id"]
+    (row,) = first["rollback"]["outbox"]
+    assert (row["route"], row["action"], row["state"]) == ("canary-rollback", "rollback", "sent")
+    assert hooked_api.client.get(f"/api/v1/canary/{first['id']}").json() == first
+    (hook,) = receiver.on("/rollback")
+    assert hook.body["canary_run_id"] == first["id"] and hook.body["verdict"] == "fail"
