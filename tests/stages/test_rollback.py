@@ -363,7 +363,11 @@ def test_the_hook_is_sent_once_across_a_daemon_restart(tmp_path: Path, hooks: Ho
         daemon.wait()
         hooks.drop()
         thread.join(30)
-    assert hooks.acted("/rollback") == [] and isinstance(posted[0], httpx.TransportError)
+    # the request either died with the daemon (it was sending the hook) or had answered
+    # already (the daemon's own delivery pass claimed the hook first): a race of two senders
+    # in one process; either way nothing was acted on
+    assert hooks.acted("/rollback") == []
+    assert isinstance(posted[0], httpx.TransportError) or posted[0] == 201
 
     daemon = _daemon(setup, port, log)
     try:
