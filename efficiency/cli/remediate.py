@@ -44,12 +44,20 @@ def hotspots_list(
     ranked by cost, with their share, trend and the playbooks that match; each has the id
     `efficiency propose` takes."""
     from efficiency.ingest.timeparse import parse_time
+    from efficiency.remediate.source import RepoSource
     from efficiency.stages.hotspots import hotspot_dict, refresh_hotspots
 
     t0 = parse_time(start, "--from") if start else None
     t1 = parse_time(end, "--to") if end else None
-    with state.db(create=False).session() as s:
-        spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit)
+    pipeline = state.pipeline(create=False)
+    catalog = pipeline.catalog
+    # services whose repository is here: playbooks that match on the source can hold
+    sources = {name: RepoSource(Path(svc.repo), svc.path_prefix)
+               for name, svc in (catalog.services.items() if catalog else [])
+               if svc.repo and Path(svc.repo).is_dir()}  # fmt: skip
+    with pipeline.database.session() as s:
+        spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit,
+                                 sources=sources)  # fmt: skip
         rows = [hotspot_dict(h) for h in spots]
     for row in rows:
         row["function"] = row["evidence"].get("hot_function") or row["frame"]

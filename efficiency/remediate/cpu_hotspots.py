@@ -22,6 +22,7 @@ from efficiency.remediate.hotspot_records import (
     ordered_matches,
 )
 from efficiency.remediate.playbooks import FrameRule, Playbook
+from efficiency.remediate.source import SourceLookup
 
 #: the flame-graph excerpt: this many heaviest stacks, this many frames either side
 STACKS_IN_EVIDENCE = 5
@@ -76,7 +77,8 @@ def _aggregate(profile: ProfileSet) -> tuple[dict[tuple[str, str], _Fn], int]:
 
 def _prematch(rule: FrameRule, key: tuple[str, str], fn: _Fn, total: int,
               cores: float | None) -> bool:  # fmt: skip
-    """The rule's conditions that need no stacks: names, runtime, share, cores."""
+    """The rule's conditions that need no stacks: names, runtime, share, cores (for a
+    ``share: lines`` rule the inclusive share, which bounds the matching lines' share)."""
     share = (fn.self_n if rule.share == "self" else fn.incl_n) / total
     if share < rule.min_share:
         return False
@@ -84,7 +86,7 @@ def _prematch(rule: FrameRule, key: tuple[str, str], fn: _Fn, total: int,
         return False
     if rule.runtimes is not None and fn.runtime not in rule.runtimes:
         return False
-    if not re.search(rule.function, key[0]):
+    if rule.function is not None and not re.search(rule.function, key[0]):
         return False
     return rule.file is None or re.search(rule.file, key[1]) is not None
 
@@ -204,8 +206,34 @@ def _frame_evidence(
     }
 
 
+def _source_lines(
+    rule: FrameRule, ev: dict[str, Any], source: SourceLookup | None
+) -> dict[str, Any] | None:
+    """A ``source`` rule's evidence: the frame's sampled lines whose statement matches the
+    pattern, their share of the service's samples and the heaviest one's statement; None
+    when no sampled line matches (or the source cannot be read)."""
+    if source is None or rule.source is None or not ev.get("target_is_frame"):
+        return None
+    pattern = re.compile(rule.source)
+    found: list[tuple[int, int, str]] = []
+    for line, n in ev.get("lines") or []:
+        text = source.statement(ev["hot_file"], int(line))
+        if text is not None and pattern.search(text):
+            found.append((int(n), int(line), text))
+    if not found:
+        return None
+    samples = sum(n for n, _, _ in found)
+    _, line, text = max(found, key=lambda f: (f[0], -f[1]))
+    return {
+        "lines": sorted(ln for _, ln, _ in found),
+        "samples": samples,
+        "share": samples / ev["samples_total"],
+        "statement": {"line": line, "text": text.strip()[:300]},
+    }
+
+
 def _rule_holds(rule: FrameRule, ev: dict[str, Any], ctx: _Context) -> bool:
-    """The conditions that need the stacks: caller and ancestor."""
+    """The conditions that need the stacks: caller, callee and ancestor."""
     if rule.caller is not None:
         caller = ev["caller"]
         label = frame_name(caller["function"], caller["file"]) if caller else ""
@@ -213,18 +241,33 @@ def _rule_holds(rule: FrameRule, ev: dict[str, Any], ctx: _Context) -> bool:
             return False
     if rule.callee is not None and not any(re.search(rule.callee, c) for c in ctx.callees):
         return False
-    if rule.confirm == "source" and not ev.get("target_is_frame"):
-        return False  # nominees are the service's own functions, where the source can tell
     if rule.ancestor is not None:
         return ctx.under[rule.ancestor] * 2 >= ev["samples_inclusive"]
     return True
 
 
+def _match(
+    rule: FrameRule, i: int, ev: dict[str, Any], ctx: _Context, source: SourceLookup | None
+) -> dict[str, Any] | None:
+    """What held when the rule matches the frame, else None."""
+    if not _rule_holds(rule, ev, ctx):
+        return None
+    found = {"rule": f"match.frames[{i}]", "share": rule.share, "min_share": rule.min_share}
+    if rule.share != "lines":
+        return {**found, "actual": ev[f"share_{rule.share}"]}
+    lines = _source_lines(rule, ev, source)
+    if lines is None or lines["share"] < rule.min_share:
+        return None
+    return {**found, "actual": lines.pop("share"), "source": lines}
+
+
 def frame_hotspots(
-    service: str, profile: ProfileSet, playbooks: Sequence[Playbook] = (), limit: int = 20
-) -> list[HotspotRecord]:
+    service: str, profile: ProfileSet, playbooks: Sequence[Playbook] = (), limit: int = 20,
+    source: SourceLookup | None = None,
+) -> list[HotspotRecord]:  # fmt: skip
     """The ``limit`` functions with the largest self share, plus every function a playbook
-    matches, heaviest first."""
+    matches, heaviest first. ``source`` reads the statements at sampled lines for rules with
+    a ``source`` pattern; without it those rules do not hold."""
     fns, total = _aggregate(profile)
     if total == 0:
         return []
@@ -245,17 +288,11 @@ def frame_hotspots(
         ev = _frame_evidence(service, key, fn, ctx, profile, total)
         matches: dict[str, Any] = {}
         for pb, i, rule in pending.get(key, []):
-            if pb.id not in matches and _rule_holds(rule, ev, ctx):
-                matches[pb.id] = {
-                    "rule": f"match.frames[{i}]",
-                    "share": rule.share,
-                    "min_share": rule.min_share,
-                    "actual": ev[f"share_{rule.share}"],
-                }
-                if rule.confirm:
-                    matches[pb.id]["confirm"] = rule.confirm
-        if key not in candidates and all("confirm" in m for m in matches.values()):
-            continue  # beyond the limit, only what the profile itself shows is kept
+            found = None if pb.id in matches else _match(rule, i, ev, ctx, source)
+            if found is not None:
+                matches[pb.id] = found
+        if key not in candidates and not matches:
+            continue
         ev["matches"] = matches = ordered_matches(matches, playbooks)
         line = ev["hot_line"] or 0
         out.append(

@@ -148,8 +148,8 @@ def ordered_matches(matches: dict[str, Any], playbooks: Sequence[Playbook]) -> d
     """The matches, the playbook expected to save the most first (then by id)."""
     fraction = {pb.id: pb.savings.fraction for pb in playbooks}
 
-    def order(k: str) -> tuple[bool, float, str]:  # what the profile shows before nominees
-        return "confirm" in matches[k], -fraction.get(k, 0.0), k
+    def order(k: str) -> tuple[float, str]:
+        return -fraction.get(k, 0.0), k
 
     return {k: matches[k] for k in sorted(matches, key=order)}
 

@@ -69,14 +69,26 @@ def check_regex(value: str) -> str:
     return value
 
 
-class FrameRule(Strict):
-    """A CPU frame (py-spy, perf) whose self or inclusive share is at least ``min_share``."""
+#: function names any busy service has: a frame rule whose ``function`` matches all of them
+#: (or that has none) matches any busy function, so it must name other evidence
+_ANY_FUNCTION = ("main", "handle_request", "_run", "Worker.process", "<listcomp>", "f")
 
-    #: regular expression searched in the function name (anchor it with ^...$ for exact names)
-    function: str
+
+class FrameRule(Strict):
+    """A CPU frame (py-spy, perf) whose self or inclusive share is at least ``min_share``, or
+    (``share: lines``) whose sampled lines that match ``source`` carry that share.
+
+    A rule matches on evidence the profile shows: the frame's name, its file, a callee,
+    an ancestor, a caller, or the source at its sampled lines. One that would match any busy
+    function (no ``function``, or one matching every name, and nothing else) is refused."""
+
+    #: regular expression searched in the function name (anchor it with ^...$ for exact names);
+    #: none: any function, allowed only with other evidence
+    function: str | None = None
     #: regular expression searched in the frame's file or module, when given
     file: str | None = None
-    share: Literal["self", "inclusive"] = "self"
+    #: ``lines``: the samples at the frame's lines whose statement matches ``source``
+    share: Literal["self", "inclusive", "lines"] = "self"
     min_share: float = Field(gt=0, le=1)
     #: and at least this many cores (share times the service's busy cores), when given
     min_cores: float | None = Field(None, ge=0)
@@ -89,15 +101,32 @@ class FrameRule(Strict):
     #: little time the callee takes (a cost paid *before* the call, such as formatting the
     #: arguments of a disabled log call, shows as the caller's self time)
     callee: str | None = None
-    #: ``source``: the rule only nominates the frame; a proposal goes ahead only when the
-    #: playbook's codemod finds its pattern in the function's source (for anti-patterns a
-    #: sampling profiler cannot tell apart by frame names, such as ``s += x`` in a loop)
-    confirm: Literal["source"] | None = None
+    #: regular expression searched in the statement at each of the frame's sampled lines, read
+    #: from the service's repository (:mod:`efficiency.remediate.source`): for patterns a
+    #: profile cannot tell apart by frame names, such as ``s += x`` in a loop. Needs
+    #: ``share: lines``; without the repository the rule cannot hold.
+    source: str | None = None
 
-    @field_validator("function", "file", "ancestor", "caller", "callee")
+    @field_validator("function", "file", "ancestor", "caller", "callee", "source")
     @classmethod
     def _regexes(cls, v: str | None) -> str | None:
         return None if v is None else check_regex(v)
+
+    @model_validator(mode="after")
+    def _evidence(self) -> FrameRule:
+        if (self.source is None) != (self.share != "lines"):
+            raise ValueError("source and share: lines go together")
+        evidence = (self.file, self.ancestor, self.caller, self.callee, self.source)
+        if self.matches_any_function and all(e is None for e in evidence):
+            raise ValueError(
+                "matches any busy function: name the function, or give file, callee, "
+                "ancestor, caller or source as evidence"
+            )
+        return self
+
+    @property
+    def matches_any_function(self) -> bool:
+        return self.function is None or all(re.search(self.function, n) for n in _ANY_FUNCTION)
 
 
 class Condition(Strict):

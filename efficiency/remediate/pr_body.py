@@ -42,6 +42,30 @@ def _stacks(evidence: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _matched(match: dict[str, Any] | None) -> list[str]:
+    """What the playbook's rule saw: its share and, for a source rule, the sampled lines and
+    the statement that matched."""
+    if not match:
+        return []
+    out = [f"- Playbook rule `{match.get('rule', '?')}` holds"]
+    if "actual" in match and "min_share" in match:
+        share = str(match.get("share"))
+        what = "the matching sampled lines" if share == "lines" else f"{share} share"
+        out[0] += f": {what} {match['actual']:.1%} (at least {match['min_share']:.1%})"
+    elif match.get("conditions"):
+        out[0] += ": " + ", ".join(
+            f"`{c['stat']}` = {c['actual']:.3g} {c['op']} {c['value']:g}"
+            for c in match["conditions"]
+        )
+    src = match.get("source")
+    if isinstance(src, dict) and src.get("statement"):
+        lines = ", ".join(str(n) for n in src.get("lines", []))
+        head = f"- Sampled line(s) {lines} hold the pattern; the heaviest, line "
+        out += [f"{head}{src['statement']['line']}:", "", "```python",
+                src["statement"]["text"], "```"]  # fmt: skip
+    return out
+
+
 def pr_body(
     hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any],
     verification: dict[str, Any],
@@ -65,6 +89,7 @@ def pr_body(
     ]
     if hotspot.trend is not None:
         out.append(f"- Trend against the previous period: {hotspot.trend:+.1%}")
+    out += _matched(ev.get("matches", {}).get(playbook.id))
     stacks = _stacks(ev)
     if stacks:
         out += ["", "Heaviest stacks through this frame (flame-graph excerpt):", "", "```", *stacks,
@@ -76,11 +101,6 @@ def pr_body(
     out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
     if playbook.fix.advice.strip():
         out += ["", "### Advice", "", playbook.fix.advice.strip()]
-    if ev.get("matches", {}).get(playbook.id, {}).get("confirm") == "source":
-        out.append(
-            "(The profile nominated this function by its cost; the codemod found the pattern "
-            "in its source before anything was changed.)"
-        )
     if fix.location.get("line_drifted"):
         out.append("(The file changed since the profile; the function was found by name.)")
     out += [

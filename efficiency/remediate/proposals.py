@@ -74,8 +74,8 @@ def list_proposals(session: Session) -> list[dict[str, Any]]:
 
 
 def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> list[Playbook]:
-    """The playbooks to try, in order: the one asked for, else every matching one (what the
-    profile shows first, then those the source must confirm)."""
+    """The playbooks to try, in order: the one asked for, else every matching one (the one
+    expected to save the most first)."""
     by_id = {p.id: p for p in playbooks}
     if wanted:
         if wanted not in by_id:
