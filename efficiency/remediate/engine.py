@@ -60,22 +60,20 @@ class SpotReport:
             "cost_gpu_hours": self.cost_gpu_hours,
             "playbooks": self.playbooks,
             "outcome": self.outcome,
-            "proposals": [
-                {
-                    k: p[k]
-                    for k in (
-                        "id",
-                        "playbook",
-                        "branch",
-                        "status",
-                        "estimated_savings",
-                        "verification",
-                    )
-                }
-                for p in self.proposals
-            ],
+            "proposals": [_brief(p) for p in self.proposals],
             "reasons": self.reasons,
         }
+
+
+def _brief(proposal: dict[str, Any]) -> dict[str, Any]:
+    """A proposal as the report lists it: the estimate next to what was measured; an advice
+    proposal with its body (the advice, evidence and estimate: there is no branch to read)."""
+    keys = ("id", "playbook", "branch", "status", "estimated_savings", "measured_savings",
+            "verification")  # fmt: skip
+    out = {k: proposal.get(k) for k in keys}
+    if not proposal.get("branch"):
+        out["pr_body"] = proposal.get("pr_body", "")
+    return out
 
 
 def call_sites(hotspot: Hotspot) -> list[dict[str, Any]]:

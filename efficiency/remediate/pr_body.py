@@ -110,6 +110,14 @@ def pr_body(
         + (f" and {saving['gpus']:.3f} GPUs" if saving["gpus"] else "")
         + f", about **${saving['dollars_per_month']:.2f} a month** and "
         f"{saving['kwh_per_month']:.1f} kWh a month.",
-        "", "### How to verify", "", str(playbook.verification).strip(),
     ]  # fmt: skip
+    calibrated, raw = saving.get("calibration"), saving.get("raw") or {}
+    if calibrated:
+        out += ["", f"Calibrated against verification: the playbook assumes "
+                f"{raw.get('fraction', 0):.0%}; on its {calibrated['proposals']} verified "
+                f"proposals the benchmarks measured {calibrated['factor']:.2f} times that "
+                f"(median), so {saving['fraction']:.0%} is used. Uncalibrated: "
+                f"{raw.get('cores', 0):.3f} cores, ${raw.get('dollars_per_month', 0):.2f} a "
+                "month."]  # fmt: skip
+    out += ["", "### How to verify", "", str(playbook.verification).strip()]
     return "\n".join(out) + "\n" + verification_section(verification, saving)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
+from efficiency.remediate.estimates import calibrations, estimate, measured_saving
 from efficiency.remediate.fixes import apply_fix
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
 from efficiency.remediate.playbooks import Playbook
@@ -59,6 +60,8 @@ def proposal_dict(p: Proposal) -> dict[str, Any]:
             "gpu_hours_per_hour": p.estimated_savings_gpu_hours,
             **p.verification.get("estimated_cost", {}),
         },
+        # what --verify measured, as a saving next to the estimate (None unless measured)
+        "measured_savings": measured_saving(p.verification),
         "realized_savings_cores": p.realized_savings_cores,
         "pr_url": p.pr_url,
         "verification": {k: v for k, v in p.verification.items() if k != "estimated_cost"},
@@ -66,6 +69,14 @@ def proposal_dict(p: Proposal) -> dict[str, Any]:
         "diff": p.diff,
         "pr_body": p.pr_body,
     }
+
+
+def _ledger_note(saving: dict[str, Any]) -> str:
+    calibrated = saving.get("calibration")
+    if not calibrated:
+        return "per month, from the playbook's fraction"
+    return (f"per month, from the playbook's fraction x {calibrated['factor']:.2f} (calibrated "
+            f"on {calibrated['proposals']} verified proposals)")  # fmt: skip
 
 
 def list_proposals(session: Session) -> list[dict[str, Any]]:
@@ -90,22 +101,6 @@ def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> 
     if not found:
         raise ProposalError(f"no playbook matches hot spot {hotspot.id} ({hotspot.frame})")
     return found
-
-
-def estimate(hotspot: Hotspot, playbook: Playbook, costs: CostModel) -> dict[str, Any]:
-    """The saving if the fix recovers the playbook's fraction of the hot spot's cost, in
-    average cores / GPUs and per month. The cost is the share the playbook matched on: a rule
-    on the inclusive share (the function and what it calls) prices the inclusive cost."""
-    fraction = playbook.savings.fraction
-    cores = hotspot.cost_cores or 0.0
-    matched = hotspot.evidence.get("matches", {}).get(playbook.id, {})
-    busy = hotspot.evidence.get("cores")
-    if matched.get("share") == "inclusive" and busy:
-        cores = float(busy) * (hotspot.share_inclusive or 0.0)
-    cores *= fraction
-    hours = max((hotspot.period_end - hotspot.period_start).total_seconds() / 3600, 1e-9)
-    gpus = (hotspot.cost_gpu_hours or 0.0) / hours * fraction
-    return {"fraction": fraction, **costs.monthly(cores=cores, gpus=gpus)}
 
 
 def propose(
@@ -173,7 +168,8 @@ def make_proposal(
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
     run_verify: bool, now: datetime, site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
+    costs = CostModel.from_config(config.costs)
+    saving = estimate(hotspot, playbook, costs, calibrations(session).get(playbook.id))
     verification: dict[str, Any] = {"estimated_cost": saving}
     if site is not None:
         verification["site"] = {k: site[k] for k in ("function", "file", "line") if k in site}
@@ -213,7 +209,7 @@ def make_proposal(
             proposal_id=row.id, service=hotspot.service, team=team, playbook=playbook.id,
             kind="estimated", period_start=now, period_end=now, cores=saving["cores"],
             gpu_hours=saving["gpu_hours_per_month"], kwh=saving["kwh_per_month"],
-            dollars=saving["dollars_per_month"], note="per month, from the playbook's fraction",
+            dollars=saving["dollars_per_month"], note=_ledger_note(saving),
         )
     )  # fmt: skip
     session.flush()
