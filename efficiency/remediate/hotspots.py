@@ -17,6 +17,11 @@ Three kinds of hot spot, each identified by (service, runtime, frame):
   DataLoader stall, a host sync in the loop or launch overhead show up here.
 
 GPU hot spots carry the trace statistics (``playbooks.TRACE_STATS``) in ``evidence["trace"]``.
+
+This module is the public face; the work is in :mod:`~efficiency.remediate.hotspot_records`
+(the records), :mod:`~efficiency.remediate.cpu_hotspots` (frames, and the source at sampled
+lines for rules that match on it), :mod:`~efficiency.remediate.trace_stats` and
+:mod:`~efficiency.remediate.gpu_hotspots`.
 """
 
 from efficiency.remediate.cpu_hotspots import (

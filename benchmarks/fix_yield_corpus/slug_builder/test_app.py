@@ -13,8 +13,13 @@ def test_slugify_rules():
 
 
 def test_permalinks_are_unique_in_order():
-    assert permalinks(["A b", "a-B", "!!", "a b", "?"]) == ["a-b", "a-b-2", "post", "a-b-3",
-                                                            "post-2"]
+    assert permalinks(["A b", "a-B", "!!", "a b", "?"]) == [
+        "a-b",
+        "a-b-2",
+        "post",
+        "a-b-3",
+        "post-2",
+    ]
 
 
 def test_fixed_input():

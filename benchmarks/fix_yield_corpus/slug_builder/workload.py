@@ -7,8 +7,23 @@ import time
 
 from app import permalinks
 
-WORDS = ("Café", "déjà vu", "Python's", "GIL", "—", "3.13", "free-threaded", "naïve",
-         "benchmarks!", "Über", "C++", "how-to", "  spaces  ", "crème brûlée", "Q&A")
+WORDS = (
+    "Café",
+    "déjà vu",
+    "Python's",
+    "GIL",
+    "—",
+    "3.13",
+    "free-threaded",
+    "naïve",
+    "benchmarks!",
+    "Über",
+    "C++",
+    "how-to",
+    "  spaces  ",
+    "crème brûlée",
+    "Q&A",
+)
 
 
 def make_input(n: int = 3000) -> list[str]:
