@@ -182,7 +182,7 @@ def hotspots_table(rows: list[dict[str, Any]]) -> Table:
         right = name in ("self %", "incl %", "cost", "trend")
         table.add_column(name, justify="right" if right else "left", overflow="fold",
                          no_wrap=name in ("id", "playbooks", "cost"))  # fmt: skip
-    table.caption = "playbook? = nominated by cost: proposed only if the source has the pattern"
+    table.caption = "playbook* = matched by the source at its sampled lines"
     for r in rows:
         matches = r["evidence"].get("matches", {})
         if r["cost_gpu_hours"]:
@@ -193,6 +193,6 @@ def hotspots_table(rows: list[dict[str, Any]]) -> Table:
         table.add_row(
             r["id"], r["service"], f"{100 * (r['share'] or 0):.1f}",
             f"{100 * (r['share_inclusive'] or 0):.1f}", cost, trend, short_frame(r["frame"]),
-            "\n".join(p + "?" * ("confirm" in matches.get(p, {})) for p in r["playbooks"]) or "-",
+            "\n".join(p + "*" * ("source" in matches.get(p, {})) for p in r["playbooks"]) or "-",
         )  # fmt: skip
     return table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -44,12 +45,20 @@ def hotspots_list(
     ranked by cost, with their share, trend and the playbooks that match; each has the id
     `efficiency propose` takes."""
     from efficiency.ingest.timeparse import parse_time
+    from efficiency.remediate.source import RepoSource
     from efficiency.stages.hotspots import hotspot_dict, refresh_hotspots
 
     t0 = parse_time(start, "--from") if start else None
     t1 = parse_time(end, "--to") if end else None
-    with state.db(create=False).session() as s:
-        spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit)
+    pipeline = state.pipeline(create=False)
+    catalog = pipeline.catalog
+    # services whose repository is here: playbooks that match on the source can hold
+    sources = {name: RepoSource(Path(svc.repo), svc.path_prefix)
+               for name, svc in (catalog.services.items() if catalog else [])
+               if svc.repo and Path(svc.repo).is_dir()}  # fmt: skip
+    with pipeline.database.session() as s:
+        spots = refresh_hotspots(s, service=service, start=t0, end=t1, limit=limit,
+                                 sources=sources)  # fmt: skip
         rows = [hotspot_dict(h) for h in spots]
     for row in rows:
         row["function"] = row["evidence"].get("hot_function") or row["frame"]
@@ -127,10 +136,15 @@ def propose(
         click.echo(made["diff"].rstrip())
     else:
         click.echo(f"proposal {made['id']}: advice only (no change to the code)")
+        click.echo(made["pr_body"].rstrip())
     click.echo(
         f"estimated saving: {saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} "
         f"and {saving['kwh_per_month']:.1f} kWh a month"
-    )
+        + (f" (uncalibrated {saving['raw']['cores']:.3f} cores)" if saving.get("calibration")
+           else "")
+    )  # fmt: skip
+    if made.get("measured_savings"):
+        click.echo(_saving_line(made))
     for key in ("tests_after", "verdict", "verify"):
         if made["verification"].get(key):
             label = {"tests_after": "tests after the change", "verdict": "benchmark"}.get(key, key)
@@ -160,12 +174,19 @@ def proposals_list(state: State, as_json: bool) -> None:
         click.echo("no proposals yet")
         return
     table = Table(title="proposals")
-    for name in ("id", "hot spot", "playbook", "status", "branch", "est. cores", "realized"):
+    for name in ("id", "hot spot", "playbook", "status", "branch", "est. cores", "raw est.",
+                 "measured", "realized"):  # fmt: skip
         table.add_column(name)
     for p in rows:
-        realized = p["realized_savings_cores"]
+        realized, est = p["realized_savings_cores"], p["estimated_savings"]
+        raw = (est.get("raw") or {}).get("cores")
+        got = p.get("measured_savings") or {}
+        measured = f"{got['speedup']:.2f}x" if got else "-"
+        if got.get("cores") is not None:
+            measured += f", {got['cores']:.3f} cores"
         table.add_row(str(p["id"]), p["hotspot_id"], p["playbook"], p["status"],
-                      p["branch"] or "-", f"{p['estimated_savings']['cores'] or 0:.3f}",
+                      p["branch"] or "-", f"{est['cores'] or 0:.3f}",
+                      "-" if raw is None else f"{raw:.3f}", measured,
                       "-" if realized is None else f"{realized:.3f}")  # fmt: skip
     Console().print(table)
 
@@ -233,8 +254,32 @@ def remediate_command(
         for p in spot["proposals"]:
             where = f"branch {p['branch']}" if p["branch"] else "advice, no branch"
             click.echo(f"      proposal {p['id']} ({p['playbook']}): {where}")
+            click.echo(f"      {_saving_line(p)}")
             measured = p["verification"].get("verdict")
             if measured:
                 click.echo(f"      verification: {measured}")
+            if not p["branch"] and p.get("pr_body"):
+                advice = section(p["pr_body"], "Advice")
+                if advice:
+                    click.echo("      advice: " + " ".join(advice.split()))
         for reason in spot["reasons"]:
             click.echo(f"      - {reason}")
+
+
+def _saving_line(proposal: dict[str, Any]) -> str:
+    """The estimate next to what verification measured (nothing claimed unless it did)."""
+    est = proposal["estimated_savings"]
+    text = f"estimated {est['cores'] or 0:.3f} cores"
+    if est.get("calibration"):
+        text += f" (uncalibrated {(est.get('raw') or {}).get('cores', 0):.3f})"
+    got = proposal.get("measured_savings")
+    if got:
+        cores = f", about {got['cores']:.3f} cores" if got.get("cores") is not None else ""
+        text += f"; measured {got['speedup']:.2f}x on the benchmark{cores}"
+    return text
+
+
+def section(body: str, title: str) -> str:
+    """The text of a pull-request body's ``### title`` section."""
+    _, found, rest = body.partition(f"### {title}\n")
+    return rest.split("\n### ")[0].strip() if found else ""

@@ -292,6 +292,7 @@ def _remediate(workdir: Path, db: Database, console: Console, step: int) -> list
     from efficiency.remediate.errors import ProposalError
     from efficiency.remediate.playbooks import load_playbooks
     from efficiency.remediate.proposals import propose
+    from efficiency.remediate.source import RepoSource
     from efficiency.stages.hotspots import refresh_hotspots
 
     repo = workdir / f"{REMEDIATED}-repo"
@@ -304,22 +305,22 @@ def _remediate(workdir: Path, db: Database, console: Console, step: int) -> list
     gitops.git(repo, "commit", "--quiet", "-m", "thumbnailer as deployed")
     playbooks = load_playbooks()
     with db.session() as s:
-        spots = [(h.id, h.frame, list(h.playbooks), dict(h.evidence.get("matches", {})))
-                 for h in refresh_hotspots(s, service=REMEDIATED, playbooks=playbooks)]  # fmt: skip
+        spots = [(h.id, h.frame, list(h.playbooks))
+                 for h in refresh_hotspots(s, service=REMEDIATED, playbooks=playbooks,
+                                           sources={REMEDIATED: RepoSource(repo)})]  # fmt: skip
     console.print(
         f"[bold]{step}. Remediate[/] {REMEDIATED}'s hot spots against {len(playbooks)} "
         f"playbooks; proposals are branches of {repo}"
     )
     made: list[dict[str, Any]] = []
-    for spot_id, frame, matched, how in spots:
+    for spot_id, frame, matched in spots:
         for playbook in matched:
             try:
                 with db.session() as s:
                     proposal = propose(s, spot_id, repo, Config(), playbooks,
                                        playbook_id=playbook)  # fmt: skip
             except ProposalError as exc:
-                if "confirm" not in how.get(playbook, {}):  # a nominee's "no" is routine
-                    console.print(f"   {playbook} on {frame}: no proposal ({exc})")
+                console.print(f"   {playbook} on {frame}: no proposal ({exc})")
                 continue
             if any(p["id"] == proposal["id"] for p in made):
                 continue  # the same fix, reached from another frame of the same loop

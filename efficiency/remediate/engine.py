@@ -29,6 +29,7 @@ from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.proposals import known_proposal, make_proposal, proposal_dict
+from efficiency.remediate.source import RepoSource
 from efficiency.services import ServicesCatalog
 from efficiency.store.remediation import Hotspot
 
@@ -59,22 +60,20 @@ class SpotReport:
             "cost_gpu_hours": self.cost_gpu_hours,
             "playbooks": self.playbooks,
             "outcome": self.outcome,
-            "proposals": [
-                {
-                    k: p[k]
-                    for k in (
-                        "id",
-                        "playbook",
-                        "branch",
-                        "status",
-                        "estimated_savings",
-                        "verification",
-                    )
-                }
-                for p in self.proposals
-            ],
+            "proposals": [_brief(p) for p in self.proposals],
             "reasons": self.reasons,
         }
+
+
+def _brief(proposal: dict[str, Any]) -> dict[str, Any]:
+    """A proposal as the report lists it: the estimate next to what was measured; an advice
+    proposal with its body (the advice, evidence and estimate: there is no branch to read)."""
+    keys = ("id", "playbook", "branch", "status", "estimated_savings", "measured_savings",
+            "verification")  # fmt: skip
+    out = {k: proposal.get(k) for k in keys}
+    if not proposal.get("branch"):
+        out["pr_body"] = proposal.get("pr_body", "")
+    return out
 
 
 def call_sites(hotspot: Hotspot) -> list[dict[str, Any]]:
@@ -146,8 +145,10 @@ def remediate(
     from efficiency.stages.hotspots import refresh_hotspots
 
     now = now or datetime.now(UTC)
+    svc = catalog.services.get(service) if catalog is not None else None
+    code = RepoSource(repo, svc.path_prefix if svc else "")  # rules that match on the source
     spots = refresh_hotspots(session, service=service, start=start, end=end,
-                             playbooks=playbooks, now=now)  # fmt: skip
+                             playbooks=playbooks, now=now, sources={service: code})  # fmt: skip
     if not spots:
         raise ProposalError(f"service {service!r} has no profiles or traces in that period")
     rcfg = config.remediate
@@ -156,7 +157,6 @@ def remediate(
         base = gitops.default_branch(top, rcfg.remote, rcfg.default_branch)
     except gitops.GitError as exc:
         raise ProposalError(str(exc)) from None
-    svc = catalog.services.get(service) if catalog is not None else None
     by_id = {p.id: p for p in playbooks}
     made = 0
     reports = []
@@ -167,7 +167,10 @@ def remediate(
         books = [by_id[p] for p in spot.playbooks if p in by_id]
         if not books:
             rep.outcome = "no playbook"
-            rep.reasons.append("no playbook matches its evidence (frame names, callees)")
+            rep.reasons.append(
+                "no playbook matches its evidence (frame names, callees, the source at its "
+                "sampled lines)"
+            )
             continue
         sites = call_sites(spot)
         for book in books:

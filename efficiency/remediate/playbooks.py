@@ -22,9 +22,19 @@ from string import Template
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from efficiency.remediate.errors import PlaybookError
+from efficiency.remediate.playbook_rules import (
+    IDLE_HOTSPOTS,
+    TRACE_STATS,
+    Condition,
+    FrameRule,
+    KernelRule,
+    Match,
+    Strict,
+    TraceRule,
+)
 
 __all__ = [
     "CODEMODS",
@@ -32,8 +42,13 @@ __all__ = [
     "GPU_PLACEHOLDERS",
     "IDLE_HOTSPOTS",
     "TRACE_STATS",
+    "Condition",
+    "FrameRule",
+    "KernelRule",
+    "Match",
     "Playbook",
     "PlaybookError",
+    "TraceRule",
     "default_folder",
     "load_playbooks",
 ]
@@ -50,52 +65,6 @@ CODEMODS = (
     "dataloader-workers",
     "env-line",
 )
-
-#: trace-level hot spots: the GPU's idle time (HTA's temporal breakdown) split by cause
-IDLE_HOTSPOTS = ("gpu idle: host wait", "gpu idle: kernel wait", "gpu idle: other")
-
-#: The statistics trace rules may compare, computed over all of a service's traces in the
-#: period (sums of numerators over sums of denominators). None when the traces cannot say,
-#: and a condition on a None statistic does not hold.
-TRACE_STATS: dict[str, str] = {
-    "trace.count": "traces in the period",
-    "steps.count": "profiler steps (ProfilerStep#N); a trace without step marks counts as one",
-    "steps.mean_us": "mean profiler step duration, µs",
-    "gpu.span_us": "HTA span: first GPU operation's start to the last one's end, summed, µs",
-    "gpu.busy_us": "summed duration of every GPU operation (kernels, copies, fills), µs",
-    "idle.share": "GPU idle (no operation on any stream) / span",
-    "idle.host_wait_share": "idle time the GPU waited for the host to launch work / span",
-    "idle.kernel_wait_share": "idle time in back-to-back launch gaps under 30 µs / span",
-    "idle.other_share": "idle time waiting on anything else (events, other streams) / span",
-    "compute.share": "time some compute kernel ran / span",
-    "non_compute.share": "time only copies, fills, NCCL or syncs ran / span",
-    "dataloader.step_share": "time in enumerate(DataLoader) / step time (None without steps "
-    "or DataLoader marks)",
-    "dataloader.mean_us": "mean duration of one enumerate(DataLoader) call, µs",
-    "kernels.launches": "compute and communication kernel launches",
-    "kernels.launches_per_step": "kernel launches per step",
-    "kernels.median_duration_us": "median kernel duration, µs (launch-count-weighted median "
-    "of each kernel's mean duration)",
-    "kernels.short_share": "share of kernel launches whose kernel runs under 10 µs",
-    "launch.call_mean_us": "mean duration of the host's launch call (cudaLaunchKernel ...), µs",
-    "memcpy.h2d_share": "host-to-device copy time / GPU busy time",
-    "memcpy.pageable_h2d_share": "host-to-device copies from pageable memory / GPU busy time",
-    "memcpy.pageable_h2d_fraction": "pageable share of all host-to-device copy time",
-    "memcpy.pageable_share": "copies through pageable host memory, either way / GPU busy time",
-    "memcpy.pageable_h2d_bytes": "bytes copied host-to-device from pageable memory",
-    "sync.per_step": "host synchronizations (cuda/hip *Synchronize calls) per step",
-    "sync.scalar_per_step": "host reads of device values per step: the larger of the syncs "
-    "made by scalar ops (.item(), nonzero, masked_select, unique ...) and the small (< 1 MiB) "
-    "device-to-host copies (.tolist(), .cpu() of small tensors)",
-    "sync.time_share": "time the host spent in synchronize calls / trace duration",
-    "alloc.calls_per_step": "device cudaMalloc/cudaFree (hip...) calls per step",
-    "alloc.time_share": "time the host spent in device malloc/free calls / trace duration",
-    "gemm.fp32_share": "FP32 GEMM time on the SIMT cores (not tensor cores, any GPU "
-    "generation: kernels.classify), plus FP32 SIMT convolutions when no TF32 convolution ran "
-    "(then cuDNN may use TF32 and chose not to for those) / GPU busy time",
-    "device.tensor_cores": "1 when every GPU in the traces has tensor cores (NVIDIA Volta+)",
-    "device.tf32": "1 when every GPU in the traces runs TF32 and bf16 (NVIDIA Ampere+)",
-}
 
 #: what a diagnosis of a CPU frame may say: ``${name}``
 FRAME_PLACEHOLDERS = frozenset(
@@ -127,131 +96,7 @@ class _Diagnosis(Template):
     idpattern = r"(?!)"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from None
-    return value
-
-
-class FrameRule(_Strict):
-    """A CPU frame (py-spy, perf) whose self or inclusive share is at least ``min_share``."""
-
-    #: regular expression searched in the function name (anchor it with ^...$ for exact names)
-    function: str
-    #: regular expression searched in the frame's file or module, when given
-    file: str | None = None
-    share: Literal["self", "inclusive"] = "self"
-    min_share: float = Field(gt=0, le=1)
-    #: and at least this many cores (share times the service's busy cores), when given
-    min_cores: float | None = Field(None, ge=0)
-    runtimes: list[Literal["python", "native", "kernel"]] | None = None
-    #: at least half of the frame's samples run under a frame whose function matches this
-    ancestor: str | None = None
-    #: the heaviest application caller, ``function (file)``, matches this
-    caller: str | None = None
-    #: the frame itself calls a function whose ``function (file)`` matches this, however
-    #: little time the callee takes (a cost paid *before* the call, such as formatting the
-    #: arguments of a disabled log call, shows as the caller's self time)
-    callee: str | None = None
-    #: ``source``: the rule only nominates the frame; a proposal goes ahead only when the
-    #: playbook's codemod finds its pattern in the function's source (for anti-patterns a
-    #: sampling profiler cannot tell apart by frame names, such as ``s += x`` in a loop)
-    confirm: Literal["source"] | None = None
-
-    @field_validator("function", "file", "ancestor", "caller", "callee")
-    @classmethod
-    def _regexes(cls, v: str | None) -> str | None:
-        return None if v is None else _regex(v)
-
-
-class Condition(_Strict):
-    """``stat op value`` on a trace statistic, e.g. ``idle.host_wait_share >= 0.1``."""
-
-    stat: str
-    op: Literal[">=", ">", "<=", "<", "==", "!="]
-    value: float
-
-    @field_validator("stat")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if v not in TRACE_STATS:
-            raise ValueError(f"unknown trace statistic {v!r} (see playbooks/README.md)")
-        return v
-
-    def holds(self, actual: float | None) -> bool:
-        if actual is None:
-            return False
-        return {
-            ">=": actual >= self.value,
-            ">": actual > self.value,
-            "<=": actual <= self.value,
-            "<": actual < self.value,
-            "==": actual == self.value,
-            "!=": actual != self.value,
-        }[self.op]
-
-    def __str__(self) -> str:
-        return f"{self.stat} {self.op} {self.value:g}"
-
-
-class KernelRule(_Strict):
-    """A GPU operation (kernel, copy, fill) whose share of the GPU's busy time is at least
-    ``min_share``, in traces where every ``when`` condition holds."""
-
-    #: regular expression searched in the operation's name (default: any name); prefer the
-    #: classes below, which :mod:`efficiency.remediate.kernels` reads from any generation's names
-    name: str = ""
-    kind: list[Literal["compute", "communication", "memcpy", "memset"]] | None = None
-    #: what the operation does (``kernels.classify``): gemm, conv, copy, fill, communication
-    op: list[Literal["gemm", "gemv", "conv", "copy", "fill", "communication", "other"]] | None = (
-        None
-    )
-    precision: list[Literal["fp32", "tf32", "fp16", "bf16", "fp8", "fp64", "int8"]] | None = None
-    tensor_core: bool | None = None
-    #: copies: the host memory (pageable, pinned) or device, and the direction
-    memory: list[Literal["pageable", "pinned", "device"]] | None = None
-    direction: list[Literal["HtoD", "DtoH", "DtoD", "HtoH", "PtoP"]] | None = None
-    #: copies: the mean bytes a copy moves is at least this
-    min_mean_bytes: float | None = Field(None, ge=0)
-    min_share: float = Field(gt=0, le=1)
-    min_gpu_hours: float | None = Field(None, ge=0)
-    when: list[Condition] = Field(default_factory=list)
-
-    @field_validator("name")
-    @classmethod
-    def _regexes(cls, v: str) -> str:
-        return _regex(v) if v else v
-
-
-class TraceRule(_Strict):
-    """A trace-level finding: every ``when`` condition holds; its cost is the named idle
-    part of the GPU's time."""
-
-    hotspot: Literal["gpu idle: host wait", "gpu idle: kernel wait", "gpu idle: other"]
-    when: list[Condition] = Field(min_length=1)
-
-
-class Match(_Strict):
-    """Any frame rule, any kernel rule, or the trace rule."""
-
-    frames: list[FrameRule] = Field(default_factory=list)
-    kernels: list[KernelRule] = Field(default_factory=list)
-    trace: TraceRule | None = None
-
-    @model_validator(mode="after")
-    def _some(self) -> Match:
-        if not (self.frames or self.kernels or self.trace):
-            raise ValueError("needs frames, kernels or trace")
-        return self
-
-
-class Fix(_Strict):
+class Fix(Strict):
     kind: Literal["codemod", "environment", "config", "advice"]
     codemod: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
@@ -287,7 +132,7 @@ class Fix(_Strict):
         return dict(self.params.get("env") or {})
 
 
-class Savings(_Strict):
+class Savings(Strict):
     """The fraction of the hot spot's cost (cores or GPU-hours) the fix recovers, and why."""
 
     fraction: float = Field(gt=0, le=1)
@@ -297,7 +142,7 @@ class Savings(_Strict):
 VERIFY_METRICS = ("share_self", "share_inclusive", "cost_cores", "cost_gpu_hours")
 
 
-class Verification(_Strict):
+class Verification(Strict):
     """How to see the win: the metric to compare over equal periods before and after."""
 
     #: share_self | share_inclusive | cost_cores | cost_gpu_hours, or a trace statistic
@@ -318,7 +163,7 @@ class Verification(_Strict):
         return f"{self.how.strip()}\n\n(Metric: `{self.metric}`, expected to {self.expect}.)"
 
 
-class Playbook(_Strict):
+class Playbook(Strict):
     id: str = Field(pattern=_ID, max_length=100)
     title: str = Field(min_length=5)
     runtime: Literal["python", "native", "gpu"]

@@ -21,8 +21,6 @@ body alone, status ``advice``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,32 +30,16 @@ from sqlalchemy.orm import Session
 
 from efficiency.config import Config
 from efficiency.remediate import git as gitops
-from efficiency.remediate.codemods import codemod
 from efficiency.remediate.errors import ProposalError
+from efficiency.remediate.estimates import calibrations, estimate, measured_saving
+from efficiency.remediate.fixes import apply_fix
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
-from efficiency.remediate.locate import LocateError, locate
 from efficiency.remediate.playbooks import Playbook
-from efficiency.remediate.sampled import on_sampled_lines
-from efficiency.remediate.verification import reverify, run_checks, verification_section
+from efficiency.remediate.pr_body import commit_message, pr_body
+from efficiency.remediate.verification import reverify, run_checks
 from efficiency.report.costs import CostModel
 from efficiency.services import ServiceConfig, ServicesCatalog
 from efficiency.store.remediation import Hotspot, Proposal, Saving
-
-#: file names that hold a deploy configuration, by the codemod language they need
-DEPLOY_FILES = {
-    "Dockerfile": "dockerfile",
-    "Containerfile": "dockerfile",
-}
-DEPLOY_SUFFIXES = {".service": "systemd", ".yaml": "kubernetes", ".yml": "kubernetes"}
-
-
-@dataclass
-class Fix:
-    """What was changed on the branch (empty ``paths`` for advice)."""
-
-    summary: str
-    paths: list[str] = field(default_factory=list)
-    location: dict[str, Any] = field(default_factory=dict)
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -78,6 +60,8 @@ def proposal_dict(p: Proposal) -> dict[str, Any]:
             "gpu_hours_per_hour": p.estimated_savings_gpu_hours,
             **p.verification.get("estimated_cost", {}),
         },
+        # what --verify measured, as a saving next to the estimate (None unless measured)
+        "measured_savings": measured_saving(p.verification),
         "realized_savings_cores": p.realized_savings_cores,
         "pr_url": p.pr_url,
         "verification": {k: v for k, v in p.verification.items() if k != "estimated_cost"},
@@ -87,14 +71,22 @@ def proposal_dict(p: Proposal) -> dict[str, Any]:
     }
 
 
+def _ledger_note(saving: dict[str, Any]) -> str:
+    calibrated = saving.get("calibration")
+    if not calibrated:
+        return "per month, from the playbook's fraction"
+    return (f"per month, from the playbook's fraction x {calibrated['factor']:.2f} (calibrated "
+            f"on {calibrated['proposals']} verified proposals)")  # fmt: skip
+
+
 def list_proposals(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(select(Proposal).order_by(Proposal.id.desc()))
     return [proposal_dict(p) for p in rows]
 
 
 def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> list[Playbook]:
-    """The playbooks to try, in order: the one asked for, else every matching one (what the
-    profile shows first, then those the source must confirm)."""
+    """The playbooks to try, in order: the one asked for, else every matching one (the one
+    expected to save the most first)."""
     by_id = {p.id: p for p in playbooks}
     if wanted:
         if wanted not in by_id:
@@ -109,228 +101,6 @@ def _choose(hotspot: Hotspot, playbooks: list[Playbook], wanted: str | None) -> 
     if not found:
         raise ProposalError(f"no playbook matches hot spot {hotspot.id} ({hotspot.frame})")
     return found
-
-
-def estimate(hotspot: Hotspot, playbook: Playbook, costs: CostModel) -> dict[str, Any]:
-    """The saving if the fix recovers the playbook's fraction of the hot spot's cost, in
-    average cores / GPUs and per month. The cost is the share the playbook matched on: a rule
-    on the inclusive share (the function and what it calls) prices the inclusive cost."""
-    fraction = playbook.savings.fraction
-    cores = hotspot.cost_cores or 0.0
-    matched = hotspot.evidence.get("matches", {}).get(playbook.id, {})
-    busy = hotspot.evidence.get("cores")
-    if matched.get("share") == "inclusive" and busy:
-        cores = float(busy) * (hotspot.share_inclusive or 0.0)
-    cores *= fraction
-    hours = max((hotspot.period_end - hotspot.period_start).total_seconds() / 3600, 1e-9)
-    gpus = (hotspot.cost_gpu_hours or 0.0) / hours * fraction
-    return {"fraction": fraction, **costs.monthly(cores=cores, gpus=gpus)}
-
-
-def _deploy_files(tree: Path, service: ServiceConfig | None) -> list[tuple[str, str]]:
-    """(path, language) of the deploy configuration: as the services file lists it, else
-    every Dockerfile, systemd unit and Kubernetes workload manifest under the service's
-    folder (vendored and hidden folders skipped)."""
-    if service is not None and service.deploy_files:
-        found = []
-        for rel in service.deploy_files:
-            if not (tree / rel).is_file():
-                raise ProposalError(f"deploy file {rel} (services file) is not in the repository")
-            found.append((rel, _language(Path(rel))))
-        return found
-    found = []
-    for path, rel in _service_files(tree, service, "*"):
-        language = _language(path)
-        if language == "kubernetes":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            if not any(f"kind: {k}" in text for k in ("Deployment", "StatefulSet", "DaemonSet",
-                                                      "Job", "CronJob")):  # fmt: skip
-                continue
-        if language:
-            found.append((str(rel), language))
-    return found
-
-
-def _service_files(
-    tree: Path, service: ServiceConfig | None, pattern: str
-) -> Iterator[tuple[Path, Path]]:
-    """(path, path relative to the tree) of the service's files matching ``pattern``, under
-    its ``path_prefix``; hidden and vendored folders skipped."""
-    root = tree / (service.path_prefix.strip("/") if service and service.path_prefix else "")
-    for path in sorted(root.rglob(pattern)):
-        rel = path.relative_to(tree)
-        if any(part.startswith(".") or part in ("node_modules", "vendor") for part in rel.parts):
-            continue
-        if path.is_file():
-            yield path, rel
-
-
-def _language(path: Path) -> str:
-    if path.name in DEPLOY_FILES or path.name.startswith("Dockerfile"):
-        return "dockerfile"
-    return DEPLOY_SUFFIXES.get(path.suffix, "")
-
-
-def _apply_fix(
-    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
-    site: dict[str, Any] | None = None,
-) -> Fix:  # fmt: skip
-    """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
-    function, file, line and the sampled ``lines``) replaces the hot spot's own target, and
-    then a rewrite touching none of the sampled lines is refused."""
-    kind = playbook.fix.kind
-    params = dict(playbook.fix.params or {})
-    ev = site or hotspot.evidence
-    if kind == "codemod" and not ev.get("file"):
-        return _apply_everywhere(tree, hotspot, playbook, service, params)
-    if kind == "codemod":
-        try:
-            where = locate(tree, str(ev.get("file", "")), str(ev.get("function", "")),
-                           ev.get("line"), service.path_prefix if service else "")  # fmt: skip
-        except LocateError as exc:
-            raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
-        path = tree / where.path
-        source = path.read_text(encoding="utf-8")
-        result = codemod(str(playbook.fix.codemod)).apply(
-            source, function=where.function, params=params
-        )
-        if not result.changed:
-            raise ProposalError(
-                f"{playbook.id}: nothing to change in {where.path}:{where.function} "
-                f"({result.summary})"
-            )
-        if site is not None:
-            on_sampled_lines(playbook, where.path, where.function, source, result.source,
-                              site.get("lines") or [])  # fmt: skip
-        path.write_text(result.source, encoding="utf-8")
-        location = {"path": where.path, "function": where.function, "lines": [where.start,
-                    where.end], "line_drifted": where.drifted}  # fmt: skip
-        return Fix(result.summary, [where.path], location)
-    if kind == "environment":
-        files = _deploy_files(tree, service)
-        if not files:
-            raise ProposalError(
-                f"{playbook.id}: no deploy configuration (Dockerfile, systemd unit, Kubernetes "
-                "manifest) in the repository; list it as deploy_files in the services file"
-            )
-        changed, notes = [], []
-        mod = codemod(str(playbook.fix.codemod or "env-line"))
-        for rel, language in files:
-            text = (tree / rel).read_text(encoding="utf-8")
-            result = mod.apply(text, params={**params, "path": rel, "language": language})
-            notes.append(f"{rel}: {result.summary}")
-            if result.changed:
-                (tree / rel).write_text(result.source, encoding="utf-8")
-                changed.append(rel)
-        if not changed:
-            raise ProposalError(f"{playbook.id}: nothing to change ({'; '.join(notes)})")
-        return Fix("; ".join(notes), changed, {"paths": changed})
-    return Fix(f"advice: {playbook.title}")
-
-
-def _apply_everywhere(
-    tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
-    params: dict[str, Any],
-) -> Fix:  # fmt: skip
-    """A finding with no source location (a GPU trace's input stall, say): the codemod runs
-    over every Python file of the service's folder; the files it changed are the fix."""
-    mod = codemod(str(playbook.fix.codemod))
-    changed, notes = [], []
-    for path, rel in _service_files(tree, service, "*.py"):
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        result = mod.apply(source, params=params)
-        if result.changed:
-            path.write_text(result.source, encoding="utf-8")
-            changed.append(str(rel))
-            notes.append(f"{rel}: {result.summary}")
-    if not changed:
-        raise ProposalError(
-            f"{playbook.id}: hot spot {hotspot.id} names no source file, and {mod.name} found "
-            f"nothing to change in the service's Python files"
-        )
-    return Fix("; ".join(notes), changed, {"paths": changed})
-
-
-def _message(hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any]) -> str:
-    share = hotspot.share_self or 0.0
-    return (
-        f"{playbook.title}\n\n{fix.summary}.\n\n"
-        f"Hot spot {hotspot.id}: {hotspot.frame} in {hotspot.service} spends "
-        f"{share:.1%} of the service's CPU samples ({hotspot.cost_cores or 0:.3f} cores) "
-        f"between {_iso(hotspot.period_start)} and {_iso(hotspot.period_end)}. "
-        f"Playbook {playbook.id} expects to recover {saving['fraction']:.0%} of that: about "
-        f"{saving['cores']:.3f} cores, ${saving['dollars_per_month']:.2f} a month.\n\n"
-        "Proposed by efficiency; the pull request has the evidence."
-    )
-
-
-def _stacks(evidence: dict[str, Any]) -> list[str]:
-    lines = []
-    for entry in evidence.get("stacks", [])[:5]:
-        if isinstance(entry, dict):
-            frames = entry.get("frames") or entry.get("stack") or []
-            if isinstance(frames, str):
-                frames = frames.split(";")
-            share = entry.get("share")
-            head = f"{share:6.1%}  " if isinstance(share, int | float) else ""
-            lines.append(head + " → ".join(str(f) for f in frames[-6:]))
-    return lines
-
-
-def pr_body(
-    hotspot: Hotspot, playbook: Playbook, fix: Fix, saving: dict[str, Any],
-    verification: dict[str, Any],
-) -> str:  # fmt: skip
-    """The pull request in Markdown: evidence, diagnosis, estimated saving, verification."""
-    ev = hotspot.evidence
-    out = [
-        f"## {playbook.title}",
-        "",
-        playbook.render_diagnosis(ev).strip(),
-        "",
-        "### Evidence",
-        "",
-    ]
-    out += [
-        f"- Service **{hotspot.service}**, {hotspot.runtime} frame `{hotspot.frame}`, "
-        f"{_iso(hotspot.period_start)} to {_iso(hotspot.period_end)}",
-        f"- Self share {hotspot.share_self or 0:.1%}, inclusive {hotspot.share_inclusive or 0:.1%}"
-        + (f", {hotspot.cost_cores:.3f} cores" if hotspot.cost_cores else "")
-        + (f", {hotspot.cost_gpu_hours:.3f} GPU-hours" if hotspot.cost_gpu_hours else ""),
-    ]
-    if hotspot.trend is not None:
-        out.append(f"- Trend against the previous period: {hotspot.trend:+.1%}")
-    stacks = _stacks(ev)
-    if stacks:
-        out += ["", "Heaviest stacks through this frame (flame-graph excerpt):", "", "```", *stacks,
-                "```"]  # fmt: skip
-    stats = ev.get("trace") or ev.get("statistics")
-    if isinstance(stats, dict) and stats:
-        out += ["", "| trace statistic | value |", "| --- | --- |"]
-        out += [f"| `{k}` | {v} |" for k, v in sorted(stats.items())]
-    out += ["", "### Change", "", fix.summary if fix.paths else "No code change: advice only."]
-    if playbook.fix.advice.strip():
-        out += ["", "### Advice", "", playbook.fix.advice.strip()]
-    if ev.get("matches", {}).get(playbook.id, {}).get("confirm") == "source":
-        out.append(
-            "(The profile nominated this function by its cost; the codemod found the pattern "
-            "in its source before anything was changed.)"
-        )
-    if fix.location.get("line_drifted"):
-        out.append("(The file changed since the profile; the function was found by name.)")
-    out += [
-        "", "### Estimated saving", "",
-        f"{saving['fraction']:.0%} of the hot spot's cost ({playbook.savings.rationale.strip()}): "
-        f"**{saving['cores']:.3f} cores**"
-        + (f" and {saving['gpus']:.3f} GPUs" if saving["gpus"] else "")
-        + f", about **${saving['dollars_per_month']:.2f} a month** and "
-        f"{saving['kwh_per_month']:.1f} kWh a month.",
-        "", "### How to verify", "", str(playbook.verification).strip(),
-    ]  # fmt: skip
-    return "\n".join(out) + "\n" + verification_section(verification, saving)
 
 
 def propose(
@@ -398,7 +168,8 @@ def make_proposal(
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
     run_verify: bool, now: datetime, site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    saving = estimate(hotspot, playbook, CostModel.from_config(config.costs))
+    costs = CostModel.from_config(config.costs)
+    saving = estimate(hotspot, playbook, costs, calibrations(session).get(playbook.id))
     verification: dict[str, Any] = {"estimated_cost": saving}
     if site is not None:
         verification["site"] = {k: site[k] for k in ("function", "file", "line") if k in site}
@@ -411,8 +182,8 @@ def make_proposal(
             )
         try:
             with gitops.worktree(top, branch, base) as tree:
-                fix = _apply_fix(tree, hotspot, playbook, service, site)
-                gitops.commit_all(tree, _message(hotspot, playbook, fix, saving), fix.paths)
+                fix = apply_fix(tree, hotspot, playbook, service, site)
+                gitops.commit_all(tree, commit_message(hotspot, playbook, fix, saving), fix.paths)
             diff = gitops.diff(top, base, branch)
         except gitops.GitError as exc:
             raise ProposalError(str(exc)) from None
@@ -421,7 +192,7 @@ def make_proposal(
         if run_verify:
             verification.update(run_checks(top, base, branch, service, config, playbook))
     else:
-        fix = _apply_fix(top, hotspot, playbook, service)
+        fix = apply_fix(top, hotspot, playbook, service)
     body = pr_body(hotspot, playbook, fix, saving,
                    {k: v for k, v in verification.items() if k != "estimated_cost"})  # fmt: skip
     row = Proposal(
@@ -438,7 +209,7 @@ def make_proposal(
             proposal_id=row.id, service=hotspot.service, team=team, playbook=playbook.id,
             kind="estimated", period_start=now, period_end=now, cores=saving["cores"],
             gpu_hours=saving["gpu_hours_per_month"], kwh=saving["kwh_per_month"],
-            dollars=saving["dollars_per_month"], note="per month, from the playbook's fraction",
+            dollars=saving["dollars_per_month"], note=_ledger_note(saving),
         )
     )  # fmt: skip
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
+from efficiency.remediate.estimates import measured_saving
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.verify import measured, verify
 from efficiency.services import ServiceConfig
@@ -43,9 +44,32 @@ def verification_section(verification: dict[str, Any], saving: dict[str, Any]) -
     if "bench_before_seconds" in shown and measured(shown):
         out.append(f"- benchmark medians: {shown['bench_before_seconds']:.4g} s before, "
                    f"{shown['bench_after_seconds']:.4g} s after")  # fmt: skip
-    out.append(f"- estimated: {saving['fraction']:.0%} of the hot spot's cost "
-               "(the playbook's assumption, not a measurement)")  # fmt: skip
+    out.append(f"- estimated: {estimate_text(saving)}")
+    got = measured_saving({**shown, "estimated_cost": saving})
+    if got is not None:
+        cores = f", about {got['cores']:.3f} cores" if got["cores"] is not None else ""
+        out.append(f"- measured: the benchmark lost {got['fraction']:.0%} of its time{cores} "
+                   "(if the benchmark times the hot spot's code)")  # fmt: skip
+    elif "speedup" in shown:
+        out.append("- measured: no saving claimed (the benchmark saw no measurable change)")
     return "\n".join(out) + "\n"
+
+
+def estimate_text(saving: dict[str, Any]) -> str:
+    """The estimate in words: the fraction, its cores, and how it was calibrated."""
+    cores = saving.get("cores")
+    text = f"{saving['fraction']:.0%} of the hot spot's cost"
+    if isinstance(cores, int | float):
+        text += f", {cores:.3f} cores"
+    calibrated = saving.get("calibration")
+    raw = saving.get("raw") or {}
+    if calibrated:
+        text += (f" (the playbook's {raw.get('fraction', 0):.0%} x {calibrated['factor']:.2f}, "
+                 f"calibrated on {calibrated['proposals']} verified proposals; uncalibrated "
+                 f"{raw.get('cores', 0):.3f} cores)")  # fmt: skip
+    else:
+        text += " (the playbook's assumption, not a measurement)"
+    return text
 
 
 def reverify(

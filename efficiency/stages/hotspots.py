@@ -12,7 +12,7 @@ costs, evidence and matches, and leaves hot spots it did not see again untouched
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from efficiency.remediate.hotspots import (
     with_trends,
 )
 from efficiency.remediate.playbooks import Playbook, load_playbooks
+from efficiency.remediate.source import SourceLookup
 from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack, unpack_ids
 from efficiency.store.remediation import Hotspot
 from efficiency.store.traces import GpuApiCall, GpuKernel, GpuTrace
@@ -206,11 +207,13 @@ def _traces(session: Session, service: str, t0: datetime, t1: datetime) -> list[
 
 def service_hotspots(
     session: Session, service: str, t0: datetime, t1: datetime, playbooks: Sequence[Playbook],
-    limit: int = 20,
+    limit: int = 20, source: SourceLookup | None = None,
 ) -> list[HotspotRecord]:  # fmt: skip
-    """The hot spots of one service over [t0, t1), with trends against the period before."""
+    """The hot spots of one service over [t0, t1), with trends against the period before;
+    ``source`` reads the service's code for rules that match on it."""
     before = t0 - (t1 - t0)
-    cpu = frame_hotspots(service, _profile(session, service, t0, t1), playbooks, limit)
+    profile = _profile(session, service, t0, t1)
+    cpu = frame_hotspots(service, profile, playbooks, limit, source)
     with_trends(cpu, frame_shares(service, _profile(session, service, before, t0)))
     gpu = gpu_hotspots(service, _traces(session, service, t0, t1), playbooks, limit)
     with_trends(gpu, gpu_shares(service, _traces(session, service, before, t0)))
@@ -241,6 +244,7 @@ def refresh_hotspots(
     *,
     limit: int = 20,
     now: datetime | None = None,
+    sources: Mapping[str, SourceLookup] | None = None,
 ) -> list[Hotspot]:
     """Compute and store the hot spots of ``service`` (default: every service with data in
     the period) over ``[start, end)`` (default: all of each service's data); the stored rows,
@@ -248,7 +252,8 @@ def refresh_hotspots(
 
     ``playbooks`` defaults to :func:`load_playbooks` (the repository's ``playbooks/``);
     ``limit`` is the number of frames and of GPU operations kept per service besides those a
-    playbook matches.
+    playbook matches. ``sources`` holds, per service, its code (a repository): rules that
+    match on the source at sampled lines hold only for services listed there.
     """
     books = load_playbooks() if playbooks is None else list(playbooks)
     now = now or datetime.now(UTC)
@@ -259,7 +264,8 @@ def refresh_hotspots(
         if period is None:
             continue
         t0, t1 = period
-        records = service_hotspots(session, svc, t0, t1, books, limit)
+        source = sources.get(svc) if sources else None
+        records = service_hotspots(session, svc, t0, t1, books, limit, source)
         out += [_upsert(session, r, t0, t1, now) for r in records]
     session.flush()
     return out

@@ -34,6 +34,8 @@ def _row(p: Proposal, service: str, frame: str) -> dict[str, Any]:
         "repo": p.repo,
         "pr_url": p.pr_url,
         "estimated_cores": p.estimated_savings_cores,
+        # before calibration against verified proposals (the same when not calibrated)
+        "estimated_raw_cores": (cost.get("raw") or {}).get("cores", p.estimated_savings_cores),
         "estimated_gpu_hours_per_month": cost.get("gpu_hours_per_month"),
         "estimated_dollars_per_month": cost.get("dollars_per_month"),
         "estimated_kwh_per_month": cost.get("kwh_per_month"),
@@ -107,3 +109,12 @@ def review_proposal(
         row.status, row.reviewed_by, row.reviewed_at, row.updated_at = status, actor, now, now
         session.flush()
     return proposal_detail(session, proposal_id) or {}
+
+
+def verification_records(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """(playbook, verification record) of every proposal that ran a benchmark (its record
+    holds a ``speedup``), oldest first: what estimates are calibrated against."""
+    rows = session.execute(
+        select(Proposal.playbook, Proposal.verification).order_by(Proposal.id)
+    ).all()
+    return [(pb, dict(v)) for pb, v in rows if isinstance(v, dict) and "speedup" in v]

@@ -149,8 +149,18 @@ def test_bare_dollar_placeholder_is_refused(tmp_path: Path) -> None:
          "be less than or equal to 1"),
         ("'^spin$'", "'^(spin$'", "t.yaml: match.frames[0].function: not a valid regular "
          "expression"),
-        ("share: self", "share: total", "t.yaml: match.frames[0].share: Input should be 'self' "
-         "or 'inclusive'"),
+        ("share: self", "share: total", "t.yaml: match.frames[0].share: Input should be 'self', "
+         "'inclusive' or 'lines'"),
+        # no catch-alls: a rule any busy function meets must name its evidence
+        ("'^spin$'", "'.'", "t.yaml: match.frames[0]: matches any busy function"),
+        ("    - function: '^spin$'\n", "    - runtimes: [python]\n",
+         "t.yaml: match.frames[0]: matches any busy function"),
+        ("share: self", "share: lines", "t.yaml: match.frames[0]: source and share: lines go "
+         "together"),
+        ("share: self", "share: self\n      source: '\\+='", "t.yaml: match.frames[0]: source "
+         "and share: lines go together"),
+        ("share: self", "share: lines\n      source: '(+='", "t.yaml: match.frames[0].source: "
+         "not a valid regular expression"),
         ("      min_share: 0.1\n", "      min_share: 0.1\n      min_samples: 3\n",
          "t.yaml: match.frames[0].min_samples: Extra inputs are not permitted"),
         ("codemod: join-strings", "codemod: make-faster", "t.yaml: fix: unknown codemod "

@@ -175,6 +175,15 @@ def test_verify_runs_the_tests_and_the_benchmark_before_and_after(
     assert f"benchmark: {checked['verdict']}" in body and "- estimated: " in body
     assert ("faster:" in body) == checked["verdict"].startswith("faster")
     assert ("benchmark medians" in body) == checked["verdict"].startswith(("faster", "slower"))
+    # the measured saving sits next to the estimate, and only when the interval excludes 1.0
+    measured = made["measured_savings"]
+    if checked["verdict"].startswith(("faster", "slower")):
+        assert measured["speedup"] == checked["speedup"] and "- measured: the benchmark" in body
+        assert measured["cores"] == pytest.approx(
+            measured["fraction"] * made["estimated_savings"]["priced_cores"], abs=1e-3
+        )
+    else:
+        assert measured is None and "no saving claimed" in body
 
     # proposing it again with --verify verifies it again (a new record, the body updated)
     services = catalog(test_command=[sys.executable, "-c", "raise SystemExit(1)"])

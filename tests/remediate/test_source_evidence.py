@@ -1,0 +1,154 @@
+"""No catch-alls: a playbook whose pattern a profile cannot name by frames (``s += x``,
+``out.append(...)``, an eager log message) matches a busy function only when the statement at
+one of its sampled lines shows the pattern, read from the service's repository. A busy
+function without it matches nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from efficiency.config import Config
+from efficiency.remediate.engine import remediate
+from efficiency.remediate.hotspots import frame_hotspots
+from efficiency.remediate.playbooks import Playbook, load_playbooks
+from efficiency.remediate.source import RepoSource, statements
+from efficiency.store.db import Database
+from tests.remediate.test_hotspots import profile
+from tests.remediate.test_proposals import git
+
+#: four busy functions: three with a pattern a playbook fixes, one with none
+APP = """import logging
+import sys
+import time
+
+log = logging.getLogger("app")
+
+
+def concat(n):
+    text = ""
+    for i in range(n):
+        text += str(i) + ","
+    return text
+
+
+def collect(n):
+    out = []
+    for i in range(n):
+        out.append(i * 2 + 1)
+    return out
+
+
+def report(rows):
+    total = 0
+    for row in rows:
+        log.debug(f"row {row!r} has {len(row)} fields")
+        total += len(row)
+    return total
+
+
+def crunch(n):
+    total = 0
+    for i in range(n):
+        total = (total * 31 + i) % 1000003
+    return total
+
+
+def main(seconds):
+    rows = [tuple(range(i % 7, i % 7 + 20)) for i in range(2000)]
+    end = time.time() + seconds
+    while time.time() < end:
+        concat(4000)
+        collect(20000)
+        report(rows)
+        crunch(40000)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 20)
+"""
+
+
+@pytest.fixture(scope="module")
+def playbooks() -> list[Playbook]:
+    return load_playbooks()
+
+
+def test_statements_are_innermost_and_compound_headers_only() -> None:
+    source = 'def f(xs):\n    for x in xs:\n        log.debug(\n            f"{x}"\n        )\n'
+    found = statements(source)
+    assert found[2] == "    for x in xs:"  # the loop's header, not its body
+    assert found[3] == found[4] == found[5] == '        log.debug(\n            f"{x}"\n        )'
+    assert statements("def broken(:\n") == {}
+
+
+def test_a_busy_function_matches_only_with_the_pattern_at_a_sampled_line(
+    tmp_path: Path, playbooks: list[Playbook]
+) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    stacks = profile(
+        "main (/srv/app/app.py:50);concat (/srv/app/app.py:11) 300\n"  # text += ...
+        "main (/srv/app/app.py:50);concat (/srv/app/app.py:10) 20\n"
+        "main (/srv/app/app.py:50);crunch (/srv/app/app.py:33) 400\n"  # arithmetic only
+        "main (/srv/app/app.py:50);collect (/srv/app/app.py:18) 280\n"  # out.append(...)
+    )
+    code = RepoSource(tmp_path)
+    found = {r.frame.split(" (")[0]: r for r in frame_hotspots("app", stacks, playbooks,
+                                                               source=code)}  # fmt: skip
+    assert found["crunch"].playbooks == []  # busiest, but no evidence of any pattern
+    assert found["concat"].playbooks == ["python-string-concat"]
+    assert found["collect"].playbooks == ["python-list-dict-resize"]
+    match = found["concat"].evidence["matches"]["python-string-concat"]
+    assert match["share"] == "lines" and match["actual"] == 0.3  # line 11 only, not line 10
+    assert match["source"]["lines"] == [11]
+    assert match["source"]["statement"] == {"line": 11, "text": 'text += str(i) + ","'}
+    # without the repository the source cannot be read, and nothing is claimed
+    bare = frame_hotspots("app", stacks, playbooks)
+    assert all(r.playbooks == [] for r in bare)
+    # below the rule's share, the pattern alone is not enough
+    light = profile(
+        "main (/srv/app/app.py:50);concat (/srv/app/app.py:11) 2\n"
+        "main (/srv/app/app.py:50);crunch (/srv/app/app.py:33) 98\n"
+    )
+    assert all(r.playbooks == [] for r in frame_hotspots("app", light, playbooks, source=code))
+
+
+@pytest.mark.slow
+def test_remediate_on_a_real_profile_fixes_what_the_source_shows(
+    db: Database, tmp_path: Path
+) -> None:
+    repo = tmp_path / "svc"
+    repo.mkdir()
+    (repo / "app.py").write_text(APP)
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
+    done = subprocess.run(
+        [sys.executable, "-m", "efficiency", "--db", db.url, "profile", "--duration", "4",
+         "--", sys.executable, str(repo / "app.py")],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+    with db.session() as s:
+        report = remediate(s, "app", repo, Config(), load_playbooks(), max_proposals=10)
+    spots = {h["frame"].split(" (")[0]: h for h in report["hotspots"]}
+    assert spots["crunch"]["playbooks"] == [] and spots["crunch"]["outcome"] == "no playbook"
+    expected = {"concat": "python-string-concat", "collect": "python-list-dict-resize",
+                "report": "python-eager-logging"}  # fmt: skip
+    for function, playbook in expected.items():
+        spot = spots[function]
+        assert playbook in spot["playbooks"], (function, spot)
+        assert spot["outcome"] == "proposed", spot
+        (made,) = [p for p in spot["proposals"] if p["playbook"] == playbook]
+        assert made["branch"].startswith(f"efficiency/{playbook}/")
+    # no busy function matched a playbook without its evidence
+    for name, spot in spots.items():
+        if name not in expected:
+            assert not {"python-string-concat", "python-list-dict-resize"} & set(
+                spot["playbooks"]
+            ), spot
