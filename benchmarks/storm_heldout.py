@@ -9,9 +9,10 @@ been fitted to:
   mid-tier services calling deeper mid-tier services, and shared data stores - Postgres,
   Redis, Kafka, Elasticsearch - picked by preferential attachment, so a few stores have a large
   fan-in); every service runs in each of three regions and calls stay inside a region;
-- **failures**: half at a data store, half at a mid-tier service; regional (a root service in one region, its cascade in that region only),
-  staggered over the storm instead of starting in one minute, and many of them (6-12 in a
-  ~600-alert storm, 20-35 in a ~5,000-alert one); two failures may touch adjacent services
+- **failures**: half at a data store, half at a mid-tier service; regional (a root service in
+  one region, its cascade in that region only), staggered over the storm instead of starting
+  in one minute, and many of them (6-12 in a ~600-alert storm, 20-35 in a ~5,000-alert
+  one); two failures may touch adjacent services
   when they are in different regions, never in the same region at the same time (a human
   could not tell those apart either), and a service is hit again only after a quiet gap;
 - **cascade timing**: per-edge hit probability drawn from 0.45-0.95, per-hop delay lognormal
@@ -86,7 +87,7 @@ def heldout_topology(rng: np.random.Generator) -> tuple[nx.DiGraph, dict[str, Se
     """A random layered DAG (edge ``a -> b``: ``a`` calls ``b``) with shared stores."""
     n = int(rng.integers(30, 61))
     n_edge = int(rng.integers(3, 6))
-    n_store = max(6, int(round(n * rng.uniform(0.2, 0.3))))
+    n_store = max(6, round(n * rng.uniform(0.2, 0.3)))
     n_mid = n - n_edge - n_store
     names = [str(x) for x in rng.permutation(DOMAINS)]
     services: dict[str, Service] = {}
@@ -202,7 +203,8 @@ def _rule(service: Service, rng: np.random.Generator) -> str:
 
 
 def _labels(service: Service, region: str, nodes: list[str], rule: str, k: int) -> dict[str, str]:
-    pod = f"{service.name}-{hashlib.sha1(f'{region}{k % max(service.pods, 1)}'.encode()).hexdigest()[:5]}"
+    replica = f"{region}{k % max(service.pods, 1)}"
+    pod = f"{service.name}-{hashlib.sha1(replica.encode()).hexdigest()[:5]}"
     return {
         "alertname": rule,
         "service": service.name,

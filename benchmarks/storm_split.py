@@ -70,7 +70,7 @@ def correlate(
             batch.append(record)
         correlator.add(batch, tick)
     owner = {fp: key for key, inc in correlator.incidents.items() for fp in inc.alerts}
-    for key, inc in correlator.incidents.items():
+    for inc in correlator.incidents.values():
         merged_into = getattr(inc, "merged_into", None)
         if merged_into:
             for fp in inc.alerts:
