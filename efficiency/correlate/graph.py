@@ -32,12 +32,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
 from efficiency.correlate.records import AlertRecord, ChangeRecord, DetectionRecord, Topology
 from efficiency.correlate.rules import CorrelationRules
+
+if TYPE_CHECKING:
+    from efficiency.correlate.correlator import Incident
 
 NodeKind = Literal["alerts", "detection", "change", "incident"]
 
@@ -64,6 +67,12 @@ class Node:
     incident_key: str | None = None
     #: when the node's records took off (see :func:`robust_onset`); None: ``start``
     onset: datetime | None = None
+    #: an incident node: how many alerts it holds, when each of its services took off, and
+    #: the service its ranking puts first (what a cascade into it must call)
+    alert_count: int = 0
+    service_onsets: dict[str, datetime] = field(default_factory=dict)
+    service_sizes: dict[str, int] = field(default_factory=dict)
+    root_services: frozenset[str] = frozenset()
 
     @property
     def onset_at(self) -> datetime:
@@ -123,6 +132,38 @@ def _bucket(
         labels=label_sets(alerts, rules),
         alerts=list(alerts),
         onset=robust_onset([a.starts_at for a in alerts], rules.onset_quantile),
+    )
+
+
+def incident_node(incident: Incident, rules: CorrelationRules) -> Node:
+    """An open incident as a node, so new records can join it. It *holds* the services with
+    at least ``root_support`` of the alerts of its largest one (and those of its detections):
+    a few background alerts it absorbed make it neither the home of their service (whose next
+    failure would join it by the same-service evidence) nor a neighbour of their hosts."""
+    alerts = sorted(incident.alerts.values(), key=lambda a: a.starts_at)
+    by_service: dict[str, list[AlertRecord]] = defaultdict(list)
+    for alert in alerts:
+        by_service[service_key(alert)].append(alert)
+    largest = max(map(len, by_service.values()), default=0)
+    held = {s for s, members in by_service.items() if len(members) >= rules.root_support * largest}
+    detections = incident.detections.values()
+    q = rules.onset_quantile
+    return Node(
+        id=f"i:{incident.key}",
+        kind="incident",
+        services=frozenset(held | {d.service for d in detections}),
+        start=incident.first_at,
+        end=incident.last_at,
+        onset=robust_onset([a.starts_at for a in alerts], q) if alerts else None,
+        group=incident.group,
+        labels=label_sets((a for s in held for a in by_service[s]), rules),
+        changes=frozenset(d.suspected_change_id for d in detections if d.suspected_change_id)
+        | set(incident.changes),
+        incident_key=incident.key,
+        alert_count=len(alerts),
+        service_onsets={s: robust_onset([a.starts_at for a in by_service[s]], q) for s in held},
+        service_sizes={s: len(by_service[s]) for s in held},
+        root_services=frozenset(rc.name for rc in incident.root_causes[:1] if rc.kind == "service"),
     )
 
 
