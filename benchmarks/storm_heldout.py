@@ -11,10 +11,11 @@ been fitted to:
   fan-in); every service runs in each of three regions and calls stay inside a region;
 - **failures**: half at a data store, half at a mid-tier service; regional (a root service in
   one region, its cascade in that region only), staggered over the storm instead of starting
-  in one minute, and many of them (6-12 in a ~600-alert storm, 20-35 in a ~5,000-alert
-  one); two failures may touch adjacent services
-  when they are in different regions, never in the same region at the same time (a human
-  could not tell those apart either), and a service is hit again only after a quiet gap;
+  in one minute, and many of them (6-12 drawn for a ~600-alert storm, 20-35 for a
+  ~5,000-alert one, fewer placed where the rule below leaves no room); two failures may
+  touch adjacent services when they are in different regions, never in the same region at
+  the same time (a human could not tell those apart either), and a service is hit again only
+  after a quiet gap;
 - **cascade timing**: per-edge hit probability drawn from 0.45-0.95, per-hop delay lognormal
   (median 35 s, some hops of a few seconds, some of minutes), and each hit service fires over
   a gamma-distributed spread rather than an exponential one;
