@@ -6,12 +6,14 @@ graph is then used for one thing only: to *join* two of those groups when one is
 the cascade of the other -
 
 - the **head** of the dependent group (its well-supported record that took off first, see
-  :func:`head`) belongs to a service that calls a service of the other group;
+  :func:`front`) belongs to a service that calls a service of the other group;
 - that callee took off first, and not long before: its onset is at most ``cascade_slack``
   after the head's and at most ``window`` before it (a dependency already failing long before
   is background, not the cause);
-- each group joins at most one such callee group, the one whose onset is latest before its
-  own (the nearest cause), so every joined group still has exactly one head - one root.
+- the callee holds at least ``root_support`` of the head's alerts in its well-supported
+  records: a blip of background alerts on a callee explains no failure;
+- each group joins at most one such callee group (the best supported, then the nearest in
+  time), so every joined group still has exactly one head - one root.
 
 Nothing is ever split or moved between groups because of the topology, so a declared edge
 between two unrelated failures can at worst join two groups whose onsets line up as a cascade
@@ -59,14 +61,9 @@ def _supported(group: Sequence[Node], rules: CorrelationRules) -> list[Node]:
     return [n for n in core if n.kind == "incident" or _weight(n) >= rules.root_support * largest]
 
 
-def head(group: Sequence[Node], rules: CorrelationRules) -> Node | None:
-    """The group's well-supported record (:func:`_supported`) that took off first; None for a
-    group without one."""
-    supported = _supported(group, rules)
-    return min(supported, key=lambda n: (n.onset_at, n.id)) if supported else None
-
-
 def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
+    """The group's head (its well-supported record that took off first), the services it holds
+    and when each took off; None for a group with no alerts."""
     supported = _supported(group, rules)
     if not supported:
         return None
@@ -90,10 +87,11 @@ def _cause(
     topology: Topology,
     rules: CorrelationRules,
 ) -> int | None:
-    """The group ``dependent`` is a cascade of: among the groups holding a service its head
-    calls, with that service's onset in cascade order and at least ``root_support`` of the
-    head's alerts (a blip of background alerts on a callee explains no failure, and must not
-    chain two failures together), the one with the most alerts of it, then the latest."""
+    """The group that group ``index`` is a cascade of, if any: among the groups holding a
+    service its head calls, with that service's onset in cascade order and at least
+    ``root_support`` of the head's alerts (a blip of background alerts on a callee explains no
+    failure, and must not chain two failures together), the one with the most alerts of it,
+    then the one that took off last (the nearest cause)."""
     deps = topology.dependencies
     dependent = fronts[index]
     best: tuple[int, datetime, int] | None = None
