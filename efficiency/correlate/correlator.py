@@ -6,6 +6,9 @@ incidents that are still active, partitions it (:mod:`efficiency.correlate.group
 
 - lets an active incident absorb the records grouped with it (an alert whose fingerprint it
   already holds is simply updated);
+- merges the active incidents that end up in one group (a later record showed they are one
+  cascade: :mod:`efficiency.correlate.cascade`) into the one that took off first, reporting
+  each absorbed one as a ``merged`` update (:mod:`efficiency.correlate.merge`);
 - turns every other group into a new incident, *pending* until the opening rules pass (enough
   alerts, or one severe enough);
 - never lets a resolved incident absorb anything: a new alert that matches one (same
