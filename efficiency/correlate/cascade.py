@@ -76,8 +76,21 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
             if service not in onsets or at < onsets[service]:
                 onsets[service] = at
             sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
-    head_services = first.root_services or first.services
-    return GroupFront(frozenset(head_services), first.onset_at, onsets, _weight(first), dict(sizes))
+    head_services, head_onset, head_size = _head_of(first)
+    return GroupFront(head_services, head_onset, onsets, head_size, dict(sizes))
+
+
+def _head_of(node: Node) -> tuple[frozenset[str], datetime, int]:
+    """(services, onset, alerts) of a group's first record. A bucket is one service; an open
+    incident is read the same way, through the service its ranking puts first (else the one
+    that took off first), not as the sum of everything it absorbed - so a record joins an
+    incident on the same terms as it would join the incident's records in one batch."""
+    onsets = node.service_onsets
+    if node.kind != "incident" or not onsets:
+        return node.services, node.onset_at, _weight(node)
+    top = [s for s in node.root_services if s in onsets]
+    service = top[0] if top else min(onsets, key=lambda s: (onsets[s], s))
+    return frozenset({service}), onsets[service], node.service_sizes.get(service, 1)
 
 
 def _cause(
