@@ -72,6 +72,8 @@ class Node:
     alert_count: int = 0
     service_onsets: dict[str, datetime] = field(default_factory=dict)
     service_sizes: dict[str, int] = field(default_factory=dict)
+    #: an incident node: when each held service's alerts started, first and last
+    service_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     root_services: frozenset[str] = frozenset()
 
     @property
@@ -163,6 +165,7 @@ def incident_node(incident: Incident, rules: CorrelationRules) -> Node:
         alert_count=len(alerts),
         service_onsets={s: robust_onset([a.starts_at for a in by_service[s]], q) for s in held},
         service_sizes={s: len(by_service[s]) for s in held},
+        service_spans={s: (by_service[s][0].starts_at, by_service[s][-1].starts_at) for s in held},
         root_services=frozenset(rc.name for rc in incident.root_causes[:1] if rc.kind == "service"),
     )
 
@@ -216,6 +219,22 @@ def upstream(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> s
     return None
 
 
+def _span(node: Node, service: str) -> tuple[datetime, datetime]:
+    return node.service_spans.get(service, (node.start, node.end))
+
+
+def _same_service_near(u: Node, v: Node, rules: CorrelationRules) -> bool:
+    """Whether a service of both nodes alerted in each within the window of the other: an open
+    incident counts the same-service evidence over when *that service* alerted in it, not over
+    its whole life (which flapping repeats and later records stretch), as two buckets of the
+    service further apart than the window share no evidence in one batch either."""
+    for service in u.services & v.services:
+        (u0, u1), (v0, v1) = _span(u, service), _span(v, service)
+        if max(u0, v0) - min(u1, v1) <= rules.window:
+            return True
+    return False
+
+
 def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
     """Total evidence that ``u`` and ``v`` belong to one incident (0: never together)."""
     if u.group is not None and v.group is not None and u.group != v.group:
@@ -231,7 +250,7 @@ def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -
             return 0.0
     weight = rules.time_proximity * (1.0 - gap_s / window_s)
     if u.services & v.services:
-        weight += rules.same_service
+        weight += rules.same_service if _same_service_near(u, v, rules) else 0.0
     else:
         weight += max(
             _dependency_evidence(u, v, topology, rules),

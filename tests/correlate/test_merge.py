@@ -74,3 +74,19 @@ def test_no_merge_when_time_order_disagrees() -> None:
     assert not [u for u in third if u.action == "merged"]
     services = sorted(sorted(i.services) for i in correlator.incidents.values())
     assert services == [["api", "web"], ["db"]]
+
+
+def test_a_long_lived_incident_does_not_absorb_a_later_failure_of_its_service() -> None:
+    # db failed at 0 s and api after it; an api alert flaps 10 min later, which keeps the
+    # incident alive, but db's own alerts in it are 13 min old when db fails again: a new
+    # incident, as two sessions of db that far apart would be in one batch
+    correlator = Correlator(topology=chain())
+    (first,) = correlator.add(alerts("db", 0) + alerts("api", 30), T0 + timedelta(seconds=60))
+    flap = AlertRecord("api-0", T0 + timedelta(seconds=600), labels=alerts("api", 0)[0].labels)
+    correlator.add([flap], T0 + timedelta(seconds=610))
+    again = [
+        AlertRecord(f"db-late-{k}", a.starts_at, labels={**a.labels, "pod": f"db-late-{k}"})
+        for k, a in enumerate(alerts("db", 800))
+    ]
+    (second,) = correlator.add(again, T0 + timedelta(seconds=830))
+    assert second.action == "opened" and second.key != first.key
