@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load bench-storm-heldout
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-nab: $(STAMP)
 
 bench-storm: $(STAMP)
 	$(BIN)/python -m benchmarks.storm
+
+bench-storm-heldout: $(STAMP)
+	$(BIN)/python -m benchmarks.storm_split
 
 bench-webhook: $(STAMP)
 	$(BIN)/python -m benchmarks.webhook

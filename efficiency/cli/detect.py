@@ -89,7 +89,9 @@ def detect(
         )
     click.echo(
         f"incidents: {len(correlated.opened)} opened, {len(correlated.updated)} updated, "
-        f"{len(correlated.resolved)} resolved; pages: {delivered.sent} sent, "
+        f"{len(correlated.resolved)} resolved"
+        + (f", {len(correlated.merged)} merged into another" if correlated.merged else "")
+        + f"; pages: {delivered.sent} sent, "
         f"{delivered.retrying} to retry, {delivered.failed} failed"
     )
 

@@ -6,6 +6,9 @@ incidents that are still active, partitions it (:mod:`efficiency.correlate.group
 
 - lets an active incident absorb the records grouped with it (an alert whose fingerprint it
   already holds is simply updated);
+- merges the active incidents that end up in one group (a later record showed they are one
+  cascade: :mod:`efficiency.correlate.cascade`) into the one that took off first, reporting
+  each absorbed one as a ``merged`` update (:mod:`efficiency.correlate.merge`);
 - turns every other group into a new incident, *pending* until the opening rules pass (enough
   alerts, or one severe enough);
 - never lets a resolved incident absorb anything: a new alert that matches one (same
@@ -21,18 +24,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from efficiency.correlate.graph import (
-    Node,
-    alert_buckets,
-    evidence_graph,
-    label_sets,
-    robust_onset,
-    service_key,
-)
+from efficiency.correlate.cascade import join_cascades
+from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
+from efficiency.correlate.merge import absorb, survivor
 from efficiency.correlate.records import (
     AlertRecord,
     ChangeRecord,
@@ -64,6 +62,8 @@ class Incident:
     resolved_at: datetime | None = None
     severity: str = "warning"
     root_causes: tuple[RootCause, ...] = ()
+    #: the key of the incident this one was merged into (it is resolved then)
+    merged_into: str | None = None
 
     @property
     def first_at(self) -> datetime:
@@ -167,11 +167,14 @@ class Correlator:
         known = {d for inc in self.incidents.values() for d in inc.detections}
         detections = [d for d in detections if d.id not in known]
         severity_before = {k: inc.max_severity() for k, inc in self.incidents.items()}
+        merged: list[IncidentUpdate] = []
         for group in self._group(fresh, detections, now):
-            key = self._absorb(group, recurrence)
+            key = self._absorb(group, recurrence, merged, now)
             if key is not None:
                 touched.add(key)
+        touched -= {u.key for u in merged}
         updates = [self._evaluate(self.incidents[k], severity_before.get(k)) for k in touched]
+        updates += merged
         self._forget(now)
         return sorted((u for u in updates if u is not None), key=lambda u: (u.opened_at, u.key))
 
@@ -200,7 +203,7 @@ class Correlator:
         earliest = min(n.start for n in nodes)
         for incident in self.incidents.values():
             if incident.status in ACTIVE and incident.last_at >= earliest - rules.window:
-                nodes.append(self._incident_node(incident))
+                nodes.append(incident_node(incident, self.rules))
         for change in self._changes.values():
             nodes.append(
                 Node(
@@ -213,38 +216,36 @@ class Correlator:
                     change=change,
                 )
             )
-        return partition(evidence_graph(nodes, self.topology, rules), rules)
+        # the call graph joins groups only where time order agrees (efficiency.correlate.cascade)
+        local = Topology(cooccurrence=self.topology.cooccurrence)
+        groups = partition(evidence_graph(nodes, local, rules), rules)
+        return join_cascades(groups, self.topology, rules)
 
-    def _incident_node(self, incident: Incident) -> Node:
-        alerts = list(incident.alerts.values())
-        services = {service_key(a) for a in alerts} | {
-            d.service for d in incident.detections.values()
-        }
-        suspects = {d.suspected_change_id for d in incident.detections.values()}
-        return Node(
-            id=f"i:{incident.key}",
-            kind="incident",
-            services=frozenset(services),
-            start=incident.first_at,
-            end=incident.last_at,
-            onset=robust_onset(sorted(a.starts_at for a in alerts), self.rules.onset_quantile)
-            if alerts
-            else None,
-            group=incident.group,
-            labels=label_sets(alerts, self.rules),
-            changes=frozenset(s for s in suspects if s is not None) | set(incident.changes),
-            incident_key=incident.key,
-        )
-
-    def _absorb(self, group: list[Node], recurrence: dict[str, str]) -> str | None:
-        """Put the group's records in its incident, creating one when it has none; the key of
+    def _absorb(
+        self,
+        group: list[Node],
+        recurrence: dict[str, str],
+        merged: list[IncidentUpdate],
+        now: datetime,
+    ) -> str | None:
+        """Put the group's records in its incident, creating one when it has none, and merge
+        the other incidents of the group into it (:mod:`efficiency.correlate.merge`; each
+        absorbed incident that was paged adds a ``merged`` update to ``merged``); the key of
         the incident when it gained anything."""
-        incident = next(
-            (self.incidents[n.incident_key] for n in group if n.incident_key is not None), None
-        )
-        if incident is None:
+        held = [self.incidents[n.incident_key] for n in group if n.incident_key is not None]
+        if not held:
             incident = self._new_incident(group, recurrence)
-        elif not any(
+        else:
+            onsets = {n.incident_key: n.onset_at for n in group if n.incident_key}
+            incident = survivor(held, onsets)
+            for other in held:
+                if other is not incident:
+                    if other.status != "pending":
+                        update = self._snapshot(other, "merged")
+                        merged.append(replace(update, status="resolved", merged_into=incident.key))
+                    absorb(incident, other, now, self._by_fingerprint)
+                    del self.incidents[other.key]
+        if len(held) == 1 and not any(
             n.alerts or n.detection or (n.change and n.change.id not in incident.changes)
             for n in group
         ):

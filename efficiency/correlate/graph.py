@@ -32,12 +32,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
 from efficiency.correlate.records import AlertRecord, ChangeRecord, DetectionRecord, Topology
 from efficiency.correlate.rules import CorrelationRules
+
+if TYPE_CHECKING:
+    from efficiency.correlate.correlator import Incident
 
 NodeKind = Literal["alerts", "detection", "change", "incident"]
 
@@ -64,6 +67,14 @@ class Node:
     incident_key: str | None = None
     #: when the node's records took off (see :func:`robust_onset`); None: ``start``
     onset: datetime | None = None
+    #: an incident node: how many alerts it holds, when each of its services took off, and
+    #: the service its ranking puts first (what a cascade into it must call)
+    alert_count: int = 0
+    service_onsets: dict[str, datetime] = field(default_factory=dict)
+    service_sizes: dict[str, int] = field(default_factory=dict)
+    #: an incident node: when each held service's alerts started, first and last
+    service_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    root_services: frozenset[str] = frozenset()
 
     @property
     def onset_at(self) -> datetime:
@@ -126,6 +137,39 @@ def _bucket(
     )
 
 
+def incident_node(incident: Incident, rules: CorrelationRules) -> Node:
+    """An open incident as a node, so new records can join it. It *holds* the services with
+    at least ``root_support`` of the alerts of its largest one (and those of its detections):
+    a few background alerts it absorbed make it neither the home of their service (whose next
+    failure would join it by the same-service evidence) nor a neighbour of their hosts."""
+    alerts = sorted(incident.alerts.values(), key=lambda a: a.starts_at)
+    by_service: dict[str, list[AlertRecord]] = defaultdict(list)
+    for alert in alerts:
+        by_service[service_key(alert)].append(alert)
+    largest = max(map(len, by_service.values()), default=0)
+    held = {s for s, members in by_service.items() if len(members) >= rules.root_support * largest}
+    detections = incident.detections.values()
+    q = rules.onset_quantile
+    return Node(
+        id=f"i:{incident.key}",
+        kind="incident",
+        services=frozenset(held | {d.service for d in detections}),
+        start=incident.first_at,
+        end=incident.last_at,
+        onset=robust_onset([a.starts_at for a in alerts], q) if alerts else None,
+        group=incident.group,
+        labels=label_sets((a for s in held for a in by_service[s]), rules),
+        changes=frozenset(d.suspected_change_id for d in detections if d.suspected_change_id)
+        | set(incident.changes),
+        incident_key=incident.key,
+        alert_count=len(alerts),
+        service_onsets={s: robust_onset([a.starts_at for a in by_service[s]], q) for s in held},
+        service_sizes={s: len(by_service[s]) for s in held},
+        service_spans={s: (by_service[s][0].starts_at, by_service[s][-1].starts_at) for s in held},
+        root_services=frozenset(rc.name for rc in incident.root_causes[:1] if rc.kind == "service"),
+    )
+
+
 def label_sets(alerts: Iterable[AlertRecord], rules: CorrelationRules) -> dict[str, frozenset[str]]:
     """The values each evidence label takes over ``alerts`` (empty values dropped)."""
     values: dict[str, set[str]] = {name: set() for name in rules.label_weights}
@@ -175,6 +219,22 @@ def upstream(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> s
     return None
 
 
+def _span(node: Node, service: str) -> tuple[datetime, datetime]:
+    return node.service_spans.get(service, (node.start, node.end))
+
+
+def _same_service_near(u: Node, v: Node, rules: CorrelationRules) -> bool:
+    """Whether a service of both nodes alerted in each within the window of the other: an open
+    incident counts the same-service evidence over when *that service* alerted in it, not over
+    its whole life (which flapping repeats and later records stretch), as two buckets of the
+    service further apart than the window share no evidence in one batch either."""
+    for service in u.services & v.services:
+        (u0, u1), (v0, v1) = _span(u, service), _span(v, service)
+        if max(u0, v0) - min(u1, v1) <= rules.window:
+            return True
+    return False
+
+
 def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
     """Total evidence that ``u`` and ``v`` belong to one incident (0: never together)."""
     if u.group is not None and v.group is not None and u.group != v.group:
@@ -190,7 +250,7 @@ def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -
             return 0.0
     weight = rules.time_proximity * (1.0 - gap_s / window_s)
     if u.services & v.services:
-        weight += rules.same_service
+        weight += rules.same_service if _same_service_near(u, v, rules) else 0.0
     else:
         weight += max(
             _dependency_evidence(u, v, topology, rules),

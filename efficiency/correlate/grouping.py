@@ -18,9 +18,11 @@ they hold several failures.
    cascade in two; a community holding no plausible root is such a fragment (its buckets all
    follow a dependency that alerted earlier, elsewhere), so it rejoins the community it is
    most strongly linked to.
-4. Open incidents never merge with each other: a group holding two of them is divided by a
+4. Open incidents never merge here: a group holding two of them is divided by a
    maximum-weight growth from each incident (Prim's algorithm run from several seeds), so
-   every new bucket joins the incident it has the strongest path to.
+   every new bucket joins the incident it has the strongest path to. (The correlator runs this
+   on the records' own evidence; the call graph may then join groups, open incidents
+   included, where time order agrees: :mod:`efficiency.correlate.cascade`.)
 5. Detections and changes then join the group of their strongest neighbour; detections with
    none group among themselves (by common suspected change or service), changes with none
    are left out (a deploy alone is not an incident).

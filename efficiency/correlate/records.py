@@ -118,11 +118,12 @@ class IncidentUpdate:
 
     ``action`` is ``opened`` the first time the incident passes the opening rules, ``updated``
     when it absorbed records or its severity changed, ``resolved`` / ``acknowledged`` from the
-    lifecycle calls. ``previous_incident`` is the key of the resolved incident this one is a
-    recurrence of.
+    lifecycle calls, ``merged`` when later evidence showed it is part of another open incident
+    and it was closed into that one (``merged_into``). ``previous_incident`` is the key of the
+    resolved incident this one is a recurrence of.
     """
 
-    action: Literal["opened", "updated", "acknowledged", "resolved"]
+    action: Literal["opened", "updated", "acknowledged", "resolved", "merged"]
     key: str
     status: str
     severity: str
@@ -135,3 +136,5 @@ class IncidentUpdate:
     root_causes: tuple[RootCause, ...]
     previous_incident: str | None = None
     resolved_at: datetime | None = None
+    #: ``merged``: the key of the incident this one was merged into
+    merged_into: str | None = None

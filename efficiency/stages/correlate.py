@@ -51,6 +51,7 @@ from efficiency.correlate.correlator import Incident as Group
 from efficiency.notify.outbox import plan_pages
 from efficiency.notify.silence import SilenceRule, silence_reason
 from efficiency.services import ServicesCatalog
+from efficiency.stages.incident_merges import apply_merges, split_merges
 from efficiency.stages.rca import rank_at
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.db import Database
@@ -122,6 +123,7 @@ class CorrelateReport:
     opened: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
+    merged: list[int] = field(default_factory=list)  #: absorbed into another open incident
     pages: int = 0
     rebuilt: bool = False
 
@@ -133,6 +135,7 @@ class CorrelateReport:
             "opened_incident_ids": self.opened,
             "updated_incident_ids": self.updated,
             "resolved_incident_ids": self.resolved,
+            "merged_incident_ids": self.merged,
             "pages_planned": self.pages,
         }
 
@@ -250,11 +253,8 @@ class CorrelateStage:
             .where(ChangeEvent.id > (marks[WM_CHANGES].position or 0))
             .order_by(ChangeEvent.id)
         ).all()
-        report.alerts, report.detections, report.changes = (
-            len(alerts),
-            len(detections),
-            len(changes),
-        )
+        report.alerts, report.detections = len(alerts), len(detections)
+        report.changes = len(changes)
         records: list[AlertRecord | DetectionRecord | ChangeRecord] = []
         records += [change_record(c) for c in changes]
         records += [alert_record(a) for a in sorted(alerts.values(), key=lambda a: a.id)]
@@ -266,7 +266,7 @@ class CorrelateStage:
         times += [d.onset_at for d in detections] + [c.at for c in changes]
         event_now = max(times)
 
-        updates = correlator.add(records, event_now) if records else []
+        merges, updates = split_merges(correlator.add(records, event_now) if records else [])
         if self.rca is not None:
             updates = [self._metric_root_causes(session, correlator, u) for u in updates]
         touched = {u.key: u for u in updates}
@@ -320,6 +320,7 @@ class CorrelateStage:
             session.execute(delete(Incident).where(Incident.id.in_(stale)))
         self._pending = {k: v for k, v in self._pending.items() if k in correlator.incidents}
 
+        report.merged, report.pages = apply_merges(session, merges, self.catalog, now)
         rows = _rows(session, sorted(set(touched) | candidates | watched))
         for key, update in sorted(touched.items(), key=lambda kv: kv[1].opened_at):
             row = rows.get(key)
@@ -337,7 +338,7 @@ class CorrelateStage:
             if row.flapping != (key in flapping):
                 row.flapping, row.updated_at = key in flapping, now
 
-        report.pages = self._plan(session, correlator, rows, touched, silences, now)
+        report.pages += self._plan(session, correlator, rows, touched, silences, now)
         _move_marks(marks, [e.event_id for e in events], detections, changes, event_now, now)
         return report
 
@@ -624,10 +625,9 @@ def _take_marks(session: Session, now: datetime) -> dict[str, Watermark]:
         [{"stage": m, "value": EPOCH, "position": 0, "updated_at": now} for m in MARKS],
         ("stage",),
     )
-    marks = {
+    return {
         m.stage: m for m in session.scalars(select(Watermark).where(Watermark.stage.in_(MARKS)))
     }
-    return marks
 
 
 def _move_marks(

@@ -1,0 +1,155 @@
+"""Where the call graph may join groups: only where time order and the evidence agree.
+
+The grouping first runs on the evidence a storm carries by itself (same service, shared host,
+common change, time), exactly as it does with no topology given. The declared dependency
+graph is then used for one thing only: to *join* two of those groups when one is explained as
+the cascade of the other -
+
+- the **head** of the dependent group (its well-supported record that took off first, see
+  :func:`front`) belongs to a service that calls a service of the other group;
+- that callee took off first, and not long before: its onset is at most ``cascade_slack``
+  after the head's and at most ``window`` before it (a dependency already failing long before
+  is background, not the cause);
+- the callee holds at least ``root_support`` of the head's alerts in its well-supported
+  records: a blip of background alerts on a callee explains no failure;
+- each group joins at most one such callee group (the best supported, then the nearest in
+  time), so every joined group still has exactly one head - one root.
+
+Nothing is ever split or moved between groups because of the topology, so a declared edge
+between two unrelated failures can at worst join two groups whose onsets line up as a cascade
+would; it can no longer pull a failure's buckets apart (the Louvain split of one big
+topology-connected component did) or chain a storm into one component. An open incident is a
+group like any other: when a later record shows that two open incidents are one cascade, they
+end up in one group and the correlator merges them (:mod:`efficiency.correlate.merge`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from efficiency.correlate.graph import Node
+from efficiency.correlate.records import Topology
+from efficiency.correlate.rules import CorrelationRules
+
+
+@dataclass(frozen=True)
+class GroupFront:
+    """What the cascade test reads of one group: its head and when each service took off."""
+
+    head_services: frozenset[str]
+    head_onset: datetime
+    onsets: dict[str, datetime]  #: service -> its earliest onset in the group
+    head_size: int  #: alerts of the head record
+    sizes: dict[str, int]  #: service -> alerts of its supported records in the group
+
+
+def _weight(node: Node) -> int:
+    return len(node.alerts) or node.alert_count
+
+
+def _supported(group: Sequence[Node], rules: CorrelationRules) -> list[Node]:
+    """The group's alert buckets with at least ``root_support`` of the alerts of its largest
+    one, and its incidents: a few background alerts folded into a group neither make it start
+    somewhere else nor make it hold their service."""
+    core = [n for n in group if n.kind in ("alerts", "incident")]
+    if not core:
+        return []
+    largest = max(_weight(n) for n in core)
+    return [n for n in core if n.kind == "incident" or _weight(n) >= rules.root_support * largest]
+
+
+def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
+    """The group's head (its well-supported record that took off first), the services it holds
+    and when each took off; None for a group with no alerts."""
+    supported = _supported(group, rules)
+    if not supported:
+        return None
+    first = min(supported, key=lambda n: (n.onset_at, n.id))
+    onsets: dict[str, datetime] = {}
+    sizes: dict[str, int] = defaultdict(int)
+    for node in supported:
+        per_service = node.service_onsets or {s: node.onset_at for s in node.services}
+        for service, at in per_service.items():
+            if service not in onsets or at < onsets[service]:
+                onsets[service] = at
+            sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
+    head_services, head_onset, head_size = _head_of(first)
+    return GroupFront(head_services, head_onset, onsets, head_size, dict(sizes))
+
+
+def _head_of(node: Node) -> tuple[frozenset[str], datetime, int]:
+    """(services, onset, alerts) of a group's first record. A bucket is one service; an open
+    incident is read the same way, through the service its ranking puts first (else the one
+    that took off first), not as the sum of everything it absorbed - so a record joins an
+    incident on the same terms as it would join the incident's records in one batch."""
+    onsets = node.service_onsets
+    if node.kind != "incident" or not onsets:
+        return node.services, node.onset_at, _weight(node)
+    top = [s for s in node.root_services if s in onsets]
+    service = top[0] if top else min(onsets, key=lambda s: (onsets[s], s))
+    return frozenset({service}), onsets[service], node.service_sizes.get(service, 1)
+
+
+def _cause(
+    index: int,
+    fronts: dict[int, GroupFront],
+    holders: dict[str, list[int]],
+    topology: Topology,
+    rules: CorrelationRules,
+) -> int | None:
+    """The group that group ``index`` is a cascade of, if any: among the groups holding a
+    service its head calls, with that service's onset in cascade order and at least
+    ``root_support`` of the head's alerts (a blip of background alerts on a callee explains no
+    failure, and must not chain two failures together), the one with the most alerts of it,
+    then the one that took off last (the nearest cause)."""
+    deps = topology.dependencies
+    dependent = fronts[index]
+    best: tuple[int, datetime, int] | None = None
+    for caller in dependent.head_services:
+        if caller not in deps:
+            continue
+        for callee in deps.successors(caller):
+            for other in holders.get(callee, ()):
+                onset = fronts[other].onsets[callee]
+                lag = dependent.head_onset - onset
+                if other == index or not -rules.cascade_slack <= lag <= rules.window:
+                    continue
+                size = fronts[other].sizes[callee]
+                if size < rules.root_support * dependent.head_size:
+                    continue
+                key = (size, onset, -other)
+                best = key if best is None or key > best else best
+    return -best[2] if best is not None else None
+
+
+def join_cascades(
+    groups: list[list[Node]], topology: Topology, rules: CorrelationRules
+) -> list[list[Node]]:
+    """``groups`` with each one that is the cascade of another joined to it (see the module
+    docstring); the order of first appearance is kept."""
+    if topology.dependencies.number_of_edges() == 0 or len(groups) < 2:
+        return groups
+    fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, f in fronts.items():
+        for service in f.onsets:
+            holders[service].append(index)
+    parent = {i: i for i in range(len(groups))}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for index in sorted(fronts, key=lambda i: (fronts[i].head_onset, i)):
+        cause = _cause(index, fronts, holders, topology, rules)
+        if cause is not None and root(cause) != root(index):
+            parent[root(index)] = root(cause)
+    joined: dict[int, list[Node]] = {}
+    for index, group in enumerate(groups):
+        joined.setdefault(root(index), []).extend(group)
+    return [sorted(g, key=lambda n: (n.start, n.id)) for g in joined.values()]
