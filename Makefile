@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load bench-storm-heldout
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load bench-storm-heldout bench-fix-real
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench-nab-split: $(STAMP)
 
 bench-fix-yield: $(STAMP)
 	$(BIN)/python -m benchmarks.fix_yield
+
+# remediate with no hints on 14 real PyPI packages (sdists pinned by SHA-256, fetched once with
+# pip into $EFFICIENCY_FIX_REAL_CACHE, default ~/.cache/efficiency/fix_real); their own tests
+bench-fix-real: $(STAMP)
+	$(BIN)/python -m benchmarks.fix_yield_real
 
 # needs PostgreSQL (EFFICIENCY_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/test)
 bench-scale: $(STAMP)

@@ -1,0 +1,152 @@
+"""The report of ``benchmarks/fix_yield_real.py``: refusal reasons grouped into kinds, and the
+markdown section, per split and in total."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+SPLITS = ("dev", "test")
+_SITE = re.compile(r"^at .*?\): ")
+_NOTHING = re.compile(r"^(?P<book>[\w.-]+): nothing to change in \S+ \((?P<why>.*)\)$")
+_FILE = re.compile(r"\S+\.py(:\S+)?")
+_PATH = re.compile(r"/\S+")
+_HEX_ID = re.compile(r"\b[0-9a-f]{12,}\b")
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def reason_kind(reason: str) -> str:
+    """One refusal reason without where it happened (site, file, function, numbers), so the
+    same refusal at many call sites counts as one kind: ``playbook: codemod: why``."""
+    text = _SITE.sub("", reason.strip())
+    m = _NOTHING.match(text)
+    if m:
+        text = f"{m['book']}: {m['why']}"
+    text = _PATH.sub("<path>", _FILE.sub("<file>", text))
+    text = _NUMBER.sub("N", _HEX_ID.sub("ID", text))
+    return text if len(text) <= 140 else text[:137] + "..."
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _x(value: Any) -> str:
+    return f"{value:.2f}x" if isinstance(value, int | float) else "-"
+
+
+def branch_cell(b: dict[str, Any]) -> str:
+    """``playbook: tests, speedup [low, high]`` of one proposal branch."""
+    tests = {"pass": "green", "fail": "**tests fail**"}.get(str(b.get("tests_after")), "untested")
+    if b.get("speedup_low") is not None:
+        measured = f"{_x(b.get('speedup'))} [{_x(b['speedup_low'])}, {_x(b['speedup_high'])}]"
+        if b["speedup_low"] > 1.0:
+            measured += " win"
+    elif b.get("bench_error"):
+        measured = "benchmark failed"
+    else:
+        measured = _x(b.get("speedup"))
+    return f"{b.get('playbook')}: {tests}, {measured}"
+
+
+def package_rows(outcomes: Sequence[Any]) -> list[str]:
+    lines = [
+        "| package | tests on main | samples | hot spots (playbook matched) | top hot spots "
+        "| branches: tests, speedup [95% interval] | advice | refusals (hot spots, by reason) "
+        "| note |",
+        "| --- | --- | ---: | ---: | --- | --- | --- | --- | --- |",
+    ]
+    for o in outcomes:
+        tests = {True: "green", False: "**fail**", None: "-"}[o.tests_main]
+        branches = "<br>".join(branch_cell(b) for b in o.branches) or "none"
+        refusals = "<br>".join(f"{n} x {_cell(k)}" for k, n in o.refusals.most_common(3))
+        more = len(o.refusals) - 3
+        if more > 0:
+            refusals += f"<br>(+{more} other reasons)"
+        lines.append(
+            f"| {o.package} {o.version} | {tests} | {o.samples} | {o.hotspots} ({o.matched}) "
+            f"| {_cell(', '.join(o.top)) or '-'} | {_cell(branches)} "
+            f"| {', '.join(o.advice) or '-'} | {refusals or '-'} | {_cell(o.note) or ''} |"
+        )
+    return lines
+
+
+def totals(outcomes: Sequence[Any]) -> list[str]:
+    ran = [o for o in outcomes if o.hotspots]
+    branches = [b for o in outcomes for b in o.branches]
+    green = sum(b.get("tests_after") == "pass" for b in branches)
+    with_branch = [o for o in outcomes if o.branches]
+    winners = [o for o in with_branch if o.wins]
+    speedups = sorted(b["speedup"] for b in branches if isinstance(b.get("speedup"), float))
+    median = speedups[len(speedups) // 2] if speedups else None
+    return [
+        "| metric | result |",
+        "| --- | ---: |",
+        f"| packages profiled and remediated | {len(ran)}/{len(outcomes)} |",
+        f"| hot spots reported (a playbook matched) | {sum(o.hotspots for o in outcomes)} "
+        f"({sum(o.matched for o in outcomes)}) |",
+        f"| packages with a proposal branch | {len(with_branch)}/{len(outcomes)} |",
+        f"| advice-only proposals | {sum(len(o.advice) for o in outcomes)} |",
+        f"| branches whose package tests stay green | {green}/{len(branches)} |",
+        f"| packages with a verified win (interval above 1.0, tests green) / with a branch "
+        f"| {len(winners)}/{len(with_branch)} |",
+        f"| median measured speedup of the branches | {_x(median)} |",
+    ]
+
+
+def reason_table(outcomes: Sequence[Any], limit: int = 12) -> list[str]:
+    counts: Counter[str] = Counter()
+    for o in outcomes:
+        counts.update(o.refusals)
+    if not counts:
+        return ["No refusals."]
+    lines = ["| hot spots | refusal reason (kind) |", "| ---: | --- |"]
+    lines += [f"| {n} | {_cell(k)} |" for k, n in counts.most_common(limit)]
+    if len(counts) > limit:
+        lines.append(f"| {sum(counts.values()) - sum(n for _, n in counts.most_common(limit))} "
+                     f"| {len(counts) - limit} other reasons |")  # fmt: skip
+    return lines
+
+
+def render(
+    outcomes: Sequence[Any], command: str, duration: float, machine: str, seconds: float
+) -> str:
+    test = sorted(o.package for o in outcomes if o.split == "test")
+    lines = [
+        "## Fix yield on real packages: no hints, their own tests, measured",
+        "",
+        f"Command: `{command}` (runs `.venv/bin/python -m benchmarks.fix_yield_real`; "
+        "`--no-docs` leaves this file alone). Generated by `benchmarks/fix_yield_real.py`; "
+        "edit the script, not this section.",
+        "",
+        f"Method: {len(outcomes)} real open-source pure-Python packages, each the PyPI sdist "
+        "with its own tests, pinned by version and SHA-256 "
+        "(`benchmarks/fix_yield_real/manifest.json`), committed to a fresh git repository, "
+        "and driven by a small workload of ours that calls its public API as an application "
+        "would (`benchmarks/fix_yield_real/drivers/`). Per package, through the command line "
+        f"with default settings and no hints: `efficiency profile --duration {duration:g} -- "
+        "python DRIVER` (py-spy), then `efficiency remediate --service S --repo REPO --verify "
+        "--json`, the services file naming only the package's test command and the driver's "
+        "`--bench` mode (CPU time of a fixed amount of work). The product's verification runs "
+        "the package's tests on `main` and on each branch, then the benchmark interleaved "
+        "(ABAB, 5 rounds) and gives the speedup with a 95% bootstrap interval; a **win** is "
+        "a branch with green tests whose interval lies above 1.0. Refusals count hot spots "
+        "nothing was made for, once per reason kind (the reason without its site).",
+        "",
+        f"Split (fixed in the manifest before any run: packages ordered by sha256 of the "
+        f"name, the first third held out): **test** (never tuned on): {', '.join(test)}; "
+        "**dev**: the others. Playbooks and codemods were not changed for this benchmark.",
+    ]
+    for split in SPLITS:
+        part = [o for o in outcomes if o.split == split]
+        if not part:
+            continue
+        lines += ["", f"### {split} split ({len(part)} packages)", "", *totals(part), "",
+                  *package_rows(part), "", "Refusals by reason:", "",
+                  *reason_table(part)]  # fmt: skip
+    lines += ["", "### Both splits", "", *totals(outcomes), "", "Refusals by reason:", "",
+              *reason_table(outcomes)]  # fmt: skip
+    lines += ["", f"Machine: {machine}; {len(outcomes)} packages in {seconds / 60:.1f} min."]
+    return "\n".join(lines)
