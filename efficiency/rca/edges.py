@@ -12,13 +12,17 @@ service, not about each callee.
 
 So each service gets, in the ranking's strength units (``log1p`` of a series' surprise):
 
-- **in**: the strongest rise among the edges into it, times ``1 - min(1, out / in)`` where
-  ``out`` is the strongest rise among its own outgoing edges, both counted above calm (a calm
-  set of callees explains nothing; an equally abnormal one explains it all);
+- **in**: the strongest rise among the edges into it, times ``1 - explained``: the share of
+  it that its own outgoing edges account for, the larger of two readings: in robust units
+  above calm (``out / in``: a calm set of callees explains nothing, an equally abnormal one
+  all of it) and in seconds (the callee's largest moved rise of the same series over the
+  in-edge's rise: a pass-through adds no time of its own);
 - **out**: a low quantile (``out_quantile``) of the rises of its outgoing edges, when it has
   at least two: only a service whose calls *all* slowed scores here;
 
-and its edge evidence is the larger of the two. The edge strengths are also what decides
+and its edge evidence is the larger of the two. An edge from a caller whose calls all slowed
+(its **out** at least calm) is that caller's evidence, not its callee's, so it does not count
+in the callee's **in**. The edge strengths are also what decides
 whether a callee can explain a caller in the ranking: an edge whose latency series exists and
 stayed calm explains nothing.
 """
@@ -61,43 +65,65 @@ class EdgeMoves:
     strength: dict[tuple[str, str], float] = field(default_factory=dict)
     entry: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     onset: dict[tuple[str, str], pd.Timestamp | None] = field(default_factory=dict)
+    #: the rise in the series' own unit (seconds), per edge and series name, of moved series
+    rise: dict[tuple[tuple[str, str], str], float] = field(default_factory=dict)
 
     def add(
         self, edge: tuple[str, str], strength: float, entry: dict[str, Any],
-        onset: pd.Timestamp | None,
+        onset: pd.Timestamp | None, rise: float = 0.0,
     ) -> None:  # fmt: skip
+        if strength >= CALM:
+            key = (edge, str(entry.get("series", "")))
+            self.rise[key] = max(self.rise.get(key, 0.0), rise)
         if strength > self.strength.get(edge, -1.0):
             self.strength[edge] = strength
             self.entry[edge] = entry
             self.onset[edge] = onset
 
-    def scores(self, out_quantile: float = 0.25) -> dict[str, EdgeScore]:
+    def scores(self, out_quantile: float = 0.25, in_quantile: float = 1.0) -> dict[str, EdgeScore]:
         """Every service on an edge with latency data, scored as the module says."""
         into: dict[str, list[tuple[str, str]]] = defaultdict(list)
         out_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for edge in self.strength:
             into[edge[1]].append(edge)
             out_of[edge[0]].append(edge)
+        out_part = {
+            s: float(np.quantile([self.strength[e] for e in edges], out_quantile))
+            for s, edges in out_of.items()
+            if len(edges) >= 2
+        }
+        # a caller whose calls all slowed explains the rise its callees' edges from it show
+        slow_callers = {s for s, level in out_part.items() if level >= CALM}
         result = {}
         for service in set(into) | set(out_of):
-            best_in = max(into.get(service, []), key=self.strength.__getitem__, default=None)
-            outs = [self.strength[e] for e in out_of.get(service, [])]
-            in_part, explained = 0.0, 0.0
-            if best_in is not None:
-                level = self.strength[best_in]
-                top_out = max(outs, default=0.0)
+            ins = [e for e in into.get(service, []) if e[0] not in slow_callers]
+            in_part, explained, best_in = 0.0, 0.0, None
+            if ins:
+                best_in = max(ins, key=self.strength.__getitem__)
+                level = float(np.quantile([self.strength[e] for e in ins], in_quantile))
+                top_out = max((self.strength[e] for e in out_of.get(service, [])), default=0.0)
                 if level > CALM:  # in units above calm: noise on a callee explains nothing
                     explained = min(1.0, max(top_out - CALM, 0.0) / (level - CALM))
+                explained = max(explained, self._explained_in_seconds(best_in, out_of[service]))
                 in_part = level * (1.0 - explained)
-            out_part = float(np.quantile(outs, out_quantile)) if len(outs) >= 2 else 0.0
-            if in_part >= out_part and best_in is not None:
+            out = out_part.get(service, 0.0)
+            if best_in is not None and in_part >= out:
                 result[service] = EdgeScore(
                     in_part, self.entry[best_in], self.onset[best_in], "in", explained
                 )
-            elif out_part > 0:
-                edge = min(out_of[service], key=lambda e: abs(self.strength[e] - out_part))
-                result[service] = EdgeScore(
-                    out_part, {**self.entry[edge], "all_calls_slowed": len(outs)},
-                    self.onset[edge], "out",
-                )  # fmt: skip
+            elif out > 0:
+                edge = min(out_of[service], key=lambda e: abs(self.strength[e] - out))
+                entry = {**self.entry[edge], "all_calls_slowed": len(out_of[service])}
+                result[service] = EdgeScore(out, entry, self.onset[edge], "out")
         return result
+
+    def _explained_in_seconds(self, into: tuple[str, str], outs: list[tuple[str, str]]) -> float:
+        """The share of the rise on ``into`` that the largest rise of the same series on one
+        of the callee's own calls accounts for (both in seconds): a pass-through adds
+        nothing of its own, however calm its callers' edge usually is."""
+        name = str(self.entry[into].get("series", ""))
+        rise_in = self.rise.get((into, name), 0.0)
+        if rise_in <= 0:
+            return 0.0
+        rise_out = max((self.rise.get((e, name), 0.0) for e in outs), default=0.0)
+        return min(1.0, max(rise_out, 0.0) / rise_in)

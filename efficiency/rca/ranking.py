@@ -60,6 +60,9 @@ class RankingParams:
     #: quantile of a service's outgoing call-edge latency rises that counts as "all its
     #: calls slowed" (:mod:`efficiency.rca.edges`)
     out_quantile: float = 0.25
+    #: quantile of the rises of the edges into a service that counts as its callers seeing it
+    #: slow (1: the worst edge; lower: most of its callers must see it)
+    in_quantile: float = 1.0
     #: how much of a service's score an equally abnormal, no-later callee explains away
     explain: float = 0.5
     #: share of the earliness term in the score
@@ -172,12 +175,12 @@ def collect_evidence(
             pair = (owner.caller, owner.service)
             edge_level[pair] = max(edge_level.get(pair, 0.0), strength)
         if owner.kind == "edge" and is_latency(name):
-            edges.add((owner.caller, owner.service), strength, entry, move.onset_at)
+            edges.add(pair, strength, entry, move.onset_at, move.value - move.baseline)
             continue
         weight = params.host_weight if (_is_machine(name) or owner.kind == "host") else 1.0
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
-    for service, score in edges.scores(params.out_quantile).items():
+    for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
         entry = {**score.entry, "edge_side": score.side}
         own[service].append((score.strength, entry, score.onset_at))
     own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
