@@ -88,7 +88,7 @@ class EdgeMoves:
             into[edge[1]].append(edge)
             out_of[edge[0]].append(edge)
         out_part = {
-            s: float(np.quantile([self.strength[e] for e in edges], out_quantile))
+            s: float(np.quantile([self.strength[e] for e in edges], out_quantile, method="lower"))
             for s, edges in out_of.items()
             if len(edges) >= 2
         }
