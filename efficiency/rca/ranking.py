@@ -39,12 +39,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from efficiency.rca.edges import EdgeMoves, is_latency
 from efficiency.rca.services import ServiceMap, map_series
-from efficiency.rca.signals import SeriesMove, SignalParams, series_move
-
-#: the strength (``log1p(surprise)``) of a series that moved exactly as far as its own record:
-#: below it, a move is the series' ordinary noise
-CALM = math.log(2.0)
+from efficiency.rca.signals import CALM, SeriesMove, SignalParams, series_move
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,12 @@ class RankingParams:
     client_weight: float = 0.5
     #: delay after the earliest abnormal service at which the earliness term is 1/e
     onset_scale: timedelta = timedelta(minutes=2)
+    #: quantile of a service's outgoing call-edge latency rises that counts as "all its
+    #: calls slowed" (:mod:`efficiency.rca.edges`)
+    out_quantile: float = 0.25
+    #: quantile of the rises of the edges into a service that counts as its callers seeing it
+    #: slow (1: the worst edge; lower: most of its callers must see it)
+    in_quantile: float = 1.0
     #: how much of a service's score an equally abnormal, no-later callee explains away
     explain: float = 0.5
     #: share of the earliness term in the score
@@ -147,7 +150,7 @@ def collect_evidence(
     params: RankingParams,
     smap: ServiceMap,
     graph: nx.DiGraph,
-) -> dict[str, Evidence]:
+) -> tuple[dict[str, Evidence], set[tuple[str, str]]]:
     """Per service: its abnormality and its series that moved most.
 
     Two passes: first each service's own series (and call-edge series where it is the
@@ -158,6 +161,8 @@ def collect_evidence(
     own: dict[str, Found] = defaultdict(list)
     seen: dict[str, Found] = defaultdict(list)
     client: list[tuple[tuple[str, ...], float, dict[str, Any], pd.Timestamp | None]] = []
+    edges = EdgeMoves()
+    edge_level: dict[tuple[str, str], float] = {}
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
         services = smap.services_of(series_id)
@@ -166,9 +171,18 @@ def collect_evidence(
         if _is_client_side(name) and owner.kind == "service":
             client.append((services, params.client_weight * strength, entry, move.onset_at))
             continue
+        if owner.kind == "edge":
+            pair = (owner.caller, owner.service)
+            edge_level[pair] = max(edge_level.get(pair, 0.0), strength)
+        if owner.kind == "edge" and is_latency(name):
+            edges.add(pair, strength, entry, move.onset_at, move.value - move.baseline)
+            continue
         weight = params.host_weight if (_is_machine(name) or owner.kind == "host") else 1.0
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
+    for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
+        entry = {**score.entry, "edge_side": score.side}
+        own[service].append((score.strength, entry, score.onset_at))
     own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
     for callers, strength, entry, onset in client:
         callees = sorted({c for s in callers if s in graph for c in graph.successors(s)})
@@ -180,6 +194,7 @@ def collect_evidence(
             if share > 0:
                 seen[callee].append((strength * share, {**entry, "seen_by": callers[0]}, onset))
     out = {s: Evidence(s) for s in smap.services | set(graph.nodes)}
+    calm_edges = {e for e, strength in edge_level.items() if strength < CALM}
     threshold = CALM
     for service in out:
         found = sorted(own.get(service, []) + seen.get(service, []), key=lambda m: -m[0])
@@ -193,7 +208,7 @@ def collect_evidence(
         ev.top = [m[1] for m in found[:3]]
         onsets = [m[2] for m in found if m[2] is not None and m[0] >= threshold]
         ev.onset_at = min(onsets) if onsets else None
-    return out
+    return out, calm_edges
 
 
 def call_graph(smap: ServiceMap, extra: Iterable[tuple[str, str]] = ()) -> nx.DiGraph:
@@ -234,9 +249,12 @@ def rank_services(
         (int(r.series_id), str(r.name), dict(r.labels)) for r in labelled.itertuples()
     )
     graph = call_graph(smap, edges)
-    evidence = collect_evidence(points, at, params, smap, graph)
+    evidence, calm_edges = collect_evidence(points, at, params, smap, graph)
     for service in evidence:
         graph.add_node(service)
+    # a call whose latency series stayed calm does not pass its callee's trouble up
+    explaining = graph.copy()
+    explaining.remove_edges_from(calm_edges)
     abnormal = {s: e.abnormality for s, e in evidence.items()}
     top = max(abnormal.values(), default=0.0) or 1.0
     onsets = [
@@ -255,7 +273,7 @@ def rank_services(
             early = math.exp(-delay / scale)
         explained_by, explained = None, 0.0
         if own > CALM:
-            for callee in nx.descendants(graph, service):
+            for callee in nx.descendants(explaining, service):
                 other = evidence.get(callee)
                 if other is None or other.own <= CALM:
                     continue  # a calm callee explains nothing

@@ -27,12 +27,17 @@ numpy over one series at a time: no database, no I/O.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
+
+#: the strength (``log1p(surprise)``) of a series that moved exactly as far as its own record:
+#: below it, a move is the series' ordinary noise
+CALM = math.log(2.0)
 
 _MAD_TO_SIGMA = 1.4826
 _MEAN_ABS_TO_SIGMA = 1.2533
