@@ -23,6 +23,9 @@ the classic false positives and report each change once, at its most specific fr
   confirmed with STL (statsmodels, robust) learnt on one side of the onset only: it must
   still be found once that shape is removed.
 - **Went away** is decided by the detector (``ShareRegressionDetector``).
+- **Too cheap.** Last, a change that survived every filter is reported only when it is large
+  enough in cost (``efficiency.detect.floors``); the filters see every significant change
+  first, so both sides of a cost shift are paired even when one of them is cheap.
 
 Findings carry their evidence; the caller turns them into stored detections.
 """
@@ -37,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from efficiency.detect.derive import SharePanel
+from efficiency.detect.floors import Cost
 from efficiency.detect.regression import ShareChange, ShareRegressionDetector
 
 
@@ -49,6 +53,10 @@ class FunctionFinding:
     onset_at: pd.Timestamp
     magnitude_cores: float | None
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: GPU-hours a day the change costs (GPU-time shares of traces), None where unknown
+    magnitude_gpu_hours: float | None = None
+    #: the significance cut-off of the pass that found it (Benjamini-Hochberg and alpha)
+    p_cut: float = 0.0
     #: whether the series' daily shape was removed before the change was found
     adjusted: bool = False
 
@@ -67,7 +75,8 @@ class Dropped:
     """A significant change a filter removed, for the record and for tuning."""
 
     finding: FunctionFinding
-    #: went-away | seasonal | cost-shift | dilution | same-function | explained-deeper
+    #: went-away | seasonal | cost-shift | dilution | same-function | explained-deeper |
+    #: below-cost-floor
     reason: str
     detail: str
 
@@ -115,10 +124,9 @@ def seasonal_adjust(k: np.ndarray, n: np.ndarray, period: int) -> np.ndarray | N
 
 
 def _candidates(detector: ShareRegressionDetector) -> list[ShareChange]:
-    """What a fitted detector reports, plus the large enough changes that went away (kept
-    apart so the went-away filter can be recorded)."""
-    went_away = [c for c in detector.changes_ if c.went_away and detector.large_enough(c)]
-    return detector.predict() + went_away
+    """The significant changes of a fitted detector, whatever their size (the cost floor is
+    applied once the filters have seen them all), less the cheap ones that went away."""
+    return [c for c in detector.changes_ if not c.went_away or detector.large_enough(c)]
 
 
 def _findings(
@@ -135,30 +143,32 @@ def _findings(
     noise estimate and hide real changes."""
     out = []
     services = panel.index["service"].to_numpy()
-    detector.fit(k, panel.n, groups=services, cores=panel.cores)
+    detector.fit(k, panel.n, groups=services, cores=panel.cores, gpus=panel.gpus)
     # (change, found on the seasonally adjusted counts?)
     changes = [(c, False) for c in _candidates(detector)]
+    cut = {False: detector.cutoff_, True: detector.cutoff_}
     if adjusted is not None:
         plain_dispersion = detector.dispersion_.copy()
         again = ShareRegressionDetector(**detector.get_params()).fit(
-            adjusted, panel.n, groups=services, cores=panel.cores
+            adjusted, panel.n, groups=services, cores=panel.cores, gpus=panel.gpus
         )
         use = again.dispersion_ < 0.8 * plain_dispersion
+        cut[True] = again.cutoff_
         changes = [(c, False) for c, _ in changes if not use[c.series]]
         changes += [(c, True) for c in _candidates(again) if use[c.series]]
     for change, was_adjusted in changes:
         row = change.series
-        after_cores = panel.cores[row, change.onset :]
-        known = after_cores[~np.isnan(after_cores)]
-        cores = float(known.mean()) * (change.after - change.before) if known.size else None
+        cost = detector.cost(change)
         finding = FunctionFinding(
             service=str(panel.index.service.iat[row]),
             function=str(panel.index.function.iat[row]),
             metric=metric,
             change=change,
             onset_at=panel.buckets[change.onset],
-            magnitude_cores=cores,
+            magnitude_cores=cost.cores,
+            magnitude_gpu_hours=cost.gpu_hours,
             adjusted=was_adjusted,
+            p_cut=cut[was_adjusted],
         )
         if change.went_away:
             detail = f"back to {change.tail_share:.4f} in the last buckets"
@@ -199,7 +209,11 @@ def _seasonal(
     seasonal = by_phase[idx % period]
     adjusted = np.clip((share - seasonal) * n, 0, n)
     again = ShareRegressionDetector(**detector.get_params()).fit(
-        adjusted[None, :], n[None, :], cores=panel.cores[row][None, :]
+        adjusted[None, :],
+        n[None, :],
+        cores=panel.cores[row][None, :],
+        gpus=panel.gpus[row][None, :],
+        p_cut=f.p_cut,  # the pass's bar, not that of a family of one
     )
     if any(c.kind == f.kind and abs(c.onset - f.change.onset) <= 2 for c in again.predict()):
         return None
@@ -394,6 +408,8 @@ def detect_function_changes(
             dropped.append(Dropped(f, *why))
         else:
             final.append(f)
+    final, cheap = _cost_floor(final, detector)
+    dropped += cheap
     for f in final:
         c = f.change
         f.evidence = {
@@ -406,6 +422,23 @@ def detect_function_changes(
             "z": c.z,
             "dispersion": c.dispersion,
             "seasonally_adjusted": f.adjusted,
+            "significance_cutoff": f.p_cut,
         }
     final.sort(key=lambda f: f.change.p_value)
     return FunctionDetections(final, dropped)
+
+
+def _cost_floor(
+    found: list[FunctionFinding], detector: ShareRegressionDetector
+) -> tuple[list[FunctionFinding], list[Dropped]]:
+    """The findings large enough to matter in cost, and the cheaper ones as dropped."""
+    kept: list[FunctionFinding] = []
+    dropped: list[Dropped] = []
+    floor = detector.floor
+    for f in found:
+        cost = Cost(f.magnitude_cores, f.magnitude_gpu_hours)
+        if floor.passes(cost, f.change.relative, f.delta):
+            kept.append(f)
+        else:
+            dropped.append(Dropped(f, "below-cost-floor", floor.describe(cost)))
+    return kept, dropped

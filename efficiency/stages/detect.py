@@ -117,6 +117,8 @@ def _detector(cfg: DetectConfig) -> ShareRegressionDetector:
         alpha=cfg.alpha,
         min_relative=cfg.min_relative,
         min_cores=cfg.min_cores,
+        min_gpu_hours=cfg.min_gpu_hours,
+        fdr=cfg.fdr,
         min_absolute=cfg.min_absolute,
         min_segment=cfg.min_segment,
         went_away_buckets=cfg.went_away_buckets,
@@ -151,6 +153,8 @@ def _store_findings(
             measured = panel.cores_measured
             by_metrics = measured is not None and measured[c.series, c.onset :].any()
             evidence["cores_from"] = "process metrics" if by_metrics else "profile samples"
+        if f.magnitude_gpu_hours is not None:
+            evidence["gpu_hours_from"] = "trace GPU time over trace length"
         evidence["suspected_changes"] = [
             {"id": s.change_id, "score": round(s.score, 4), "lead_seconds": s.lead_seconds}
             for s in suspects[:5]
@@ -164,6 +168,7 @@ def _store_findings(
             detected_at=end,
             magnitude_rel=c.relative if c.before > 0 else None,
             magnitude_cores=f.magnitude_cores,
+            magnitude_gpu_hours=f.magnitude_gpu_hours,
             p_value=c.p_value,
             detector=detector,
             status="active",
