@@ -131,9 +131,11 @@ class DetectConfig(_Section):
                                   "the seasonality filter to see two daily periods).")  # fmt: skip
     alpha: float = Field(1e-4, gt=0, lt=1, description="False-alarm probability per series and "
                          "pass, after correcting for the scan over every split point.")  # fmt: skip
-    fdr: float = Field(0.01, gt=0, le=1, description="Benjamini-Hochberg false-discovery rate "
-                       "across the function series of one pass, on top of alpha (with no real "
-                       "change, the chance of any alarm in a pass); 1 = alpha alone.")  # fmt: skip
+    fdr: float = Field(0.001, gt=0, le=1, description="Benjamini-Hochberg false-discovery "
+                       "rate across the function series of one pass, on top of alpha: with no "
+                       "real change, the chance of any alarm in a pass (a pass runs every "
+                       "bucket, 144 a day: about one false alarm in a week); 1 = alpha "
+                       "alone.")  # fmt: skip
     min_relative: float = Field(0.02, ge=0, description="Only where a change's cost is unknown "
                                 "(no sampling rate): smallest relative change of a function's "
                                 "share reported (0.02 = 2%).")  # fmt: skip

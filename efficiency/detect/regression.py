@@ -160,7 +160,7 @@ class ShareRegressionDetector:
         prior_dof: float = 10.0,
         min_cores: float = 0.05,
         min_gpu_hours: float = 1.0,
-        fdr: float = 0.01,
+        fdr: float = 0.001,
     ) -> None:
         if not 0 < alpha < 1:
             raise ValueError("alpha must be between 0 and 1")

@@ -26,6 +26,7 @@ from efficiency.detect import (
     function_shares,
     kernel_shares,
     rank_changes,
+    refine_onsets,
     service_cores,
     with_metric_cores,
 )
@@ -201,6 +202,7 @@ def detect_functions(session: Session, cfg: DetectConfig) -> DetectReport:
     report.buckets, report.series = len(panel.buckets), len(panel.index)
     season = round(cfg.season_seconds / cfg.bucket_seconds) if cfg.season_seconds else 0
     result = detect_function_changes(panel, _detector(cfg), season_buckets=season)
+    refine_onsets(result.findings, samples, stacks, pd.Timedelta(step), pd.Timestamp(end))
     _store_findings(session, cfg, report, panel, result, FUNCTION_DETECTOR, end)
     _advance(session, WATERMARK_FUNCTIONS, end)
     return report
