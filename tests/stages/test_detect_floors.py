@@ -155,3 +155,29 @@ def test_a_daily_shape_raises_no_alarm(sqlite_db: Database) -> None:
     fill(sqlite_db, costs, buckets=432, hosts=2, cores=500.0, seed=7)
     _, found = detect(sqlite_db)
     assert found == []
+
+
+def test_gpu_kernel_changes_are_sized_in_gpu_hours_and_floored(sqlite_db: Database) -> None:
+    """One traced GPU, about 90% busy; the gemm's share of GPU time grows from 0.65 to 0.71
+    at the onset: about 0.06 x 0.9 GPUs x 24 h = 1.3 GPU-hours a day."""
+    from efficiency.ingest.traces import parse_trace, store_trace
+    from efficiency.stages.detect import detect_kernels
+    from tests.stages.test_detect import kineto_trace
+
+    rng = np.random.default_rng(8)
+    with sqlite_db.session() as s:
+        for b in range(24):
+            at = T0 + timedelta(minutes=10 * b + 3)
+            data = kineto_trace(at, 120.0 if b < 12 else 160.0, rng)
+            store_trace(s, "trainer", "gpu-1", parse_trace(data))
+    with sqlite_db.session() as s:
+        cheap = detect_kernels(s, DetectConfig(min_gpu_hours=5.0))
+    assert cheap.new == [] and cheap.dropped.get("below-cost-floor", 0) >= 1
+    with sqlite_db.session() as s:
+        report = detect_kernels(s, DetectConfig())
+    assert len(report.new) == 1
+    with sqlite_db.session() as s:
+        (d,) = s.scalars(select(Detection)).all()
+        assert d.function == "gpu:ampere_sgemm_128x64_nn" and d.magnitude_cores is None
+        assert 0.9 < d.magnitude_gpu_hours < 1.8
+        assert d.evidence["gpu_hours_from"] == "trace GPU time over trace length"
