@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from efficiency.detect.derive import function_shares
 from efficiency.detect.functions import FunctionFinding
 
 
@@ -66,17 +65,33 @@ def refine_onsets(
     step = window_step(samples, bucket)
     if step is None or not findings:
         return
+    data = samples.assign(fine=samples["start_at"].dt.floor(step))
     for service in sorted({f.service for f in findings}):
-        mine = samples[samples["service"] == service]
-        fine = function_shares(mine, stacks, step, end=end)
+        mine = data[data["service"] == service]
+        axis = pd.date_range(mine["fine"].min(), end, freq=step, inclusive="left")
+        n = mine.groupby("fine")["count"].sum().reindex(axis, fill_value=0).to_numpy(float)
         for f in (f for f in findings if f.service == service):
-            row = fine.row(f.service, f.function)
-            if row is None:
-                continue
-            k = fine.self_k[row] if f.metric == "self" else fine.incl_k[row]
-            at = fine.buckets.get_indexer([f.onset_at], method="nearest")[0]
+            k = _fine_counts(mine, stacks, f, axis)
+            at = axis.get_indexer([f.onset_at], method="nearest")[0]
             width = int(bucket / step)
-            best = refine_onset(k, fine.n[row], at - width, at + width)
+            best = refine_onset(k, n, at - width, at + width)
             if best is not None:
                 f.evidence["onset_bucket_at"] = f.onset_at.isoformat()
-                f.onset_at = fine.buckets[best]
+                f.onset_at = axis[best]
+
+
+def _fine_counts(
+    data: pd.DataFrame,
+    stacks: Mapping[int, Sequence[str]],
+    f: FunctionFinding,
+    axis: pd.DatetimeIndex,
+) -> NDArray[np.float64]:
+    """The finding's function's samples (self: at the leaf; inclusive: anywhere on the
+    stack) per fine bucket of ``axis``: only the stacks that hold it are read, so a large
+    service costs no function x window matrix."""
+    if f.metric == "self":
+        ids = [sid for sid, names in stacks.items() if names and names[-1] == f.function]
+    else:
+        ids = [sid for sid, names in stacks.items() if f.function in names]
+    hits = data[data["stack_id"].isin(ids)]
+    return hits.groupby("fine")["count"].sum().reindex(axis, fill_value=0).to_numpy(float)
