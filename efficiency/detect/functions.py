@@ -38,8 +38,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from efficiency.detect.derive import SharePanel
+from efficiency.detect.dilution import diluted
 from efficiency.detect.floors import Cost
 from efficiency.detect.regression import ShareChange, ShareRegressionDetector
 
@@ -269,55 +271,13 @@ def _cost_shifts(
     return shifted
 
 
-def _common_factor(
-    panel: SharePanel, self_counts: np.ndarray, service: str, onset: int
-) -> float | None:
-    """The factor by which the shares of a service's functions moved at ``onset`` when their
-    own cost did not: the median after/before ratio of the self shares of the functions that
-    were there before (at least 0.5% and 100 samples). Most functions do not change when one
-    does, so the median is their common dilution (or inflation) whatever the cause; None
-    with fewer than three such functions."""
-    rows = np.flatnonzero(panel.index["service"].to_numpy() == service)
-    if rows.size < 3 or not 0 < onset < panel.n.shape[1]:
-        return None
-    k, n = self_counts[rows], panel.n[rows]
-    kb, ka = k[:, :onset].sum(axis=1), k[:, onset:].sum(axis=1)
-    nb, na = n[:, :onset].sum(axis=1), n[:, onset:].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        before, after = kb / nb, ka / na
-        ratio = after / before
-    there = (before >= 0.005) & (kb >= 100) & (na > 0)
-    if there.sum() < 3:
-        return None
-    return float(np.median(ratio[there]))
-
-
-def _diluted(panel: SharePanel, self_counts: np.ndarray, f: FunctionFinding) -> str | None:
-    """Why ``f`` is only the other side of its service's real changes, or None: its share
-    moved by the service's common factor, in the direction of that factor."""
-    if f.change.before <= 0 or f.change.after <= 0:
-        return None
-    factor = _common_factor(panel, self_counts, f.service, f.change.onset)
-    if factor is None or not factor > 0 or abs(np.log(factor)) < 0.01:
-        return None
-    ratio = f.change.after / f.change.before
-    if (ratio - 1) * (factor - 1) <= 0:
-        return None
-    if abs(np.log(ratio) - np.log(factor)) <= 0.5 * abs(np.log(factor)):
-        return (
-            f"share x{ratio:.3f}, as the service's unchanged functions moved (x{factor:.3f}): "
-            "another function's change, not its own"
-        )
-    return None
-
-
 def _dilution(
-    panel: SharePanel, self_counts: np.ndarray, found: list[FunctionFinding]
+    panel: SharePanel, self_counts: np.ndarray, found: list[FunctionFinding], bar: float
 ) -> tuple[list[FunctionFinding], list[Dropped]]:
     kept: list[FunctionFinding] = []
     dropped: list[Dropped] = []
     for f in found:
-        why = _diluted(panel, self_counts, f)
+        why = diluted(panel, self_counts, f.service, f.change, bar)
         if why:
             dropped.append(Dropped(f, "dilution", why))
         else:
@@ -364,8 +324,12 @@ def detect_function_changes(
     found += _findings(panel, "inclusive", panel.incl_k, detector, dropped, adj_incl)
     if season_buckets:
         unseasonal = []
+        floor = detector.floor
         for f in found:
-            why = _seasonal(panel, f, detector, season_buckets)
+            # STL per finding is the pass's dearest step: one too cheap to be reported is
+            # dropped by the cost floor anyway, and is kept until then only as a partner
+            cheap = not floor.passes(_cost(f), f.change.relative, f.delta)
+            why = None if cheap else _seasonal(panel, f, detector, season_buckets)
             if why:
                 dropped.append(Dropped(f, "seasonal", why))
             else:
@@ -393,7 +357,10 @@ def detect_function_changes(
             real.append(f)
     # seasonally adjusted counts where a daily shape would distort the before/after ratios
     self_counts = adj_self if adj_self is not None else panel.self_k
-    kept, diluted = _dilution(panel, self_counts, real)
+    # what is left of a change once dilution is taken out must be significant on its own, at
+    # the per-series level with its onset known
+    bar = float(ndtri(1 - detector.alpha / 2))
+    kept, diluted = _dilution(panel, self_counts, real, bar)
     dropped += diluted
     # deepest first, so a caller is judged against the findings that stay below it
     depth = {
@@ -436,9 +403,13 @@ def _cost_floor(
     dropped: list[Dropped] = []
     floor = detector.floor
     for f in found:
-        cost = Cost(f.magnitude_cores, f.magnitude_gpu_hours)
+        cost = _cost(f)
         if floor.passes(cost, f.change.relative, f.delta):
             kept.append(f)
         else:
             dropped.append(Dropped(f, "below-cost-floor", floor.describe(cost)))
     return kept, dropped
+
+
+def _cost(f: FunctionFinding) -> Cost:
+    return Cost(f.magnitude_cores, f.magnitude_gpu_hours)
