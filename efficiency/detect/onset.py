@@ -22,8 +22,9 @@ from efficiency.detect.functions import FunctionFinding
 
 def refine_onset(k: NDArray[np.float64], n: NDArray[np.float64], lo: int, hi: int) -> int | None:
     """The index in ``[lo, hi]`` of the first fine bucket "after" that maximizes the
-    two-proportion |z| of the whole series ``k / n`` split there; None when no split in
-    that range has data on both sides."""
+    two-proportion |z| of the whole series ``k / n`` split there (moved on to the next
+    bucket with data when it falls in a gap); None when no split in that range has data on
+    both sides."""
     lo, hi = max(lo, 1), min(hi, len(n) - 1)
     if lo > hi:
         return None
@@ -36,7 +37,11 @@ def refine_onset(k: NDArray[np.float64], n: NDArray[np.float64], lo: int, hi: in
         z = np.where((n1 > 0) & (n2 > 0) & (se > 0), (k2 / n2 - k1 / n1) / se, 0.0)
     if not np.any(z):
         return None
-    return lo + int(np.argmax(np.abs(z)))
+    best = lo + int(np.argmax(np.abs(z)))
+    # splits inside a gap between windows are all the same split: the onset is the first
+    # window with the new level, not the moment after the last one with the old
+    later = np.flatnonzero(n[best:] > 0)
+    return best + int(later[0]) if later.size else best
 
 
 def window_step(samples: pd.DataFrame, bucket: pd.Timedelta) -> pd.Timedelta | None:

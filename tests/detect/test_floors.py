@@ -36,3 +36,10 @@ def test_an_onset_is_refined_to_the_window_where_the_share_moved() -> None:
     assert refine_onset(k, n, 130, 150) == 137
     assert refine_onset(k, n, 190, 250) is not None  # clipped to the series
     assert refine_onset(k[:1], n[:1], 0, 5) is None
+
+
+def test_an_onset_in_a_gap_between_windows_is_the_first_window_after_it() -> None:
+    """A window a minute long every ten minutes: every split in the gap is the same split."""
+    n = np.where(np.arange(240) % 10 == 0, 50_000.0, 0.0)
+    k = np.where(np.arange(240) >= 120, 0.03, 0.02) * n
+    assert refine_onset(k, n, 110, 130) == 120
