@@ -131,16 +131,27 @@ class DetectConfig(_Section):
                                   "the seasonality filter to see two daily periods).")  # fmt: skip
     alpha: float = Field(1e-4, gt=0, lt=1, description="False-alarm probability per series and "
                          "pass, after correcting for the scan over every split point.")  # fmt: skip
-    min_relative: float = Field(0.05, ge=0, description="Smallest relative change of a "
-                                "function's share reported (0.05 = 5%).")  # fmt: skip
-    min_absolute: float = Field(0.001, ge=0, description="Smallest absolute change of share "
-                                "reported (0.001 = 0.1 percentage point).")  # fmt: skip
+    fdr: float = Field(0.001, gt=0, le=1, description="Benjamini-Hochberg false-discovery "
+                       "rate across the function series of one pass, on top of alpha: with no "
+                       "real change, the chance of any alarm in a pass (a pass runs every "
+                       "bucket, 144 a day: about one false alarm in a week); 1 = alpha "
+                       "alone.")  # fmt: skip
+    min_relative: float = Field(0.02, ge=0, description="Only where a change's cost is unknown "
+                                "(no sampling rate): smallest relative change of a function's "
+                                "share reported (0.02 = 2%).")  # fmt: skip
+    min_absolute: float = Field(0.0002, ge=0, description="Only where a change's cost is "
+                                "unknown: smallest absolute change of share reported (0.0002 = "
+                                "0.02 percentage point).")  # fmt: skip
     min_segment: int = Field(3, ge=1, description="Fewest buckets before and after an onset.")
-    min_cores: float = Field(0.5, ge=0, description="A significant change of a function's "
-                             "share that costs at least this many CPU cores (change of share "
-                             "x the service's cores) is reported whatever its relative "
-                             "size; cheaper ones need min_relative and min_absolute; "
-                             "0 = off.")  # fmt: skip
+    min_cores: float = Field(0.05, ge=0, description="Cost floor: a significant change of a "
+                             "function's share is reported when it costs at least this many "
+                             "CPU cores (change of share x the service's cores from the "
+                             "profiles' sampling rate, or process_cpu_cores metrics), whatever "
+                             "its relative size, and not when it costs less.")  # fmt: skip
+    min_gpu_hours: float = Field(1.0, ge=0, description="Cost floor of GPU operations (Kineto "
+                                 "traces): a significant change of a kernel's GPU-time share is "
+                                 "reported when it costs at least this many GPU-hours a day "
+                                 "(change of share x the service's busy GPUs x 24).")  # fmt: skip
     changepoint_penalty_factor: float = Field(4.0, gt=0, description="score-series "
                                               "--detector changepoint: penalty per change in "
                                               "log(n) noise units (chosen on the SAP HANA "

@@ -30,7 +30,7 @@ def test_detect_finds_the_regression_once_and_blames_the_deploy(tmp_path: Path) 
             "main (app.py:1);log (app.py:30) 1500\n"
         )
         lines.append(json.dumps({"service": "api", "host": "h1", "start": iso(start),
-                                 "end": iso(start + timedelta(seconds=60)), "rate_hz": 100,
+                                 "end": iso(start + timedelta(seconds=60)), "rate_hz": 1,
                                  "format": "folded", "data": data}))  # fmt: skip
     batch = tmp_path / "windows.jsonl"
     batch.write_text("\n".join(lines) + "\n")

@@ -15,6 +15,7 @@ from efficiency.detect.functions import (
     FunctionFinding,
     detect_function_changes,
 )
+from efficiency.detect.onset import refine_onset, refine_onsets
 from efficiency.detect.regression import ShareChange, ShareRegressionDetector
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "function_shares",
     "kernel_shares",
     "rank_changes",
+    "refine_onset",
+    "refine_onsets",
     "regular_series",
     "service_cores",
     "with_metric_cores",

@@ -29,7 +29,8 @@ class SharePanel:
 
     ``self_k``, ``incl_k`` and ``n`` are ``series x buckets`` count matrices whose rows are
     ``index`` (a frame with ``service`` and ``function``); ``cores`` is the service's CPU in
-    cores per bucket, NaN where the sampling rate is unknown.
+    cores per bucket, NaN where the sampling rate is unknown; ``gpus`` the service's busy GPUs
+    per bucket (GPU-time shares of traces), NaN where unknown.
     """
 
     index: pd.DataFrame
@@ -44,12 +45,16 @@ class SharePanel:
     ancestors: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     #: where ``cores`` came from process CPU metrics rather than the profile's sample rate
     cores_measured: np.ndarray | None = None
+    #: busy GPUs of the service per bucket, the shape of ``n`` (NaN: unknown)
+    gpus: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def row(self, service: str, function: str) -> int | None:
         """The matrices' row of a (service, function), if it was sampled."""
         return self._rows.get((service, function))
 
     def __post_init__(self) -> None:
+        if self.gpus.shape != self.n.shape:
+            self.gpus = np.full(self.n.shape, np.nan)
         pairs = zip(self.index.service, self.index.function, strict=True)
         self._rows = {(s, f): i for i, (s, f) in enumerate(pairs)}
 
@@ -131,11 +136,14 @@ def function_shares(
         n=("samples", "sum"),
         cpu_s=("cpu_s", lambda s: s.sum(min_count=len(s))),  # NaN if any rate is unknown
     )
+    totals["cores"] = totals["cpu_s"] / step.total_seconds()
+    if {"end_at", "process"} <= set(data.columns):
+        totals["cores"] = _profiled_cores(data, per_window).reindex(totals.index)
     services = sorted(per_window["service"].unique())
     # a bucket where one service has no window but another has one: 0 samples, not NaN
     n_svc = totals["n"].unstack("bucket", fill_value=0)
     n_svc = n_svc.reindex(index=services, columns=axis, fill_value=0)
-    cores_svc = (totals["cpu_s"] / step.total_seconds()).unstack("bucket")
+    cores_svc = totals["cores"].unstack("bucket")
     cores_svc = cores_svc.reindex(index=services, columns=axis)
 
     # function counts per bucket
@@ -159,6 +167,27 @@ def function_shares(
         cores=cores,
         descendants=below,
         ancestors=above,
+    )
+
+
+def _profiled_cores(data: pd.DataFrame, per_window: pd.DataFrame) -> pd.Series:
+    """Service cores per (service, bucket) from the profiled time of each process: its
+    CPU-seconds over the seconds its windows covered, summed over the processes. A process
+    profiled one minute in ten counts its full CPU, not a tenth of it (what dividing by the
+    bucket's length would give); NaN where a rate is unknown."""
+    meta = data.drop_duplicates("window_id").set_index("window_id")
+    length = (meta["end_at"] - meta["start_at"]).dt.total_seconds()
+    win = per_window.set_index("window_id")
+    win["seconds"] = length.reindex(win.index).clip(lower=1e-9)
+    win["host"], win["process"] = meta["host"], meta["process"]
+    per_process = win.groupby(["service", "host", "process", "bucket"]).agg(
+        cpu_s=("cpu_s", lambda s: s.sum(min_count=len(s))), seconds=("seconds", "sum")
+    )
+    cores = per_process["cpu_s"] / per_process["seconds"]
+    return (
+        cores.groupby(["service", "bucket"])
+        .sum(min_count=1)
+        .where(per_process["cpu_s"].isna().groupby(["service", "bucket"]).sum() == 0)
     )
 
 
@@ -214,7 +243,11 @@ def kernel_shares(
     quasi-binomial model only assumes a variance proportional to ``n p (1 - p)`` and
     measures the factor (the dispersion) on each series, so it applies unchanged. There is no
     call tree: the share is "self", and inclusive counts are left empty. Names are prefixed
-    ``gpu:`` so they do not meet CPU frames. Cores are unknown (NaN).
+    ``gpu:`` so they do not meet CPU frames. Cores are unknown (NaN); ``gpus``, what a change
+    of share costs, are the service's busy GPUs per bucket: each traced GPU (host and rank)
+    busy for its traces' GPU time over their length, summed over the GPUs (when the frame
+    has ``rank`` and ``duration_us``; a trace stands for its GPU over the whole bucket, as a
+    profile window stands for its process).
     """
     step = pd.Timedelta(bucket)
     empty = SharePanel(
@@ -241,6 +274,7 @@ def kernel_shares(
     index = times.index.to_frame(index=False)
     n = np.round(total.loc[index["service"]].to_numpy(dtype=np.float64))
     k = np.minimum(np.round(times.to_numpy(dtype=np.float64)), n)
+    busy = _busy_gpus(traces, services, axis)
     return SharePanel(
         index=index,
         buckets=axis,
@@ -248,7 +282,22 @@ def kernel_shares(
         incl_k=np.zeros_like(k),
         n=n,
         cores=np.full(k.shape, np.nan),
+        gpus=busy.loc[index["service"]].to_numpy(dtype=np.float64),
     )
+
+
+def _busy_gpus(traces: pd.DataFrame, services: list[str], axis: pd.DatetimeIndex) -> pd.DataFrame:
+    """Busy GPUs per service and bucket from one row per trace: per GPU (host, rank) its
+    traces' GPU time over their length, summed over the service's GPUs; NaN without lengths."""
+    if not {"rank", "duration_us"} <= set(traces.columns):
+        return pd.DataFrame(np.nan, index=services, columns=axis)
+    timed = traces[traces["duration_us"] > 0]
+    per_gpu = timed.groupby(["service", "host", "rank", "bucket"])[
+        ["gpu_time_us", "duration_us"]
+    ].sum()
+    busy = (per_gpu["gpu_time_us"] / per_gpu["duration_us"]).clip(upper=1.0)
+    by_service = busy.groupby(["service", "bucket"]).sum().unstack("bucket")
+    return by_service.reindex(index=services, columns=axis)
 
 
 def regular_series(ts: pd.Series, values: pd.Series, step: pd.Timedelta | None = None) -> pd.Series:

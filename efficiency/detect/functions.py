@@ -23,6 +23,9 @@ the classic false positives and report each change once, at its most specific fr
   confirmed with STL (statsmodels, robust) learnt on one side of the onset only: it must
   still be found once that shape is removed.
 - **Went away** is decided by the detector (``ShareRegressionDetector``).
+- **Too cheap.** Last, a change that survived every filter is reported only when it is large
+  enough in cost (``efficiency.detect.floors``); the filters see every significant change
+  first, so both sides of a cost shift are paired even when one of them is cheap.
 
 Findings carry their evidence; the caller turns them into stored detections.
 """
@@ -35,8 +38,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from efficiency.detect.derive import SharePanel
+from efficiency.detect.dilution import diluted
+from efficiency.detect.floors import Cost
 from efficiency.detect.regression import ShareChange, ShareRegressionDetector
 
 
@@ -49,6 +55,10 @@ class FunctionFinding:
     onset_at: pd.Timestamp
     magnitude_cores: float | None
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: GPU-hours a day the change costs (GPU-time shares of traces), None where unknown
+    magnitude_gpu_hours: float | None = None
+    #: the significance cut-off of the pass that found it (Benjamini-Hochberg and alpha)
+    p_cut: float = 0.0
     #: whether the series' daily shape was removed before the change was found
     adjusted: bool = False
 
@@ -67,7 +77,8 @@ class Dropped:
     """A significant change a filter removed, for the record and for tuning."""
 
     finding: FunctionFinding
-    #: went-away | seasonal | cost-shift | dilution | same-function | explained-deeper
+    #: went-away | seasonal | cost-shift | dilution | same-function | explained-deeper |
+    #: below-cost-floor
     reason: str
     detail: str
 
@@ -115,10 +126,9 @@ def seasonal_adjust(k: np.ndarray, n: np.ndarray, period: int) -> np.ndarray | N
 
 
 def _candidates(detector: ShareRegressionDetector) -> list[ShareChange]:
-    """What a fitted detector reports, plus the large enough changes that went away (kept
-    apart so the went-away filter can be recorded)."""
-    went_away = [c for c in detector.changes_ if c.went_away and detector.large_enough(c)]
-    return detector.predict() + went_away
+    """The significant changes of a fitted detector, whatever their size (the cost floor is
+    applied once the filters have seen them all), less the cheap ones that went away."""
+    return [c for c in detector.changes_ if not c.went_away or detector.large_enough(c)]
 
 
 def _findings(
@@ -135,30 +145,32 @@ def _findings(
     noise estimate and hide real changes."""
     out = []
     services = panel.index["service"].to_numpy()
-    detector.fit(k, panel.n, groups=services, cores=panel.cores)
+    detector.fit(k, panel.n, groups=services, cores=panel.cores, gpus=panel.gpus)
     # (change, found on the seasonally adjusted counts?)
     changes = [(c, False) for c in _candidates(detector)]
+    cut = {False: detector.cutoff_, True: detector.cutoff_}
     if adjusted is not None:
         plain_dispersion = detector.dispersion_.copy()
         again = ShareRegressionDetector(**detector.get_params()).fit(
-            adjusted, panel.n, groups=services, cores=panel.cores
+            adjusted, panel.n, groups=services, cores=panel.cores, gpus=panel.gpus
         )
         use = again.dispersion_ < 0.8 * plain_dispersion
+        cut[True] = again.cutoff_
         changes = [(c, False) for c, _ in changes if not use[c.series]]
         changes += [(c, True) for c in _candidates(again) if use[c.series]]
     for change, was_adjusted in changes:
         row = change.series
-        after_cores = panel.cores[row, change.onset :]
-        known = after_cores[~np.isnan(after_cores)]
-        cores = float(known.mean()) * (change.after - change.before) if known.size else None
+        cost = detector.cost(change)
         finding = FunctionFinding(
             service=str(panel.index.service.iat[row]),
             function=str(panel.index.function.iat[row]),
             metric=metric,
             change=change,
             onset_at=panel.buckets[change.onset],
-            magnitude_cores=cores,
+            magnitude_cores=cost.cores,
+            magnitude_gpu_hours=cost.gpu_hours,
             adjusted=was_adjusted,
+            p_cut=cut[was_adjusted],
         )
         if change.went_away:
             detail = f"back to {change.tail_share:.4f} in the last buckets"
@@ -199,7 +211,11 @@ def _seasonal(
     seasonal = by_phase[idx % period]
     adjusted = np.clip((share - seasonal) * n, 0, n)
     again = ShareRegressionDetector(**detector.get_params()).fit(
-        adjusted[None, :], n[None, :], cores=panel.cores[row][None, :]
+        adjusted[None, :],
+        n[None, :],
+        cores=panel.cores[row][None, :],
+        gpus=panel.gpus[row][None, :],
+        p_cut=f.p_cut,  # the pass's bar, not that of a family of one
     )
     if any(c.kind == f.kind and abs(c.onset - f.change.onset) <= 2 for c in again.predict()):
         return None
@@ -255,55 +271,13 @@ def _cost_shifts(
     return shifted
 
 
-def _common_factor(
-    panel: SharePanel, self_counts: np.ndarray, service: str, onset: int
-) -> float | None:
-    """The factor by which the shares of a service's functions moved at ``onset`` when their
-    own cost did not: the median after/before ratio of the self shares of the functions that
-    were there before (at least 0.5% and 100 samples). Most functions do not change when one
-    does, so the median is their common dilution (or inflation) whatever the cause; None
-    with fewer than three such functions."""
-    rows = np.flatnonzero(panel.index["service"].to_numpy() == service)
-    if rows.size < 3 or not 0 < onset < panel.n.shape[1]:
-        return None
-    k, n = self_counts[rows], panel.n[rows]
-    kb, ka = k[:, :onset].sum(axis=1), k[:, onset:].sum(axis=1)
-    nb, na = n[:, :onset].sum(axis=1), n[:, onset:].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        before, after = kb / nb, ka / na
-        ratio = after / before
-    there = (before >= 0.005) & (kb >= 100) & (na > 0)
-    if there.sum() < 3:
-        return None
-    return float(np.median(ratio[there]))
-
-
-def _diluted(panel: SharePanel, self_counts: np.ndarray, f: FunctionFinding) -> str | None:
-    """Why ``f`` is only the other side of its service's real changes, or None: its share
-    moved by the service's common factor, in the direction of that factor."""
-    if f.change.before <= 0 or f.change.after <= 0:
-        return None
-    factor = _common_factor(panel, self_counts, f.service, f.change.onset)
-    if factor is None or not factor > 0 or abs(np.log(factor)) < 0.01:
-        return None
-    ratio = f.change.after / f.change.before
-    if (ratio - 1) * (factor - 1) <= 0:
-        return None
-    if abs(np.log(ratio) - np.log(factor)) <= 0.5 * abs(np.log(factor)):
-        return (
-            f"share x{ratio:.3f}, as the service's unchanged functions moved (x{factor:.3f}): "
-            "another function's change, not its own"
-        )
-    return None
-
-
 def _dilution(
-    panel: SharePanel, self_counts: np.ndarray, found: list[FunctionFinding]
+    panel: SharePanel, self_counts: np.ndarray, found: list[FunctionFinding], bar: float
 ) -> tuple[list[FunctionFinding], list[Dropped]]:
     kept: list[FunctionFinding] = []
     dropped: list[Dropped] = []
     for f in found:
-        why = _diluted(panel, self_counts, f)
+        why = diluted(panel, self_counts, f.service, f.change, bar)
         if why:
             dropped.append(Dropped(f, "dilution", why))
         else:
@@ -350,8 +324,12 @@ def detect_function_changes(
     found += _findings(panel, "inclusive", panel.incl_k, detector, dropped, adj_incl)
     if season_buckets:
         unseasonal = []
+        floor = detector.floor
         for f in found:
-            why = _seasonal(panel, f, detector, season_buckets)
+            # STL per finding is the pass's dearest step: one too cheap to be reported is
+            # dropped by the cost floor anyway, and is kept until then only as a partner
+            cheap = not floor.passes(_cost(f), f.change.relative, f.delta)
+            why = None if cheap else _seasonal(panel, f, detector, season_buckets)
             if why:
                 dropped.append(Dropped(f, "seasonal", why))
             else:
@@ -379,7 +357,10 @@ def detect_function_changes(
             real.append(f)
     # seasonally adjusted counts where a daily shape would distort the before/after ratios
     self_counts = adj_self if adj_self is not None else panel.self_k
-    kept, diluted = _dilution(panel, self_counts, real)
+    # what is left of a change once dilution is taken out must be significant on its own, at
+    # the per-series level with its onset known
+    bar = float(ndtri(1 - detector.alpha / 2))
+    kept, diluted = _dilution(panel, self_counts, real, bar)
     dropped += diluted
     # deepest first, so a caller is judged against the findings that stay below it
     depth = {
@@ -394,6 +375,8 @@ def detect_function_changes(
             dropped.append(Dropped(f, *why))
         else:
             final.append(f)
+    final, cheap = _cost_floor(final, detector)
+    dropped += cheap
     for f in final:
         c = f.change
         f.evidence = {
@@ -406,6 +389,27 @@ def detect_function_changes(
             "z": c.z,
             "dispersion": c.dispersion,
             "seasonally_adjusted": f.adjusted,
+            "significance_cutoff": f.p_cut,
         }
     final.sort(key=lambda f: f.change.p_value)
     return FunctionDetections(final, dropped)
+
+
+def _cost_floor(
+    found: list[FunctionFinding], detector: ShareRegressionDetector
+) -> tuple[list[FunctionFinding], list[Dropped]]:
+    """The findings large enough to matter in cost, and the cheaper ones as dropped."""
+    kept: list[FunctionFinding] = []
+    dropped: list[Dropped] = []
+    floor = detector.floor
+    for f in found:
+        cost = _cost(f)
+        if floor.passes(cost, f.change.relative, f.delta):
+            kept.append(f)
+        else:
+            dropped.append(Dropped(f, "below-cost-floor", floor.describe(cost)))
+    return kept, dropped
+
+
+def _cost(f: FunctionFinding) -> Cost:
+    return Cost(f.magnitude_cores, f.magnitude_gpu_hours)

@@ -15,13 +15,14 @@ hosts and load that differ bucket to bucket. The detector
    reads it against Student's t, and turns it into a p-value corrected for having scanned
    every split (the James-James-Siegmund approximation for the maximum of correlated split
    statistics);
-3. keeps what is significant *and* large enough. Where the series' cost is known (the
-   service's CPU cores per bucket, given to ``fit``), large enough is a cost: the change of
-   share times the service's cores after the onset, at least ``min_cores`` (a +5% change of
-   a 2% function in a 1,000-core service, one core, is reported; a 1% wobble of a 0.01-core
-   function is not). Where it is not known, or the change is cheaper than that, a minimum
-   relative change and a minimum absolute change of share, so a 1% wobble of a 30% function
-   and a 0.001% function that doubled are both ignored;
+3. keeps what is significant *and* large enough to matter: significant across the series of
+   the pass (Benjamini-Hochberg at ``fdr`` on top of the per-series ``alpha``, so the number
+   of false alarms does not grow with the fleet), and large enough in cost, the change of
+   share times the service's CPU cores (``min_cores``) or busy GPUs (``min_gpu_hours`` a day)
+   after the onset: a +5% change of a 2% function in a 1,000-core service, one core, is
+   reported; a 1% wobble of a 0.01-core function, a ten-thousandth of a core, is not however
+   certain. Only where the cost is unknown are there floors on the share itself (see
+   ``efficiency.detect.floors``);
 4. drops a change that *went away*: when the last buckets are back at the old level, it was a
    transient spike, not a regression.
 
@@ -37,6 +38,8 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, ndtri, stdtr
+
+from efficiency.detect.floors import Cost, CostFloor, bh_cutoff, change_cost
 
 Array = NDArray[np.float64]
 
@@ -125,13 +128,17 @@ class ShareRegressionDetector:
     ``k`` and ``n`` are ``series x buckets`` arrays of counts (``n`` = 0 marks a bucket with
     no data, which counts as nothing). Parameters:
 
-    - ``alpha``: family-wise false-alarm probability per series (after the scan correction);
-      the default 1e-4 is one false alarm in 10,000 series-passes under the null.
-    - ``min_cores``: a significant change whose cost (change of share x the service's cores
-      after the onset, from ``fit(..., cores=...)``) is at least this many cores is large
-      enough whatever its relative size (0: off).
-    - ``min_relative``, ``min_absolute``: otherwise, the smallest change of share reported,
-      relative to the before-share and in share points (0.001 = 0.1 percentage point).
+    - ``alpha``: false-alarm probability per series (after the scan correction); the default
+      1e-4 is one false alarm in 10,000 series-passes under the null.
+    - ``fdr``: Benjamini-Hochberg level across the series of one ``fit`` (a pass): a change is
+      significant when its p-value is also under the step-up cut-off, so with many series the
+      bar rises with their number (1: off, ``alpha`` alone).
+    - ``min_cores``, ``min_gpu_hours``: a significant change whose cost (change of share x the
+      service's cores, or busy GPUs x 24 hours, after the onset; from ``fit(..., cores=...,
+      gpus=...)``) reaches this is large enough whatever its relative size; a cheaper one is
+      not, however certain (0: every significant change of known cost).
+    - ``min_relative``, ``min_absolute``: only where the cost is unknown, the smallest change
+      of share reported, relative to the before-share and in share points.
     - ``min_segment``: fewest buckets on either side of a split.
     - ``went_away_buckets``: the last buckets checked for a return to the old level.
     - ``prior_dof``: with ``fit(..., groups=...)``, the degrees of freedom a series borrows
@@ -145,20 +152,24 @@ class ShareRegressionDetector:
     def __init__(
         self,
         alpha: float = 1e-4,
-        min_relative: float = 0.05,
-        min_absolute: float = 0.001,
+        min_relative: float = 0.02,
+        min_absolute: float = 0.0002,
         min_segment: int = 3,
         went_away_buckets: int = 3,
         min_samples: float = 20.0,
         prior_dof: float = 10.0,
-        min_cores: float = 0.0,
+        min_cores: float = 0.05,
+        min_gpu_hours: float = 1.0,
+        fdr: float = 0.001,
     ) -> None:
         if not 0 < alpha < 1:
             raise ValueError("alpha must be between 0 and 1")
         if min_segment < 1:
             raise ValueError("min_segment must be at least 1")
-        if min_cores < 0:
-            raise ValueError("min_cores must not be negative")
+        if min_cores < 0 or min_gpu_hours < 0:
+            raise ValueError("min_cores and min_gpu_hours must not be negative")
+        if not 0 < fdr <= 1:
+            raise ValueError("fdr must be in (0, 1]")
         self.alpha = alpha
         self.min_relative = min_relative
         self.min_absolute = min_absolute
@@ -167,6 +178,8 @@ class ShareRegressionDetector:
         self.min_samples = min_samples
         self.prior_dof = prior_dof
         self.min_cores = min_cores
+        self.min_gpu_hours = min_gpu_hours
+        self.fdr = fdr
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's parameters, so a copy can be made (scikit-learn style)."""
@@ -179,6 +192,8 @@ class ShareRegressionDetector:
             "min_samples": self.min_samples,
             "prior_dof": self.prior_dof,
             "min_cores": self.min_cores,
+            "min_gpu_hours": self.min_gpu_hours,
+            "fdr": self.fdr,
         }
 
     # ------------------------------------------------------------------------------- fit
@@ -189,11 +204,16 @@ class ShareRegressionDetector:
         n: Array | list[list[float]],
         groups: ArrayLike | None = None,
         cores: ArrayLike | None = None,
+        gpus: ArrayLike | None = None,
+        p_cut: float | None = None,
     ) -> Self:
         """``groups`` (one label per series, e.g. its service) lets a series borrow strength
-        for its noise estimate from the others of its group: see ``prior_dof``. ``cores``
-        (the shape of ``k``, NaN where unknown): the service's CPU cores per bucket, what a
-        change of share costs (see ``min_cores``)."""
+        for its noise estimate from the others of its group: see ``prior_dof``. ``cores`` and
+        ``gpus`` (the shape of ``k``, NaN where unknown): the service's CPU cores and busy
+        GPUs per bucket, what a change of share costs (see ``min_cores``). ``p_cut``: the
+        significance cut-off of the family this fit belongs to (a re-test of a few series
+        found in a larger pass keeps that pass's bar), instead of Benjamini-Hochberg over
+        this fit's own series."""
         k_arr = np.asarray(k, dtype=np.float64)
         n_arr = np.asarray(n, dtype=np.float64)
         if k_arr.ndim == 1:
@@ -205,18 +225,15 @@ class ShareRegressionDetector:
         if np.any(k_arr < 0) or np.any(k_arr > n_arr):
             raise ValueError("counts must satisfy 0 <= k <= n")
         self.k_, self.n_ = k_arr, n_arr
-        self.cores_ = np.full(k_arr.shape, np.nan)
-        if cores is not None:
-            cores_arr = np.asarray(cores, dtype=np.float64).reshape(k_arr.shape)
-            if np.any(cores_arr < 0):
-                raise ValueError("cores must not be negative")
-            self.cores_ = cores_arr
+        self.cores_ = _sizes(cores, k_arr.shape, "cores")
+        self.gpus_ = _sizes(gpus, k_arr.shape, "gpus")
         s, t = k_arr.shape
         m = self.min_segment
         self.changes_: list[ShareChange] = []
         self.dispersion_ = np.ones(s)
         self.z_ = np.zeros(s)
         self.p_ = np.ones(s)
+        self.cutoff_ = 0.0
         if t < 2 * m:
             return self
 
@@ -265,7 +282,10 @@ class ShareRegressionDetector:
             went_away = (
                 (onset < t - w) & (np.abs(tail - before) < np.abs(tail - after)) & (tail_n > 0)
             )
-        for i in np.flatnonzero(p_value < self.alpha):
+        tested = np.where(few, np.nan, p_value)
+        cut = bh_cutoff(tested, self.fdr) if p_cut is None else p_cut
+        self.cutoff_ = min(cut, np.nextafter(self.alpha, 0.0))
+        for i in np.flatnonzero(p_value <= self.cutoff_):
             self.changes_.append(
                 ShareChange(
                     series=int(i),
@@ -327,20 +347,22 @@ class ShareRegressionDetector:
 
     # --------------------------------------------------------------------------- predict
 
+    @property
+    def floor(self) -> CostFloor:
+        return CostFloor(self.min_cores, self.min_gpu_hours, self.min_relative, self.min_absolute)
+
+    def cost(self, c: ShareChange) -> Cost:
+        """What the change costs: change of share x the service's mean cores (and busy GPUs,
+        as GPU-hours a day) from the onset on; None in a unit whose size is not known."""
+        return change_cost(self.cores_[c.series], self.gpus_[c.series], c.onset, c.after - c.before)
+
     def cost_cores(self, c: ShareChange) -> float | None:
-        """What the change costs in cores: change of share x the service's mean cores from
-        the onset on; None when the cores are not known."""
-        after = self.cores_[c.series, c.onset :]
-        known = after[np.isfinite(after)]
-        return float(known.mean()) * (c.after - c.before) if known.size else None
+        return self.cost(c).cores
 
     def large_enough(self, c: ShareChange) -> bool:
-        """At least ``min_cores`` in cost, or else the minimum effect, relative and absolute."""
-        if self.min_cores > 0:
-            cost = self.cost_cores(c)
-            if cost is not None and abs(cost) >= self.min_cores:
-                return True
-        return abs(c.after - c.before) >= self.min_absolute and abs(c.relative) >= self.min_relative
+        """Its cost reaches ``min_cores`` or ``min_gpu_hours``; where the cost is unknown, the
+        share floors ``min_relative`` and ``min_absolute``."""
+        return self.floor.passes(self.cost(c), c.relative, c.after - c.before)
 
     def predict(self) -> list[ShareChange]:
         """The significant, large enough changes that did not go away, strongest first."""
@@ -350,3 +372,13 @@ class ShareRegressionDetector:
     def score(self) -> Array:
         """Per series, ``1 - p`` of its best split: the evidence for a change, in [0, 1]."""
         return np.asarray(1.0 - self.p_, dtype=np.float64)
+
+
+def _sizes(values: ArrayLike | None, shape: tuple[int, ...], name: str) -> Array:
+    """A service-size matrix (cores, GPUs) of the counts' shape, NaN where unknown."""
+    if values is None:
+        return np.full(shape, np.nan)
+    arr = np.asarray(values, dtype=np.float64).reshape(shape)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must not be negative")
+    return arr

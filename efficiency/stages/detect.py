@@ -26,6 +26,7 @@ from efficiency.detect import (
     function_shares,
     kernel_shares,
     rank_changes,
+    refine_onsets,
     service_cores,
     with_metric_cores,
 )
@@ -118,6 +119,8 @@ def _detector(cfg: DetectConfig) -> ShareRegressionDetector:
         alpha=cfg.alpha,
         min_relative=cfg.min_relative,
         min_cores=cfg.min_cores,
+        min_gpu_hours=cfg.min_gpu_hours,
+        fdr=cfg.fdr,
         min_absolute=cfg.min_absolute,
         min_segment=cfg.min_segment,
         went_away_buckets=cfg.went_away_buckets,
@@ -152,6 +155,8 @@ def _store_findings(
             measured = panel.cores_measured
             by_metrics = measured is not None and measured[c.series, c.onset :].any()
             evidence["cores_from"] = "process metrics" if by_metrics else "profile samples"
+        if f.magnitude_gpu_hours is not None:
+            evidence["gpu_hours_from"] = "trace GPU time over trace length"
         evidence["suspected_changes"] = [
             {"id": s.change_id, "score": round(s.score, 4), "lead_seconds": s.lead_seconds}
             for s in suspects[:5]
@@ -165,6 +170,7 @@ def _store_findings(
             detected_at=end,
             magnitude_rel=c.relative if c.before > 0 else None,
             magnitude_cores=f.magnitude_cores,
+            magnitude_gpu_hours=f.magnitude_gpu_hours,
             p_value=c.p_value,
             detector=detector,
             status="active",
@@ -200,6 +206,7 @@ def detect_functions(session: Session, cfg: DetectConfig) -> DetectReport:
     report.buckets, report.series = len(panel.buckets), len(panel.index)
     season = round(cfg.season_seconds / cfg.bucket_seconds) if cfg.season_seconds else 0
     result = detect_function_changes(panel, _detector(cfg), season_buckets=season)
+    refine_onsets(result.findings, samples, stacks, pd.Timedelta(step), pd.Timestamp(end))
     _store_findings(session, cfg, report, panel, result, FUNCTION_DETECTOR, end)
     _advance(session, WATERMARK_FUNCTIONS, end)
     return report

@@ -209,8 +209,10 @@ def samples_frame(
     service: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, tuple[str, ...]]]:
     """The samples of the windows that *start* in [start, end), one row per window and stack
-    (the columns of ``efficiency.detect.derive.SAMPLE_COLUMNS``), and every stack they use as
-    function names from root to leaf (lines folded: a function is ``function (file)``)."""
+    (the columns of ``efficiency.detect.derive.SAMPLE_COLUMNS``, plus ``process`` and
+    ``end_at``, which tell how much of each process's time was profiled), and every stack
+    they use as function names from root to leaf (lines folded: a function is
+    ``function (file)``)."""
     cond: list[Any] = []
     if service:
         cond.append(ProfileWindow.service == service)
@@ -227,13 +229,16 @@ def samples_frame(
             ProfileWindow.rate_hz,
             ProfileSample.stack_id,
             ProfileSample.count,
+            ProfileWindow.process,
+            ProfileWindow.end_at,
         )
         .join(ProfileSample, ProfileSample.window_id == ProfileWindow.id)
         .where(*cond)
     ).all()
     columns = ["window_id", "service", "host", "start_at", "rate_hz", "stack_id", "count"]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=[*columns, "process", "end_at"])
     frame["start_at"] = pd.to_datetime(frame["start_at"], utc=True)
+    frame["end_at"] = pd.to_datetime(frame["end_at"], utc=True)
     frame["rate_hz"] = frame["rate_hz"].astype("float64")
     stacks = _load_stacks(session, set(frame["stack_id"].unique().tolist()))
     frames = _load_frames(session, {f for ids in stacks.values() for f in ids})

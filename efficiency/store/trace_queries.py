@@ -13,8 +13,9 @@ from efficiency.store.traces import GpuKernel, GpuTrace
 
 def kernel_times_frame(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
     """One row per (trace, GPU operation name) for traces starting in [start, end): columns
-    ``trace_id, service, host, start_at, name, kind, total_us, gpu_time_us`` (the operation's
-    time summed over streams and launch shapes, and the trace's whole GPU busy time)."""
+    ``trace_id, service, host, start_at, name, kind, total_us, gpu_time_us, rank,
+    duration_us`` (the operation's time summed over streams and launch shapes, the trace's
+    whole GPU busy time, its GPU rank and how long it lasted)."""
     keys = (
         GpuTrace.id,
         GpuTrace.service,
@@ -24,15 +25,23 @@ def kernel_times_frame(session: Session, start: datetime, end: datetime) -> pd.D
         GpuKernel.kind,
     )
     rows = session.execute(
-        select(*keys, func.sum(GpuKernel.total_us), GpuTrace.gpu_time_us)
+        select(
+            *keys,
+            func.sum(GpuKernel.total_us),
+            GpuTrace.gpu_time_us,
+            GpuTrace.rank,
+            GpuTrace.duration_us,
+        )
         .join(GpuKernel, GpuKernel.trace_id == GpuTrace.id)
         .where(GpuTrace.start_at >= start, GpuTrace.start_at < end)
-        .group_by(*keys, GpuTrace.gpu_time_us)
+        .group_by(*keys, GpuTrace.gpu_time_us, GpuTrace.rank, GpuTrace.duration_us)
     ).all()
     columns = ["trace_id", "service", "host", "start_at", "name", "kind", "total_us"]
-    frame = pd.DataFrame.from_records(rows, columns=[*columns, "gpu_time_us"])
+    frame = pd.DataFrame.from_records(
+        rows, columns=[*columns, "gpu_time_us", "rank", "duration_us"]
+    )
     frame["start_at"] = pd.to_datetime(frame["start_at"], utc=True)
-    for col in ("total_us", "gpu_time_us"):
+    for col in ("total_us", "gpu_time_us", "duration_us"):
         frame[col] = frame[col].astype("float64")
     return frame
 

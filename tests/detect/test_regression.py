@@ -106,16 +106,17 @@ def test_counts_must_be_finite() -> None:
 
 def test_a_cheap_change_of_a_big_service_is_reported_by_its_cost() -> None:
     """+4% of a 2% function in a 1,000-core service (0.8 cores) with host-to-host
-    over-dispersion: significant, below the 5% relative floor, above the 0.5-core floor."""
+    over-dispersion: significant and, its cost known, judged by its cost alone (no relative
+    floor hides it); a cost floor above 0.8 cores does."""
     k, n = series([0.02] * 100 + [0.0208] * 100, n=400_000, dispersion=3.0, seed=4)
     cores = np.full(k.shape, 1000.0)
-    relative_only = ShareRegressionDetector().fit(k, n, cores=cores)
-    assert relative_only.changes_[0].p_value < 1e-4
-    assert relative_only.predict() == []  # +4% is under min_relative = 0.05
-    by_cost = ShareRegressionDetector(min_cores=0.5).fit(k, n, cores=cores)
+    by_cost = ShareRegressionDetector(min_relative=0.05).fit(k, n, cores=cores)
     [change] = by_cost.predict()
     assert change.kind == "regression" and abs(change.onset - 100) <= 3
     assert by_cost.cost_cores(change) == pytest.approx(0.8, rel=0.25)
+    assert ShareRegressionDetector(min_cores=1.0).fit(k, n, cores=cores).predict() == []
+    unknown = ShareRegressionDetector(min_relative=0.05).fit(k, n)
+    assert unknown.changes_[0].p_value < 1e-4 and unknown.predict() == []  # share floors
 
 
 def test_a_certain_wobble_of_a_tiny_function_is_not_worth_reporting() -> None:

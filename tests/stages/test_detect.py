@@ -32,13 +32,14 @@ def folded(parse: int) -> str:
 
 
 def fill(db: Database, buckets: int) -> None:
-    """One 60 s window per 10-minute bucket; from bucket ONSET on, parse costs 480 samples
-    instead of 300 while the rest costs what it did, so every other share is diluted."""
+    """One 60 s window per 10-minute bucket at 1 Hz (a 45-core service, profiled one minute
+    in ten); from bucket ONSET on, parse costs 480 samples instead of 300 while the rest
+    costs what it did, so every other share is diluted."""
     with db.session() as s:
         for b in range(buckets):
             start = T0 + timedelta(minutes=10 * b)
             meta = WindowMeta(service="api", host="h1", start=start,
-                              end=start + timedelta(seconds=60), rate_hz=100.0)  # fmt: skip
+                              end=start + timedelta(seconds=60), rate_hz=1.0)  # fmt: skip
             store_profiles(s, [(meta, parse_folded(folded(300 if b < ONSET else 480)))])
         deploy = T0 + timedelta(minutes=10 * ONSET + 2)
         store_changes(
@@ -63,8 +64,9 @@ def test_detect_stores_one_detection_with_its_deploy(db: Database) -> None:
         assert d.onset_at == T0 + timedelta(minutes=10 * ONSET)
         before, after = 300 / 2700, 480 / 2880
         assert abs(d.magnitude_rel - (after / before - 1)) < 1e-9 and d.p_value < 1e-6
-        # the change of share at the new load: 2880 samples at 100 Hz in a 600 s bucket
-        assert abs(d.magnitude_cores - (after - before) * 28.8 / 600) < 1e-9
+        # the change of share at the new load: 2880 samples at 1 Hz in the 60 s profiled of
+        # the bucket, 48 cores (not 4.8: the minute profiled stands for the whole bucket)
+        assert abs(d.magnitude_cores - (after - before) * 2880 / 60) < 1e-9
         assert d.evidence["metric"] == "self"
         suspects = d.evidence["suspected_changes"]
         assert suspects[0]["lead_seconds"] == -120 and suspects[0]["score"] == 1.0
@@ -84,7 +86,7 @@ def test_more_data_does_not_duplicate_a_known_change(db: Database) -> None:
         for b in range(20, 30):
             start = T0 + timedelta(minutes=10 * b)
             meta = WindowMeta(service="api", host="h1", start=start,
-                              end=start + timedelta(seconds=60), rate_hz=100.0)  # fmt: skip
+                              end=start + timedelta(seconds=60), rate_hz=1.0)  # fmt: skip
             store_profiles(s, [(meta, parse_folded(folded(480)))])
     with db.session() as s:
         later = detect_functions(s, DetectConfig())
