@@ -37,7 +37,7 @@ def demo(
     write the savings report."""
     import os
 
-    from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary
+    from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary, prometheus_binary
     from efficiency.demo.story import root_cause_text, run_demo
 
     if alertmanager is not None:
@@ -49,7 +49,7 @@ def demo(
         bar.phase(f"demo: about {minutes * 60 + after_deploy:.0f} s of profiling, then the story")
         result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
                           console=bar.output_console(), after_deploy_seconds=after_deploy,
-                          alertmanager=binary)  # fmt: skip
+                          alertmanager=binary, prometheus=prometheus_binary())  # fmt: skip
     click.echo("\nSummary")
     click.echo(f"  database:   {result.windows} profile windows in {result.db_url}")
     regressions = [d for d in result.detections if d["kind"] == "regression"]
@@ -76,3 +76,7 @@ def demo(
         click.echo(f"  proposal:   {p['playbook']} on {p['branch'] or 'advice only'}")
     click.echo(f"  report:     {result.report_path}")
     click.echo(f"  dashboard:  {result.dashboard_command}")
+    missing = result.missing()
+    if missing:
+        click.echo(f"demo: the story is incomplete: missing {', '.join(missing)}", err=True)
+        raise SystemExit(1)
