@@ -37,7 +37,7 @@ def rank(docs: list[Counter[str]], terms: list[str], idf: dict[str, float]) -> l
 
 def main() -> None:
     rng = random.Random(11)
-    docs = build_index(rng, 500)
+    docs = build_index(rng, 2000)
     n = len(docs)
     idf = {w: math.log(1 + n / (1 + sum(1 for d in docs if w in d))) for w in WORDS}
 

@@ -73,7 +73,7 @@ def call(upstreams: Upstreams, service: str, path: str) -> Any:
 
 
 def render_page(order: int, recommended: list[int], total: str) -> str:
-    rows = "".join(f"<li>item {i} for order {order}</li>" for i in recommended for _ in range(600))
+    rows = "".join(f"<li>item {i} for order {order}</li>" for i in recommended for _ in range(2000))
     return f"<h1>order {order}</h1><ul>{rows}</ul><p>total {total}</p>"
 
 
