@@ -58,11 +58,14 @@ class LatencyRule:
                 "description": f"baseline p90 {self.baseline_p90 * 1e3:.1f} ms"}  # fmt: skip
 
 
-def baseline_rules(scraper: Scraper, start: datetime, end: datetime) -> list[LatencyRule]:
-    """One rule per alerting service, its threshold from the baseline in ``[start, end]``."""
+def baseline_rules(
+    scraper: Scraper, start: datetime, end: datetime, alerting: dict[str, str] | None = None
+) -> list[LatencyRule]:
+    """One rule per service of ``alerting`` (service -> severity; default ``ALERTING``), its
+    threshold from the baseline in ``[start, end]``."""
     rules = []
     step = timedelta(seconds=WINDOW_S)
-    for service, severity in ALERTING.items():
+    for service, severity in (alerting or ALERTING).items():
         whole = scraper.quantile(service, start, end)
         if whole is None:
             raise RuntimeError(f"no {service} latency measured in the baseline")

@@ -36,7 +36,7 @@ class Upstreams:
         self.path = path
         self.mtime = 0.0
         self.lock = threading.Lock()
-        self.turn = itertools.count()
+        self.turns: dict[str, itertools.count[int]] = {}
         self.instances: dict[str, list[str]] = {}
 
     def pick(self, service: str) -> str:
@@ -50,7 +50,8 @@ class Upstreams:
             found = self.instances.get(service) or []
             if not found:
                 raise UpstreamError(f"no {service} instance in {self.path}")
-            return found[next(self.turn) % len(found)]
+            turn = self.turns.setdefault(service, itertools.count())
+            return found[next(turn) % len(found)]
 
     def _read(self) -> dict[str, list[str]]:
         try:
