@@ -24,17 +24,18 @@ from efficiency.cli.progress import phases
 @click.option("--after-deploy", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
               help="Seconds profiled after deploying checkout v2 (0: no deploy).")  # fmt: skip
 @click.option("--alertmanager", "alertmanager", default=None, metavar="PATH|off",
-              help="Alertmanager binary the alerts go through; 'off' posts Alertmanager's "
-              "webhook body directly (default: $EFFICIENCY_DEMO_ALERTMANAGER, else "
-              "prometheus-alertmanager on PATH, else off).")  # fmt: skip
+              help="Alertmanager binary the alerts go through (with prometheus on PATH "
+              "evaluating the rules); 'off' runs neither: the demo evaluates the rules and "
+              "posts Alertmanager's webhook body itself (default: $EFFICIENCY_DEMO_"
+              "ALERTMANAGER, else prometheus-alertmanager on PATH, else off).")  # fmt: skip
 def demo(
     minutes: float, workdir: Path, window_seconds: float, after_deploy: float,
     alertmanager: str | None,
 ) -> None:  # fmt: skip
     """Run the whole story on a small real fleet, into a fresh SQLite database: profile the
-    services, deploy a slower checkout, find the regression and its deploy, open the incident
-    its dependents' alerts raise and page a local receiver, propose fixes as branches and
-    write the savings report."""
+    HTTP services under load, deploy a slower checkout, let its callers' measured latency
+    alert, find the regression and its deploy, open the incident and page a local receiver,
+    propose fixes as branches and write the savings report. Exit 1 when a part is missing."""
     import os
 
     from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary, prometheus_binary
