@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from collectors.errors import CollectorError
 from efficiency.config import Config
 from efficiency.demo.prometheus import stop_process, wait_ready
 from efficiency.store.db import Database
@@ -124,7 +125,7 @@ def serving_api(
     deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the efficiency API did not start")
+            raise CollectorError("the efficiency API did not start")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"

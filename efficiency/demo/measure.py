@@ -139,24 +139,59 @@ class Scraper:
         return histogram_quantile(q, sorted(total.items()))
 
     def points(self, start: datetime, end: datetime) -> list[PointIn]:
-        """Per scrape round and instance: p90 latency, request rate and error ratio over the
-        last ``WINDOW_S`` seconds, labelled with the instance's service and version."""
+        """Per scrape round: p90 latency, request rate and error ratio over the last
+        ``WINDOW_S`` seconds, for each instance (labelled ``service`` and ``version``: what a
+        canary compares) and for each service across its instances (labelled ``service``
+        alone, as a recording rule's ``sum by (service)``: one series that runs on through a
+        deploy, which ``rca`` judges against its own history)."""
         points: list[PointIn] = []
         with self._lock:
             rounds = sorted({s.at for s in self.scrapes if start <= s.at <= end})
         for at in rounds:
-            since = at.timestamp() - WINDOW_S - SCRAPE_S / 2
-            for runs in self._window(datetime.fromtimestamp(since, UTC), at).values():
+            since = datetime.fromtimestamp(at.timestamp() - WINDOW_S - SCRAPE_S / 2, UTC)
+            by_service: dict[str, list[_Window]] = {}
+            for runs in self._window(since, at).values():
                 if len(runs) < 2 or runs[-1].at != at:
                     continue
-                buckets, requests, errors = _delta(runs[0], runs[-1])
-                seconds = (runs[-1].at - runs[0].at).total_seconds()
+                window = _Window.of(runs[0], runs[-1])
+                by_service.setdefault(runs[0].service, []).append(window)
                 labels = {"service": runs[0].service, "version": runs[0].version}
-                values = {
-                    "http_requests_per_second": requests / seconds,
-                    "http_request_error_ratio": errors / requests if requests else 0.0,
-                    "http_request_duration_seconds_p90": histogram_quantile(0.9, buckets),
-                }
-                points += [PointIn(name=name, labels=labels, timestamp=at, value=value)
-                           for name, value in values.items() if value is not None]  # fmt: skip
+                points += window.points(at, labels)
+            for service, windows in sorted(by_service.items()):
+                points += _Window.total(windows).points(at, {"service": service})
         return points
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Counter increases over one window."""
+
+    buckets: dict[float, float]
+    requests: float
+    errors: float
+    seconds: float
+
+    @classmethod
+    def of(cls, first: Scrape, last: Scrape) -> _Window:
+        buckets, requests, errors = _delta(first, last)
+        return cls(dict(buckets), requests, errors, (last.at - first.at).total_seconds())
+
+    @classmethod
+    def total(cls, windows: list[_Window]) -> _Window:
+        buckets: dict[float, float] = {}
+        for w in windows:
+            for le, n in w.buckets.items():
+                buckets[le] = buckets.get(le, 0.0) + n
+        seconds = max(w.seconds for w in windows)
+        return cls(buckets, sum(w.requests for w in windows), sum(w.errors for w in windows),
+                   seconds)  # fmt: skip
+
+    def points(self, at: datetime, labels: dict[str, str]) -> list[PointIn]:
+        p90 = histogram_quantile(0.9, sorted(self.buckets.items()))
+        values = {
+            "http_requests_per_second": self.requests / self.seconds,
+            "http_request_error_ratio": self.errors / self.requests if self.requests else 0.0,
+            "http_request_duration_seconds_p90": p90,
+        }
+        return [PointIn(name=name, labels=labels, timestamp=at, value=value)
+                for name, value in values.items() if value is not None]  # fmt: skip

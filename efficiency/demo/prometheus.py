@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from collectors.errors import CollectorError
 from efficiency.demo.measure import SCRAPE_S
 from efficiency.demo.rules import LatencyRule, rules_yaml
 
@@ -50,21 +51,21 @@ class Prometheus:
             if wanted <= {r["name"] for g in groups for r in g["rules"]}:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"prometheus did not load the rules in {timeout:g} s; see {self.log}")
+        raise CollectorError(f"prometheus did not load the rules in {timeout:g} s; see {self.log}")
 
 
 def wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, what: str) -> None:
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited {proc.returncode}; see {log}")
+            raise CollectorError(f"{what} exited {proc.returncode}; see {log}")
         try:
             if httpx.get(f"{url}/-/ready", timeout=2).is_success:
                 return
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not get ready in 30 s; see {log}")
+            raise CollectorError(f"{what} did not get ready in 30 s; see {log}")
         time.sleep(0.1)
 
 

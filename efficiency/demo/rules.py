@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from collectors.errors import CollectorError
 from efficiency.demo.measure import LATENCY, WINDOW_S, Scraper
 
 #: which services page on latency, and how loudly: the front door is what users see
@@ -68,7 +69,7 @@ def baseline_rules(
     for service, severity in (alerting or ALERTING).items():
         whole = scraper.quantile(service, start, end)
         if whole is None:
-            raise RuntimeError(f"no {service} latency measured in the baseline")
+            raise CollectorError(f"no {service} latency measured in the baseline")
         worst, t = 0.0, start + step
         while t <= end:
             worst = max(worst, scraper.quantile(service, t - step, t) or 0.0)
