@@ -196,8 +196,8 @@ def run_demo(
         result = DemoResult(db_url=db.url, windows=0, profiles=[])
         plan = _Plan(workdir, db, config, console, PySpyCollector(rate_hz=rate_hz),
                      window_seconds, max(1, round(seconds / window_seconds)),
-                     round(after_deploy_seconds / window_seconds) if after_deploy_seconds > 0
-                     else 0)  # fmt: skip
+                     max(1, round(after_deploy_seconds / window_seconds))
+                     if after_deploy_seconds > 0 else 0)  # fmt: skip
         via = _run_fleet(plan, result, alertmanager, prometheus, canary)
         step = hotspots_step(db, console, result, 4 if result.change_id else 3)
         if result.change_id is not None:
