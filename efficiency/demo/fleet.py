@@ -113,7 +113,7 @@ def start_service(name: str, version: str = "1", registry: Registry | None = Non
     """Start demo service ``name`` at ``version``; an HTTP service is listed in ``registry``
     (default: the one :func:`listing_in` made active, if any) once it listens."""
     registry = registry or (_active[-1] if _active else None)
-    env = {**os.environ, "DEMO_VERSION": version, f"DEMO_{name.upper()}_VERSION": version}
+    env = {**os.environ, "DEMO_VERSION": version}
     if registry is not None:
         env["DEMO_TARGETS"] = str(registry.path)
     listens = name in HTTP_SERVICES
