@@ -21,7 +21,7 @@ from efficiency.cli.progress import phases
 )  # fmt: skip
 @click.option("--window", "window_seconds", type=click.FloatRange(1, 600), default=2.0,
               show_default=True, help="Profile window length in seconds.")  # fmt: skip
-@click.option("--after-deploy", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
+@click.option("--after-deploy", type=click.FloatRange(0, 3600), default=16.0, show_default=True,
               help="Seconds profiled after deploying checkout v2 (0: no deploy).")  # fmt: skip
 @click.option("--alertmanager", "alertmanager", default=None, metavar="PATH|off",
               help="Alertmanager binary the alerts go through (with prometheus on PATH "

@@ -24,6 +24,7 @@ from efficiency.config import Config
 from efficiency.demo.fleet import Registry
 from efficiency.demo.incident import free_port, running_alertmanager, serving_api
 from efficiency.demo.measure import Scraper
+from efficiency.demo.prometheus import Prometheus
 from efficiency.demo.rules import Firing, LatencyRule, RuleEvaluator, webhook_body
 from efficiency.store.db import Database
 
@@ -35,6 +36,20 @@ class Alerting:
     #: install the rules (Prometheus reload, or the demo's evaluator on each scrape)
     arm: Callable[[list[LatencyRule]], None]
     evaluators: list[RuleEvaluator] = field(default_factory=list)
+    #: Prometheus' view of the rules and targets, when it evaluates them
+    prometheus: Prometheus | None = None
+    rules: list[LatencyRule] = field(default_factory=list)
+
+    def explain(self) -> list[str]:
+        """Lines saying why an alert may not have fired."""
+        if self.prometheus is not None:
+            try:
+                return self.prometheus.explain(self.rules)
+            except (httpx.HTTPError, KeyError, ValueError) as exc:
+                return [f"prometheus could not be asked: {exc}"]
+        return [f"{r.alertname}: last p90 {ev.last.get(r, float('nan')) * 1e3:.1f} ms, "
+                f"threshold {r.threshold * 1e3:.1f} ms" for ev in self.evaluators
+                for r in ev.rules] + [f"send failed: {e}" for e in self.errors]  # fmt: skip
 
     @property
     def errors(self) -> list[str]:
@@ -83,8 +98,16 @@ def alerting(
                 prometheus, workdir / "prometheus", registry.path,
                 am.removeprefix("http://"), free_port(),
             ))  # fmt: skip
-            yield Alerting(via=f"Prometheus ({prometheus}) at {prom.url}, Alertmanager "
-                           f"({alertmanager}) at {am}", arm=prom.load_rules)  # fmt: skip
+            found = Alerting(via=f"Prometheus ({prometheus}) at {prom.url}, Alertmanager "
+                             f"({alertmanager}) at {am}", arm=prom.load_rules,
+                             prometheus=prom)  # fmt: skip
+
+            def arm(rules: list[LatencyRule]) -> None:
+                found.rules = rules
+                prom.load_rules(rules)
+
+            found.arm = arm
+            yield found
             return
         if am:
             url = f"{am}/api/v2/alerts"

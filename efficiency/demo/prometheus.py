@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -52,6 +53,26 @@ class Prometheus:
                 return
             time.sleep(0.2)
         raise CollectorError(f"prometheus did not load the rules in {timeout:g} s; see {self.log}")
+
+    def explain(self, rules: list[LatencyRule]) -> list[str]:
+        """Why an alert may not have fired: each target's scrape health and each rule's
+        state and current p90, as Prometheus sees them."""
+
+        def get(path: str, **query: str) -> Any:
+            return httpx.get(f"{self.url}{path}", params=query, timeout=5).json()
+
+        lines = [f"target {t['labels'].get('service')} v{t['labels'].get('version')} "
+                 f"{t['scrapeUrl']}: {t['health']} {t['lastError']}".rstrip()
+                 for t in get("/api/v1/targets")["data"]["activeTargets"]]  # fmt: skip
+        states = {
+            a["labels"]["alertname"]: a["state"] for a in get("/api/v1/alerts")["data"]["alerts"]
+        }
+        for r in rules:
+            found = get("/api/v1/query", query=r.expr.rsplit(" > ", 1)[0])["data"]["result"]
+            now = ", ".join(f"{float(x['value'][1]) * 1e3:.1f} ms" for x in found) or "no data"
+            lines.append(f"{r.alertname}: {states.get(r.alertname, 'inactive')}, p90 now {now}, "
+                         f"threshold {r.threshold * 1e3:.1f} ms; see {self.log}")  # fmt: skip
+        return lines
 
 
 def wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path, what: str) -> None:

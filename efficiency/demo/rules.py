@@ -145,6 +145,8 @@ class RuleEvaluator:
         self.pending: dict[LatencyRule, datetime] = {}
         self.alerts: dict[LatencyRule, Firing] = {}
         self.last_above: dict[LatencyRule, datetime] = {}
+        #: each rule's last p90
+        self.last: dict[LatencyRule, float] = {}
         self.errors: list[str] = []
         self._lock = threading.Lock()
 
@@ -153,6 +155,8 @@ class RuleEvaluator:
             changed = False
             for rule in self.rules:
                 p90 = self.scraper.quantile(rule.service, at - timedelta(seconds=WINDOW_S), at)
+                if p90 is not None:
+                    self.last[rule] = p90
                 alert = self.alerts.get(rule)
                 firing = alert is not None and alert.ends_at is None
                 if p90 is not None and p90 > rule.threshold:

@@ -277,7 +277,7 @@ def _run_fleet(
             )
             result.windows += _profile_rounds(plan.collector, procs, db, plan.after_rounds,
                                               plan.window_seconds, console)  # fmt: skip
-            result.alerts_fired = await_alerts(db, result.alerts_defined, console)
+            result.alerts_fired = await_alerts(db, channel, result.alerts_defined, console)
             if channel.errors:
                 console.print(f"   sending alerts failed: {'; '.join(channel.errors)}")
     with db.session() as s:

@@ -39,10 +39,13 @@ def arm_rules(
     return rules
 
 
-def await_alerts(db: Database, names: set[str], console: Console) -> set[str]:
+def await_alerts(db: Database, channel: Alerting, names: set[str], console: Console) -> set[str]:
     fired = wait_for_alerts(db, names, ALERT_WAIT_S)
     for name in sorted(names):
         console.print(f"   {name}: {'firing, stored' if name in fired else 'did NOT fire'}")
+    if fired != names:
+        for line in channel.explain():
+            console.print(f"   {line}", markup=False, highlight=False)
     return fired
 
 

@@ -21,7 +21,7 @@ from tests.servers import require_binary
 
 pytestmark = pytest.mark.slow
 
-FAST = ["--minutes", "0.2", "--after-deploy", "10", "--window", "2"]
+FAST = ["--minutes", "0.2", "--after-deploy", "16", "--window", "2"]
 
 
 def run_demo(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> dict[str, list[str]]:
