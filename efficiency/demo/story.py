@@ -171,7 +171,7 @@ def run_demo(
     workdir: Path,
     seconds: float = 20.0,
     window_seconds: float = 5.0,
-    rate_hz: int = 100,
+    rate_hz: int = 250,
     console: Console | None = None,
     after_deploy_seconds: float = 0.0,
     alertmanager: str | None = None,
