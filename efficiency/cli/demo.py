@@ -21,24 +21,25 @@ from efficiency.cli.progress import phases
 )  # fmt: skip
 @click.option("--window", "window_seconds", type=click.FloatRange(1, 600), default=2.0,
               show_default=True, help="Profile window length in seconds.")  # fmt: skip
-@click.option("--after-deploy", type=click.FloatRange(0, 3600), default=10.0, show_default=True,
+@click.option("--after-deploy", type=click.FloatRange(0, 3600), default=16.0, show_default=True,
               help="Seconds profiled after deploying checkout v2 (0: no deploy).")  # fmt: skip
 @click.option("--alertmanager", "alertmanager", default=None, metavar="PATH|off",
-              help="Alertmanager binary the alerts go through; 'off' posts Alertmanager's "
-              "webhook body directly (default: $EFFICIENCY_DEMO_ALERTMANAGER, else "
-              "prometheus-alertmanager on PATH, else off).")  # fmt: skip
+              help="Alertmanager binary the alerts go through (with prometheus on PATH "
+              "evaluating the rules); 'off' runs neither: the demo evaluates the rules and "
+              "posts Alertmanager's webhook body itself (default: $EFFICIENCY_DEMO_"
+              "ALERTMANAGER, else prometheus-alertmanager on PATH, else off).")  # fmt: skip
 def demo(
     minutes: float, workdir: Path, window_seconds: float, after_deploy: float,
     alertmanager: str | None,
 ) -> None:  # fmt: skip
     """Run the whole story on a small real fleet, into a fresh SQLite database: profile the
-    services, deploy a slower checkout, find the regression and its deploy, open the incident
-    its dependents' alerts raise and page a local receiver, propose fixes as branches and
-    write the savings report."""
+    HTTP services under load, deploy a slower checkout, let its callers' measured latency
+    alert, find the regression and its deploy, open the incident and page a local receiver,
+    propose fixes as branches and write the savings report. Exit 1 when a part is missing."""
     import os
 
     from efficiency.demo.canary import CanaryOutcome, canary_step, summary_lines
-    from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary
+    from efficiency.demo.incident import ALERTMANAGER_ENV, alertmanager_binary, prometheus_binary
     from efficiency.demo.story import root_cause_text, run_demo
     from efficiency.tables import wide_console
 
@@ -54,7 +55,8 @@ def demo(
         step = canary_step(workdir, console, canaries, window_seconds)
         result = run_demo(workdir, seconds=minutes * 60, window_seconds=window_seconds,
                           console=console, after_deploy_seconds=after_deploy,
-                          alertmanager=binary, canary=step)  # fmt: skip
+                          alertmanager=binary, prometheus=prometheus_binary(),
+                          canary=step)  # fmt: skip
     click.echo("\nSummary")
     click.echo(f"  database:   {result.windows} profile windows in {result.db_url}")
     for line in (line for c in canaries for line in summary_lines(c)):
@@ -83,3 +85,7 @@ def demo(
         click.echo(f"  proposal:   {p['playbook']} on {p['branch'] or 'advice only'}")
     click.echo(f"  report:     {result.report_path}")
     click.echo(f"  dashboard:  {result.dashboard_command}")
+    missing = result.missing()
+    if missing:
+        click.echo(f"demo: the story is incomplete: missing {', '.join(missing)}", err=True)
+        raise SystemExit(1)

@@ -1,7 +1,7 @@
-"""The demo's incident half: checkout's dependents alert, through a real Alertmanager when the
-Debian binary is installed (else posted in Alertmanager's webhook format), into the real
-efficiency API; the daemon's correlate and deliver passes open one incident and page a local
-webhook receiver; a savings report file closes it."""
+"""The demo's incident half: the real efficiency API that the alerts reach, a real Alertmanager
+(when the Debian binary is installed) in front of it, the services catalog, and a local
+webhook receiver; once the alerts are in, the daemon's correlate and deliver passes open one
+incident and page that receiver."""
 
 from __future__ import annotations
 
@@ -13,33 +13,25 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from collectors.errors import CollectorError
 from efficiency.config import Config
+from efficiency.demo.prometheus import stop_process, wait_ready
 from efficiency.store.db import Database
 
-#: forces the fallback (posting the webhook body ourselves) when set to "off"; else a path
+#: "off": no Prometheus nor Alertmanager, the demo evaluates the rules and posts the webhook
+#: body itself; else the Alertmanager binary to run (a path or a name on PATH)
 ALERTMANAGER_ENV = "EFFICIENCY_DEMO_ALERTMANAGER"
 ALERTMANAGER_BINARIES = ("prometheus-alertmanager", "alertmanager")
 
 #: the demo fleet's topology: storefront calls checkout and search; checkout is the one deployed
 TOPOLOGY = {"storefront": ["checkout", "search"], "checkout": [], "search": [],
             "thumbnailer": []}  # fmt: skip
-
-#: what checkout's dependents fire once checkout v2 is live (Prometheus rules would)
-ALERTS = (
-    ("StorefrontCheckoutLatencyHigh", "storefront", "critical",
-     "storefront: p99 of POST /cart/checkout above its 300 ms SLO"),
-    ("CheckoutCpuSaturated", "checkout", "warning",
-     "checkout: CPU per priced cart up since the last deploy"),
-)  # fmt: skip
 
 
 def free_port() -> int:
@@ -57,6 +49,14 @@ def alertmanager_binary() -> str | None:
     if chosen:
         return shutil.which(chosen)
     return next((p for p in map(shutil.which, ALERTMANAGER_BINARIES) if p), None)
+
+
+def prometheus_binary() -> str | None:
+    """The Prometheus that evaluates the alert rules: ``prometheus`` on PATH, unless
+    ``$EFFICIENCY_DEMO_ALERTMANAGER`` is "off"; None means the demo evaluates them itself."""
+    if os.environ.get(ALERTMANAGER_ENV, "") == "off":
+        return None
+    return shutil.which("prometheus")
 
 
 class PageReceiver:
@@ -108,27 +108,9 @@ def alertmanager_yaml(webhook: str, token: str) -> str:
     )
 
 
-def _alerts(at: datetime) -> list[dict[str, Any]]:
-    return [
-        {"labels": {"alertname": name, "service": service, "severity": severity},
-         "annotations": {"summary": summary}, "startsAt": at.isoformat()}
-        for name, service, severity, summary in ALERTS
-    ]  # fmt: skip
-
-
-def webhook_body(at: datetime) -> dict[str, Any]:
-    """The alerts as Alertmanager's webhook (version 4) would post them, one group."""
-    alerts = [{**a, "status": "firing", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "",
-               "fingerprint": f"{i:016x}"} for i, a in enumerate(_alerts(at), 1)]  # fmt: skip
-    return {"version": "4", "groupKey": '{}:{alertname=~".+"}', "truncatedAlerts": 0,
-            "status": "firing", "receiver": "efficiency", "groupLabels": {},
-            "commonLabels": {}, "commonAnnotations": {}, "externalURL": "",
-            "alerts": alerts}  # fmt: skip
-
-
 @contextmanager
 def serving_api(
-    config: Config, database: Database, after_alerts: Callable[[], object]
+    config: Config, database: Database, after_alerts: Callable[[], Any] | None
 ) -> Iterator[str]:
     """The real efficiency API (uvicorn) on a free loopback port, in a thread."""
     import uvicorn
@@ -143,7 +125,7 @@ def serving_api(
     deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the efficiency API did not start")
+            raise CollectorError("the efficiency API did not start")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
@@ -169,27 +151,10 @@ def running_alertmanager(binary: str, workdir: Path, webhook: str, token: str) -
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"alertmanager exited {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{url}/-/ready", timeout=2).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"alertmanager did not get ready in 30 s; see {log.name}")
-            time.sleep(0.1)
+        wait_ready(proc, url, workdir / "alertmanager.log", "alertmanager")
         yield url
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
 
 @dataclass
@@ -200,47 +165,39 @@ class IncidentResult:
     receiver: str = ""
 
 
-def alert_and_page(
-    config: Config,
-    database: Database,
-    workdir: Path,
-    receiver: PageReceiver,
-    binary: str | None,
+def wait_for_alerts(database: Database, names: set[str], timeout: float) -> set[str]:
+    """Wait until an alert of each name is stored as firing; the names that are."""
+    from sqlalchemy import select
+
+    from efficiency.store.events import Alert
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with database.session() as s:
+            found = set(s.scalars(select(Alert.alertname).where(Alert.status == "firing")))
+        if names <= found or time.monotonic() > deadline:
+            return found & names
+        time.sleep(0.2)
+
+
+def open_and_page(
+    config: Config, database: Database, receiver: PageReceiver, via: str, timeout: float = 30.0
 ) -> IncidentResult:
-    """Fire the dependents' alerts into the API (via Alertmanager when ``binary``), run the
-    correlate pass on ingest and the deliver pass until the page is out."""
+    """The daemon's correlate pass over the stored alerts, detections and changes, then its
+    deliver pass until the page is out (or ``timeout``)."""
     from efficiency.daemon import Pipeline
     from efficiency.store.incident_queries import list_incidents
 
     pipeline = Pipeline(config, database)
-    token = config.api.token
-    now = datetime.now(UTC)
-    with ExitStack() as stack:
-        api = stack.enter_context(serving_api(config, database, pipeline.correlate))
-        webhook = f"{api}/api/v1/alerts/alertmanager"
-        if binary:
-            am = stack.enter_context(
-                running_alertmanager(binary, workdir / "alertmanager", webhook, token)
-            )
-            httpx.post(f"{am}/api/v2/alerts", json=_alerts(now), timeout=10).raise_for_status()
-            via = f"Alertmanager ({binary}) at {am}"
-        else:
-            reply = httpx.post(webhook, json=webhook_body(now), timeout=10,
-                               headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-            reply.raise_for_status()
-            via = "Alertmanager's webhook format, posted directly (no alertmanager binary)"
-        deadline = time.monotonic() + 30
-        incidents: list[dict[str, Any]] = []
-        while time.monotonic() < deadline:
-            with database.session() as s:
-                incidents = list_incidents(s, status="open")
-            if sum(len(i["alert_fingerprints"]) for i in incidents) >= len(ALERTS):
-                break
-            pipeline.correlate()
-            time.sleep(0.2)
-        while time.monotonic() < deadline and not receiver.bodies:
-            pipeline.deliver()
-            time.sleep(0.2)
+    pipeline.correlate()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with database.session() as s:
+            pending = any(i["status"] == "open" for i in list_incidents(s, status="open"))
+        if not pending or receiver.bodies:
+            break
+        pipeline.deliver()
+        time.sleep(0.2)
     with database.session() as s:
         incidents = list_incidents(s, status="open")
     return IncidentResult(via, incidents[0] if incidents else None, list(receiver.bodies),

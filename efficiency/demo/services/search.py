@@ -1,15 +1,16 @@
-"""search: ranks documents for queries with a BM25-style score.
+"""search: an HTTP service that ranks documents for a query with a BM25-style score.
 
-Hot path: ``rank`` → ``score`` (term-frequency lookups and logarithms per document).
+``GET /search?q=w1+w2`` answers the ten best document ids. Hot path: ``rank`` → ``score``
+(term-frequency lookups and logarithms per document).
 """
 
 from __future__ import annotations
 
 import math
 import random
-import signal
-import sys
 from collections import Counter
+
+from efficiency.demo.services.web import serve
 
 WORDS = [f"w{i}" for i in range(400)]
 
@@ -35,13 +36,16 @@ def rank(docs: list[Counter[str]], terms: list[str], idf: dict[str, float]) -> l
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     rng = random.Random(11)
-    docs = build_index(rng, 500)
+    docs = build_index(rng, 2000)
     n = len(docs)
     idf = {w: math.log(1 + n / (1 + sum(1 for d in docs if w in d))) for w in WORDS}
-    while True:
-        rank(docs, rng.sample(WORDS, 4), idf)
+
+    def search(query: dict[str, list[str]]) -> list[int]:
+        terms = [t for t in " ".join(query.get("q", [])).split() if t in idf] or WORDS[:4]
+        return rank(docs, terms, idf)
+
+    serve({"/search": search})
 
 
 if __name__ == "__main__":
