@@ -9,7 +9,9 @@ from tests.remediate.test_proposals import HANDLERS, PYTHON_STACKS, git
 from tests.test_cli import run
 
 
-def test_from_a_profile_to_a_proposal_branch(tmp_path: Path) -> None:
+def repo_with_profile(tmp_path: Path, stacks_text: str) -> Path:
+    """A git repository holding HANDLERS, and the service `api`'s profile stored from
+    ``stacks_text`` through `efficiency ingest profile`."""
     repo = tmp_path / "api"
     (repo / "app").mkdir(parents=True)
     (repo / "app" / "handlers.py").write_text(HANDLERS)
@@ -17,10 +19,15 @@ def test_from_a_profile_to_a_proposal_branch(tmp_path: Path) -> None:
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
     stacks = tmp_path / "api.folded"
-    stacks.write_text(PYTHON_STACKS)
+    stacks.write_text(stacks_text)
     stored = run(tmp_path, "ingest", "profile", str(stacks), "--service", "api", "--rate", "100",
                  "--start", "2026-11-22T10:00:00Z", "--end", "2026-11-22T10:00:10Z")  # fmt: skip
     assert stored.returncode == 0, stored.stderr
+    return repo
+
+
+def test_from_a_profile_to_a_proposal_branch(tmp_path: Path) -> None:
+    repo = repo_with_profile(tmp_path, PYTHON_STACKS)
 
     spots = json.loads(run(tmp_path, "hotspots", "list", "--service", "api", "--json").stdout)
     spot = next(s for s in spots if "python-re-compile-in-loop" in s["playbooks"])
@@ -56,17 +63,7 @@ DEEPCOPY_STACKS = (
 
 
 def test_advice_reaches_the_user_through_remediate_and_propose(tmp_path: Path) -> None:
-    repo = tmp_path / "api"
-    (repo / "app").mkdir(parents=True)
-    (repo / "app" / "handlers.py").write_text(HANDLERS)
-    git(tmp_path, "init", "-q", "-b", "main", str(repo))
-    git(repo, "add", ".")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "start")
-    stacks = tmp_path / "api.folded"
-    stacks.write_text(DEEPCOPY_STACKS)
-    stored = run(tmp_path, "ingest", "profile", str(stacks), "--service", "api", "--rate", "100",
-                 "--start", "2026-11-22T10:00:00Z", "--end", "2026-11-22T10:00:10Z")  # fmt: skip
-    assert stored.returncode == 0, stored.stderr
+    repo = repo_with_profile(tmp_path, DEEPCOPY_STACKS)
 
     out = run(tmp_path, "remediate", "--service", "api", "--repo", str(repo), "--json")
     assert out.returncode == 0, out.stderr
