@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from sqlalchemy import delete, func, insert, select, text
 from benchmarks.common import cpu_model, load_average, write_section
 from efficiency.config import DetectConfig
 from efficiency.ingest.metrics import labels_key, series_id
+from efficiency.serving import free_port
 from efficiency.stages.detect import detect_metric_anomalies
 from efficiency.stages.partitions import DaskMapper
 from efficiency.store.db import Database
@@ -57,12 +57,6 @@ T0 = datetime(2026, 6, 1, tzinfo=UTC)
 #: metric series per host: the host's isolation forest scores them jointly
 PER_HOST = 20
 FOLDED = "main;serve;handle;parse 40\nmain;serve;handle;render 25\nmain;gc 5\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
@@ -88,7 +82,7 @@ def pg_schema() -> Iterator[str]:
 @contextmanager
 def daemon(url: str, workers: int, workdir: Path) -> Iterator[str]:
     Database(url).upgrade()
-    port = _free_port()
+    port = free_port()
     config = workdir / f"load-{port}.toml"
     config.write_text("[daemon]\ntick_seconds = 1.0\ndetect_seconds = 0\n")
     log = workdir / f"daemon-{port}.log"

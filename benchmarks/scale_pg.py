@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ import httpx
 from sqlalchemy import select, text
 
 from benchmarks.common import cpu_model, load_average, write_section
+from efficiency.serving import free_port
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import incident_dict, incidents_page
 from efficiency.store.incidents import Incident
@@ -143,12 +143,6 @@ def drop(url: str, scoped: str) -> None:
 def counts(database: Database) -> dict[str, int]:
     with database.engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -39,6 +39,7 @@ import numpy as np
 
 from benchmarks.common import cpu_model, load_average, write_section
 from benchmarks.storm import DATA, DEPENDS_ON, FRONT, MIDDLE, Storm, generate_storm
+from efficiency.serving import free_port
 
 COMMAND = "make bench-webhook"
 TOKEN = "bench"
@@ -109,18 +110,10 @@ def page_receiver() -> Iterator[tuple[str, list[int]]]:
         server.shutdown()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(workdir: Path, command: str, services: Path | None) -> Iterator[str]:
     """``efficiency daemon`` or ``efficiency serve`` on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "efficiency.toml"
     text = f'[database]\nurl = "sqlite:///{workdir / "store.db"}"\n'

@@ -12,6 +12,14 @@ class BindError(Exception):
     """The API cannot listen where it was told to."""
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on now (the kernel's pick; another process
+    may still take it before the caller binds it)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def bind_listener(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port``; :class:`BindError` says why not."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

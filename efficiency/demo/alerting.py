@@ -22,10 +22,11 @@ import httpx
 
 from efficiency.config import Config
 from efficiency.demo.fleet import Registry
-from efficiency.demo.incident import free_port, running_alertmanager, serving_api
+from efficiency.demo.incident import running_alertmanager, serving_api
 from efficiency.demo.measure import Scraper
 from efficiency.demo.prometheus import Prometheus
 from efficiency.demo.rules import Firing, LatencyRule, RuleEvaluator, webhook_body
+from efficiency.serving import free_port
 from efficiency.store.db import Database
 
 

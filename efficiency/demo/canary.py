@@ -117,17 +117,22 @@ def run_canary(
     with db.session() as s:
         run = get_run(s, run_id)
     assert run is not None  # written just above
-    return _outcome(run, receiver)
+    return outcome(run, receiver)
 
 
-def _outcome(run: dict[str, Any], receiver: PageReceiver) -> CanaryOutcome:
+def outcome(run: dict[str, Any], receiver: PageReceiver) -> CanaryOutcome:
     result = run["result"] or {}
     out = CanaryOutcome(run["verdict"], result.get("reason", ""), run["id"], receiver=receiver.url)
-    failing = [f for f in result.get("functions", []) if f["status"] == "fail"]
+    functions = result.get("functions", [])
+    failing = [f for f in functions if f["status"] == "fail"]
     if failing:
-        # the function whose own code costs more (self share) before one that only calls it
-        # (inclusive share), then the largest rise
-        top = max(failing, key=lambda f: (f["metric"] == "self",
+        # the function whose own code costs more: the largest rise of its self share, whether
+        # or not that rise alone passed the bar (with a few hundred samples a side, a leaf's
+        # self test can miss it where its inclusive test, and its callers', fail); its self
+        # entry when that failed too
+        own = {f["function"]: f["canary_share"] - f["control_share"]
+               for f in functions if f["metric"] == "self"}  # fmt: skip
+        top = max(failing, key=lambda f: (own.get(f["function"], 0.0), f["metric"] == "self",
                                           f["canary_share"] - f["control_share"]))  # fmt: skip
         out.function, out.relative = top["function"], top.get("relative")
         out.cores, out.dollars_per_month = top.get("cores"), top.get("dollars_per_month")

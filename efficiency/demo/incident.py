@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -22,6 +21,7 @@ from typing import Any
 from collectors.errors import CollectorError
 from efficiency.config import Config
 from efficiency.demo.prometheus import stop_process, wait_ready
+from efficiency.serving import free_port
 from efficiency.store.db import Database
 
 #: "off": no Prometheus nor Alertmanager, the demo evaluates the rules and posts the webhook
@@ -32,12 +32,6 @@ ALERTMANAGER_BINARIES = ("prometheus-alertmanager", "alertmanager")
 #: the demo fleet's topology: storefront calls checkout and search; checkout is the one deployed
 TOPOLOGY = {"storefront": ["checkout", "search"], "checkout": [], "search": [],
             "thumbnailer": []}  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def alertmanager_binary() -> str | None:
