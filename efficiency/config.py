@@ -162,6 +162,12 @@ class DetectConfig(_Section):
     changepoint_min_explained: float = Field(0.02, ge=0, lt=1, description="score-series "
                                              "--detector changepoint: smallest share of the "
                                              "series' variance a change must explain.")  # fmt: skip
+    onset_tolerance_windows: int = Field(3, ge=0, le=1000, description="Onsets refined to "
+                                         "the profile windows: the window with the most "
+                                         "posterior probability of the change within this "
+                                         "many windows either side (the onset most likely "
+                                         "to be that close to the true one; 0 = the single "
+                                         "most likely window).")  # fmt: skip
     went_away_buckets: int = Field(3, ge=1, description="Last buckets checked for a return to "
                                    "the old level (a transient spike, not reported).")  # fmt: skip
     change_buckets: int = Field(6, ge=0, description="How many buckets before an onset a "

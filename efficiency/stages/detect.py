@@ -22,6 +22,7 @@ from efficiency.detect import (
     FunctionFinding,
     SharePanel,
     ShareRegressionDetector,
+    SuspectedChange,
     detect_function_changes,
     function_shares,
     kernel_shares,
@@ -57,6 +58,7 @@ class DetectReport:
     series: int = 0
     new: list[int] = field(default_factory=list)
     already_known: int = 0
+    revised: int = 0  #: known changes whose onset this pass refined on more data
     dropped: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -68,6 +70,7 @@ class DetectReport:
             "series": self.series,
             "new_detection_ids": self.new,
             "already_known": self.already_known,
+            "onsets_revised": self.revised,
             "dropped": self.dropped,
         }
 
@@ -83,12 +86,14 @@ def _key(f: FunctionFinding, detector: str) -> str:
     return prefix + blake2b(ident.encode(), digest_size=16).hexdigest()
 
 
-def _known(session: Session, f: FunctionFinding, step: timedelta, detector: str) -> bool:
+def _known(
+    session: Session, f: FunctionFinding, step: timedelta, detector: str
+) -> Detection | None:
     """The same change found by an earlier pass: same key, or the same function and kind with
     an onset a bucket or two away (more data can move the best split a little)."""
     onset = f.onset_at.to_pydatetime()
-    near = session.scalars(
-        select(Detection.id).where(
+    return session.scalars(
+        select(Detection).where(
             (Detection.key == _key(f, detector))
             | (
                 (Detection.detector == detector)
@@ -100,7 +105,33 @@ def _known(session: Session, f: FunctionFinding, step: timedelta, detector: str)
             )
         )
     ).first()
-    return near is not None
+
+
+def _suspected(suspects: list[SuspectedChange]) -> list[dict[str, Any]]:
+    return [
+        {"id": s.change_id, "score": round(s.score, 4), "lead_seconds": s.lead_seconds}
+        for s in suspects[:5]
+    ]
+
+
+def _revise_onset(
+    known: Detection, f: FunctionFinding, end: datetime, suspects: list[SuspectedChange]
+) -> bool:
+    """Move a known change's onset to this pass's, refined to the profile windows on more
+    data after it than the pass that stored it saw, and rank the deploys against it again;
+    the first onset stays in its evidence. False when the onset is the same or this pass
+    could not refine it."""
+    onset = f.onset_at.to_pydatetime()
+    if "onset_bucket_at" not in f.evidence or known.onset_at == onset:
+        return False
+    evidence = dict(known.evidence or {})
+    evidence.setdefault("onset_first_reported_at", known.onset_at.isoformat())
+    evidence["onset_revised_at"] = end.isoformat()
+    evidence["onset_bucket_at"] = f.evidence["onset_bucket_at"]
+    evidence["suspected_changes"] = _suspected(suspects)
+    known.onset_at, known.evidence = onset, evidence
+    known.suspected_change_id = suspects[0].change_id if suspects else None
+    return True
 
 
 def _changes(session: Session, start: datetime, end: datetime) -> pd.DataFrame:
@@ -143,12 +174,14 @@ def _store_findings(
     assert report.start is not None
     changes = _changes(session, report.start - cfg.change_buckets * step, end)
     for f in result.findings:
-        if _known(session, f, step, detector):
-            report.already_known += 1
-            continue
         suspects = rank_changes(
             changes, f.service, f.onset_at, pd.Timedelta(step), cfg.change_buckets
         )
+        known = _known(session, f, step, detector)
+        if known is not None:
+            report.already_known += 1
+            report.revised += _revise_onset(known, f, end, suspects)
+            continue
         c = f.change
         evidence: dict[str, Any] = {**f.evidence, "bucket_seconds": cfg.bucket_seconds}
         if detector == FUNCTION_DETECTOR:
@@ -157,10 +190,7 @@ def _store_findings(
             evidence["cores_from"] = "process metrics" if by_metrics else "profile samples"
         if f.magnitude_gpu_hours is not None:
             evidence["gpu_hours_from"] = "trace GPU time over trace length"
-        evidence["suspected_changes"] = [
-            {"id": s.change_id, "score": round(s.score, 4), "lead_seconds": s.lead_seconds}
-            for s in suspects[:5]
-        ]
+        evidence["suspected_changes"] = _suspected(suspects)
         detection = Detection(
             key=_key(f, detector),
             kind=f.kind,
@@ -206,7 +236,14 @@ def detect_functions(session: Session, cfg: DetectConfig) -> DetectReport:
     report.buckets, report.series = len(panel.buckets), len(panel.index)
     season = round(cfg.season_seconds / cfg.bucket_seconds) if cfg.season_seconds else 0
     result = detect_function_changes(panel, _detector(cfg), season_buckets=season)
-    refine_onsets(result.findings, samples, stacks, pd.Timedelta(step), pd.Timestamp(end))
+    refine_onsets(
+        result.findings,
+        samples,
+        stacks,
+        pd.Timedelta(step),
+        pd.Timestamp(end),
+        cfg.onset_tolerance_windows,
+    )
     _store_findings(session, cfg, report, panel, result, FUNCTION_DETECTOR, end)
     _advance(session, WATERMARK_FUNCTIONS, end)
     return report

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from efficiency.detect.floors import Cost, CostFloor, bh_cutoff
-from efficiency.detect.onset import refine_onset
+from efficiency.detect.onset import onset_posterior, refine_onset
 
 
 def test_benjamini_hochberg_steps_up_and_ignores_untested_series() -> None:
@@ -43,3 +43,42 @@ def test_an_onset_in_a_gap_between_windows_is_the_first_window_after_it() -> Non
     n = np.where(np.arange(240) % 10 == 0, 50_000.0, 0.0)
     k = np.where(np.arange(240) >= 120, 0.03, 0.02) * n
     assert refine_onset(k, n, 110, 130) == 120
+
+
+def _fleet_share(seed: int, onset: int = 150) -> tuple[np.ndarray, np.ndarray]:
+    """One service's 2% function, +5% from ``onset``, per minute over 8 hosts whose own
+    share wobbles by 8% a window (log-normal): about 2 standard errors of a window's share."""
+    rng = np.random.default_rng(seed)
+    samples = rng.integers(16, 48, 8) * 3000
+    p = 0.02 * np.where(np.arange(200)[:, None] >= onset, 1.05, 1.0)
+    k = rng.binomial(samples, p * np.exp(rng.normal(0.0, 0.08, (200, 8)))).sum(axis=1)
+    return k.astype(float), np.full(200, float(samples.sum()))
+
+
+def test_the_posterior_of_an_over_dispersed_share_spreads_over_the_windows_near_it() -> None:
+    k, n = _fleet_share(3)
+    posterior = onset_posterior(k, n, 140, 160)
+    assert posterior is not None and abs(posterior.sum() - 1) < 1e-9
+    assert not posterior[:140].any() and not posterior[161:].any()
+    assert posterior.max() < 0.9  # windows vary more than sampling: no certainty of a window
+    # the same share measured without the wobble pins the window
+    exact = np.where(np.arange(200) >= 150, 0.021, 0.02) * n
+    sharp = onset_posterior(exact, n, 140, 160)
+    assert sharp is not None and sharp[150] > 0.999
+    assert onset_posterior(k[:1], n[:1], 0, 5) is None
+
+
+def test_the_onset_most_likely_within_tolerance_is_near_the_change_more_often() -> None:
+    """Over 300 over-dispersed fleets the window with the most posterior mass within 3
+    windows is within 3 of the change at least as often as the single most likely one, and
+    a sharp change at the edge of the scanned range stays at the edge."""
+    near = {0: 0, 3: 0}
+    for seed in range(300):
+        k, n = _fleet_share(1000 + seed)
+        for tolerance in near:
+            onset = refine_onset(k, n, 140, 160, tolerance)
+            near[tolerance] += onset is not None and abs(onset - 150) <= 3
+    assert near[3] >= near[0] >= 0.85 * 300
+    exact = np.where(np.arange(200) >= 150, 0.021, 0.02) * n
+    assert refine_onset(exact, n, 150, 170, 3) == 150
+    assert refine_onset(exact, n, 130, 150, 3) == 150

@@ -215,3 +215,29 @@ def test_a_slower_gpu_kernel_is_found_in_the_trace_shares(db: Database) -> None:
         assert d.magnitude_cores is None
     with db.session() as s:
         assert detect_kernels(s, DetectConfig()).new == []
+
+
+def test_a_later_pass_moves_a_known_onset_to_its_own_and_ranks_deploys_again(
+    db: Database,
+) -> None:
+    """An earlier pass, on less data, stored the change a bucket late with no deploy to
+    blame; the pass on all 24 buckets refines it to the window where parse moved, keeps the
+    first onset in the evidence and blames the deploy two minutes after it."""
+    fill(db, 24)
+    late = T0 + timedelta(minutes=10 * ONSET + 10)
+    with db.session() as s:
+        s.add(Detection(key="fn-earlier", kind="regression", service="api",
+                        function="parse (app.py)", onset_at=late, detected_at=late,
+                        detector="share-regression", evidence={"metric": "self"}))  # fmt: skip
+    with db.session() as s:
+        report = detect_functions(s, DetectConfig())
+    assert report.new == [] and report.already_known == 1 and report.revised == 1
+    with db.session() as s:
+        (d,) = s.scalars(select(Detection)).all()
+        assert d.key == "fn-earlier" and d.onset_at == T0 + timedelta(minutes=10 * ONSET)
+        assert d.evidence["onset_first_reported_at"] == late.isoformat()
+        assert d.evidence["suspected_changes"][0]["lead_seconds"] == -120
+        assert d.suspected_change_id == d.evidence["suspected_changes"][0]["id"]
+    with db.session() as s:
+        again = detect_functions(s, DetectConfig())
+    assert again.already_known == 1 and again.revised == 0
