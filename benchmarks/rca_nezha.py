@@ -159,8 +159,8 @@ def baseline_ranking(points: pd.DataFrame, at: pd.Timestamp) -> list[str]:
             continue
         centre = hist.median()
         scale = 1.4826 * (hist - centre).abs().median()
-        if scale <= 0:
-            continue  # a constant history: no robust scale
+        if scale <= 1e-9 * max(1.0, abs(centre)):
+            continue  # a constant history (up to rounding, a MAD of 1e-18): no robust scale
         z = float(((post["value"] - centre).abs() / scale).max())
         best[service] = max(best[service], z)
     return [s for s, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))]
