@@ -32,7 +32,10 @@ MIN_COVERED_SECONDS = 30
 
 
 def _stamp(minutes: pd.Series) -> list[str]:
-    return minutes.dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+    """A minute's aggregate is stamped at the minute's end, when an exporter could first have
+    reported it (the pod metrics are stamped at their scrape, too): stamped at its start, a
+    minute that began before ``T`` would show the fault's first seconds before ``T``."""
+    return (minutes + pd.Timedelta(minutes=1)).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
 
 def _points(name: str, frame: pd.DataFrame, label_cols: dict[str, str], value: str) -> list[str]:

@@ -3,14 +3,19 @@
 For a problem at time ``T`` every series is split into its *history* (the points in
 ``[T - history, T - lead)``, however many there are: a series with a few minutes of data is
 judged on those minutes) and its *window* (``[T - lead, T + after]``). The history gives a
-robust centre and scale: the median, and the larger of ``1.4826 * MAD`` and
-``1.2533 * mean |x - median|`` (the second keeps a scale where more than half the points sit
-exactly on the median, as quantized counters do), floored at ``level_floor`` times the larger
+robust centre and scale: the median, and the largest of ``1.4826 * MAD``,
+``1.2533 * mean |x - median|`` and the ``spread_quantile`` (0.75) of ``|x - median|`` (the
+last two keep a scale where more than half the points sit exactly on the median, as quantized
+counters and near-constant baselines do). Series that are never negative and whose median is
+above 0 are judged on a log scale (``log_scale``), with a scale of at least ``log_floor`` log
+units: a calm series is judged on its fold change, so a latency going from 5 ms to 6 ms is no
+fault however flat it was. Other series' scale is floored at ``level_floor`` times the larger
 of the median and the window's largest value, so that a series that never moved is at most
-``1 / level_floor`` units from where it sat, not infinitely far. Series that are never negative
-and whose median is above 0 are judged on a log scale (``log_scale``). Each window
-point's robust z-score is its distance from the centre in that scale, counted only in the
-direction that means trouble for the series' kind (:func:`direction`).
+``1 / level_floor`` units from where it sat, not infinitely far. Each window point's robust
+z-score is its distance from the centre in that scale, counted only in the direction that
+means trouble for the series' kind (:func:`direction`); series of neither direction
+(throughput, bytes, syscalls) count only rises (``neutral_rises_only``): their fall is what
+every caller of a slow or failing service shows, not a cause.
 
 Two things make a z-score comparable between a calm series and a noisy one, as BARO's robust
 scoring (Pham et al., FSE 2024) needs for ranking across metrics:
@@ -90,6 +95,13 @@ class SignalParams:
     log_scale: bool = True
     #: that fraction
     log_offset: float = 0.1
+    #: the scale of a log-scale series is at least this many log units (0.7: a calm series
+    #: must double to move one unit; a CPU hog from 1% to 100% moves 6)
+    log_floor: float = 0.7
+    #: quantile of the history's distances from its median that the scale is at least
+    spread_quantile: float = 0.75
+    #: series whose direction is neutral (throughput, bytes, syscalls) count only rises
+    neutral_rises_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,12 +141,15 @@ def series_move(
     scale = max(
         _MAD_TO_SIGMA * float(np.median(dev)),
         _MEAN_ABS_TO_SIGMA * float(np.mean(dev)),
+        float(np.quantile(dev, params.spread_quantile)),
         # a series that never moved: at most 1 / level_floor units from where it sat to
         # where it is now (an error ratio going from exactly 0 to 0.6 is 100 units, not 10^9)
-        params.level_floor * (1.0 if logged else max(abs(centre), float(np.abs(window).max()))),
+        params.log_floor
+        if logged
+        else params.level_floor * max(abs(centre), float(np.abs(window).max())),
         1e-12,
     )
-    sign = direction(name)
+    sign = direction(name) or (1 if params.neutral_rises_only else 0)
     raw = (window - centre) / scale
     z = raw * sign if sign else np.abs(raw)
     z = np.maximum(z, 0.0)

@@ -26,7 +26,8 @@ def test_the_cpu_hog_ranks_first_with_its_evidence(tt_points: pd.DataFrame) -> N
     }  # fmt: skip
     top = ranking[0].evidence["top_series"][0]
     assert top["series"] == "cpu_usage_rate_percent"
-    assert top["robust_z"] > 10 and top["value"] > 90  # 100% CPU against ~1% before
+    # 100% CPU against ~1% before: over six log-floor units (log(100 / 1.1) / 0.7)
+    assert top["robust_z"] > 5 and top["value"] > 90
     assert pd.Timestamp(top["peak_at"]) > FAULT_AT
     assert [r.score for r in ranking] == sorted((r.score for r in ranking), reverse=True)
 
@@ -43,15 +44,16 @@ def _frame(series: dict[tuple[str, str], np.ndarray], start: datetime) -> pd.Dat
 
 
 def test_a_callee_that_moved_first_explains_its_caller() -> None:
-    """The caller's latency moved most (it adds its own time), but a minute after its callee
-    did: with the call graph, the callee is the cause and the caller is explained by it."""
+    """The caller's latency moved most (8-fold against its callee's 4-fold: it adds its own
+    time), but a minute after its callee did: with the call graph, the callee is the cause and
+    the caller is explained by it."""
     rng = np.random.default_rng(7)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     at = start + timedelta(minutes=40)
     callee = 0.1 + rng.normal(0, 0.005, 48)
     caller = 0.2 + rng.normal(0, 0.005, 48)
     callee[40:46] += 0.3
-    caller[41:46] += 0.6
+    caller[41:46] += 1.4
     points = _frame({("latency_seconds", "db"): callee, ("latency_seconds", "api"): caller}, start)
     alone = rank_services(points, at)
     assert alone[0].service == "api"  # no graph: the biggest move wins
@@ -63,9 +65,13 @@ def test_a_callee_that_moved_first_explains_its_caller() -> None:
 
 def test_a_new_series_is_judged_on_the_history_it_has() -> None:
     ts = pd.date_range("2026-01-01", periods=10, freq="min", tz="UTC")
-    values = np.array([5.0, 5.1, 4.9, 5.0, 5.05, 4.95, 5.0, 9.0, 9.2, 9.1])
+    values = np.array([5.0, 5.1, 4.9, 5.0, 5.05, 4.95, 5.0, 90.0, 92.0, 91.0])
     move = series_move(ts, values, ts[7], "cpu_usage", SignalParams())
-    assert move is not None and move.z > 20 and move.onset_at == ts[7]
+    # a calm series is judged on its fold change (at least log_floor log units a unit)
+    assert move is not None and move.z > 3 and move.onset_at == ts[7]
+    doubled = series_move(ts, np.where(values > 50, 10.0, values), ts[7], "cpu_usage",
+                          SignalParams())  # fmt: skip
+    assert doubled is not None and 0.5 < doubled.z < 3 and doubled.onset_at is None
     assert series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams()) is None
 
 
