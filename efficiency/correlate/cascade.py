@@ -12,6 +12,10 @@ the cascade of the other -
   is background, not the cause);
 - the callee holds at least ``root_support`` of the head's alerts in its well-supported
   records: a blip of background alerts on a callee explains no failure;
+- the callee alerted in the head's location (region, cluster: ``location_labels``), unless
+  the storm shows it alerting only elsewhere (a dependency deployed in another cluster is
+  called across): a caller in one region does not fail from the same service's deployment
+  in another region when its own region's deployment is there to blame;
 - each group joins at most one such callee group (the best supported, then the nearest in
   time), so every joined group still has exactly one head - one root.
 
@@ -27,10 +31,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from efficiency.correlate.graph import Node
+from efficiency.correlate.graph import Node, same_place
 from efficiency.correlate.records import Topology
 from efficiency.correlate.rules import CorrelationRules
 
@@ -44,6 +48,9 @@ class GroupFront:
     onsets: dict[str, datetime]  #: service -> its earliest onset in the group
     head_size: int  #: alerts of the head record
     sizes: dict[str, int]  #: service -> alerts of its supported records in the group
+    #: where the head and each service alerted (location label -> values)
+    head_places: dict[str, frozenset[str]] = field(default_factory=dict)
+    places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
 
 def _weight(node: Node) -> int:
@@ -70,14 +77,22 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     first = min(supported, key=lambda n: (n.onset_at, n.id))
     onsets: dict[str, datetime] = {}
     sizes: dict[str, int] = defaultdict(int)
+    places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
         for service, at in per_service.items():
             if service not in onsets or at < onsets[service]:
                 onsets[service] = at
             sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
+            for name in rules.location_labels:
+                if name in node.labels:
+                    held = places[service].get(name, frozenset())
+                    places[service][name] = held | node.labels[name]
     head_services, head_onset, head_size = _head_of(first)
-    return GroupFront(head_services, head_onset, onsets, head_size, dict(sizes))
+    head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
+    return GroupFront(
+        head_services, head_onset, onsets, head_size, dict(sizes), head_places, dict(places)
+    )
 
 
 def _head_of(node: Node) -> tuple[frozenset[str], datetime, int]:
@@ -97,6 +112,7 @@ def _cause(
     index: int,
     fronts: dict[int, GroupFront],
     holders: dict[str, list[int]],
+    homes: dict[str, list[dict[str, frozenset[str]]]],
     topology: Topology,
     rules: CorrelationRules,
 ) -> int | None:
@@ -117,6 +133,10 @@ def _cause(
                 lag = dependent.head_onset - onset
                 if other == index or not -rules.cascade_slack <= lag <= rules.window:
                     continue
+                if not same_place(
+                    dependent.head_places, fronts[other].places.get(callee, {}), rules
+                ) and any(same_place(dependent.head_places, p, rules) for p in homes[callee]):
+                    continue  # another deployment of the callee: it runs where the head does
                 size = fronts[other].sizes[callee]
                 if size < rules.root_support * dependent.head_size:
                     continue
@@ -134,9 +154,11 @@ def join_cascades(
         return groups
     fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
     holders: dict[str, list[int]] = defaultdict(list)
+    homes: dict[str, list[dict[str, frozenset[str]]]] = defaultdict(list)
     for index, f in fronts.items():
         for service in f.onsets:
             holders[service].append(index)
+            homes[service].append(f.places.get(service, {}))
     parent = {i: i for i in range(len(groups))}
 
     def root(i: int) -> int:
@@ -146,7 +168,7 @@ def join_cascades(
         return i
 
     for index in sorted(fronts, key=lambda i: (fronts[i].head_onset, i)):
-        cause = _cause(index, fronts, holders, topology, rules)
+        cause = _cause(index, fronts, holders, homes, topology, rules)
         if cause is not None and root(cause) != root(index):
             parent[root(index)] = root(cause)
     joined: dict[int, list[Node]] = {}
