@@ -11,11 +11,15 @@ the cascade of the other -
   after the head's and at most ``window`` before it (a dependency already failing long before
   is background, not the cause);
 - the callee holds at least ``root_support`` of the head's alerts in its well-supported
-  records: a blip of background alerts on a callee explains no failure;
+  records, or - in the head's location - the failure it already belongs to (the groups
+  joined to it so far, heads taken in onset order) does: a blip of background alerts on a
+  callee explains no failure, but a quiet database that its first callers already joined
+  explains a loud later caller too;
 - the callee alerted in the head's location (region, cluster: ``location_labels``), unless
-  the storm shows it alerting only elsewhere (a dependency deployed in another cluster is
-  called across): a caller in one region does not fail from the same service's deployment
-  in another region when its own region's deployment is there to blame;
+  the storm shows it alerting only elsewhere and no service alerting in several locations (a
+  dependency deployed in one other cluster is called across; a fleet with a copy of each
+  service per region keeps its calls in the region): a caller in one region does not fail
+  from another region's deployment of its dependency;
 - each group joins at most one such callee group (the best supported, then the nearest in
   time), so every joined group still has exactly one head - one root.
 
@@ -30,7 +34,7 @@ end up in one group and the correlator merges them (:mod:`efficiency.correlate.m
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -113,14 +117,18 @@ def _cause(
     fronts: dict[int, GroupFront],
     holders: dict[str, list[int]],
     homes: dict[str, list[dict[str, frozenset[str]]]],
+    reach: Callable[[int], int],
+    replicated: bool,
     topology: Topology,
     rules: CorrelationRules,
 ) -> int | None:
     """The group that group ``index`` is a cascade of, if any: among the groups holding a
     service its head calls, with that service's onset in cascade order and at least
     ``root_support`` of the head's alerts (a blip of background alerts on a callee explains no
-    failure, and must not chain two failures together), the one with the most alerts of it,
-    then the one that took off last (the nearest cause)."""
+    failure, and must not chain two failures together; ``reach`` gives the alerts of the
+    failure a group has joined so far, which count for a callee in the head's location) and
+    in the head's location where the callee or the fleet (``replicated``) is deployed there,
+    the one with the most alerts of it, then the one that took off last (the nearest cause)."""
     deps = topology.dependencies
     dependent = fronts[index]
     best: tuple[int, datetime, int] | None = None
@@ -133,12 +141,19 @@ def _cause(
                 lag = dependent.head_onset - onset
                 if other == index or not -rules.cascade_slack <= lag <= rules.window:
                     continue
-                if not same_place(
+                here = same_place(
                     dependent.head_places, fronts[other].places.get(callee, {}), rules
-                ) and any(same_place(dependent.head_places, p, rules) for p in homes[callee]):
+                )
+                if not here and (
+                    replicated
+                    or any(same_place(dependent.head_places, p, rules) for p in homes[callee])
+                ):
                     continue  # another deployment of the callee: it runs where the head does
                 size = fronts[other].sizes[callee]
-                if size < rules.root_support * dependent.head_size:
+                # a quiet callee already part of a larger failure in the head's location
+                # explains a loud caller; across locations, only a callee of its own weight
+                support = max(size, reach(other)) if here else size
+                if support < rules.root_support * dependent.head_size:
                     continue
                 key = (size, onset, -other)
                 best = key if best is None or key > best else best
@@ -159,7 +174,14 @@ def join_cascades(
         for service in f.onsets:
             holders[service].append(index)
             homes[service].append(f.places.get(service, {}))
+    # a service alerting in several locations: the fleet is deployed per location (a copy of
+    # each service in every region or cluster), so a call stays in its own location
+    replicated = any(
+        not same_place(p, q, rules) for places in homes.values() for p in places for q in places
+    )
     parent = {i: i for i in range(len(groups))}
+    #: per joined group (its root): the alerts of its groups' supported services
+    total = {i: sum(fronts[i].sizes.values()) if i in fronts else 0 for i in parent}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -168,8 +190,18 @@ def join_cascades(
         return i
 
     for index in sorted(fronts, key=lambda i: (fronts[i].head_onset, i)):
-        cause = _cause(index, fronts, holders, homes, topology, rules)
+        cause = _cause(
+            index,
+            fronts,
+            holders,
+            homes,
+            lambda i: total[root(i)],
+            replicated,
+            topology,
+            rules,
+        )
         if cause is not None and root(cause) != root(index):
+            total[root(cause)] += total[root(index)]
             parent[root(index)] = root(cause)
     joined: dict[int, list[Node]] = {}
     for index, group in enumerate(groups):

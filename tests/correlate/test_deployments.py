@@ -67,3 +67,24 @@ def test_a_dependency_deployed_only_in_another_cluster_still_explains_its_caller
     correlator = Correlator(CorrelationRules(), calls(("api", "orders-db")))
     correlator.add(records, T0 + timedelta(minutes=5))
     assert groups(correlator) == [{("api", "a"), ("orders-db", "b")}]
+
+
+def test_a_replicated_fleet_keeps_each_call_in_its_own_region() -> None:
+    # every service runs in each region (the storm shows api in two of them), so the us api
+    # failing after the eu database is not its cascade, though the database alerted only in eu
+    records = burst("orders-db", 8, 0, region="eu") + burst("api", 8, 40, region="eu")
+    records += burst("api", 8, 60, region="us")
+    correlator = Correlator(CorrelationRules(), calls(("api", "orders-db")))
+    correlator.add(records, T0 + timedelta(minutes=5))
+    assert groups(correlator) == [{("api", "us")}, {("api", "eu"), ("orders-db", "eu")}]
+
+
+def test_a_quiet_root_already_explaining_a_caller_explains_a_loud_one_too() -> None:
+    # the database fires 4 alerts: a fifth of the quiet caller's 15, not of the loud one's 60;
+    # once the quiet caller joined it, the failure holds enough to explain the loud one
+    records = burst("orders-db", 4, 0, region="eu") + burst("billing", 15, 20, region="eu")
+    records += burst("reports", 60, 40, region="eu")
+    deps = calls(("billing", "orders-db"), ("reports", "orders-db"))
+    correlator = Correlator(CorrelationRules(), deps)
+    correlator.add(records, T0 + timedelta(minutes=5))
+    assert groups(correlator) == [{("billing", "eu"), ("orders-db", "eu"), ("reports", "eu")}]
