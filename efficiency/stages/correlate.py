@@ -31,6 +31,7 @@ acknowledgement from the CLI), rebuilt from the store otherwise.
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -221,7 +222,9 @@ class CorrelateStage:
         if self.rca is not None:
             updates = [self._metric_root_causes(session, correlator, u) for u in updates]
         touched = {u.key: u for u in updates}
-        alert_ids = {(a.fingerprint, a.starts_at): a.id for a in alerts.values()}
+        alert_ids: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+        for a in alerts.values():
+            alert_ids[a.fingerprint].append((a.starts_at, a.id))
 
         # per run, work only on what can change: incidents that took records, those whose
         # alerts have all resolved (the quiet-period timer), flapping ones (the flag may come

@@ -135,9 +135,13 @@ def save_incident(
     row: Incident | None,
     group: Group,
     update: IncidentUpdate,
-    alert_ids: dict[tuple[str, datetime], int],
+    alert_ids: dict[str, list[tuple[datetime, int]]],
     now: datetime,
 ) -> Incident:
+    """Write ``group`` (its ``update``) to ``row`` (a new one when None) and link the alert
+    rows of this run (``alert_ids``: fingerprint -> (start, row id)) that it holds: for each
+    fingerprint, the firing it holds and any earlier one of the same run (the correlator
+    counts an alert seen twice in one batch once, in its last state; both firings are its)."""
     if row is None:
         row = Incident(key=group.key, opened_at=update.opened_at, updated_at=now)
         session.add(row)
@@ -155,9 +159,10 @@ def save_incident(
         )
     session.flush()
     links = [
-        {"incident_id": row.id, "alert_id": alert_ids[(a.fingerprint, a.starts_at)]}
+        {"incident_id": row.id, "alert_id": alert_id}
         for a in group.alerts.values()
-        if (a.fingerprint, a.starts_at) in alert_ids
+        for start, alert_id in alert_ids.get(a.fingerprint, ())
+        if start <= a.starts_at
     ]
     insert_ignore(session, IncidentAlert.__table__, links, ("incident_id", "alert_id"))
     insert_ignore(
