@@ -11,7 +11,15 @@ the cascade of the other -
   after the head's and at most ``window`` before it (a dependency already failing long before
   is background, not the cause);
 - the callee holds at least ``root_support`` of the head's alerts in its well-supported
-  records: a blip of background alerts on a callee explains no failure;
+  records, or - in the head's location - the failure it already belongs to (the groups
+  joined to it so far, heads taken in onset order) does: a blip of background alerts on a
+  callee explains no failure, but a quiet database that its first callers already joined
+  explains a loud later caller too;
+- the callee alerted in the head's location (region, cluster: ``location_labels``), unless
+  the storm shows it alerting only elsewhere and no service alerting in several locations (a
+  dependency deployed in one other cluster is called across; a fleet with a copy of each
+  service per region keeps its calls in the region): a caller in one region does not fail
+  from another region's deployment of its dependency;
 - each group joins at most one such callee group (the best supported, then the nearest in
   time), so every joined group still has exactly one head - one root.
 
@@ -26,11 +34,11 @@ end up in one group and the correlator merges them (:mod:`efficiency.correlate.m
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from efficiency.correlate.graph import Node
+from efficiency.correlate.graph import Node, same_place
 from efficiency.correlate.records import Topology
 from efficiency.correlate.rules import CorrelationRules
 
@@ -44,6 +52,9 @@ class GroupFront:
     onsets: dict[str, datetime]  #: service -> its earliest onset in the group
     head_size: int  #: alerts of the head record
     sizes: dict[str, int]  #: service -> alerts of its supported records in the group
+    #: where the head and each service alerted (location label -> values)
+    head_places: dict[str, frozenset[str]] = field(default_factory=dict)
+    places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
 
 def _weight(node: Node) -> int:
@@ -70,14 +81,22 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     first = min(supported, key=lambda n: (n.onset_at, n.id))
     onsets: dict[str, datetime] = {}
     sizes: dict[str, int] = defaultdict(int)
+    places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
         for service, at in per_service.items():
             if service not in onsets or at < onsets[service]:
                 onsets[service] = at
             sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
+            for name in rules.location_labels:
+                if name in node.labels:
+                    held = places[service].get(name, frozenset())
+                    places[service][name] = held | node.labels[name]
     head_services, head_onset, head_size = _head_of(first)
-    return GroupFront(head_services, head_onset, onsets, head_size, dict(sizes))
+    head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
+    return GroupFront(
+        head_services, head_onset, onsets, head_size, dict(sizes), head_places, dict(places)
+    )
 
 
 def _head_of(node: Node) -> tuple[frozenset[str], datetime, int]:
@@ -97,14 +116,19 @@ def _cause(
     index: int,
     fronts: dict[int, GroupFront],
     holders: dict[str, list[int]],
+    homes: dict[str, list[dict[str, frozenset[str]]]],
+    reach: Callable[[int], int],
+    replicated: bool,
     topology: Topology,
     rules: CorrelationRules,
 ) -> int | None:
     """The group that group ``index`` is a cascade of, if any: among the groups holding a
     service its head calls, with that service's onset in cascade order and at least
     ``root_support`` of the head's alerts (a blip of background alerts on a callee explains no
-    failure, and must not chain two failures together), the one with the most alerts of it,
-    then the one that took off last (the nearest cause)."""
+    failure, and must not chain two failures together; ``reach`` gives the alerts of the
+    failure a group has joined so far, which count for a callee in the head's location) and
+    in the head's location where the callee or the fleet (``replicated``) is deployed there,
+    the one with the most alerts of it, then the one that took off last (the nearest cause)."""
     deps = topology.dependencies
     dependent = fronts[index]
     best: tuple[int, datetime, int] | None = None
@@ -117,8 +141,19 @@ def _cause(
                 lag = dependent.head_onset - onset
                 if other == index or not -rules.cascade_slack <= lag <= rules.window:
                     continue
+                here = same_place(
+                    dependent.head_places, fronts[other].places.get(callee, {}), rules
+                )
+                if not here and (
+                    replicated
+                    or any(same_place(dependent.head_places, p, rules) for p in homes[callee])
+                ):
+                    continue  # another deployment of the callee: it runs where the head does
                 size = fronts[other].sizes[callee]
-                if size < rules.root_support * dependent.head_size:
+                # a quiet callee already part of a larger failure in the head's location
+                # explains a loud caller; across locations, only a callee of its own weight
+                support = max(size, reach(other)) if here else size
+                if support < rules.root_support * dependent.head_size:
                     continue
                 key = (size, onset, -other)
                 best = key if best is None or key > best else best
@@ -134,10 +169,19 @@ def join_cascades(
         return groups
     fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
     holders: dict[str, list[int]] = defaultdict(list)
+    homes: dict[str, list[dict[str, frozenset[str]]]] = defaultdict(list)
     for index, f in fronts.items():
         for service in f.onsets:
             holders[service].append(index)
+            homes[service].append(f.places.get(service, {}))
+    # a service alerting in several locations: the fleet is deployed per location (a copy of
+    # each service in every region or cluster), so a call stays in its own location
+    replicated = any(
+        not same_place(p, q, rules) for places in homes.values() for p in places for q in places
+    )
     parent = {i: i for i in range(len(groups))}
+    #: per joined group (its root): the alerts of its groups' supported services
+    total = {i: sum(fronts[i].sizes.values()) if i in fronts else 0 for i in parent}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -146,8 +190,18 @@ def join_cascades(
         return i
 
     for index in sorted(fronts, key=lambda i: (fronts[i].head_onset, i)):
-        cause = _cause(index, fronts, holders, topology, rules)
+        cause = _cause(
+            index,
+            fronts,
+            holders,
+            homes,
+            lambda i: total[root(i)],
+            replicated,
+            topology,
+            rules,
+        )
         if cause is not None and root(cause) != root(index):
+            total[root(cause)] += total[root(index)]
             parent[root(index)] = root(cause)
     joined: dict[int, list[Node]] = {}
     for index, group in enumerate(groups):

@@ -2,7 +2,8 @@
 
 A node is one of
 
-- an **alert bucket**: the alerts of one service with equal group-by labels whose onsets follow
+- an **alert bucket**: the alerts of one *deployment* (a service in one location: equal
+  ``location_labels``, region and cluster) with equal group-by labels whose onsets follow
   each other with gaps shorter than the window (a session). Folding them first is what keeps a
   5,000-alert storm near-linear: such alerts would be joined by a same-service, in-window edge
   anyway, and a storm has thousands of alerts but only tens of buckets;
@@ -10,11 +11,12 @@ A node is one of
 - an **open incident** of an earlier call, so new buckets can join it.
 
 Edges are weighted by the evidence between two nodes (:func:`edge_weight`): time proximity,
-the same service, adjacency in the declared dependency graph (heavier when the dependency
-alerted first, i.e. the order a cascade produces), co-occurrence in past incidents, shared
-host / GPU node / cluster / region labels, and a common suspected change. Candidate pairs come
-from indexes (service, selective labels, change ids, dependency neighbours) swept in time
-order, never from all pairs.
+the same service (in the same location: one service's database in another region is another
+deployment, failing for its own reasons), adjacency in the declared dependency graph
+(heavier when the dependency alerted first, i.e. the order a cascade produces), co-occurrence
+in past incidents, shared host / GPU node / cluster / region labels, and a common suspected
+change. Candidate pairs come from indexes (service, selective labels, change ids, dependency
+neighbours) swept in time order, never from all pairs.
 
 The cascade order compares *onsets*, not first alerts: a bucket's onset is a low quantile of
 its alerts' start times (:func:`robust_onset`), because a session folds in whatever else the
@@ -91,14 +93,16 @@ def service_key(alert: AlertRecord) -> str:
 def alert_buckets(
     alerts: Iterable[AlertRecord], rules: CorrelationRules, prefix: str = "b"
 ) -> list[Node]:
-    """Fold alerts into sessions per (service, group-by values): sort by onset, start a new
-    bucket wherever the gap to the previous onset is longer than the window."""
-    by_key: dict[tuple[str, tuple[str, ...]], list[AlertRecord]] = defaultdict(list)
+    """Fold alerts into sessions per (service, group-by values, location): sort by onset,
+    start a new bucket wherever the gap to the previous onset is longer than the window."""
+    by_key: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[AlertRecord]]
+    by_key = defaultdict(list)
     for alert in alerts:
         group = tuple(alert.labels.get(name, "") for name in rules.group_by)
-        by_key[(service_key(alert), group)].append(alert)
+        place = tuple(alert.labels.get(name, "") for name in rules.location_labels)
+        by_key[(service_key(alert), group, place)].append(alert)
     nodes: list[Node] = []
-    for (service, group), members in sorted(by_key.items()):
+    for (service, group, _place), members in sorted(by_key.items()):
         members.sort(key=lambda a: (a.starts_at, a.fingerprint))
         session: list[AlertRecord] = []
         for alert in members:
@@ -235,6 +239,14 @@ def _same_service_near(u: Node, v: Node, rules: CorrelationRules) -> bool:
     return False
 
 
+def same_place(
+    a: dict[str, frozenset[str]], b: dict[str, frozenset[str]], rules: CorrelationRules
+) -> bool:
+    """Whether two label sets agree on every location label (``rules.location_labels``) both
+    carry: a service's name in another region or cluster is another deployment of it."""
+    return all(a[n] & b[n] for n in rules.location_labels if n in a and n in b)
+
+
 def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -> float:
     """Total evidence that ``u`` and ``v`` belong to one incident (0: never together)."""
     if u.group is not None and v.group is not None and u.group != v.group:
@@ -250,7 +262,8 @@ def edge_weight(u: Node, v: Node, topology: Topology, rules: CorrelationRules) -
             return 0.0
     weight = rules.time_proximity * (1.0 - gap_s / window_s)
     if u.services & v.services:
-        weight += rules.same_service if _same_service_near(u, v, rules) else 0.0
+        near = _same_service_near(u, v, rules) and same_place(u.labels, v.labels, rules)
+        weight += rules.same_service if near else 0.0
     else:
         weight += max(
             _dependency_evidence(u, v, topology, rules),

@@ -57,14 +57,16 @@ def _strong_subgraph(graph: nx.Graph, members: Iterable[str], threshold: float) 
 
 
 def _size(node: Node) -> int:
-    return max(len(node.alerts), 1)
+    """Alerts a node stands for: a bucket's own, an open incident's members."""
+    return max(len(node.alerts) or node.alert_count, 1)
 
 
 def _alert_level_graph(strong: nx.Graph, graph: nx.Graph, rules: CorrelationRules) -> nx.Graph:
     """The strong graph re-weighted as if its nodes were the individual alerts: an edge counts
-    once per pair of alerts it stands for (``weight * n_u * n_v``) and a bucket holds its own
-    pairs as a self-loop (``strong_edge * n (n - 1) / 2``), which is the aggregated graph of
-    Louvain's second phase. Without it a bucket of three noise alerts weighs as much as one of
+    once per pair of alerts it stands for (``weight * n_u * n_v``, an open incident standing
+    for all its alerts) and a bucket holds its own pairs as a self-loop
+    (``strong_edge * n (n - 1) / 2``), which is the aggregated graph of Louvain's second
+    phase. Without it a bucket of three noise alerts weighs as much as one of
     seven hundred and bridges two failures."""
     weighted = nx.Graph()  # built in sorted order: Louvain's result depends on it
     for node_id in sorted(strong):

@@ -43,6 +43,9 @@ class CorrelationRules:
     #: (0: the first alert): stray early alerts of the service folded into the bucket do not
     #: move it
     onset_quantile: float = 0.1
+    #: labels that place a deployment: alerts of one service with other values of these are
+    #: another deployment of it (another region's database), folded and joined apart
+    location_labels: tuple[str, ...] = ("cluster", "region")
     #: a change at most this long before an alert's onset is a suspect for it
     change_lookback: timedelta = timedelta(minutes=30)
     #: a new incident sharing alerts with a resolved one this recent links to it

@@ -31,7 +31,7 @@ from efficiency.correlate.summary import summarize
 from efficiency.notify.outbox import plan_pages
 from efficiency.notify.silence import silence_reason
 from efficiency.services import ServicesCatalog
-from efficiency.stages.correlate import alert_record, change_record, detection_record
+from efficiency.stages.correlate_records import alert_record, change_record, detection_record
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.db import Database
 from efficiency.store.events import Alert, ChangeEvent

@@ -14,9 +14,9 @@ from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
 from efficiency.services import ServicesCatalog, parse_services
 from efficiency.stages.correlate import WM_ALERTS, CorrelateStage, Lifecycle, transition
 from efficiency.store.db import Database
-from efficiency.store.events import ChangeEvent
+from efficiency.store.events import Alert, ChangeEvent
 from efficiency.store.incident_queries import get_incident, list_incidents
-from efficiency.store.incidents import Detection, Incident, Page
+from efficiency.store.incidents import Detection, Incident, IncidentAlert, Page
 from efficiency.store.remediation import Watermark
 from efficiency.store.silence_queries import add_silence, expire_silence
 
@@ -181,6 +181,28 @@ def test_a_flapping_alert_holds_its_incident_open_until_it_settles(db: Database)
     (inc,) = incidents(db)
     assert inc["status"] == "resolved" and not inc["flapping"]
     assert [p[1] for p in pages(db)] == ["trigger", "resolve"]
+
+
+def test_an_alert_firing_twice_between_runs_keeps_both_firings_in_its_incident(
+    db: Database,
+) -> None:
+    # the alert fires, and fires again 20 s later, before the stage runs: the correlator
+    # counts it once, in its last state, and both stored firings are members of the incident
+    post(
+        db,
+        alert("LedgerDown", "ledger", T0),
+        alert("LedgerDown", "ledger", T0 + timedelta(seconds=20)),
+    )
+    stage(db).run(T0 + timedelta(seconds=30))
+    (inc,) = incidents(db)
+    with db.session() as s:
+        members = s.scalar(
+            select(func.count())
+            .select_from(IncidentAlert)
+            .where(IncidentAlert.incident_id == inc["id"])
+        )
+        firings = s.scalar(select(func.count()).select_from(Alert))
+    assert firings == 2 and members == 2
 
 
 def test_a_silence_suppresses_the_page_but_records_the_incident(db: Database) -> None:
