@@ -31,6 +31,7 @@ from libcst.metadata import MetadataWrapper
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.pysource import (
     COMPREHENSIONS,
+    SCOPES,
     Edit,
     PythonCodemod,
     ScopedVisitor,
@@ -170,6 +171,10 @@ class _Finder(ScopedVisitor):
         self.line_length = line_length
         self.sites: list[_Site] = []
         self.refused: list[str] = []
+        #: loops that have the pattern's shape (a site or a refusal with its reason)
+        self.shaped: set[int] = set()
+        #: why the other ``x.append(...)`` calls in scope are not the pattern, in order
+        self.unfit: dict[str, None] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self._scan(node.body, "")
@@ -191,6 +196,7 @@ class _Finder(ScopedVisitor):
             found = self._shape(loop, name)
             if found is None:
                 continue  # not the pattern at all
+            self.shaped.add(id(loop))
             assert isinstance(first, cst.SimpleStatementLine)
             expr, cond = found
             why = self._refusal(loop, name, expr, cond)
@@ -201,6 +207,36 @@ class _Finder(ScopedVisitor):
                 continue
             owner = self.def_stack[-1] if self.def_stack else ""
             self.sites.append(_Site(first, loop, new, owner))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not self.active or not isinstance(func, cst.Attribute) or func.attr.value != "append":
+            return
+        if not isinstance(func.value, cst.Name):
+            self.unfit[f"{code(func.value)}.append: not a plain local list"] = None
+            return
+        name = func.value.value
+        loop = next((a for a in self.ancestors(node) if isinstance(a, (cst.For, cst.While,
+                     *SCOPES))), None)  # fmt: skip
+        if id(loop) in self.shaped:
+            return
+        if not isinstance(loop, cst.For | cst.While):
+            why = "not inside a loop"
+        elif isinstance(loop, cst.While):
+            why = "in a while loop (a comprehension needs a for loop)"
+        elif not self._fresh_before(loop, name):
+            why = f"{name} is not set to [] by the statement right before its for loop"
+        else:
+            why = f"its for loop does more than {name}.append(...) (under at most one if)"
+        self.unfit[f"{name}.append: {why}"] = None
+
+    def _fresh_before(self, loop: cst.For, name: str) -> bool:
+        block = self.parent(loop)
+        body = getattr(block, "body", ())
+        if not isinstance(body, tuple | list) or loop not in body:
+            return False
+        index = list(body).index(loop)
+        return index > 0 and _empty_list_init(body[index - 1]) == name
 
     @staticmethod
     def _shape(
@@ -351,7 +387,13 @@ class AppendToComprehension(PythonCodemod):
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:
-            why = refused or "no `out = []` followed by a loop of `out.append(...)`"
+            unfit = list(finder.unfit)
+            shown = "; ".join(unfit[:3]) + (f" (+{len(unfit) - 3} more)" if len(unfit) > 3 else "")
+            why = refused or (
+                f"no `out = []` followed by a loop of only `out.append(...)`: {shown}"
+                if unfit
+                else "no `out = []` followed by a loop of `out.append(...)`"
+            )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         new = wrapper.module.visit(_Rewriter(finder.sites))
         names = ", ".join(
