@@ -1,7 +1,8 @@
 """Build a table of constants once, at module level, not on every call
 (``hoist-constant-table``).
 
-A dict, list or set display whose items are all constants, written inside a function, is built
+A dict, list or set display whose items are all constants (builtin types too: ``{int: 2}``),
+written inside a function, is built
 anew on every call (``BUILD_MAP``, ``BUILD_LIST``...) although it holds the same values each
 time. When nothing ever changes it, a module-level constant built once at import is the same
 table::
@@ -13,7 +14,9 @@ table::
                                              return table.get(c, 0)
 
 Only done when the display's items are constants (strings, numbers, ``True``/``False``/
-``None``, tuples of those: nothing a caller could mutate through it), and when every use of the
+``None``, the builtin types ``int``, ``str``... and ``type(None)`` when neither the module nor
+the function binds such a name, tuples of those: nothing a caller could mutate through it), and
+when every use of the
 table only reads it: ``t[k]`` (not assigned or deleted), ``k in t``, ``for x in t``, the
 read-only methods (``get``, ``keys``, ``items``, ``index``, ``count``...) and the builtins that
 only read their argument (``len``, ``sorted``, ``min``...). A table that is returned, stored,
@@ -58,10 +61,13 @@ READ_BUILTINS = frozenset({
     "list", "tuple", "set", "frozenset", "dict", "str", "repr", "bool",
 })  # fmt: skip
 MIN_ITEMS = 2
+#: builtin types, constants as table items unless the module binds the name itself
+BUILTIN_TYPES = frozenset({"bool", "int", "float", "complex", "str", "bytes"})
 
 
-def is_constant(node: cst.BaseExpression) -> bool:
-    """A literal nobody can mutate: strings, numbers, True/False/None, tuples of those."""
+def is_constant(node: cst.BaseExpression, builtins: frozenset[str] = frozenset()) -> bool:
+    """A value nobody can mutate: strings, numbers, True/False/None, the ``builtins`` types
+    and ``type(None)``, tuples of those."""
     if isinstance(node, cst.SimpleString | cst.Integer | cst.Float | cst.Imaginary):
         return True
     if isinstance(node, cst.ConcatenatedString):
@@ -69,19 +75,51 @@ def is_constant(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
         return isinstance(node.expression, cst.Integer | cst.Float | cst.Imaginary)
     if isinstance(node, cst.Name):
-        return node.value in ("True", "False", "None")
+        return node.value in ("True", "False", "None") or node.value in builtins
+    if isinstance(node, cst.Call) and code(node).replace(" ", "") == "type(None)":
+        return "type" in builtins
     if isinstance(node, cst.Tuple):
-        return all(isinstance(e, cst.Element) and is_constant(e.value) for e in node.elements)
+        return all(
+            isinstance(e, cst.Element) and is_constant(e.value, builtins) for e in node.elements
+        )
     return False
 
 
-def constant_items(node: cst.Dict | cst.List | cst.Set) -> bool:
+def constant_items(node: cst.Dict | cst.List | cst.Set, builtins: frozenset[str]) -> bool:
     if isinstance(node, cst.Dict):
         return all(
-            isinstance(e, cst.DictElement) and is_constant(e.key) and is_constant(e.value)
+            isinstance(e, cst.DictElement)
+            and is_constant(e.key, builtins)
+            and is_constant(e.value, builtins)
             for e in node.elements
         )
-    return all(isinstance(e, cst.Element) and is_constant(e.value) for e in node.elements)
+    return all(isinstance(e, cst.Element) and is_constant(e.value, builtins) for e in node.elements)
+
+
+def binds(node: cst.CSTNode, top: bool = False) -> set[str]:
+    """Names ``node`` binds (assignments, parameters, imports, ``global``); with ``top`` only
+    what its own statements bind, not its nested functions and classes."""
+    bound: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.For):
+            bound |= names_in(current.target)
+        elif isinstance(current, cst.Param | cst.FunctionDef | cst.ClassDef):
+            bound.add(current.name.value)
+        elif isinstance(current, cst.ImportAlias):
+            bound |= names_in(current.asname.name if current.asname else current.name)
+        elif isinstance(current, cst.AsName | cst.Global | cst.Nonlocal):
+            bound |= names_in(current)
+        if not (top and current is not node and isinstance(current, cst.FunctionDef |
+                                                             cst.ClassDef)):  # fmt: skip
+            stack.extend(current.children)
+    return bound
+
+
+def unbound_builtins(module: cst.Module) -> frozenset[str]:
+    """The builtin types (and ``type``) the module's own statements never rebind."""
+    return frozenset((BUILTIN_TYPES | {"type"}) - binds(module, top=True))
 
 
 @dataclass
@@ -94,8 +132,9 @@ class _Site:
 
 
 class _Finder(ScopedVisitor):
-    def __init__(self, targets: Targets | None) -> None:
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
         super().__init__(targets)
+        self.builtins = unbound_builtins(module)
         self.sites: list[_Site] = []
         self.refused: list[str] = []
         self.folded = 0
@@ -103,12 +142,14 @@ class _Finder(ScopedVisitor):
     def _visit_table(self, node: cst.Dict | cst.List | cst.Set) -> None:
         if not self.active or not self.def_stack:
             return
-        if len(node.elements) < MIN_ITEMS or not constant_items(node):
+        if len(node.elements) < MIN_ITEMS or not constant_items(node, self.builtins):
             return
         if any(isinstance(a, (*TABLES, cst.Tuple)) for a in self._up_to_statement(node)):
             return  # part of a larger display, which is judged as a whole
         scope = self.scope_of(node)
         if not isinstance(scope, cst.FunctionDef):
+            return
+        if not constant_items(node, self.builtins - binds(scope)):
             return
         parent = self.parent(node)
         if not isinstance(node, cst.Dict) and self._folded_by_cpython(node, parent):
@@ -233,7 +274,7 @@ class HoistConstantTable(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
-        finder = _Finder(targets)
+        finder = _Finder(wrapper.module, targets)
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:

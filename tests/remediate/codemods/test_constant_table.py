@@ -126,3 +126,21 @@ def test_only_the_named_function_is_rewritten() -> None:
     assert result.sites == 1 and "_OTHER_TABLE = {'p': 1, 'q': 2}" in result.source
     assert "table = {" in result.source  # kind is left alone
     same_results(source, result.source, "other", ("p",), ("q",), ("z",))
+
+
+TYPES = """\
+def more_generic(a, b):
+    rank = {type(None): 0, bool: 1, int: 2, float: 3, str: 4}
+    back = {0: type(None), 1: bool, 2: int, 3: float, 4: str}
+    return back[max(rank.get(type(a), 4), rank.get(type(b), 4))]
+"""
+
+
+def test_builtin_types_are_constants_unless_rebound() -> None:
+    result = HOIST.apply(TYPES)
+    assert result.sites == 2 and "_RANK = {type(None): 0, bool: 1" in result.source
+    same_results(TYPES, result.source, "more_generic", (1, 2.0), (None, True), ("x", 1), (1, []))
+    rebound = "int = float\n\n" + TYPES
+    assert HOIST.apply(rebound).source == rebound
+    local = TYPES.replace("(a, b)", "(a, b, str=str)")
+    assert HOIST.apply(local).source == local
