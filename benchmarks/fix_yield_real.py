@@ -154,6 +154,8 @@ class Outcome:
     branches: list[dict[str, Any]] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
     refusals: Counter[str] = field(default_factory=Counter)
+    #: every refusal reason in full, for reading what a kind stands for (``--json``)
+    reasons: list[str] = field(default_factory=list)
     top: list[str] = field(default_factory=list)
     seconds: float = 0.0
     note: str = ""
@@ -214,6 +216,7 @@ def read_report(outcome: Outcome, report: dict[str, Any]) -> None:
     for spot in spots:
         if spot.get("outcome") in ("refused", "no playbook", "skipped"):
             kinds = {reason_kind(str(r)) for r in spot.get("reasons") or []}
+            outcome.reasons += [f"{spot.get('frame')}: {r}" for r in spot.get("reasons") or []]
             outcome.refusals.update(kinds or {"no reason given"})
     for p in report_proposals(report):
         if not p.get("branch"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,8 +92,9 @@ def _prematch(rule: FrameRule, key: tuple[str, str], fn: _Fn, total: int,
 
 
 def _context(
-    profile: ProfileSet, wanted: set[tuple[str, str]], ancestors: set[str]
-) -> dict[tuple[str, str], _Context]:
+    profile: ProfileSet, wanted: set[tuple[str, str]], ancestors: set[str],
+    own: Callable[[FrameRef], bool],
+) -> dict[tuple[str, str], _Context]:  # fmt: skip
     """One pass over the stacks for the candidate frames: heaviest stacks, immediate
     callers, nearest application callers, and samples under each ancestor pattern."""
     out = {k: _Context() for k in wanted}
@@ -110,7 +111,7 @@ def _context(
         app_above, app_seen = [], -1
         for pos, f in enumerate(frames):
             app_above.append(app_seen)
-            if f.is_application:
+            if own(f):
                 app_seen = pos
         first_match = {a: next((i for i, f in enumerate(frames) if rx.search(f.function)),
                                len(frames)) for a, rx in compiled.items()}  # fmt: skip
@@ -148,8 +149,9 @@ def _excerpt(frames: Sequence[FrameRef], key: tuple[str, str]) -> list[str]:
 
 
 def _frame_evidence(
-    service: str, key: tuple[str, str], fn: _Fn, ctx: _Context, profile: ProfileSet, total: int
-) -> dict[str, Any]:
+    service: str, key: tuple[str, str], fn: _Fn, ctx: _Context, profile: ProfileSet, total: int,
+    own: Callable[[FrameRef], bool],
+) -> dict[str, Any]:  # fmt: skip
     function, file = key
     line = max(fn.lines, key=lambda ln: (fn.lines[ln], -ln))
     share_self = fn.self_n / total
@@ -161,8 +163,10 @@ def _frame_evidence(
     if ctx.parents:
         (pf, pfile), pn = max(ctx.parents.items(), key=lambda kv: (kv[1], kv[0]))
         parent = {"function": pf, "file": pfile, "share": pn / fn.incl_n}
-    own = FrameRef(function, file, line, fn.runtime).is_application
-    target = {"function": function, "file": file, "line": line} if own or caller is None else caller
+    mine = own(FrameRef(function, file, line, fn.runtime))
+    target = (
+        {"function": function, "file": file, "line": line} if mine or caller is None else caller
+    )
     stacks = [
         {
             "frames": _excerpt(profile.stacks[-neg][0], key),
@@ -179,7 +183,7 @@ def _frame_evidence(
         "function": target["function"],
         "file": target["file"],
         "line": target["line"] or None,
-        "target_is_frame": bool(own or caller is None),
+        "target_is_frame": bool(mine or caller is None),
         "hot_function": function,
         "hot_file": file,
         "hot_line": line or None,
@@ -261,6 +265,18 @@ def _match(
     return {**found, "actual": lines.pop("share"), "source": lines}
 
 
+def _owner(source: SourceLookup | None) -> Callable[[FrameRef], bool]:
+    """Is a frame the service's own code: not the standard library or a package, or an
+    installed copy of a file of the service's repository (``source`` knows)."""
+
+    def own(f: FrameRef) -> bool:
+        if f.is_application:
+            return True
+        return source is not None and f.runtime == "python" and source.holds(f.file)
+
+    return own
+
+
 def frame_hotspots(
     service: str, profile: ProfileSet, playbooks: Sequence[Playbook] = (), limit: int = 20,
     source: SourceLookup | None = None,
@@ -281,11 +297,12 @@ def frame_hotspots(
                     pending[key].append((pb, i, rule))
     ancestors = {rule.ancestor for rules in pending.values() for _, _, rule in rules
                  if rule.ancestor}  # fmt: skip
-    contexts = _context(profile, candidates | set(pending), ancestors)
+    own = _owner(source)
+    contexts = _context(profile, candidates | set(pending), ancestors, own)
     out = []
     for key in sorted(candidates | set(pending), key=lambda k: (-fns[k].self_n, k)):
         fn, ctx = fns[key], contexts[key]
-        ev = _frame_evidence(service, key, fn, ctx, profile, total)
+        ev = _frame_evidence(service, key, fn, ctx, profile, total, own)
         matches: dict[str, Any] = {}
         for pb, i, rule in pending.get(key, []):
             found = None if pb.id in matches else _match(rule, i, ev, ctx, source)

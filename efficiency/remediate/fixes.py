@@ -1,6 +1,6 @@
 """Applying a playbook's fix in a work tree: a codemod on the hot function's file (found
-from the profiled path, :mod:`efficiency.remediate.locate`), an environment line in the
-service's deploy configuration, or nothing at all for advice.
+from the profiled path in the repository itself, :func:`source_path`, before any work tree is
+made), an environment line in the service's deploy configuration, or nothing at all for advice.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from efficiency.remediate import git as gitops
 from efficiency.remediate.codemods import codemod
 from efficiency.remediate.errors import ProposalError
-from efficiency.remediate.locate import LocateError, locate
+from efficiency.remediate.locate import LocateError, find_file, locate_in
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.sampled import on_sampled_lines
 from efficiency.services import ServiceConfig
@@ -79,22 +80,47 @@ def _language(path: Path) -> str:
     return DEPLOY_SUFFIXES.get(path.suffix, "")
 
 
+def source_path(
+    repo: Path, base: str, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
+    site: dict[str, Any] | None = None,
+) -> str | None:  # fmt: skip
+    """The repository-relative path of the file a codemod fix edits (the profiled file of
+    ``site``, else of the hot spot), which the ``base`` branch must track; None when the fix
+    is no single-file codemod. A ProposalError says why the file cannot be the one."""
+    ev = site or hotspot.evidence
+    if playbook.fix.kind != "codemod" or not ev.get("file"):
+        return None
+    try:
+        path = find_file(repo, str(ev["file"]), service.path_prefix if service else "")
+        tracked = gitops.tracked_files(repo, base)
+    except LocateError as exc:
+        raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
+    except gitops.GitError as exc:
+        raise ProposalError(str(exc)) from None
+    if path not in tracked:
+        raise ProposalError(
+            f"hot spot {hotspot.id}: {path} is in {repo} but not tracked by git on {base} "
+            "(generated or ignored?); a branch can only change a tracked file"
+        )
+    return path
+
+
 def apply_fix(
     tree: Path, hotspot: Hotspot, playbook: Playbook, service: ServiceConfig | None,
-    site: dict[str, Any] | None = None,
+    site: dict[str, Any] | None = None, path: str | None = None,
 ) -> Fix:  # fmt: skip
     """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
     function, file, line and the sampled ``lines``) replaces the hot spot's own target, and
-    then a rewrite touching none of the sampled lines is refused."""
+    then a rewrite touching none of the sampled lines is refused. A codemod edits ``path``
+    (from :func:`source_path`, relative to ``tree``)."""
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
     ev = site or hotspot.evidence
-    if kind == "codemod" and not ev.get("file"):
+    if kind == "codemod" and path is None:
         return _apply_everywhere(tree, hotspot, playbook, service, params)
-    if kind == "codemod":
+    if kind == "codemod" and path is not None:
         try:
-            where = locate(tree, str(ev.get("file", "")), str(ev.get("function", "")),
-                           ev.get("line"), service.path_prefix if service else "")  # fmt: skip
+            where = locate_in(tree, path, str(ev.get("function", "")), ev.get("line"))
         except LocateError as exc:
             raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
         path = tree / where.path

@@ -83,6 +83,12 @@ def default_branch(repo: Path, remote: str = "origin", configured: str = "") -> 
     return current
 
 
+def tracked_files(repo: Path, ref: str) -> set[str]:
+    """The paths (relative to the repository root, POSIX) of every file ``ref`` holds."""
+    listing = git(repo, "ls-tree", "-r", "-z", "--name-only", "--full-tree", ref)
+    return {p for p in listing.split("\0") if p}
+
+
 @contextmanager
 def worktree(repo: Path, branch: str, start: str) -> Iterator[Path]:
     """A temporary worktree of a new ``branch`` made from ``start``; removed afterwards (the

@@ -1,10 +1,22 @@
 """From a hot frame to the file and function in the service's repository.
 
 A profile names a frame ``function (path:line)`` with the path as the *running* process saw it
-(``/srv/checkout/app/cart.py``, ``app/cart.py``, ``site-packages/...``). The repository holds
-the same file under some folder (the services file's ``path_prefix``). :func:`locate` tries the
-path's suffixes, longest first, under the prefix and the repository root; the longest suffix
-that exists wins, and two different files matching equally well is a refusal, not a guess.
+(``/srv/checkout/app/cart.py``, ``app/cart.py``, ``site-packages/...``). :func:`find_file`
+relates that path to the repository by what it really is:
+
+* an absolute path that exists here and lies inside the repository (symbolic links resolved)
+  is that file, relative to the repository root;
+* one under a ``site-packages`` (or ``dist-packages``) folder is an installed copy: its import
+  path (``pkg/mod.py``, what follows that folder) names the repository file whose path ends
+  with it (``pkg/mod.py`` or ``src/pkg/mod.py``);
+* any other path that exists here lies outside the repository (the standard library, a
+  driver script, another checkout) and is refused: editing a namesake would not change the
+  code that ran;
+* a path that does not exist here (a profile taken on another machine, or a relative path) is
+  matched by its suffixes, longest first, under the services file's ``path_prefix`` and the
+  repository root.
+
+Two different files matching equally well is a refusal, not a guess.
 
 Then it checks that the file still defines the function around the profiled line. When the
 line moved (the file changed since the profile), the function is searched by name; when it is
@@ -42,20 +54,71 @@ def _suffixes(path: str) -> list[PurePosixPath]:
     return [PurePosixPath(*parts[i:]) for i in range(len(parts))]
 
 
+#: folders an installed package lives under; what follows is its import path
+INSTALL_FOLDERS = ("site-packages", "dist-packages")
+
+
 def find_file(repo: Path, profiled_path: str, path_prefix: str = "") -> str:
-    """The repository-relative path of ``profiled_path``; raises LocateError when no file or
-    more than one file matches equally well."""
+    """The repository-relative path of ``profiled_path`` (see the module docstring); raises
+    LocateError when it lies outside the repository, or when no file or more than one file
+    matches equally well."""
     if not profiled_path:
         raise LocateError("the frame names no file")
+    posix = PurePosixPath(profiled_path.replace("\\", "/"))
+    installed = _import_path(posix)
+    if installed is not None:
+        return _by_import_path(repo, profiled_path, installed)
+    if posix.is_absolute() and Path(posix).is_file():
+        real, top = Path(posix).resolve(), repo.resolve()
+        if real.is_relative_to(top):
+            return real.relative_to(top).as_posix()
+        raise LocateError(
+            f"{profiled_path} lies outside the repository {repo} (not the service's code)"
+        )
+    return _by_suffix(repo, profiled_path, path_prefix)
+
+
+def _import_path(path: PurePosixPath) -> PurePosixPath | None:
+    """What follows the last ``site-packages`` folder of ``path`` (None when there is none)."""
+    parts = path.parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in INSTALL_FOLDERS:
+            return PurePosixPath(*parts[i + 1 :])
+    return None
+
+
+def _by_import_path(repo: Path, profiled_path: str, installed: PurePosixPath) -> str:
+    """The one repository file whose path ends with the installed file's import path."""
+    found = sorted(
+        rel.as_posix()
+        for rel in (p.relative_to(repo) for p in repo.rglob(installed.name) if p.is_file())
+        if not any(part.startswith(".") or part in INSTALL_FOLDERS for part in rel.parts)
+        and rel.parts[-len(installed.parts) :] == installed.parts
+    )  # fmt: skip
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise LocateError(
+            f"{profiled_path} (import path {installed}) matches several files in {repo}: "
+            f"{', '.join(found)}"
+        )
+    raise LocateError(
+        f"{profiled_path} is an installed copy, and no file of the repository {repo} has its "
+        f"import path {installed}"
+    )
+
+
+def _by_suffix(repo: Path, profiled_path: str, path_prefix: str) -> str:
+    """A path that does not exist here: the longest of its suffixes that names a file under
+    ``path_prefix`` or the repository root."""
     roots = [PurePosixPath(path_prefix.strip("/"))] if path_prefix.strip("/") else []
     roots.append(PurePosixPath("."))
     for suffix in _suffixes(profiled_path):
         found = {
-            str(root / suffix)
+            str(PurePosixPath(root / suffix))
             for root in roots
             if (repo / root / suffix).is_file()
         }  # fmt: skip
-        found = {str(PurePosixPath(p)) for p in found}
         if len(found) == 1:
             return found.pop()
         if len(found) > 1:
@@ -138,9 +201,14 @@ def locate(
     repo: Path, profiled_path: str, function: str, line: int | None, path_prefix: str = ""
 ) -> Location:
     """The file and function of a hot frame in ``repo`` (see the module docstring)."""
-    path = find_file(repo, profiled_path, path_prefix)
+    return locate_in(repo, find_file(repo, profiled_path, path_prefix), function, line)
+
+
+def locate_in(tree: Path, path: str, function: str, line: int | None) -> Location:
+    """The function in ``path`` (relative to ``tree``, found by :func:`find_file` in the
+    repository ``tree`` is a work tree of)."""
     try:
-        source = (repo / path).read_text(encoding="utf-8")
+        source = (tree / path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise LocateError(f"cannot read {path}: {exc}") from None
     return find_function(source, path, function, line)

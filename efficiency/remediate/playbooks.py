@@ -61,6 +61,7 @@ CODEMODS = (
     "deepcopy-read-only",
     "lazy-logging",
     "join-strings",
+    "hoist-constant-table",
     "append-to-comprehension",
     "dataloader-workers",
     "env-line",

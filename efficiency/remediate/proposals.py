@@ -9,7 +9,8 @@ the first thing that does not hold (nothing is stored then, and no branch is lef
    not exist yet;
 3. in a temporary worktree of the default branch (the repository's own work tree and default
    branch are never touched): the fix — a codemod on the hot function's file (found from the
-   profiled path, see :mod:`efficiency.remediate.locate`), or an environment line in the deploy
+   profiled path in the repository, which the default branch must track, before the worktree
+   is made: see :mod:`efficiency.remediate.locate`), or an environment line in the deploy
    configuration — committed with a message that says why;
 4. optionally the tests and a benchmark before and after (:mod:`efficiency.remediate.verify`);
 5. the proposal and its estimated saving, stored (:func:`publish` then pushes the branch and
@@ -32,7 +33,7 @@ from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.estimates import calibrations, estimate, measured_saving
-from efficiency.remediate.fixes import apply_fix
+from efficiency.remediate.fixes import apply_fix, source_path
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.pr_body import commit_message, pr_body
@@ -180,9 +181,10 @@ def make_proposal(
             raise ProposalError(
                 f"branch {branch} already exists in {top}; delete it to propose again"
             )
+        path = source_path(top, base, hotspot, playbook, service, site)
         try:
             with gitops.worktree(top, branch, base) as tree:
-                fix = apply_fix(tree, hotspot, playbook, service, site)
+                fix = apply_fix(tree, hotspot, playbook, service, site, path)
                 gitops.commit_all(tree, commit_message(hotspot, playbook, fix, saving), fix.paths)
             diff = gitops.diff(top, base, branch)
         except gitops.GitError as exc:

@@ -19,7 +19,7 @@ import ast
 from pathlib import Path
 from typing import Protocol
 
-from efficiency.remediate.locate import LocateError, find_file
+from efficiency.remediate.locate import INSTALL_FOLDERS, LocateError, find_file
 
 #: statements longer than this are cut (a pattern is searched in the first part only)
 MAX_STATEMENT_CHARS = 2000
@@ -31,6 +31,11 @@ class SourceLookup(Protocol):
     def statement(self, file: str, line: int) -> str | None:
         """The source of the statement at ``line`` of the profiled ``file``; None when the
         file is not the service's or the line holds no statement."""
+        ...
+
+    def holds(self, file: str) -> bool:
+        """Whether ``file``, a path under ``site-packages``, is an installed copy of a file
+        of the service's repository (so its frames are the service's own code)."""
         ...
 
 
@@ -69,11 +74,21 @@ class RepoSource:
         self.repo = repo
         self.path_prefix = path_prefix
         self._files: dict[str, dict[int, str]] = {}
+        self._held: dict[str, bool] = {}
 
     def statement(self, file: str, line: int) -> str | None:
         if file not in self._files:
             self._files[file] = self._read(file)
         return self._files[file].get(line)
+
+    def holds(self, file: str) -> bool:
+        if file not in self._held:
+            installed = any(f"{d}/" in file.replace("\\", "/") for d in INSTALL_FOLDERS)
+            try:
+                self._held[file] = installed and bool(find_file(self.repo, file))
+            except LocateError:
+                self._held[file] = False
+        return self._held[file]
 
     def _read(self, file: str) -> dict[int, str]:
         if not file.endswith(".py"):

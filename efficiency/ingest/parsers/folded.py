@@ -15,9 +15,10 @@ from efficiency.ingest.parsers.model import ParsedProfile
 def parse_folded(lines: Iterable[str] | str, profile: ParsedProfile | None = None) -> ParsedProfile:
     """Parse folded stack lines into ``profile`` (a new one by default)."""
     if isinstance(lines, str):
-        lines = lines.splitlines()  # also strips \r\n and \n
-    else:
-        lines = (line.rstrip("\r\n") for line in lines)
+        # "\n" only: str.splitlines() also splits at \x0c, \x1c, \x85, \u2028..., which a
+        # frame's name or file may hold (code compiled from a string with such a name)
+        lines = lines.split("\n")
+    lines = (line.rstrip("\r\n") for line in lines)
     profile = profile if profile is not None else ParsedProfile()
     add = profile.add_folded
     for number, line in enumerate(lines, 1):

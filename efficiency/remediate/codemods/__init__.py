@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
+from efficiency.remediate.codemods.constant_table import HoistConstantTable
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
@@ -30,6 +31,7 @@ CODEMODS: dict[str, Codemod] = {
         DeepcopyReadOnly(),
         LazyLogging(),
         JoinStrings(),
+        HoistConstantTable(),
         AppendToComprehension(),
         DataLoaderWorkers(),
         EnvLine(),

@@ -28,9 +28,16 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from efficiency.remediate.codemods.append_loops import (
+    append_arg,
+    empty_list_init,
+    other_uses,
+    single,
+    target_names,
+)
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.pysource import (
-    COMPREHENSIONS,
+    SCOPES,
     Edit,
     PythonCodemod,
     ScopedVisitor,
@@ -60,94 +67,6 @@ class _Site:
     owner: str
 
 
-def _empty_list_init(stmt: cst.BaseStatement) -> str | None:
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    assign = stmt.body[0]
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-        return None
-    target, value = assign.targets[0].target, assign.value
-    if isinstance(target, cst.Name) and isinstance(value, cst.List) and not value.elements:
-        return target.value
-    return None
-
-
-def _single(block: cst.BaseSuite) -> cst.BaseStatement | cst.BaseSmallStatement | None:
-    if isinstance(block, cst.IndentedBlock):
-        return block.body[0] if len(block.body) == 1 else None
-    if isinstance(block, cst.SimpleStatementSuite):
-        return block.body[0] if len(block.body) == 1 else None
-    return None
-
-
-def _append_arg(stmt: object, name: str) -> cst.BaseExpression | None:
-    """``expr`` when ``stmt`` is exactly ``name.append(expr)``."""
-    if isinstance(stmt, cst.SimpleStatementLine):
-        if len(stmt.body) != 1:
-            return None
-        stmt = stmt.body[0]
-    if not isinstance(stmt, cst.Expr) or not isinstance(stmt.value, cst.Call):
-        return None
-    call = stmt.value
-    func = call.func
-    if not (
-        isinstance(func, cst.Attribute)
-        and isinstance(func.value, cst.Name)
-        and func.value.value == name
-        and func.attr.value == "append"
-        and len(call.args) == 1
-        and call.args[0].keyword is None
-        and not call.args[0].star
-    ):
-        return None
-    return call.args[0].value
-
-
-def _target_names(target: cst.BaseExpression) -> list[str] | None:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        names: list[str] = []
-        for element in target.elements:
-            if not isinstance(element, cst.Element):
-                return None
-            inner = _target_names(element.value)
-            if inner is None:
-                return None
-            names += inner
-        return names
-    return None
-
-
-def _binds(target: cst.BaseExpression, name: str) -> bool:
-    return name in (_target_names(target) or [])
-
-
-def _other_uses(scope: cst.CSTNode, loop: cst.For, name: str) -> bool:
-    """Is ``name`` used in ``scope`` outside ``loop``, other than where another ``for`` loop
-    or comprehension binds it afresh (its target and body, not its iterable or ``else``)?"""
-    stack: list[cst.CSTNode] = [scope]
-    while stack:
-        node = stack.pop()
-        if node is loop:
-            continue
-        if isinstance(node, cst.For) and _binds(node.target, name):
-            stack += [node.iter, *([node.orelse] if node.orelse else [])]
-            continue
-        if isinstance(node, COMPREHENSIONS):
-            fors, comp = [], node.for_in
-            while comp is not None:
-                fors.append(comp)
-                comp = comp.inner_for_in
-            if any(_binds(f.target, name) for f in fors):
-                stack.append(fors[0].iter)
-                continue
-        if isinstance(node, cst.Name) and node.value == name:
-            return True
-        stack.extend(node.children)
-    return False
-
-
 def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     if isinstance(node, _NEEDS_PARENS) and not node.lpar:
         return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
@@ -170,6 +89,10 @@ class _Finder(ScopedVisitor):
         self.line_length = line_length
         self.sites: list[_Site] = []
         self.refused: list[str] = []
+        #: loops that have the pattern's shape (a site or a refusal with its reason)
+        self.shaped: set[int] = set()
+        #: why the other ``x.append(...)`` calls in scope are not the pattern, in order
+        self.unfit: dict[str, None] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self._scan(node.body, "")
@@ -185,12 +108,13 @@ class _Finder(ScopedVisitor):
         if not self.active:
             return
         for first, loop in pairwise(body):
-            name = _empty_list_init(first)
+            name = empty_list_init(first)
             if name is None or not isinstance(loop, cst.For):
                 continue
             found = self._shape(loop, name)
             if found is None:
                 continue  # not the pattern at all
+            self.shaped.add(id(loop))
             assert isinstance(first, cst.SimpleStatementLine)
             expr, cond = found
             why = self._refusal(loop, name, expr, cond)
@@ -202,17 +126,47 @@ class _Finder(ScopedVisitor):
             owner = self.def_stack[-1] if self.def_stack else ""
             self.sites.append(_Site(first, loop, new, owner))
 
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not self.active or not isinstance(func, cst.Attribute) or func.attr.value != "append":
+            return
+        if not isinstance(func.value, cst.Name):
+            self.unfit[f"{code(func.value)}.append: not a plain local list"] = None
+            return
+        name = func.value.value
+        loop = next((a for a in self.ancestors(node) if isinstance(a, (cst.For, cst.While,
+                     *SCOPES))), None)  # fmt: skip
+        if id(loop) in self.shaped:
+            return
+        if not isinstance(loop, cst.For | cst.While):
+            why = "not inside a loop"
+        elif isinstance(loop, cst.While):
+            why = "in a while loop (a comprehension needs a for loop)"
+        elif not self._fresh_before(loop, name):
+            why = f"{name} is not set to [] by the statement right before its for loop"
+        else:
+            why = f"its for loop does more than {name}.append(...) (under at most one if)"
+        self.unfit[f"{name}.append: {why}"] = None
+
+    def _fresh_before(self, loop: cst.For, name: str) -> bool:
+        block = self.parent(loop)
+        body = getattr(block, "body", ())
+        if not isinstance(body, tuple | list) or loop not in body:
+            return False
+        index = list(body).index(loop)
+        return index > 0 and empty_list_init(body[index - 1]) == name
+
     @staticmethod
     def _shape(
         loop: cst.For, name: str
     ) -> tuple[cst.BaseExpression, cst.BaseExpression | None] | None:
         """(expr, condition) when the loop body is ``[if cond:] name.append(expr)``."""
-        stmt = _single(loop.body)
-        expr = _append_arg(stmt, name)
+        stmt = single(loop.body)
+        expr = append_arg(stmt, name)
         if expr is not None:
             return expr, None
         if isinstance(stmt, cst.If) and stmt.orelse is None:
-            expr = _append_arg(_single(stmt.body), name)
+            expr = append_arg(single(stmt.body), name)
             if expr is not None:
                 return expr, stmt.test
         return None
@@ -224,7 +178,7 @@ class _Finder(ScopedVisitor):
             return "async for"
         if loop.orelse is not None:
             return "the loop has an else clause"
-        loop_vars = _target_names(loop.target)
+        loop_vars = target_names(loop.target)
         if loop_vars is None:
             return "the loop target is not plain names"
         moved = [loop.iter, expr, *([cond] if cond is not None else [])]
@@ -246,7 +200,7 @@ class _Finder(ScopedVisitor):
         if calls_introspection(scope):
             return "the scope calls locals()/vars()/eval()/exec()"
         for var in loop_vars:
-            if _other_uses(scope, loop, var):
+            if other_uses(scope, loop, var):
                 return f"the loop variable {var} is used outside the loop"
         if self.exceptions_observable(loop, scope):
             return f"the loop sits in try/with: a caught exception would see {name} half-built"
@@ -351,7 +305,13 @@ class AppendToComprehension(PythonCodemod):
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:
-            why = refused or "no `out = []` followed by a loop of `out.append(...)`"
+            unfit = list(finder.unfit)
+            shown = "; ".join(unfit[:3]) + (f" (+{len(unfit) - 3} more)" if len(unfit) > 3 else "")
+            why = refused or (
+                f"no `out = []` followed by a loop of only `out.append(...)`: {shown}"
+                if unfit
+                else "no `out = []` followed by a loop of `out.append(...)`"
+            )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         new = wrapper.module.visit(_Rewriter(finder.sites))
         names = ", ".join(

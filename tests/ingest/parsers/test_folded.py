@@ -192,3 +192,11 @@ def test_arbitrary_line_lists_parse_or_raise_input_error(lines: list[str]) -> No
     except InputError as exc:
         number = int(exc.field.removeprefix("line "))
         assert 1 <= number <= len(lines)
+
+
+def test_only_newlines_end_a_line() -> None:
+    """A frame may hold characters str.splitlines() would split at (\\x0c, \\x85, \\u2028)."""
+    text = "main (app.py:3);<lambda> (see the\u2028guide\x0c\x85</a>.:1) 4\nmain (app.py:3) 2\n"
+    profile = parse_folded(text)
+    assert profile.total_samples == 6
+    assert {len(stack) for stack in stacks_of(profile)} == {1, 2}

@@ -259,3 +259,28 @@ def test_generated_loops_return_the_same_list(
     result = COMP.apply(source)
     assert result.changed, result.summary
     assert load(source)["build"](list(items)) == load(result.source)["build"](list(items))
+
+
+def test_a_refusal_names_each_append_and_why_it_is_not_the_pattern() -> None:
+    source = """\
+def f(items, extra):
+    out = []
+    for x in items:
+        y = x * 2
+        out.append(y)
+    rows = list(extra)
+    for x in items:
+        rows.append(x)
+    acc = []
+    while len(acc) < 3:
+        acc.append(len(acc))
+    return out, rows, acc
+"""
+    result = COMP.apply(source, function="f")
+    assert not result.changed and result.source == source
+    assert result.summary == (
+        "append-to-comprehension: nothing to rewrite (no `out = []` followed by a loop of only "
+        "`out.append(...)`: out.append: its for loop does more than out.append(...) (under at "
+        "most one if); rows.append: rows is not set to [] by the statement right before its "
+        "for loop; acc.append: in a while loop (a comprehension needs a for loop))"
+    )

@@ -15,6 +15,7 @@ PYTHON = [
     "deepcopy-read-only",
     "lazy-logging",
     "join-strings",
+    "hoist-constant-table",
     "append-to-comprehension",
 ]
 
