@@ -109,16 +109,21 @@ def _read_port(proc: Service, timeout: float = 30.0) -> int:
     return int(line.split()[1])
 
 
-def start_service(name: str, version: str = "1", registry: Registry | None = None) -> Service:
-    """Start demo service ``name`` at ``version``; an HTTP service is listed in ``registry``
-    (default: the one :func:`listing_in` made active, if any) once it listens."""
+def start_service(
+    name: str, version: str = "1", registry: Registry | None = None, script: Path | None = None
+) -> Service:
+    """Start demo service ``name`` at ``version`` (from ``script``, a copy of its module, when
+    given); an HTTP service is listed in ``registry`` (default: the one :func:`listing_in`
+    made active, if any) once it listens."""
     registry = registry or (_active[-1] if _active else None)
     env = {**os.environ, "DEMO_VERSION": version}
     if registry is not None:
         env["DEMO_TARGETS"] = str(registry.path)
     listens = name in HTTP_SERVICES
     proc = Service(
-        [sys.executable, "-m", f"efficiency.demo.services.{name}"],
+        [sys.executable, str(script)]
+        if script
+        else [sys.executable, "-m", f"efficiency.demo.services.{name}"],
         stdout=subprocess.PIPE if listens else subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,

@@ -38,18 +38,15 @@ DOCKERFILE = (
 )
 
 
-def remediate(workdir: Path, db: Database, console: Console, step: int) -> list[dict[str, Any]]:
-    """Put the thumbnailer's source in a small git repository, match its hot spots against the
-    playbooks and propose each fix on a branch; print the diffs and estimated savings."""
+def source_repo(workdir: Path) -> Path:
+    """The thumbnailer's source as deployed: a fresh git repository in ``workdir`` holding its
+    file and Dockerfile, one commit on ``main``; the path of the file. The demo runs the
+    thumbnailer from this file, so the paths in its profile lie in the repository the fixes
+    branch from (a copy elsewhere would be refused: not the code that ran)."""
     import shutil
 
-    from efficiency.config import Config
     from efficiency.demo.services import thumbnailer
     from efficiency.remediate import git as gitops
-    from efficiency.remediate.errors import ProposalError
-    from efficiency.remediate.playbooks import load_playbooks
-    from efficiency.remediate.proposals import propose
-    from efficiency.stages.hotspots import refresh_hotspots
 
     repo = workdir / f"{REMEDIATED}-repo"
     shutil.rmtree(repo, ignore_errors=True)
@@ -59,6 +56,21 @@ def remediate(workdir: Path, db: Database, console: Console, step: int) -> list[
     gitops.git(repo, "init", "--quiet", "-b", "main")
     gitops.git(repo, "add", ".")
     gitops.git(repo, "commit", "--quiet", "-m", "thumbnailer as deployed")
+    return repo / "thumbnailer.py"
+
+
+def remediate(workdir: Path, db: Database, console: Console, step: int) -> list[dict[str, Any]]:
+    """Put the thumbnailer's source in a small git repository, match its hot spots against the
+    playbooks and propose each fix on a branch; print the diffs and estimated savings."""
+    from efficiency.config import Config
+    from efficiency.remediate.errors import ProposalError
+    from efficiency.remediate.playbooks import load_playbooks
+    from efficiency.remediate.proposals import propose
+    from efficiency.stages.hotspots import refresh_hotspots
+
+    repo = workdir / f"{REMEDIATED}-repo"
+    if not (repo / ".git").is_dir():
+        source_repo(workdir)
     playbooks = load_playbooks()
     with db.session() as s:
         spots = [(h.id, h.frame, list(h.playbooks), dict(h.evidence.get("matches", {})))

@@ -17,7 +17,7 @@ import secrets
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +35,7 @@ from efficiency.demo.fleet import stop_services as stop_services
 from efficiency.demo.incident import IncidentResult, PageReceiver, services_yaml
 from efficiency.demo.load import start_load
 from efficiency.demo.measure import Scraper
-from efficiency.demo.remediation import remediate, savings_report
+from efficiency.demo.remediation import REMEDIATED, remediate, savings_report, source_repo
 from efficiency.demo.story_steps import (
     arm_rules,
     await_alerts,
@@ -97,8 +97,12 @@ class DemoResult:
         return gaps
 
 
-def start_services(names: tuple[str, ...] = SERVICES) -> dict[str, subprocess.Popen[bytes]]:
-    return {name: start_service(name) for name in names}
+def start_services(
+    names: tuple[str, ...] = SERVICES, scripts: Mapping[str, Path] | None = None
+) -> dict[str, subprocess.Popen[bytes]]:
+    """Start ``names``, each from its file in ``scripts`` when it has one there."""
+    scripts = scripts or {}
+    return {name: start_service(name, script=scripts.get(name)) for name in names}
 
 
 def _profile_rounds(
@@ -242,7 +246,7 @@ def _run_fleet(
     with ExitStack() as stack:
         stack.enter_context(listing_in(registry))
         stack.callback(stop_services, procs)  # last: the alerting stops before the fleet
-        procs.update(start_services())
+        procs.update(start_services(scripts={REMEDIATED: source_repo(plan.workdir)}))
         front = procs[FRONT[0]]
         assert isinstance(front, Service)
         stack.callback(stop_services, {"load": start_load(f"{front.url}{FRONT[1]}")})
