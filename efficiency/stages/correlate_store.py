@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from efficiency.correlate import (
@@ -35,6 +35,7 @@ from efficiency.store.incidents import (
     IncidentAlert,
     IncidentChange,
     IncidentDetection,
+    replace_suspected_changes,
 )
 from efficiency.store.remediation import Watermark
 
@@ -171,25 +172,7 @@ def save_incident(
         [{"incident_id": row.id, "detection_id": d} for d in update.detection_ids],
         ("incident_id", "detection_id"),
     )
-    scores = {
-        int(rc.evidence["change_id"]): rc.score
-        for rc in update.root_causes
-        if rc.kind == "change" and "change_id" in rc.evidence
-    }
-    session.execute(
-        delete(IncidentChange)
-        .where(IncidentChange.incident_id == row.id)
-        .execution_options(synchronize_session=False)
-    )
-    insert_ignore(
-        session,
-        IncidentChange.__table__,
-        [
-            {"incident_id": row.id, "change_id": c, "score": scores.get(c, 0.0)}
-            for c in update.change_ids
-        ],
-        ("incident_id", "change_id"),
-    )
+    replace_suspected_changes(session, row.id, update.change_ids, row.root_causes)
     return row
 
 
