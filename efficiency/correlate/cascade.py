@@ -161,10 +161,15 @@ def _cause(
 
 
 def join_cascades(
-    groups: list[list[Node]], topology: Topology, rules: CorrelationRules
+    groups: list[list[Node]],
+    topology: Topology,
+    rules: CorrelationRules,
+    replicated: bool = False,
 ) -> list[list[Node]]:
     """``groups`` with each one that is the cascade of another joined to it (see the module
-    docstring); the order of first appearance is kept."""
+    docstring); the order of first appearance is kept. ``replicated``: the fleet is already
+    known to run a service in several locations (from earlier batches: a stream's small batch
+    may show each service in one place only)."""
     if topology.dependencies.number_of_edges() == 0 or len(groups) < 2:
         return groups
     fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
@@ -176,7 +181,7 @@ def join_cascades(
             homes[service].append(f.places.get(service, {}))
     # a service alerting in several locations: the fleet is deployed per location (a copy of
     # each service in every region or cluster), so a call stays in its own location
-    replicated = any(
+    replicated = replicated or any(
         not same_place(p, q, rules) for places in homes.values() for p in places for q in places
     )
     parent = {i: i for i in range(len(groups))}
