@@ -131,7 +131,7 @@ def _cause(
     the one with the most alerts of it, then the one that took off last (the nearest cause)."""
     deps = topology.dependencies
     dependent = fronts[index]
-    best: tuple[int, datetime, int] | None = None
+    best: tuple[bool, int, datetime, int] | None = None
     for caller in dependent.head_services:
         if caller not in deps:
             continue
@@ -155,9 +155,9 @@ def _cause(
                 support = max(size, reach(other)) if here else size
                 if support < rules.root_support * dependent.head_size:
                     continue
-                key = (size, onset, -other)
+                key = (here, size, onset, -other)
                 best = key if best is None or key > best else best
-    return -best[2] if best is not None else None
+    return -best[3] if best is not None else None
 
 
 def join_cascades(
