@@ -82,16 +82,24 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     onsets: dict[str, datetime] = {}
     sizes: dict[str, int] = defaultdict(int)
     places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+
+    def note(service: str, at: datetime, size: int, labels: dict[str, frozenset[str]]) -> None:
+        if service not in onsets or at < onsets[service]:
+            onsets[service] = at
+        sizes[service] += size
+        for name in rules.location_labels:
+            if name in labels:
+                places[service][name] = places[service].get(name, frozenset()) | labels[name]
+
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
         for service, at in per_service.items():
-            if service not in onsets or at < onsets[service]:
-                onsets[service] = at
-            sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
-            for name in rules.location_labels:
-                if name in node.labels:
-                    held = places[service].get(name, frozenset())
-                    places[service][name] = held | node.labels[name]
+            size = node.service_sizes.get(service, 0) or _weight(node)
+            note(service, at, size, node.service_places.get(service, node.labels))
+        # an open incident's quieter services: callees a later caller may have failed from,
+        # as their buckets would be in one batch (never its head, never same-service evidence)
+        for service, (at, size) in node.quiet.items():
+            note(service, at, size, node.service_places.get(service, {}))
     head_services, head_onset, head_size = _head_of(first)
     head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
     return GroupFront(
