@@ -55,6 +55,8 @@ class GroupFront:
     #: where the head and each service alerted (location label -> values)
     head_places: dict[str, frozenset[str]] = field(default_factory=dict)
     places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: the group holds an incident opened by an earlier call (a failure already established)
+    established: bool = False
 
 
 def _weight(node: Node) -> int:
@@ -102,8 +104,16 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
             note(service, at, size, node.service_places.get(service, {}))
     head_services, head_onset, head_size = _head_of(first)
     head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
+    established = any(n.kind == "incident" for n in group)
     return GroupFront(
-        head_services, head_onset, onsets, head_size, dict(sizes), head_places, dict(places)
+        head_services,
+        head_onset,
+        onsets,
+        head_size,
+        dict(sizes),
+        head_places,
+        dict(places),
+        established,
     )
 
 
@@ -163,7 +173,7 @@ def _cause(
                 support = max(size, reach(other)) if here else size
                 if support < rules.root_support * dependent.head_size:
                     continue
-                key = (here, size, onset, -other)
+                key = (here and fronts[other].established, size, onset, -other)
                 best = key if best is None or key > best else best
     return -best[3] if best is not None else None
 

@@ -21,7 +21,7 @@ session and is grouped on its own evidence, as in a batch.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -52,9 +52,10 @@ def continue_sessions(
     for key, alerts in held:
         for alert in alerts:
             sessions[deployment(alert, rules)].append((alert.starts_at, key))
+    had = Counter((place, key) for place, starts in sessions.items() for _, key in starts)
     for starts in sessions.values():
         starts.sort()
-    taken: dict[str, list[AlertRecord]] = defaultdict(list)
+    taken: dict[tuple[Deployment, str], list[AlertRecord]] = defaultdict(list)
     rest: list[AlertRecord] = []
     for alert in sorted(fresh, key=lambda a: (a.starts_at, a.fingerprint)):
         place = deployment(alert, rules)
@@ -62,9 +63,16 @@ def continue_sessions(
         if key is None:
             rest.append(alert)
             continue
-        taken[key].append(alert)
+        taken[(place, key)].append(alert)
         insort(sessions[place], (alert.starts_at, key))
-    return dict(taken), rest
+    given: dict[str, list[AlertRecord]] = defaultdict(list)
+    for (place, key), alerts in taken.items():
+        # the incident decided on a real part of the session, not on its first stray alert
+        if had[(place, key)] >= rules.root_support * (had[(place, key)] + len(alerts)):
+            given[key] += alerts
+        else:
+            rest += alerts
+    return dict(given), rest
 
 
 def _nearest(
