@@ -32,6 +32,7 @@ from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, inci
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
 from efficiency.correlate.merge import absorb, survivor
+from efficiency.correlate.peers import PeerEdges
 from efficiency.correlate.records import (
     AlertRecord,
     ChangeRecord,
@@ -65,6 +66,8 @@ class Correlator:
         self._changes: dict[int, ChangeRecord] = {}
         #: (service, alert name) pairs of resolved incidents, for recurrence links
         self._signatures: dict[str, frozenset[tuple[str, str]]] = {}
+        #: call edges the alerts' peer labels state (efficiency.correlate.peers)
+        self._peers = PeerEdges(self.rules)
         #: service -> the locations (location label values) it alerted in
         self._places: dict[str, set[tuple[str, ...]]] = {}
 
@@ -78,6 +81,7 @@ class Correlator:
             for fingerprint in incident.alerts:
                 self._by_fingerprint[fingerprint] = incident.key
             self._replicated(incident.alerts.values())
+            self._peers.learn(incident.alerts.values())
         for change in changes:
             self._changes[change.id] = change
 
@@ -195,7 +199,9 @@ class Correlator:
         # the call graph joins groups only where time order agrees (efficiency.correlate.cascade)
         local = Topology(cooccurrence=self.topology.cooccurrence)
         groups = partition(evidence_graph(nodes, local, rules), rules)
-        return join_cascades(groups, self.topology, rules, self._replicated(alerts))
+        self._peers.learn(alerts)
+        topology = self._peers.topology(self.topology)
+        return join_cascades(groups, topology, rules, self._replicated(alerts))
 
     def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
         """Whether any service has alerted in two locations so far (this batch included)."""
@@ -315,7 +321,7 @@ class Correlator:
                 list(incident.alerts.values()),
                 list(incident.detections.values()),
                 self._suspect_changes(incident),
-                self.topology,
+                self._peers.topology(self.topology),
                 self.weights,
             )
         )
