@@ -1,6 +1,7 @@
 """The correlate stage on a real SQLite file, webhook by webhook as the daemon runs it: a
 failure's later alerts join the incident its first ones opened, as they do in one batch, with
-the services file's dependencies or, without one, the call edges the alerts' peer labels state."""
+the services file's dependencies or, without one, the call edges the store's call-edge metric
+series or the alerts' peer labels show."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from efficiency.correlate import CorrelationRules
 from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
+from efficiency.ingest.metrics import PointIn, store_metrics
 from efficiency.services import parse_services
 from efficiency.stages.correlate import CorrelateStage
 from efficiency.store.db import Database
@@ -79,6 +81,21 @@ def test_a_quiet_callers_later_webhooks_join_the_open_incident(sqlite_db: Databa
 def test_without_a_services_file_a_peer_label_links_the_caller(sqlite_db: Database) -> None:
     alerts = quiet_caller(destination_service="db")
     deliver(sqlite_db, stage(sqlite_db, {}), alerts)
+    assert incident_sizes(sqlite_db) == [68]
+
+
+def test_without_a_services_file_the_stored_call_edge_series_link_the_caller(
+    sqlite_db: Database,
+) -> None:
+    mesh = {"source_workload": "api", "destination_workload": "db", "reporter": "source"}
+    other = {"source_workload": "web", "destination_workload": "api"}
+    with sqlite_db.session() as s:
+        store_metrics(s, [
+            PointIn(name="istio_request_duration_milliseconds", labels=labels,
+                    timestamp=T0 - timedelta(hours=1), value=12.0)
+            for labels in (mesh, other)
+        ])  # fmt: skip
+    deliver(sqlite_db, stage(sqlite_db, {}), quiet_caller())
     assert incident_sizes(sqlite_db) == [68]
 
 
