@@ -15,7 +15,10 @@ active incident with an alert of the same deployment that started at most a wind
 (or after) it, the nearest one. That is exactly the bucket the alert would have been folded
 into in one batch, and the decision made on the session's first alerts stands for the rest.
 A later failure of the service that starts after a quiet gap longer than the window is a new
-session and is grouped on its own evidence, as in a batch.
+session and is grouped on its own evidence, as in a batch. So that one misplaced alert does not
+carry its whole session along, the incident must already hold a real part of the session
+(``root_support`` of it, with the new alerts) and the session must run in a location where the
+incident's well-supported deployments run.
 """
 
 from __future__ import annotations
@@ -49,9 +52,15 @@ def continue_sessions(
     ``held`` yields each active incident's key with its alerts. Alerts are taken in onset
     order, and one given to an incident extends its session for the next."""
     sessions: dict[Deployment, list[tuple[datetime, str]]] = defaultdict(list)
+    homes: dict[str, set[tuple[str, ...]]] = {}
     for key, alerts in held:
+        count: Counter[Deployment] = Counter()
         for alert in alerts:
-            sessions[deployment(alert, rules)].append((alert.starts_at, key))
+            place = deployment(alert, rules)
+            sessions[place].append((alert.starts_at, key))
+            count[place] += 1
+        largest = max(count.values(), default=0)
+        homes[key] = {p[2] for p, n in count.items() if n >= rules.root_support * largest}
     had = Counter((place, key) for place, starts in sessions.items() for _, key in starts)
     for starts in sessions.values():
         starts.sort()
@@ -67,8 +76,10 @@ def continue_sessions(
         insort(sessions[place], (alert.starts_at, key))
     given: dict[str, list[AlertRecord]] = defaultdict(list)
     for (place, key), alerts in taken.items():
-        # the incident decided on a real part of the session, not on its first stray alert
-        if had[(place, key)] >= rules.root_support * (had[(place, key)] + len(alerts)):
+        # the incident decided on a real part of the session, not on its first stray alert,
+        # and the session is in a location the incident's well-supported services are
+        real = had[(place, key)] >= rules.root_support * (had[(place, key)] + len(alerts))
+        if real and place[2] in homes[key]:
             given[key] += alerts
         else:
             rest += alerts
