@@ -40,18 +40,26 @@ class PeerEdges:
     def __init__(self, rules: CorrelationRules) -> None:
         self.rules = rules
         self.graph = nx.DiGraph()
+        #: the last composed topology, kept while neither side changed
+        self._composed: tuple[Topology, int, int, Topology] | None = None
 
     def learn(self, alerts: Iterable[AlertRecord]) -> None:
         for alert in alerts:
             peer = peer_of(alert, self.rules) if alert.service else ""
-            if peer:
+            if peer and not self.graph.has_edge(alert.service, peer):
                 self.graph.add_edge(alert.service, peer)
 
     def topology(self, declared: Topology) -> Topology:
         """``declared`` with the stated edges added (``declared`` itself when there are none)."""
         if self.graph.number_of_edges() == 0:
             return declared
-        return Topology(
+        sizes = (declared.dependencies.number_of_edges(), self.graph.number_of_edges())
+        cached = self._composed
+        if cached is not None and cached[0] is declared and cached[1:3] == sizes:
+            return cached[3]
+        composed = Topology(
             dependencies=nx.compose(declared.dependencies, self.graph),
             cooccurrence=declared.cooccurrence,
         )
+        self._composed = (declared, sizes[0], sizes[1], composed)
+        return composed
