@@ -4,11 +4,12 @@ catalog's dependencies as the topology. No HTTP: the webhook benchmark measures 
 
 Every 30 s of event time the alerts that started in it are stored as one Alertmanager webhook
 (:func:`efficiency.ingest.alerts.store_alerts`), the changes of that span too
-(:func:`efficiency.ingest.changes.store_changes`), then :meth:`CorrelateStage.run` runs with
-that instant as its clock. Detections are left out (the stage reads them from the detect
-stage's table, which a storm does not fill). The grouping read back is the store's: each alert
-item belongs to the incident its (fingerprint, start) row is a member of, pending groups
-included, so the merges the stage recorded are counted as the store has them.
+(:func:`efficiency.ingest.changes.store_changes`) and the storm's detections of that span as
+rows of the detections table (what the detect stage writes when it finds them), then
+:meth:`CorrelateStage.run` runs with that instant as its clock - the same records in the same
+rhythm as the *stream* delivery. The grouping read back is the store's: each alert item
+belongs to the incident its (fingerprint, start) row is a member of, pending groups included,
+so the merges the stage recorded are counted as the store has them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from efficiency.services import parse_services
 from efficiency.stages.correlate import CorrelateStage
 from efficiency.store.db import Database
 from efficiency.store.events import Alert
-from efficiency.store.incidents import Incident, IncidentAlert
+from efficiency.store.incidents import Detection, Incident, IncidentAlert
 
 STEP = timedelta(seconds=30)
 
@@ -72,9 +73,11 @@ def correlate_through_stage(
         stage = CorrelateStage(db, CorrelationRules(), None, _catalog(storm, topology))
         alerts = sorted(storm.alerts, key=lambda a: a.starts_at)
         changes = sorted(storm.changes, key=lambda c: c.at)
-        tick = min(alerts[0].starts_at, changes[0].at if changes else alerts[0].starts_at) + STEP
-        merges, i, j = 0, 0, 0
-        while i < len(alerts):
+        detections = sorted(storm.detections, key=lambda d: d.onset_at)
+        first = [alerts[0].starts_at] + [c.at for c in changes[:1]]
+        tick = min(first + [d.onset_at for d in detections[:1]]) + STEP
+        merges, i, j, k = 0, 0, 0, 0
+        while i < len(alerts) or k < len(detections):
             batch = []
             while i < len(alerts) and alerts[i].starts_at < tick:
                 batch.append(alerts[i])
@@ -83,7 +86,12 @@ def correlate_through_stage(
             while j < len(changes) and changes[j].at < tick:
                 due.append(changes[j])
                 j += 1
+            found = []
+            while k < len(detections) and detections[k].onset_at < tick:
+                found.append(detections[k])
+                k += 1
             with db.session() as session:
+                session.add_all(_detection_row(d, tick) for d in found)
                 if due:
                     store_changes(
                         session,
@@ -92,12 +100,21 @@ def correlate_through_stage(
                     )
                 if batch:
                     store_alerts(session, [_body(batch)], now=tick)
-            if batch or due:
+            if batch or due or found:
                 merges += len(stage.run(tick).merged)
             tick += STEP
         predicted, top = _read_back(db, storm)
         db.dispose()
     return predicted, top, merges
+
+
+def _detection_row(d: Any, now: datetime) -> Detection:
+    """A storm detection as the detect stage stores one (found at ``now``)."""
+    return Detection(
+        key=f"storm:{d.id}", kind=d.kind, service=d.service, function=d.function,
+        onset_at=d.onset_at, detected_at=now, detector="storm",
+        evidence={"score": d.score} if d.score is not None else {},
+    )  # fmt: skip
 
 
 def _read_back(db: Database, storm: Storm) -> tuple[list[str], dict[str, str | None]]:

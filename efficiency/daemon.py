@@ -25,12 +25,8 @@ from efficiency.notify.deliver import DeliveryReport, deliver_due
 from efficiency.notify.retry import RetryPolicy
 from efficiency.report.costs import CostModel
 from efficiency.services import ServicesCatalog, load_services
-from efficiency.stages.correlate import (
-    CorrelateReport,
-    CorrelateStage,
-    lifecycle_from_config,
-    rules_from_config,
-)
+from efficiency.stages.correlate import CorrelateReport, CorrelateStage, rules_from_config
+from efficiency.stages.correlate_lifecycle import lifecycle_from_config
 from efficiency.stages.detect import (
     DetectReport,
     detect_functions,

@@ -55,6 +55,8 @@ class GroupFront:
     #: where the head and each service alerted (location label -> values)
     head_places: dict[str, frozenset[str]] = field(default_factory=dict)
     places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: the group holds an incident opened by an earlier call (a failure already established)
+    established: bool = False
 
 
 def _weight(node: Node) -> int:
@@ -82,20 +84,36 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     onsets: dict[str, datetime] = {}
     sizes: dict[str, int] = defaultdict(int)
     places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+
+    def note(service: str, at: datetime, size: int, labels: dict[str, frozenset[str]]) -> None:
+        if service not in onsets or at < onsets[service]:
+            onsets[service] = at
+        sizes[service] += size
+        for name in rules.location_labels:
+            if name in labels:
+                places[service][name] = places[service].get(name, frozenset()) | labels[name]
+
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
         for service, at in per_service.items():
-            if service not in onsets or at < onsets[service]:
-                onsets[service] = at
-            sizes[service] += node.service_sizes.get(service, 0) or _weight(node)
-            for name in rules.location_labels:
-                if name in node.labels:
-                    held = places[service].get(name, frozenset())
-                    places[service][name] = held | node.labels[name]
+            size = node.service_sizes.get(service, 0) or _weight(node)
+            note(service, at, size, node.service_places.get(service, node.labels))
+        # an open incident's quieter services: callees a later caller may have failed from,
+        # as their buckets would be in one batch (never its head, never same-service evidence)
+        for service, (at, size) in node.quiet.items():
+            note(service, at, size, node.service_places.get(service, {}))
     head_services, head_onset, head_size = _head_of(first)
     head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
+    established = any(n.kind == "incident" for n in group)
     return GroupFront(
-        head_services, head_onset, onsets, head_size, dict(sizes), head_places, dict(places)
+        head_services,
+        head_onset,
+        onsets,
+        head_size,
+        dict(sizes),
+        head_places,
+        dict(places),
+        established,
     )
 
 
@@ -131,7 +149,7 @@ def _cause(
     the one with the most alerts of it, then the one that took off last (the nearest cause)."""
     deps = topology.dependencies
     dependent = fronts[index]
-    best: tuple[int, datetime, int] | None = None
+    best: tuple[bool, int, datetime, int] | None = None
     for caller in dependent.head_services:
         if caller not in deps:
             continue
@@ -155,16 +173,21 @@ def _cause(
                 support = max(size, reach(other)) if here else size
                 if support < rules.root_support * dependent.head_size:
                     continue
-                key = (size, onset, -other)
+                key = (here and fronts[other].established, size, onset, -other)
                 best = key if best is None or key > best else best
-    return -best[2] if best is not None else None
+    return -best[3] if best is not None else None
 
 
 def join_cascades(
-    groups: list[list[Node]], topology: Topology, rules: CorrelationRules
+    groups: list[list[Node]],
+    topology: Topology,
+    rules: CorrelationRules,
+    replicated: bool = False,
 ) -> list[list[Node]]:
     """``groups`` with each one that is the cascade of another joined to it (see the module
-    docstring); the order of first appearance is kept."""
+    docstring); the order of first appearance is kept. ``replicated``: the fleet is already
+    known to run a service in several locations (from earlier batches: a stream's small batch
+    may show each service in one place only)."""
     if topology.dependencies.number_of_edges() == 0 or len(groups) < 2:
         return groups
     fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
@@ -176,7 +199,7 @@ def join_cascades(
             homes[service].append(f.places.get(service, {}))
     # a service alerting in several locations: the fleet is deployed per location (a copy of
     # each service in every region or cluster), so a call stays in its own location
-    replicated = any(
+    replicated = replicated or any(
         not same_place(p, q, rules) for places in homes.values() for p in places for q in places
     )
     parent = {i: i for i in range(len(groups))}

@@ -24,69 +24,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
 from efficiency.correlate.cascade import join_cascades
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
+from efficiency.correlate.incident import Incident
 from efficiency.correlate.merge import absorb, survivor
+from efficiency.correlate.peers import PeerEdges
 from efficiency.correlate.records import (
     AlertRecord,
     ChangeRecord,
     DetectionRecord,
     IncidentUpdate,
-    RootCause,
     Topology,
     severity_rank,
 )
 from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
+from efficiency.correlate.sessions import continue_sessions
 
 Record = AlertRecord | DetectionRecord | ChangeRecord
 ACTIVE = frozenset({"pending", "open", "acknowledged"})
-
-
-@dataclass
-class Incident:
-    """The correlator's mutable view of one incident."""
-
-    key: str
-    status: str  #: pending | open | acknowledged | resolved
-    group: tuple[str, ...] | None
-    alerts: dict[str, AlertRecord] = field(default_factory=dict)
-    detections: dict[int, DetectionRecord] = field(default_factory=dict)
-    changes: dict[int, ChangeRecord] = field(default_factory=dict)
-    previous_incident: str | None = None
-    opened_at: datetime | None = None
-    resolved_at: datetime | None = None
-    severity: str = "warning"
-    root_causes: tuple[RootCause, ...] = ()
-    #: the key of the incident this one was merged into (it is resolved then)
-    merged_into: str | None = None
-
-    @property
-    def first_at(self) -> datetime:
-        times = [a.starts_at for a in self.alerts.values()]
-        times += [d.onset_at for d in self.detections.values()]
-        return min(times)
-
-    @property
-    def last_at(self) -> datetime:
-        times = [a.ends_at or a.starts_at for a in self.alerts.values()]
-        times += [d.onset_at for d in self.detections.values()]
-        return max(times)
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        names = {a.service for a in self.alerts.values()} | {
-            d.service for d in self.detections.values()
-        }
-        return tuple(sorted(n for n in names if n))
-
-    def max_severity(self) -> str:
-        levels = [a.level for a in self.alerts.values()] or ["warning"]
-        return max(levels, key=severity_rank)
 
 
 class Correlator:
@@ -106,6 +66,10 @@ class Correlator:
         self._changes: dict[int, ChangeRecord] = {}
         #: (service, alert name) pairs of resolved incidents, for recurrence links
         self._signatures: dict[str, frozenset[tuple[str, str]]] = {}
+        #: call edges the alerts' peer labels state (efficiency.correlate.peers)
+        self._peers = PeerEdges(self.rules)
+        #: service -> the locations (location label values) it alerted in
+        self._places: dict[str, set[tuple[str, ...]]] = {}
 
     def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
         """Take up where an earlier process stopped: its incidents (active ones and the
@@ -116,6 +80,8 @@ class Correlator:
             self.incidents[incident.key] = incident
             for fingerprint in incident.alerts:
                 self._by_fingerprint[fingerprint] = incident.key
+            self._replicated(incident.alerts.values())
+            self._peers.learn(incident.alerts.values())
         for change in changes:
             self._changes[change.id] = change
 
@@ -164,6 +130,7 @@ class Correlator:
                 if incident is not None:
                     recurrence[fingerprint] = incident.key
                 fresh.append(alert)
+        fresh = self._continue(fresh, touched)
         known = {d for inc in self.incidents.values() for d in inc.detections}
         detections = [d for d in detections if d.id not in known]
         severity_before = {k: inc.max_severity() for k, inc in self.incidents.items()}
@@ -177,6 +144,19 @@ class Correlator:
         updates += merged
         self._forget(now)
         return sorted((u for u in updates if u is not None), key=lambda u: (u.opened_at, u.key))
+
+    def _continue(self, fresh: list[AlertRecord], touched: set[str]) -> list[AlertRecord]:
+        """Give the alerts that continue a session of an active incident to it (as one batch
+        would have folded them into its bucket, :mod:`efficiency.correlate.sessions`); the
+        rest, to be grouped."""
+        held = ((k, i.alerts.values()) for k, i in self.incidents.items() if i.status in ACTIVE)
+        taken, rest = continue_sessions(fresh, held, self.rules)
+        for key, alerts in taken.items():
+            for alert in alerts:
+                self.incidents[key].alerts[alert.fingerprint] = alert
+                self._by_fingerprint[alert.fingerprint] = key
+            touched.add(key)
+        return rest
 
     def _group(
         self, alerts: list[AlertRecord], detections: list[DetectionRecord], now: datetime
@@ -219,7 +199,16 @@ class Correlator:
         # the call graph joins groups only where time order agrees (efficiency.correlate.cascade)
         local = Topology(cooccurrence=self.topology.cooccurrence)
         groups = partition(evidence_graph(nodes, local, rules), rules)
-        return join_cascades(groups, self.topology, rules)
+        self._peers.learn(alerts)
+        topology = self._peers.topology(self.topology)
+        return join_cascades(groups, topology, rules, self._replicated(alerts))
+
+    def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
+        """Whether any service has alerted in two locations so far (this batch included)."""
+        for alert in alerts:
+            place = tuple(alert.labels.get(n, "") for n in self.rules.location_labels)
+            self._places.setdefault(alert.service or "", set()).add(place)
+        return any(len(p) > 1 for s, p in self._places.items() if s)
 
     def _absorb(
         self,
@@ -332,7 +321,7 @@ class Correlator:
                 list(incident.alerts.values()),
                 list(incident.detections.values()),
                 self._suspect_changes(incident),
-                self.topology,
+                self._peers.topology(self.topology),
                 self.weights,
             )
         )

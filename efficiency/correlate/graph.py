@@ -77,6 +77,10 @@ class Node:
     #: an incident node: when each held service's alerts started, first and last
     service_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     root_services: frozenset[str] = frozenset()
+    #: an incident node: its services under ``root_support`` (onset, alerts), which it does
+    #: not hold but which a later caller may have failed from; and where each service alerted
+    quiet: dict[str, tuple[datetime, int]] = field(default_factory=dict)
+    service_places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     @property
     def onset_at(self) -> datetime:
@@ -171,6 +175,15 @@ def incident_node(incident: Incident, rules: CorrelationRules) -> Node:
         service_sizes={s: len(by_service[s]) for s in held},
         service_spans={s: (by_service[s][0].starts_at, by_service[s][-1].starts_at) for s in held},
         root_services=frozenset(rc.name for rc in incident.root_causes[:1] if rc.kind == "service"),
+        quiet={
+            s: (robust_onset([a.starts_at for a in members], q), len(members))
+            for s, members in by_service.items()
+            if s not in held
+        },
+        service_places={
+            s: {n: v for n, v in label_sets(members, rules).items() if n in rules.location_labels}
+            for s, members in by_service.items()
+        },
     )
 
 

@@ -46,6 +46,21 @@ class CorrelationRules:
     #: labels that place a deployment: alerts of one service with other values of these are
     #: another deployment of it (another region's database), folded and joined apart
     location_labels: tuple[str, ...] = ("cluster", "region")
+    #: labels by which an alert names the service its calls go to (service-mesh and span
+    #: metrics); a value naming another service is a dependency edge
+    #: (:mod:`efficiency.correlate.peers`), used with or without a services file
+    peer_labels: tuple[str, ...] = (
+        "destination_service",
+        "destination_workload",
+        "destination_app",
+        "dst_service",
+        "dst_deployment",
+        "peer_service",
+        "peer.service",
+        "upstream_service",
+        "upstream",
+        "callee",
+    )
     #: a change at most this long before an alert's onset is a suspect for it
     change_lookback: timedelta = timedelta(minutes=30)
     #: a new incident sharing alerts with a resolved one this recent links to it

@@ -21,7 +21,8 @@ opening rules) are stored too, as status ``pending``, so a restart loses no grou
 
 Records from rows live in :mod:`efficiency.stages.correlate_records`, the store I/O
 (watermarks, rebuilding the correlator, writing an incident) in
-:mod:`efficiency.stages.correlate_store`.
+:mod:`efficiency.stages.correlate_store`, the lifecycle timers in
+:mod:`efficiency.stages.correlate_lifecycle`.
 
 The correlator's in-memory state is a cache of the store: kept between runs while the store
 is as this process left it (same watermarks, no incident changed by someone else, e.g. an
@@ -54,6 +55,7 @@ from efficiency.correlate.correlator import Incident as Group
 from efficiency.notify.outbox import plan_pages
 from efficiency.notify.silence import SilenceRule, silence_reason
 from efficiency.services import ServicesCatalog
+from efficiency.stages.correlate_lifecycle import Lifecycle, quiet_since
 from efficiency.stages.correlate_records import (
     alert_record,
     change_record,
@@ -74,22 +76,8 @@ from efficiency.stages.incident_merges import apply_merges, split_merges
 from efficiency.stages.rca import rank_at
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import incident_dict, set_incident_status
-from efficiency.store.incidents import (
-    Incident,
-)
+from efficiency.store.incidents import Incident
 from efficiency.store.silence_queries import active_rules
-
-
-@dataclass(frozen=True)
-class Lifecycle:
-    """Timers that move incidents without new records arriving."""
-
-    #: auto-resolve this long after the last member alert resolved / the last detection
-    resolve_quiet: timedelta = timedelta(minutes=5)
-    #: an alert fired this many times ...
-    flap_count: int = 4
-    #: ... within this window is flapping; its incident is not auto-resolved meanwhile
-    flap_window: timedelta = timedelta(hours=1)
 
 
 def rules_from_config(cfg: CorrelateConfig) -> CorrelationRules:
@@ -102,14 +90,6 @@ def rules_from_config(cfg: CorrelateConfig) -> CorrelationRules:
         open_on_anomaly_score=cfg.open_on_anomaly_score if cfg.open_on_anomaly_score <= 1 else None,
         change_lookback=timedelta(seconds=cfg.change_lookback_seconds),
         recurrence_horizon=timedelta(seconds=cfg.recurrence_horizon_seconds),
-    )
-
-
-def lifecycle_from_config(cfg: CorrelateConfig) -> Lifecycle:
-    return Lifecycle(
-        resolve_quiet=timedelta(seconds=cfg.resolve_quiet_seconds),
-        flap_count=cfg.flap_count,
-        flap_window=timedelta(seconds=cfg.flap_window_seconds),
     )
 
 
@@ -253,7 +233,7 @@ class CorrelateStage:
         watched = set(active) if silences else silenced
         flapping = self._flapping(session, correlator, candidates, now)
         for key in candidates - flapping:
-            resolved_at = self._quiet_since(correlator.incidents[key], now)
+            resolved_at = quiet_since(correlator.incidents[key], self.lifecycle, now)
             if resolved_at is not None:
                 touched[key] = correlator.resolve(key, resolved_at)
 
@@ -333,18 +313,6 @@ class CorrelateStage:
             alerts = self._correlator.incidents[key].alerts.values()  # type: ignore[union-attr]
             self._settled[key] = bool(alerts) and all(a.status == "resolved" for a in alerts)
         return self._settled[key]
-
-    def _quiet_since(self, group: Group, now: datetime) -> datetime | None:
-        """When ``group`` auto-resolves, if it does by ``now``: every alert resolved, and
-        nothing (alert end, detection onset) newer than ``resolve_quiet`` ago. The time is
-        the end of the quiet period, so a replay resolves at the same instant."""
-        if not group.alerts or any(a.status != "resolved" for a in group.alerts.values()):
-            return None
-        last = max(a.ends_at or a.starts_at for a in group.alerts.values())
-        if group.detections:
-            last = max(last, max(d.onset_at for d in group.detections.values()))
-        at = last + self.lifecycle.resolve_quiet
-        return at if at <= now else None
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from efficiency.correlate import (
@@ -19,6 +19,7 @@ from efficiency.correlate import (
     learn_cooccurrence,
 )
 from efficiency.correlate.correlator import Incident as Group
+from efficiency.rca.services import EDGE_LABELS, edge_of
 from efficiency.services import ServicesCatalog
 from efficiency.stages.correlate_records import (
     ALERT_COLUMNS,
@@ -35,7 +36,9 @@ from efficiency.store.incidents import (
     IncidentAlert,
     IncidentChange,
     IncidentDetection,
+    replace_suspected_changes,
 )
+from efficiency.store.metric_queries import series_labels_with
 from efficiency.store.remediation import Watermark
 
 WM_ALERTS = "correlate.alert_events"
@@ -49,6 +52,16 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LEARN_HORIZON = timedelta(days=30)
 
 
+def observed_call_edges(session: Session) -> set[tuple[str, str]]:
+    """Caller -> callee edges of the call-edge metric series in the store (a service mesh's
+    ``source_workload``/``destination_workload``, ``caller``/``callee``, ...: the pairs
+    :data:`efficiency.rca.services.EDGE_LABELS` names): the call graph the fleet shows, used
+    beside the services file's dependencies (or instead of them when it declares none)."""
+    names = [dst for _, dst in EDGE_LABELS]
+    edges = {edge_of(labels) for labels in series_labels_with(session, names)}
+    return {e for e in edges if e is not None and e[0] != e[1]}
+
+
 def rebuild_correlator(
     session: Session,
     rules: CorrelationRules,
@@ -60,6 +73,7 @@ def rebuild_correlator(
     topology = Topology()
     if catalog is not None:
         topology.dependencies = catalog.dependency_graph()
+    topology.dependencies.add_edges_from(observed_call_edges(session))
     history = session.scalars(
         select(Incident.services).where(
             Incident.status != "pending", Incident.opened_at >= event_now - LEARN_HORIZON
@@ -171,25 +185,7 @@ def save_incident(
         [{"incident_id": row.id, "detection_id": d} for d in update.detection_ids],
         ("incident_id", "detection_id"),
     )
-    scores = {
-        int(rc.evidence["change_id"]): rc.score
-        for rc in update.root_causes
-        if rc.kind == "change" and "change_id" in rc.evidence
-    }
-    session.execute(
-        delete(IncidentChange)
-        .where(IncidentChange.incident_id == row.id)
-        .execution_options(synchronize_session=False)
-    )
-    insert_ignore(
-        session,
-        IncidentChange.__table__,
-        [
-            {"incident_id": row.id, "change_id": c, "score": scores.get(c, 0.0)}
-            for c in update.change_ids
-        ],
-        ("incident_id", "change_id"),
-    )
+    replace_suspected_changes(session, row.id, update.change_ids, row.root_causes)
     return row
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from efficiency.correlate import CorrelationRules, Topology
@@ -32,7 +32,6 @@ from efficiency.notify.outbox import plan_pages
 from efficiency.notify.silence import silence_reason
 from efficiency.services import ServicesCatalog
 from efficiency.stages.correlate_records import alert_record, change_record, detection_record
-from efficiency.store.bulk import insert_ignore
 from efficiency.store.db import Database
 from efficiency.store.events import Alert, ChangeEvent
 from efficiency.store.incident_actions import (
@@ -50,6 +49,7 @@ from efficiency.store.incidents import (
     IncidentAlert,
     IncidentChange,
     IncidentDetection,
+    replace_suspected_changes,
 )
 from efficiency.store.silence_queries import active_rules, add_silence
 
@@ -200,23 +200,7 @@ class IncidentActions:
         row.severity, row.title = summary.severity, summary.title
         row.services = list(summary.services)
         row.root_causes = [rc.as_dict() for rc in summary.root_causes]
-        scores = {
-            int(rc.evidence["change_id"]): rc.score
-            for rc in summary.root_causes
-            if rc.kind == "change" and "change_id" in rc.evidence
-        }
-        session.execute(
-            delete(IncidentChange)
-            .where(IncidentChange.incident_id == row.id)
-            .execution_options(synchronize_session=False)
-        )
-        insert_ignore(
-            session,
-            IncidentChange.__table__,
-            [{"incident_id": row.id, "change_id": c.id, "score": scores.get(c.id, 0.0)}
-             for c in changes],
-            ("incident_id", "change_id"),
-        )  # fmt: skip
+        replace_suspected_changes(session, row.id, [c.id for c in changes], row.root_causes)
         session.flush()
 
     def _suspects(

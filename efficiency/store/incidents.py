@@ -1,14 +1,27 @@
-"""Detections, incidents with their members, and the page outbox."""
+"""Detections, incidents with their members, and the page outbox; and
+:func:`replace_suspected_changes`, the one way an incident's suspected changes are rewritten."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from efficiency.store.base import Base
+from efficiency.store.bulk import insert_ignore
 from efficiency.store.types import BigId, JSONDoc, UTCDateTime
 
 
@@ -152,6 +165,36 @@ class IncidentChange(Base):
         BigId, ForeignKey("change_events.id", ondelete="CASCADE"), primary_key=True
     )
     score: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+def replace_suspected_changes(
+    session: Session,
+    incident_id: int,
+    change_ids: Iterable[int],
+    root_causes: Iterable[Mapping[str, Any]],
+) -> None:
+    """Make ``change_ids`` the incident's suspected changes, each scored by its change root
+    cause in ``root_causes`` (the stored dicts: ``kind``, ``score``, evidence with
+    ``change_id``), 0 for a suspect that ranks as no root cause."""
+    scores = {
+        int(rc["change_id"]): float(rc["score"])
+        for rc in root_causes
+        if rc.get("kind") == "change" and "change_id" in rc
+    }
+    session.execute(
+        delete(IncidentChange)
+        .where(IncidentChange.incident_id == incident_id)
+        .execution_options(synchronize_session=False)
+    )
+    insert_ignore(
+        session,
+        IncidentChange.__table__,
+        [
+            {"incident_id": incident_id, "change_id": c, "score": scores.get(c, 0.0)}
+            for c in change_ids
+        ],
+        ("incident_id", "change_id"),
+    )
 
 
 class Page(Base):
