@@ -18,13 +18,17 @@ moving it into logging's arguments could change the text) the message cannot be 
 then the statement goes under ``if log.isEnabledFor(logging.DEBUG):`` - the same check the
 logger makes first - with its message made lazy where possible and kept as written otherwise.
 The guard needs a logger provably bound from ``logging.getLogger`` (a name or attribute,
-evaluated twice harmlessly), a module-level ``import logging``, a call that is a statement of
-its own, and a level method (not ``logging.debug()`` itself, whose ``basicConfig`` the guard
-would skip, nor ``log(level, ...)``). A tuple is never wrapped into ``(x,)``: ``"%s" % (5,)``
-renders ``5`` but ``"%s" % ((5,),)`` renders ``(5,)``. Every rewrite is checked by evaluating
-the new template and comparing it, and the new arguments, with what Python itself parses from
-the original. As with any lazy message, one whose formatting would raise no longer does so
-while its level is off.
+evaluated twice harmlessly) or ``logging.getLogger(__name__)`` (or of a string literal, or of
+nothing) called inline, which returns the same logger each time, a module-level ``import
+logging``, a call that is a statement of its own, and a level method (not ``log(level, ...)``).
+``logging.debug()`` and its siblings call ``basicConfig()`` first when the root logger has no
+handler, so their guard is ``if not logging.root.handlers or
+logging.root.isEnabledFor(logging.DEBUG):``, which calls them whenever they would do anything
+at all (only through ``import logging``). A tuple is never wrapped into ``(x,)``:
+``"%s" % (5,)`` renders ``5`` but ``"%s" % ((5,),)`` renders ``(5,)``. Every rewrite is
+checked by evaluating the new template and comparing it, and the new arguments, with what
+Python itself parses from the original. As with any lazy message, one whose formatting would
+raise no longer does so while its level is off.
 """
 
 from __future__ import annotations
@@ -156,6 +160,8 @@ class _Site:
     #: the statement to put under ``if <logger>.isEnabledFor(logging.<guard>):``
     guard: str | None = None
     line: cst.SimpleStatementLine | None = None
+    #: the call is ``logging.<level>()`` on the root logger (the guard lets basicConfig run)
+    root: bool = False
 
 
 class _Finder(ScopedVisitor):
@@ -210,8 +216,8 @@ class _Finder(ScopedVisitor):
         if costly or why:
             guard = self._guard(node)
             if isinstance(guard, tuple):
-                level, line = guard
-                self.sites.append(_Site(node, message_index, lazy, owner, level, line))
+                level, line, root = guard
+                self.sites.append(_Site(node, message_index, lazy, owner, level, line, root))
                 return
             if why or lazy is None:
                 reason = f"{why}; no guard either: {guard}" if why else f"costly calls; {guard}"
@@ -220,19 +226,42 @@ class _Finder(ScopedVisitor):
         if lazy is not None:
             self.sites.append(_Site(node, message_index, lazy, owner))
 
-    def _guard(self, node: cst.Call) -> tuple[str, cst.SimpleStatementLine] | str:
-        """The level and the statement line for an ``isEnabledFor`` guard, or why not."""
+    def _constant_get_logger(self, call: cst.Call) -> bool:
+        """``logging.getLogger()``, ``logging.getLogger(__name__)`` or with a string literal:
+        the same logger every time, so calling it twice (in the guard and the call) is
+        harmless."""
+        if not _is_get_logger(self, call) or len(call.args) > 1:
+            return False
+        if not call.args:
+            return True
+        arg = call.args[0]
+        if arg.keyword is not None or arg.star:
+            return False
+        value = arg.value
+        return (isinstance(value, cst.Name) and value.value == "__name__") or isinstance(
+            literal_value(value), str
+        )
+
+    def _guard(self, node: cst.Call) -> tuple[str, cst.SimpleStatementLine, bool] | str:
+        """The level, the statement line and whether it is the root logger's module function
+        for an ``isEnabledFor`` guard, or why not."""
         assert isinstance(node.func, cst.Attribute)
         level = GUARD_LEVELS.get(node.func.attr.value)
         if level is None:
             return "no isEnabledFor guard for logger.log(level, ...)"
         qualified = self.get_metadata(QualifiedNameProvider, node.func, set())
-        if any(q.name.startswith("logging.") for q in qualified):
-            return "a guard around logging.<level>() would skip its basicConfig()"
         receiver = node.func.value
+        root = any(q.name == f"logging.{node.func.attr.value}" for q in qualified)
+        if root and not (isinstance(receiver, cst.Name) and receiver.value == "logging"):
+            return "the logging module is not bound to the name logging"
         name = receiver.value if isinstance(receiver, cst.Name) else None
         attribute = receiver.attr.value if isinstance(receiver, cst.Attribute) else None
-        if not _simple_receiver(receiver) or not (
+        if root:
+            pass
+        elif isinstance(receiver, cst.Call):
+            if not self._constant_get_logger(receiver):
+                return "the receiver is a getLogger() call whose name could change"
+        elif not _simple_receiver(receiver) or not (
             name in self.loggers.names or attribute in self.loggers.attributes
         ):
             return "the receiver is not provably a logging.getLogger(...) logger"
@@ -242,7 +271,7 @@ class _Finder(ScopedVisitor):
         line = self.parent(expr) if isinstance(expr, cst.Expr) else None
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
             return "the call is not a statement of its own"
-        return level, line
+        return level, line, root
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -258,10 +287,22 @@ class _Rewriter(cst.CSTTransformer):
         if site is None:
             return updated_node
         assert isinstance(site.call.func, cst.Attribute)
-        test = cst.Call(
-            func=cst.Attribute(value=site.call.func.value, attr=cst.Name("isEnabledFor")),
+        logger = site.call.func.value
+        if site.root:
+            logger = cst.Attribute(value=cst.Name("logging"), attr=cst.Name("root"))
+        test: cst.BaseExpression = cst.Call(
+            func=cst.Attribute(value=logger, attr=cst.Name("isEnabledFor")),
             args=[cst.Arg(cst.Attribute(value=cst.Name("logging"), attr=cst.Name(site.guard)))],
         )
+        if site.root:  # logging.<level>() also runs basicConfig() when root has no handler
+            test = cst.BooleanOperation(
+                left=cst.UnaryOperation(
+                    operator=cst.Not(),
+                    expression=cst.Attribute(value=logger, attr=cst.Name("handlers")),
+                ),
+                operator=cst.Or(),
+                right=test,
+            )
         return cst.If(
             test=test,
             body=cst.IndentedBlock(body=[updated_node.with_changes(leading_lines=[])]),
