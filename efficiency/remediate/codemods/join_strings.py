@@ -10,9 +10,11 @@ them once after the loop::
         s += fmt(row)               s_parts.append(fmt(row))
                                 s = "".join(s_parts)
 
-Three spellings of the append are rewritten: ``s += piece``, ``s = s + a + b`` (the pieces
-after ``s``, in order) and ``s = "".join([s, a, b])`` (a list or tuple display whose first item
-is ``s``, joined with an empty string); several pieces become ``s_parts.extend((a, b))``.
+The string may start as any str or bytes literal (``html = "<ul>"`` starts the list with it;
+bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s += piece``,
+``s = s + a + b`` (the pieces after ``s``, in order) and ``s = "".join([s, a, b])`` (a list or
+tuple display whose first item is ``s``, joined with an empty string); several pieces become
+``s_parts.extend((a, b))``.
 Statements may sit between ``s = ""`` and the loop when they neither mention ``s`` nor
 define functions or classes (and, at module level, call nothing that could read the global).
 
@@ -66,7 +68,8 @@ class _Site:
     init: cst.SimpleStatementLine
     loop: cst.For | cst.While
     name: str
-    empty: str  # the empty literal as written: "" or ''
+    empty: str  # the empty literal to join with, in the init's kind and quotes: "" '' b""
+    initial: cst.SimpleString | None  # the init's literal when it is not empty
     augments: list[_Append]
     owner: str
 
@@ -132,8 +135,9 @@ def _append(node: cst.CSTNode, name: str) -> _Append | None:
     return _Append(node, pieces, [target, read])
 
 
-def _empty_string_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
-    """(name, literal) for a line ``name = ""``."""
+def _string_init(stmt: cst.BaseStatement) -> tuple[str, str, cst.SimpleString | None] | None:
+    """For a line ``name = "<literal>"`` (str or bytes): the name, the empty literal of the
+    same kind to join with (``""``, ``''``, ``b""`` ...) and the literal when it is not empty."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
@@ -142,9 +146,10 @@ def _empty_string_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
     target, value = assign.targets[0].target, assign.value
     if not isinstance(target, cst.Name) or not isinstance(value, cst.SimpleString) or value.lpar:
         return None
-    if "b" in value.prefix.lower() or value.evaluated_value != "":
-        return None
-    return target.value, value.value
+    binary = "b" in value.prefix.lower()
+    empty = ("b" if binary else "") + value.quote[0] * 2
+    initial = value if value.evaluated_value else None
+    return target.value, empty, initial
 
 
 class _Finder(ScopedVisitor):
@@ -163,10 +168,10 @@ class _Finder(ScopedVisitor):
         if not self.active:
             return
         for index, first in enumerate(body):
-            found = _empty_string_init(first)
+            found = _string_init(first)
             if found is None:
                 continue
-            name, empty = found
+            name, empty, initial = found
             between, loop = _statements_before_loop(body[index + 1 :], name)
             if loop is None:
                 continue
@@ -181,7 +186,7 @@ class _Finder(ScopedVisitor):
                 continue
             owner = self.def_stack[-1] if self.def_stack else ""
             assert isinstance(first, cst.SimpleStatementLine)
-            self.sites.append(_Site(first, loop, name, empty, augments, owner))
+            self.sites.append(_Site(first, loop, name, empty, initial, augments, owner))
 
     def _between_refusal(self, between: list[cst.BaseStatement], name: str) -> str | None:
         """Statements between ``s = ""`` and the loop run while ``s`` is not bound yet after
@@ -293,8 +298,9 @@ class _Rewriter(StatementRewriter):
                 assign = site.init.body[0]
                 assert isinstance(assign, cst.Assign)
                 target = assign.targets[0].with_changes(target=cst.Name(parts))
+                start = [] if site.initial is None else [cst.Element(site.initial)]
                 new = new.with_changes(
-                    body=[assign.with_changes(targets=[target], value=cst.List(elements=[]))]
+                    body=[assign.with_changes(targets=[target], value=cst.List(elements=start))]
                 )
             body.append(new)
             if id(old) in self.loops:

@@ -174,20 +174,6 @@ def f(xs):
             s += x
     return s
 """,
-    "not empty": """\
-def f(xs):
-    s = '>'
-    for x in xs:
-        s += x
-    return s
-""",
-    "bytes": """\
-def f(xs):
-    s = b''
-    for x in xs:
-        s += x
-    return s
-""",
     "read between the init and the loop": """\
 def f(xs):
     s = ''
@@ -349,6 +335,34 @@ def test_one_concatenated_piece_is_appended() -> None:
     result = JOIN.apply(source)
     assert "s_parts.append(x.upper())" in result.source
     same_results(source, result.source, "f", (["a", "b"],), ([],), ([1],))
+
+
+LITERAL_STARTS = """\
+def render(rows):
+    html = '<table>'
+    for row in rows:
+        html += '<tr>' + str(row) + '</tr>'
+    html += '</table>'
+    return html
+
+
+def frame(chunks):
+    buf = b"\\x02"
+    for chunk in chunks:
+        buf = buf + chunk
+    return buf
+"""
+
+
+def test_a_non_empty_or_bytes_start_is_kept_and_joined_in_kind() -> None:
+    result = JOIN.apply(LITERAL_STARTS)
+    assert result.sites == 2
+    assert "html_parts = ['<table>']" in result.source
+    assert "html = ''.join(html_parts)" in result.source
+    assert 'buf = b"".join(buf_parts)' in result.source
+    same_results(LITERAL_STARTS, result.source, "render", ([1, "a"],), ([],), ([None],))
+    chunks = [b"ab", bytearray(b"c"), memoryview(b"d")]
+    same_results(LITERAL_STARTS, result.source, "frame", (chunks,), ([],), (["str"],), ([1],))
 
 
 # -- generated programs and inputs ---------------------------------------------------------
