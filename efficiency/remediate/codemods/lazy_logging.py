@@ -12,11 +12,13 @@ conversion alone: ``!s`` ``!r`` ``!a``); ``.format`` with attribute or index fie
 arguments, or arguments that would be evaluated twice or in another order; ``%`` whose right
 side might be a tuple at run time.
 
-When the arguments call anything but cheap builtins (``log.debug("tile %s" % describe(t))``)
-lazy arguments would still pay for the call, and when a ``%`` operand might be a tuple (so
-moving it into logging's arguments could change the text) the message cannot be moved at all:
-then the statement goes under ``if log.isEnabledFor(logging.DEBUG):`` - the same check the
-logger makes first - with its message made lazy where possible and kept as written otherwise.
+A message built by ``+`` (``log.debug("row " + str(row))``) is eager too; it is kept as written
+under the guard described next. When the arguments call anything but cheap builtins
+(``log.debug("tile %s" % describe(t))``) lazy arguments would still pay for the call, and when
+a ``%`` operand might be a tuple (so moving it into logging's arguments could change the text)
+the message cannot be moved at all: then the statement goes under ``if
+log.isEnabledFor(logging.DEBUG):`` - the same check the logger makes first - with its message
+made lazy where possible and kept as written otherwise.
 The guard needs a logger provably bound from ``logging.getLogger`` (a name or attribute,
 evaluated twice harmlessly) or ``logging.getLogger(__name__)`` (or of a string literal, or of
 nothing) called inline, which returns the same logger each time, a module-level ``import
@@ -145,6 +147,17 @@ def _message_inputs(message: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [message]
 
 
+def _concatenation(message: cst.BaseExpression) -> bool:
+    """``"text " + str(x) + ...``: a sum of string literals and something else."""
+    operands = []
+    while isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Add):
+        operands.append(message.right)
+        message = message.left
+    operands.append(message)
+    literal = [isinstance(literal_value(o), str) for o in operands]
+    return any(literal) and not all(literal)
+
+
 def _simple_receiver(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) or (
         isinstance(node, cst.Attribute) and _simple_receiver(node.value)
@@ -204,6 +217,8 @@ class _Finder(ScopedVisitor):
             except Refused as exc:
                 if not str(exc).startswith(("not an eagerly", "no replacement")):
                     why = str(exc)
+                elif _concatenation(positional[index].value):
+                    why = "a message built by + (kept as written)"
         message_index = node.args.index(positional[index]) if len(positional) > index else 0
         others = [a.value for i, a in enumerate(node.args) if i != message_index]
         if lazy is not None:

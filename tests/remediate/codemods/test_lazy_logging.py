@@ -434,3 +434,37 @@ def test_the_root_guard_still_lets_logging_configure_itself() -> None:
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+
+
+CONCATENATED = """\
+import logging
+
+log = logging.getLogger("codemod.concat")
+
+
+def f(x):
+    log.debug("row " + str(x) + " done")
+    log.info("plain " + "text")
+    return x
+"""
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO])
+@pytest.mark.parametrize("x", [1, (1, 2), "a"])
+def test_messages_built_by_plus_go_under_a_guard_as_written(
+    caplog: pytest.LogCaptureFixture, level: int, x: object
+) -> None:
+    result = LAZY.apply(CONCATENATED)
+    assert result.sites == 1
+    assert (
+        '    if log.isEnabledFor(logging.DEBUG):\n        log.debug("row " + str(x) + " done")\n'
+        in result.source
+    )
+    assert '    log.info("plain " + "text")\n' in result.source  # no field: nothing to save
+    logs = []
+    for source in (CONCATENATED, result.source):
+        caplog.clear()
+        with caplog.at_level(level, logger="codemod.concat"):
+            load(source)["f"](x)
+        logs.append([r.getMessage() for r in caplog.records])
+    assert logs[0] == logs[1]
