@@ -22,7 +22,8 @@ made lazy where possible and kept as written otherwise.
 The guard needs a logger provably bound from ``logging.getLogger`` (a name or attribute,
 evaluated twice harmlessly) or ``logging.getLogger(__name__)`` (or of a string literal, or of
 nothing) called inline, which returns the same logger each time, a module-level ``import
-logging``, a call that is a statement of its own, and a level method (not ``log(level, ...)``).
+logging`` (added after the imports when the module has none and uses no name ``logging``), a
+call that is a statement of its own, and a level method (not ``log(level, ...)``).
 ``logging.debug()`` and its siblings call ``basicConfig()`` first when the root logger has no
 handler, so their guard is ``if not logging.root.handlers or
 logging.root.isEnabledFor(logging.DEBUG):``, which calls them whenever they would do anything
@@ -42,6 +43,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.imports import name_free, with_import
 from efficiency.remediate.codemods.lazy_templates import (
     SCALAR_CALLS,
     LazyMessage,
@@ -76,8 +78,11 @@ class _LoggerNames(cst.CSTVisitor):
         self.names: set[str] = set()
         self.attributes: set[str] = set()
         self.imports_logging = False
+        #: no name ``logging`` is bound or used at all, so ``import logging`` can be added
+        self.logging_free = False
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.logging_free = name_free(node, "logging")
         for stmt in node.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
@@ -280,8 +285,8 @@ class _Finder(ScopedVisitor):
             name in self.loggers.names or attribute in self.loggers.attributes
         ):
             return "the receiver is not provably a logging.getLogger(...) logger"
-        if not self.loggers.imports_logging:
-            return "no module-level `import logging` for the level constant"
+        if not (self.loggers.imports_logging or self.loggers.logging_free):
+            return "no module-level `import logging` for the level constant, nor room for one"
         expr = self.parent(node)
         line = self.parent(expr) if isinstance(expr, cst.Expr) else None
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
@@ -369,6 +374,8 @@ class LazyLogging(PythonCodemod):
                 wrapper.module, 0, f"{self.name}: no eagerly formatted log message{refused}"
             )
         new = wrapper.module.visit(_Rewriter({id(s.call): s for s in finder.sites}))
+        if not loggers.imports_logging and any(s.guard is not None for s in finder.sites):
+            new = with_import(new, "logging")
         spellings = sorted({s.lazy.spelling for s in finder.sites if s.lazy is not None})
         guarded = sum(1 for s in finder.sites if s.guard is not None)
         owners = sorted({s.owner for s in finder.sites if s.owner})

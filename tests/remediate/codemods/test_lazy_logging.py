@@ -331,9 +331,10 @@ log = logging.getLogger(__name__)
 def f(x):
     log.log(10, '%s' % x)
 """,
-    "no import logging": """\
+    "the name logging is taken": """\
 from logging import getLogger
 log = getLogger(__name__)
+logging = None
 
 def f(x):
     log.info('%s' % x)
@@ -468,3 +469,25 @@ def test_messages_built_by_plus_go_under_a_guard_as_written(
             load(source)["f"](x)
         logs.append([r.getMessage() for r in caplog.records])
     assert logs[0] == logs[1]
+
+
+def test_import_logging_is_added_for_the_guard_when_missing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    source = (
+        '"""Doc."""\n\nfrom logging import getLogger\n\nlog = getLogger("codemod.noimport")\n\n\n'
+        "def f(x):\n    log.debug('x %s' % x)\n    return x\n"
+    )
+    result = LAZY.apply(source)
+    assert result.source.startswith(
+        '"""Doc."""\n\nfrom logging import getLogger\nimport logging\n\nlog = getLogger('
+    )
+    assert "    if log.isEnabledFor(logging.DEBUG):\n        log.debug(" in result.source
+    for level in (logging.DEBUG, logging.INFO):
+        logs = []
+        for text in (source, result.source):
+            caplog.clear()
+            with caplog.at_level(level, logger="codemod.noimport"):
+                load(text)["f"]("a")
+            logs.append([r.getMessage() for r in caplog.records])
+        assert logs[0] == logs[1]
