@@ -43,13 +43,13 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.imports import name_free, with_import
 from efficiency.remediate.codemods.lazy_templates import (
     SCALAR_CALLS,
     LazyMessage,
     Refused,
     lazy_form,
 )
+from efficiency.remediate.codemods.module_level import name_free, with_import
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,

@@ -1,10 +1,11 @@
-"""Module-level imports for codemods that need a module the file does not import yet."""
+"""Module-level names for codemods: whether a name is free, adding an import, and the string
+constants a module binds."""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import walk
+from efficiency.remediate.codemods.pysource import literal_value, walk
 
 
 def name_free(module: cst.Module, name: str) -> bool:
@@ -36,3 +37,23 @@ def with_import(module: cst.Module, name: str) -> cst.Module:
             break
     line = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(cst.Name(name))])])
     return module.with_changes(body=[*body[:at], line, *body[at:]])
+
+
+def module_string_constants(module: cst.Module) -> dict[str, tuple[str | bytes, int]]:
+    """Names bound at module level by ``NAME = <str or bytes literal>`` → (value, index)."""
+    found: dict[str, tuple[str | bytes, int]] = {}
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        value = None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        if value is None or not isinstance(target, cst.Name):
+            continue
+        literal = literal_value(value)
+        if literal is not None:
+            found[target.value] = (literal, index)
+    return found
