@@ -16,6 +16,7 @@ from benchmarks.fix_yield import (
     ManifestError,
     Outcome,
     Program,
+    batch_table,
     bench_seconds,
     inclusive_cores,
     load_manifest,
@@ -207,3 +208,18 @@ def test_the_corpus_manifest_file_is_plain_json() -> None:
     assert [sorted(e) for e in doc["programs"]] == [["name", "planted", "service", "split"]] * len(
         doc["programs"]
     )
+
+
+def test_the_batch_table_reports_each_split_and_batch_apart() -> None:
+    outcomes = [
+        Outcome("log_parser", "join-strings", "dev", proposed=True, green=True, speedup=2.0),
+        Outcome("ledger_post", "lazy-logging", "dev", proposed=True, green=True, speedup=1.5),
+        Outcome("grid_text", "join-strings", "dev"),
+        Outcome("csv_rows", "join-strings", "test", proposed=True, green=False),
+    ]
+    rows = batch_table(outcomes)[2:]
+    assert rows == [
+        "| dev | first corpus | 1/1 | 1/1 | 2.00x | 2.00x |",
+        "| dev | second batch | 1/2 | 1/1 | 1.50x | 1.50x |",
+        "| test | second batch | 1/1 | 0/1 | n/a | n/a |",
+    ]
