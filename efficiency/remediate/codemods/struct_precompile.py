@@ -13,12 +13,14 @@ recompiles it when evicted) on every call. A module-level ``struct.Struct`` does
 ``pack``, ``unpack``, ``pack_into``, ``unpack_from``, ``iter_unpack`` become the Struct's
 methods and ``calcsize(fmt)`` its ``size``. Calls with the same format share one constant.
 
-Only for a format that is a str or bytes literal, and that struct accepts (the codemod builds
-the Struct itself first: a bad format would otherwise move its error from the call to import
-time); only through a module ``struct`` imported once at module level (``struct.pack``) or a
-function imported from it once at module level (``from struct import pack`` then ``pack``;
-then ``import struct`` is added after that import when the module has none and binds no other
-``struct``), and only for calls in a function or a loop (code that runs once gains nothing).
+Only for a format that is a str or bytes literal (or a name bound once, at module level, to
+one: ``HEADER = "!BBH"``; the Struct then follows that binding), and that struct accepts (the
+codemod builds the Struct itself first: a bad format would otherwise move its error from the
+call to import time); only through a module ``struct`` imported once at module level
+(``struct.pack``) or a function imported from it once at module level (``from struct import
+pack`` then ``pack``; then ``import struct`` is added after that import when the module has
+none and binds no other ``struct``), and only for calls in a function or a loop (code that runs
+once gains nothing).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.module_level import module_string_constants
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -76,6 +79,7 @@ class _Finder(ScopedVisitor):
     def __init__(self, module: cst.Module, targets: Targets | None) -> None:
         super().__init__(targets)
         self.imports, self.functions = _struct_imports(module)
+        self.constants = module_string_constants(module)
         self.top_index = {id(stmt): i for i, stmt in enumerate(module.body)}
         self.loops = 0
         self.sites: list[_Site] = []
@@ -130,7 +134,12 @@ class _Finder(ScopedVisitor):
             self.refused.append(f"{shown}: the format is not the first positional argument")
             return
         fmt = node.args[0].value
-        value = literal_value(fmt)
+        value, bound_at = literal_value(fmt), -1
+        if value is None and isinstance(fmt, cst.Name) and fmt.value in self.constants:
+            scope = self.get_metadata(ScopeProvider, fmt, None)
+            bindings = scope[fmt.value] if scope is not None else set()
+            if len(bindings) == 1 and isinstance(next(iter(bindings)).scope, GlobalScope):
+                value, bound_at = self.constants[fmt.value]
         if value is None:
             self.refused.append(f"{shown}: the format is not a literal")
             return
@@ -147,9 +156,8 @@ class _Finder(ScopedVisitor):
             (self.top_index[id(a)] for a in self.ancestors(node) if id(a) in self.top_index), 0
         )
         module_name = base.value if node.func is not base else None
-        self.sites.append(
-            _Site(node, function, module_name, fmt, value, owner, imported[base.value], top)
-        )
+        after = max(imported[base.value], bound_at)
+        self.sites.append(_Site(node, function, module_name, fmt, value, owner, after, top))
 
 
 def _struct_imports(module: cst.Module) -> tuple[dict[str, int], dict[str, int]]:

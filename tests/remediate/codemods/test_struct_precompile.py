@@ -163,3 +163,32 @@ def test_a_from_import_still_used_elsewhere_is_kept() -> None:
     assert "from struct import pack\n" in result.source
     assert "_STRUCT_F.pack(x)" in result.source and "import struct\n" in result.source
     same_results(source, result.source, "f", (3,), (-1,))
+
+
+NAMED_FORMAT = """\
+import struct
+
+HEADER = "!BBH"
+
+
+def frame(kind, payload):
+    return struct.pack(HEADER, 2, kind, len(payload)) + payload
+
+
+def header(blob):
+    return struct.unpack_from(HEADER, blob)
+"""
+
+
+def test_a_format_named_by_a_module_constant_is_compiled_after_it() -> None:
+    result = STRUCT.apply(NAMED_FORMAT)
+    assert result.sites == 2
+    assert 'HEADER = "!BBH"\n\n_STRUCT_FRAME = struct.Struct(HEADER)\n' in result.source
+    same_results(NAMED_FORMAT, result.source, "frame", (7, b"abc"), (300, b""), (1, "x"))
+    same_results(NAMED_FORMAT, result.source, "header", (b"\x02\x07\x00\x03",), (b"",))
+
+
+def test_a_rebound_format_name_is_left_alone() -> None:
+    source = NAMED_FORMAT.replace('HEADER = "!BBH"\n', 'HEADER = "!BBH"\nHEADER = "<I"\n')
+    result = STRUCT.apply(source)
+    assert not result.changed and "not a literal" in result.summary
