@@ -156,6 +156,8 @@ EXAMPLES = [
      "python-json-codec"),
     ("encoder_call (_json.cpython-311-x86_64-linux-gnu.so)", "python-json-codec"),
     (f"deepcopy ({LIB}/copy.py:128);_deepcopy_dict ({LIB}/copy.py:227)", "python-deepcopy"),
+    (f"_strptime_datetime ({LIB}/_strptime.py:565);_strptime ({LIB}/_strptime.py:309)",
+     "python-strptime-per-call"),
     (f"deepcopy ({LIB}/copy.py:128);_deepcopy_dict ({LIB}/copy.py:227)",
      "python-deepcopy-read-only"),
 ]  # fmt: skip

@@ -117,6 +117,32 @@ def test_a_busy_function_matches_only_with_the_pattern_at_a_sampled_line(
     assert all(r.playbooks == [] for r in frame_hotspots("app", light, playbooks, source=code))
 
 
+SORTS = """def cheapest(offers):
+    ranked = sorted(offers)
+    best = sorted(offers, key=lambda o: o[1])[0]
+    return best, ranked
+"""
+
+
+def test_a_sort_for_its_first_item_is_advice_only_where_the_source_shows_it(
+    tmp_path: Path, playbooks: list[Playbook]
+) -> None:
+    (tmp_path / "app.py").write_text(SORTS)
+    code = RepoSource(tmp_path)
+    stacks = profile(
+        "main (/srv/app/app.py:50);cheapest (/srv/app/app.py:3) 300\n"
+        "main (/srv/app/app.py:50);cheapest (/srv/app/app.py:2) 700\n"
+    )
+    found = frame_hotspots("app", stacks, playbooks, source=code)
+    assert [r.playbooks for r in found if r.frame.startswith("cheapest")] == [
+        ["python-sort-for-min"]
+    ]
+    # a full sort kept whole is no evidence
+    whole = profile("main (/srv/app/app.py:50);cheapest (/srv/app/app.py:2) 1000\n")
+    found = frame_hotspots("app", whole, playbooks, source=code)
+    assert all(r.playbooks == [] for r in found)
+
+
 @pytest.mark.slow
 def test_remediate_on_a_real_profile_fixes_what_the_source_shows(
     db: Database, tmp_path: Path

@@ -6,11 +6,13 @@ module-level private constant ``_RE_<FUNCTION>`` compiled once at import; the lo
 With ``function=``, every such call in that function's body is hoisted, loop or not, since a
 hot function is itself called in a loop.
 
-It is only safe for literal patterns and literal flags: the codemod compiles each pattern
-itself first and refuses one that fails, warns, or asks for ``re.DEBUG`` (any of which would
-move an error or output from run time to import time). It also refuses when ``re`` (or the
-imported function) is not bound once, at module level, to the real module: the constant must be
-able to use the same name.
+A pattern may also be a name bound once, at module level, to a string literal (``WORD =
+r"\\w+"`` ... ``re.compile(WORD)``); the constant is then placed after that binding (assumed:
+no other module rebinds it). It is only safe for literal patterns and literal flags: the
+codemod compiles each pattern itself first and refuses one that fails, warns, or asks for
+``re.DEBUG`` (any of which would move an error or output from run time to import time). It also
+refuses when ``re`` (or the imported function) is not bound once, at module level, to the real
+module: the constant must be able to use the same name.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.module_level import module_string_constants
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -89,6 +92,7 @@ class _Finder(ScopedVisitor):
         self.refused: list[str] = []
         self.top_index = {id(stmt): i for i, stmt in enumerate(module.body)}
         self.imports = self._module_level_imports(module)
+        self.constants = module_string_constants(module)
 
     @staticmethod
     def _module_level_imports(module: cst.Module) -> dict[str, tuple[str, int]]:
@@ -207,13 +211,13 @@ class _Finder(ScopedVisitor):
         args = list(node.args)
         if not args or args[0].keyword is not None or args[0].star:
             return
-        pattern = literal_value(args[0].value)
+        pattern, constant_index = self._pattern(args[0].value)
         if pattern is None:
             return  # not a literal pattern: not ours to judge
         if any(a.star for a in args):
             return self._refuse(node, "called with *args/**kwargs")
         flags_arg, rest = self._split_flags(function, args[1:])
-        flags_value, binding = 0, found[1]
+        flags_value, binding = 0, max(found[1], constant_index)
         if flags_arg is not None:
             flags = self._flags(flags_arg.value)
             if flags is None:
@@ -248,6 +252,20 @@ class _Finder(ScopedVisitor):
                 binding_index=binding,
             )
         )
+
+    def _pattern(self, expr: cst.BaseExpression) -> tuple[str | bytes | None, int]:
+        """The pattern's value and the index of the module-level statement binding it (-1 for a
+        literal), for a literal or a name bound once, at module level, to a literal."""
+        value = literal_value(expr)
+        if value is not None:
+            return value, -1
+        if not isinstance(expr, cst.Name) or expr.value not in self.constants:
+            return None, -1
+        scope = self.get_metadata(ScopeProvider, expr, None)
+        assignments = scope[expr.value] if scope is not None else set()
+        if len(assignments) != 1 or not isinstance(next(iter(assignments)).scope, GlobalScope):
+            return None, -1
+        return self.constants[expr.value]
 
     @staticmethod
     def _split_flags(function: str, args: list[cst.Arg]) -> tuple[cst.Arg | None, list[cst.Arg]]:

@@ -10,10 +10,15 @@ them once after the loop::
         s += fmt(row)               s_parts.append(fmt(row))
                                 s = "".join(s_parts)
 
+The string may start as any str or bytes literal (``html = "<ul>"`` starts the list with it;
+bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s += piece``,
+``s = s + a + b`` (the pieces after ``s``, in order) and ``s = "".join([s, a, b])`` (a list or
+tuple display whose first item is ``s``, joined with an empty string); several pieces become
+``s_parts.extend((a, b))``.
 Statements may sit between ``s = ""`` and the loop when they neither mention ``s`` nor
 define functions or classes (and, at module level, call nothing that could read the global).
 
-Refused: any other use of ``s`` in the loop (a read, an assignment, ``del``, use in the loop's
+Refused: any other use of ``s`` in the loop (a read, another assignment, ``del``, use in the loop's
 ``else:`` or in a ``while`` test), ``s`` declared ``global``/``nonlocal`` or used inside a
 nested function (which could read it mid-loop), ``locals()``/``eval``-style calls in the scope,
 a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-built), class
@@ -48,17 +53,91 @@ from efficiency.remediate.codemods.pysource import (
 
 
 @dataclass
+class _Append:
+    """One statement that appends to the string: ``s += a``, ``s = s + a + b`` or
+    ``s = "".join([s, a, b])``."""
+
+    node: cst.AugAssign | cst.Assign
+    pieces: list[cst.BaseExpression]
+    #: the ``s`` names the statement itself writes and reads (nothing else may mention ``s``)
+    names: list[cst.Name]
+
+
+@dataclass
 class _Site:
     init: cst.SimpleStatementLine
     loop: cst.For | cst.While
     name: str
-    empty: str  # the empty literal as written: "" or ''
-    augments: list[cst.AugAssign]
+    empty: str  # the empty literal to join with, in the init's kind and quotes: "" '' b""
+    initial: cst.SimpleString | None  # the init's literal when it is not empty
+    augments: list[_Append]
     owner: str
 
 
-def _empty_string_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
-    """(name, literal) for a line ``name = ""``."""
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _concat_pieces(value: cst.BaseExpression, name: str) -> tuple[cst.Name, list] | None:
+    """``s + a + b`` (left-associative, ``s`` leftmost) → (the ``s`` read, [a, b])."""
+    pieces: list[cst.BaseExpression] = []
+    while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        pieces.insert(0, value.right)
+        value = value.left
+    if not pieces or not _is_name(value, name) or value.lpar:
+        return None
+    assert isinstance(value, cst.Name)
+    return value, pieces
+
+
+def _join_pieces(value: cst.BaseExpression, name: str) -> tuple[cst.Name, list] | None:
+    """``"".join([s, a, b])`` (or a tuple display) → (the ``s`` read, [a, b])."""
+    if not (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "join"
+        and isinstance(value.func.value, cst.SimpleString)
+        and "b" not in value.func.value.prefix.lower()
+        and value.func.value.evaluated_value == ""
+        and len(value.args) == 1
+        and value.args[0].keyword is None
+        and not value.args[0].star
+        and isinstance(value.args[0].value, (cst.List, cst.Tuple))
+    ):
+        return None
+    elements = value.args[0].value.elements
+    if len(elements) < 2 or any(isinstance(e, cst.StarredElement) for e in elements):
+        return None
+    first = elements[0].value
+    if not _is_name(first, name):
+        return None
+    assert isinstance(first, cst.Name)
+    return first, [e.value for e in elements[1:]]
+
+
+def _append(node: cst.CSTNode, name: str) -> _Append | None:
+    """The append ``node`` is, if it is one of the three spellings."""
+    if isinstance(node, cst.AugAssign):
+        if isinstance(node.operator, cst.AddAssign) and _is_name(node.target, name):
+            assert isinstance(node.target, cst.Name)
+            return _Append(node, [node.value], [node.target])
+        return None
+    if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+        return None
+    target = node.targets[0].target
+    if not _is_name(target, name):
+        return None
+    assert isinstance(target, cst.Name)
+    found = _concat_pieces(node.value, name) or _join_pieces(node.value, name)
+    if found is None:
+        return None
+    read, pieces = found
+    return _Append(node, pieces, [target, read])
+
+
+def _string_init(stmt: cst.BaseStatement) -> tuple[str, str, cst.SimpleString | None] | None:
+    """For a line ``name = "<literal>"`` (str or bytes): the name, the empty literal of the
+    same kind to join with (``""``, ``''``, ``b""`` ...) and the literal when it is not empty."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
@@ -67,9 +146,10 @@ def _empty_string_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
     target, value = assign.targets[0].target, assign.value
     if not isinstance(target, cst.Name) or not isinstance(value, cst.SimpleString) or value.lpar:
         return None
-    if "b" in value.prefix.lower() or value.evaluated_value != "":
-        return None
-    return target.value, value.value
+    binary = "b" in value.prefix.lower()
+    empty = ("b" if binary else "") + value.quote[0] * 2
+    initial = value if value.evaluated_value else None
+    return target.value, empty, initial
 
 
 class _Finder(ScopedVisitor):
@@ -88,10 +168,10 @@ class _Finder(ScopedVisitor):
         if not self.active:
             return
         for index, first in enumerate(body):
-            found = _empty_string_init(first)
+            found = _string_init(first)
             if found is None:
                 continue
-            name, empty = found
+            name, empty, initial = found
             between, loop = _statements_before_loop(body[index + 1 :], name)
             if loop is None:
                 continue
@@ -106,7 +186,7 @@ class _Finder(ScopedVisitor):
                 continue
             owner = self.def_stack[-1] if self.def_stack else ""
             assert isinstance(first, cst.SimpleStatementLine)
-            self.sites.append(_Site(first, loop, name, empty, augments, owner))
+            self.sites.append(_Site(first, loop, name, empty, initial, augments, owner))
 
     def _between_refusal(self, between: list[cst.BaseStatement], name: str) -> str | None:
         """Statements between ``s = ""`` and the loop run while ``s`` is not bound yet after
@@ -121,31 +201,24 @@ class _Finder(ScopedVisitor):
         return None
 
     @staticmethod
-    def _augments(loop: cst.CSTNode, name: str) -> list[cst.AugAssign]:
-        return [
-            n
-            for n in walk(loop)
-            if isinstance(n, cst.AugAssign)
-            and isinstance(n.operator, cst.AddAssign)
-            and isinstance(n.target, cst.Name)
-            and n.target.value == name
-        ]
+    def _augments(loop: cst.CSTNode, name: str) -> list[_Append]:
+        return [found for n in walk(loop) if (found := _append(n, name)) is not None]
 
     def _refusal(
         self,
         first: cst.CSTNode,
         loop: cst.For | cst.While,
         name: str,
-        augments: list[cst.AugAssign],
+        augments: list[_Append],
     ) -> str | None:
-        allowed = {id(a.target) for a in augments}
+        allowed = {id(n) for a in augments for n in a.names}
         for node in walk(loop):
             if isinstance(node, cst.Name) and node.value == name and id(node) not in allowed:
-                return f"{name} is used in the loop other than by +="
+                return f"{name} is used in the loop other than by appending to it"
         for augment in augments:
-            if mentions(augment.value, name):
+            if any(mentions(piece, name) for piece in augment.pieces):
                 return f"{name} is read in the appended expression"
-            chain = list(self.ancestors(augment))
+            chain = list(self.ancestors(augment.node))
             if not any(a is loop.body for a in chain):
                 return f"{name} += sits outside the loop body"
             inner = chain[: next(i for i, a in enumerate(chain) if a is loop)]
@@ -187,20 +260,34 @@ class _Rewriter(StatementRewriter):
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
         self.loops = {id(s.loop): s for s in sites}
-        self.augments = {id(a): parts[id(s.init)] for s in sites for a in s.augments}
+        self.augments = {id(a.node): (a, parts[id(s.init)]) for s in sites for a in s.augments}
         self.parts = parts
 
     def leave_AugAssign(
         self, original_node: cst.AugAssign, updated_node: cst.AugAssign
     ) -> cst.BaseSmallStatement:
-        parts = self.augments.get(id(original_node))
-        if parts is None:
-            return updated_node
-        append = cst.Call(
-            func=cst.Attribute(value=cst.Name(parts), attr=cst.Name("append")),
-            args=[cst.Arg(updated_node.value)],
+        return self._appended(original_node, updated_node)
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.BaseSmallStatement:
+        return self._appended(original_node, updated_node)
+
+    def _appended(self, original: cst.CSTNode, updated: Any) -> cst.BaseSmallStatement:
+        found = self.augments.get(id(original))
+        if found is None:
+            return updated
+        append, parts = found
+        name = append.names[0].value
+        pieces = (_append(updated, name) or append).pieces
+        if len(pieces) == 1:
+            method, arg = "append", pieces[0]
+        else:
+            method, arg = "extend", cst.Tuple(elements=[cst.Element(p) for p in pieces])
+        call = cst.Call(
+            func=cst.Attribute(value=cst.Name(parts), attr=cst.Name(method)), args=[cst.Arg(arg)]
         )
-        return cst.Expr(value=append, semicolon=updated_node.semicolon)
+        return cst.Expr(value=call, semicolon=updated.semicolon)
 
     def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
         body = []
@@ -211,8 +298,9 @@ class _Rewriter(StatementRewriter):
                 assign = site.init.body[0]
                 assert isinstance(assign, cst.Assign)
                 target = assign.targets[0].with_changes(target=cst.Name(parts))
+                start = [] if site.initial is None else [cst.Element(site.initial)]
                 new = new.with_changes(
-                    body=[assign.with_changes(targets=[target], value=cst.List(elements=[]))]
+                    body=[assign.with_changes(targets=[target], value=cst.List(elements=start))]
                 )
             body.append(new)
             if id(old) in self.loops:
@@ -233,7 +321,7 @@ class _Rewriter(StatementRewriter):
 
 class JoinStrings(PythonCodemod):
     name = "join-strings"
-    needs = ("+=",)
+    needs = ("+=", "+", ".join(")
 
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
@@ -242,7 +330,7 @@ class JoinStrings(PythonCodemod):
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:
-            why = refused or 'no `s = ""` followed by a loop doing `s += ...`'
+            why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module)
         parts: dict[int, str] = {}

@@ -12,19 +12,26 @@ conversion alone: ``!s`` ``!r`` ``!a``); ``.format`` with attribute or index fie
 arguments, or arguments that would be evaluated twice or in another order; ``%`` whose right
 side might be a tuple at run time.
 
-When the arguments call anything but cheap builtins (``log.debug("tile %s" % describe(t))``)
-lazy arguments would still pay for the call, and when a ``%`` operand might be a tuple (so
-moving it into logging's arguments could change the text) the message cannot be moved at all:
-then the statement goes under ``if log.isEnabledFor(logging.DEBUG):`` - the same check the
-logger makes first - with its message made lazy where possible and kept as written otherwise.
+A message built by ``+`` (``log.debug("row " + str(row))``) is eager too; it is kept as written
+under the guard described next. When the arguments call anything but cheap builtins
+(``log.debug("tile %s" % describe(t))``) lazy arguments would still pay for the call, and when
+a ``%`` operand might be a tuple (so moving it into logging's arguments could change the text)
+the message cannot be moved at all: then the statement goes under ``if
+log.isEnabledFor(logging.DEBUG):`` - the same check the logger makes first - with its message
+made lazy where possible and kept as written otherwise.
 The guard needs a logger provably bound from ``logging.getLogger`` (a name or attribute,
-evaluated twice harmlessly), a module-level ``import logging``, a call that is a statement of
-its own, and a level method (not ``logging.debug()`` itself, whose ``basicConfig`` the guard
-would skip, nor ``log(level, ...)``). A tuple is never wrapped into ``(x,)``: ``"%s" % (5,)``
-renders ``5`` but ``"%s" % ((5,),)`` renders ``(5,)``. Every rewrite is checked by evaluating
-the new template and comparing it, and the new arguments, with what Python itself parses from
-the original. As with any lazy message, one whose formatting would raise no longer does so
-while its level is off.
+evaluated twice harmlessly) or ``logging.getLogger(__name__)`` (or of a string literal, or of
+nothing) called inline, which returns the same logger each time, a module-level ``import
+logging`` (added after the imports when the module has none and uses no name ``logging``), a
+call that is a statement of its own, and a level method (not ``log(level, ...)``).
+``logging.debug()`` and its siblings call ``basicConfig()`` first when the root logger has no
+handler, so their guard is ``if not logging.root.handlers or
+logging.root.isEnabledFor(logging.DEBUG):``, which calls them whenever they would do anything
+at all (only through ``import logging``). A tuple is never wrapped into ``(x,)``:
+``"%s" % (5,)`` renders ``5`` but ``"%s" % ((5,),)`` renders ``(5,)``. Every rewrite is
+checked by evaluating the new template and comparing it, and the new arguments, with what
+Python itself parses from the original. As with any lazy message, one whose formatting would
+raise no longer does so while its level is off.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from efficiency.remediate.codemods.lazy_templates import (
     Refused,
     lazy_form,
 )
+from efficiency.remediate.codemods.module_level import name_free, with_import
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -70,8 +78,11 @@ class _LoggerNames(cst.CSTVisitor):
         self.names: set[str] = set()
         self.attributes: set[str] = set()
         self.imports_logging = False
+        #: no name ``logging`` is bound or used at all, so ``import logging`` can be added
+        self.logging_free = False
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.logging_free = name_free(node, "logging")
         for stmt in node.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
@@ -141,6 +152,17 @@ def _message_inputs(message: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [message]
 
 
+def _concatenation(message: cst.BaseExpression) -> bool:
+    """``"text " + str(x) + ...``: a sum of string literals and something else."""
+    operands = []
+    while isinstance(message, cst.BinaryOperation) and isinstance(message.operator, cst.Add):
+        operands.append(message.right)
+        message = message.left
+    operands.append(message)
+    literal = [isinstance(literal_value(o), str) for o in operands]
+    return any(literal) and not all(literal)
+
+
 def _simple_receiver(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) or (
         isinstance(node, cst.Attribute) and _simple_receiver(node.value)
@@ -156,6 +178,8 @@ class _Site:
     #: the statement to put under ``if <logger>.isEnabledFor(logging.<guard>):``
     guard: str | None = None
     line: cst.SimpleStatementLine | None = None
+    #: the call is ``logging.<level>()`` on the root logger (the guard lets basicConfig run)
+    root: bool = False
 
 
 class _Finder(ScopedVisitor):
@@ -198,6 +222,8 @@ class _Finder(ScopedVisitor):
             except Refused as exc:
                 if not str(exc).startswith(("not an eagerly", "no replacement")):
                     why = str(exc)
+                elif _concatenation(positional[index].value):
+                    why = "a message built by + (kept as written)"
         message_index = node.args.index(positional[index]) if len(positional) > index else 0
         others = [a.value for i, a in enumerate(node.args) if i != message_index]
         if lazy is not None:
@@ -210,8 +236,8 @@ class _Finder(ScopedVisitor):
         if costly or why:
             guard = self._guard(node)
             if isinstance(guard, tuple):
-                level, line = guard
-                self.sites.append(_Site(node, message_index, lazy, owner, level, line))
+                level, line, root = guard
+                self.sites.append(_Site(node, message_index, lazy, owner, level, line, root))
                 return
             if why or lazy is None:
                 reason = f"{why}; no guard either: {guard}" if why else f"costly calls; {guard}"
@@ -220,29 +246,52 @@ class _Finder(ScopedVisitor):
         if lazy is not None:
             self.sites.append(_Site(node, message_index, lazy, owner))
 
-    def _guard(self, node: cst.Call) -> tuple[str, cst.SimpleStatementLine] | str:
-        """The level and the statement line for an ``isEnabledFor`` guard, or why not."""
+    def _constant_get_logger(self, call: cst.Call) -> bool:
+        """``logging.getLogger()``, ``logging.getLogger(__name__)`` or with a string literal:
+        the same logger every time, so calling it twice (in the guard and the call) is
+        harmless."""
+        if not _is_get_logger(self, call) or len(call.args) > 1:
+            return False
+        if not call.args:
+            return True
+        arg = call.args[0]
+        if arg.keyword is not None or arg.star:
+            return False
+        value = arg.value
+        return (isinstance(value, cst.Name) and value.value == "__name__") or isinstance(
+            literal_value(value), str
+        )
+
+    def _guard(self, node: cst.Call) -> tuple[str, cst.SimpleStatementLine, bool] | str:
+        """The level, the statement line and whether it is the root logger's module function
+        for an ``isEnabledFor`` guard, or why not."""
         assert isinstance(node.func, cst.Attribute)
         level = GUARD_LEVELS.get(node.func.attr.value)
         if level is None:
             return "no isEnabledFor guard for logger.log(level, ...)"
         qualified = self.get_metadata(QualifiedNameProvider, node.func, set())
-        if any(q.name.startswith("logging.") for q in qualified):
-            return "a guard around logging.<level>() would skip its basicConfig()"
         receiver = node.func.value
+        root = any(q.name == f"logging.{node.func.attr.value}" for q in qualified)
+        if root and not (isinstance(receiver, cst.Name) and receiver.value == "logging"):
+            return "the logging module is not bound to the name logging"
         name = receiver.value if isinstance(receiver, cst.Name) else None
         attribute = receiver.attr.value if isinstance(receiver, cst.Attribute) else None
-        if not _simple_receiver(receiver) or not (
+        if root:
+            pass
+        elif isinstance(receiver, cst.Call):
+            if not self._constant_get_logger(receiver):
+                return "the receiver is a getLogger() call whose name could change"
+        elif not _simple_receiver(receiver) or not (
             name in self.loggers.names or attribute in self.loggers.attributes
         ):
             return "the receiver is not provably a logging.getLogger(...) logger"
-        if not self.loggers.imports_logging:
-            return "no module-level `import logging` for the level constant"
+        if not (self.loggers.imports_logging or self.loggers.logging_free):
+            return "no module-level `import logging` for the level constant, nor room for one"
         expr = self.parent(node)
         line = self.parent(expr) if isinstance(expr, cst.Expr) else None
         if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
             return "the call is not a statement of its own"
-        return level, line
+        return level, line, root
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -258,10 +307,22 @@ class _Rewriter(cst.CSTTransformer):
         if site is None:
             return updated_node
         assert isinstance(site.call.func, cst.Attribute)
-        test = cst.Call(
-            func=cst.Attribute(value=site.call.func.value, attr=cst.Name("isEnabledFor")),
+        logger = site.call.func.value
+        if site.root:
+            logger = cst.Attribute(value=cst.Name("logging"), attr=cst.Name("root"))
+        test: cst.BaseExpression = cst.Call(
+            func=cst.Attribute(value=logger, attr=cst.Name("isEnabledFor")),
             args=[cst.Arg(cst.Attribute(value=cst.Name("logging"), attr=cst.Name(site.guard)))],
         )
+        if site.root:  # logging.<level>() also runs basicConfig() when root has no handler
+            test = cst.BooleanOperation(
+                left=cst.UnaryOperation(
+                    operator=cst.Not(),
+                    expression=cst.Attribute(value=logger, attr=cst.Name("handlers")),
+                ),
+                operator=cst.Or(),
+                right=test,
+            )
         return cst.If(
             test=test,
             body=cst.IndentedBlock(body=[updated_node.with_changes(leading_lines=[])]),
@@ -313,6 +374,8 @@ class LazyLogging(PythonCodemod):
                 wrapper.module, 0, f"{self.name}: no eagerly formatted log message{refused}"
             )
         new = wrapper.module.visit(_Rewriter({id(s.call): s for s in finder.sites}))
+        if not loggers.imports_logging and any(s.guard is not None for s in finder.sites):
+            new = with_import(new, "logging")
         spellings = sorted({s.lazy.spelling for s in finder.sites if s.lazy is not None})
         guarded = sum(1 for s in finder.sites if s.guard is not None)
         owners = sorted({s.owner for s in finder.sites if s.owner})

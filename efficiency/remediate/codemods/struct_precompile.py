@@ -13,10 +13,14 @@ recompiles it when evicted) on every call. A module-level ``struct.Struct`` does
 ``pack``, ``unpack``, ``pack_into``, ``unpack_from``, ``iter_unpack`` become the Struct's
 methods and ``calcsize(fmt)`` its ``size``. Calls with the same format share one constant.
 
-Only for a format that is a str or bytes literal, and that struct accepts (the codemod builds
-the Struct itself first: a bad format would otherwise move its error from the call to import
-time); only through a module ``struct`` imported once at module level (``struct.pack``, not a
-bare ``pack``), and only for calls in a function or a loop (code that runs once gains nothing).
+Only for a format that is a str or bytes literal (or a name bound once, at module level, to
+one: ``HEADER = "!BBH"``; the Struct then follows that binding), and that struct accepts (the
+codemod builds the Struct itself first: a bad format would otherwise move its error from the
+call to import time); only through a module ``struct`` imported once at module level
+(``struct.pack``) or a function imported from it once at module level (``from struct import
+pack`` then ``pack``; then ``import struct`` is added after that import when the module has
+none and binds no other ``struct``), and only for calls in a function or a loop (code that runs
+once gains nothing).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.module_level import module_string_constants
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -45,6 +50,7 @@ from efficiency.remediate.codemods.pysource import (
     literal_value,
     names_in,
     unique_name,
+    walk,
     where,
 )
 
@@ -55,7 +61,7 @@ FUNCTIONS = frozenset({"pack", "unpack", "pack_into", "unpack_from", "iter_unpac
 class _Site:
     call: cst.Call
     function: str
-    module_name: str  # the local name of the struct module
+    module_name: str | None  # the local name of the struct module; None: a bare function
     fmt: cst.BaseExpression
     key: str | bytes
     owner: str
@@ -72,7 +78,8 @@ class _Finder(ScopedVisitor):
 
     def __init__(self, module: cst.Module, targets: Targets | None) -> None:
         super().__init__(targets)
-        self.imports = _struct_imports(module)
+        self.imports, self.functions = _struct_imports(module)
+        self.constants = module_string_constants(module)
         self.top_index = {id(stmt): i for i, stmt in enumerate(module.body)}
         self.loops = 0
         self.sites: list[_Site] = []
@@ -90,24 +97,34 @@ class _Finder(ScopedVisitor):
     leave_While = _leave_loop
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.active or not isinstance(node.func, cst.Attribute):
+        if not self.active:
             return
-        base = node.func.value
-        if not isinstance(base, cst.Name) or node.func.attr.value not in FUNCTIONS:
+        if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+            base, function = node.func.value, node.func.attr.value
+        elif isinstance(node.func, cst.Name):
+            base, function = node.func, ""
+        else:
             return
         names = self.get_metadata(QualifiedNameProvider, node.func, set())
-        function = node.func.attr.value
-        if {(q.name, q.source) for q in names} != {
-            (f"struct.{function}", QualifiedNameSource.IMPORT)
-        }:
+        if len(names) != 1:
             return
+        qualified = next(iter(names))
+        if (
+            qualified.source is not QualifiedNameSource.IMPORT
+            or not qualified.name.startswith("struct.")
+            or qualified.name.removeprefix("struct.") not in FUNCTIONS
+            or (function and qualified.name != f"struct.{function}")
+        ):
+            return
+        function = qualified.name.removeprefix("struct.")
         if not self.def_stack and not self.loops:
             return  # runs once
         shown = code(node).splitlines()[0]
         scope = self.get_metadata(ScopeProvider, base, None)
         bound = scope[base.value] if scope is not None else set()
+        imported = self.imports if node.func is not base else self.functions
         if (
-            base.value not in self.imports
+            base.value not in imported
             or len(bound) != 1
             or not isinstance(next(iter(bound)).scope, GlobalScope)
         ):
@@ -117,7 +134,12 @@ class _Finder(ScopedVisitor):
             self.refused.append(f"{shown}: the format is not the first positional argument")
             return
         fmt = node.args[0].value
-        value = literal_value(fmt)
+        value, bound_at = literal_value(fmt), -1
+        if value is None and isinstance(fmt, cst.Name) and fmt.value in self.constants:
+            scope = self.get_metadata(ScopeProvider, fmt, None)
+            bindings = scope[fmt.value] if scope is not None else set()
+            if len(bindings) == 1 and isinstance(next(iter(bindings)).scope, GlobalScope):
+                value, bound_at = self.constants[fmt.value]
         if value is None:
             self.refused.append(f"{shown}: the format is not a literal")
             return
@@ -133,14 +155,16 @@ class _Finder(ScopedVisitor):
         top = next(
             (self.top_index[id(a)] for a in self.ancestors(node) if id(a) in self.top_index), 0
         )
-        self.sites.append(
-            _Site(node, function, base.value, fmt, value, owner, self.imports[base.value], top)
-        )
+        module_name = base.value if node.func is not base else None
+        after = max(imported[base.value], bound_at)
+        self.sites.append(_Site(node, function, module_name, fmt, value, owner, after, top))
 
 
-def _struct_imports(module: cst.Module) -> dict[str, int]:
-    """Local name of the ``struct`` module → index of its module-level import statement."""
+def _struct_imports(module: cst.Module) -> tuple[dict[str, int], dict[str, int]]:
+    """Local names of the ``struct`` module, and of functions imported from it, → index of
+    their module-level import statement."""
     found: dict[str, int] = {}
+    functions: dict[str, int] = {}
     for index, stmt in enumerate(module.body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -149,7 +173,69 @@ def _struct_imports(module: cst.Module) -> dict[str, int]:
                 for alias in small.names:
                     if isinstance(alias.name, cst.Name) and alias.name.value == "struct":
                         found[alias.evaluated_alias or "struct"] = index
-    return found
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and isinstance(small.module, cst.Name)
+                and small.module.value == "struct"
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value in FUNCTIONS:
+                        functions[alias.evaluated_alias or alias.name.value] = index
+    return found, functions
+
+
+def _binds(module: cst.Module, name: str) -> bool:
+    """Does anything in the module bind or use ``name`` (an import, assignment, def ...)?"""
+    return any(
+        isinstance(n, cst.Name) and n.value == name
+        for stmt in module.body
+        if not _is_from_struct(stmt)
+        for n in walk(stmt)
+    )
+
+
+def _is_from_struct(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.ImportFrom)
+        and isinstance(stmt.body[0].module, cst.Name)
+        and stmt.body[0].module.value == "struct"
+    )
+
+
+def _drop_unused_from_struct(body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """``from struct import ...`` lines without the functions no longer used; a line left with
+    none is dropped (kept as it is when comments sit on or above it)."""
+    nodes = [n for stmt in body if not _is_from_struct(stmt) for n in walk(stmt)]
+    attrs = {id(n.attr) for n in nodes if isinstance(n, cst.Attribute)}
+    used = {n.value for n in nodes if isinstance(n, cst.Name) and id(n) not in attrs}
+    out: list[cst.BaseStatement] = []
+    for stmt in body:
+        if not _is_from_struct(stmt) or stmt.trailing_whitespace.comment is not None:
+            out.append(stmt)
+            continue
+        small = stmt.body[0]
+        assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)
+        kept = [
+            a
+            for a in small.names
+            if not isinstance(a.name, cst.Name) or (a.evaluated_alias or a.name.value) in used
+        ]
+        if len(kept) == len(small.names):
+            out.append(stmt)
+        elif kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            out.append(
+                stmt.with_changes(body=[small.with_changes(names=kept, lpar=None, rpar=None)])
+            )
+        elif not stmt.leading_lines:
+            continue
+        else:
+            out.append(stmt)  # keep the comments above it: leave the line as it is
+    return out
 
 
 def _constant_base(owner: str) -> str:
@@ -191,6 +277,13 @@ class StructPrecompile(PythonCodemod):
             sites = [s for s in finder.sites if s not in early]
         else:
             sites = []
+        module_name = next(iter(finder.imports), None)
+        if sites and module_name is None and _binds(module, "struct"):
+            finder.refused += [
+                f"{code(s.call)}: no `import struct` to add (the name struct is taken)"
+                for s in sites
+            ]
+            sites = []
         if not sites:
             why = "; ".join(finder.refused) or "no struct call with a literal format"
             return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
@@ -217,7 +310,10 @@ class StructPrecompile(PythonCodemod):
                     cst.Assign(
                         targets=[cst.AssignTarget(cst.Name(constant))],
                         value=cst.Call(
-                            func=cst.Attribute(cst.Name(site.module_name), cst.Name("Struct")),
+                            func=cst.Attribute(
+                                cst.Name(site.module_name or module_name or "struct"),
+                                cst.Name("Struct"),
+                            ),
                             args=[cst.Arg(site.fmt)],
                         ),
                     )
@@ -226,11 +322,19 @@ class StructPrecompile(PythonCodemod):
             )
             for number, (constant, site) in enumerate(constants.values())
         ]
+        if module_name is None:  # only functions imported from struct: import the module
+            lines.insert(
+                0,
+                cst.SimpleStatementLine(
+                    body=[cst.Import(names=[cst.ImportAlias(cst.Name("struct"))])]
+                ),
+            )
         body = list(new.body)
         following = body[insert_at + 1 :]
         if following and not following[0].leading_lines:
             following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine()])
-        new = new.with_changes(body=[*body[: insert_at + 1], *lines, *following])
+        body = [*body[: insert_at + 1], *lines, *following]
+        new = new.with_changes(body=_drop_unused_from_struct(body))
         shown = ", ".join(
             f"{code(site.fmt)} as {constant}" for constant, site in constants.values()
         )

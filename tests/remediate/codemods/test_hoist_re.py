@@ -250,3 +250,53 @@ def test_applying_twice_changes_nothing_more() -> None:
     once = HOIST.apply(LOOP).source
     assert HOIST.apply(once).source == once
     assert HOIST.apply(once, function="parse_line").source == once
+
+
+CONSTANT_PATTERNS = """\
+import re
+
+WORD = r"[a-z]+"
+SEP: str = ","
+
+
+def split_words(lines):
+    return [re.compile(WORD).findall(line) for line in lines]
+
+
+def fields(lines):
+    out = []
+    for line in lines:
+        out.append(re.split(SEP, line))
+    return out
+"""
+
+
+def test_patterns_named_by_module_string_constants_are_hoisted_after_them() -> None:
+    result = HOIST.apply(CONSTANT_PATTERNS)
+    assert result.sites == 2
+    assert (
+        'SEP: str = ","\n\n_RE_SPLIT_WORDS = re.compile(WORD)\n_RE_FIELDS = re.compile(SEP)\n'
+        in (result.source)
+    )
+    lines = ["ab,cd 1", "", "x,,y"]
+    same_results(CONSTANT_PATTERNS, result.source, "split_words", (lines,), ([None],))
+    same_results(CONSTANT_PATTERNS, result.source, "fields", (lines,), ([1],))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # rebound at module level
+        'import re\n\nP = "a"\nP = "b"\n\ndef f(xs):\n    return [re.match(P, x) for x in xs]\n',
+        # rebound through global
+        'import re\n\nP = "a"\n\ndef g():\n    global P\n    P = "b"\n\n\n'
+        "def f(xs):\n    return [re.match(P, x) for x in xs]\n",
+        # shadowed by a parameter
+        'import re\n\nP = "a"\n\ndef f(xs, P):\n    return [re.match(P, x) for x in xs]\n',
+        # not a literal
+        'import re\n\nP = "a" * 2\n\ndef f(xs):\n    return [re.match(P, x) for x in xs]\n',
+    ],
+)
+def test_names_that_are_not_one_module_literal_are_left_alone(source: str) -> None:
+    result = HOIST.apply(source)
+    assert not result.changed and result.source == source

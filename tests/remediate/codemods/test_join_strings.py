@@ -91,11 +91,33 @@ def f(xs):
         s += s + x
     return s
 """,
-    "assigned in the loop": """\
+    "prepended in the loop": """\
 def f(xs):
     s = ''
     for x in xs:
-        s = s + x
+        s = x + s
+    return s
+""",
+    "read in a concatenated piece": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s = s + x + s
+    return s
+""",
+    "joined with a separator": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s = ','.join([s, x])
+    return s
+""",
+    "assigned otherwise in the loop": """\
+def f(xs):
+    s = ''
+    for x in xs:
+        s += x
+        s = s.strip()
     return s
 """,
     "loop else reads it": """\
@@ -150,20 +172,6 @@ def f(xs):
         s = ''
         for x in xs:
             s += x
-    return s
-""",
-    "not empty": """\
-def f(xs):
-    s = '>'
-    for x in xs:
-        s += x
-    return s
-""",
-    "bytes": """\
-def f(xs):
-    s = b''
-    for x in xs:
-        s += x
     return s
 """,
     "read between the init and the loop": """\
@@ -267,6 +275,94 @@ def test_a_loop_between_that_does_not_touch_the_string_is_skipped_over() -> None
     assert result.sites == 1
     assert "s_parts.append(str(x))" in result.source
     same_results(source, result.source, "f", ([1, 2, 3],), ([],))
+
+
+SPELLINGS = """\
+class Report:
+    def render(self, rows):
+        result = ""
+        total = 0
+        for row in rows:
+            piece = str(row)
+            result = result + piece + ";"
+            total += 1
+        return result, total
+
+
+def to_csv(rows):
+    out = ""
+    for row in rows:
+        line = ",".join(row)
+        out = "".join([out, line, "\\r\\n"])
+    return out
+"""
+
+SPELLINGS_AFTER = """\
+class Report:
+    def render(self, rows):
+        result_parts = []
+        total = 0
+        for row in rows:
+            piece = str(row)
+            result_parts.extend((piece, ";"))
+            total += 1
+        result = "".join(result_parts)
+        return result, total
+
+
+def to_csv(rows):
+    out_parts = []
+    for row in rows:
+        line = ",".join(row)
+        out_parts.extend((line, "\\r\\n"))
+    out = "".join(out_parts)
+    return out
+"""
+
+
+def test_concatenation_and_join_spellings_are_rewritten() -> None:
+    result = JOIN.apply(SPELLINGS)
+    assert result.source == SPELLINGS_AFTER
+    assert result.sites == 2
+    before, after = load(SPELLINGS), load(result.source)
+    for rows in ([1, "a", None], []):
+        assert before["Report"]().render(rows) == after["Report"]().render(rows)
+    same_results(SPELLINGS, result.source, "to_csv", ([["a", "b"], [], ["c"]],), ([],), ([[1]],))
+
+
+def test_one_concatenated_piece_is_appended() -> None:
+    source = "def f(xs):\n    s = ''\n    for x in xs:\n        s = s + x.upper()\n    return s\n"
+    result = JOIN.apply(source)
+    assert "s_parts.append(x.upper())" in result.source
+    same_results(source, result.source, "f", (["a", "b"],), ([],), ([1],))
+
+
+LITERAL_STARTS = """\
+def render(rows):
+    html = '<table>'
+    for row in rows:
+        html += '<tr>' + str(row) + '</tr>'
+    html += '</table>'
+    return html
+
+
+def frame(chunks):
+    buf = b"\\x02"
+    for chunk in chunks:
+        buf = buf + chunk
+    return buf
+"""
+
+
+def test_a_non_empty_or_bytes_start_is_kept_and_joined_in_kind() -> None:
+    result = JOIN.apply(LITERAL_STARTS)
+    assert result.sites == 2
+    assert "html_parts = ['<table>']" in result.source
+    assert "html = ''.join(html_parts)" in result.source
+    assert 'buf = b"".join(buf_parts)' in result.source
+    same_results(LITERAL_STARTS, result.source, "render", ([1, "a"],), ([],), ([None],))
+    chunks = [b"ab", bytearray(b"c"), memoryview(b"d")]
+    same_results(LITERAL_STARTS, result.source, "frame", (chunks,), ([],), (["str"],), ([1],))
 
 
 # -- generated programs and inputs ---------------------------------------------------------

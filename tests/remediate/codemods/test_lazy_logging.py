@@ -136,38 +136,33 @@ def test_disabled_levels_no_longer_format(caplog: pytest.LogCaptureFixture) -> N
     assert calls == [1]
 
 
+# `log` is a logger by name but not provably one, so no isEnabledFor guard either
 REFUSED = {
     "not a logger": "def f(x, y):\n    print(f'{x}')\n    y.info(f'{x}')\n",
-    "already lazy": "import logging\n\ndef f(x):\n    logging.info('%s', x)\n",
-    "f-string plus args": "import logging\n\ndef f(x):\n    logging.info(f'{x} %s', x)\n",
-    "no fields": "import logging\n\ndef f():\n    logging.info(f'100%')\n",
-    "center align": "import logging\n\ndef f(x):\n    logging.info(f'{x:^9}')\n",
-    "no type with width": "import logging\n\ndef f(x):\n    logging.info(f'{x:>9}')\n",
-    "grouping": "import logging\n\ndef f(x):\n    logging.info(f'{x:,d}')\n",
-    "nested spec": "import logging\n\ndef f(x, w):\n    logging.info(f'{x:{w}d}')\n",
-    "conversion and spec": "import logging\n\ndef f(x):\n    logging.info(f'{x!r:>9}')\n",
-    "percent operand may be a tuple": "import logging\n\ndef f(x):\n    logging.info('%s' % x)\n",
-    "empty percent tuple": "import logging\n\ndef f():\n    logging.info('100%%' % ())\n",
+    "already lazy": "def f(log, x):\n    log.info('%s', x)\n",
+    "f-string plus args": "def f(log, x):\n    log.info(f'{x} %s', x)\n",
+    "no fields": "def f(log):\n    log.info(f'100%')\n",
+    "center align": "def f(log, x):\n    log.info(f'{x:^9}')\n",
+    "no type with width": "def f(log, x):\n    log.info(f'{x:>9}')\n",
+    "grouping": "def f(log, x):\n    log.info(f'{x:,d}')\n",
+    "nested spec": "def f(log, x, w):\n    log.info(f'{x:{w}d}')\n",
+    "conversion and spec": "def f(log, x):\n    log.info(f'{x!r:>9}')\n",
+    "percent operand may be a tuple": "def f(log, x):\n    log.info('%s' % x)\n",
+    "empty percent tuple": "def f(log):\n    log.info('100%%' % ())\n",
     "format attribute field": """\
-import logging
-
-def f(x):
-    logging.info('{0.real}'.format(x))
+def f(log, x):
+    log.info('{0.real}'.format(x))
 """,
     "format unused argument": """\
-import logging
-
-def f(x, y):
-    logging.info('{}'.format(x, y()))
+def f(log, x, y):
+    log.info('{}'.format(x, y()))
 """,
     "format reorders calls": """\
-import logging
-
-def f(x, y):
-    logging.info('{1} {0}'.format(x(), y()))
+def f(log, x, y):
+    log.info('{1} {0}'.format(x(), y()))
 """,
-    "star args": "import logging\n\ndef f(a):\n    logging.info(*a)\n",
-    "escape makes a percent": "import logging\n\ndef f(x):\n    logging.info(f'\\x25 {x}')\n",
+    "star args": "def f(log, a):\n    log.info(*a)\n",
+    "escape makes a percent": "def f(log, x):\n    log.info(f'\\x25 {x}')\n",
 }
 
 
@@ -315,7 +310,12 @@ def test_guarded_messages_render_the_same_and_skip_costly_calls_when_off(
 
 
 GUARD_REFUSED = {
-    "module logging function": "import logging\n\ndef f(x):\n    logging.info('%s' % x)\n",
+    "module logging under another name": (
+        "import logging as lg\n\ndef f(x):\n    lg.info('%s' % x)\n"
+    ),
+    "getLogger of a variable": (
+        "import logging\n\ndef f(n, x):\n    logging.getLogger(n).info('%s' % x)\n"
+    ),
     "unproven receiver": "import logging\n\ndef f(log, x):\n    log.info('%s' % x)\n",
     "not its own statement": """\
 import logging
@@ -331,9 +331,10 @@ log = logging.getLogger(__name__)
 def f(x):
     log.log(10, '%s' % x)
 """,
-    "no import logging": """\
+    "the name logging is taken": """\
 from logging import getLogger
 log = getLogger(__name__)
+logging = None
 
 def f(x):
     log.info('%s' % x)
@@ -348,3 +349,145 @@ def test_guard_refusals_leave_the_text_byte_identical_and_say_why(case: str) -> 
     assert not result.changed
     assert "might be a tuple or mapping" in result.summary
     assert "no guard either" in result.summary
+
+
+# -- loggers fetched inline, and logging's module functions -------------------------------
+INLINE = """\
+import logging
+
+calls = []
+
+
+def describe(x):
+    calls.append(x)
+    return repr(x)
+
+
+def check(x):
+    logging.getLogger(__name__).debug("checking {} ({})".format(x, describe(x)))
+    logging.getLogger("codemod.inline").info("seen %s" % describe(x))
+    logging.debug("root %s" % describe(x))
+    return x
+"""
+
+INLINE_AFTER = """\
+import logging
+
+calls = []
+
+
+def describe(x):
+    calls.append(x)
+    return repr(x)
+
+
+def check(x):
+    if logging.getLogger(__name__).isEnabledFor(logging.DEBUG):
+        logging.getLogger(__name__).debug("checking %s (%s)", x, describe(x))
+    if logging.getLogger("codemod.inline").isEnabledFor(logging.INFO):
+        logging.getLogger("codemod.inline").info("seen %s" % describe(x))
+    if not logging.root.handlers or logging.root.isEnabledFor(logging.DEBUG):
+        logging.debug("root %s" % describe(x))
+    return x
+"""
+
+
+def test_inline_loggers_and_module_functions_go_under_a_guard() -> None:
+    result = LAZY.apply(INLINE)
+    assert result.source == INLINE_AFTER
+    assert result.sites == 3
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO, logging.WARNING])
+@pytest.mark.parametrize("x", [(1, 2), "a", None])
+def test_inline_and_root_guards_log_the_same_and_skip_costly_calls_when_off(
+    caplog: pytest.LogCaptureFixture, level: int, x: object
+) -> None:
+    seen = []
+    for source in (INLINE, LAZY.apply(INLINE).source):
+        caplog.clear()
+        module = load(source)
+        with caplog.at_level(level), caplog.at_level(level, logger=module["__name__"]):
+            outcome = module["check"](x)
+        names = {module["__name__"]: "<module>"}
+        records = [(names.get(r.name, r.name), r.getMessage()) for r in caplog.records]
+        seen.append((outcome, records, module))
+    (before_out, before_log, before_mod), (after_out, after_log, after_mod) = seen
+    assert before_out == after_out and before_log == after_log
+    assert len(before_mod["calls"]) == 3
+    assert len(after_mod["calls"]) == {logging.DEBUG: 3, logging.INFO: 1, logging.WARNING: 0}[level]
+
+
+def test_the_root_guard_still_lets_logging_configure_itself() -> None:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    try:
+        for source, calls in ((INLINE, [1, 1, 1]), (LAZY.apply(INLINE).source, [1])):
+            root.handlers[:] = []
+            root.setLevel(logging.WARNING)
+            module = load(source)
+            module["check"](1)
+            # logging.debug() ran basicConfig() (a handler on root) though DEBUG is off; the
+            # named loggers' guarded calls skipped describe()
+            assert len(root.handlers) == 1
+            assert module["calls"] == calls
+            root.handlers[0].close()
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+
+
+CONCATENATED = """\
+import logging
+
+log = logging.getLogger("codemod.concat")
+
+
+def f(x):
+    log.debug("row " + str(x) + " done")
+    log.info("plain " + "text")
+    return x
+"""
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO])
+@pytest.mark.parametrize("x", [1, (1, 2), "a"])
+def test_messages_built_by_plus_go_under_a_guard_as_written(
+    caplog: pytest.LogCaptureFixture, level: int, x: object
+) -> None:
+    result = LAZY.apply(CONCATENATED)
+    assert result.sites == 1
+    assert (
+        '    if log.isEnabledFor(logging.DEBUG):\n        log.debug("row " + str(x) + " done")\n'
+        in result.source
+    )
+    assert '    log.info("plain " + "text")\n' in result.source  # no field: nothing to save
+    logs = []
+    for source in (CONCATENATED, result.source):
+        caplog.clear()
+        with caplog.at_level(level, logger="codemod.concat"):
+            load(source)["f"](x)
+        logs.append([r.getMessage() for r in caplog.records])
+    assert logs[0] == logs[1]
+
+
+def test_import_logging_is_added_for_the_guard_when_missing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    source = (
+        '"""Doc."""\n\nfrom logging import getLogger\n\nlog = getLogger("codemod.noimport")\n\n\n'
+        "def f(x):\n    log.debug('x %s' % x)\n    return x\n"
+    )
+    result = LAZY.apply(source)
+    assert result.source.startswith(
+        '"""Doc."""\n\nfrom logging import getLogger\nimport logging\n\nlog = getLogger('
+    )
+    assert "    if log.isEnabledFor(logging.DEBUG):\n        log.debug(" in result.source
+    for level in (logging.DEBUG, logging.INFO):
+        logs = []
+        for text in (source, result.source):
+            caplog.clear()
+            with caplog.at_level(level, logger="codemod.noimport"):
+                load(text)["f"]("a")
+            logs.append([r.getMessage() for r in caplog.records])
+        assert logs[0] == logs[1]

@@ -1,0 +1,59 @@
+"""Module-level names for codemods: whether a name is free, adding an import, and the string
+constants a module binds."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from efficiency.remediate.codemods.pysource import literal_value, walk
+
+
+def name_free(module: cst.Module, name: str) -> bool:
+    """Is ``name`` neither bound nor used in ``module`` (module paths of ``from`` imports and
+    attribute names aside)?"""
+    skip: set[int] = set()
+    for node in walk(module):
+        if isinstance(node, cst.ImportFrom) and node.module is not None:
+            skip |= {id(n) for n in walk(node.module)}
+        elif isinstance(node, cst.Attribute):
+            skip.add(id(node.attr))
+    return not any(
+        isinstance(n, cst.Name) and n.value == name and id(n) not in skip for n in walk(module)
+    )
+
+
+def with_import(module: cst.Module, name: str) -> cst.Module:
+    """``module`` with ``import <name>`` after its leading docstring and imports."""
+    body = list(module.body)
+    at = 0
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body) or (
+            index == 0 and isinstance(stmt.body[0], cst.Expr)
+        ):
+            at = index + 1
+        else:
+            break
+    line = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(cst.Name(name))])])
+    return module.with_changes(body=[*body[:at], line, *body[at:]])
+
+
+def module_string_constants(module: cst.Module) -> dict[str, tuple[str | bytes, int]]:
+    """Names bound at module level by ``NAME = <str or bytes literal>`` → (value, index)."""
+    found: dict[str, tuple[str | bytes, int]] = {}
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            continue
+        small = stmt.body[0]
+        value = None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        if value is None or not isinstance(target, cst.Name):
+            continue
+        literal = literal_value(value)
+        if literal is not None:
+            found[target.value] = (literal, index)
+    return found
