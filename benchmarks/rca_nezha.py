@@ -45,6 +45,7 @@ import argparse
 import hashlib
 import json
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -57,7 +58,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from benchmarks.common import datasets_dir, load_average, write_section
-from benchmarks.nezha_signals import edge_points
+from benchmarks.nezha_signals import log_records, span_records
 from efficiency.cli import cli
 from efficiency.rca.services import owner_of, strip_pod_suffix
 
@@ -125,24 +126,12 @@ def day_points(root: Path, day: str, start: pd.Timestamp, end: pd.Timestamp) -> 
     return lines
 
 
-def trace_files(root: Path, day: str) -> list[Path]:
-    """The day's span files: the windows around each fault and the fault-free stretch."""
-    return sorted((root / "rca_data" / day / "trace").glob("*.csv")) + sorted(
-        (root / "construct_data" / day / "trace").glob("*.csv")
+def day_files(root: Path, day: str, kind: str) -> list[Path]:
+    """The day's ``log`` or ``trace`` files: the windows around each fault and the fault-free
+    stretch (``construct_data``)."""
+    return sorted((root / "rca_data" / day / kind).glob("*.csv")) + sorted(
+        (root / "construct_data" / day / kind).glob("*.csv")
     )
-
-
-def trace_graph(root: Path, day: str) -> list[tuple[str, str]]:
-    """Caller -> callee services of the day's fault-free traces."""
-    edges: set[tuple[str, str]] = set()
-    for path in sorted((root / "construct_data" / day / "trace").glob("*.csv")):
-        spans = pd.read_csv(path, usecols=["SpanID", "ParentID", "PodName"])
-        owner = dict(zip(spans["SpanID"], spans["PodName"].map(strip_pod_suffix), strict=True))
-        for parent, pod in zip(spans["ParentID"], spans["PodName"], strict=True):
-            caller, callee = owner.get(parent), strip_pod_suffix(pod)
-            if caller and caller != callee:
-                edges.add((caller, callee))
-    return sorted(edges)
 
 
 def baseline_ranking(points: pd.DataFrame, at: pd.Timestamp) -> list[str]:
@@ -175,7 +164,7 @@ def scores(positions: list[int]) -> tuple[float, float, float]:
                                                                for k in range(1, 6)]))  # fmt: skip
 
 
-def run(root: Path, workdir: Path) -> dict[str, dict[str, list[int]]]:
+def run(root: Path, workdir: Path, splits: tuple[str, ...]) -> dict[str, dict[str, list[int]]]:
     """Positions of the injected service per method and split (plus per fault kind)."""
     from efficiency.store.db import Database
     from efficiency.store.metric_queries import metric_points_frame
@@ -183,24 +172,25 @@ def run(root: Path, workdir: Path) -> dict[str, dict[str, list[int]]]:
     runner = CliRunner()
     found: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for day in DAYS:
-        listed = faults(root, day)
-        start = min(f.at for f in listed) - pd.Timedelta(hours=1, minutes=5)
-        end = max(f.at for f in listed) + pd.Timedelta(minutes=10)
+        every = faults(root, day)
+        listed = [f for f in every if f.split in splits]
+        if not listed:
+            continue
+        start = min(f.at for f in every) - pd.Timedelta(hours=1, minutes=5)
+        end = max(f.at for f in every) + pd.Timedelta(minutes=10)
         pods = day_points(root, day, start, end)
-        stores = {"pods": _store(runner, workdir / f"{day}-pods", pods)}
-        edges = edge_points(trace_files(root, day), start, end)
-        stores["mesh"] = _store(runner, workdir / f"{day}-mesh", pods + edges)
-        graph = workdir / f"{day}-graph.json"
-        graph.write_text(json.dumps({"edges": [list(e) for e in trace_graph(root, day)]}))
-        runs = (("ours", "mesh", []), ("ours-pods", "pods", []),
-                ("ours+graph", "mesh", ["--service-graph", str(graph)]))  # fmt: skip
-        database = Database(f"sqlite:///{stores['mesh']}")
+        spans = list(span_records(day_files(root, day, "trace"), start, end))
+        stores = {"metrics": _store(runner, workdir / f"{day}-metrics",
+                                    [("metrics", pods), ("spans", spans)])}  # fmt: skip
+        stores["full"] = workdir / f"{day}-full.db"
+        shutil.copyfile(stores["metrics"], stores["full"])
+        logs = log_records(day_files(root, day, "log"), start, end)
+        _store(runner, workdir / f"{day}-full", [("logs", list(logs))])
+        database = Database(f"sqlite:///{stores['metrics']}")
         for fault in listed:
             at = fault.at.isoformat()
-            for method, store, extra in runs:
-                res = runner.invoke(
-                    cli, ["--db", str(stores[store]), "rca", "--at", at, "--json", *extra]
-                )
+            for method, store in (("ours", "full"), ("ours-metrics", "metrics")):
+                res = runner.invoke(cli, ["--db", str(stores[store]), "rca", "--at", at, "--json"])
                 if res.exit_code != 0:
                     raise SystemExit(f"rca failed: {res.output}")
                 ranking = [r["service"] for r in json.loads(res.output)["ranking"]]
@@ -215,14 +205,16 @@ def run(root: Path, workdir: Path) -> dict[str, dict[str, list[int]]]:
     return found
 
 
-def _store(runner: CliRunner, stem: Path, lines: list[str]) -> Path:
-    """``lines`` stored by one ``efficiency ingest metrics`` into a new SQLite file."""
-    data, db = stem.with_suffix(".jsonl"), stem.with_suffix(".db")
-    data.write_text("\n".join(lines) + "\n")
-    out = runner.invoke(cli, ["--db", str(db), "ingest", "metrics", str(data)])
-    if out.exit_code != 0:
-        raise SystemExit(f"ingest failed: {out.output}")
-    data.unlink()
+def _store(runner: CliRunner, stem: Path, parts: list[tuple[str, list[str]]]) -> Path:
+    """Each ``(kind, lines)`` stored by ``efficiency ingest <kind>`` into ``<stem>.db``."""
+    db = stem.with_suffix(".db")
+    for kind, lines in parts:
+        data = stem.with_suffix(f".{kind}.jsonl")
+        data.write_text("\n".join(lines) + "\n")
+        out = runner.invoke(cli, ["--db", str(db), "ingest", kind, str(data)])
+        if out.exit_code != 0:
+            raise SystemExit(f"ingest {kind} failed: {out.output}")
+        data.unlink()
     return db
 
 
@@ -251,10 +243,9 @@ FINDINGS = (
 )
 
 METHODS = {
-    "ours": "efficiency rca (default CLI), pod + call-edge series",
-    "ours-pods": "efficiency rca (default CLI), pod series only",
-    "ours+graph": "efficiency rca --service-graph (fault-free traces' call graph), pod + edge",
-    "baseline": "baseline: largest robust z-score jump (pod + edge series)",
+    "ours": "efficiency rca (default CLI), pod metrics + spans + logs",
+    "ours-metrics": "efficiency rca (default CLI), pod metrics + spans, no logs",
+    "baseline": "baseline: largest robust z-score jump (pod metrics + span series)",
 }
 
 
@@ -288,8 +279,8 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float) -> str:
             lines.append(f"| {name} | {split} | {len(pos)} | {a1:.2f} | {a3:.2f} | {avg:.2f} |")
     kinds = sorted({k.split(":")[1] for k in found["ours"] if ":" in k})
     lines += ["", "By fault kind (AC@1 / AC@3; dev, test):", "",
-              "| kind | split | faults | pod + edge | pod only | + graph | baseline |",
-              "| --- | --- | ---: | --- | --- | --- | --- |"]  # fmt: skip
+              "| kind | split | faults | + spans + logs | + spans | baseline |",
+              "| --- | --- | ---: | --- | --- | --- |"]  # fmt: skip
     for kind in kinds:
         for split in ("dev", "test"):
             cells = []
@@ -313,16 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=datasets_dir() / "nezha")
     parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                        help="rank only these faults (dev while tuning; docs need all)")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.data / "rca_data" / DAYS[0]).is_dir():
         print(f"{args.data}: no Nezha checkout (rca_data/{DAYS[0]} missing)", file=sys.stderr)
         return 2
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        found = run(args.data, Path(tmp))
+        splits = ("dev", "test") if args.split == "all" else (args.split,)
+        found = run(args.data, Path(tmp), splits)
     text = report(found, time.perf_counter() - started)
     print(text)
-    if not args.no_docs:
+    if not args.no_docs and args.split == "all":
         write_section("rca-nezha", text)
     return 0
 

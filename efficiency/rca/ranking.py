@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from efficiency.rca.edges import EdgeMoves, is_latency
+from efficiency.rca.events import EventParams, count_move, is_count_series, judged
 from efficiency.rca.services import ServiceMap, map_series
 from efficiency.rca.signals import CALM, SeriesMove, SignalParams, series_move
 
@@ -49,6 +50,8 @@ class RankingParams:
     """How the per-series moves become one score per service (``rca.*`` config keys)."""
 
     signals: SignalParams = field(default_factory=SignalParams)
+    #: how log and span event counts are judged (:mod:`efficiency.rca.events`)
+    events: EventParams = field(default_factory=EventParams)
     #: weight of each further moved series (surprise >= 1) of a service, log-damped
     breadth: float = 0.1
     #: weight of machine-level series (shared by the services on the machine)
@@ -78,6 +81,7 @@ class Evidence:
     service: str
     abnormality: float = 0.0
     own: float = 0.0  #: from the service's own series only (what explains a caller)
+    events: float = 0.0  #: from its own log and span event counts only
     moved: int = 0
     top: list[dict[str, Any]] = field(default_factory=list)
     onset_at: pd.Timestamp | None = None
@@ -134,13 +138,16 @@ def _moves(
         if not smap.services_of(int(series_id)):
             continue
         first = group.iloc[0]
-        name = str(first["name"])
-        move = series_move(
-            pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64), at_ts, name,
-            params.signals,
-        )  # fmt: skip
+        name, labels = str(first["name"]), dict(first["labels"])
+        ts, values = pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64)
+        if is_count_series(name):
+            if not judged(name, labels):
+                continue
+            move = count_move(ts, values, at_ts, params.events)
+        else:
+            move = series_move(ts, values, at_ts, name, params.signals)
         if move is not None:
-            out.append((int(series_id), name, dict(first["labels"]), move))
+            out.append((int(series_id), name, labels, move))
     return out
 
 
@@ -163,6 +170,7 @@ def collect_evidence(
     client: list[tuple[tuple[str, ...], float, dict[str, Any], pd.Timestamp | None]] = []
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
+    event_level: dict[str, float] = {}
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
         services = smap.services_of(series_id)
@@ -178,6 +186,10 @@ def collect_evidence(
             edges.add(pair, strength, entry, move.onset_at, move.value - move.baseline)
             continue
         weight = params.host_weight if (_is_machine(name) or owner.kind == "host") else 1.0
+        if is_count_series(name):
+            weight = params.events.weight
+            for service in services:
+                event_level[service] = max(event_level.get(service, 0.0), weight * strength)
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
     for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
@@ -204,6 +216,7 @@ def collect_evidence(
         further = sum(1 for m in found[1:] if m[0] >= threshold)
         ev.abnormality = found[0][0] * (1.0 + params.breadth * math.log1p(further))
         ev.own = own_level.get(service, 0.0)
+        ev.events = event_level.get(service, 0.0)
         ev.moved = sum(1 for m in found if m[0] >= threshold)
         ev.top = [m[1] for m in found[:3]]
         onsets = [m[2] for m in found if m[2] is not None and m[0] >= threshold]
@@ -273,9 +286,12 @@ def rank_services(
             early = math.exp(-delay / scale)
         explained_by, explained = None, 0.0
         if own > CALM:
-            for callee in nx.descendants(explaining, service):
+            through = nx.descendants(explaining, service)
+            for callee in nx.descendants(graph, service):
                 other = evidence.get(callee)
-                if other is None or other.own <= CALM:
+                # errors pass up any call; latency only a call whose latency moved too
+                level = other.own if other and callee in through else other.events if other else 0
+                if other is None or level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
                     ev.onset_at is not None
@@ -283,7 +299,7 @@ def rank_services(
                     and other.onset_at > ev.onset_at
                 )
                 # how far above calm each is: noise in a callee does not explain a caller
-                share = 0.0 if later else min(1.0, (other.own - CALM) / (own - CALM))
+                share = 0.0 if later else min(1.0, (level - CALM) / (own - CALM))
                 if share > explained:
                     explained_by, explained = callee, share
         score = (own / top) * (1 - params.earliness + params.earliness * early)

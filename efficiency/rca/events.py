@@ -1,0 +1,111 @@
+"""How far an event count series (log lines, spans) moved at ``T``: counts, judged as counts.
+
+``efficiency ingest logs`` and ``ingest spans`` store per-minute counts per service: lines per
+level and per message template, calls per operation (:mod:`efficiency.ingest.logs`,
+:mod:`efficiency.ingest.spans`). Nezha (Yu et al., FSE 2023) finds code-level faults from
+exactly such events: a template or an operation whose frequency changes at the fault, most of
+all one that was never seen before. Two things make counts unlike the metric series
+:func:`efficiency.rca.signals.series_move` judges:
+
+- most of them sit at **zero** in their history (an error template that never happened): a
+  robust scale of zero would make one line a move of a hundred units. A count's noise is at
+  least Poisson's, so its scale is ``sqrt(mean + 1)`` or the history's own spread, whichever
+  is larger: one new error line per minute is a move of about 1, forty of them of about 40;
+- the history can be **short** (logs are often kept, or sampled, for minutes around a
+  problem): ``min_history`` (2) minutes are enough, since a count's scale does not need to be
+  learned from its spread.
+
+Which counts are evidence, and in which direction:
+
+- ``log_error_lines``, ``log_warn_lines``, ``span_errors`` and the templates of error, warn
+  (and unknown-level) lines: **rises** only — a service starting to fail logs them;
+- templates of info and debug lines, ``log_lines`` and ``span_calls``: not judged here; they
+  move with the traffic every caller and callee of a failing service also sees.
+
+The result has the shape of :class:`~efficiency.rca.signals.SeriesMove` (z over the series'
+own record: the surprise), so the ranking treats a log template like any other series.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from efficiency.rca.signals import SeriesMove
+
+#: count series that ``ingest logs`` / ``ingest spans`` write, judged by :func:`count_move`
+COUNT_SERIES = frozenset(
+    {"log_lines", "log_error_lines", "log_warn_lines", "log_template_lines", "span_calls",
+     "span_errors"}
+)  # fmt: skip
+_TROUBLE_LEVELS = frozenset({"error", "warn", "other", "mixed"})
+
+
+def is_count_series(name: str) -> bool:
+    return name in COUNT_SERIES
+
+
+def judged(name: str, labels: dict[str, str]) -> bool:
+    """Whether a count series is evidence at all (see the module)."""
+    if name in ("log_error_lines", "log_warn_lines", "span_errors"):
+        return True
+    return name == "log_template_lines" and labels.get("level", "") in _TROUBLE_LEVELS
+
+
+@dataclass(frozen=True)
+class EventParams:
+    """How an event count's move at ``T`` is measured (``rca.*`` config keys)."""
+
+    history: timedelta = timedelta(minutes=60)
+    after: timedelta = timedelta(minutes=5)
+    lead: timedelta = timedelta(minutes=1)
+    #: fewest history minutes for a count to be judged
+    min_history: int = 2
+    #: added to the mean under the square root: the noise of a count that was always zero
+    prior: float = 1.0
+    #: the move is the ``persist``-th largest z of the window
+    persist: int = 1
+    #: quantile of the history's own z-scores a move is measured against
+    record_quantile: float = 0.8
+    #: z from which a window minute counts as moved (the onset)
+    onset_z: float = 3.0
+    #: weight of event evidence against metric evidence in a service's abnormality
+    weight: float = 1.0
+
+
+def count_move(
+    ts: pd.DatetimeIndex, values: np.ndarray, at: pd.Timestamp, params: EventParams
+) -> SeriesMove | None:
+    """The rise of one count series (``ts`` sorted) at ``at``; None when it cannot be
+    judged (fewer than ``min_history`` history minutes, or none in the window)."""
+    start, lead_at = at - pd.Timedelta(params.history), at - pd.Timedelta(params.lead)
+    end = at + pd.Timedelta(params.after)
+    hist_mask = (ts >= start) & (ts < lead_at)
+    win_mask = (ts >= lead_at) & (ts <= end)
+    if hist_mask.sum() < params.min_history or not win_mask.any():
+        return None
+    hist, window = values[hist_mask], values[win_mask]
+    mean = float(np.mean(hist))
+    spread = float(np.quantile(np.abs(hist - np.median(hist)), 0.75))
+    scale = max(math.sqrt(mean + params.prior), spread)
+    z = np.maximum((window - mean) / scale, 0.0)
+    hist_z = np.maximum((hist - mean) / scale, 0.0)
+    record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
+    ranked = np.sort(z)[::-1]
+    move = float(ranked[min(params.persist, len(ranked)) - 1])
+    win_ts = ts[win_mask]
+    peak = int(np.argmax(z))
+    moved = np.flatnonzero(z >= params.onset_z)
+    return SeriesMove(
+        z=move,
+        surprise=move / record,
+        peak_at=win_ts[peak],
+        onset_at=win_ts[moved[0]] if len(moved) else None,
+        value=float(window[peak]),
+        baseline=mean,
+        scale=scale,
+    )
