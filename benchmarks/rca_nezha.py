@@ -46,6 +46,7 @@ import hashlib
 import json
 import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -178,14 +179,16 @@ def run(root: Path, workdir: Path, splits: tuple[str, ...]) -> dict[str, dict[st
             continue
         start = min(f.at for f in every) - pd.Timedelta(hours=1, minutes=5)
         end = max(f.at for f in every) + pd.Timedelta(minutes=10)
-        pods = day_points(root, day, start, end)
-        spans = list(span_records(day_files(root, day, "trace"), start, end))
-        stores = {"metrics": _store(runner, workdir / f"{day}-metrics",
-                                    [("metrics", pods), ("spans", spans)])}  # fmt: skip
-        stores["full"] = workdir / f"{day}-full.db"
-        shutil.copyfile(stores["metrics"], stores["full"])
-        logs = log_records(day_files(root, day, "log"), start, end)
-        _store(runner, workdir / f"{day}-full", [("logs", list(logs))])
+        stores = {"metrics": workdir / f"{day}-metrics.db", "full": workdir / f"{day}-full.db"}
+        if not stores["full"].exists():  # a kept --workdir is reused as it is
+            pods = day_points(root, day, start, end)
+            spans = list(span_records(day_files(root, day, "trace"), start, end))
+            _store(runner, workdir / f"{day}-metrics", [("metrics", pods), ("spans", spans)])
+            with sqlite3.connect(stores["metrics"]) as con:  # everything in the main file
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copyfile(stores["metrics"], stores["full"])
+            logs = log_records(day_files(root, day, "log"), start, end)
+            _store(runner, workdir / f"{day}-full", [("logs", list(logs))])
         database = Database(f"sqlite:///{stores['metrics']}")
         for fault in listed:
             at = fault.at.isoformat()
@@ -305,15 +308,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=datasets_dir() / "nezha")
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
-                        help="rank only these faults (dev while tuning; docs need all)")  # fmt: skip
+                        help="rank only these faults (dev while tuning; docs: all)")  # fmt: skip
+    parser.add_argument("--workdir", type=Path, help="keep the stores here and reuse them")
     args = parser.parse_args(argv)
     if not (args.data / "rca_data" / DAYS[0]).is_dir():
         print(f"{args.data}: no Nezha checkout (rca_data/{DAYS[0]} missing)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        splits = ("dev", "test") if args.split == "all" else (args.split,)
-        found = run(args.data, Path(tmp), splits)
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        found = run(args.data, args.workdir, splits)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            found = run(args.data, Path(tmp), splits)
     text = report(found, time.perf_counter() - started)
     print(text)
     if not args.no_docs and args.split == "all":
