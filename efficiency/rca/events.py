@@ -19,8 +19,12 @@ Which counts are evidence, and in which direction:
 
 - ``log_error_lines``, ``log_warn_lines``, ``span_errors`` and the templates of error, warn
   (and unknown-level) lines: **rises** only — a service starting to fail logs them;
-- templates of info and debug lines, ``log_lines`` and ``span_calls``: not judged here; they
-  move with the traffic every caller and callee of a failing service also sees.
+- templates of info and debug lines and ``span_calls`` per operation: **falls relative to
+  the calls into the service** (:func:`share_moves`; the sum of its ``edge_requests``). A
+  statement that stops being reached, or an operation that stops being called, while the
+  calls keep coming is what an exception thrown before it leaves; their plain counts move
+  with the traffic every caller and callee of a failing service also sees, so they are not
+  judged on their own; nor is ``log_lines``.
 
 The result has the shape of :class:`~efficiency.rca.signals.SeriesMove` (z over the series'
 own record: the surprise), so the ranking treats a log template like any other series.
@@ -75,6 +79,9 @@ class EventParams:
     onset_z: float = 3.0
     #: weight of event evidence against metric evidence in a service's abnormality
     weight: float = 1.0
+    #: judge a template's or operation's share of the calls only when it is expected this
+    #: many times a minute (fewer: one missing line is noise)
+    min_expected: float = 3.0
 
 
 def count_move(
@@ -109,3 +116,71 @@ def count_move(
         baseline=mean,
         scale=scale,
     )
+
+
+def _move(
+    ts: pd.DatetimeIndex, z_all: np.ndarray, values: np.ndarray, expected: np.ndarray,
+    hist: np.ndarray, win: np.ndarray, params: EventParams,
+) -> SeriesMove:  # fmt: skip
+    z, hist_z = z_all[win], z_all[hist]
+    record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
+    ranked = np.sort(z)[::-1]
+    move = float(ranked[min(params.persist, len(ranked)) - 1])
+    peak = int(np.argmax(z))
+    moved = np.flatnonzero(z >= params.onset_z)
+    win_ts = ts[win]
+    return SeriesMove(
+        z=move,
+        surprise=move / record,
+        peak_at=win_ts[peak],
+        onset_at=win_ts[moved[0]] if len(moved) else None,
+        value=float(values[win][peak]),
+        baseline=float(expected[win][peak]),
+        scale=float(math.sqrt(expected[win][peak] + params.prior)),
+    )
+
+
+def share_moves(
+    points: pd.DataFrame, at: pd.Timestamp, params: EventParams
+) -> list[tuple[int, str, dict[str, str], SeriesMove]]:
+    """Falls of info templates and operations relative to the calls into their service.
+
+    The history gives each one's calls-share ``rho`` (its count over the calls into the
+    service, summed over the history minutes); a window minute expects ``rho x calls`` and
+    the fall is ``(expected - count) / sqrt(expected + prior)``. The value shown is the
+    count, the baseline what was expected."""
+    names = points["name"]
+    edges = points[names == "edge_requests"]
+    if edges.empty:
+        return []
+    callee = edges["labels"].map(lambda lb: lb.get("destination_workload", ""))
+    calls = edges.groupby([callee, edges["ts"]])["value"].sum()
+    start, lead_at = at - pd.Timedelta(params.history), at - pd.Timedelta(params.lead)
+    end = at + pd.Timedelta(params.after)
+    candidates = points[(names == "span_calls") | (names == "log_template_lines")]
+    out = []
+    for series_id, group in candidates.groupby("series_id", sort=False):
+        labels = dict(group["labels"].iloc[0])
+        name = str(group["name"].iloc[0])
+        if name == "log_template_lines" and labels.get("level") not in ("info", "debug"):
+            continue
+        service = labels.get("service", "")
+        if service not in calls.index.get_level_values(0):
+            continue
+        traffic = calls.loc[service]
+        ts = pd.DatetimeIndex(group["ts"])
+        mine = traffic.reindex(ts).to_numpy(np.float64)
+        ok = ~np.isnan(mine)
+        ts, mine, values = ts[ok], mine[ok], group["value"].to_numpy(np.float64)[ok]
+        hist = (ts >= start) & (ts < lead_at)
+        win = (ts >= lead_at) & (ts <= end)
+        if hist.sum() < params.min_history or not win.any() or mine[hist].sum() <= 0:
+            continue
+        rho = values[hist].sum() / mine[hist].sum()
+        expected = rho * mine
+        if np.median(expected[hist]) < params.min_expected:
+            continue
+        z_all = np.maximum((expected - values) / np.sqrt(expected + params.prior), 0.0)
+        move = _move(ts, z_all, values, expected, hist, win, params)
+        out.append((int(series_id), name, labels, move))
+    return out

@@ -40,7 +40,13 @@ import numpy as np
 import pandas as pd
 
 from efficiency.rca.edges import EdgeMoves, is_latency
-from efficiency.rca.events import EventParams, count_move, is_count_series, judged
+from efficiency.rca.events import (
+    EventParams,
+    count_move,
+    is_count_series,
+    judged,
+    share_moves,
+)
 from efficiency.rca.services import ServiceMap, map_series
 from efficiency.rca.signals import CALM, SeriesMove, SignalParams, series_move
 
@@ -148,7 +154,8 @@ def _moves(
             move = series_move(ts, values, at_ts, name, params.signals)
         if move is not None:
             out.append((int(series_id), name, labels, move))
-    return out
+    shares = share_moves(points, at_ts, params.events)
+    return out + [m for m in shares if smap.services_of(m[0])]
 
 
 def collect_evidence(
@@ -176,6 +183,8 @@ def collect_evidence(
         services = smap.services_of(series_id)
         strength = math.log1p(move.surprise)
         entry = _series_entry(name, labels, move)
+        if is_count_series(name) and not judged(name, labels):
+            entry["measured"] = "fall against the calls into the service (baseline: expected)"
         if _is_client_side(name) and owner.kind == "service":
             client.append((services, params.client_weight * strength, entry, move.onset_at))
             continue
