@@ -82,6 +82,8 @@ class EventParams:
     #: judge a template's or operation's share of the calls only when it is expected this
     #: many times a minute (fewer: one missing line is noise)
     min_expected: float = 3.0
+    #: the count series judged on their share of the calls into their service
+    share_of: tuple[str, ...] = ("log_template_lines", "span_calls")
 
 
 def count_move(
@@ -157,7 +159,7 @@ def share_moves(
     calls = edges.groupby([callee, edges["ts"]])["value"].sum()
     start, lead_at = at - pd.Timedelta(params.history), at - pd.Timedelta(params.lead)
     end = at + pd.Timedelta(params.after)
-    candidates = points[(names == "span_calls") | (names == "log_template_lines")]
+    candidates = points[names.isin(params.share_of)]
     out = []
     for series_id, group in candidates.groupby("series_id", sort=False):
         labels = dict(group["labels"].iloc[0])

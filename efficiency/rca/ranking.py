@@ -88,6 +88,7 @@ class Evidence:
     abnormality: float = 0.0
     own: float = 0.0  #: from the service's own series only (what explains a caller)
     events: float = 0.0  #: from its own log and span event counts only
+    metrics: float = 0.0  #: from its own other series only
     moved: int = 0
     top: list[dict[str, Any]] = field(default_factory=list)
     onset_at: pd.Timestamp | None = None
@@ -131,8 +132,10 @@ def _is_machine(name: str) -> bool:
 
 def _is_client_side(name: str) -> bool:
     """A caller's view of its calls (``http_client_request_duration``, ``PodClientLatency``):
-    evidence about what the service waits on, its callees, not about the service."""
-    return "client" in name.lower()
+    evidence about what the service waits on, its callees, not about the service. A span
+    operation's latency (``span_duration_seconds_*``) is one too: a span lasts as long as the
+    calls it makes."""
+    return "client" in name.lower() or name.startswith("span_duration")
 
 
 def _moves(
@@ -205,6 +208,10 @@ def collect_evidence(
         entry = {**score.entry, "edge_side": score.side}
         own[service].append((score.strength, entry, score.onset_at))
     own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
+    metric_level = {
+        s: max((m[0] for m in found if not is_count_series(m[1]["series"])), default=0.0)
+        for s, found in own.items()
+    }
     for callers, strength, entry, onset in client:
         callees = sorted({c for s in callers if s in graph for c in graph.successors(s)})
         if not callees:
@@ -226,6 +233,7 @@ def collect_evidence(
         ev.abnormality = found[0][0] * (1.0 + params.breadth * math.log1p(further))
         ev.own = own_level.get(service, 0.0)
         ev.events = event_level.get(service, 0.0)
+        ev.metrics = metric_level.get(service, 0.0)
         ev.moved = sum(1 for m in found if m[0] >= threshold)
         ev.top = [m[1] for m in found[:3]]
         onsets = [m[2] for m in found if m[2] is not None and m[0] >= threshold]
@@ -254,6 +262,16 @@ def _path(graph: nx.DiGraph, service: str) -> list[str]:
         if len(best) == 1 or len(path) < len(best):
             best = path
     return best
+
+
+def _explaining_level(caller: Evidence, callee: Evidence, latency_passed: bool) -> float:
+    """How abnormal ``callee`` is as an explanation of ``caller``: a caller that stands out by
+    its logs and spans (errors it logs) is explained by a callee's errors over any call, and
+    by anything of the callee over a call whose latency moved; a caller that stands out by
+    its metrics only by the callee's metrics, over a call whose latency moved."""
+    if caller.events >= caller.metrics:
+        return max(callee.events, callee.own if latency_passed else 0.0)
+    return callee.metrics if latency_passed else 0.0
 
 
 def rank_services(
@@ -298,9 +316,10 @@ def rank_services(
             through = nx.descendants(explaining, service)
             for callee in nx.descendants(graph, service):
                 other = evidence.get(callee)
-                # errors pass up any call; latency only a call whose latency moved too
-                level = other.own if other and callee in through else other.events if other else 0
-                if other is None or level <= CALM:
+                if other is None:
+                    continue
+                level = _explaining_level(ev, other, callee in through)
+                if level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
                     ev.onset_at is not None
