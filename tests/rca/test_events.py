@@ -32,8 +32,13 @@ def system(tmp_path: Path) -> tuple[Path, Path]:
         logs.append({"ts": _iso(t), "pod": "orders-5dc8d4f9fd-46997",
                      "message": f"INFO order {i} loaded"})  # fmt: skip
         if failing:
-            logs.append({"ts": _iso(t), "pod": "orders-5dc8d4f9fd-46997", "message":
-                         f"ERROR OrderService#52 java.lang.IllegalStateException: order {i}"})
+            logs.append(
+                {
+                    "ts": _iso(t),
+                    "pod": "orders-5dc8d4f9fd-46997",
+                    "message": f"ERROR OrderService#52 java.lang.IllegalStateException: order {i}",
+                }
+            )
             logs.append({"ts": _iso(t), "service": "web",
                          "message": f"ERROR call to orders failed: 500 for {i}"})  # fmt: skip
         if i % 300 == 0:  # a rare warning of web, before and after: noise, not a cause
@@ -77,3 +82,31 @@ def test_a_count_that_never_happened_moves_by_its_count() -> None:
     move = count_move(ts, burst, at, params)
     assert move is not None and move.z == 40.0 and move.onset_at == ts[10]
     assert count_move(ts[9:], burst[9:], at, params) is None  # no history minute
+
+
+def test_a_statement_that_stops_being_reached_points_at_its_service(tmp_path: Path) -> None:
+    """orders logs one line per call until AT, then only on half of them (an exception thrown
+    before the statement, caught by a framework that logs nothing): no error line anywhere,
+    the calls into orders unchanged."""
+    logs, spans = [], []
+    for i in range(0, 30 * 60, 2):
+        t = T0 + timedelta(seconds=i)
+        spans += [
+            {"trace_id": f"t{i}", "span_id": f"w{i}", "service": "web", "operation": "GET /",
+             "start": _iso(t), "duration": 0.05},
+            {"trace_id": f"t{i}", "span_id": f"o{i}", "parent_id": f"w{i}", "service": "orders",
+             "operation": "GET /orders", "start": _iso(t), "duration": 0.03},
+        ]  # fmt: skip
+        logs.append({"ts": _iso(t), "service": "web", "message": f"INFO GET / {i} 200"})
+        if t < AT or i % 4 == 0:
+            logs.append({"ts": _iso(t), "service": "orders", "message": f"INFO order {i} ok"})
+    (tmp_path / "l.jsonl").write_text("".join(json.dumps(r) + "\n" for r in logs))
+    (tmp_path / "s.jsonl").write_text("".join(json.dumps(r) + "\n" for r in spans))
+    assert run(tmp_path, "ingest", "spans", str(tmp_path / "s.jsonl")).returncode == 0
+    assert run(tmp_path, "ingest", "logs", str(tmp_path / "l.jsonl")).returncode == 0
+    done = run(tmp_path, "rca", "--at", _iso(AT), "--json")
+    ranking = json.loads(done.stdout)["ranking"]
+    assert ranking[0]["service"] == "orders" and ranking[0]["score"] > 0
+    top = ranking[0]["evidence"]["top_series"][0]
+    assert top["series"] == "log_template_lines" and "fall" in top["measured"]
+    assert top["value"] < top["baseline"]  # counted, against what the calls made expected
