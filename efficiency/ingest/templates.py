@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 #: longest template kept (the rest of a long message is usually its variable payload)
-MAX_TEMPLATE = 300
+MAX_TEMPLATE = 160
 #: the template every folded (rare) template of a service is counted under
 OTHER = "<other>"
 

@@ -50,7 +50,7 @@ def test_variable_tokens_do_not_change_the_template(
 @given(st.text(max_size=400))
 def test_any_message_has_a_bounded_template(message: str) -> None:
     template = template_of(message)
-    assert 0 < len(template) <= 300
+    assert 0 < len(template) <= 160
     assert template == template_of(template) or "<" in template
 
 
