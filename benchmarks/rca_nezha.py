@@ -228,22 +228,28 @@ def _record(found: dict, method: str, fault: Fault, ranking: list[str]) -> None:
 
 
 FINDINGS = (
-    "What moves, looked at on the dev faults only: CPU hogs move their own CPU series by "
-    "orders of magnitude and rank first. Under a network delay the injected pod's own series "
-    "do not move, its callers' edge latency to it does, but unrelated timeouts of other "
-    "services' client latency (0.005 s to 20-3,600 s in the background load) and their "
-    "syscall and bytes spikes compete with it. Exceptions and wrong return values move no pod "
-    "or edge series of the injected service (the spans carry no error status); per-pod "
-    "ERROR/WARN log counts were tried and moved on the callers, not the cause. What helped "
-    "(dev, the same ranking called on the same points): judging calm non-negative series "
-    "on their fold change (a log-scale floor of 0.7: "
-    "dev AC@1 0.27 at 0.4, 0.32 at 0.7 and 1.0, 0.41 at 1.5, 0.32 at 2.0, 0.18 at 3.0; 1.5 "
-    "was not taken: it leaves a tenfold CPU rise under the onset threshold), a spread of at "
-    "least the 75th percentile of |x - median|, and counting only rises of throughput, bytes "
-    "and syscalls (their falls are what callers of any failing service show). The target is "
-    "missed by far on this data: with exceptions and wrong returns invisible in the metrics, "
-    "AC@1 cannot pass about 0.55 on dev."
+    "What moves, looked at on the dev faults only. CPU hogs move their own CPU series by "
+    "orders of magnitude and rank first with or without logs. Under a network delay the "
+    "injected pod's own series do not move, its callers' edge latency to it does, and "
+    "unrelated client-latency timeouts and syscall spikes of other services compete with it. "
+    "Exceptions leave two traces in the injected service's own logs: a new error template "
+    "when its code logs the failure, and, more often, an info statement that stops being "
+    "reached while the calls into the service keep coming (a price or route controller's "
+    "line at half its usual rate per call), which `rca` now judges as a fall of the "
+    "template's (and each operation's) share of the calls in. Their callers log the failure "
+    "too (Spring's dispatcherServlet error), so a caller that stands out by its logs is "
+    "explained by a callee's errors over any call. Wrong return values: the two dev faults "
+    "show an error template in the injected service, but it is already in its history (an "
+    "earlier fault of the same service minutes before) or outweighed by a callee's "
+    "unrelated discovery errors that start before T; neither is found. Tried on dev and not "
+    "kept: log evidence at weight 0.7 (AC@1 0.32) or 1.5 (0.32; CPU faults lose to callers' "
+    "errors) instead of 1.0 (0.55 on the same stores); the second-largest minute instead of "
+    "the largest (0.41); judging only templates, not operations, on their share of the calls "
+    "(0.41); 300-character templates, which keep exception texts apart (0.45 through the "
+    "CLI); span operation latency as the service's own evidence (0.41: a span lasts as long "
+    "as the calls it makes, so it is counted as client-side, about the callees)."
 )
+
 
 METHODS = {
     "ours": "efficiency rca (default CLI), pod metrics + spans + logs",
