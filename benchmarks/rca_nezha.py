@@ -242,12 +242,14 @@ FINDINGS = (
     "show an error template in the injected service, but it is already in its history (an "
     "earlier fault of the same service minutes before) or outweighed by a callee's "
     "unrelated discovery errors that start before T; neither is found. Tried on dev and not "
-    "kept: log evidence at weight 0.7 (AC@1 0.32) or 1.5 (0.32; CPU faults lose to callers' "
-    "errors) instead of 1.0 (0.55 on the same stores); the second-largest minute instead of "
-    "the largest (0.41); judging only templates, not operations, on their share of the calls "
-    "(0.41); 300-character templates, which keep exception texts apart (0.45 through the "
-    "CLI); span operation latency as the service's own evidence (0.41: a span lasts as long "
-    "as the calls it makes, so it is counted as client-side, about the callees)."
+    "kept (dev AC@1, the final ranking on the same stores: 0.55): log evidence at weight 0.7 "
+    "(0.32) or 1.5 (0.32; CPU faults lose to their callers' errors) instead of 1.0; the "
+    "second-largest minute instead of the largest (0.41); at least 1.5 or 5 expected lines "
+    "instead of 3 (0.45, 0.50); 300-character templates, which keep exception texts apart "
+    "(0.45 through the CLI). Earlier steps, each against the ranking of that moment: judging "
+    "only templates, not operations, on their share of the calls (0.41 against 0.50); span "
+    "operation latency as the service's own evidence (0.41 against 0.50: a span lasts as "
+    "long as the calls it makes, so it now counts as client-side, about the callees)."
 )
 
 
