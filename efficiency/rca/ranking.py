@@ -13,13 +13,18 @@ decides who is a victim):
   record), plus ``breadth`` for each further series of it that moved: a service that is the
   cause usually moves on several axes at once. Machine-level series (``node_*``, or series of
   a machine rather than a service) count ``host_weight`` times, shared by the services on it;
-  call-edge series count for the callee;
+  call-edge series count for the callee; log and span event counts are judged as counts
+  (:mod:`efficiency.rca.events`: error templates that rise, statements and operations whose
+  share of the calls into the service falls);
 - **how early it moved**: ``exp(-delay / onset_scale)`` of its onset after the earliest onset
   among the clearly abnormal services: a cause moves before its effects;
 - **whether its callees explain it**: a service that calls an abnormal service that moved no
   later than it is (at least partly) a victim of that callee, so its score is multiplied by
   ``1 - explain * min(1, callee's abnormality / its own)`` for the most abnormal such callee
   (direct or further down the graph). A service whose callees are calm keeps its score.
+  Abnormality is matched by kind: a caller that stands out by its logs and spans is explained
+  by a callee's errors over any call (it logs the failure it was handed), a caller that stands
+  out by its metrics only over a call whose latency moved (:func:`_explaining_level`).
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
