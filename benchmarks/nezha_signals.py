@@ -1,95 +1,76 @@
-"""What a service mesh would export for the Nezha TrainTicket days, derived from the artifact's
-raw spans: the benchmark's input preparation, never the answer (no fault label is read here).
+"""The Nezha artifact's raw logs and spans, reshaped into the layouts ``efficiency ingest logs``
+and ``efficiency ingest spans`` read: the benchmark's input preparation, never the answer (no
+fault label is read here, and every count, template and call edge is derived by the product).
 
-- **Call-edge metrics** (what Istio exports as ``istio_requests_total`` and
-  ``istio_request_duration_milliseconds`` with ``source_workload`` / ``destination_workload``
-  labels): for every span whose parent span ran in another service, one call from the
-  parent's service to the span's service. Per minute and edge: the number of calls, and the
-  mean and 90th percentile of the caller-side duration (the parent span: an HTTP client span,
-  so it includes the network both ways, as the source proxy's duration does).
+- **Logs** (``log/HH_MM_log.csv``: Timestamp, TimeUnixNano, Node, PodName, Container,
+  TraceID, SpanID, Log): one record per line, ``{"ts", "pod", "message", "trace_id"}``; the
+  Log cell is the container runtime's JSON line, whose ``log`` field is the application's
+  text. A few Log cells hold unquoted commas (a row then has more than 8 fields): the fields
+  after the seventh are the cell.
+- **Spans** (``trace/HH_MM_trace.csv``: TraceID, SpanID, ParentID, PodName, OperationName,
+  StartTimeUnixNano, EndTimeUnixNano, Duration in microseconds): one record per span.
 
-Per-pod counts of ERROR/WARN log lines were tried too (what a log pipeline's counters give):
-on the development faults they moved on the callers that log a callee's failure, not on the
-cause, and changed no ranking for the better, so they are not ingested.
-
-The result is a list of ``ingest metrics`` JSON-lines points; the benchmark stores them next
-to the pod metrics with ``efficiency ingest metrics``.
+The files of neighbouring faults overlap in time: a line or a span exported twice is written
+once (the span ingest also counts a ``span_id`` once).
 """
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from efficiency.rca.services import strip_pod_suffix
-
-#: seconds of a minute that must have spans for the minute to count as observed
-MIN_COVERED_SECONDS = 30
+csv.field_size_limit(sys.maxsize)
 
 
-def _stamp(minutes: pd.Series) -> list[str]:
-    """A minute's aggregate is stamped at the minute's end, when an exporter could first have
-    reported it (the pod metrics are stamped at their scrape, too): stamped at its start, a
-    minute that began before ``T`` would show the fault's first seconds before ``T``."""
-    return (minutes + pd.Timedelta(minutes=1)).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+def _ns(start: pd.Timestamp, end: pd.Timestamp) -> tuple[int, int]:
+    return int(start.value), int(end.value)
 
 
-def _points(name: str, frame: pd.DataFrame, label_cols: dict[str, str], value: str) -> list[str]:
-    lines = []
-    stamps = _stamp(frame["minute"])
-    for stamp, row in zip(stamps, frame.itertuples(index=False), strict=True):
-        labels = {key: str(getattr(row, col)) for key, col in label_cols.items()}
-        v = float(getattr(row, value))
-        if np.isfinite(v):
-            lines.append(
-                json.dumps({"name": name, "labels": labels, "timestamp": stamp, "value": v})
-            )
-    return lines
+def log_records(paths: Iterable[Path], start: pd.Timestamp, end: pd.Timestamp) -> Iterator[str]:
+    """``ingest logs`` JSON lines of the log CSVs, lines within [start, end]."""
+    lo, hi = _ns(start, end)
+    seen: set[tuple[str, str, str]] = set()
+    for path in paths:
+        with path.open(newline="") as handle:
+            rows = csv.reader(handle)
+            next(rows, None)
+            for row in rows:
+                if len(row) < 8 or not row[1].isdigit() or not lo <= int(row[1]) <= hi:
+                    continue
+                cell = ",".join(row[7:])
+                key = (row[1], row[3], cell)
+                if key in seen:
+                    continue
+                seen.add(key)
+                try:
+                    message = str(json.loads(cell).get("log", cell)).rstrip("\n")
+                except (json.JSONDecodeError, AttributeError):
+                    message = cell
+                record = {"ts": int(row[1]) / 1e9, "pod": row[3], "message": message}
+                if row[5]:
+                    record["trace_id"] = row[5]
+                yield json.dumps(record)
 
 
-def _spans(paths: Iterable[Path]) -> pd.DataFrame:
-    frames = [
-        pd.read_csv(p, usecols=["SpanID", "ParentID", "PodName", "StartTimeUnixNano", "Duration"])
-        for p in paths
-    ]
-    if not frames:
-        return pd.DataFrame()
-    # the windows of neighbouring faults overlap: a span exported twice counts once
-    return pd.concat(frames, ignore_index=True).drop_duplicates("SpanID")
-
-
-def edge_points(paths: Iterable[Path], start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
-    """Per-minute call-edge series from span CSVs (``Duration`` in microseconds)."""
-    spans = _spans(paths)
-    if spans.empty:
-        return []
-    spans["service"] = spans["PodName"].map(strip_pod_suffix)
-    parent = spans[["SpanID", "service", "Duration"]].rename(
-        columns={"SpanID": "ParentID", "service": "caller", "Duration": "client_us"}
-    )
-    calls = spans.merge(parent, on="ParentID")
-    calls = calls[calls["caller"] != calls["service"]]
-    started = pd.to_datetime(calls["StartTimeUnixNano"], utc=True)
-    calls["minute"] = started.dt.floor("min")
-    calls = calls[(calls["minute"] >= start) & (calls["minute"] <= end)]
-    # the span files cover a few minutes around each fault, cut at arbitrary seconds: a
-    # minute only partly covered would read as a drop in calls, so only whole minutes count
-    # (a mesh exporter scrapes whole intervals)
-    seconds = started.loc[calls.index].dt.floor("s")
-    covered = seconds.groupby(calls["minute"]).nunique()
-    calls = calls[calls["minute"].isin(covered[covered >= MIN_COVERED_SECONDS].index)]
-    calls["seconds"] = calls["client_us"] / 1e6
-    grouped = calls.groupby(["caller", "service", "minute"])["seconds"]
-    stats = grouped.agg(
-        requests="size", mean="mean", p90=lambda s: float(np.quantile(s, 0.9))
-    ).reset_index()
-    labels = {"source_workload": "caller", "destination_workload": "service"}
-    return (
-        _points("edge_requests", stats, labels, "requests")
-        + _points("edge_request_duration_seconds_mean", stats, labels, "mean")
-        + _points("edge_request_duration_seconds_p90", stats, labels, "p90")
-    )
+def span_records(paths: Iterable[Path], start: pd.Timestamp, end: pd.Timestamp) -> Iterator[str]:
+    """``ingest spans`` JSON lines of the trace CSVs, spans starting within [start, end]."""
+    lo, hi = _ns(start, end)
+    seen: set[str] = set()
+    for path in paths:
+        frame = pd.read_csv(path, dtype={"TraceID": str, "SpanID": str, "ParentID": str})
+        for row in frame.itertuples(index=False):
+            begin = int(row.StartTimeUnixNano)
+            if row.SpanID in seen or not lo <= begin <= hi:
+                continue
+            seen.add(row.SpanID)
+            yield json.dumps({
+                "trace_id": row.TraceID, "span_id": row.SpanID,
+                "parent_id": None if pd.isna(row.ParentID) else row.ParentID,
+                "pod": row.PodName, "operation": str(row.OperationName),
+                "start": begin / 1e9, "duration": float(row.Duration) / 1e6,
+            })  # fmt: skip

@@ -12,6 +12,7 @@ from efficiency.cli import (  # noqa: F401  (each module registers its commands)
     detect,
     incidents,
     ingest,
+    ingest_events,
     profile,
     rca,
     remediate,

@@ -24,9 +24,9 @@ def _dependencies(state: State) -> list[tuple[str, str]]:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with `ranking`.")
 @pass_state
 def rca(state: State, at_text: str, service_graph: str | None, as_json: bool) -> None:
-    """Rank every service for a problem at time T from the stored metrics: how far its series
-    moved (robust units of their own history), how early, and whether a service it calls
-    explains it. Works without any alert."""
+    """Rank every service for a problem at time T from the stored metrics, log and span
+    series: how far its series moved (robust units of their own history), how early, and
+    whether a service it calls explains it. Works without any alert."""
     from efficiency.ingest.timeparse import parse_time
     from efficiency.stages.rca import graph_edges, rank_at, rca_report
 

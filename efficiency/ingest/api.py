@@ -31,6 +31,7 @@ from efficiency.ingest.alerts import AlertmanagerWebhook, store_alerts
 from efficiency.ingest.canary_routes import canary_router
 from efficiency.ingest.changes import ChangeBatchIn, store_changes
 from efficiency.ingest.errors import InputError
+from efficiency.ingest.event_routes import event_router
 from efficiency.ingest.httperrors import CatchErrors, install_handlers, responses
 from efficiency.ingest.incident_routes import ActorIn, incident_router, refused
 from efficiency.ingest.metrics import MetricBatchIn, store_metrics
@@ -343,6 +344,7 @@ def create_app(
 
     app.include_router(incident_router(db, incident_actions, [Auth]))
     app.include_router(canary_router(config, db, [Auth]))
+    app.include_router(event_router(write, [Auth]))
 
     @app.get("/api/v1/silences", dependencies=[Auth], tags=["silences"], responses=READ)
     def get_silences(s: DbSession, include_expired: bool = False) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """Root cause for a moment in time: every service ranked by how abnormal it was, how early it
-moved and whether its callees explain it, from metric series alone (no alert needed)."""
+moved and whether its callees explain it, from stored series alone (no alert needed): metrics,
+and the per-minute log and span counts ``ingest logs|spans`` store (:mod:`.events`)."""
 
 from efficiency.rca.graph_file import load_service_graph, parse_service_graph
 from efficiency.rca.ranking import RankedService, RankingParams, rank_services

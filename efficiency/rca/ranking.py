@@ -13,13 +13,18 @@ decides who is a victim):
   record), plus ``breadth`` for each further series of it that moved: a service that is the
   cause usually moves on several axes at once. Machine-level series (``node_*``, or series of
   a machine rather than a service) count ``host_weight`` times, shared by the services on it;
-  call-edge series count for the callee;
+  call-edge series count for the callee; log and span event counts are judged as counts
+  (:mod:`efficiency.rca.events`: error templates that rise, statements and operations whose
+  share of the calls into the service falls);
 - **how early it moved**: ``exp(-delay / onset_scale)`` of its onset after the earliest onset
   among the clearly abnormal services: a cause moves before its effects;
 - **whether its callees explain it**: a service that calls an abnormal service that moved no
   later than it is (at least partly) a victim of that callee, so its score is multiplied by
   ``1 - explain * min(1, callee's abnormality / its own)`` for the most abnormal such callee
   (direct or further down the graph). A service whose callees are calm keeps its score.
+  Abnormality is matched by kind: a caller that stands out by its logs and spans is explained
+  by a callee's errors over any call (it logs the failure it was handed), a caller that stands
+  out by its metrics only over a call whose latency moved (:func:`_explaining_level`).
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
@@ -40,6 +45,13 @@ import numpy as np
 import pandas as pd
 
 from efficiency.rca.edges import EdgeMoves, is_latency
+from efficiency.rca.events import (
+    EventParams,
+    count_move,
+    is_count_series,
+    judged,
+    share_moves,
+)
 from efficiency.rca.services import ServiceMap, map_series
 from efficiency.rca.signals import CALM, SeriesMove, SignalParams, series_move
 
@@ -49,6 +61,8 @@ class RankingParams:
     """How the per-series moves become one score per service (``rca.*`` config keys)."""
 
     signals: SignalParams = field(default_factory=SignalParams)
+    #: how log and span event counts are judged (:mod:`efficiency.rca.events`)
+    events: EventParams = field(default_factory=EventParams)
     #: weight of each further moved series (surprise >= 1) of a service, log-damped
     breadth: float = 0.1
     #: weight of machine-level series (shared by the services on the machine)
@@ -78,6 +92,8 @@ class Evidence:
     service: str
     abnormality: float = 0.0
     own: float = 0.0  #: from the service's own series only (what explains a caller)
+    events: float = 0.0  #: from its own log and span event counts only
+    metrics: float = 0.0  #: from its own other series only
     moved: int = 0
     top: list[dict[str, Any]] = field(default_factory=list)
     onset_at: pd.Timestamp | None = None
@@ -121,8 +137,10 @@ def _is_machine(name: str) -> bool:
 
 def _is_client_side(name: str) -> bool:
     """A caller's view of its calls (``http_client_request_duration``, ``PodClientLatency``):
-    evidence about what the service waits on, its callees, not about the service."""
-    return "client" in name.lower()
+    evidence about what the service waits on, its callees, not about the service. A span
+    operation's latency (``span_duration_seconds_*``) is one too: a span lasts as long as the
+    calls it makes."""
+    return "client" in name.lower() or name.startswith("span_duration")
 
 
 def _moves(
@@ -134,14 +152,18 @@ def _moves(
         if not smap.services_of(int(series_id)):
             continue
         first = group.iloc[0]
-        name = str(first["name"])
-        move = series_move(
-            pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64), at_ts, name,
-            params.signals,
-        )  # fmt: skip
+        name, labels = str(first["name"]), dict(first["labels"])
+        ts, values = pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64)
+        if is_count_series(name):
+            if not judged(name, labels):
+                continue
+            move = count_move(ts, values, at_ts, params.events)
+        else:
+            move = series_move(ts, values, at_ts, name, params.signals)
         if move is not None:
-            out.append((int(series_id), name, dict(first["labels"]), move))
-    return out
+            out.append((int(series_id), name, labels, move))
+    shares = share_moves(points, at_ts, params.events)
+    return out + [m for m in shares if smap.services_of(m[0])]
 
 
 def collect_evidence(
@@ -163,11 +185,14 @@ def collect_evidence(
     client: list[tuple[tuple[str, ...], float, dict[str, Any], pd.Timestamp | None]] = []
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
+    event_level: dict[str, float] = {}
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
         services = smap.services_of(series_id)
         strength = math.log1p(move.surprise)
         entry = _series_entry(name, labels, move)
+        if is_count_series(name) and not judged(name, labels):
+            entry["measured"] = "fall against the calls into the service (baseline: expected)"
         if _is_client_side(name) and owner.kind == "service":
             client.append((services, params.client_weight * strength, entry, move.onset_at))
             continue
@@ -178,12 +203,20 @@ def collect_evidence(
             edges.add(pair, strength, entry, move.onset_at, move.value - move.baseline)
             continue
         weight = params.host_weight if (_is_machine(name) or owner.kind == "host") else 1.0
+        if is_count_series(name):
+            weight = params.events.weight
+            for service in services:
+                event_level[service] = max(event_level.get(service, 0.0), weight * strength)
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
     for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
         entry = {**score.entry, "edge_side": score.side}
         own[service].append((score.strength, entry, score.onset_at))
     own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
+    metric_level = {
+        s: max((m[0] for m in found if not is_count_series(m[1]["series"])), default=0.0)
+        for s, found in own.items()
+    }
     for callers, strength, entry, onset in client:
         callees = sorted({c for s in callers if s in graph for c in graph.successors(s)})
         if not callees:
@@ -204,6 +237,8 @@ def collect_evidence(
         further = sum(1 for m in found[1:] if m[0] >= threshold)
         ev.abnormality = found[0][0] * (1.0 + params.breadth * math.log1p(further))
         ev.own = own_level.get(service, 0.0)
+        ev.events = event_level.get(service, 0.0)
+        ev.metrics = metric_level.get(service, 0.0)
         ev.moved = sum(1 for m in found if m[0] >= threshold)
         ev.top = [m[1] for m in found[:3]]
         onsets = [m[2] for m in found if m[2] is not None and m[0] >= threshold]
@@ -232,6 +267,16 @@ def _path(graph: nx.DiGraph, service: str) -> list[str]:
         if len(best) == 1 or len(path) < len(best):
             best = path
     return best
+
+
+def _explaining_level(caller: Evidence, callee: Evidence, latency_passed: bool) -> float:
+    """How abnormal ``callee`` is as an explanation of ``caller``: a caller that stands out by
+    its logs and spans (errors it logs) is explained by a callee's errors over any call, and
+    by anything of the callee over a call whose latency moved; a caller that stands out by
+    its metrics only by the callee's metrics, over a call whose latency moved."""
+    if caller.events >= caller.metrics:
+        return max(callee.events, callee.own if latency_passed else 0.0)
+    return callee.metrics if latency_passed else 0.0
 
 
 def rank_services(
@@ -273,9 +318,13 @@ def rank_services(
             early = math.exp(-delay / scale)
         explained_by, explained = None, 0.0
         if own > CALM:
-            for callee in nx.descendants(explaining, service):
+            through = nx.descendants(explaining, service)
+            for callee in nx.descendants(graph, service):
                 other = evidence.get(callee)
-                if other is None or other.own <= CALM:
+                if other is None:
+                    continue
+                level = _explaining_level(ev, other, callee in through)
+                if level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
                     ev.onset_at is not None
@@ -283,7 +332,7 @@ def rank_services(
                     and other.onset_at > ev.onset_at
                 )
                 # how far above calm each is: noise in a callee does not explain a caller
-                share = 0.0 if later else min(1.0, (other.own - CALM) / (own - CALM))
+                share = 0.0 if later else min(1.0, (level - CALM) / (own - CALM))
                 if share > explained:
                     explained_by, explained = callee, share
         score = (own / top) * (1 - params.earliness + params.earliness * early)

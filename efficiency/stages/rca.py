@@ -13,18 +13,20 @@ from sqlalchemy.orm import Session
 
 from efficiency.config import RcaConfig
 from efficiency.rca import RankingParams, SignalParams, load_service_graph, rank_services
+from efficiency.rca.events import EventParams
 from efficiency.rca.ranking import RankedService
 from efficiency.store.metric_queries import metric_points_frame
 
 
 def params_from_config(cfg: RcaConfig) -> RankingParams:
+    window = {
+        "history": timedelta(seconds=cfg.history_seconds),
+        "after": timedelta(seconds=cfg.after_seconds),
+        "lead": timedelta(seconds=cfg.lead_seconds),
+    }
     return RankingParams(
-        signals=SignalParams(
-            history=timedelta(seconds=cfg.history_seconds),
-            after=timedelta(seconds=cfg.after_seconds),
-            lead=timedelta(seconds=cfg.lead_seconds),
-            min_history=cfg.min_history_points,
-        ),
+        signals=SignalParams(**window, min_history=cfg.min_history_points),
+        events=EventParams(**window),
         explain=cfg.explain,
     )
 
