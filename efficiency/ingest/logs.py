@@ -7,7 +7,7 @@ A record is one JSON object (a line of a file, or an item of ``POST /api/v1/logs
      "trace_id": "ffc8ca7e..."}
 
 ``service`` or ``pod`` (a pod's generated suffix is stripped the way ``rca`` maps pod labels,
-:func:`efficiency.rca.services.strip_pod_suffix`), ``ts`` (RFC 3339 or Unix seconds) and
+:func:`efficiency.base.pods.strip_pod_suffix`), ``ts`` (RFC 3339 or Unix seconds) and
 ``message`` are required; ``level`` is read from the message's first words when it is absent
 (``INFO``, ``WARN``, ``ERROR`` ... in capitals, or ``level=error``). Records are not kept:
 they become these series, per service and minute (:mod:`efficiency.ingest.rollup`):
@@ -28,12 +28,12 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, model_validator
 
+from efficiency.base.pods import strip_pod_suffix
 from efficiency.ingest.metrics import PointIn
 from efficiency.ingest.rollup import MinuteCounts, minute_of, whole_minutes
 from efficiency.ingest.templates import capped, template_of
 from efficiency.ingest.timeparse import EventTime
 from efficiency.ingest.validation import IngestModel
-from efficiency.rca.services import strip_pod_suffix
 
 #: most templates a service keeps as series of their own per batch
 TEMPLATE_CAP = 30

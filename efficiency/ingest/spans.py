@@ -29,12 +29,12 @@ from datetime import datetime
 
 from pydantic import Field, model_validator
 
+from efficiency.base.pods import strip_pod_suffix
 from efficiency.ingest.metrics import PointIn
 from efficiency.ingest.rollup import MinuteCounts, minute_of, whole_minutes
 from efficiency.ingest.templates import capped, template_of
 from efficiency.ingest.timeparse import EventTime
 from efficiency.ingest.validation import IngestModel
-from efficiency.rca.services import strip_pod_suffix
 
 #: most operations a service keeps as series of their own per batch
 OPERATION_CAP = 30

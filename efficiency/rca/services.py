@@ -35,6 +35,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from efficiency.base.pods import strip_pod_suffix
+
 SERVICE_LABELS = ("service", "service_name", "app_kubernetes_io_name", "app", "k8s_app")
 WORKLOAD_LABELS = ("container", "deployment", "statefulset", "daemonset")
 POD_LABELS = ("pod", "pod_name")
@@ -49,19 +51,7 @@ EDGE_LABELS = (
 HOST_LABELS = ("node", "host", "hostname", "instance")
 HOST_JOBS = frozenset({"node", "node-exporter", "node_exporter", "kubernetes-nodes", "kubelet"})
 
-_HASH = "[bcdfghjklmnpqrstvwxz2456789]"
-_POD_SUFFIX = re.compile(rf"^(?P<base>.+?)(?:-{_HASH}{{6,10}})?-{_HASH}{{5}}$")
-_ORDINAL = re.compile(r"^(?P<base>.+?)-\d{1,4}$")
 _PORT = re.compile(r"^(?P<host>\[[^\]]+\]|[^:]+):\d+$")
-
-
-def strip_pod_suffix(pod: str) -> str:
-    """``checkout-5dc8d4f9fd-46997`` -> ``checkout``; ``db-0`` -> ``db``; else unchanged."""
-    for pattern in (_POD_SUFFIX, _ORDINAL):
-        match = pattern.match(pod)
-        if match:
-            return match.group("base")
-    return pod
 
 
 def host_name(value: str) -> str:
