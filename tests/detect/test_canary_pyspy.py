@@ -3,9 +3,10 @@ does twice the work) fails naming it; an identical canary passes.
 
 Both are judged at a sample count, not a duration, with the planted change large enough for
 the noise that a loaded machine brings: py-spy samples a thread that is runnable but not
-running as busy, so (as we read it) on a shared machine a window's samples come in runs of one stack, one run
-per time slice the scheduler gives the process, and the windows' shares scatter by far more
-than sampling noise (over-dispersion 7 to 60 measured on a shared two-core machine). The
+running as busy, so (as we read it) on a shared machine a window's samples come in runs of
+one stack, one run per time slice the scheduler gives the process, and the windows' shares
+scatter by far more than sampling noise (over-dispersion 7 to 60 measured on a shared
+two-core machine). The
 windows go on until each side holds enough samples for the planted change to stand
 ``EXPECTED_Z`` standard errors clear at an over-dispersion of ``DISPERSION``.
 A +10% change over a fixed 72 seconds was judged ``marginal``, or ``pass``, under load."""
