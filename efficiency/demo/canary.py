@@ -34,6 +34,12 @@ CANARY, CONTROL = "version=v2", "version=v1"
 #: between requests (py-spy counts busy threads): fewer samples per side are enough for a
 #: function that is new in the canary (the defaults ask 2,000 and 3 windows)
 DEMO_MIN_SAMPLES = 100
+#: the windows go on past the planned rounds until each side holds this many samples (a
+#: sample count, not a duration: how many py-spy gets a second depends on the machine's
+#: load and on the share of the traffic the control serves), up to ``MAX_ROUNDS_FACTOR``
+#: times the planned rounds
+SIDE_SAMPLES = 3 * DEMO_MIN_SAMPLES
+MAX_ROUNDS_FACTOR = 4
 
 
 @dataclass
@@ -69,13 +75,18 @@ def _profile_side_by_side(
     db: Database, canary: subprocess.Popen[bytes], control: subprocess.Popen[bytes],
     rounds: int, window_seconds: float, rate_hz: int, console: Console,
 ) -> tuple[datetime, datetime]:  # fmt: skip
-    """Profile both processes over the same windows; store them labelled by version on hosts
-    of their own. Returns the span the windows cover."""
+    """Profile both processes over the same windows, at least ``rounds`` of them and then on
+    until each side holds ``SIDE_SAMPLES``; store them labelled by version on hosts of their
+    own. Returns the span the windows cover."""
     collector = PySpyCollector(rate_hz=rate_hz)
     here = socket.gethostname()
     sides = (("v2", f"{here}-canary", canary), ("v1", here, control))
+    totals = {"v2": 0, "v1": 0}
     start = datetime.now(UTC)
-    for r in range(rounds):
+    r = 0
+    while r < rounds or (min(totals.values()) < SIDE_SAMPLES
+                         and r < MAX_ROUNDS_FACTOR * rounds):  # fmt: skip
+        r += 1
         running = [(v, h, collector.start_window(p.pid, window_seconds)) for v, h, p in sides]
         counts = []
         for version, host, run in running:
@@ -83,8 +94,9 @@ def _profile_side_by_side(
             labelled = replace(record, labels={**record.labels, "version": version})
             with db.session() as s:
                 store_collected_window(s, DEPLOYED, host, labelled)
+            totals[version] += record.samples
             counts.append(f"{version} {record.samples:>4} samples")
-        console.print(f"   window {r + 1}/{rounds} {DEPLOYED}: {', '.join(counts)}")
+        console.print(f"   window {r} {DEPLOYED}: {', '.join(counts)}")
     return start, datetime.now(UTC)
 
 
@@ -103,7 +115,8 @@ def run_canary(
     })  # fmt: skip
     console.print(
         f"[bold]Canary first[/] {DEPLOYED} v2 on one canary process next to the v1 control; "
-        f"py-spy on both over the same {rounds} windows of {window_seconds:g} s"
+        f"py-spy on both over the same windows of {window_seconds:g} s, at least {rounds} and "
+        f"until each side has {SIDE_SAMPLES} samples"
     )
     canary = start_service(DEPLOYED, version="2")
     try:

@@ -10,7 +10,9 @@ the classic false positives and report each change once, at its most specific fr
 - **Cost shift.** When cost moves from one function to another (a caller to a callee after
   inlining, a function renamed or split) one goes up and the other down by as much, and their
   common caller's inclusive share does not move: nothing got more expensive. Such pairs are
-  dropped.
+  dropped. "Does not move" is judged against the rise a new cost would give that caller,
+  (1 - its share) / (1 - the function's share) of the function's rise: a caller that already
+  holds most samples, like a thread's entry frame, has little room to grow.
 - **Dilution.** Shares add up to one: when one function regresses, every other function's
   share shrinks although its cost did not change (and grows when one improves). Most
   functions do not change at once, so the median after/before ratio of a service's shares is
@@ -261,14 +263,26 @@ def _cost_shifts(
                 continue
             _, parent, row = best
             moved = _share_change(incl[row], panel.n[row], up.change.onset)
-            if abs(moved) < 0.25 * up.delta:
+            # a caller that holds most samples (a thread's entry frame beside an idle main
+            # thread) has little room to grow: judged against the rise a new cost gives it
+            expected = up.delta * _room(panel, incl, row, up)
+            if abs(moved) < 0.25 * expected:
                 why = (
                     f"{up.function} +{up.delta:.4f} and {down.function} {down.delta:.4f}, "
-                    f"caller {parent} inclusive {moved:+.4f}"
+                    f"caller {parent} inclusive {moved:+.4f} (a new cost would move it "
+                    f"{expected:+.4f})"
                 )
                 shifted.setdefault(i, why)
                 shifted.setdefault(j, why)
     return shifted
+
+
+def _room(panel: SharePanel, incl: np.ndarray, row: int, up: FunctionFinding) -> float:
+    """The part of ``up``'s share rise that its caller in ``row`` shows when ``up``'s cost
+    grew and nothing else changed: (1 - caller) / (1 - function), both shares before."""
+    onset, n = up.change.onset, panel.n[row][: up.change.onset].sum()
+    caller = float(incl[row][:onset].sum() / n) if n > 0 else 0.0
+    return max(0.0, min(1.0, (1 - caller) / max(1 - up.change.before, 1e-12)))
 
 
 def _dilution(

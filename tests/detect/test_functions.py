@@ -154,3 +154,21 @@ def test_seasonal_adjustment_removes_the_shape_and_keeps_a_late_step() -> None:
     assert flat.std() < 0.1 * (k[0, :400] / n[0, :400]).std()  # the daily swing is gone
     assert adjusted[0, 400:].mean() / adjusted[0, 350:400].mean() > 1.3  # the step is not
     assert seasonal_adjust(k[:, :200], n[:, :200], day) is None  # under two periods
+
+
+def test_new_cost_in_its_own_thread_is_reported_at_the_leaf_not_as_a_shift() -> None:
+    # a threaded server: the main thread idles in select (its samples outside the threads'
+    # entry frame ``run``), request threads price carts; version 2 adds an audit in a worker
+    # thread costing as much as the rest. Every other function's share falls, and ``run``
+    # (the nearest caller the audit shares with the pricing) rises only by what it had room
+    # for: 0.8 -> 0.9, a fifth of the audit's rise
+    before = {"main;serve;select": 0.20, "boot;run;handle;price": 0.75, "boot;run;handle": 0.05}
+    after = {**before, "boot;run;work;audit": 1.0}
+    result = detect_function_changes(panel(before, after, seed=3))
+    assert [(f.function, f.metric, f.kind) for f in result.findings] == [
+        ("audit", "self", "regression")
+    ]
+    reasons = {(d.finding.function, d.finding.metric): d.reason for d in result.dropped}
+    assert "cost-shift" not in reasons.values()
+    assert reasons[("run", "inclusive")] == "explained-deeper"
+    assert reasons[("price", "self")] == "dilution"
