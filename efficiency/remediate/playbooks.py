@@ -63,6 +63,8 @@ CODEMODS = (
     "join-strings",
     "hoist-constant-table",
     "append-to-comprehension",
+    "any-all-loop",
+    "join-list",
     "dataloader-workers",
     "env-line",
 )

@@ -7,6 +7,7 @@ the summary, so a proposal never carries a guess. Registered explicitly in :data
 
 from __future__ import annotations
 
+from efficiency.remediate.codemods.any_all_loop import AnyAllLoop
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.constant_table import HoistConstantTable
@@ -14,6 +15,7 @@ from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
+from efficiency.remediate.codemods.join_list import JoinList
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
 from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
@@ -33,6 +35,8 @@ CODEMODS: dict[str, Codemod] = {
         JoinStrings(),
         HoistConstantTable(),
         AppendToComprehension(),
+        AnyAllLoop(),
+        JoinList(),
         DataLoaderWorkers(),
         EnvLine(),
     )

@@ -17,6 +17,8 @@ PYTHON = [
     "join-strings",
     "hoist-constant-table",
     "append-to-comprehension",
+    "any-all-loop",
+    "join-list",
 ]
 
 
