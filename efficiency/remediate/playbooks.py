@@ -65,6 +65,7 @@ CODEMODS = (
     "append-to-comprehension",
     "any-all-loop",
     "join-list",
+    "count-with-counter",
     "dataloader-workers",
     "env-line",
 )

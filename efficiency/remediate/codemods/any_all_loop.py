@@ -27,7 +27,9 @@ loop breaks, and both only ever test an item's truth, as ``if`` does; ``not any(
 and those names are used nowhere else in the function (in the generator they are its own;
 after the rewrite they are the function's locals, so no other use may see them). Refused: a
 ``lambda``, ``def``, ``:=``, ``await`` or ``yield`` inside the generator, a function that
-reads its locals by name or declares the names ``global``, and a branch moved into the loop
+reads its locals by name or declares the names ``global``, a call to ``next()`` in the
+generator (a ``StopIteration`` escaping an item becomes ``RuntimeError`` in a generator, not
+in a loop; from any other call that would be a bug already), and a branch moved into the loop
 that holds a ``break`` or ``continue`` of its own (it would then act on the new loop).
 """
 
@@ -49,6 +51,7 @@ from efficiency.remediate.codemods.pysource import (
     StatementRewriter,
     Targets,
     calls_introspection,
+    calls_next,
     code,
     declares_global,
     walk,
@@ -102,7 +105,7 @@ def _plain_names(target: cst.BaseExpression) -> list[str] | None:
     return out
 
 
-def _comprehension_locals(scope: cst.CSTNode, name: str) -> set[int]:
+def comprehension_locals(scope: cst.CSTNode, name: str) -> set[int]:
     """The nodes under ``scope`` where ``name`` is a comprehension's own loop variable (its
     target, item and conditions; not its first iterable, which the function evaluates)."""
     out: set[int] = set()
@@ -237,12 +240,14 @@ class _Finder(ScopedVisitor):
         inner = [gen.elt, *(c.test for c in comp.ifs)]
         if any(isinstance(n, _FORBIDDEN) for part in inner for n in walk(part)):
             return "a lambda, def, := , await or yield inside the generator"
+        if any(calls_next(part) for part in inner):
+            return "next() inside the generator (its StopIteration would change type)"
         if calls_introspection(scope):
             return "the function reads its locals by name (locals(), eval...)"
         for name in sorted(set(names)):
             if declares_global(scope, name):
                 return f"{name} is declared global or nonlocal in the function"
-            own = _comprehension_locals(scope, name)
+            own = comprehension_locals(scope, name)
             if any(
                 isinstance(n, cst.Name) and n.value == name and id(n) not in own
                 for n in walk(scope)

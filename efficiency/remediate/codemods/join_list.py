@@ -11,7 +11,10 @@ Both consume every item, in the same order, before joining; an item that is not 
 raises the same ``TypeError`` after the same items were computed. Only done when the receiver
 is a string or bytes literal (so ``join`` is ``str.join`` or ``bytes.join``, which consume
 their argument whole, and not, say, a thread's ``join`` or a lazy one of the service's own),
-and the generator is the call's only argument.
+and the generator is the call's only argument. The one difference, a ``StopIteration`` that
+escapes an item (``RuntimeError`` from a generator, itself from a list comprehension), is
+ruled out by refusing generators that call ``next()``; from any other call it would be a bug
+already.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from efficiency.remediate.codemods.pysource import (
     PythonCodemod,
     ScopedVisitor,
     Targets,
+    calls_next,
     code,
     where,
 )
@@ -53,6 +57,11 @@ class _Finder(ScopedVisitor):
             return
         if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
             self.refused.append(f"{shown}: more than the generator is passed")
+            return
+        if calls_next(node.args[0].value):
+            self.refused.append(
+                f"{shown}: next() in the generator (its StopIteration would change type)"
+            )
             return
         self.sites[id(node.args[0].value)] = self.def_stack[-1] if self.def_stack else ""
 
@@ -87,7 +96,7 @@ class JoinList(PythonCodemod):
         new = wrapper.module.visit(_Rewriter(finder.sites))
         summary = (
             "passed str.join a list comprehension instead of a generator "
-            f"{where(targets, finder.sites.values())} "
+            f"{where(targets, (o for o in finder.sites.values() if o))} "
             f"({plural(len(finder.sites), 'call')})"
         )
         if refused:

@@ -19,6 +19,7 @@ PYTHON = [
     "append-to-comprehension",
     "any-all-loop",
     "join-list",
+    "count-with-counter",
 ]
 
 
