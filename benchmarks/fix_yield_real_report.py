@@ -145,8 +145,8 @@ def render(
         "path locator (inside the repository / installed copy / outside), the "
         "`hoist-constant-table` codemod with its playbook, the comprehension refusal "
         "text, and (issue 11, from the dev profiles' sampled lines, each rewrite timed with "
-        "timeit on CPython 3.11 first) the `any-all-loop`, `join-list` and "
-        "`count-with-counter` codemods with their playbooks.",
+        "timeit on CPython 3.11 first) the `any-all-loop` and `join-list` codemods with their "
+        "playbooks.",
     ]
     for split in SPLITS:
         part = [o for o in outcomes if o.split == split]

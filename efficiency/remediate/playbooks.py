@@ -65,7 +65,6 @@ CODEMODS = (
     "append-to-comprehension",
     "any-all-loop",
     "join-list",
-    "count-with-counter",
     "dataloader-workers",
     "env-line",
 )

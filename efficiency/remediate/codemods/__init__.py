@@ -11,7 +11,6 @@ from efficiency.remediate.codemods.any_all_loop import AnyAllLoop
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.constant_table import HoistConstantTable
-from efficiency.remediate.codemods.counter_loop import CountWithCounter
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
@@ -38,7 +37,6 @@ CODEMODS: dict[str, Codemod] = {
         AppendToComprehension(),
         AnyAllLoop(),
         JoinList(),
-        CountWithCounter(),
         DataLoaderWorkers(),
         EnvLine(),
     )

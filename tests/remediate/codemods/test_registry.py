@@ -19,7 +19,6 @@ PYTHON = [
     "append-to-comprehension",
     "any-all-loop",
     "join-list",
-    "count-with-counter",
 ]
 
 
