@@ -8,11 +8,15 @@ handful of patterns. A ``for`` loop that stops at the deciding item does the sam
 without the generator::
 
     if any(e for x in xs if c):          for x in xs:
-        A                                    if c and e:
-    else:                            →           A
-        B                                        break
+        return "hit"                         if c and e:
+    B                                →           return "hit"
+                                         B
+
+    if not any(e for x in xs):           for x in xs:
+        A                            →       if e:
+                                                 break
                                          else:
-                                             B
+                                             A
 
     return all(e for x in xs)        →   for x in xs:
                                              if not e:
@@ -29,8 +33,11 @@ after the rewrite they are the function's locals, so no other use may see them).
 ``lambda``, ``def``, ``:=``, ``await`` or ``yield`` inside the generator, a function that
 reads its locals by name or declares the names ``global``, a call to ``next()`` in the
 generator (a ``StopIteration`` escaping an item becomes ``RuntimeError`` in a generator, not
-in a loop; from any other call that would be a bug already), and a branch moved into the loop
-that holds a ``break`` or ``continue`` of its own (it would then act on the new loop).
+in a loop; from any other call that would be a bug already), and a branch for the deciding
+item that does more than ``return`` a name or a constant: it would run inside the loop, while
+the iterable is still held, where ``any`` lets the generator go first (a generator's
+``finally`` would then run after the branch instead of before). The other branch runs in the
+loop's ``else``, after the iterable is exhausted, as before.
 """
 
 from __future__ import annotations
@@ -65,7 +72,6 @@ _TIGHT = (
     cst.List, cst.Tuple, cst.Dict, cst.Set, cst.ListComp, cst.SetComp, cst.DictComp,
 )  # fmt: skip
 _FORBIDDEN = (cst.Lambda, cst.FunctionDef, cst.NamedExpr, cst.Await, cst.Yield, cst.ClassDef)
-_LOOPS = (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 @dataclass
@@ -129,19 +135,20 @@ def _ends_flow(stmts: list[cst.BaseStatement]) -> bool:
     )
 
 
-def _loose_jump(stmts: list[cst.BaseStatement]) -> bool:
-    """Does a ``break``/``continue`` in ``stmts`` belong to a loop around them?"""
-    stack: list[cst.CSTNode] = list(stmts)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Break | cst.Continue):
-            return True
-        if isinstance(node, cst.For | cst.While):
-            stack.extend([node.orelse] if node.orelse else [])  # its body's jumps are its own
-            continue
-        if not isinstance(node, _LOOPS):
-            stack.extend(node.children)
-    return False
+def _plain_exit(stmts: list[cst.BaseStatement]) -> bool:
+    """Is ``stmts`` nothing, or one ``return`` of nothing, a name or a constant (a branch that
+    can run inside the loop: it has no effect the iterable's release could be ordered with)?"""
+    if not stmts:
+        return True
+    line = stmts[0]
+    if len(stmts) != 1 or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return False
+    if not isinstance(line.body[0], cst.Return):
+        return False
+    value = line.body[0].value
+    return value is None or isinstance(
+        value, cst.Name | cst.SimpleString | cst.ConcatenatedString | cst.Integer | cst.Float
+    )
 
 
 class _Finder(ScopedVisitor):
@@ -278,8 +285,12 @@ class _Finder(ScopedVisitor):
         elif isinstance(stmt.orelse, cst.If):
             other = [stmt.orelse]
         hit, miss = (body, other) if true_when_found else (other, body)
-        if _loose_jump(hit):
-            return [], "a `break` or `continue` in the branch that would move into the loop"
+        if not _plain_exit(hit):
+            return [], (
+                "the branch taken on a deciding item does more than return a name or constant "
+                "(inside the loop it would run before the iterable is let go, so a generator's "
+                "cleanup would run after it, not before)"
+            )
         inner = hit if _ends_flow(hit) else [*hit, cst.SimpleStatementLine([cst.Break()])]
         header = stmt.body.header if isinstance(stmt.body, cst.IndentedBlock) else None
         block = cst.IndentedBlock(inner, header=header) if header else cst.IndentedBlock(inner)

@@ -16,12 +16,11 @@ SOURCE = """\
 def imt(token, patterns, kinds):
     if any(token.startswith(p) for p in patterns):  # a prefix
         return "prefix"
-    if not all(k.isalpha() for k in kinds if k):
-        out = "odd"
-    elif token:
-        out = "plain"
+    out = "odd"
+    if all(k.isalpha() for k in kinds if k):
+        out = "plain" if token else "empty"
     else:
-        out = "empty"
+        return None
     return out
 
 
@@ -34,15 +33,12 @@ def imt(token, patterns, kinds):
     for p in patterns:
         if token.startswith(p):  # a prefix
             return "prefix"
+    out = "odd"
     for k in kinds:
         if k and not k.isalpha():
-            out = "odd"
-            break
+            return None
     else:
-        if token:
-            out = "plain"
-        else:
-            out = "empty"
+        out = "plain" if token else "empty"
     return out
 
 
@@ -88,8 +84,8 @@ def test_the_generator_is_gone_after() -> None:
 def test_the_deciding_item_stops_the_loop_as_before() -> None:
     """any() stops at the first truthy item: the loop takes no item more."""
     src = (
-        "def first(it):\n    if any(x > 1 for x in it):\n        return next(it, None)\n"
-        "    return -1\n"
+        "def first(it):\n    if not any(x > 1 for x in it):\n        return -1\n"
+        "    return next(it, None)\n"
     )
     after = LOOP.apply(src).source
     assert after != src
@@ -107,6 +103,7 @@ REFUSED = {
         "def f(rows, xs):\n    for r in rows:\n        if any(v for v in xs):\n"
         "            break\n    return rows\n"
     ),
+    "side effect": "def f(xs, log):\n    if any(v for v in xs):\n        log.append(1)\n",
     "elif": (
         "def f(a, xs):\n    if a:\n        return 1\n    elif any(v for v in xs):\n"
         "        return 2\n"
@@ -130,7 +127,8 @@ def test_refusals_say_why() -> None:
     assert "may not be the builtin" in why["shadowed"]
     assert "more than one `for`" in why["two fors"]
     assert "a lambda" in why["lambda"]
-    assert "a `break` or `continue`" in why["loose break"]
+    assert "does more than return a name or constant" in why["loose break"]
+    assert "a generator's cleanup would run after it" in why["side effect"]
     assert "an `elif`" in why["elif"]
     assert "next() inside the generator" in why["next"]
     assert "not inside a function" in why["module level"]
