@@ -138,3 +138,27 @@ def test_only_the_named_function_is_rewritten() -> None:
     result = LOOP.apply(SOURCE, function="ok")
     assert result.sites == 1
     assert "if any(token.startswith(p) for p in patterns)" in result.source
+
+
+CLEANUP = """\
+def scan(log, items):
+    def gen():
+        try:
+            yield from items
+        finally:
+            log.append("closed")
+
+    if not any(x for x in gen()):
+        log.append("none")
+    log.append("after")
+    return log
+"""
+
+
+def test_a_generator_iterable_is_let_go_where_any_let_it_go() -> None:
+    """The deciding item breaks out of the loop before anything else runs, as any() returns
+    and drops the generator before the branch: its cleanup comes at the same point."""
+    after = LOOP.apply(CLEANUP).source
+    assert "    for x in gen():\n        if x:\n            break\n    else:\n" in after
+    same_results(CLEANUP, after, "scan", ([], [0, 1, 2]), ([], [0, 0]), ([], []))
+    assert load(after)["scan"]([], [0, 1, 2]) == ["closed", "after"]
