@@ -145,15 +145,16 @@ def render(
         "path locator (inside the repository / installed copy / outside), the "
         "`hoist-constant-table` codemod with its playbook, the comprehension refusal "
         "text, and (issue 11, from the dev profiles' sampled lines, each rewrite timed with "
-        "timeit on CPython 3.11 first) the `any-all-loop` and `join-list` codemods with their "
-        "playbooks. The test split was run three times while these were made: first as "
-        "designed (branches for 3/5 test packages, wins for 2/3: xmltodict's two "
-        "`if any(...)` branches and webcolors' constant table); then after `any-all-loop` "
-        "was restricted to deciding-item branches that only return a name or constant (a "
-        "review of its semantics: anything else would run before a generator iterable's "
-        "cleanup), which refuses xmltodict's (1/5, 0/1); then, for this section, after "
-        "`python-join-generator` was raised to 3% of the samples (its dev branches never "
-        "won, and on a planted test program its branch displaced the planted fix).",
+        "timeit on CPython 3.11 first) the `any-all-loop` codemod with its playbook. Tried "
+        'and dropped: `join-list` (`"".join(<generator>)` → a list '
+        "comprehension; its dev branches never measured a win, and on a planted test program "
+        "its branch displaced the planted fix) and a `collections.Counter` counting codemod "
+        "(0.89x on toolz). The test split was run while these were made: as first designed "
+        "it had branches for 3/5 test packages and wins for 2/3 (xmltodict's two "
+        "`if any(...)` branches and webcolors' constant table); `any-all-loop` was then "
+        "restricted to deciding-item branches that only return a name or constant (a review "
+        "of its semantics: anything else would run before a generator iterable's cleanup), "
+        "which refuses xmltodict's.",
     ]
     for split in SPLITS:
         part = [o for o in outcomes if o.split == split]

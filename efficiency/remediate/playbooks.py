@@ -64,7 +64,6 @@ CODEMODS = (
     "hoist-constant-table",
     "append-to-comprehension",
     "any-all-loop",
-    "join-list",
     "dataloader-workers",
     "env-line",
 )

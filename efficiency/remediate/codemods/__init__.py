@@ -15,7 +15,6 @@ from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
-from efficiency.remediate.codemods.join_list import JoinList
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
 from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
@@ -36,7 +35,6 @@ CODEMODS: dict[str, Codemod] = {
         HoistConstantTable(),
         AppendToComprehension(),
         AnyAllLoop(),
-        JoinList(),
         DataLoaderWorkers(),
         EnvLine(),
     )

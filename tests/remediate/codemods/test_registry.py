@@ -18,7 +18,6 @@ PYTHON = [
     "hoist-constant-table",
     "append-to-comprehension",
     "any-all-loop",
-    "join-list",
 ]
 
 
