@@ -63,6 +63,7 @@ CODEMODS = (
     "join-strings",
     "hoist-constant-table",
     "append-to-comprehension",
+    "any-all-loop",
     "dataloader-workers",
     "env-line",
 )

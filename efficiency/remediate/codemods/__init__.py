@@ -7,6 +7,7 @@ the summary, so a proposal never carries a guess. Registered explicitly in :data
 
 from __future__ import annotations
 
+from efficiency.remediate.codemods.any_all_loop import AnyAllLoop
 from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.constant_table import HoistConstantTable
@@ -33,6 +34,7 @@ CODEMODS: dict[str, Codemod] = {
         JoinStrings(),
         HoistConstantTable(),
         AppendToComprehension(),
+        AnyAllLoop(),
         DataLoaderWorkers(),
         EnvLine(),
     )

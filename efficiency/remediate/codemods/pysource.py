@@ -199,6 +199,15 @@ def calls_introspection(node: cst.CSTNode) -> bool:
     )
 
 
+def calls_next(node: cst.CSTNode) -> bool:
+    """Does ``node`` call ``next(...)``? Inside a generator a ``StopIteration`` it lets out
+    becomes ``RuntimeError`` (PEP 479); moved out of the generator, it would stay itself."""
+    return any(
+        isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == "next"
+        for n in walk(node)
+    )
+
+
 def has_comment(node: cst.CSTNode) -> bool:
     return any(isinstance(n, cst.Comment) for n in walk(node))
 

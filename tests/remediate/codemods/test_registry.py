@@ -17,6 +17,7 @@ PYTHON = [
     "join-strings",
     "hoist-constant-table",
     "append-to-comprehension",
+    "any-all-loop",
 ]
 
 
