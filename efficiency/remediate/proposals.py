@@ -223,10 +223,17 @@ def publish(
 ) -> dict[str, Any]:
     """Push a proposal's branch to the configured remote and, with ``open_pr``, open its pull
     request on GitHub. Run after the proposal is stored, so a failure here loses nothing:
-    running it again pushes again (a no-op when up to date)."""
+    running it again pushes again (a no-op when up to date). A branch whose stored verification
+    found its tests failing or measured it slower is refused (:func:`verification_against`)."""
     row = session.get_one(Proposal, proposal_id)
     if not row.branch:
         raise ProposalError(f"proposal {row.id} is advice only: there is no branch to push")
+    against = verification_against(row.verification)
+    if against:
+        raise ProposalError(
+            f"proposal {row.id} is not pushed: its verification {against} (fix the branch "
+            "and verify again with propose --verify, or push it by hand)"
+        )
     rcfg = config.remediate
     repo = Path(row.repo)
     try:
@@ -255,3 +262,15 @@ def publish(
     row.updated_at = datetime.now(UTC)
     session.flush()
     return proposal_dict(row)
+
+
+def verification_against(record: dict[str, Any]) -> str:
+    """Why a proposal's stored verification speaks against publishing it ('' when nothing
+    does): the service's tests fail on the branch though they pass on the default branch, or
+    the benchmark measured the branch slower (an interval below 1.0)."""
+    if record.get("tests_after") == "fail" and record.get("tests_before") != "fail":
+        return "found the service's tests failing on the branch and passing without it"
+    verdict = str(record.get("verdict", ""))
+    if verdict.startswith("slower"):
+        return f"measured the branch {verdict}"
+    return ""

@@ -23,7 +23,7 @@ from efficiency.remediate.proposals import list_proposals, propose, publish
 from efficiency.services import parse_services
 from efficiency.stages.hotspots import hotspot_dict, refresh_hotspots
 from efficiency.store.db import Database
-from efficiency.store.remediation import Saving
+from efficiency.store.remediation import Proposal, Saving
 from tests.remediate.test_github import FakeGitHub
 
 T0 = datetime(2026, 11, 22, 10, tzinfo=UTC)
@@ -348,3 +348,39 @@ def test_bad_codemod_parameters_are_a_clear_refusal(
     with db.session() as s, refused:
         propose(s, spot["id"], repo, Config(), books, playbook_id="python-re-compile-in-loop")
     assert git(repo, "branch", "--list", "efficiency/*") == ""
+
+
+def test_a_branch_its_verification_speaks_against_is_not_pushed(
+    db: Database, repo: Path, playbooks: list[Playbook], tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "origin", "main")
+    profile(db, PYTHON_STACKS)
+    spot = hotspot_with(db, "python-re-compile-in-loop")
+    cfg = Config()
+    with db.session() as s:
+        made = propose(s, spot["id"], repo, cfg, playbooks, catalog())
+    records = {
+        "tests failing": {"tests_before": "pass", "tests_after": "fail"},
+        "slower": {"verdict": "slower: 0.90x (95% interval 0.85x to 0.95x, 5 ABAB rounds)"},
+    }
+    for why, record in records.items():
+        with db.session() as s:
+            s.get_one(Proposal, made["id"]).verification = record
+        with db.session() as s, pytest.raises(ProposalError, match="is not pushed") as refused:
+            publish(s, made["id"], cfg, playbooks, open_pr=False)
+        assert why.split()[0] in str(refused.value)
+        assert git(remote, "branch", "--list", made["branch"]) == ""  # nothing pushed
+    # tests that fail on both branches, or no measurable change, do not speak against it
+    for record in (
+        {"tests_before": "fail", "tests_after": "fail"},
+        {"verdict": "no measurable change: 1.01x (95% interval 0.97x to 1.05x, 5 ABAB rounds)"},
+    ):
+        with db.session() as s:
+            s.get_one(Proposal, made["id"]).verification = record
+        with db.session() as s:
+            pushed = publish(s, made["id"], cfg, playbooks, open_pr=False)
+        assert pushed["status"] == "pushed"
+    assert git(remote, "branch", "--list", made["branch"]).strip()
