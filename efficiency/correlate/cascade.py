@@ -36,9 +36,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from efficiency.correlate.graph import Node, same_place
+from efficiency.correlate.graph import Node, onset_error, same_place
 from efficiency.correlate.records import Topology
 from efficiency.correlate.rules import CorrelationRules
 
@@ -57,6 +57,8 @@ class GroupFront:
     places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     #: the group holds an incident opened by an earlier call (a failure already established)
     established: bool = False
+    #: service -> how late its onset may stand after the real one (:func:`onset_error`)
+    errors: dict[str, timedelta] = field(default_factory=dict)
 
 
 def _weight(node: Node) -> int:
@@ -74,6 +76,14 @@ def _supported(group: Sequence[Node], rules: CorrelationRules) -> list[Node]:
     return [n for n in core if n.kind == "incident" or _weight(n) >= rules.root_support * largest]
 
 
+def _errors(node: Node) -> dict[str, timedelta]:
+    """:func:`onset_error` per service of an alert bucket or incident node."""
+    if node.kind == "alerts" and node.alerts:
+        starts = sorted(a.starts_at for a in node.alerts)
+        return dict.fromkeys(node.services, onset_error(starts, node.onset_at))
+    return node.service_errors
+
+
 def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     """The group's head (its well-supported record that took off first), the services it holds
     and when each took off; None for a group with no alerts."""
@@ -84,6 +94,7 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     onsets: dict[str, datetime] = {}
     sizes: dict[str, int] = defaultdict(int)
     places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+    errors: dict[str, timedelta] = {}
 
     def note(service: str, at: datetime, size: int, labels: dict[str, frozenset[str]]) -> None:
         if service not in onsets or at < onsets[service]:
@@ -95,12 +106,17 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
 
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
+        node_errors = _errors(node)
         for service, at in per_service.items():
+            if service not in onsets or at < onsets[service]:
+                errors[service] = node_errors.get(service, timedelta(0))
             size = node.service_sizes.get(service, 0) or _weight(node)
             note(service, at, size, node.service_places.get(service, node.labels))
         # an open incident's quieter services: callees a later caller may have failed from,
         # as their buckets would be in one batch (never its head, never same-service evidence)
         for service, (at, size) in node.quiet.items():
+            if service not in onsets or at < onsets[service]:
+                errors[service] = node_errors.get(service, timedelta(0))
             note(service, at, size, node.service_places.get(service, {}))
     head_services, head_onset, head_size = _head_of(first)
     head_places = {n: first.labels[n] for n in rules.location_labels if n in first.labels}
@@ -114,6 +130,7 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
         head_places,
         dict(places),
         established,
+        errors,
     )
 
 
@@ -157,7 +174,9 @@ def _cause(
             for other in holders.get(callee, ()):
                 onset = fronts[other].onsets[callee]
                 lag = dependent.head_onset - onset
-                if other == index or not -rules.cascade_slack <= lag <= rules.window:
+                # a quiet callee's few alerts place its onset loosely: it may stand later
+                slack = rules.cascade_slack + fronts[other].errors.get(callee, timedelta(0))
+                if other == index or not -slack <= lag <= rules.window:
                     continue
                 here = same_place(
                     dependent.head_places, fronts[other].places.get(callee, {}), rules

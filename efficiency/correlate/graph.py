@@ -32,7 +32,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Literal
 
@@ -81,6 +81,8 @@ class Node:
     #: not hold but which a later caller may have failed from; and where each service alerted
     quiet: dict[str, tuple[datetime, int]] = field(default_factory=dict)
     service_places: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: an incident node: per service (held or quiet), :func:`onset_error`
+    service_errors: dict[str, timedelta] = field(default_factory=dict)
 
     @property
     def onset_at(self) -> datetime:
@@ -123,6 +125,17 @@ def robust_onset(starts: Sequence[datetime], quantile: float) -> datetime:
     minimum, so a stray earlier alert of the service (background noise folded into the same
     session) does not make the bucket look as if it started minutes before its failure."""
     return starts[int(quantile * (len(starts) - 1))]
+
+
+def onset_error(starts: Sequence[datetime], onset: datetime) -> timedelta:
+    """How much later than the real onset a service's observed ``onset`` may stand: the first
+    of ``n`` alerts scattered over a spread lands about spread / ``n`` after the failure reached
+    the service, so a quiet service's few alerts place its onset loosely (the mean delay of its
+    alerts after the observed onset, over their number)."""
+    later = [t - onset for t in starts if t > onset]
+    if not later:
+        return timedelta(0)
+    return sum(later, timedelta(0)) / len(later) / len(starts)
 
 
 def _bucket(
@@ -182,6 +195,10 @@ def incident_node(incident: Incident, rules: CorrelationRules) -> Node:
         },
         service_places={
             s: {n: v for n, v in label_sets(members, rules).items() if n in rules.location_labels}
+            for s, members in by_service.items()
+        },
+        service_errors={
+            s: onset_error(t := [a.starts_at for a in members], robust_onset(t, q))
             for s, members in by_service.items()
         },
     )
