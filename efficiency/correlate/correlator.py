@@ -44,6 +44,7 @@ from efficiency.correlate.records import (
 from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
 from efficiency.correlate.sessions import continue_sessions
+from efficiency.correlate.split import split_incidents
 
 Record = AlertRecord | DetectionRecord | ChangeRecord
 ACTIVE = frozenset({"pending", "open", "acknowledged"})
@@ -70,6 +71,8 @@ class Correlator:
         self._peers = PeerEdges(self.rules)
         #: service -> the locations (location label values) it alerted in
         self._places: dict[str, set[tuple[str, ...]]] = {}
+        #: some service has alerted in two locations (the fleet runs copies per location)
+        self._per_location = False
 
     def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
         """Take up where an earlier process stopped: its incidents (active ones and the
@@ -135,12 +138,17 @@ class Correlator:
         detections = [d for d in detections if d.id not in known]
         severity_before = {k: inc.max_severity() for k, inc in self.incidents.items()}
         merged: list[IncidentUpdate] = []
+        known, before = self._per_location, set(self.incidents)
         for group in self._group(fresh, detections, now):
             key = self._absorb(group, recurrence, merged, now)
             if key is not None:
                 touched.add(key)
+        split = self._split(before, touched) if self._per_location and not known else {}
         touched -= {u.key for u in merged}
         updates = [self._evaluate(self.incidents[k], severity_before.get(k)) for k in touched]
+        updates = [
+            replace(u, split_from=split[u.key]) if u and u.key in split else u for u in updates
+        ]
         updates += merged
         self._forget(now)
         return sorted((u for u in updates if u is not None), key=lambda u: (u.opened_at, u.key))
@@ -208,7 +216,16 @@ class Correlator:
         for alert in alerts:
             place = tuple(alert.labels.get(n, "") for n in self.rules.location_labels)
             self._places.setdefault(alert.service or "", set()).add(place)
-        return any(len(p) > 1 for s, p in self._places.items() if s)
+        self._per_location = any(len(p) > 1 for s, p in self._places.items() if s)
+        return self._per_location
+
+    def _split(self, keys: Iterable[str], touched: set[str]) -> dict[str, str]:
+        """Split out of the active incidents in ``keys`` what they joined across locations
+        before the fleet showed copies per location (:mod:`efficiency.correlate.split`)."""
+        topology = self._peers.topology(self.topology)
+        return split_incidents(
+            self.incidents, keys, self._by_fingerprint, topology, self.rules, touched
+        )
 
     def _absorb(
         self,

@@ -119,8 +119,9 @@ class IncidentUpdate:
     ``action`` is ``opened`` the first time the incident passes the opening rules, ``updated``
     when it absorbed records or its severity changed, ``resolved`` / ``acknowledged`` from the
     lifecycle calls, ``merged`` when later evidence showed it is part of another open incident
-    and it was closed into that one (``merged_into``). ``previous_incident`` is the key of the
-    resolved incident this one is a recurrence of.
+    and it was closed into that one (``merged_into``); an incident split out of another
+    (``split_from``) is ``opened`` or ``updated`` like any new one. ``previous_incident`` is
+    the key of the resolved incident this one is a recurrence of.
     """
 
     action: Literal["opened", "updated", "acknowledged", "resolved", "merged"]
@@ -138,3 +139,5 @@ class IncidentUpdate:
     resolved_at: datetime | None = None
     #: ``merged``: the key of the incident this one was merged into
     merged_into: str | None = None
+    #: a new incident split out of an open one (:mod:`efficiency.correlate.split`): its key
+    split_from: str | None = None

@@ -72,7 +72,7 @@ from efficiency.stages.correlate_store import (
     store_state,
     take_marks,
 )
-from efficiency.stages.incident_merges import apply_merges, split_merges
+from efficiency.stages.incident_merges import apply_merges, apply_splits, split_merges
 from efficiency.stages.rca import rank_at
 from efficiency.store.db import Database
 from efficiency.store.incident_queries import incident_dict, set_incident_status
@@ -255,6 +255,7 @@ class CorrelateStage:
         self._pending = {k: v for k, v in self._pending.items() if k in correlator.incidents}
 
         report.merged, report.pages = apply_merges(session, merges, self.catalog, now)
+        apply_splits(session, updates, now)
         rows = rows_by_key(session, sorted(set(touched) | candidates | watched))
         for key, update in sorted(touched.items(), key=lambda kv: kv[1].opened_at):
             row = rows.get(key)

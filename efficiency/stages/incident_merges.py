@@ -11,6 +11,12 @@ into the other (:mod:`efficiency.correlate.merge`) and reports it as an update w
 - the absorbed incident's pages get their resolve, so on-call is left with the survivor's page
   alone - the survivor keeps its trigger and pages again only as any update would (a new
   revision when its severity rose).
+
+When later evidence shows that an open incident joined a failure of another location too early
+(:mod:`efficiency.correlate.split`), the correlator reports the part it split out as a new
+incident with ``split_from`` set; :func:`apply_splits` moves its stored alerts over as the
+manual split does (:func:`efficiency.store.incident_actions.split_incident`: a ``split`` /
+``split_from`` row in each audit trail), before the new incident is saved like any other.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from sqlalchemy.orm import Session
 from efficiency.correlate import IncidentUpdate
 from efficiency.notify.outbox import plan_pages
 from efficiency.services import ServicesCatalog
-from efficiency.store.incident_actions import ACTIVE, merge_incidents
-from efficiency.store.incidents import Incident
+from efficiency.store.events import Alert
+from efficiency.store.incident_actions import ACTIVE, merge_incidents, split_incident
+from efficiency.store.incidents import Incident, IncidentAlert
 
 #: who the audit trail says merged the incidents
 ACTOR = "efficiency correlate"
@@ -67,3 +74,31 @@ def apply_merges(
         if catalog is not None:
             pages += len(plan_pages(session, source, catalog, now))
     return merged, pages
+
+
+def apply_splits(session: Session, updates: Sequence[IncidentUpdate], now: datetime) -> list[int]:
+    """Record each split the correlator made (updates with ``split_from``) in the store: the
+    stored alerts of the new incident move out of the one it came from, with the audit rows;
+    returns the ids of the incidents split. A split from an incident the store holds as not
+    open (pending, resolved since) or holding none of the alerts leaves the store alone: the
+    new incident is saved with this run's alerts as usual."""
+    split: list[int] = []
+    for update in updates:
+        if update.split_from is None:
+            continue
+        parent = session.scalar(select(Incident).where(Incident.key == update.split_from))
+        if parent is None or parent.status not in ACTIVE:
+            continue
+        present = set(
+            session.scalars(
+                select(Alert.fingerprint)
+                .join(IncidentAlert, IncidentAlert.alert_id == Alert.id)
+                .where(IncidentAlert.incident_id == parent.id)
+            )
+        )
+        moving = present & set(update.alert_fingerprints)
+        if not moving or moving == present:
+            continue
+        split_incident(session, parent.id, sorted(moving), ACTOR, now, key=update.key)
+        split.append(parent.id)
+    return split

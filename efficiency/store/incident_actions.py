@@ -197,10 +197,12 @@ def split_incident(
     fingerprints: Sequence[str],
     actor: str,
     now: datetime | None = None,
+    key: str | None = None,
 ) -> Moved:
     """Move every firing of the alerts ``fingerprints`` out of an active incident into a new
-    open incident. At least one alert must stay behind (splitting everything out is not a
-    split), and every fingerprint must belong to the incident."""
+    open incident (``key``: its key, else one made from the split). At least one alert must
+    stay behind (splitting everything out is not a split), and every fingerprint must belong
+    to the incident."""
     actor = check_actor(actor)
     now = now or datetime.now(UTC)
     wanted = sorted(set(fingerprints))
@@ -227,7 +229,7 @@ def split_incident(
     moving = [m for m in members if m.fingerprint in set(wanted)]
     seed = f"{parent.key}\0{','.join(wanted)}\0{now.isoformat()}"
     child = Incident(
-        key="split-" + hashlib.sha1(seed.encode()).hexdigest()[:16],
+        key=key or "split-" + hashlib.sha1(seed.encode()).hexdigest()[:16],
         status="open",
         severity=max((m.severity for m in moving), key=lambda s: _RANK.get(s, 1)) or "warning",
         title=f"{len(wanted)} alert{'s' * (len(wanted) != 1)} split from incident {incident_id}",
