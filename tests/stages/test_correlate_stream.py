@@ -16,6 +16,7 @@ from efficiency.ingest.metrics import PointIn, store_metrics
 from efficiency.services import parse_services
 from efficiency.stages.correlate import CorrelateStage
 from efficiency.store.db import Database
+from efficiency.store.incident_actions import list_actions
 from efficiency.store.incidents import Incident, IncidentAlert
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -104,3 +105,22 @@ def test_without_a_services_file_or_peer_labels_time_alone_joins_nothing(
 ) -> None:
     deliver(sqlite_db, stage(sqlite_db, {}), quiet_caller())
     assert incident_sizes(sqlite_db) == [8, 60]
+
+
+def test_a_cross_region_join_is_split_in_the_store_with_an_audit(sqlite_db: Database) -> None:
+    """db fails in us-east and api, 40 s later, in eu-west: nothing yet shows copies per
+    region, so api joins db's incident; minutes later cache alerts in both regions, and the
+    stored api alerts move to an incident of their own, as the manual split records it."""
+    runner = stage(sqlite_db, {"api": ["db"], "web": ["cache"], "db": [], "cache": []})
+    storm = [alert("Errors", "db", k, region="us-east", pod=f"d{k}") for k in range(12)]
+    storm += [alert("Errors", "api", 40 + k, region="eu-west", pod=f"a{k}") for k in range(10)]
+    deliver(sqlite_db, runner, storm)
+    assert incident_sizes(sqlite_db) == [22]
+    later = [alert("Errors", "cache", 200, region=r) for r in ("us-east", "eu-west")]
+    deliver(sqlite_db, runner, later)
+    assert incident_sizes(sqlite_db) == [1, 1, 10, 12]  # each cache copy its own
+    with sqlite_db.session() as s:
+        api = s.scalar(select(Incident).where(Incident.services == ["api"]))
+        assert api is not None and api.status == "open"
+        trail = [a["action"] for a in list_actions(s, api.id)]
+    assert trail == ["split_from"]
