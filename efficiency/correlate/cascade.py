@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from efficiency.correlate.graph import Node, onset_error, same_place
+from efficiency.correlate.graph import Node, onset_error, robust_onset, same_place
 from efficiency.correlate.records import Topology
 from efficiency.correlate.rules import CorrelationRules
 
@@ -59,6 +59,8 @@ class GroupFront:
     established: bool = False
     #: service -> how late its onset may stand after the real one (:func:`onset_error`)
     errors: dict[str, timedelta] = field(default_factory=dict)
+    #: service -> when its alerts in the group's alert buckets started (sorted)
+    times: dict[str, list[datetime]] = field(default_factory=dict)
 
 
 def _weight(node: Node) -> int:
@@ -95,6 +97,7 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     sizes: dict[str, int] = defaultdict(int)
     places: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
     errors: dict[str, timedelta] = {}
+    times: dict[str, list[datetime]] = defaultdict(list)
 
     def note(service: str, at: datetime, size: int, labels: dict[str, frozenset[str]]) -> None:
         if service not in onsets or at < onsets[service]:
@@ -107,6 +110,9 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
     for node in supported:
         per_service = node.service_onsets or {s: node.onset_at for s in node.services}
         node_errors = _errors(node)
+        if node.kind == "alerts":
+            for service in node.services:
+                times[service].extend(a.starts_at for a in node.alerts)
         for service, at in per_service.items():
             if service not in onsets or at < onsets[service]:
                 errors[service] = node_errors.get(service, timedelta(0))
@@ -131,6 +137,7 @@ def front(group: Sequence[Node], rules: CorrelationRules) -> GroupFront | None:
         dict(places),
         established,
         errors,
+        {s: sorted(t) for s, t in times.items()},
     )
 
 
@@ -173,10 +180,14 @@ def _cause(
         for callee in deps.successors(caller):
             for other in holders.get(callee, ()):
                 onset = fronts[other].onsets[callee]
+                size = fronts[other].sizes[callee]
                 lag = dependent.head_onset - onset
+                if lag > rules.window:  # a callee alerting long before: did it take off again?
+                    onset, size = _burst(fronts[other].times.get(callee, []), dependent, rules)
+                    lag = dependent.head_onset - onset
                 # a quiet callee's few alerts place its onset loosely: it may stand later
                 slack = rules.cascade_slack + fronts[other].errors.get(callee, timedelta(0))
-                if other == index or not -slack <= lag <= rules.window:
+                if other == index or size == 0 or not -slack <= lag <= rules.window:
                     continue
                 here = same_place(
                     dependent.head_places, fronts[other].places.get(callee, {}), rules
@@ -186,7 +197,6 @@ def _cause(
                     or any(same_place(dependent.head_places, p, rules) for p in homes[callee])
                 ):
                     continue  # another deployment of the callee: it runs where the head does
-                size = fronts[other].sizes[callee]
                 # a quiet callee already part of a larger failure in the head's location
                 # explains a loud caller; across locations, only a callee of its own weight
                 support = max(size, reach(other)) if here else size
@@ -195,6 +205,21 @@ def _cause(
                 key = (here and fronts[other].established, size, onset, -other)
                 best = key if best is None or key > best else best
     return -best[3] if best is not None else None
+
+
+def _burst(
+    times: Sequence[datetime], dependent: GroupFront, rules: CorrelationRules
+) -> tuple[datetime, int]:
+    """(onset, alerts) of a callee's alerts in the window before the dependent's head took off
+    (to ``cascade_slack`` after it): a service with a trickle of background alerts long before
+    that then took off with its callers (twice the alerts of the window before) is read by
+    the take-off, not by the trickle. (head onset, 0) when it did not take off there."""
+    head, window = dependent.head_onset, rules.window
+    recent = [t for t in times if head - window <= t <= head + rules.cascade_slack]
+    before = [t for t in times if head - 2 * window <= t < head - window]
+    if len(recent) < 2 * max(len(before), 1):
+        return head, 0
+    return robust_onset(recent, rules.onset_quantile), len(recent)
 
 
 def join_cascades(

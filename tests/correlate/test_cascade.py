@@ -48,3 +48,27 @@ def test_onset_error_is_the_mean_delay_after_the_onset_over_the_count() -> None:
     starts = [T0 + timedelta(seconds=s) for s in (0, 60, 120, 180)]
     assert onset_error(starts, starts[0]) == timedelta(seconds=30)
     assert onset_error(starts[:1], starts[0]) == timedelta(0)
+
+
+def joined(db_times: list[float], api_start: float) -> bool:
+    graph = nx.DiGraph()
+    graph.add_edge("api", "db")
+    correlator = Correlator(topology=Topology(dependencies=graph))
+    api = [alert(f"api-{k}", "api", api_start + 2 * k) for k in range(15)]
+    db = [alert(f"db-{k}", "db", t) for k, t in enumerate(db_times)]
+    correlator.add(api + db, T0 + timedelta(minutes=20))
+    owner = {fp: k for k, inc in correlator.incidents.items() for fp in inc.alerts}
+    return owner["api-0"] == owner[f"db-{len(db_times) - 1}"]
+
+
+def test_a_callee_with_a_background_trickle_joins_by_its_take_off() -> None:
+    """db alerts every 4 minutes from the start (one session), then takes off at 15 min;
+    api follows at 15.5 min: the trickle's onset is long before, the take-off is the cause."""
+    trickle = [240.0 * k for k in range(4)]
+    take_off = [900.0 + 3 * k for k in range(8)]
+    assert joined(trickle + take_off, 930)
+
+
+def test_a_callee_alerting_steadily_is_no_take_off() -> None:
+    steady = [60.0 * k for k in range(17)]
+    assert not joined(steady, 930)
