@@ -11,6 +11,9 @@ incidents that are still active, partitions it (:mod:`efficiency.correlate.group
   each absorbed one as a ``merged`` update (:mod:`efficiency.correlate.merge`);
 - turns every other group into a new incident, *pending* until the opening rules pass (enough
   alerts, or one severe enough);
+- when a service first alerts in two locations, splits out of the open incidents what they
+  joined across locations before (:mod:`efficiency.correlate.split`), as a new incident with
+  ``split_from`` set;
 - never lets a resolved incident absorb anything: a new alert that matches one (same
   fingerprint, or same service and alert name, within ``recurrence_horizon``) opens a new
   incident whose ``previous_incident`` is the old key.
