@@ -73,12 +73,16 @@ def _window(service: str, start: datetime, seconds: int, cores: float, stacks: s
     })  # fmt: skip
 
 
-def _load(service: str, at: datetime) -> float:
-    """Cores busy: the service's base, a daily swing and a slow weekly growth."""
+def _load(service: str, at: datetime, end: datetime) -> float:
+    """Cores busy: the service's base, a daily swing and a slow growth over the history.
+    The swing's phase and the growth run from ``end``, not the wall clock, so every run sees
+    the same shape: the hours after ``end`` (the deployed fix) lie at the daily peak, and the
+    growth never wraps inside the history (a fix measured in the trough could fall under
+    ``detect.min_cores``)."""
     base = SERVICES[service]
-    hour = at.hour + at.minute / 60
-    days = (at - datetime(2026, 1, 1, tzinfo=UTC)).total_seconds() / 86400
-    return base * (1 + 0.35 * math.sin(2 * math.pi * (hour - 9) / 24)) * (1 + 0.01 * (days % 60))
+    hours = (at - end).total_seconds() / 3600
+    days = HISTORY_DAYS + hours / 24
+    return base * (1 + 0.35 * math.sin(2 * math.pi * (hours + 6) / 24)) * (1 + 0.01 * days)
 
 
 def profiles(end: datetime) -> str:
@@ -87,11 +91,11 @@ def profiles(end: datetime) -> str:
         stacks = {"checkout": "checkout_v1"}.get(service, service)
         for h in range(HISTORY_DAYS * 24, 6, -1):  # hourly 10-minute windows
             start = end - timedelta(hours=h)
-            lines.append(_window(service, start, 600, _load(service, start), stacks))
+            lines.append(_window(service, start, 600, _load(service, start, end), stacks))
         for m in range(36, 0, -1):  # the last 6 hours: a 2-minute window every 10 minutes
             start = end - timedelta(minutes=10 * m)
             after_deploy = service == "checkout" and m <= 18
-            lines.append(_window(service, start, 120, _load(service, start),
+            lines.append(_window(service, start, 120, _load(service, start, end),
                                  "checkout_v2" if after_deploy else stacks))  # fmt: skip
     return "\n".join(lines) + "\n"
 
@@ -104,7 +108,7 @@ def deployed_fix(end: datetime, fix_at: datetime, hours: int = 3) -> str:
     start = end
     while start < fix_at + timedelta(hours=hours):
         rows = fixed if start >= fix_at else _folded("thumbnailer")
-        data = _scaled(rows, _load("thumbnailer", start) * 120 * 100)
+        data = _scaled(rows, _load("thumbnailer", start, end) * 120 * 100)
         lines.append(json.dumps({
             "service": "thumbnailer", "host": "h-thumbnailer", "start": _iso(start),
             "end": _iso(start + timedelta(seconds=120)), "format": "folded", "rate_hz": 100,
