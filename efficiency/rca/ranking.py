@@ -50,6 +50,7 @@ from efficiency.rca.events import (
     count_move,
     is_count_series,
     judged,
+    named_service,
     share_moves,
 )
 from efficiency.rca.services import ServiceMap, map_series
@@ -186,11 +187,18 @@ def collect_evidence(
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
     event_level: dict[str, float] = {}
+    known = smap.services | set(graph.nodes)
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
         services = smap.services_of(series_id)
         strength = math.log1p(move.surprise)
         entry = _series_entry(name, labels, move)
+        named = None
+        if name == "log_template_lines" and owner.kind == "service":
+            named = named_service(labels, owner.service, known)
+        if named is not None:  # a caller's text about its callee: the callee's evidence
+            services = (named,)
+            entry["logged_by"] = owner.service
         if is_count_series(name) and not judged(name, labels):
             entry["measured"] = "fall against the calls into the service (baseline: expected)"
         if _is_client_side(name) and owner.kind == "service":
@@ -327,7 +335,8 @@ def rank_services(
                 if level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
-                    ev.onset_at is not None
+                    ev.events < ev.metrics
+                    and ev.onset_at is not None
                     and other.onset_at is not None
                     and other.onset_at > ev.onset_at
                 )
