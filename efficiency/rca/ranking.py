@@ -144,17 +144,41 @@ def _is_client_side(name: str) -> bool:
     return "client" in name.lower() or name.startswith("span_duration")
 
 
+_LEVEL_SERIES = {"error": "log_error_lines", "warn": "log_warn_lines"}
+
+
+def _lines_about_others(points: pd.DataFrame, smap: ServiceMap) -> dict[tuple[str, str], pd.Series]:
+    """Per ``(service, log_error_lines | log_warn_lines)``: the lines a minute of its
+    templates that name another service (:func:`efficiency.rca.events.named_service`), which
+    are that service's evidence and so are taken out of the logger's level count."""
+    templates = points[points["name"] == "log_template_lines"]
+    out: dict[tuple[str, str], pd.Series] = {}
+    for _, group in templates.groupby("series_id", sort=False):
+        labels = dict(group["labels"].iloc[0])
+        level, logger = _LEVEL_SERIES.get(labels.get("level", "")), labels.get("service", "")
+        if level is None or named_service(labels, logger, smap.services) is None:
+            continue
+        counts = pd.Series(group["value"].to_numpy(np.float64), index=pd.DatetimeIndex(group["ts"]))
+        key = (logger, level)
+        out[key] = counts if key not in out else out[key].add(counts, fill_value=0.0)
+    return out
+
+
 def _moves(
     points: pd.DataFrame, at: datetime, params: RankingParams, smap: ServiceMap
 ) -> list[tuple[int, str, dict[str, str], SeriesMove]]:
     out = []
     at_ts = pd.Timestamp(at)
+    about_others = _lines_about_others(points, smap)
     for series_id, group in points.groupby("series_id", sort=False):
         if not smap.services_of(int(series_id)):
             continue
         first = group.iloc[0]
         name, labels = str(first["name"]), dict(first["labels"])
         ts, values = pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64)
+        others = about_others.get((labels.get("service", ""), name))
+        if others is not None:  # a level's lines less those about another service
+            values = np.maximum(values - others.reindex(ts, fill_value=0.0).to_numpy(), 0.0)
         if is_count_series(name):
             if not judged(name, labels):
                 continue
