@@ -96,9 +96,6 @@ class EventParams:
     lead: timedelta = timedelta(minutes=1)
     #: fewest history minutes for a count to be judged
     min_history: int = 2
-    #: the recent stretch of the history a rise is also judged against (None: only the
-    #: whole history)
-    recent: timedelta | None = None
     #: added to the mean under the square root: the noise of a count that was always zero
     prior: float = 1.0
     #: the move is the ``persist``-th largest z of the window
@@ -120,27 +117,14 @@ def count_move(
     ts: pd.DatetimeIndex, values: np.ndarray, at: pd.Timestamp, params: EventParams
 ) -> SeriesMove | None:
     """The rise of one count series (``ts`` sorted) at ``at``; None when it cannot be
-    judged (fewer than ``min_history`` history minutes, or none in the window).
-
-    Judged twice, against the whole history and against its last ``recent`` minutes, and
-    the larger surprise is kept: a template that an earlier, separate episode (a fault
-    minutes before, now over) put into the history is new again against the quiet stretch
-    since."""
+    judged (fewer than ``min_history`` history minutes, or none in the window)."""
     start, lead_at = at - pd.Timedelta(params.history), at - pd.Timedelta(params.lead)
     end = at + pd.Timedelta(params.after)
     hist_mask = (ts >= start) & (ts < lead_at)
     win_mask = (ts >= lead_at) & (ts <= end)
     if hist_mask.sum() < params.min_history or not win_mask.any():
         return None
-    window, win_ts = values[win_mask], ts[win_mask]
-    best = _rise(values[hist_mask], window, win_ts, params)
-    if params.recent is not None:
-        recent = hist_mask & (ts >= lead_at - pd.Timedelta(params.recent))
-        if recent.sum() >= params.min_history and recent.sum() < hist_mask.sum():
-            other = _rise(values[recent], window, win_ts, params)
-            if other.surprise > best.surprise:
-                best = other
-    return best
+    return _rise(values[hist_mask], values[win_mask], ts[win_mask], params)
 
 
 def _rise(
