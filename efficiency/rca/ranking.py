@@ -24,7 +24,11 @@ decides who is a victim):
   (direct or further down the graph). A service whose callees are calm keeps its score.
   Abnormality is matched by kind: a caller that stands out by its logs and spans is explained
   by a callee's errors over any call (it logs the failure it was handed), a caller that stands
-  out by its metrics only over a call whose latency moved (:func:`_explaining_level`).
+  out by its metrics only over a call whose latency moved (:func:`_explaining_level`). For a
+  caller that stands out by its logs, onsets are not compared (an error count's first minute
+  and a statement's fall are not measured alike), and ``hand_up`` of the score it loses goes
+  to the callee: the errors it logs while calling an abnormal callee are evidence about the
+  callee, not only no evidence about the caller.
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
@@ -80,6 +84,9 @@ class RankingParams:
     in_quantile: float = 1.0
     #: how much of a service's score an equally abnormal, no-later callee explains away
     explain: float = 0.5
+    #: share of the score a caller that stands out by its error logs loses to the callee
+    #: that explains it that the callee gains (the largest such gift per callee)
+    hand_up: float = 0.4
     #: share of the earliness term in the score
     earliness: float = 0.2
     #: a service is "clearly abnormal" (sets the reference onset) from this surprise on
@@ -341,6 +348,7 @@ def rank_services(
     first = min(onsets) if onsets else None
     scale = params.onset_scale.total_seconds()
     ranked = []
+    handed: dict[str, float] = {}
     for service, ev in evidence.items():
         own = ev.abnormality
         delay = None
@@ -369,6 +377,10 @@ def rank_services(
                 if share > explained:
                     explained_by, explained = callee, share
         score = (own / top) * (1 - params.earliness + params.earliness * early)
+        if explained_by is not None and ev.events >= ev.metrics:
+            # the errors a caller logs over a call to an abnormal callee are the callee's
+            handed_up = params.hand_up * params.explain * explained * score
+            handed[explained_by] = max(handed.get(explained_by, 0.0), handed_up)
         score *= 1.0 - params.explain * explained
         ranked.append(
             RankedService(
@@ -386,5 +398,9 @@ def rank_services(
                 },
             )
         )
+    ranked = [
+        RankedService(r.service, round(r.score + handed.get(r.service, 0.0), 6), r.evidence)
+        for r in ranked
+    ]
     ranked.sort(key=lambda r: (-r.score, r.service))
     return ranked

@@ -135,8 +135,8 @@ def test_a_callee_named_by_its_callers_errors_ranks_first(tmp_path: Path) -> Non
         logs.append({"ts": _iso(t), "service": "web", "message": f"INFO GET /home {i} 200"})
         logs.append({"ts": _iso(t), "service": "orders", "message": f"INFO order {i} loaded"})
         if t >= AT and i % 8 == 0:
-            logs.append({"ts": _iso(t), "service": "web",
-                         "message": f"ERROR No instances available for orders (attempt {i})"})  # fmt: skip
+            message = f"ERROR No instances available for orders (attempt {i})"
+            logs.append({"ts": _iso(t), "service": "web", "message": message})
         spans += [
             {"trace_id": f"t{i}", "span_id": f"w{i}", "service": "web", "operation": "GET /",
              "start": _iso(t), "duration": 0.05},
