@@ -232,8 +232,10 @@ PREVIOUS = (
     "and call-edge series derived by the benchmark itself): dev AC@1 0.32 / AC@3 0.36 / "
     "Avg@5 0.37, test 0.26 / 0.35 / 0.33; exceptions and wrong returns 0.00 on both splits. "
     "Before callers' error logs were handed to the callee that explains them (main at "
-    "f5e682d, same stores): dev 0.55 / 0.64 / 0.65, test 0.52 / 0.78 / 0.72. The target is "
-    "still missed on this data (0.80 / 0.95)."
+    "f5e682d, same stores): dev 0.55 / 0.64 / 0.65, test 0.52 / 0.78 / 0.72; that step "
+    "gained a fault on dev (AC@1 and AC@3) and none on test, where AC@3 fell 0.78 -> 0.70 "
+    "(a wrong return and a network delay left the top 3). The target is still missed on "
+    "this data (0.80 / 0.95)."
 )
 
 FINDINGS = (
@@ -259,7 +261,10 @@ FINDINGS = (
     "only templates, not operations, on their share of the calls (0.41 against 0.50); span "
     "operation latency as the service's own evidence (0.41 against 0.50: a span lasts as "
     "long as the calls it makes, so it now counts as client-side, about the callees). "
-    "Last step (dev AC@1 / AC@3 on the reused stores, the ranking before it 0.55 / 0.64): a "
+    "Last step (dev AC@1 / AC@3 of all 22 dev faults from `rank_services` on the points "
+    "each fault's `rca` reads, cached; the ranking before it is 0.55 / 0.64 through the CLI. "
+    "The CLI run above gives 0.59 / 0.68 for the result where that harness gave 0.64 / 0.68: "
+    "one network delay apart, a difference not yet explained): a "
     "caller that stands out by its error logs is explained by its callee whatever their "
     "onsets (0.59 / 0.64: a caller's dispatcherServlet error often counts a minute before "
     "its callee's statement fall does), and hands 0.4 of the score it loses to that callee "
