@@ -356,10 +356,10 @@ def rank_services(
         if first is not None and ev.onset_at is not None:
             delay = max((ev.onset_at - first).total_seconds(), 0.0)
             early = math.exp(-delay / scale)
-        explained_by, explained = None, 0.0
+        explained_by, explained, by_level = None, 0.0, 0.0
         if own > CALM:
             through = nx.descendants(explaining, service)
-            for callee in nx.descendants(graph, service):
+            for callee in sorted(nx.descendants(graph, service)):  # the same on every run
                 other = evidence.get(callee)
                 if other is None:
                     continue
@@ -374,8 +374,8 @@ def rank_services(
                 )
                 # how far above calm each is: noise in a callee does not explain a caller
                 share = 0.0 if later else min(1.0, (level - CALM) / (own - CALM))
-                if share > explained:
-                    explained_by, explained = callee, share
+                if (share, level) > (explained, by_level):  # a tie: the more abnormal
+                    explained_by, explained, by_level = callee, share, level
         score = (own / top) * (1 - params.earliness + params.earliness * early)
         if explained_by is not None and ev.events >= ev.metrics:
             # the errors a caller logs over a call to an abnormal callee are the callee's
