@@ -26,6 +26,13 @@ Which counts are evidence, and in which direction:
   with the traffic every caller and callee of a failing service also sees, so they are not
   judged on their own; nor is ``log_lines``.
 
+A trouble template whose text **names another service** (``No instances available for
+ts-route-service``, ``Connection refused: orders``, ``call to orders failed``) is evidence
+about the named service, not about the one that logged it (:func:`named_service`): a caller
+logs what its callee did to it. The names are the known services (every service the ranked
+series name), matched as whole names, case-insensitively; a template naming several is
+given to the longest name it contains (the most specific one).
+
 The result has the shape of :class:`~efficiency.rca.signals.SeriesMove` (z over the series'
 own record: the surprise), so the ranking treats a log template like any other series.
 """
@@ -33,6 +40,8 @@ own record: the surprise), so the ranking treats a log template like any other s
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -58,6 +67,24 @@ def judged(name: str, labels: dict[str, str]) -> bool:
     if name in ("log_error_lines", "log_warn_lines", "span_errors"):
         return True
     return name == "log_template_lines" and labels.get("level", "") in _TROUBLE_LEVELS
+
+
+def named_service(labels: dict[str, str], logger: str, known: Iterable[str]) -> str | None:
+    """The known service, other than ``logger``, that a trouble template's text names
+    (the longest such name), else None (see the module)."""
+    text = labels.get("template", "")
+    if not text or labels.get("level", "") not in _TROUBLE_LEVELS:
+        return None
+    found = [
+        name
+        for name in known
+        if name and name != logger and _name_pattern(name).search(text) is not None
+    ]
+    return max(found, key=lambda n: (len(n), n)) if found else None
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -97,7 +124,12 @@ def count_move(
     win_mask = (ts >= lead_at) & (ts <= end)
     if hist_mask.sum() < params.min_history or not win_mask.any():
         return None
-    hist, window = values[hist_mask], values[win_mask]
+    return _rise(values[hist_mask], values[win_mask], ts[win_mask], params)
+
+
+def _rise(
+    hist: np.ndarray, window: np.ndarray, win_ts: pd.DatetimeIndex, params: EventParams
+) -> SeriesMove:
     mean = float(np.mean(hist))
     spread = float(np.quantile(np.abs(hist - np.median(hist)), 0.75))
     scale = max(math.sqrt(mean + params.prior), spread)
@@ -106,7 +138,6 @@ def count_move(
     record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
     ranked = np.sort(z)[::-1]
     move = float(ranked[min(params.persist, len(ranked)) - 1])
-    win_ts = ts[win_mask]
     peak = int(np.argmax(z))
     moved = np.flatnonzero(z >= params.onset_z)
     return SeriesMove(

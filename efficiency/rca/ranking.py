@@ -24,7 +24,11 @@ decides who is a victim):
   (direct or further down the graph). A service whose callees are calm keeps its score.
   Abnormality is matched by kind: a caller that stands out by its logs and spans is explained
   by a callee's errors over any call (it logs the failure it was handed), a caller that stands
-  out by its metrics only over a call whose latency moved (:func:`_explaining_level`).
+  out by its metrics only over a call whose latency moved (:func:`_explaining_level`). For a
+  caller that stands out by its logs, onsets are not compared (an error count's first minute
+  and a statement's fall are not measured alike), and ``hand_up`` of the score it loses goes
+  to the callee: the errors it logs while calling an abnormal callee are evidence about the
+  callee, not only no evidence about the caller.
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
@@ -50,6 +54,7 @@ from efficiency.rca.events import (
     count_move,
     is_count_series,
     judged,
+    named_service,
     share_moves,
 )
 from efficiency.rca.services import ServiceMap, map_series
@@ -79,6 +84,9 @@ class RankingParams:
     in_quantile: float = 1.0
     #: how much of a service's score an equally abnormal, no-later callee explains away
     explain: float = 0.5
+    #: share of the score a caller that stands out by its error logs loses to the callee
+    #: that explains it that the callee gains (the largest such gift per callee)
+    hand_up: float = 0.4
     #: share of the earliness term in the score
     earliness: float = 0.2
     #: a service is "clearly abnormal" (sets the reference onset) from this surprise on
@@ -143,17 +151,41 @@ def _is_client_side(name: str) -> bool:
     return "client" in name.lower() or name.startswith("span_duration")
 
 
+_LEVEL_SERIES = {"error": "log_error_lines", "warn": "log_warn_lines"}
+
+
+def _lines_about_others(points: pd.DataFrame, smap: ServiceMap) -> dict[tuple[str, str], pd.Series]:
+    """Per ``(service, log_error_lines | log_warn_lines)``: the lines a minute of its
+    templates that name another service (:func:`efficiency.rca.events.named_service`), which
+    are that service's evidence and so are taken out of the logger's level count."""
+    templates = points[points["name"] == "log_template_lines"]
+    out: dict[tuple[str, str], pd.Series] = {}
+    for _, group in templates.groupby("series_id", sort=False):
+        labels = dict(group["labels"].iloc[0])
+        level, logger = _LEVEL_SERIES.get(labels.get("level", "")), labels.get("service", "")
+        if level is None or named_service(labels, logger, smap.services) is None:
+            continue
+        counts = pd.Series(group["value"].to_numpy(np.float64), index=pd.DatetimeIndex(group["ts"]))
+        key = (logger, level)
+        out[key] = counts if key not in out else out[key].add(counts, fill_value=0.0)
+    return out
+
+
 def _moves(
     points: pd.DataFrame, at: datetime, params: RankingParams, smap: ServiceMap
 ) -> list[tuple[int, str, dict[str, str], SeriesMove]]:
     out = []
     at_ts = pd.Timestamp(at)
+    about_others = _lines_about_others(points, smap)
     for series_id, group in points.groupby("series_id", sort=False):
         if not smap.services_of(int(series_id)):
             continue
         first = group.iloc[0]
         name, labels = str(first["name"]), dict(first["labels"])
         ts, values = pd.DatetimeIndex(group["ts"]), group["value"].to_numpy(np.float64)
+        others = about_others.get((labels.get("service", ""), name))
+        if others is not None:  # a level's lines less those about another service
+            values = np.maximum(values - others.reindex(ts, fill_value=0.0).to_numpy(), 0.0)
         if is_count_series(name):
             if not judged(name, labels):
                 continue
@@ -186,11 +218,18 @@ def collect_evidence(
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
     event_level: dict[str, float] = {}
+    known = smap.services | set(graph.nodes)
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
         services = smap.services_of(series_id)
         strength = math.log1p(move.surprise)
         entry = _series_entry(name, labels, move)
+        named = None
+        if name == "log_template_lines" and owner.kind == "service":
+            named = named_service(labels, owner.service, known)
+        if named is not None:  # a caller's text about its callee: the callee's evidence
+            services = (named,)
+            entry["logged_by"] = owner.service
         if is_count_series(name) and not judged(name, labels):
             entry["measured"] = "fall against the calls into the service (baseline: expected)"
         if _is_client_side(name) and owner.kind == "service":
@@ -309,6 +348,7 @@ def rank_services(
     first = min(onsets) if onsets else None
     scale = params.onset_scale.total_seconds()
     ranked = []
+    handed: dict[str, float] = {}
     for service, ev in evidence.items():
         own = ev.abnormality
         delay = None
@@ -316,10 +356,10 @@ def rank_services(
         if first is not None and ev.onset_at is not None:
             delay = max((ev.onset_at - first).total_seconds(), 0.0)
             early = math.exp(-delay / scale)
-        explained_by, explained = None, 0.0
+        explained_by, explained, by_level = None, 0.0, 0.0
         if own > CALM:
             through = nx.descendants(explaining, service)
-            for callee in nx.descendants(graph, service):
+            for callee in sorted(nx.descendants(graph, service)):  # the same on every run
                 other = evidence.get(callee)
                 if other is None:
                     continue
@@ -327,15 +367,20 @@ def rank_services(
                 if level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
-                    ev.onset_at is not None
+                    ev.events < ev.metrics
+                    and ev.onset_at is not None
                     and other.onset_at is not None
                     and other.onset_at > ev.onset_at
                 )
                 # how far above calm each is: noise in a callee does not explain a caller
                 share = 0.0 if later else min(1.0, (level - CALM) / (own - CALM))
-                if share > explained:
-                    explained_by, explained = callee, share
+                if (share, level) > (explained, by_level):  # a tie: the more abnormal
+                    explained_by, explained, by_level = callee, share, level
         score = (own / top) * (1 - params.earliness + params.earliness * early)
+        if explained_by is not None and ev.events >= ev.metrics:
+            # the errors a caller logs over a call to an abnormal callee are the callee's
+            handed_up = params.hand_up * params.explain * explained * score
+            handed[explained_by] = max(handed.get(explained_by, 0.0), handed_up)
         score *= 1.0 - params.explain * explained
         ranked.append(
             RankedService(
@@ -353,5 +398,9 @@ def rank_services(
                 },
             )
         )
+    ranked = [
+        RankedService(r.service, round(r.score + handed.get(r.service, 0.0), 6), r.evidence)
+        for r in ranked
+    ]
     ranked.sort(key=lambda r: (-r.score, r.service))
     return ranked

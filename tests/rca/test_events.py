@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from efficiency.rca.events import EventParams, count_move
+from efficiency.rca.events import EventParams, count_move, named_service
 from tests.test_cli import run
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
@@ -40,7 +40,7 @@ def system(tmp_path: Path) -> tuple[Path, Path]:
                 }
             )
             logs.append({"ts": _iso(t), "service": "web",
-                         "message": f"ERROR call to orders failed: 500 for {i}"})  # fmt: skip
+                         "message": f"ERROR upstream call failed: 500 for {i}"})  # fmt: skip
         if i % 300 == 0:  # a rare warning of web, before and after: noise, not a cause
             logs.append({"ts": _iso(t), "service": "web", "message": "WARN slow client"})
         web, orders = f"w{i}", f"o{i}"
@@ -110,3 +110,46 @@ def test_a_statement_that_stops_being_reached_points_at_its_service(tmp_path: Pa
     top = ranking[0]["evidence"]["top_series"][0]
     assert top["series"] == "log_template_lines" and "fall" in top["measured"]
     assert top["value"] < top["baseline"]  # counted, against what the calls made expected
+
+
+def test_an_error_that_names_another_service_is_that_services_evidence() -> None:
+    known = {"web", "orders", "orders-db", "cart"}
+    error = {"level": "error", "service": "web"}
+    text = "<n> ERROR Load balancer does not have available server for client: orders-db"
+    assert named_service({**error, "template": text}, "web", known) == "orders-db"
+    assert named_service({**error, "template": "No instances available for ORDERS"},
+                         "web", known) == "orders"  # fmt: skip
+    # whole names only, never the logger itself, never an info line
+    assert named_service({**error, "template": "cartridge jammed"}, "web", known) is None
+    assert named_service({**error, "template": "web failed"}, "web", known) is None
+    info = {"level": "info", "service": "web", "template": "called orders"}
+    assert named_service(info, "web", known) is None
+
+
+def test_a_callee_named_by_its_callers_errors_ranks_first(tmp_path: Path) -> None:
+    """orders drops out of discovery at AT and logs nothing; web, its caller, logs an error
+    naming it. The error is evidence about orders."""
+    logs, spans = [], []
+    for i in range(0, 30 * 60, 4):
+        t = T0 + timedelta(seconds=i)
+        logs.append({"ts": _iso(t), "service": "web", "message": f"INFO GET /home {i} 200"})
+        logs.append({"ts": _iso(t), "service": "orders", "message": f"INFO order {i} loaded"})
+        if t >= AT and i % 8 == 0:
+            message = f"ERROR No instances available for orders (attempt {i})"
+            logs.append({"ts": _iso(t), "service": "web", "message": message})
+        spans += [
+            {"trace_id": f"t{i}", "span_id": f"w{i}", "service": "web", "operation": "GET /",
+             "start": _iso(t), "duration": 0.05},
+            {"trace_id": f"t{i}", "span_id": f"o{i}", "parent_id": f"w{i}", "service": "orders",
+             "operation": "GET /orders", "start": _iso(t), "duration": 0.03},
+        ]  # fmt: skip
+    (tmp_path / "l.jsonl").write_text("".join(json.dumps(r) + "\n" for r in logs))
+    (tmp_path / "s.jsonl").write_text("".join(json.dumps(r) + "\n" for r in spans))
+    assert run(tmp_path, "ingest", "spans", str(tmp_path / "s.jsonl")).returncode == 0
+    assert run(tmp_path, "ingest", "logs", str(tmp_path / "l.jsonl")).returncode == 0
+    done = run(tmp_path, "rca", "--at", _iso(AT), "--json")
+    assert done.returncode == 0, done.stderr
+    ranking = json.loads(done.stdout)["ranking"]
+    assert ranking[0]["service"] == "orders"
+    top = ranking[0]["evidence"]["top_series"][0]
+    assert top["series"] == "log_template_lines" and top["logged_by"] == "web"

@@ -11,7 +11,7 @@ import pytest
 
 from efficiency.ingest.errors import InputError
 from efficiency.ingest.metrics import series_id
-from efficiency.rca import load_service_graph, rank_services
+from efficiency.rca import RankingParams, load_service_graph, rank_services
 from efficiency.rca.signals import SignalParams, direction, series_move
 from tests.rca.conftest import FAULT_AT
 
@@ -89,3 +89,32 @@ def test_service_graph_files(tmp_path: Path) -> None:
     bad.write_text('{"edges": [{"caller": "a"}]}')
     with pytest.raises(InputError, match=r"edges\[0\]"):
         load_service_graph(bad)
+
+
+def test_a_callers_errors_are_handed_to_the_callee_that_explains_them() -> None:
+    """web logs ten errors a minute from T, orders (its callee) four: web is explained by
+    orders, and part of what web loses goes to orders, which ranks first."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=30)
+    rows = []
+    series = {
+        ("log_error_lines", (("service", "web"),)): 10.0,
+        ("log_error_lines", (("service", "orders"),)): 4.0,
+        ("edge_requests", (("destination_workload", "orders"), ("source_workload", "web"))): 0.0,
+    }
+    for (name, pairs), burst in series.items():
+        labels = dict(pairs)
+        for i in range(36):
+            value = burst if i >= 30 else 0.0
+            if name == "edge_requests":
+                value = 20.0
+            rows.append(
+                (series_id(name, labels), name, labels, start + timedelta(minutes=i), value)
+            )
+    points = pd.DataFrame(rows, columns=["series_id", "name", "labels", "ts", "value"])
+    points["ts"] = pd.to_datetime(points["ts"], utc=True)
+    ranked = rank_services(points, at)
+    assert [r.service for r in ranked] == ["orders", "web"]
+    assert ranked[1].evidence["explained_by"] == "orders"
+    alone = rank_services(points, at, params=RankingParams(hand_up=0.0))
+    assert alone[0].service == "web"  # explained, but nothing handed up: web still first
