@@ -48,7 +48,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from efficiency.rca.signals import SeriesMove
+from efficiency.rca.signals import SeriesMove, summarise
 
 #: count series that ``ingest logs`` / ``ingest spans`` write, judged by :func:`count_move`
 COUNT_SERIES = frozenset(
@@ -135,42 +135,21 @@ def _rise(
     scale = max(math.sqrt(mean + params.prior), spread)
     z = np.maximum((window - mean) / scale, 0.0)
     hist_z = np.maximum((hist - mean) / scale, 0.0)
-    record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
-    ranked = np.sort(z)[::-1]
-    move = float(ranked[min(params.persist, len(ranked)) - 1])
-    peak = int(np.argmax(z))
-    moved = np.flatnonzero(z >= params.onset_z)
-    return SeriesMove(
-        z=move,
-        surprise=move / record,
-        peak_at=win_ts[peak],
-        onset_at=win_ts[moved[0]] if len(moved) else None,
-        value=float(window[peak]),
-        baseline=mean,
-        scale=scale,
-    )
+    return summarise(
+        z, hist_z, win_ts, window, mean, scale,
+        persist=params.persist, record_quantile=params.record_quantile, onset_z=params.onset_z,
+    )  # fmt: skip
 
 
 def _move(
     ts: pd.DatetimeIndex, z_all: np.ndarray, values: np.ndarray, expected: np.ndarray,
     hist: np.ndarray, win: np.ndarray, params: EventParams,
 ) -> SeriesMove:  # fmt: skip
-    z, hist_z = z_all[win], z_all[hist]
-    record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
-    ranked = np.sort(z)[::-1]
-    move = float(ranked[min(params.persist, len(ranked)) - 1])
-    peak = int(np.argmax(z))
-    moved = np.flatnonzero(z >= params.onset_z)
-    win_ts = ts[win]
-    return SeriesMove(
-        z=move,
-        surprise=move / record,
-        peak_at=win_ts[peak],
-        onset_at=win_ts[moved[0]] if len(moved) else None,
-        value=float(values[win][peak]),
-        baseline=float(expected[win][peak]),
-        scale=float(math.sqrt(expected[win][peak] + params.prior)),
-    )
+    expect = expected[win]
+    return summarise(
+        z_all[win], z_all[hist], ts[win], values[win], expect, np.sqrt(expect + params.prior),
+        persist=params.persist, record_quantile=params.record_quantile, onset_z=params.onset_z,
+    )  # fmt: skip
 
 
 def share_moves(

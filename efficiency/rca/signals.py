@@ -155,18 +155,32 @@ def series_move(
     z = np.maximum(z, 0.0)
     hist_z = (hist - centre) / scale
     hist_z = np.maximum(hist_z * sign, 0.0) if sign else np.abs(hist_z)
-    record = max(float(np.quantile(hist_z, params.record_quantile)), 1.0)
+    return summarise(
+        z, hist_z, ts[win_mask], values[win_mask], raw_centre, scale,
+        persist=params.persist, record_quantile=params.record_quantile, onset_z=params.onset_z,
+    )  # fmt: skip
+
+
+def summarise(
+    z: np.ndarray, hist_z: np.ndarray, win_ts: pd.DatetimeIndex, window: np.ndarray,
+    baseline: float | np.ndarray, scale: float | np.ndarray, *, persist: int,
+    record_quantile: float, onset_z: float,
+) -> SeriesMove:  # fmt: skip
+    """A series' move from its window's z-scores (``z``, >= 0) and its history's (``hist_z``):
+    the ``persist``-th largest z, over the history's own record (its ``record_quantile``, at
+    least 1), peaking at the largest and starting at the first z of ``onset_z``. ``baseline``
+    and ``scale`` are one number, or one per window point (read at the peak)."""
+    record = max(float(np.quantile(hist_z, record_quantile)), 1.0)
     ranked = np.sort(z)[::-1]
-    move = float(ranked[min(params.persist, len(ranked)) - 1])
-    win_ts = ts[win_mask]
+    move = float(ranked[min(persist, len(ranked)) - 1])
     peak = int(np.argmax(z))
-    moved = np.flatnonzero(z >= params.onset_z)
+    moved = np.flatnonzero(z >= onset_z)
     return SeriesMove(
         z=move,
         surprise=move / record,
         peak_at=win_ts[peak],
         onset_at=win_ts[moved[0]] if len(moved) else None,
-        value=float(values[win_mask][peak]),
-        baseline=raw_centre,
-        scale=scale,
+        value=float(window[peak]),
+        baseline=float(np.asarray(baseline)[peak] if np.ndim(baseline) else baseline),
+        scale=float(np.asarray(scale)[peak] if np.ndim(scale) else scale),
     )
