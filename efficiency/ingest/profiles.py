@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from efficiency.store.profiles import (
 )
 
 ProfileFormat = Literal["folded", "speedscope", "pprof"]
+
+_log = logging.getLogger(__name__)
 
 
 class WindowIn(IngestModel):
@@ -87,6 +90,8 @@ class ProfileIngestResult:
     samples: int = 0
     stacks: int = 0
     window_ids: list[int] = field(default_factory=list)
+    #: malformed lines a collector's own window held, left out (see store_collected_window)
+    lines_skipped: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -320,7 +325,11 @@ class CollectedWindow(Protocol):
 def store_collected_window(
     session: Session, service: str, host: str, record: CollectedWindow
 ) -> ProfileIngestResult:
-    """Store one window of folded stacks as a collector produced it."""
+    """Store one window of folded stacks as a collector produced it.
+
+    The text comes from a profiler we ran, not from a user, so a malformed line (a stack with an
+    empty frame, say) is left out and logged with the window's good lines kept, rather than
+    refusing the whole window."""
     meta = WindowMeta(
         service=service,
         host=host,
@@ -331,4 +340,15 @@ def store_collected_window(
         rate_hz=record.rate_hz,
         labels=dict(record.labels),
     )
-    return store_profiles(session, [(meta, parse_folded(record.folded))])
+    skipped: list[tuple[int, str, str]] = []
+    parsed = parse_folded(record.folded, skipped=skipped)
+    result = store_profiles(session, [(meta, parsed)])
+    if skipped:
+        number, reason, line = skipped[0]
+        _log.warning(
+            "%s on %s, pid %s: left out %d malformed line(s) of a %s window; the first, line "
+            "%d (%s): %r", service, host, record.pid, len(skipped), record.collector, number,
+            reason, line[:300],
+        )  # fmt: skip
+        result.lines_skipped = len(skipped)
+    return result

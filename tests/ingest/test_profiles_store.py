@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
+from efficiency.ingest.errors import InputError
 from efficiency.ingest.parsers.folded import parse_folded
-from efficiency.ingest.profiles import WindowMeta, store_profiles
+from efficiency.ingest.profiles import WindowMeta, store_collected_window, store_profiles
 from efficiency.store.db import Database
 from efficiency.store.profile_queries import top_frames
 from efficiency.store.profiles import Frame, ProfileSample, ProfileWindow, Stack
@@ -63,3 +66,21 @@ def test_one_batch_with_several_windows_and_a_repeat(db: Database) -> None:
         assert again.windows_skipped == 2
     with db.session() as s:
         assert store_profiles(s, [(meta(5), parse_folded(FOLDED))], batch_id="b").windows_skipped
+
+
+def test_a_collected_window_keeps_its_good_lines_and_logs_the_bad_one(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A line our own profiler wrote malformed (an empty frame) is left out and logged; the
+    window's other stacks are stored. A user's upload of the same text is refused whole."""
+    bad = "main (a.py:1);;g (a.py:3) 4\n"
+    record = SimpleNamespace(pid=42, start=T0, end=T0 + timedelta(minutes=1), rate_hz=100.0,
+                             folded=FOLDED + bad, collector="py-spy", labels={})  # fmt: skip
+    with caplog.at_level(logging.WARNING), db.session() as s:
+        result = store_collected_window(s, "svc", "h", record)
+    assert (result.windows_stored, result.samples, result.lines_skipped) == (1, 7, 1)
+    assert counts(db) == (1, 4, 2, 2)
+    (message,) = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
+    assert "line 3" in message and "empty frame name" in message and "svc" in message
+    with pytest.raises(InputError, match="line 3"):
+        parse_folded(FOLDED + bad)
