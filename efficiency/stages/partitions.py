@@ -108,7 +108,10 @@ def score_series(part: tuple[ScoreParams, list[tuple[int, pd.DataFrame]]]) -> li
     for series_id, raw in groups:
         series = regular_series(raw["ts"], raw["value"])
         detector = MetricAnomalyDetector(
-            warmup=params.warmup, min_history=params.min_history, suppress=params.suppress
+            warmup=params.warmup,
+            min_history=params.min_history,
+            suppress=params.suppress,
+            threshold=params.threshold,  # the anomaly run's mute follows the alarm threshold
         ).fit(series.to_numpy(), series.index)
         scores = detector.score()
         alarms = [

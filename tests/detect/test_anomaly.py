@@ -41,7 +41,11 @@ def test_a_level_shift_alarms_at_its_start_then_stops() -> None:
     det = MetricAnomalyDetector(**SMALL).fit(x, stamps(len(x)))
     s, alarms = det.score(), det.predict()
     first = np.flatnonzero(alarms[1000:])
-    assert first.size and first[0] <= 3 and s[1000:1004].max() > 0.8  # found at its start
+    assert first.size and first[0] <= 3  # found at its start
+    # one page per run: the shifted points after the first alarm (each still far off the old
+    # median, so each alarming on its own) are muted until `suppress` points after the last
+    start = 1000 + int(first[0])
+    assert not alarms[start + 1 : start + SMALL["suppress"]].any()
     # re-baselined: no strong score after it, only the rare record that plain noise makes
     settled = slice(1000 + SMALL["window"], None)
     assert s[settled].max() < 0.8
@@ -176,3 +180,17 @@ def test_a_new_series_signals_within_its_first_minutes() -> None:
     assert not (set(short) - {15, 16, 17, 23, 24, 25})
     with pytest.raises(ValueError, match="min_history"):
         MetricAnomalyDetector(warmup=4, min_history=8)
+
+
+def test_an_anomaly_run_pages_once_and_the_next_event_pages_again() -> None:
+    """A burst pages at its first point; a larger point inside the same run is muted (the run
+    lasts until `suppress` points after its last alarming point); an event after the run has
+    ended pages again."""
+    x = noise(1500, seed=4)
+    x[1000] += 10.0
+    x[1003] += 20.0  # worse, but the same run
+    x[1100] += 20.0  # after the run: a new event
+    det = MetricAnomalyDetector(**SMALL).fit(x, stamps(len(x)))
+    alarms = np.flatnonzero(det.predict())
+    assert 1000 in alarms and 1003 not in alarms and 1100 in alarms
+    assert det.score()[1003] == 0.0
