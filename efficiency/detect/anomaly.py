@@ -205,7 +205,7 @@ class MetricAnomalyDetector:
         memory: int = 1500,
         surprise_weight: float = 0.95,
         range_memory: int = 4000,
-        novelty_weight: float = 2.0,
+        novelty_weight: float = 10.0,
         short: int = 24,
         short_memory: int = 5000,
         short_weight: float = 1.1,
