@@ -184,8 +184,9 @@ class DetectConfig(_Section):
                                             "series' robust baseline is taken from (at most "
                                             "anomaly_warmup_points).")  # fmt: skip
     anomaly_suppress_points: int = Field(5, ge=1, description="After an anomaly, points "
-                                         "during which only a higher score is reported (one "
-                                         "page per event).")  # fmt: skip
+                                         "during which nothing else is reported; points at "
+                                         "the threshold extend it (one page per anomaly "
+                                         "run).")  # fmt: skip
     season_seconds: float = Field(86400.0, ge=0, description="Period of the seasonal shape "
                                   "removed (STL) before a change is believed, when the history "
                                   "holds two of them; 0 = off.")  # fmt: skip
