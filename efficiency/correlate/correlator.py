@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from efficiency.correlate.cascade import join_cascades
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
@@ -48,6 +47,7 @@ from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
 from efficiency.correlate.sessions import continue_sessions
 from efficiency.correlate.split import split_incidents
+from efficiency.correlate.takeoff import join_groups
 
 Record = AlertRecord | DetectionRecord | ChangeRecord
 ACTIVE = frozenset({"pending", "open", "acknowledged"})
@@ -212,7 +212,7 @@ class Correlator:
         groups = partition(evidence_graph(nodes, local, rules), rules)
         self._peers.learn(alerts)
         topology = self._peers.topology(self.topology)
-        return join_cascades(groups, topology, rules, self._replicated(alerts))
+        return join_groups(groups, topology, rules, self._replicated(alerts))
 
     def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
         """Whether any service has alerted in two locations so far (this batch included)."""
