@@ -47,7 +47,7 @@ from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
 from efficiency.correlate.sessions import continue_sessions
 from efficiency.correlate.split import split_incidents
-from efficiency.correlate.takeoff import join_groups
+from efficiency.correlate.takeoff import join_groups, ranking_topology
 
 Record = AlertRecord | DetectionRecord | ChangeRecord
 ACTIVE = frozenset({"pending", "open", "acknowledged"})
@@ -336,13 +336,13 @@ class Correlator:
         else:
             action = "updated"
         incident.severity = incident.max_severity()
+        alerts, changes = list(incident.alerts.values()), self._suspect_changes(incident)
+        topology = ranking_topology(
+            self._peers.topology(self.topology), alerts, self.rules, self._per_location
+        )
         incident.root_causes = tuple(
             rank_root_causes(
-                list(incident.alerts.values()),
-                list(incident.detections.values()),
-                self._suspect_changes(incident),
-                self._peers.topology(self.topology),
-                self.weights,
+                alerts, list(incident.detections.values()), changes, topology, self.weights
             )
         )
         return self._snapshot(incident, action)

@@ -41,8 +41,8 @@ class CorrelationRules:
     cascade_slack: timedelta = timedelta(seconds=30)
     #: with no call graph (no services file, call metrics or peer labels) and a fleet that runs
     #: a copy of its services per location, a group taking off at most this long after a
-    #: well-supported group of its location, and of no other failure there, is read as its
-    #: cascade (:mod:`efficiency.correlate.takeoff`); None: never
+    #: well-supported group of its location is read as its cascade
+    #: (:mod:`efficiency.correlate.takeoff`); None: never
     takeoff_lag: timedelta | None = timedelta(seconds=60)
     #: a bucket's onset, for the cascade order, is this quantile of its alerts' start times
     #: (0: the first alert): stray early alerts of the service folded into the bucket do not

@@ -13,22 +13,33 @@ is deployed:
   (``takeoff_lag``) after a well-supported service of another group *in the same location* is
   read as its cascade.
 
-Even then two failures of one location may overlap, so the join is guarded: a group joins only
-when every candidate it could have failed from already belongs to one failure (one joined
-group); two candidates of different failures leave it apart, as does a candidate with fewer
-than ``root_support`` of the head's alerts (a blip of background alerts explains no failure).
+Even then two failures of one location may overlap, so the join is guarded:
+
+- a candidate needs ``root_support`` of the head's alerts (its own, or those of the failure it
+  already belongs to): a blip of background alerts explains no failure;
+- a group with a cause of its own - a deploy of its head's service in the ``change_lookback``
+  before its take-off, or a detection of it at the take-off - started a failure and is not
+  read as another's cascade (it may still be the cause of later groups);
+- a take-off two failures of the location could explain joins the one with the most support,
+  then the nearest in time.
+
 Groups are taken in onset order, as :mod:`efficiency.correlate.cascade` does, so a failure
-grows from its root outward and each joined group still has one head - one root.
+grows from its root outward and each joined group still has one head - one root. The root-cause
+ranking of such an incident reads the take-off order as its call graph (:func:`ranking_topology`):
+the service that took off first, not the loudest, is where the walk ends.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+import networkx as nx
 
 from efficiency.correlate.cascade import GroupFront, front, join_cascades
-from efficiency.correlate.graph import Node, same_place
-from efficiency.correlate.records import Topology
+from efficiency.correlate.graph import Node, robust_onset, same_place
+from efficiency.correlate.records import AlertRecord, Topology
 from efficiency.correlate.rules import CorrelationRules
 
 
@@ -42,16 +53,16 @@ def _candidates(
     earlier: list[int],
     reach: Callable[[int], int],
     rules: CorrelationRules,
-) -> set[int]:
+) -> dict[int, tuple[timedelta, int]]:
     """The groups whose services took off in the head's location from ``takeoff_lag`` before
     the head to ``cascade_slack`` (plus the service's onset error) after it, with the support
-    to explain it."""
+    to explain it, each with (its nearest such take-off's lag, the support)."""
     lag_limit = rules.takeoff_lag
     assert lag_limit is not None
     dependent = fronts[index]
     if not _placed(dependent.head_places, rules):
-        return set()
-    found: set[int] = set()
+        return {}
+    found: dict[int, tuple[timedelta, int]] = {}
     for other in earlier:
         candidate = fronts[other]
         for service, onset in candidate.onsets.items():
@@ -64,9 +75,25 @@ def _candidates(
                 continue
             support = max(candidate.sizes.get(service, 0), reach(other))
             if support >= rules.root_support * dependent.head_size:
-                found.add(other)
-                break
+                near = min(abs(lag), found[other][0]) if other in found else abs(lag)
+                found[other] = (near, support)
     return found
+
+
+def _own_cause(group: list[Node], head: GroupFront, rules: CorrelationRules) -> bool:
+    """Whether the group holds a cause of its own: a deploy of its head's service in the
+    ``change_lookback`` before the head took off, or a detection (regression, anomaly) of it
+    near the take-off. Such a group started a failure; it is not read as another's cascade."""
+    lag = rules.takeoff_lag or timedelta(0)
+    for node in group:
+        if not node.services & head.head_services:
+            continue
+        change, detection = node.change, node.detection
+        if change is not None and 0 <= (head.head_onset - change.at) / rules.change_lookback <= 1:
+            return True
+        if detection is not None and abs(detection.onset_at - head.head_onset) <= lag:
+            return True
+    return False
 
 
 def join_takeoffs(
@@ -88,11 +115,17 @@ def join_takeoffs(
 
     order = sorted(fronts, key=lambda i: (fronts[i].head_onset, i))
     for position, index in enumerate(order):
+        if _own_cause(groups[index], fronts[index], rules):
+            continue
         causes = _candidates(index, fronts, order[:position], lambda i: total[root(i)], rules)
-        failures = {root(c) for c in causes}
-        if len(failures) != 1:
-            continue  # no cause, or two failures it could be part of: leave it apart
-        cause = failures.pop()
+        failures: dict[int, tuple[int, timedelta]] = {}
+        for other, (lag, support) in causes.items():
+            best = failures.get(root(other), (0, lag))
+            failures[root(other)] = (max(support, best[0]), min(lag, best[1]))
+        if not failures:
+            continue
+        # the failure with the most support, then the nearest take-off
+        cause = max(failures, key=lambda r: (failures[r][0], -failures[r][1], -r))
         if cause != root(index):
             total[cause] += total[root(index)]
             parent[root(index)] = cause
@@ -111,3 +144,32 @@ def join_groups(
     if topology.dependencies.number_of_edges() > 0:
         return join_cascades(groups, topology, rules, replicated)
     return join_takeoffs(groups, rules, replicated)
+
+
+def ranking_topology(
+    topology: Topology,
+    alerts: Iterable[AlertRecord],
+    rules: CorrelationRules,
+    replicated: bool,
+) -> Topology:
+    """The call graph the root-cause ranking of an incident holding ``alerts`` reads:
+    ``topology`` when it has edges, else - in a fleet run per location, where the incident's
+    services were joined by take-off - the take-off order itself: each service calls those of
+    its location that took off before it, at most ``takeoff_lag`` before, so the ranking's walk
+    climbs to where the failure started as it does along a declared graph."""
+    if topology.dependencies.number_of_edges() > 0 or not replicated or rules.takeoff_lag is None:
+        return topology
+    starts: dict[str, list[datetime]] = defaultdict(list)
+    where: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+    for alert in alerts:
+        if alert.service:
+            starts[alert.service].append(alert.starts_at)
+            where[alert.service][tuple(alert.labels.get(n, "") for n in rules.location_labels)] += 1
+    onset = {s: robust_onset(sorted(t), rules.onset_quantile) for s, t in starts.items()}
+    place = {s: w.most_common(1)[0][0] for s, w in where.items()}
+    graph = nx.DiGraph()
+    for caller, at in onset.items():
+        for callee, before in onset.items():
+            if place[callee] == place[caller] and timedelta(0) < at - before <= rules.takeoff_lag:
+                graph.add_edge(caller, callee)
+    return Topology(dependencies=graph, cooccurrence=topology.cooccurrence)
