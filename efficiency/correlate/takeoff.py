@@ -31,6 +31,7 @@ the service that took off first, not the loudest, is where the walk ends.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -47,36 +48,68 @@ def _placed(places: dict[str, frozenset[str]], rules: CorrelationRules) -> bool:
     return any(name in places for name in rules.location_labels)
 
 
+class _TakeOffs:
+    """Every service take-off of the groups, sorted by onset, so each head reads only those
+    near it: (onset, the group's position in onset order, the group, the service)."""
+
+    def __init__(self, fronts: dict[int, GroupFront], order: list[int]) -> None:
+        position = {index: p for p, index in enumerate(order)}
+        self.entries = sorted(
+            (onset, position[index], index, service)
+            for index, f in fronts.items()
+            for service, onset in f.onsets.items()
+        )
+        self.onsets = [e[0] for e in self.entries]
+        errors = [e for f in fronts.values() for e in f.errors.values()]
+        self.max_error = max(errors, default=timedelta(0))
+
+    def near(
+        self, head: datetime, before: timedelta, after: timedelta
+    ) -> list[tuple[datetime, int, int, str]]:
+        """The take-offs from ``before`` the head to ``after`` it (plus any onset error)."""
+        i = bisect_left(self.onsets, head - before)
+        out = []
+        while i < len(self.entries) and self.entries[i][0] <= head + after + self.max_error:
+            out.append(self.entries[i])
+            i += 1
+        return out
+
+
 def _candidates(
     index: int,
+    position: int,
     fronts: dict[int, GroupFront],
-    earlier: list[int],
+    takeoffs: _TakeOffs,
     reach: Callable[[int], int],
     rules: CorrelationRules,
 ) -> dict[int, tuple[timedelta, int]]:
-    """The groups whose services took off in the head's location from ``takeoff_lag`` before
-    the head to ``cascade_slack`` (plus the service's onset error) after it, with the support
-    to explain it, each with (its nearest such take-off's lag, the support)."""
+    """The groups before ``position`` in onset order whose services took off in the head's
+    location from ``takeoff_lag`` before the head to ``cascade_slack`` (plus the service's
+    onset error) after it, with the support to explain it, each with (its nearest such
+    take-off's lag, the support)."""
     lag_limit = rules.takeoff_lag
     assert lag_limit is not None
     dependent = fronts[index]
     if not _placed(dependent.head_places, rules):
         return {}
     found: dict[int, tuple[timedelta, int]] = {}
-    for other in earlier:
+    for onset, at, other, service in takeoffs.near(
+        dependent.head_onset, lag_limit, rules.cascade_slack
+    ):
+        if at >= position:
+            continue
         candidate = fronts[other]
-        for service, onset in candidate.onsets.items():
-            lag = dependent.head_onset - onset
-            slack = rules.cascade_slack + candidate.errors.get(service, onset - onset)
-            if not -slack <= lag <= lag_limit:
-                continue
-            places = candidate.places.get(service, {})
-            if not _placed(places, rules) or not same_place(dependent.head_places, places, rules):
-                continue
-            support = max(candidate.sizes.get(service, 0), reach(other))
-            if support >= rules.root_support * dependent.head_size:
-                near = min(abs(lag), found[other][0]) if other in found else abs(lag)
-                found[other] = (near, support)
+        lag = dependent.head_onset - onset
+        slack = rules.cascade_slack + candidate.errors.get(service, timedelta(0))
+        if not -slack <= lag <= lag_limit:
+            continue
+        places = candidate.places.get(service, {})
+        if not _placed(places, rules) or not same_place(dependent.head_places, places, rules):
+            continue
+        support = max(candidate.sizes.get(service, 0), reach(other))
+        if support >= rules.root_support * dependent.head_size:
+            near = min(abs(lag), found[other][0]) if other in found else abs(lag)
+            found[other] = (near, support)
     return found
 
 
@@ -114,10 +147,11 @@ def join_takeoffs(
         return i
 
     order = sorted(fronts, key=lambda i: (fronts[i].head_onset, i))
+    takeoffs = _TakeOffs(fronts, order)
     for position, index in enumerate(order):
         if _own_cause(groups[index], fronts[index], rules):
             continue
-        causes = _candidates(index, fronts, order[:position], lambda i: total[root(i)], rules)
+        causes = _candidates(index, position, fronts, takeoffs, lambda i: total[root(i)], rules)
         failures: dict[int, tuple[int, timedelta]] = {}
         for other, (lag, support) in causes.items():
             best = failures.get(root(other), (0, lag))
