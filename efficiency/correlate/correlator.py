@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from efficiency.correlate.cascade import join_cascades
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
@@ -48,6 +47,7 @@ from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
 from efficiency.correlate.sessions import continue_sessions
 from efficiency.correlate.split import split_incidents
+from efficiency.correlate.takeoff import join_groups, ranking_topology
 
 Record = AlertRecord | DetectionRecord | ChangeRecord
 ACTIVE = frozenset({"pending", "open", "acknowledged"})
@@ -212,7 +212,7 @@ class Correlator:
         groups = partition(evidence_graph(nodes, local, rules), rules)
         self._peers.learn(alerts)
         topology = self._peers.topology(self.topology)
-        return join_cascades(groups, topology, rules, self._replicated(alerts))
+        return join_groups(groups, topology, rules, self._replicated(alerts))
 
     def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
         """Whether any service has alerted in two locations so far (this batch included)."""
@@ -336,13 +336,13 @@ class Correlator:
         else:
             action = "updated"
         incident.severity = incident.max_severity()
+        alerts, changes = list(incident.alerts.values()), self._suspect_changes(incident)
+        topology = ranking_topology(
+            self._peers.topology(self.topology), alerts, self.rules, self._per_location
+        )
         incident.root_causes = tuple(
             rank_root_causes(
-                list(incident.alerts.values()),
-                list(incident.detections.values()),
-                self._suspect_changes(incident),
-                self._peers.topology(self.topology),
-                self.weights,
+                alerts, list(incident.detections.values()), changes, topology, self.weights
             )
         )
         return self._snapshot(incident, action)

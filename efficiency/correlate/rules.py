@@ -39,6 +39,11 @@ class CorrelationRules:
     #: a dependency taking off no later than its dependent + this slack (and no more than a
     #: window earlier) reads as a cascade
     cascade_slack: timedelta = timedelta(seconds=30)
+    #: with no call graph (no services file, call metrics or peer labels) and a fleet that runs
+    #: a copy of its services per location, a group taking off at most this long after a
+    #: well-supported group of its location is read as its cascade
+    #: (:mod:`efficiency.correlate.takeoff`); None: never
+    takeoff_lag: timedelta | None = timedelta(seconds=60)
     #: a bucket's onset, for the cascade order, is this quantile of its alerts' start times
     #: (0: the first alert): stray early alerts of the service folded into the bucket do not
     #: move it
@@ -100,5 +105,7 @@ class CorrelationRules:
             raise ValueError("resolution must be positive")
         if self.open_on_anomaly_score is not None and not 0 <= self.open_on_anomaly_score <= 1:
             raise ValueError("open_on_anomaly_score must be in [0, 1]")
+        if self.takeoff_lag is not None and self.takeoff_lag <= timedelta(0):
+            raise ValueError("takeoff_lag must be positive")
         if not 0.0 <= self.root_support <= 1.0:
             raise ValueError("root_support must be in [0, 1]")

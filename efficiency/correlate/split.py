@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from efficiency.correlate.cascade import join_cascades
 from efficiency.correlate.graph import alert_buckets, evidence_graph
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
 from efficiency.correlate.records import AlertRecord, Topology
 from efficiency.correlate.rules import CorrelationRules
+from efficiency.correlate.takeoff import join_groups
 
 
 def _places(alerts: Sequence[AlertRecord], rules: CorrelationRules) -> set[tuple[str, ...]]:
@@ -43,7 +43,7 @@ def split_across(
     nodes = alert_buckets(alerts, rules)
     local = Topology(cooccurrence=topology.cooccurrence)
     groups = partition(evidence_graph(nodes, local, rules), rules)
-    groups = join_cascades(groups, topology, rules, replicated=True)
+    groups = join_groups(groups, topology, rules, replicated=True)
     if len(groups) < 2:
         return []
     members = [[a for n in g for a in n.alerts] for g in groups]
