@@ -63,8 +63,8 @@ from benchmarks.fix_yield_report import SPLITS, Outcome, measured, render
 
 CORPUS = Path(__file__).resolve().parent / "fix_yield_corpus"
 #: the code fixes a program may plant, named as the codemod that makes them (or would:
-#: ``set-membership`` and ``min-of-sorted`` name kinds real code has that no codemod handled when
-#: they were planted); ``advice:<playbook id>`` is the other kind
+#: ``min-of-sorted`` names a kind real code has that no codemod makes, since ``min`` answers
+#: differently for empty or partially ordered input); ``advice:<playbook id>`` is the other kind
 CODEMODS = (
     "hoist-re-compile",
     "lazy-logging",
