@@ -91,6 +91,8 @@ class _Finder(ScopedVisitor):
     def __init__(self, module: cst.Module, targets: Targets | None) -> None:
         super().__init__(targets)
         self.module_binds = binds(module, top=True)
+        if any(isinstance(n, cst.ImportStar) for n in walk(module)):
+            self.module_binds |= {"type", "str", "int"}  # `import *` may bind any of them
         self.sites: list[_Site] = []
         self.refused: list[str] = []
 

@@ -99,6 +99,7 @@ REFUSED = {
     "a call tested": "def f(g):\n    t = ['a','b','c','d']\n    return g() in t\n",
     "chained": "def f(x, y):\n    t = ['a','b','c','d']\n    return x < y in t\n",
     "str rebound": "str = bytes\n\ndef f(x):\n    t = ['a','b','c','d']\n    return x in t\n",
+    "import star": "from os import *\n\ndef f(x):\n    t = ['a','b','c','d']\n    return x in t\n",
     "type rebound": "def f(x, type):\n    t = ['a','b','c','d']\n    return x in t\n",
     "nested scope": "def f(xs):\n    t = ['a','b','c','d']\n"
     "    return list(filter(lambda x: x in t, xs))\n",
