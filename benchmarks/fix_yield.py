@@ -17,22 +17,28 @@ Per program, in a temporary directory of its own (so the run also tests the prod
 1. the program is committed to a fresh git repository (branch ``main``);
 2. ``efficiency profile --service S --duration 6 --window 3 --native -- python workload.py``
    profiles it with py-spy into a fresh SQLite database;
-3. ``efficiency remediate --service S --repo REPO --json`` proposes what it can;
+3. ``efficiency remediate --service S --repo REPO --verify --json`` proposes what it can and
+   verifies it, the user's path for a verified proposal: a services file names only the
+   program's test command (``python -m pytest``) and benchmark (``python bench.py``);
 4. green: every proposal branch changes ``app.py`` only, ``main`` and the work tree are
-   untouched, and the program's tests pass on the branch (in a separate git worktree);
-5. speedup: ``bench.py`` on ``main`` and on the first branch (the costliest hot spot's),
-   alternating (ABAB ...), the median of each side; speedup = main / branch.
+   untouched, and the program's tests pass on the branch (run here in a separate git
+   worktree, and by the product's verification);
+5. speedup: the product's verification of the first branch (the costliest hot spot's):
+   ``bench.py`` before and after alternating, the geometric mean of the paired ratios with a
+   95% interval; a win when the interval lies above 1.0.
 
 The metrics, per split: **proposed** = programs with a proposal (a branch, or for advice
 programs the planted advice) / programs; **green** = programs whose branches are all green /
-programs with a branch; **speedup** = median (and minimum) over green programs. Targets:
-proposed >= 90%, green 100%, median speedup >= 1.3x.
+programs with a branch; **speedup** = median (and minimum) of the verified speedups over green
+programs; **wins** = green programs whose interval lies above 1.0. Targets: proposed >= 90%,
+green 100%, median speedup >= 1.3x.
 
 Run with ``.venv/bin/python -m benchmarks.fix_yield`` (``make bench-fix-yield``; a few minutes:
-about 15 s per program). It writes the "fix-yield" section of ``docs/benchmarks.md``
-(``--no-docs`` leaves it alone, and so does a run of some programs only, ``--programs NAME``).
-Unit tests never run it; ``tests/benchmarks/test_fix_yield.py`` checks the manifest
-validation, reading the remediate report and the metrics.
+about 40 s per program). It writes the "fix-yield" section of ``docs/benchmarks.md``
+(``--no-docs`` leaves it alone, and so does a run of some programs only, ``--programs NAME``);
+the report is ``benchmarks/fix_yield_report.py``. Unit tests never run it;
+``tests/benchmarks/test_fix_yield.py`` checks the manifest validation, reading the remediate
+report and its verification, and the metrics.
 """
 
 from __future__ import annotations
@@ -43,23 +49,22 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.fix_yield_report import SPLITS, Outcome, measured, render
 
-COMMAND = "make bench-fix-yield"
 CORPUS = Path(__file__).resolve().parent / "fix_yield_corpus"
 #: the code fixes a program may plant, named as the codemod that makes them (or would:
-#: ``set-membership`` and ``min-of-sorted`` name kinds real code has that no codemod handled when
-#: they were planted); ``advice:<playbook id>`` is the other kind
+#: ``min-of-sorted`` names a kind real code has that no codemod makes, since ``min`` answers
+#: differently for empty or partially ordered input); ``advice:<playbook id>`` is the other kind
 CODEMODS = (
     "hoist-re-compile",
     "lazy-logging",
@@ -71,35 +76,6 @@ CODEMODS = (
     "min-of-sorted",
 )
 PROGRAM_FILES = ("app.py", "test_app.py", "workload.py", "bench.py")
-TARGET_PROPOSED = 0.90
-TARGET_GREEN = 1.0
-TARGET_SPEEDUP = 1.3
-SPLITS = ("dev", "test")
-#: test programs added after the codemods and playbooks were written, never run through them
-#: before their first benchmark (reported as such; all but the first came with FRESH_BATCH)
-UNSEEN = (
-    "slug_builder",
-    "stock_alerts",
-    "csv_rows",
-    "tag_normalizer",
-    "frame_packer",
-    "render_settings",
-)
-#: the second batch: written in one session before any of it ran through ``remediate``, split
-#: (dev / test) before it was first measured; its first run is reported as blind in the docs
-FRESH_BATCH = (
-    "ledger_post",
-    "grid_text",
-    "report_render",
-    "wire_encoder",
-    "policy_resolver",
-    "email_screen",
-    "acl_filter",
-    "cheapest_quote",
-    "price_feed",
-    "stamp_buckets",
-    *UNSEEN[1:],
-)
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ADVICE = re.compile(r"advice:[a-z0-9]+(-[a-z0-9]+)*")
@@ -244,112 +220,6 @@ def inclusive_cores(hotspot: Mapping[str, Any]) -> float | None:
     return None
 
 
-# -- outcomes and metrics ------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    program: str
-    planted: str
-    split: str = "dev"
-    #: hot spots remediate reported, and the playbooks of every proposal it made
-    hotspots: int = 0
-    matched: list[str] = field(default_factory=list)
-    #: the playbook of the judged proposal (the first branch, or the planted advice)
-    playbook: str | None = None
-    proposed: bool = False
-    status: str | None = None
-    #: None when there is nothing to check (no proposal, or advice)
-    green: bool | None = None
-    speedup: float | None = None
-    main_seconds: float | None = None
-    branch_seconds: float | None = None
-    #: the proposal's estimated saving, cores
-    estimated_cores: float | None = None
-    #: cores the judged proposal's hot spot used, inclusive, in the profile
-    hot_cores: float | None = None
-    note: str = ""
-
-    @property
-    def advice(self) -> bool:
-        return self.planted.startswith("advice:")
-
-    @property
-    def measured_cores(self) -> float | None:
-        """The saving the measured speedup implies: the hot spot's inclusive cores x
-        (1 - 1/speedup) (bench.py times the hot path alone)."""
-        if self.hot_cores is None or self.speedup is None:
-            return None
-        return self.hot_cores * (1.0 - 1.0 / self.speedup)
-
-
-@dataclass(frozen=True)
-class Metrics:
-    programs: int
-    proposed: int
-    code_programs: int
-    code_proposed: int
-    advice_programs: int
-    advice_proposed: int
-    with_diff: int
-    green: int
-    speedups: tuple[float, ...]
-
-    @property
-    def proposed_share(self) -> float:
-        return self.proposed / self.programs if self.programs else 0.0
-
-    @property
-    def green_share(self) -> float | None:
-        return self.green / self.with_diff if self.with_diff else None
-
-    @property
-    def median_speedup(self) -> float | None:
-        return statistics.median(self.speedups) if self.speedups else None
-
-    @property
-    def min_speedup(self) -> float | None:
-        return min(self.speedups) if self.speedups else None
-
-
-def metrics(outcomes: Sequence[Outcome]) -> Metrics:
-    """The headline numbers: advice programs count for "proposed" (they have no diff to test
-    or time); green and speedup are over code proposals, speedup over the green ones."""
-    code = [o for o in outcomes if not o.advice]
-    advice = [o for o in outcomes if o.advice]
-    diffs = [o for o in code if o.proposed]
-    return Metrics(
-        programs=len(outcomes),
-        proposed=sum(o.proposed for o in outcomes),
-        code_programs=len(code),
-        code_proposed=len(diffs),
-        advice_programs=len(advice),
-        advice_proposed=sum(o.proposed for o in advice),
-        with_diff=len(diffs),
-        green=sum(o.green is True for o in diffs),
-        speedups=tuple(o.speedup for o in diffs if o.green and o.speedup is not None),
-    )
-
-
-def speedup(main_seconds: Sequence[float], branch_seconds: Sequence[float]) -> float:
-    """median(main) / median(branch): above 1 when the branch is faster."""
-    if not main_seconds or not branch_seconds:
-        raise ValueError("speedup needs timings of both sides")
-    return statistics.median(main_seconds) / statistics.median(branch_seconds)
-
-
-def bench_seconds(output: str) -> float | None:
-    """The ``seconds`` of the last JSON line of a bench.py output."""
-    for line in reversed(output.strip().splitlines()):
-        try:
-            value = json.loads(line).get("seconds")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-            return float(value)
-    return None
-
-
 # -- running the product -------------------------------------------------------------------
 
 
@@ -407,10 +277,28 @@ class Settings:
     duration: float = 6.0
     window: float = 3.0
     native: bool = True
-    bench_runs: int = 5
 
-    def efficiency(self, db: Path, *args: str) -> list[str]:
-        return [self.python, "-m", "efficiency", "--db", str(db), *args]
+    def efficiency(self, work: Path, *args: str) -> list[str]:
+        """The CLI with the program's config (its services file) and its own database."""
+        config, db = work / "efficiency.toml", work / "efficiency.sqlite"
+        return [self.python, "-m", "efficiency", "--config", str(config), "--db", str(db), *args]
+
+
+def write_config(program: Program, work: Path, repo: Path, settings: Settings) -> None:
+    """A services file naming only the program's tests and benchmark, and a config file
+    pointing at it (every other setting is the default)."""
+    services = {
+        "services": {
+            program.service: {
+                "repo": str(repo),
+                "test_command": [settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                "bench_command": [settings.python, "bench.py"],
+            }
+        }
+    }
+    (work / "services.yaml").write_text(json.dumps(services, indent=1))  # JSON is YAML
+    path = json.dumps(str(work / "services.yaml"))
+    (work / "efficiency.toml").write_text(f"[notify]\nservices_file = {path}\n")
 
 
 def pyspy_version() -> str:
@@ -436,7 +324,7 @@ def make_repo(program: Program, repo: Path) -> str | None:
 
 
 def profile_and_list(
-    program: Program, repo: Path, db: Path, settings: Settings
+    program: Program, repo: Path, work: Path, settings: Settings
 ) -> tuple[list[dict[str, Any]] | None, str]:
     """Profile the workload, then the service's hot spots; (None, why) on failure."""
     workload = [settings.python, "workload.py", "--seconds", str(settings.duration + 30)]
@@ -451,12 +339,12 @@ def profile_and_list(
     ]
     if settings.native:
         args.append("--native")
-    done = run(settings.efficiency(db, *args, "--", *workload), repo, settings.duration + 120)
+    done = run(settings.efficiency(work, *args, "--", *workload), repo, settings.duration + 120)
     if not done.ok:
         return None, f"profile: {done.why()}"
     listed = run(
         settings.efficiency(
-            db, "hotspots", "list", "--service", program.service, "--json", "--limit", "50"
+            work, "hotspots", "list", "--service", program.service, "--json", "--limit", "50"
         ),
         repo,
         120,
@@ -476,11 +364,11 @@ def profile_and_list(
 
 
 def remediate(
-    program: Program, repo: Path, db: Path, settings: Settings
+    program: Program, repo: Path, work: Path, settings: Settings
 ) -> tuple[dict[str, Any] | None, str]:
-    """``efficiency remediate --service S --repo REPO --json``, defaults otherwise."""
-    args = ["remediate", "--service", program.service, "--repo", str(repo), "--json"]
-    done = run(settings.efficiency(db, *args), repo, 900)
+    """``efficiency remediate --service S --repo REPO --verify --json``, defaults otherwise."""
+    args = ["remediate", "--service", program.service, "--repo", str(repo), "--verify", "--json"]
+    done = run(settings.efficiency(work, *args), repo, 1800)
     if not done.ok:
         return None, f"remediate: {done.why()}"
     try:
@@ -512,17 +400,25 @@ def check_branch(
     return None if tests.ok else f"tests fail on {branch}: {tests.why()}"
 
 
-def time_both(repo: Path, tree: Path, settings: Settings) -> tuple[list[float], list[float], str]:
-    """bench.py on main and on the branch, alternating; (main, branch, why when short)."""
-    sides: dict[str, list[float]] = {"main": [], "branch": []}
-    for _ in range(settings.bench_runs):
-        for side, cwd in (("main", repo), ("branch", tree)):
-            done = run([settings.python, "bench.py"], cwd, 600)
-            seconds = bench_seconds(done.stdout) if done.ok else None
-            if seconds is None:
-                return sides["main"], sides["branch"], f"bench.py on {side}: {done.why()}"
-            sides[side].append(seconds)
-    return sides["main"], sides["branch"], ""
+def read_verification(outcome: Outcome, proposal: Mapping[str, Any]) -> str | None:
+    """The first branch's verification onto ``outcome``; why it measured nothing, or None."""
+    v = proposal.get("verification") or {}
+    if v.get("tests_after") != "pass":
+        return f"verification: tests {v.get('tests_after') or 'not run'} on the branch"
+    if not isinstance(v.get("speedup"), int | float):
+        return f"verification: {v.get('bench_error') or v.get('verdict') or v.get('verify')}"
+    outcome.speedup = float(v["speedup"])
+    low, high = v.get("speedup_low"), v.get("speedup_high")
+    outcome.speedup_low = float(low) if isinstance(low, int | float) else None
+    outcome.speedup_high = float(high) if isinstance(high, int | float) else None
+    outcome.verdict = str(v.get("verdict") or "")
+    for side, key in (
+        ("main_seconds", "bench_before_seconds"),
+        ("branch_seconds", "bench_after_seconds"),
+    ):
+        if isinstance(v.get(key), int | float):
+            setattr(outcome, side, float(v[key]))
+    return None
 
 
 def run_program(
@@ -533,7 +429,7 @@ def run_program(
     log: Callable[[str], None] = print,
 ) -> Outcome:
     outcome = Outcome(program.name, program.planted, program.split)
-    repo, db = work / "repo", work / "efficiency.sqlite"
+    repo = work / "repo"
     why = make_repo(program, repo)
     if why is None:
         tests = run([settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], repo, 300)
@@ -542,14 +438,15 @@ def run_program(
         outcome.note = f"corpus: {why}"
         return outcome
     main_commit = git(repo, "rev-parse", "main").stdout.strip()
-    hotspots, why = profile_and_list(program, repo, db, settings)
+    write_config(program, work, repo, settings)
+    hotspots, why = profile_and_list(program, repo, work, settings)
     if hotspots is None:
         outcome.note = why
         return outcome
     if not can_remediate:
         outcome.note = "remediate: not available"
         return outcome
-    report, why = remediate(program, repo, db, settings)
+    report, why = remediate(program, repo, work, settings)
     if report is None:
         outcome.note = why
         return outcome
@@ -599,21 +496,20 @@ def _judge(
         why = check_branch(repo, tree, branch, main_commit, settings) if added.ok else (
             f"git worktree add {branch}: {added.why()}"
         )  # fmt: skip
+        tested = (proposal.get("verification") or {}).get("tests_after")
+        if not why and tested != "pass":
+            why = f"the verification's tests on {branch}: {tested or 'not run'}"
         if why:
             problems.append(why)
     outcome.green = not problems
     if problems:
         outcome.note = "; ".join(problems)
         return outcome
-    main, fixed, why = time_both(repo, repo.parent / "branch-0", settings)
+    why = read_verification(outcome, first)
     if why:
         outcome.note = why
-        return outcome
-    outcome.main_seconds = statistics.median(main)
-    outcome.branch_seconds = statistics.median(fixed)
-    outcome.speedup = speedup(main, fixed)
-    if len(branches) > 1:
-        outcome.note = f"{len(branches)} branches, all green; the first timed"
+    elif len(branches) > 1:
+        outcome.note = f"{len(branches)} branches, all green; the first's verification shown"
     return outcome
 
 
@@ -626,156 +522,6 @@ def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a else b
 
 
-# -- the report ----------------------------------------------------------------------------
-
-
-def _verdict(met: bool | None) -> str:
-    return "n/a" if met is None else ("met" if met else "**not met**")
-
-
-def _x(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
-
-
-def _yes(value: bool | None) -> str:
-    return "-" if value is None else ("yes" if value else "**no**")
-
-
-def _cores(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def headline(m: Metrics) -> list[str]:
-    green = m.green_share
-    median = m.median_speedup
-    return [
-        "| metric | result | target | |",
-        "| --- | ---: | ---: | --- |",
-        f"| programs with a proposal | {m.proposed}/{m.programs} "
-        f"({m.proposed_share:.0%}) | >= {TARGET_PROPOSED:.0%} | "
-        f"{_verdict(m.proposed_share >= TARGET_PROPOSED)} |",
-        f"| ... of them code fixes | {m.code_proposed}/{m.code_programs} | | |",
-        f"| ... of them advice only | {m.advice_proposed}/{m.advice_programs} | | |",
-        f"| programs whose branches all keep the tests green | {m.green}/{m.with_diff}"
-        f"{'' if green is None else f' ({green:.0%})'} | {TARGET_GREEN:.0%} | "
-        f"{_verdict(None if green is None else green >= TARGET_GREEN)} |",
-        f"| median speedup of the hot path (green programs) | {_x(median)} | >= "
-        f"{TARGET_SPEEDUP}x | {_verdict(None if median is None else median >= TARGET_SPEEDUP)} |",
-        f"| lowest speedup | {_x(m.min_speedup)} | | |",
-    ]
-
-
-def program_table(outcomes: Sequence[Outcome], advice: bool) -> list[str]:
-    if advice:
-        lines = [
-            "| program | split | planted | hot spots | playbooks proposed | planted advice "
-            "recorded | note |",
-            "| --- | --- | --- | ---: | --- | --- | --- |",
-        ]
-    else:
-        lines = [
-            "| program | split | planted | hot spots | playbooks proposed | first branch "
-            "| green | speedup | saving estimated / implied (cores) | note |",
-            "| --- | --- | --- | ---: | --- | --- | --- | ---: | ---: | --- |",
-        ]
-    for o in outcomes:
-        if o.advice != advice:
-            continue
-        matched = ", ".join(o.matched) or "none"
-        note = o.note.replace("|", "\\|")
-        if advice:
-            lines.append(
-                f"| {o.program} | {o.split} | {o.planted} | {o.hotspots} | {matched} | "
-                f"{_yes(o.proposed)} | {note} |"
-            )
-        else:
-            lines.append(
-                f"| {o.program} | {o.split} | {o.planted} | {o.hotspots} | {matched} | "
-                f"{o.playbook if o.proposed else '-'} | {_yes(o.green)} | {_x(o.speedup)} | "
-                f"{_cores(o.estimated_cores)} / {_cores(o.measured_cores)} | {note} |"
-            )
-    return lines
-
-
-def batch_table(outcomes: Sequence[Outcome]) -> list[str]:
-    """The headline numbers per split and batch (the first corpus, the second batch)."""
-    lines = [
-        "| split | batch | programs with a proposal | green | median speedup | lowest |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    for split in SPLITS:
-        for batch, fresh in (("first corpus", False), ("second batch", True)):
-            part = [o for o in outcomes if o.split == split and (o.program in FRESH_BATCH) == fresh]
-            if not part:
-                continue
-            m = metrics(part)
-            lines.append(
-                f"| {split} | {batch} | {m.proposed}/{m.programs} | {m.green}/{m.with_diff} | "
-                f"{_x(m.median_speedup)} | {_x(m.min_speedup)} |"
-            )
-    return lines
-
-
-def render(outcomes: Sequence[Outcome], settings: Settings, load: str, seconds: float) -> str:
-    native = " --native" if settings.native else ""
-    test = sorted(o.program for o in outcomes if o.split == "test")
-    lines = [
-        "## Fix yield: planted hot spots to green, faster branches",
-        "",
-        f"Command: `{COMMAND}` (runs `.venv/bin/python -m benchmarks.fix_yield`; `--no-docs` "
-        "leaves this file alone). Generated by `benchmarks/fix_yield.py`; edit the script, not "
-        "this section.",
-        "",
-        f"Method: {len(outcomes)} small programs of our own (`benchmarks/fix_yield_corpus/`), "
-        "each with one planted inefficiency, its tests, a workload and a benchmark of the hot "
-        "path. Per program, in a fresh git repository and database, through the command line "
-        f"only and with no hints: `efficiency profile --duration {settings.duration:g} --window "
-        f"{settings.window:g}{native} -- python workload.py`, then `efficiency remediate "
-        "--service S --repo REPO --json` with its defaults (no playbook or function named). "
-        "Green: every proposal branch changes `app.py` only, `main` and the work tree are "
-        "untouched, and the program's tests pass on it. Speedup: `bench.py` on main and the "
-        f"first branch (the costliest hot spot's) alternating, {settings.bench_runs} runs each, "
-        "median main / median branch. Saving implied: that hot spot's inclusive cores x "
-        "(1 - 1/speedup), beside the proposal's `estimated_savings.cores`.",
-        "",
-        f"Split: **test** (held out, never tuned on): {', '.join(test) or 'none'}; **dev**: "
-        "the others (the manifest's `split`). The split was declared after the current "
-        "codemods were written beside the whole corpus, so the test programs are held out from "
-        "then on, not before; "
-        + (f"`{UNSEEN[0]}` joined the test split later, written before it was ever run "
-           "through `remediate` or looked at by the codemods' authors (unseen in the strict "
-           "sense)." if UNSEEN else "")
-        + f" The second batch ({len(FRESH_BATCH)} programs, split "
-        f"{sum(n not in UNSEEN for n in FRESH_BATCH)} dev / "
-        f"{sum(n in UNSEEN for n in FRESH_BATCH)} test before its first run: "
-        f"{', '.join(f'`{n}`' for n in FRESH_BATCH if n in UNSEEN)}) was measured once "
-        "blind (\"Fresh planted batch\" below); the changes that followed were made for its dev "
-        "programs' failures and for spellings the issue names, two of which (an inline "
-        "`logging.getLogger(__name__)` logger, `s = \"\".join([s, ...])`) also occur in its test "
-        "programs stock_alerts and csv_rows, whose numbers after the change are therefore not "
-        "blind."
-        + " Playbooks match on evidence only: frame names, callees, or the source at a "
-        "sampled line (no rule matches any busy function).",
-    ]  # fmt: skip
-    lines += ["", "By split and batch:", "", *batch_table(outcomes)]
-    for split in SPLITS:
-        part = [o for o in outcomes if o.split == split]
-        if not part:
-            continue
-        m = metrics(part)
-        lines += ["", f"### {split} split ({m.programs} programs)", "", *headline(m), "",
-                  "Code-fix programs:", "", *program_table(part, advice=False)]  # fmt: skip
-        if m.advice_programs:
-            lines += ["", "Advice-only programs (no diff; count for proposed):", "",
-                      *program_table(part, advice=True)]  # fmt: skip
-    lines += [
-        "",
-        f"Machine: {cpu_model()}, Python {platform.python_version()}, {pyspy_version()}, "
-        f"{len(outcomes)} programs in {seconds / 60:.1f} min, 1-minute load average {load}.",
-    ]
-    return "\n".join(lines)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
@@ -785,7 +531,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-native", dest="native", action="store_false", help="profile Python frames only"
     )
-    parser.add_argument("--bench-runs", type=int, default=5, help="bench.py runs per side")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the work folders here")
     args = parser.parse_args(argv)
     programs = load_manifest()
@@ -794,9 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown program(s): {', '.join(unknown)}")
         programs = [p for p in programs if p.name in args.programs]
-    settings = Settings(
-        duration=args.duration, window=args.window, native=args.native, bench_runs=args.bench_runs
-    )
+    settings = Settings(duration=args.duration, window=args.window, native=args.native)
     load = load_average()
     started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="fix-yield-")) if args.keep is None else args.keep
@@ -813,15 +556,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             work.mkdir()
             outcome = run_program(program, work, settings, can_remediate)
             print(
-                f"  proposed {outcome.proposed} green {outcome.green} speedup "
-                f"{_x(outcome.speedup)} {outcome.note}",
+                f"  proposed {outcome.proposed} green {outcome.green} "
+                f"{measured(outcome)} {outcome.note}",
                 flush=True,
             )
             outcomes.append(outcome)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
-    text = render(outcomes, settings, load, time.monotonic() - started)
+    native = " --native" if settings.native else ""
+    profile = (
+        f"efficiency profile --duration {settings.duration:g} --window {settings.window:g}"
+        f"{native} -- python workload.py"
+    )
+    machine = (
+        f"Machine: {cpu_model()}, Python {platform.python_version()}, {pyspy_version()}, "
+        f"{len(outcomes)} programs in {(time.monotonic() - started) / 60:.1f} min, 1-minute "
+        f"load average {load} at the start."
+    )
+    text = render(outcomes, profile, machine)
     print(text)
     if not args.no_docs and not args.programs:
         write_section("fix-yield", text)

@@ -64,6 +64,7 @@ CODEMODS = (
     "hoist-constant-table",
     "append-to-comprehension",
     "any-all-loop",
+    "set-membership",
     "dataloader-workers",
     "env-line",
 )

@@ -14,18 +14,20 @@ from benchmarks.fix_yield import (
     CORPUS,
     PROGRAM_FILES,
     ManifestError,
-    Outcome,
     Program,
-    batch_table,
-    bench_seconds,
     inclusive_cores,
     load_manifest,
-    metrics,
-    program_table,
+    read_verification,
     refusals,
     report_proposals,
-    speedup,
     validate_manifest,
+)
+from benchmarks.fix_yield_report import (
+    Outcome,
+    batch_table,
+    measured,
+    metrics,
+    program_table,
 )
 
 ENTRY = {"name": "prog", "planted": "join-strings", "service": "p", "split": "dev"}
@@ -176,17 +178,39 @@ def test_metrics_with_nothing_proposed() -> None:
     assert metrics([]).proposed_share == 0.0
 
 
-def test_speedup_is_the_ratio_of_medians() -> None:
-    assert speedup([1.0, 3.0, 2.0], [1.0, 0.5, 2.0]) == 2.0
-    with pytest.raises(ValueError):
-        speedup([], [1.0])
+def test_the_verification_gives_the_speedup_its_interval_and_the_verdict() -> None:
+    outcome = Outcome("a", "join-strings")
+    record = {
+        "tests_after": "pass",
+        "speedup": 1.5,
+        "speedup_low": 1.2,
+        "speedup_high": 1.8,
+        "verdict": "faster: ...",
+        "bench_before_seconds": 0.3,
+        "bench_after_seconds": 0.2,
+    }
+    assert read_verification(outcome, {"verification": record}) is None
+    assert (outcome.speedup, outcome.speedup_low, outcome.speedup_high) == (1.5, 1.2, 1.8)
+    assert (outcome.main_seconds, outcome.branch_seconds) == (0.3, 0.2)
+    outcome.green = True
+    assert outcome.win
+    assert measured(outcome) == "1.50x [1.20x, 1.80x] win"
+    outcome.speedup_low, outcome.speedup_high = 0.9, 1.1
+    assert not outcome.win
+    assert measured(outcome) == "1.50x [0.90x, 1.10x] no measurable change"
+    outcome.speedup_high = 0.95
+    assert measured(outcome).endswith("slower")
+    assert measured(Outcome("b", "join-strings")) == "n/a"
 
 
-def test_bench_seconds_reads_the_last_json_line() -> None:
-    assert bench_seconds('warming up\n{"seconds": 0.5}\n{"seconds": 0.25}\n') == 0.25
-    assert bench_seconds('{"seconds": 0.5}\nnot json\n') == 0.5
-    for output in ("", "no json", '{"seconds": 0}', '{"seconds": true}', '["seconds"]'):
-        assert bench_seconds(output) is None
+def test_a_verification_without_green_tests_or_a_time_measures_nothing() -> None:
+    outcome = Outcome("a", "join-strings")
+    failed = {"verification": {"tests_after": "fail", "speedup": 2.0}}
+    assert read_verification(outcome, failed) == "verification: tests fail on the branch"
+    assert read_verification(outcome, {}) == "verification: tests not run on the branch"
+    broken = {"verification": {"tests_after": "pass", "bench_error": "after: boom"}}
+    assert read_verification(outcome, broken) == "verification: after: boom"
+    assert outcome.speedup is None
 
 
 def test_program_table_separates_advice() -> None:
@@ -195,12 +219,16 @@ def test_program_table_separates_advice() -> None:
         Outcome("f", "advice:python-deepcopy", proposed=True, status="advice"),
     ]
     outcomes[0].green, outcomes[0].speedup, outcomes[0].note = True, 1.5, "a | b"
+    outcomes[0].speedup_low, outcomes[0].speedup_high = 1.25, 1.75
     outcomes[0].estimated_cores, outcomes[0].hot_cores = 0.1, 0.9
     code = program_table(outcomes, advice=False)
     assert len(code) == 3
-    assert "| a | dev | join-strings | 4 | x | x | yes | 1.50x | 0.100 / 0.300 | a \\| b |" in code
+    assert code[2] == (
+        "| a | dev | first corpus | join-strings | 4 | x | x | yes | 1.50x [1.25x, 1.75x] win "
+        "| 0.100 / 0.300 | a \\| b |"
+    )
     advice = program_table(outcomes, advice=True)
-    assert advice[2] == "| f | dev | advice:python-deepcopy | 0 | none | yes |  |"
+    assert advice[2] == "| f | dev | first corpus | advice:python-deepcopy | 0 | none | yes |  |"
 
 
 def test_the_corpus_manifest_file_is_plain_json() -> None:
@@ -216,10 +244,13 @@ def test_the_batch_table_reports_each_split_and_batch_apart() -> None:
         Outcome("ledger_post", "lazy-logging", "dev", proposed=True, green=True, speedup=1.5),
         Outcome("grid_text", "join-strings", "dev"),
         Outcome("csv_rows", "join-strings", "test", proposed=True, green=False),
-    ]
+        Outcome("sitemap_writer", "join-strings", "test", proposed=True, green=True,
+                speedup=1.4, speedup_low=1.1, speedup_high=1.6),
+    ]  # fmt: skip
     rows = batch_table(outcomes)[2:]
     assert rows == [
-        "| dev | first corpus | 1/1 | 1/1 | 2.00x | 2.00x |",
-        "| dev | second batch | 1/2 | 1/1 | 1.50x | 1.50x |",
-        "| test | second batch | 1/1 | 0/1 | n/a | n/a |",
+        "| dev | first corpus | 1/1 | 1/1 | 0/1 | 2.00x | 2.00x |",
+        "| dev | second batch | 1/2 | 1/1 | 0/1 | 1.50x | 1.50x |",
+        "| test | second batch | 1/1 | 0/1 | 0/1 | n/a | n/a |",
+        "| test | third batch | 1/1 | 1/1 | 1/1 | 1.40x | 1.40x |",
     ]

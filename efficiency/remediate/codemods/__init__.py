@@ -18,6 +18,7 @@ from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
 from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
+from efficiency.remediate.codemods.set_membership import SetMembership
 from efficiency.remediate.codemods.struct_precompile import StructPrecompile
 
 __all__ = ["CODEMODS", "Codemod", "CodemodResult", "codemod"]
@@ -35,6 +36,7 @@ CODEMODS: dict[str, Codemod] = {
         HoistConstantTable(),
         AppendToComprehension(),
         AnyAllLoop(),
+        SetMembership(),
         DataLoaderWorkers(),
         EnvLine(),
     )

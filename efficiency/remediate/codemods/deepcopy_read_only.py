@@ -19,6 +19,20 @@ cfg["users"]``) is held to the same rule, up to three levels deep. Nothing anywh
 function may mutate anything or run code that could (no call other than those builtins and
 read methods, no assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``),
 so the original cannot change while the alias is read.
+A value read from the copy may also leave the function, when it is returned (``return v``, or
+an item of a dict, list or tuple display that is returned): then that value alone is deep-copied
+where it leaves, every such value through one memo, so values that shared an object in the
+original still share one copy, as in the whole copy::
+
+    def resolve(self, req):                  def resolve(self, req):
+        p = deepcopy(self.base)      →           p = self.base
+                                                 memo = {}
+        return {"limit": p["limits"].get(        return {"limit": deepcopy(p["limits"].get(
+            req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
+
+(the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
+followed either way). The whole copy returned, or a value that leaves in any other way
+(assigned elsewhere, passed on, ``x or default``) is still refused.
 A shallow copy, when only the top level is mutated, is not attempted: those cases are refused.
 What stays assumed: no other thread mutates the original meanwhile, and deepcopy itself had
 no side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised).
@@ -42,6 +56,8 @@ from efficiency.remediate.codemods.pysource import (
     calls_introspection,
     code,
     declares_global,
+    names_in,
+    unique_name,
     walk,
     where,
 )
@@ -58,6 +74,8 @@ class _Site:
     call: cst.Call
     name: str
     owner: str
+    #: values read from the copy that leave the function (deep-copied there)
+    escapes: list[cst.CSTNode]
 
 
 class _Finder(ScopedVisitor):
@@ -71,6 +89,10 @@ class _Finder(ScopedVisitor):
         super().__init__(targets)
         self.sites: list[_Site] = []
         self.refused: list[str] = []
+        #: for the copy being judged: the names that hold it or a read of it, and the reads
+        #: that leave the function
+        self._tracked: set[str] = set()
+        self._escapes: list[cst.CSTNode] = []
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self.active or not isinstance(node.value, cst.Call):
@@ -79,13 +101,21 @@ class _Finder(ScopedVisitor):
         if not any(q.name == "copy.deepcopy" for q in names):
             return
         shown = code(node).splitlines()[0]
+        self._tracked, self._escapes = set(), []
         why = self._refusal(node)
+        if (
+            why is None
+            and self._escapes
+            and not isinstance(self.parent(node), cst.SimpleStatementLine)
+        ):
+            why = "a value read from it is returned, and it is bound in a one-line block"
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
         assert isinstance(node.targets[0].target, cst.Name)
         owner = self.def_stack[-1]
-        self.sites.append(_Site(node, node.value, node.targets[0].target.value, owner))
+        name = node.targets[0].target.value
+        self.sites.append(_Site(node, node.value, name, owner, list(self._escapes)))
 
     def _refusal(self, node: cst.Assign) -> str | None:
         call = node.value
@@ -119,6 +149,7 @@ class _Finder(ScopedVisitor):
         self, function: cst.FunctionDef, name: str, bound: cst.CSTNode, depth: int
     ) -> str | None:
         """Why some use of ``name`` (bound at ``bound``) could keep the data, or None."""
+        self._tracked.add(name)
         for use in walk(function.body):
             if isinstance(use, cst.Name) and use.value == name and use is not bound:
                 why = self._read_only(use, function, depth)
@@ -200,6 +231,11 @@ class _Finder(ScopedVisitor):
                 node = call
                 continue
             break
+        if self._returned(node):
+            if node is use and depth == 0:
+                return "is returned whole (nothing to save)"
+            self._escapes.append(node)
+            return None
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.BooleanOperation) or (
@@ -208,6 +244,8 @@ class _Finder(ScopedVisitor):
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
+        if isinstance(parent, cst.Arg) and self._get_default(parent):
+            return None
         if isinstance(parent, cst.Arg):
             call = self.parent(parent)
             if (
@@ -231,18 +269,85 @@ class _Finder(ScopedVisitor):
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep it"
 
+    def _returned(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` the value of a ``return``, or an item of a dict, list or tuple display
+        that is (display in display included)?"""
+        while True:
+            parent = self.parent(node)
+            if isinstance(parent, cst.Return):
+                return parent.value is node
+            if (isinstance(parent, cst.DictElement) and parent.value is node) or (
+                isinstance(parent, cst.Element)
+                and isinstance(self.parent(parent), cst.List | cst.Tuple)
+            ):
+                node = self.parent(parent) or parent
+            else:
+                return False
+
+    def _get_default(self, arg: cst.Arg) -> bool:
+        """Is ``arg`` the default of ``<a tracked name, read>.get(key, default)`` (whose value
+        is followed through the ``.get`` itself)?"""
+        call = self.parent(arg)
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            return False
+        if call.func.attr.value != "get" or len(call.args) != 2 or call.args[1] is not arg:
+            return False
+        if arg.keyword is not None or arg.star or call.args[0].star:
+            return False
+        root: cst.BaseExpression = call.func.value
+        while isinstance(root, cst.Subscript | cst.Call | cst.Attribute):
+            if isinstance(root, cst.Call):
+                if not isinstance(root.func, cst.Attribute) or root.func.attr.value not in (
+                    READ_METHODS
+                ):
+                    return False
+                root = root.func.value
+            elif isinstance(root, cst.Attribute):
+                return False
+            else:
+                root = root.value
+        return isinstance(root, cst.Name) and root.value in self._tracked
+
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, calls: set[int]) -> None:
+    def __init__(self, sites: list[_Site], memos: dict[int, str]) -> None:
         super().__init__()
-        self.calls = calls
+        self.calls = {id(s.call): s for s in sites}
+        self.escapes = {id(e): s for s in sites for e in s.escapes}
+        self.memos = memos  # id(assign) -> the memo's name, for sites with escapes
+        self.lines = {id(s.assign): s for s in sites}
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if id(original_node) not in self.calls:
-            return updated_node
+            return self._escape(original_node, updated_node)
         return updated_node.args[0].value.with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar
         )
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: Any) -> Any:
+        updated = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.Call) or not isinstance(updated, cst.BaseExpression):
+            return updated
+        return self._escape(original_node, updated)
+
+    def _escape(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
+        site = self.escapes.get(id(original))
+        if site is None:
+            return updated
+        func = site.call.func
+        args = [cst.Arg(updated.with_changes(lpar=[], rpar=[]))]
+        args.append(cst.Arg(cst.Name(self.memos[id(site.assign)])))
+        return cst.Call(func=func, args=args, lpar=updated.lpar, rpar=updated.rpar)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Any:
+        sites = [self.lines[id(s)] for s in original_node.body if id(s) in self.lines]
+        memos = [self.memos[id(s.assign)] for s in sites if id(s.assign) in self.memos]
+        if not memos:
+            return updated_node
+        added = [cst.parse_statement(f"{memo} = {{}}\n") for memo in memos]
+        return cst.FlattenSentinel([updated_node, *added])
 
 
 class DeepcopyReadOnly(PythonCodemod):
@@ -258,13 +363,22 @@ class DeepcopyReadOnly(PythonCodemod):
         if not finder.sites:
             why = refused or "no `name = copy.deepcopy(value)` in a function"
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
-        new = wrapper.module.visit(_Rewriter({id(s.call) for s in finder.sites}))
+        taken = names_in(wrapper.module)
+        memos: dict[int, str] = {}
+        for site in finder.sites:
+            if site.escapes:
+                memos[id(site.assign)] = unique_name("memo", taken)
+                taken.add(memos[id(site.assign)])
+        new = wrapper.module.visit(_Rewriter(finder.sites, memos))
         names = ", ".join(sorted({s.name for s in finder.sites}))
+        escapes = sum(len(s.escapes) for s in finder.sites)
         summary = (
             f"dropped copy.deepcopy of read-only {names} "
             f"{where(targets, (s.owner for s in finder.sites))} "
-            f"({plural(len(finder.sites), 'deepcopy call')})"
-        )
+            f"({plural(len(finder.sites), 'deepcopy call')}"
+            + (f"; {plural(escapes, 'returned value')} deep-copied where returned, one memo)"
+               if escapes else ")")
+        )  # fmt: skip
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.sites), summary)

@@ -66,6 +66,43 @@ def test_names_bound_from_reads_are_held_to_the_same_rule() -> None:
     same_results(source, result.source, "f", (1,), (4,), (7,))
 
 
+RETURNS = """\
+from copy import deepcopy
+
+SHARED = [1, 2]
+BASE = {"limits": {"gold": {"n": 9}, "*": {"n": 1}}, "a": SHARED, "b": SHARED, "acts": ["r"]}
+
+
+def resolve(plan, act):
+    p = deepcopy(BASE)
+    limits = p["limits"]
+    limit = limits.get(plan, limits["*"])
+    for x in p["a"]:
+        if x == act:
+            return x
+    return {"ok": act in p["acts"], "limit": limit, "pair": [p["a"], p.get("b")]}
+"""
+
+
+def test_values_read_from_the_copy_and_returned_are_copied_where_returned() -> None:
+    result = DEEP.apply(RETURNS)
+    assert result.sites == 1
+    assert "    p = BASE\n    memo = {}\n" in result.source
+    assert '"limit": deepcopy(limit, memo)' in result.source
+    assert "return deepcopy(x, memo)" in result.source
+    assert '"pair": [deepcopy(p["a"], memo), deepcopy(p.get("b"), memo)]' in result.source
+    assert result.summary.endswith("(1 deepcopy call; 4 returned values deep-copied where "
+                                   "returned, one memo)")  # fmt: skip
+    same_results(RETURNS, result.source, "resolve", ("gold", 7), ("x", 2), ("x", "r"))
+    for source in (RETURNS, result.source):
+        module = load(source)
+        out = module["resolve"]("gold", 7)
+        assert out["pair"][0] is out["pair"][1]  # shared in the original, shared in the copy
+        out["limit"]["n"] = 0
+        out["pair"][0].append(3)  # the caller changes what it got: the base stays as it was
+        assert module["BASE"]["limits"]["gold"] == {"n": 9} and module["SHARED"] == [1, 2]
+
+
 HEAD = "import copy\nD = {'a': [1]}\n\n"
 REFUSED = {
     "mutated": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c['a'] = 2\n    return len(c)\n",
@@ -73,14 +110,14 @@ REFUSED = {
         HEAD + "def f():\n    c = copy.deepcopy(D)\n    c['a'].append(2)\n    return len(c)\n"
     ),
     "returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c\n",
-    "element returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c['a']\n",
-    "element kept": HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    return x\n",
     "alias rebound": (
         HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = 1\n    return x\n"
     ),
     "passed to a call": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c))\n",
-    "iterated element returned": (
-        HEAD + "def f():\n    c = copy.deepcopy(D)\n    for x in c['a']:\n        return x\n"
+    "element stored": HEAD + "def f(o):\n    c = copy.deepcopy(D)\n    o[0] = c['a']\n",
+    "element passed on": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(c['a'])\n",
+    "returned, bound in a one-line block": (
+        HEAD + "def f():\n    if D: c = copy.deepcopy(D)\n    return [c['a'], 1]\n"
     ),
     "or value escapes": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c.get('a') or []\n",
     "rebound": HEAD + "def f():\n    c = copy.deepcopy(D)\n    c = {}\n    return len(c)\n",
@@ -104,4 +141,8 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
 def test_refusals_say_why() -> None:
     assert "assigns to a subscript" in DEEP.apply(REFUSED["mutated"]).summary
     assert "append" in DEEP.apply(REFUSED["mutated through a method"]).summary
-    assert "could keep it" in DEEP.apply(REFUSED["returned"]).summary
+    assert "returned whole" in DEEP.apply(REFUSED["returned"]).summary
+    assert (
+        "bound in a one-line block"
+        in DEEP.apply(REFUSED["returned, bound in a one-line block"]).summary
+    )

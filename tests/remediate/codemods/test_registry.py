@@ -18,6 +18,7 @@ PYTHON = [
     "hoist-constant-table",
     "append-to-comprehension",
     "any-all-loop",
+    "set-membership",
 ]
 
 

@@ -1,0 +1,275 @@
+"""Membership in a constant list of strings or integers by hashing, not scanning
+(``set-membership``).
+
+``user in service_accounts``, with ``service_accounts = ["svc-a", "svc-b", ...]`` built in the
+function, builds the list on every call and then compares ``user`` with each item in turn. A
+module-level frozenset answers in one hash lookup, but only for values whose hash agrees with
+their ``==``: a list answers ``False`` for an unhashable value where a set raises, and an object
+whose ``__eq__`` says it equals ``"svc-a"`` is found by the list, not by the set. So the set is
+asked only when the value's type is exactly ``str`` (``int`` for a table of integers), whose
+``==`` and ``hash`` agree; any other value is still looked up in the same items, in order::
+
+    def keep(user):                        _SERVICE_ACCOUNTS = ("svc-a", "svc-b", ...)
+        service_accounts = ["svc-a", ...]  _SERVICE_ACCOUNTS_SET = frozenset(_SERVICE_ACCOUNTS)
+        return user not in service_accounts
+                                       →   def keep(user):
+                                               service_accounts = _SERVICE_ACCOUNTS
+                                               return not (user in _SERVICE_ACCOUNTS_SET
+                                                   if type(user) is str
+                                                   else user in service_accounts)
+
+(``x not in t`` is ``not (x in t)``.) Done only when the local name is bound once, in the
+function, to a list or tuple display of at least :data:`MIN_ITEMS` string literals (or of
+integer literals), every other use of the name is the right side of one ``in``/``not in`` test
+(so nothing can change or keep the list: the tuple that replaces it answers ``in`` alike), the
+value tested is a plain name (evaluated once either way) and neither ``type`` nor ``str``/
+``int`` is rebound in the module or the function. Anything else is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ScopeProvider
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.constant_table import binds
+from efficiency.remediate.codemods.pysource import (
+    Edit,
+    PythonCodemod,
+    ScopedVisitor,
+    Targets,
+    calls_introspection,
+    code,
+    declares_global,
+    mentions_in_nested_scopes,
+    names_in,
+    unique_name,
+    walk,
+    where,
+)
+
+#: fewer items scan about as fast as the type test and the hash lookup
+MIN_ITEMS = 4
+
+
+@dataclass
+class _Site:
+    assign: cst.Assign
+    #: the ``in`` / ``not in`` comparisons that use the name
+    tests: list[cst.Comparison]
+    name: str
+    #: ``str`` or ``int``
+    kind: str
+    #: the top-level statement the function is defined in (the constants go before it)
+    anchor: cst.CSTNode
+    owner: str
+
+
+def _item_kind(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString) and not node.prefix.lower().strip("r"):
+        return "str"  # no b/f/u prefix: a str literal
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _item_kind(node.left), _item_kind(node.right)
+        return "str" if left == right == "str" else None
+    if isinstance(node, cst.Integer):
+        return "int"
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return "int"
+    return None
+
+
+class _Finder(ScopedVisitor):
+    METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
+
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+        super().__init__(targets)
+        self.module_binds = binds(module, top=True)
+        if any(isinstance(n, cst.ImportStar) for n in walk(module)):
+            self.module_binds |= {"type", "str", "int"}  # `import *` may bind any of them
+        self.sites: list[_Site] = []
+        self.refused: list[str] = []
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.active or not isinstance(node.value, (cst.List, cst.Tuple)):
+            return
+        items = node.value.elements
+        if len(items) < MIN_ITEMS or not all(isinstance(e, cst.Element) for e in items):
+            return
+        kinds = {_item_kind(e.value) for e in items}
+        if len(kinds) != 1 or None in kinds:
+            return
+        kind = kinds.pop()
+        assert kind is not None
+        shown = code(node).splitlines()[0][:60]
+        why, tests = self._refusal(node, kind)
+        if why:
+            self.refused.append(f"{shown}: {why}")
+            return
+        anchor = next(a for a in self.ancestors(node) if isinstance(self.parent(a), cst.Module))
+        target = node.targets[0].target
+        assert isinstance(target, cst.Name)
+        self.sites.append(_Site(node, tests, target.value, kind, anchor, self.def_stack[-1]))
+
+    def _refusal(self, node: cst.Assign, kind: str) -> tuple[str, list[cst.Comparison]]:
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return "not bound to one plain name", []
+        name = node.targets[0].target.value
+        function = self.scope_of(node)
+        if not isinstance(function, cst.FunctionDef):
+            return "not inside a function", []
+        if declares_global(function, name) or calls_introspection(function):
+            return f"{name} is global/nonlocal or the function reads its locals by name", []
+        rebound = ({"type", kind} & (self.module_binds | binds(function))) - {name}
+        if rebound:
+            return f"{', '.join(sorted(rebound))} is rebound, so the type test proves nothing", []
+        if mentions_in_nested_scopes(function, name):
+            return f"{name} is used in a nested function, lambda or class", []
+        scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
+        if scope is None or len(scope[name]) != 1:
+            return f"{name} is bound more than once", []
+        tests: list[cst.Comparison] = []
+        for use in walk(function.body):
+            if not isinstance(use, cst.Name) or use.value != name or use is node.targets[0].target:
+                continue
+            why = self._use_refusal(use, name)
+            if why:
+                return why, []
+            comparison = self.parent(self.parent(use))
+            assert isinstance(comparison, cst.Comparison)
+            tests.append(comparison)
+        if not tests:
+            return f"{name} is never tested with `in`", []
+        return "", tests
+
+    def _use_refusal(self, use: cst.Name, name: str) -> str:
+        target = self.parent(use)
+        if not (
+            isinstance(target, cst.ComparisonTarget)
+            and target.comparator is use
+            and isinstance(target.operator, cst.In | cst.NotIn)
+        ):
+            kind = type(target).__name__ if target is not None else "?"
+            return f"{name} is used other than as `x in {name}` ({kind}), so it could change"
+        comparison = self.parent(target)
+        if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
+            return f"{name} is tested in a chained comparison"
+        if not isinstance(comparison.left, cst.Name):
+            shown = code(comparison.left)[:40]
+            return f"the value tested, `{shown}`, is not a plain name (it would run twice)"
+        return ""
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, sites: list[_Site], names: dict[int, tuple[str, str]]) -> None:
+        super().__init__()
+        self.names = names  # id(assign) -> (tuple name, set name)
+        self.tests = {id(t): s for s in sites for t in s.tests}
+        self.before: dict[int, list[_Site]] = {}
+        for site in sites:
+            self.before.setdefault(id(site.anchor), []).append(site)
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if id(original_node) not in self.names:
+            return updated_node
+        return updated_node.with_changes(value=cst.Name(self.names[id(original_node)][0]))
+
+    def leave_Comparison(
+        self, original_node: cst.Comparison, updated_node: cst.Comparison
+    ) -> cst.BaseExpression:
+        site = self.tests.get(id(original_node))
+        if site is None:
+            return updated_node
+        value = code(updated_node.left)
+        negated = isinstance(updated_node.comparisons[0].operator, cst.NotIn)
+        lookup = (
+            f"{value} in {self.names[id(site.assign)][1]} if type({value}) is {site.kind} "
+            f"else {value} in {site.name}"
+        )
+        text = f"(not ({lookup}))" if negated else f"({lookup})"
+        new = cst.parse_expression(text)
+        return new.with_changes(
+            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
+        )
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body: list[Any] = []
+        for old, new in zip(original_node.body, updated_node.body, strict=True):
+            sites = self.before.get(id(old), [])
+            if not sites:
+                body.append(new)
+                continue
+            lines = list(new.leading_lines)
+            blank = 0
+            while blank < len(lines) and lines[blank].comment is None:
+                blank += 1
+            for i, site in enumerate(sites):
+                items, members = self.names[id(site.assign)]
+                constants = cst.parse_module(f"{items} = ()\n{members} = frozenset({items})\n")
+                first = constants.body[0]
+                assert isinstance(first, cst.SimpleStatementLine)
+                assign = first.body[0]
+                assert isinstance(assign, cst.Assign)
+                first = first.with_changes(
+                    body=[assign.with_changes(value=_as_tuple(site.assign.value))],
+                    leading_lines=lines[:blank] if i == 0 else [],
+                )
+                body += [first, constants.body[1]]
+            body.append(new.with_changes(leading_lines=[cst.EmptyLine()] * 2 + lines[blank:]))
+        return updated_node.with_changes(body=body)
+
+
+def _as_tuple(value: cst.BaseExpression) -> cst.Tuple:
+    """The list or tuple display as a parenthesised tuple, its items and layout kept."""
+    if isinstance(value, cst.Tuple):
+        return value if value.lpar else value.with_changes(lpar=[cst.LeftParen()],
+                                                           rpar=[cst.RightParen()])  # fmt: skip
+    assert isinstance(value, cst.List)
+    return cst.Tuple(
+        elements=value.elements,
+        lpar=[cst.LeftParen(whitespace_after=value.lbracket.whitespace_after)],
+        rpar=[cst.RightParen(whitespace_before=value.rbracket.whitespace_before)],
+    )
+
+
+class SetMembership(PythonCodemod):
+    name = "set-membership"
+    needs = (" in ",)
+
+    def rewrite(
+        self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
+    ) -> Edit:
+        finder = _Finder(wrapper.module, targets)
+        wrapper.visit(finder)
+        refused = "; ".join(finder.refused)
+        if not finder.sites:
+            why = refused or (
+                f"no local list or tuple of {MIN_ITEMS} or more string or integer literals "
+                "tested with `in`"
+            )
+            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+        taken = names_in(wrapper.module)
+        names: dict[int, tuple[str, str]] = {}
+        for site in finder.sites:
+            items = unique_name(f"_{site.name.upper().lstrip('_')}", taken)
+            taken.add(items)
+            members = unique_name(f"{items}_SET", taken)
+            taken.add(members)
+            names[id(site.assign)] = (items, members)
+        new = wrapper.module.visit(_Rewriter(finder.sites, names))
+        tests = sum(len(s.tests) for s in finder.sites)
+        summary = (
+            f"membership in {', '.join(s.name for s in finder.sites)} by a module-level "
+            f"frozenset for exact {'/'.join(sorted({s.kind for s in finder.sites}))} values "
+            f"{where(targets, (s.owner for s in finder.sites))} "
+            f"({plural(tests, 'membership test')})"
+        )
+        if refused:
+            summary += f"; left: {refused}"
+        return Edit(new, len(finder.sites), summary)
