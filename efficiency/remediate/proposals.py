@@ -179,8 +179,7 @@ def _not_proposed_yet(
     ).first()
     if same is not None:
         raise ProposalError(
-            f"{playbook.id}: the same change as proposal {same.id} ({same.playbook}, "
-            f"branch {same.branch})"
+            f"{playbook.id}: the same change as proposal {same.id} (of {same.playbook})"
         )
 
 
