@@ -17,14 +17,12 @@ from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.proposals import propose
 from efficiency.store.db import Database
 from efficiency.store.remediation import Saving
-from tests.remediate.test_proposals import (
-    PYTHON_STACKS,
-    catalog,
-    hotspot_with,
-    playbooks,  # noqa: F401 - the fixture
-    profile,
-    repo,  # noqa: F401 - the fixture
-)
+from tests.remediate import test_proposals as base
+from tests.remediate.test_proposals import PYTHON_STACKS, catalog, hotspot_with, profile
+
+#: the fixtures of test_proposals: its repository (tests, bench, handler) and the playbooks
+repo = base.repo
+playbooks = base.playbooks
 
 #: 1 s on the default branch, 2 s on a checkout whose handler no longer compiles in the loop
 SLOWER_ON_THE_FIX = (
@@ -43,7 +41,7 @@ def services():  # type: ignore[no-untyped-def]
 def test_a_slower_branch_claims_no_saving(
     db: Database,
     repo: Path,
-    playbooks: list[Playbook],  # noqa: F811
+    playbooks: list[Playbook],
 ) -> None:
     profile(db, PYTHON_STACKS)
     spot = hotspot_with(db, "python-re-compile-in-loop")
@@ -61,7 +59,7 @@ def test_a_slower_branch_claims_no_saving(
 def test_remediate_says_a_slower_branch_is_no_win(
     db: Database,
     repo: Path,
-    playbooks: list[Playbook],  # noqa: F811
+    playbooks: list[Playbook],
 ) -> None:
     profile(db, PYTHON_STACKS)
     cfg = Config()
