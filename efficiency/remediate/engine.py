@@ -28,7 +28,12 @@ from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.playbooks import Playbook
-from efficiency.remediate.proposals import known_proposal, make_proposal, proposal_dict
+from efficiency.remediate.proposals import (
+    known_proposal,
+    make_proposal,
+    proposal_dict,
+    verification_against,
+)
 from efficiency.remediate.source import RepoSource
 from efficiency.services import ServicesCatalog
 from efficiency.store.remediation import Hotspot
@@ -195,6 +200,10 @@ def remediate(
                     continue
                 rep.proposals.append(proposal)
                 made += 1
+                against = verification_against(proposal.get("verification") or {})
+                if against:
+                    rep.reasons.append(f"{book.id}: proposal {proposal['id']} is no win: its "
+                                       f"verification {against} (no saving counted)")  # fmt: skip
                 break
             rep.reasons += failures
         rep.outcome = _outcome(rep, made >= max_proposals)

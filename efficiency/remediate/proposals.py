@@ -11,7 +11,8 @@ the first thing that does not hold (nothing is stored then, and no branch is lef
    branch are never touched): the fix — a codemod on the hot function's file (found from the
    profiled path in the repository, which the default branch must track, before the worktree
    is made: see :mod:`efficiency.remediate.locate`), or an environment line in the deploy
-   configuration — committed with a message that says why;
+   configuration — committed with a message that says why; a change the service already has a
+   proposal for (the same diff, reached from another hot spot) is refused;
 4. optionally the tests and a benchmark before and after (:mod:`efficiency.remediate.verify`);
 5. the proposal and its estimated saving, stored (:func:`publish` then pushes the branch and
    opens the pull request, in a transaction of its own, so a failed push loses nothing).
@@ -164,6 +165,24 @@ def known_proposal(session: Session, hotspot: Hotspot, playbook: Playbook) -> Pr
     return None
 
 
+def _not_proposed_yet(
+    session: Session, service: str, top: Path, diff: str, playbook: Playbook
+) -> None:
+    """Refuse a branch whose change is one the service already has a proposal for (two hot
+    spots, ``f`` and ``f.<locals>.<genexpr>`` or a library frame and its caller, can lead to
+    the same edit); raised inside the worktree, so the new branch is deleted again."""
+    same = session.scalars(
+        select(Proposal)
+        .join(Hotspot, Hotspot.id == Proposal.hotspot_id)
+        .where(Hotspot.service == service, Proposal.repo == str(top), Proposal.diff == diff)
+        .order_by(Proposal.id)
+    ).first()
+    if same is not None:
+        raise ProposalError(
+            f"{playbook.id}: the same change as proposal {same.id} (of {same.playbook})"
+        )
+
+
 def make_proposal(
     session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, base: str,
     service: ServiceConfig | None, config: Config, catalog: ServicesCatalog | None,
@@ -186,7 +205,8 @@ def make_proposal(
             with gitops.worktree(top, branch, base) as tree:
                 fix = apply_fix(tree, hotspot, playbook, service, site, path)
                 gitops.commit_all(tree, commit_message(hotspot, playbook, fix, saving), fix.paths)
-            diff = gitops.diff(top, base, branch)
+                diff = gitops.diff(top, base, branch)
+                _not_proposed_yet(session, hotspot.service, top, diff, playbook)
         except gitops.GitError as exc:
             raise ProposalError(str(exc)) from None
         except ValueError as exc:  # a codemod refusing the playbook's parameters
@@ -205,6 +225,9 @@ def make_proposal(
     )  # fmt: skip
     session.add(row)
     session.flush()
+    if verification_against(verification):
+        # measured slower, or its tests broke: the estimate is not a saving of this branch
+        return proposal_dict(row)
     team = catalog.team_of(hotspot.service) if catalog is not None else ""
     session.add(
         Saving(

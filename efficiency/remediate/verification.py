@@ -46,7 +46,10 @@ def verification_section(verification: dict[str, Any], saving: dict[str, Any]) -
                    f"{shown['bench_after_seconds']:.4g} s after")  # fmt: skip
     out.append(f"- estimated: {estimate_text(saving)}")
     got = measured_saving({**shown, "estimated_cost": saving})
-    if got is not None:
+    if str(shown.get("verdict", "")).startswith("slower"):
+        out.append("- measured: the branch is slower, so no saving is claimed and the estimate "
+                   "is left out of the savings ledger; publishing it is refused")  # fmt: skip
+    elif got is not None:
         cores = f", about {got['cores']:.3f} cores" if got["cores"] is not None else ""
         out.append(f"- measured: the benchmark lost {got['fraction']:.0%} of its time{cores} "
                    "(if the benchmark times the hot spot's code)")  # fmt: skip

@@ -177,8 +177,11 @@ def test_verify_runs_the_tests_and_the_benchmark_before_and_after(
     assert ("benchmark medians" in body) == checked["verdict"].startswith(("faster", "slower"))
     # the measured saving sits next to the estimate, and only when the interval excludes 1.0
     measured = made["measured_savings"]
+    if checked["verdict"].startswith("slower"):
+        assert "the branch is slower, so no saving is claimed" in body
     if checked["verdict"].startswith(("faster", "slower")):
-        assert measured["speedup"] == checked["speedup"] and "- measured: the benchmark" in body
+        assert measured["speedup"] == checked["speedup"]
+        assert ("- measured: the benchmark" in body) == checked["verdict"].startswith("faster")
         assert measured["cores"] == pytest.approx(
             measured["fraction"] * made["estimated_savings"]["priced_cores"], abs=1e-3
         )
