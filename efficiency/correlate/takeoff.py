@@ -1,4 +1,5 @@
-"""With no call graph at all: join the groups of one location that take off together.
+"""Join the groups of one location that take off together (with no call graph, or where one
+leaves them apart).
 
 Without a services file, mesh call metrics or peer labels, nothing but time and place links a
 caller to the dependency it failed from, and whether that is enough depends on how the fleet
@@ -27,6 +28,14 @@ Groups are taken in onset order, as :mod:`efficiency.correlate.cascade` does, so
 grows from its root outward and each joined group still has one head - one root. The root-cause
 ranking of such an incident reads the take-off order as its call graph (:func:`ranking_topology`):
 the service that took off first, not the loudest, is where the walk ends.
+
+With a call graph the cascade join (:mod:`efficiency.correlate.cascade`) goes first, and the
+take-off join then runs on what it left apart, only where the graph does not contradict it: the
+follower's head calls a service that is failing (two alerts or more) in its own groups or in
+the failure it would join - a failure spreads only through the services it hit, so a head that
+calls none of them took off by itself - or the graph does not know the head (it is incomplete
+there). Take-offs of service-less alerts do not count then: no graph places them. The ranking
+reads the graph.
 """
 
 from __future__ import annotations
@@ -212,8 +221,8 @@ def join_groups(
     groups: list[list[Node]], topology: Topology, rules: CorrelationRules, replicated: bool
 ) -> list[list[Node]]:
     """The groups joined along the call graph where one is known
-    (:func:`~efficiency.correlate.cascade.join_cascades`), else by take-off in a location
-    (:func:`join_takeoffs`): a topology replaces the guess, it never adds to it."""
+    (:func:`~efficiency.correlate.cascade.join_cascades`), then by take-off in a location
+    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join."""
     graph = topology.dependencies
     if graph.number_of_edges() > 0:
         joined = join_cascades(groups, topology, rules, replicated)
