@@ -1,4 +1,5 @@
-"""With no call graph at all: join the groups of one location that take off together.
+"""Join the groups of one location that take off together (with no call graph, or where one
+leaves them apart).
 
 Without a services file, mesh call metrics or peer labels, nothing but time and place links a
 caller to the dependency it failed from, and whether that is enough depends on how the fleet
@@ -27,6 +28,14 @@ Groups are taken in onset order, as :mod:`efficiency.correlate.cascade` does, so
 grows from its root outward and each joined group still has one head - one root. The root-cause
 ranking of such an incident reads the take-off order as its call graph (:func:`ranking_topology`):
 the service that took off first, not the loudest, is where the walk ends.
+
+With a call graph the cascade join (:mod:`efficiency.correlate.cascade`) goes first, and the
+take-off join then runs on what it left apart, only where the graph does not contradict it: the
+follower's head calls a service that is failing (two alerts or more) in its own groups or in
+the failure it would join - a failure spreads only through the services it hit, so a head that
+calls none of them took off by itself - or the graph does not know the head (it is incomplete
+there). Take-offs of service-less alerts do not count then: no graph places them. The ranking
+reads the graph.
 """
 
 from __future__ import annotations
@@ -82,11 +91,13 @@ def _candidates(
     takeoffs: _TakeOffs,
     reach: Callable[[int], int],
     rules: CorrelationRules,
+    named: bool = False,
 ) -> dict[int, tuple[timedelta, int]]:
     """The groups before ``position`` in onset order whose services took off in the head's
     location from ``takeoff_lag`` before the head to ``cascade_slack`` (plus the service's
     onset error) after it, with the support to explain it, each with (its nearest such
-    take-off's lag, the support)."""
+    take-off's lag, the support). ``named``: only take-offs of services with a ``service``
+    label count (the ones a call graph can place)."""
     lag_limit = rules.takeoff_lag
     assert lag_limit is not None
     dependent = fronts[index]
@@ -96,7 +107,7 @@ def _candidates(
     for onset, at, other, service in takeoffs.near(
         dependent.head_onset, lag_limit, rules.cascade_slack
     ):
-        if at >= position:
+        if at >= position or (named and not _is_named(service)):
             continue
         candidate = fronts[other]
         lag = dependent.head_onset - onset
@@ -111,6 +122,26 @@ def _candidates(
             near = min(abs(lag), found[other][0]) if other in found else abs(lag)
             found[other] = (near, support)
     return found
+
+
+def _alerted(group: list[Node]) -> set[str]:
+    """The services with at least two alerts in the group (a single alert of a service is a
+    blip any background source may raise: it says nothing about where a failure went)."""
+    count: Counter[str] = Counter()
+    for node in group:
+        if node.kind == "alerts":
+            for service in node.services:
+                count[service] += len(node.alerts)
+        elif node.kind == "incident":
+            for service in node.services:
+                count[service] += node.service_sizes.get(service, 0) or 1
+    return {service for service, n in count.items() if n >= 2}
+
+
+def _is_named(service: str) -> bool:
+    """Whether a bucket's service is a ``service`` label, not a service-less alert's rule
+    (:func:`~efficiency.correlate.graph.service_key`)."""
+    return bool(service) and not service.startswith("?")
 
 
 def _own_cause(group: list[Node], head: GroupFront, rules: CorrelationRules) -> bool:
@@ -130,15 +161,20 @@ def _own_cause(group: list[Node], head: GroupFront, rules: CorrelationRules) -> 
 
 
 def join_takeoffs(
-    groups: list[list[Node]], rules: CorrelationRules, replicated: bool
+    groups: list[list[Node]],
+    rules: CorrelationRules,
+    replicated: bool,
+    graph: nx.DiGraph | None = None,
 ) -> list[list[Node]]:
     """``groups`` with each one joined to the failure of its location it took off with (see
-    the module docstring); unchanged unless the fleet is ``replicated`` per location."""
+    the module docstring); unchanged unless the fleet is ``replicated`` per location. With a
+    call ``graph``, only where it does not contradict the join (:class:`_GraphAgrees`)."""
     if rules.takeoff_lag is None or not replicated or len(groups) < 2:
         return groups
     fronts = {i: f for i, g in enumerate(groups) if (f := front(g, rules)) is not None}
     parent = {i: i for i in range(len(groups))}
     total = {i: sum(fronts[i].sizes.values()) if i in fronts else 0 for i in parent}
+    alerted = {i: _alerted(g) for i, g in enumerate(groups)}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -149,9 +185,20 @@ def join_takeoffs(
     order = sorted(fronts, key=lambda i: (fronts[i].head_onset, i))
     takeoffs = _TakeOffs(fronts, order)
     for position, index in enumerate(order):
+        head = fronts[index].head_services
         if _own_cause(groups[index], fronts[index], rules):
             continue
-        causes = _candidates(index, position, fronts, takeoffs, lambda i: total[root(i)], rules)
+        if graph is not None and not all(_is_named(s) for s in head):
+            continue
+        reach = lambda i: total[root(i)]  # noqa: E731
+        causes = _candidates(index, position, fronts, takeoffs, reach, rules, graph is not None)
+        if graph is not None:
+            failing = alerted[root(index)]
+            causes = {
+                o: c
+                for o, c in causes.items()
+                if _graph_agrees(graph, head, failing | alerted[root(o)])
+            }
         failures: dict[int, tuple[int, timedelta]] = {}
         for other, (lag, support) in causes.items():
             best = failures.get(root(other), (0, lag))
@@ -162,6 +209,7 @@ def join_takeoffs(
         cause = max(failures, key=lambda r: (failures[r][0], -failures[r][1], -r))
         if cause != root(index):
             total[cause] += total[root(index)]
+            alerted[cause] |= alerted[root(index)]
             parent[root(index)] = cause
     joined: dict[int, list[Node]] = defaultdict(list)
     for index, group in enumerate(groups):
@@ -173,11 +221,25 @@ def join_groups(
     groups: list[list[Node]], topology: Topology, rules: CorrelationRules, replicated: bool
 ) -> list[list[Node]]:
     """The groups joined along the call graph where one is known
-    (:func:`~efficiency.correlate.cascade.join_cascades`), else by take-off in a location
-    (:func:`join_takeoffs`): a topology replaces the guess, it never adds to it."""
-    if topology.dependencies.number_of_edges() > 0:
-        return join_cascades(groups, topology, rules, replicated)
+    (:func:`~efficiency.correlate.cascade.join_cascades`), then by take-off in a location
+    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join."""
+    graph = topology.dependencies
+    if graph.number_of_edges() > 0:
+        joined = join_cascades(groups, topology, rules, replicated)
+        return join_takeoffs(joined, rules, replicated, graph)
     return join_takeoffs(groups, rules, replicated)
+
+
+def _graph_agrees(graph: nx.DiGraph, heads: frozenset[str], failing: set[str]) -> bool:
+    """Whether a call graph lets a group whose head is ``heads`` be a cascade of a failure
+    whose groups (with the head's own) hold the ``failing`` services: a head service calls a
+    failing service, or the graph does not know the head (it is incomplete there, so it
+    contradicts nothing). A head that calls no failing service did not fail from a callee:
+    the graph says it took off by itself, whatever took off next to it."""
+    for head in heads:
+        if head not in graph or any(s in failing for s in graph.successors(head) if s != head):
+            return True
+    return False
 
 
 def ranking_topology(
