@@ -72,7 +72,45 @@ def test_a_new_series_is_judged_on_the_history_it_has() -> None:
     doubled = series_move(ts, np.where(values > 50, 10.0, values), ts[7], "cpu_usage",
                           SignalParams())  # fmt: skip
     assert doubled is not None and 0.5 < doubled.z < 3 and doubled.onset_at is None
-    assert series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams()) is None
+    # two earlier points: too few to learn a spread from, unless the series sits on a log
+    # scale, whose scale is at least log_floor (widened by sqrt(min_history / points))
+    short = series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams())
+    assert short is not None and short.z < 1 and short.scale >= 0.7 * np.sqrt(5 / 2)
+    signed = np.array([-0.5, 0.5, 0.4, 0.6, 9.0])  # negative: no log scale, no judgment
+    assert series_move(ts[:5], signed, ts[3], "temperature_delta", SignalParams()) is None
+
+
+def test_a_call_edge_seen_once_before_is_judged_on_its_fold_change() -> None:
+    """Spans cover a few minutes around each problem: a caller's edge into a slowed callee
+    has one earlier minute at 20 ms and 2 s now, a hundredfold rise."""
+    ts = pd.DatetimeIndex(
+        ["2026-01-01T00:00Z", "2026-01-01T00:12Z", "2026-01-01T00:13Z", "2026-01-01T00:14Z"]
+    )
+    at = pd.Timestamp("2026-01-01T00:12:30Z")
+    move = series_move(ts, np.array([0.02, 0.04, 1.9, 2.2]), at, "edge_latency_seconds",
+                       SignalParams())  # fmt: skip
+    assert move is not None and move.z > 2 and move.onset_at is None  # z ~2.9: widened scale
+    assert series_move(ts, np.array([0.02, 0.04, 1.9, 2.2]), at, "edge_latency_seconds",
+                       SignalParams(min_history_logged=2)) is None  # fmt: skip
+
+
+def test_more_traffic_weighs_less_than_a_slower_service() -> None:
+    """A service called eight times as often moved more in robust units than one whose
+    latency went up fivefold, but more calls are what its callers send it: the slow one ranks
+    first, unless traffic is weighed like any other series."""
+    rng = np.random.default_rng(3)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=40)
+    calls = 100 * (1 + rng.normal(0, 0.01, 48))
+    latency = 0.1 * (1 + rng.normal(0, 0.01, 48))
+    calls[40:46] *= 8
+    latency[40:46] *= 5
+    points = _frame(
+        {("http_requests_per_second", "api"): calls, ("latency_seconds", "db"): latency}, start
+    )
+    assert [r.service for r in rank_services(points, at)] == ["db", "api"]
+    alike = rank_services(points, at, params=RankingParams(traffic_weight=1.0))
+    assert [r.service for r in alike] == ["api", "db"]
 
 
 def test_directions_follow_the_series_kind() -> None:
