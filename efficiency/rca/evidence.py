@@ -79,10 +79,17 @@ class Evidence:
     abnormality: float = 0.0
     own: float = 0.0  #: from the service's own series only (what explains a caller)
     events: float = 0.0  #: from its own log and span event counts only
+    errors: float = 0.0  #: from the rises of its own error and warning counts only
     metrics: float = 0.0  #: from its own other series only
     moved: int = 0
     top: list[dict[str, Any]] = field(default_factory=list)
     onset_at: pd.Timestamp | None = None
+
+    @property
+    def logs_errors(self) -> bool:
+        """Whether it stands out by the errors it logs (rather than by its metrics, or by
+        statements it stops reaching): what a caller does when a call fails."""
+        return self.errors > 0 and self.errors >= self.metrics
 
 
 def iso_stamp(t: pd.Timestamp | datetime | None) -> str | None:
@@ -186,6 +193,7 @@ def collect_evidence(
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
     event_level: dict[str, float] = {}
+    error_level: dict[str, float] = {}
     known = smap.services | set(graph.nodes)
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
@@ -216,6 +224,8 @@ def collect_evidence(
             weight = params.events.weight
             for service in services:
                 event_level[service] = max(event_level.get(service, 0.0), weight * strength)
+                if judged(name, labels):
+                    error_level[service] = max(error_level.get(service, 0.0), weight * strength)
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
     for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
@@ -247,6 +257,7 @@ def collect_evidence(
         ev.abnormality = found[0][0] * (1.0 + params.breadth * math.log1p(further))
         ev.own = own_level.get(service, 0.0)
         ev.events = event_level.get(service, 0.0)
+        ev.errors = error_level.get(service, 0.0)
         ev.metrics = metric_level.get(service, 0.0)
         ev.moved = sum(1 for m in found if m[0] >= threshold)
         ev.top = [m[1] for m in found[:3]]

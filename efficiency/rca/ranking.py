@@ -24,13 +24,16 @@ decides who is a victim):
   later than it is (at least partly) a victim of that callee, so its score is multiplied by
   ``1 - explain * min(1, callee's abnormality / its own)`` for the most abnormal such callee
   (direct or further down the graph). A service whose callees are calm keeps its score.
-  Abnormality is matched by kind: a caller that stands out by its logs and spans is explained
-  by a callee's errors over any call (it logs the failure it was handed), a caller that stands
-  out by its metrics only over a call whose latency moved (:func:`_explaining_level`). For a
-  caller that stands out by its logs, onsets are not compared (an error count's first minute
-  and a statement's fall are not measured alike), and ``hand_up`` of the score it loses goes
-  to the callee: the errors it logs while calling an abnormal callee are evidence about the
-  callee, not only no evidence about the caller.
+  Abnormality is matched by kind: a caller that stands out by the errors it logs (rising
+  error and warning counts, :attr:`Evidence.logs_errors`) is explained by a callee's log and
+  span evidence over any call (it logs the failure it was handed); any other caller (its
+  metrics, or statements and operations it stops reaching) only over a call whose latency
+  moved (:func:`_explaining_level`): a statement that stops being reached is what the
+  service's own code does, not a failure a callee hands up. For a caller that logs errors,
+  onsets are not compared (an error count's first minute and a statement's fall are not
+  measured alike), and ``hand_up`` of the score it loses goes to the callee: the errors it
+  logs while calling an abnormal callee are evidence about the callee, not only no evidence
+  about the caller.
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
@@ -89,10 +92,10 @@ def _path(graph: nx.DiGraph, service: str) -> list[str]:
 
 def _explaining_level(caller: Evidence, callee: Evidence, latency_passed: bool) -> float:
     """How abnormal ``callee`` is as an explanation of ``caller``: a caller that stands out by
-    its logs and spans (errors it logs) is explained by a callee's errors over any call, and
-    by anything of the callee over a call whose latency moved; a caller that stands out by
-    its metrics only by the callee's metrics, over a call whose latency moved."""
-    if caller.events >= caller.metrics:
+    the errors it logs is explained by a callee's log and span evidence over any call, and by
+    anything of the callee over a call whose latency moved; any other caller only by the
+    callee's metrics, over a call whose latency moved."""
+    if caller.logs_errors:
         return max(callee.events, callee.own if latency_passed else 0.0)
     return callee.metrics if latency_passed else 0.0
 
@@ -146,7 +149,7 @@ def rank_services(
                 if level <= CALM:
                     continue  # a calm callee explains nothing
                 later = (
-                    ev.events < ev.metrics
+                    not ev.logs_errors
                     and ev.onset_at is not None
                     and other.onset_at is not None
                     and other.onset_at > ev.onset_at
@@ -156,7 +159,7 @@ def rank_services(
                 if (share, level) > (explained, by_level):  # a tie: the more abnormal
                     explained_by, explained, by_level = callee, share, level
         score = (own / top) * (1 - params.earliness + params.earliness * early)
-        if explained_by is not None and ev.events >= ev.metrics:
+        if explained_by is not None and ev.logs_errors:
             # the errors a caller logs over a call to an abnormal callee are the callee's
             handed_up = params.hand_up * params.explain * explained * score
             handed[explained_by] = max(handed.get(explained_by, 0.0), handed_up)

@@ -156,3 +156,35 @@ def test_a_callers_errors_are_handed_to_the_callee_that_explains_them() -> None:
     assert ranked[1].evidence["explained_by"] == "orders"
     alone = rank_services(points, at, params=RankingParams(hand_up=0.0))
     assert alone[0].service == "web"  # explained, but nothing handed up: web still first
+
+
+def test_a_caller_whose_statements_stop_is_not_explained_by_its_callees_errors() -> None:
+    """web's "step two done" line stops being reached while the calls into it keep coming
+    (twenty a minute, then none); orders, which web calls, logs three errors a minute from T.
+    web stands out by a statement it no longer reaches, not by errors it logs about a call:
+    orders' errors do not explain it away, and web ranks first."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=30)
+    rows = []
+    step = (("level", "info"), ("service", "web"), ("template", "step two done"))
+    into_web = (("destination_workload", "web"), ("source_workload", "gateway"))
+    into_orders = (("destination_workload", "orders"), ("source_workload", "web"))
+    series = {
+        ("log_template_lines", step): (20.0, 0.0),
+        ("edge_requests", into_web): (20.0, 20.0),
+        ("edge_requests", into_orders): (20.0, 20.0),
+        ("log_error_lines", (("service", "orders"),)): (0.0, 3.0),
+    }
+    for (name, pairs), (before, after) in series.items():
+        labels = dict(pairs)
+        for i in range(36):
+            value = after if i >= 30 else before
+            rows.append(
+                (series_id(name, labels), name, labels, start + timedelta(minutes=i), value)
+            )
+    points = pd.DataFrame(rows, columns=["series_id", "name", "labels", "ts", "value"])
+    points["ts"] = pd.to_datetime(points["ts"], utc=True)
+    ranked = {r.service: r for r in rank_services(points, at)}
+    assert ranked["web"].evidence["explained_by"] is None
+    assert max(ranked.values(), key=lambda r: r.score).service == "web"
+    assert ranked["orders"].score > 0
