@@ -79,6 +79,10 @@ class SignalParams:
     lead: timedelta = timedelta(minutes=1)
     #: fewest history points for a scale; a series with fewer is not judged
     min_history: int = 5
+    #: fewest history points for a series judged on a log scale, whose scale is at least
+    #: ``log_floor`` whatever its history: a call edge seen in one earlier minute at 20 ms
+    #: and now at 2 s has moved, though its spread cannot be learned yet
+    min_history_logged: int = 1
     #: the scale is at least this fraction of the series' typical level
     level_floor: float = 0.01
     #: the move is the ``persist``-th largest z-score of the window
@@ -127,12 +131,15 @@ def series_move(
     ok = ~np.isnan(values)
     hist_mask = ok & (ts >= start) & (ts < lead_at)
     win_mask = ok & (ts >= lead_at) & (ts <= end)
-    if hist_mask.sum() < params.min_history or not win_mask.any():
+    count = int(hist_mask.sum())
+    if count < min(params.min_history, params.min_history_logged) or not win_mask.any():
         return None
     hist = values[hist_mask]
     window = values[win_mask]
     raw_centre = float(np.median(hist))
     logged = params.log_scale and raw_centre > 0 and hist.min() >= 0 and window.min() >= 0
+    if count < params.min_history and not logged:
+        return None
     if logged:
         offset = max(params.log_offset * raw_centre, 1e-9)
         hist, window = np.log(hist + offset), np.log(window + offset)
@@ -144,7 +151,7 @@ def series_move(
         float(np.quantile(dev, params.spread_quantile)),
         # a series that never moved: at most 1 / level_floor units from where it sat to
         # where it is now (an error ratio going from exactly 0 to 0.6 is 100 units, not 10^9)
-        params.log_floor
+        params.log_floor * math.sqrt(max(1.0, params.min_history / count))
         if logged
         else params.level_floor * max(abs(centre), float(np.abs(window).max())),
         1e-12,

@@ -72,7 +72,45 @@ def test_a_new_series_is_judged_on_the_history_it_has() -> None:
     doubled = series_move(ts, np.where(values > 50, 10.0, values), ts[7], "cpu_usage",
                           SignalParams())  # fmt: skip
     assert doubled is not None and 0.5 < doubled.z < 3 and doubled.onset_at is None
-    assert series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams()) is None
+    # two earlier points: too few to learn a spread from, unless the series sits on a log
+    # scale, whose scale is at least log_floor (widened by sqrt(min_history / points))
+    short = series_move(ts[:5], values[:5], ts[3], "cpu_usage", SignalParams())
+    assert short is not None and short.z < 1 and short.scale >= 0.7 * np.sqrt(5 / 2)
+    signed = np.array([-0.5, 0.5, 0.4, 0.6, 9.0])  # negative: no log scale, no judgment
+    assert series_move(ts[:5], signed, ts[3], "temperature_delta", SignalParams()) is None
+
+
+def test_a_call_edge_seen_once_before_is_judged_on_its_fold_change() -> None:
+    """Spans cover a few minutes around each problem: a caller's edge into a slowed callee
+    has one earlier minute at 20 ms and 2 s now, a hundredfold rise."""
+    ts = pd.DatetimeIndex(
+        ["2026-01-01T00:00Z", "2026-01-01T00:12Z", "2026-01-01T00:13Z", "2026-01-01T00:14Z"]
+    )
+    at = pd.Timestamp("2026-01-01T00:12:30Z")
+    move = series_move(ts, np.array([0.02, 0.04, 1.9, 2.2]), at, "edge_latency_seconds",
+                       SignalParams())  # fmt: skip
+    assert move is not None and move.z > 2 and move.onset_at is None  # z ~2.9: widened scale
+    assert series_move(ts, np.array([0.02, 0.04, 1.9, 2.2]), at, "edge_latency_seconds",
+                       SignalParams(min_history_logged=2)) is None  # fmt: skip
+
+
+def test_more_traffic_weighs_less_than_a_slower_service() -> None:
+    """A service called eight times as often moved more in robust units than one whose
+    latency went up fivefold, but more calls are what its callers send it: the slow one ranks
+    first, unless traffic is weighed like any other series."""
+    rng = np.random.default_rng(3)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=40)
+    calls = 100 * (1 + rng.normal(0, 0.01, 48))
+    latency = 0.1 * (1 + rng.normal(0, 0.01, 48))
+    calls[40:46] *= 8
+    latency[40:46] *= 5
+    points = _frame(
+        {("http_requests_per_second", "api"): calls, ("latency_seconds", "db"): latency}, start
+    )
+    assert [r.service for r in rank_services(points, at)] == ["db", "api"]
+    alike = rank_services(points, at, params=RankingParams(traffic_weight=1.0))
+    assert [r.service for r in alike] == ["api", "db"]
 
 
 def test_directions_follow_the_series_kind() -> None:
@@ -118,3 +156,35 @@ def test_a_callers_errors_are_handed_to_the_callee_that_explains_them() -> None:
     assert ranked[1].evidence["explained_by"] == "orders"
     alone = rank_services(points, at, params=RankingParams(hand_up=0.0))
     assert alone[0].service == "web"  # explained, but nothing handed up: web still first
+
+
+def test_a_caller_whose_statements_stop_is_not_explained_by_its_callees_errors() -> None:
+    """web's "step two done" line stops being reached while the calls into it keep coming
+    (twenty a minute, then none); orders, which web calls, logs three errors a minute from T.
+    web stands out by a statement it no longer reaches, not by errors it logs about a call:
+    orders' errors do not explain it away, and web ranks first."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=30)
+    rows = []
+    step = (("level", "info"), ("service", "web"), ("template", "step two done"))
+    into_web = (("destination_workload", "web"), ("source_workload", "gateway"))
+    into_orders = (("destination_workload", "orders"), ("source_workload", "web"))
+    series = {
+        ("log_template_lines", step): (20.0, 0.0),
+        ("edge_requests", into_web): (20.0, 20.0),
+        ("edge_requests", into_orders): (20.0, 20.0),
+        ("log_error_lines", (("service", "orders"),)): (0.0, 3.0),
+    }
+    for (name, pairs), (before, after) in series.items():
+        labels = dict(pairs)
+        for i in range(36):
+            value = after if i >= 30 else before
+            rows.append(
+                (series_id(name, labels), name, labels, start + timedelta(minutes=i), value)
+            )
+    points = pd.DataFrame(rows, columns=["series_id", "name", "labels", "ts", "value"])
+    points["ts"] = pd.to_datetime(points["ts"], utc=True)
+    ranked = {r.service: r for r in rank_services(points, at)}
+    assert ranked["web"].evidence["explained_by"] is None
+    assert max(ranked.values(), key=lambda r: r.score).service == "web"
+    assert ranked["orders"].score > 0
