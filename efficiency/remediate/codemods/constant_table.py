@@ -43,6 +43,7 @@ from efficiency.remediate.codemods.pysource import (
     calls_introspection,
     code,
     declares_global,
+    insert_above,
     names_in,
     unique_name,
     walk,
@@ -250,21 +251,10 @@ class _Rewriter(StatementRewriter):
     leave_Dict = leave_List = leave_Set = _leave_table
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body: list[Any] = []
-        for old, new in zip(original_node.body, updated_node.body, strict=True):
-            sites = self.before.get(id(old), [])
-            if not sites:
-                body.append(new)
-                continue
-            lines = list(new.leading_lines)
-            blank = 0
-            while blank < len(lines) and lines[blank].comment is None:
-                blank += 1
-            for i, site in enumerate(sites):
-                assign = cst.parse_statement(f"{self.names[id(site.table)]} = {code(site.table)}\n")
-                body.append(assign.with_changes(leading_lines=lines[:blank] if i == 0 else []))
-            body.append(new.with_changes(leading_lines=[cst.EmptyLine()] * 2 + lines[blank:]))
-        return updated_node.with_changes(body=body)
+        def statements(site: Any) -> list[cst.BaseStatement]:
+            return [cst.parse_statement(f"{self.names[id(site.table)]} = {code(site.table)}\n")]
+
+        return insert_above(original_node, updated_node, self.before, statements)
 
 
 class HoistConstantTable(PythonCodemod):

@@ -12,7 +12,7 @@ import ast
 import keyword
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,6 +248,34 @@ def same_ast(a: str, b: str) -> bool:
         )
     except SyntaxError:
         return False
+
+
+def insert_above(
+    original: cst.Module,
+    updated: cst.Module,
+    sites: Mapping[int, list[Any]],
+    statements: Callable[[Any], list[cst.BaseStatement]],
+) -> cst.Module:
+    """``updated`` with each site's new module-level ``statements`` just above the top-level
+    statement of ``original`` that holds it (``sites``: ``id`` of that statement -> its
+    sites). The statement's leading blank lines go above the new ones; its comments stay on it,
+    two blank lines below them."""
+    body: list[Any] = []
+    for old, new in zip(original.body, updated.body, strict=True):
+        here = sites.get(id(old), [])
+        if not here:
+            body.append(new)
+            continue
+        lines = list(new.leading_lines)
+        blank = 0
+        while blank < len(lines) and lines[blank].comment is None:
+            blank += 1
+        for i, site in enumerate(here):
+            made = statements(site)
+            body.append(made[0].with_changes(leading_lines=lines[:blank] if i == 0 else []))
+            body += made[1:]
+        body.append(new.with_changes(leading_lines=[cst.EmptyLine()] * 2 + lines[blank:]))
+    return updated.with_changes(body=body)
 
 
 def code(node: cst.CSTNode) -> str:

@@ -44,6 +44,7 @@ from efficiency.remediate.codemods.pysource import (
     calls_introspection,
     code,
     declares_global,
+    insert_above,
     mentions_in_nested_scopes,
     names_in,
     unique_name,
@@ -199,30 +200,17 @@ class _Rewriter(cst.CSTTransformer):
         )
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body: list[Any] = []
-        for old, new in zip(original_node.body, updated_node.body, strict=True):
-            sites = self.before.get(id(old), [])
-            if not sites:
-                body.append(new)
-                continue
-            lines = list(new.leading_lines)
-            blank = 0
-            while blank < len(lines) and lines[blank].comment is None:
-                blank += 1
-            for i, site in enumerate(sites):
-                items, members = self.names[id(site.assign)]
-                constants = cst.parse_module(f"{items} = ()\n{members} = frozenset({items})\n")
-                first = constants.body[0]
-                assert isinstance(first, cst.SimpleStatementLine)
-                assign = first.body[0]
-                assert isinstance(assign, cst.Assign)
-                first = first.with_changes(
-                    body=[assign.with_changes(value=_as_tuple(site.assign.value))],
-                    leading_lines=lines[:blank] if i == 0 else [],
-                )
-                body += [first, constants.body[1]]
-            body.append(new.with_changes(leading_lines=[cst.EmptyLine()] * 2 + lines[blank:]))
-        return updated_node.with_changes(body=body)
+        def statements(site: Any) -> list[cst.BaseStatement]:
+            items, members = self.names[id(site.assign)]
+            constants = cst.parse_module(f"{items} = ()\n{members} = frozenset({items})\n")
+            first = constants.body[0]
+            assert isinstance(first, cst.SimpleStatementLine)
+            assign = first.body[0]
+            assert isinstance(assign, cst.Assign)
+            value = _as_tuple(site.assign.value)
+            return [first.with_changes(body=[assign.with_changes(value=value)]), constants.body[1]]
+
+        return insert_above(original_node, updated_node, self.before, statements)
 
 
 def _as_tuple(value: cst.BaseExpression) -> cst.Tuple:
