@@ -5,24 +5,12 @@ no failing service took off by itself and stays apart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import networkx as nx
 
 from efficiency.correlate import AlertRecord, Correlator, Topology
-
-T0 = datetime(2024, 5, 6, 14, 0, tzinfo=UTC)
-
-
-def burst(service: str, region: str, start: float, n: int) -> list[AlertRecord]:
-    return [
-        AlertRecord(
-            fingerprint=f"{service}-{region}-{k}",
-            starts_at=T0 + timedelta(seconds=start + 2 * k),
-            labels={"alertname": "Errors", "service": service, "region": region},
-        )
-        for k in range(n)
-    ]
+from tests.correlate.test_takeoff import T0, burst
 
 
 def owners(alerts: list[AlertRecord], edges: list[tuple[str, str]]) -> dict[str, str]:
