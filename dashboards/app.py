@@ -46,4 +46,8 @@ def main() -> None:
     nav.run()
 
 
-main()
+# Streamlit runs this file as ``__main__``. A process started by multiprocessing's spawn (a Dask
+# worker, say) runs its parent's main file as ``__mp_main__``: after an AppTest ran the app in
+# that parent, an unguarded call would open the default store and draw the app in the worker.
+if __name__ == "__main__":
+    main()
