@@ -15,12 +15,14 @@ in one batch (:meth:`~MetricAnomalyDetector.fit`) or point by point as it arrive
    within ``window / 2`` points: the detector re-baselines by itself and stops alarming.
 2. **Surprise relative to the series' own history.** The residual's robust z-score (scale:
    MAD, or the mean absolute residual where more than half the residuals are zero, as in
-   quantized CPU metrics) is divided by the largest z-score of the previous ``memory``
-   points. One global threshold then means "clearly more unusual than anything in the recent
-   past" on a calm series and on a spiky one alike, which is what a fleet of heterogeneous
-   series (and NAB's single threshold per corpus) needs. This is the idea behind Numenta's
-   anomaly likelihood (Ahmad et al. 2017, "Unsupervised real-time anomaly detection for
-   streaming data"): judge a raw anomaly score against the distribution of its own past.
+   quantized CPU metrics, and at least a tenth of its mean over the last five windows, so a
+   sparse series' first burst after a silence is not an infinite z) is divided by the
+   largest z-score of the previous ``memory`` points. One global threshold then means
+   "clearly more unusual than anything in the recent past" on a calm series and on a spiky
+   one alike, which is what a fleet of heterogeneous series (and NAB's single threshold per
+   corpus) needs. This is the idea behind Numenta's anomaly likelihood (Ahmad et al. 2017,
+   "Unsupervised real-time anomaly detection for streaming data"): judge a raw anomaly score
+   against the distribution of its own past.
 3. **Novel values.** A value beyond the range of the previous ``range_memory`` points is
    suspicious in itself (the "contextual novelty" that the best NAB detectors, CAD OSE and
    ARTime, reward); its distance past the old range, as a fraction of that range, is a second
@@ -187,6 +189,9 @@ class MetricAnomalyDetector:
       series is scored from its ``min_history + 1``-th point on, against whatever history
       it has by then (robust statistics of 8 points are rough, but a level shift of many
       robust units is visible on them; the records then grow with the history).
+    - ``long_scale``, ``long_windows``: the residual scale is at least ``long_scale`` times
+      the mean scale of the last ``long_windows`` windows (a sparse series, flat between
+      bursts, otherwise has a zero scale and near-infinite z-scores after every silence).
     - ``threshold``: the default of :meth:`predict` (what ``score-series`` marks as
       ``is_anomaly``); 0.49 is a surprise of about 1.16x the recent record: on NAB's
       development files (``benchmarks/nab_split.py``) the threshold whose score, averaged
@@ -216,6 +221,8 @@ class MetricAnomalyDetector:
         warmup: int = 10,
         threshold: float = 0.49,
         min_history: int = 8,
+        long_scale: float = 0.1,
+        long_windows: int = 5,
     ) -> None:
         if window < 8:
             raise ValueError("window must be at least 8 points")
@@ -231,6 +238,8 @@ class MetricAnomalyDetector:
             raise ValueError("warmup must be at least min_history points")
         if not 0 <= threshold <= 1:
             raise ValueError("threshold must be in [0, 1]")
+        if long_windows < 1 or long_scale < 0:
+            raise ValueError("long_windows must be at least 1 and long_scale not negative")
         self.window = window
         self.seasons = seasons
         self.period = period
@@ -246,6 +255,8 @@ class MetricAnomalyDetector:
         self.warmup = warmup
         self.threshold = threshold
         self.min_history = min_history
+        self.long_scale = long_scale
+        self.long_windows = long_windows
         self._reset()
 
     def _reset(self) -> None:
@@ -275,7 +286,8 @@ class MetricAnomalyDetector:
     def lookback(self) -> int:
         """Points a score depends on (the point itself included): what ``update`` keeps."""
         season = self._season() * self.seasons if self._season() > 1 else 0
-        residual = 2 * self.window + season  # baseline, then the scale of its residuals
+        # baseline, then the scale of its residuals (the long-run one over long_windows)
+        residual = (1 + self.long_windows) * self.window + season
         sustained = self.short_memory + self.short + residual
         return self.suppress + max(self.memory + residual, sustained, self.range_memory) + 2
 
@@ -299,6 +311,14 @@ class MetricAnomalyDetector:
             mad = _MAD_TO_SIGMA * _rolling(a, w, "median", min_obs, lag=1)
             mean_abs = _MEAN_ABS_TO_SIGMA * _window_mean(a, w, min_obs, lag=1)
             scale = np.fmax(mad, mean_abs)
+            # sparse series (long flat stretches between bursts: all-zero residuals for a
+            # whole window) keep a fraction of their longer-run scale, the mean of the last
+            # ``long_windows`` window scales, so the first nonzero point after a silence is
+            # not a near-infinite z-score that then holds every record down
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN early on
+                lags = [_lag(mean_abs, k * w) for k in range(self.long_windows)]
+                scale = np.fmax(scale, self.long_scale * np.nanmean(np.vstack(lags), axis=0))
             zs.append(a / np.maximum(scale, floor))  # NaN (no scale yet) stays NaN: no score
             scales.append(np.nan_to_num(scale, nan=np.inf))
         z = zs[0]

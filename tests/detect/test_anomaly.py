@@ -194,3 +194,20 @@ def test_an_anomaly_run_pages_once_and_the_next_event_pages_again() -> None:
     alarms = np.flatnonzero(det.predict())
     assert 1000 in alarms and 1003 not in alarms and 1100 in alarms
     assert det.score()[1003] == 0.0
+
+
+def test_a_blip_after_a_silence_is_judged_by_the_longer_run_scale() -> None:
+    """A sparse series (activity, then a silence longer than the scale window: all-zero
+    residuals, a zero scale): a tiny blip in the silence is not news against the scale of the
+    activity a few windows back, and a real spike later still pages. With no long-run scale
+    (``long_scale=0``) the blip's z-score is near-infinite and it pages."""
+    rng = np.random.default_rng(1)
+    x = np.r_[np.abs(rng.normal(0.0, 1.0, 1000)), np.zeros(600), [0.05], np.zeros(200),
+              np.abs(rng.normal(0.0, 1.0, 300))]  # fmt: skip
+    x[1900] = 6.0
+    det = MetricAnomalyDetector().fit(x, stamps(len(x)))
+    assert det.score()[1600] < det.threshold
+    assert det.predict()[1900]
+    assert MetricAnomalyDetector(long_scale=0.0).fit(x, stamps(len(x))).predict()[1600]
+    with pytest.raises(ValueError, match="long_windows"):
+        MetricAnomalyDetector(long_windows=0)
