@@ -196,7 +196,7 @@ class MetricAnomalyDetector:
       ``is_anomaly``); 0.49 is a surprise of about 1.16x the recent record: on NAB's
       development files (``benchmarks/nab_split.py``) the threshold whose score, averaged
       over its neighbours 0.004 either side, is highest. The single best one (0.492-0.493)
-      sits at the edge of a cliff (0.496 scores 4.4 points less), where barely-hit windows
+      sits at the edge of a cliff (0.496 scores 4.5 points less), where barely-hit windows
       and false alarms both score.
 
     The defaults were chosen on the development half of the Numenta Anomaly Benchmark
