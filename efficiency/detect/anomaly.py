@@ -286,8 +286,7 @@ class MetricAnomalyDetector:
     def lookback(self) -> int:
         """Points a score depends on (the point itself included): what ``update`` keeps."""
         season = self._season() * self.seasons if self._season() > 1 else 0
-        # baseline, then the scale of its residuals (the long-run one over long_windows)
-        residual = (1 + self.long_windows) * self.window + season
+        residual = (1 + self.long_windows) * self.window + season  # baseline, then scales
         sustained = self.short_memory + self.short + residual
         return self.suppress + max(self.memory + residual, sustained, self.range_memory) + 2
 
@@ -311,10 +310,8 @@ class MetricAnomalyDetector:
             mad = _MAD_TO_SIGMA * _rolling(a, w, "median", min_obs, lag=1)
             mean_abs = _MEAN_ABS_TO_SIGMA * _window_mean(a, w, min_obs, lag=1)
             scale = np.fmax(mad, mean_abs)
-            # sparse series (long flat stretches between bursts: all-zero residuals for a
-            # whole window) keep a fraction of their longer-run scale, the mean of the last
-            # ``long_windows`` window scales, so the first nonzero point after a silence is
-            # not a near-infinite z-score that then holds every record down
+            # a sparse series' all-zero window after a silence keeps part of the longer-run
+            # scale: its first blip is not a near-infinite z that holds every record down
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN early on
                 lags = [_lag(mean_abs, k * w) for k in range(self.long_windows)]
