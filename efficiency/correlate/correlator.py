@@ -33,6 +33,7 @@ from datetime import datetime
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
+from efficiency.correlate.locality import TakeoffLocality
 from efficiency.correlate.merge import absorb, survivor
 from efficiency.correlate.peers import PeerEdges
 from efficiency.correlate.records import (
@@ -76,6 +77,8 @@ class Correlator:
         self._places: dict[str, set[tuple[str, ...]]] = {}
         #: some service has alerted in two locations (the fleet runs copies per location)
         self._per_location = False
+        #: whether near take-offs show failures staying in their location
+        self._locality = TakeoffLocality(self.rules)
 
     def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
         """Take up where an earlier process stopped: its incidents (active ones and the
@@ -87,6 +90,7 @@ class Correlator:
             for fingerprint in incident.alerts:
                 self._by_fingerprint[fingerprint] = incident.key
             self._replicated(incident.alerts.values())
+            self._locality.learn(alert_buckets(incident.alerts.values(), self.rules))
             self._peers.learn(incident.alerts.values())
         for change in changes:
             self._changes[change.id] = change
@@ -174,6 +178,7 @@ class Correlator:
     ) -> list[list[Node]]:
         rules = self.rules
         nodes = alert_buckets(alerts, rules)
+        self._locality.learn(nodes)
         nodes += [
             Node(
                 id=f"d{d.id}",
@@ -212,7 +217,8 @@ class Correlator:
         groups = partition(evidence_graph(nodes, local, rules), rules)
         self._peers.learn(alerts)
         topology = self._peers.topology(self.topology)
-        return join_groups(groups, topology, rules, self._replicated(alerts))
+        replicated = self._replicated(alerts)
+        return join_groups(groups, topology, rules, replicated, self._locality.local())
 
     def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
         """Whether any service has alerted in two locations so far (this batch included)."""
@@ -338,7 +344,10 @@ class Correlator:
         incident.severity = incident.max_severity()
         alerts, changes = list(incident.alerts.values()), self._suspect_changes(incident)
         topology = ranking_topology(
-            self._peers.topology(self.topology), alerts, self.rules, self._per_location
+            self._peers.topology(self.topology),
+            alerts,
+            self.rules,
+            self._per_location or self._locality.local(),
         )
         incident.root_causes = tuple(
             rank_root_causes(

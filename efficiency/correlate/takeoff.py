@@ -218,16 +218,22 @@ def join_takeoffs(
 
 
 def join_groups(
-    groups: list[list[Node]], topology: Topology, rules: CorrelationRules, replicated: bool
+    groups: list[list[Node]],
+    topology: Topology,
+    rules: CorrelationRules,
+    replicated: bool,
+    local: bool = False,
 ) -> list[list[Node]]:
     """The groups joined along the call graph where one is known
     (:func:`~efficiency.correlate.cascade.join_cascades`), then by take-off in a location
-    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join."""
+    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join.
+    The take-off join runs where the fleet is ``replicated`` per location or its take-offs
+    show failures staying ``local`` (:mod:`efficiency.correlate.locality`)."""
     graph = topology.dependencies
     if graph.number_of_edges() > 0:
         joined = join_cascades(groups, topology, rules, replicated)
-        return join_takeoffs(joined, rules, replicated, graph)
-    return join_takeoffs(groups, rules, replicated)
+        return join_takeoffs(joined, rules, replicated or local, graph)
+    return join_takeoffs(groups, rules, replicated or local)
 
 
 def _graph_agrees(graph: nx.DiGraph, heads: frozenset[str], failing: set[str]) -> bool:
