@@ -33,6 +33,7 @@ from datetime import datetime
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
+from efficiency.correlate.lifecycle import passes_open_rules, previous_incident
 from efficiency.correlate.locality import TakeoffLocality
 from efficiency.correlate.merge import absorb, survivor
 from efficiency.correlate.peers import PeerEdges
@@ -42,7 +43,6 @@ from efficiency.correlate.records import (
     DetectionRecord,
     IncidentUpdate,
     Topology,
-    severity_rank,
 )
 from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
@@ -286,55 +286,16 @@ class Correlator:
         key = "inc-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
         group_values = next((n.group for n in group if n.group is not None), None)
         incident = Incident(key=key, status="pending", group=group_values)
-        incident.previous_incident = self._previous(alerts, recurrence)
+        incident.previous_incident = previous_incident(
+            alerts, recurrence, self.incidents, self._signatures, self.rules
+        )
         self.incidents[key] = incident
         return incident
-
-    def _previous(self, alerts: list[AlertRecord], recurrence: dict[str, str]) -> str | None:
-        """The resolved incident this one repeats: one that held the same fingerprint, else
-        the most recently resolved one with the same (service, alert name) in the horizon."""
-        for alert in alerts:
-            if alert.fingerprint in recurrence:
-                return recurrence[alert.fingerprint]
-        if not alerts:
-            return None
-        signatures = {(a.service, a.alertname) for a in alerts}
-        onset = alerts[0].starts_at
-        best: Incident | None = None
-        for incident in self.incidents.values():
-            if incident.status != "resolved" or incident.resolved_at is None:
-                continue
-            if not onset - self.rules.recurrence_horizon <= incident.resolved_at <= onset:
-                continue
-            if incident.key not in self._signatures:  # a resolved incident's never change
-                self._signatures[incident.key] = frozenset(
-                    (a.service, a.alertname) for a in incident.alerts.values()
-                )
-            shared = signatures & self._signatures[incident.key]
-            if shared and (best is None or incident.resolved_at > (best.resolved_at or onset)):
-                best = incident
-        return best.key if best else None
-
-    def _passes_open_rules(self, incident: Incident) -> bool:
-        rules = self.rules
-        if len(incident.alerts) >= rules.open_after_alerts:
-            return True
-        if rules.open_at_severity is not None and incident.alerts:
-            return severity_rank(incident.max_severity()) >= severity_rank(rules.open_at_severity)
-        if incident.alerts or not incident.detections:
-            return False
-        if rules.open_on_detection:
-            return True
-        floor = rules.open_on_anomaly_score
-        return floor is not None and any(
-            d.kind == "anomaly" and d.score is not None and d.score >= floor
-            for d in incident.detections.values()
-        )
 
     def _evaluate(self, incident: Incident, severity_before: str | None) -> IncidentUpdate | None:
         action: str
         if incident.status == "pending":
-            if not self._passes_open_rules(incident):
+            if not passes_open_rules(incident, self.rules):
                 return None
             incident.status = "open"
             incident.opened_at = incident.first_at

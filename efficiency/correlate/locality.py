@@ -55,13 +55,16 @@ class TakeoffLocality:
         self.rules = rules
         self._sessions: dict[tuple[str, tuple[str, ...]], list[_Session]] = {}
         self._local = False
+        self._judged = True  #: nothing learned since :meth:`local` last judged
 
     def learn(self, buckets: Iterable[Node]) -> None:
         """Add the take-offs of new alert buckets (a bucket within ``window`` of a service's
-        last session in its location continues it)."""
+        last session in its location continues it); take-offs older than the
+        ``recurrence_horizon`` before the newest one are forgotten (a daemon runs for months)."""
         if self._local or self.rules.takeoff_lag is None:
             return
-        for node in sorted(buckets, key=lambda n: n.start):
+        ordered = sorted(buckets, key=lambda n: n.start)
+        for node in ordered:
             if node.kind != "alerts" or not node.alerts:
                 continue
             service = next(iter(node.services))
@@ -75,12 +78,22 @@ class TakeoffLocality:
                 last.size += len(node.alerts)
             else:
                 sessions.append(_Session(node.onset_at, node.end, len(node.alerts)))
+            self._judged = False
+        if ordered:
+            horizon = ordered[-1].start - self.rules.recurrence_horizon
+            for key, sessions in list(self._sessions.items()):
+                kept = [s for s in sessions if s.last >= horizon]
+                if kept:
+                    self._sessions[key] = kept
+                else:
+                    del self._sessions[key]
 
     def local(self) -> bool:
         """Whether near take-offs share their location clearly more often than chance."""
-        if not self._local and self.rules.takeoff_lag is not None:
+        if not self._local and not self._judged:
             pairs, z = self.evidence()
             self._local = pairs >= MIN_PAIRS and z >= MIN_Z
+            self._judged = True
         return self._local
 
     def evidence(self) -> tuple[int, float]:
