@@ -9,10 +9,11 @@ is deployed:
   services fail for unrelated reasons at once: several failures starting in one minute look
   exactly like one cascade, so nothing is joined;
 - when the fleet runs a copy of its services per location - the store has seen a service alert
-  in two regions or clusters, the ``replicated`` fact the cascade join reads too - a call stays
-  in its location, so a failure stays in one location, and a group whose head takes off shortly
-  (``takeoff_lag``) after a well-supported service of another group *in the same location* is
-  read as its cascade.
+  in two regions or clusters, the ``replicated`` fact the cascade join reads too - or its
+  take-offs show failures staying in their location anyway (near take-offs share their location
+  clearly more often than chance, :mod:`efficiency.correlate.locality`), a failure stays in one
+  location, and a group whose head takes off shortly (``takeoff_lag``) after a well-supported
+  service of another group *in the same location* is read as its cascade.
 
 Even then two failures of one location may overlap, so the join is guarded:
 
