@@ -33,6 +33,8 @@ from datetime import datetime
 from efficiency.correlate.graph import Node, alert_buckets, evidence_graph, incident_node
 from efficiency.correlate.grouping import partition
 from efficiency.correlate.incident import Incident
+from efficiency.correlate.lifecycle import passes_open_rules, previous_incident
+from efficiency.correlate.locality import TakeoffLocality
 from efficiency.correlate.merge import absorb, survivor
 from efficiency.correlate.peers import PeerEdges
 from efficiency.correlate.records import (
@@ -41,7 +43,6 @@ from efficiency.correlate.records import (
     DetectionRecord,
     IncidentUpdate,
     Topology,
-    severity_rank,
 )
 from efficiency.correlate.rootcause import RankingWeights, rank_root_causes
 from efficiency.correlate.rules import CorrelationRules
@@ -76,6 +77,8 @@ class Correlator:
         self._places: dict[str, set[tuple[str, ...]]] = {}
         #: some service has alerted in two locations (the fleet runs copies per location)
         self._per_location = False
+        #: whether near take-offs show failures staying in their location
+        self._locality = TakeoffLocality(self.rules)
 
     def restore(self, incidents: Iterable[Incident], changes: Iterable[ChangeRecord]) -> None:
         """Take up where an earlier process stopped: its incidents (active ones and the
@@ -87,6 +90,7 @@ class Correlator:
             for fingerprint in incident.alerts:
                 self._by_fingerprint[fingerprint] = incident.key
             self._replicated(incident.alerts.values())
+            self._locality.learn(alert_buckets(incident.alerts.values(), self.rules))
             self._peers.learn(incident.alerts.values())
         for change in changes:
             self._changes[change.id] = change
@@ -174,6 +178,7 @@ class Correlator:
     ) -> list[list[Node]]:
         rules = self.rules
         nodes = alert_buckets(alerts, rules)
+        self._locality.learn(nodes)
         nodes += [
             Node(
                 id=f"d{d.id}",
@@ -212,7 +217,8 @@ class Correlator:
         groups = partition(evidence_graph(nodes, local, rules), rules)
         self._peers.learn(alerts)
         topology = self._peers.topology(self.topology)
-        return join_groups(groups, topology, rules, self._replicated(alerts))
+        replicated = self._replicated(alerts)
+        return join_groups(groups, topology, rules, replicated, self._locality.local())
 
     def _replicated(self, alerts: Iterable[AlertRecord]) -> bool:
         """Whether any service has alerted in two locations so far (this batch included)."""
@@ -280,55 +286,16 @@ class Correlator:
         key = "inc-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
         group_values = next((n.group for n in group if n.group is not None), None)
         incident = Incident(key=key, status="pending", group=group_values)
-        incident.previous_incident = self._previous(alerts, recurrence)
+        incident.previous_incident = previous_incident(
+            alerts, recurrence, self.incidents, self._signatures, self.rules
+        )
         self.incidents[key] = incident
         return incident
-
-    def _previous(self, alerts: list[AlertRecord], recurrence: dict[str, str]) -> str | None:
-        """The resolved incident this one repeats: one that held the same fingerprint, else
-        the most recently resolved one with the same (service, alert name) in the horizon."""
-        for alert in alerts:
-            if alert.fingerprint in recurrence:
-                return recurrence[alert.fingerprint]
-        if not alerts:
-            return None
-        signatures = {(a.service, a.alertname) for a in alerts}
-        onset = alerts[0].starts_at
-        best: Incident | None = None
-        for incident in self.incidents.values():
-            if incident.status != "resolved" or incident.resolved_at is None:
-                continue
-            if not onset - self.rules.recurrence_horizon <= incident.resolved_at <= onset:
-                continue
-            if incident.key not in self._signatures:  # a resolved incident's never change
-                self._signatures[incident.key] = frozenset(
-                    (a.service, a.alertname) for a in incident.alerts.values()
-                )
-            shared = signatures & self._signatures[incident.key]
-            if shared and (best is None or incident.resolved_at > (best.resolved_at or onset)):
-                best = incident
-        return best.key if best else None
-
-    def _passes_open_rules(self, incident: Incident) -> bool:
-        rules = self.rules
-        if len(incident.alerts) >= rules.open_after_alerts:
-            return True
-        if rules.open_at_severity is not None and incident.alerts:
-            return severity_rank(incident.max_severity()) >= severity_rank(rules.open_at_severity)
-        if incident.alerts or not incident.detections:
-            return False
-        if rules.open_on_detection:
-            return True
-        floor = rules.open_on_anomaly_score
-        return floor is not None and any(
-            d.kind == "anomaly" and d.score is not None and d.score >= floor
-            for d in incident.detections.values()
-        )
 
     def _evaluate(self, incident: Incident, severity_before: str | None) -> IncidentUpdate | None:
         action: str
         if incident.status == "pending":
-            if not self._passes_open_rules(incident):
+            if not passes_open_rules(incident, self.rules):
                 return None
             incident.status = "open"
             incident.opened_at = incident.first_at
@@ -338,7 +305,10 @@ class Correlator:
         incident.severity = incident.max_severity()
         alerts, changes = list(incident.alerts.values()), self._suspect_changes(incident)
         topology = ranking_topology(
-            self._peers.topology(self.topology), alerts, self.rules, self._per_location
+            self._peers.topology(self.topology),
+            alerts,
+            self.rules,
+            self._per_location or self._locality.local(),
         )
         incident.root_causes = tuple(
             rank_root_causes(

@@ -9,10 +9,11 @@ is deployed:
   services fail for unrelated reasons at once: several failures starting in one minute look
   exactly like one cascade, so nothing is joined;
 - when the fleet runs a copy of its services per location - the store has seen a service alert
-  in two regions or clusters, the ``replicated`` fact the cascade join reads too - a call stays
-  in its location, so a failure stays in one location, and a group whose head takes off shortly
-  (``takeoff_lag``) after a well-supported service of another group *in the same location* is
-  read as its cascade.
+  in two regions or clusters, the ``replicated`` fact the cascade join reads too - or its
+  take-offs show failures staying in their location anyway (near take-offs share their location
+  clearly more often than chance, :mod:`efficiency.correlate.locality`), a failure stays in one
+  location, and a group whose head takes off shortly (``takeoff_lag``) after a well-supported
+  service of another group *in the same location* is read as its cascade.
 
 Even then two failures of one location may overlap, so the join is guarded:
 
@@ -218,16 +219,22 @@ def join_takeoffs(
 
 
 def join_groups(
-    groups: list[list[Node]], topology: Topology, rules: CorrelationRules, replicated: bool
+    groups: list[list[Node]],
+    topology: Topology,
+    rules: CorrelationRules,
+    replicated: bool,
+    local: bool = False,
 ) -> list[list[Node]]:
     """The groups joined along the call graph where one is known
     (:func:`~efficiency.correlate.cascade.join_cascades`), then by take-off in a location
-    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join."""
+    (:func:`join_takeoffs`) - with a call graph, only where it does not contradict the join.
+    The take-off join runs where the fleet is ``replicated`` per location or its take-offs
+    show failures staying ``local`` (:mod:`efficiency.correlate.locality`)."""
     graph = topology.dependencies
     if graph.number_of_edges() > 0:
         joined = join_cascades(groups, topology, rules, replicated)
-        return join_takeoffs(joined, rules, replicated, graph)
-    return join_takeoffs(groups, rules, replicated)
+        return join_takeoffs(joined, rules, replicated or local, graph)
+    return join_takeoffs(groups, rules, replicated or local)
 
 
 def _graph_agrees(graph: nx.DiGraph, heads: frozenset[str], failing: set[str]) -> bool:

@@ -93,3 +93,33 @@ def test_a_take_off_after_the_lag_stays_apart_and_the_join_can_be_turned_off() -
 def test_takeoff_lag_must_be_positive() -> None:
     with pytest.raises(ValueError, match="takeoff_lag"):
         CorrelationRules(takeoff_lag=timedelta(0))
+
+
+def _chains(regions: list[list[str]]) -> list[AlertRecord]:
+    """One failure per row, ten minutes apart: five services (named after the row, none
+    repeated in another location) taking off 15 s after each other in the row's regions."""
+    alerts: list[AlertRecord] = []
+    for row, places in enumerate(regions):
+        for hop, region in enumerate(places):
+            alerts += burst(f"s{row}{hop}", region, 600 * row + 15 * hop, 10)
+    return alerts
+
+
+def test_take_offs_staying_in_their_location_join_though_no_service_alerted_in_two() -> None:
+    """No service alerts in two regions, but every failure's take-offs stay in one region -
+    far more often than chance with three regions: the failures stay local, so each chain is
+    joined, and the chains of other regions are not."""
+    owner = owners(_chains([["eu"] * 5, ["us"] * 5, ["ap"] * 5]))
+    assert len({owner[f"s0{hop}-eu-0"] for hop in range(5)}) == 1
+    assert len({owner[f"s2{hop}-ap-0"] for hop in range(5)}) == 1
+    assert owner["s00-eu-0"] != owner["s10-us-0"]
+
+
+def test_take_offs_crossing_locations_as_often_as_chance_stay_apart() -> None:
+    """The same chains crossing between two regions (services living in one place each and
+    calling across): near take-offs share their region no more often than chance, so time
+    in a region joins nothing."""
+    crossing = ["eu", "us", "eu", "us", "eu"]
+    owner = owners(_chains([crossing, crossing[::-1], crossing]))
+    assert owner["s02-eu-0"] != owner["s00-eu-0"]
+    assert owner["s01-us-0"] != owner["s00-eu-0"]
