@@ -8,6 +8,13 @@ and span counts) is weighed by what kind of series it is: machine-level series c
 syscalls) ``traffic_weight`` times, since a service that is called more shows what its
 callers send it, not a fault of its own; a caller's client-side series count for its callees;
 call-edge latency for the callee that is not explained (:mod:`efficiency.rca.edges`).
+
+Each kind of evidence (one metric name, call-edge latency, error counts, statements and
+operations that fall against the calls in) is then judged against its own level across the
+services at ``T`` (:func:`relative_to_kind`): when the median service's strongest evidence of a
+kind is above calm, that kind moved in most of the system (a shift of the traffic that every
+service sees, as when a slow service reshapes the calls below it), and it is divided by that
+level; a kind that moved in one service only, as a CPU hog's CPU does, keeps its strength.
 """
 
 from __future__ import annotations
