@@ -60,6 +60,7 @@ from click.testing import CliRunner
 
 from benchmarks.common import datasets_dir, load_average, write_section
 from benchmarks.nezha_signals import log_records, span_records
+from benchmarks.rca_nezha_notes import FINDINGS, LAST_STEP, PREVIOUS, STEP_BEFORE
 from efficiency.cli import cli
 from efficiency.rca.services import owner_of, strip_pod_suffix
 
@@ -227,99 +228,6 @@ def _record(found: dict, method: str, fault: Fault, ranking: list[str]) -> None:
         found[method][key].append(pos)
 
 
-PREVIOUS = (
-    "Before logs and spans went through `ingest logs|spans` (main at cf2073e: pod metrics "
-    "and call-edge series derived by the benchmark itself): dev AC@1 0.32 / AC@3 0.36 / "
-    "Avg@5 0.37, test 0.26 / 0.35 / 0.33; exceptions and wrong returns 0.00 on both splits. "
-    "Before callers' error logs were handed to the callee that explains them (main at "
-    "f5e682d, same stores): dev 0.55 / 0.64 / 0.65, test 0.52 / 0.78 / 0.72; that step "
-    "gained two faults at AC@1 on dev and none on test, where AC@3 fell 0.78 -> 0.70 (a "
-    "wrong return and a network delay left the top 3). Before the step below (main at "
-    "2accbb3, same stores, through the CLI): dev 0.64 / 0.64 / 0.67, test 0.52 / 0.70 / "
-    "0.68. The target is still missed on this data (0.80 / 0.95)."
-)
-
-LAST_STEP = (
-    "Last step (issue 12, root cause; designed on the dev faults' per-fault ranks from "
-    "`rank_services` on the points each fault's `rca` reads, which match the CLI's; dev "
-    "AC@1 / AC@3 / AC@5 before it 0.64 / 0.64 / 0.77). Where the true root sat when it was "
-    "not first: network delays at ranks 4 to 22, wrong returns at 10 and 16, a travel2 "
-    "exception at 36. Three classes, three general changes. (1) A network delay of 2 s "
-    "shows as a hundredfold rise of the callers' edge latency into the pod, but the spans "
-    "cover a few minutes per fault, so an edge may have one earlier minute and was not "
-    "judged at all (5 history points needed): a series judged on a log scale is now judged "
-    "from one earlier point, its scale floor (0.7 log units) widened by sqrt(5 / points) "
-    "(contacts delay 19 -> 2; alone it cost a CPU fault first place, 0.59 / 0.68 / 0.82). "
-    "(2) Series of neither trouble direction (throughput, bytes, syscalls) weigh 0.5: a "
-    "service called more shows what its callers send it, and such rises outranked slowed "
-    "callees (with (1): contacts delay 2 -> 1, 0.64 / 0.68 / 0.82; 0.3 gives the same "
-    "ranks but one). (3) Only a caller that stands out by the errors it logs is explained "
-    "by a callee's log evidence over any call; one that stands out by statements or "
-    "operations it stops reaching is explained like a metric caller, over a call whose "
-    "latency moved: delayed services' operation falls were explained away by a callee's "
-    "unrelated discovery errors (basic and travel delays 5 -> 2 and 4 -> 2: 0.64 / 0.77 / "
-    "0.82). Tried and not kept: templates up to 400 characters, so that error texts naming "
-    "a service count for it (the TrainTicket names are not masked in URLs, the logs hold "
-    "none: they sit past the 160-character cut of Spring's dispatcherServlet error, "
-    "`No instances available for ts-basic-service`); on the 13 dev faults of 2023-01-29 "
-    "AC@1 0.77 -> 0.38: those discovery errors come and go around every fault and then "
-    "point at the named services; errors handed up only through services that are "
-    "abnormal themselves (no rank changed); log-scale scales from the MAD alone, less "
-    "sensitive to an earlier fault in the history (0.59 / 0.68 / 0.82). Still missed on "
-    "dev: the wrong returns (ranks 20 and 8), the travel2 exception (13), a preserve delay "
-    "whose callers' edges were as slow in an earlier fault minutes before (18), a security "
-    "delay (4), and a preserve CPU hog now second by 0.003 behind a callee's operation fall. "
-    "Through the CLI on all faults (the table): dev 0.64 / 0.64 / 0.67 -> 0.64 / 0.77 / "
-    "0.76; test, read once after the step was fixed, 0.52 / 0.70 / 0.68 -> 0.48 / 0.70 / "
-    "0.69: one test fault fewer first (by kind, an exception), AC@3 unchanged, so the gain "
-    "in AC@3 on dev did not carry over to test."
-)
-
-FINDINGS = (
-    "What moves, looked at on the dev faults only. CPU hogs move their own CPU series by "
-    "orders of magnitude and rank first with or without logs. Under a network delay the "
-    "injected pod's own series do not move, its callers' edge latency to it does, and "
-    "unrelated client-latency timeouts and syscall spikes of other services compete with it. "
-    "Exceptions leave two traces in the injected service's own logs: a new error template "
-    "when its code logs the failure, and, more often, an info statement that stops being "
-    "reached while the calls into the service keep coming (a price or route controller's "
-    "line at half its usual rate per call), which `rca` now judges as a fall of the "
-    "template's (and each operation's) share of the calls in. Their callers log the failure "
-    "too (Spring's dispatcherServlet error), so a caller that stands out by its logs is "
-    "explained by a callee's errors over any call. Wrong return values: the two dev faults "
-    "show an error template in the injected service, but it is already in its history (an "
-    "earlier fault of the same service minutes before) or outweighed by a callee's "
-    "unrelated discovery errors that start before T; neither is found. Tried on dev and not "
-    "kept (dev AC@1, the final ranking on the same stores: 0.55): log evidence at weight 0.7 "
-    "(0.32) or 1.5 (0.32; CPU faults lose to their callers' errors) instead of 1.0; the "
-    "second-largest minute instead of the largest (0.41); at least 1.5 or 5 expected lines "
-    "instead of 3 (0.45, 0.50); 300-character templates, which keep exception texts apart "
-    "(0.45 through the CLI). Earlier steps, each against the ranking of that moment: judging "
-    "only templates, not operations, on their share of the calls (0.41 against 0.50); span "
-    "operation latency as the service's own evidence (0.41 against 0.50: a span lasts as "
-    "long as the calls it makes, so it now counts as client-side, about the callees). "
-    "The step before (dev AC@1 / AC@3 of the 22 dev faults from `rank_services` on the points "
-    "each fault's `rca` reads; before it 0.55 / 0.64; the result is 0.64 / 0.64 as the "
-    "table says, after the explaining callee was made the same on every run: ties went by "
-    "set order, which moved a network delay between processes): a "
-    "caller that stands out by its error logs is explained by its callee whatever their "
-    "onsets (0.59 / 0.64: a caller's dispatcherServlet error often counts a minute before "
-    "its callee's statement fall does), and hands 0.4 of the score it loses to that callee "
-    "(0.64 / 0.64; before ties were fixed 0.3: 0.59 / 0.64, 0.5: 0.59 / 0.64, 0.7: "
-    "0.45 / 0.68: one or two faults "
-    "apart, so the step is not robust). Error templates that name another known service "
-    "count for that service (general; no TrainTicket template names one: the names sit past "
-    "the template's 160-character cut). Tried and not kept: judging error counts also "
-    "against the last 10 quiet "
-    "minutes before T, for the wrong-return faults whose template an earlier fault put in "
-    "the history (0.32: the callers' errors come back new too); a fully explained "
-    "error-logging caller (0.59), explain 0.3 or 0.7 (0.50, 0.55); operation falls at weight "
-    "0.6 or 0.8, or not judged (0.55, 0.55, 0.50 / 0.73). Still missed on dev: both wrong "
-    "returns (ranks 16 and 10), a travel2 exception with no trace in travel2's own logs, and "
-    "network delays whose pod's callers' edge latency barely clears its noisy, gappy history."
-)
-
-
 METHODS = {
     "ours": "efficiency rca (default CLI), pod metrics + spans + logs",
     "ours-metrics": "efficiency rca (default CLI), pod metrics + spans, no logs",
@@ -377,6 +285,8 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float, how: str) -> 
         PREVIOUS,
         "",
         FINDINGS,
+        "",
+        STEP_BEFORE,
         "",
         LAST_STEP,
         "",

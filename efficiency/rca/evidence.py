@@ -8,6 +8,13 @@ and span counts) is weighed by what kind of series it is: machine-level series c
 syscalls) ``traffic_weight`` times, since a service that is called more shows what its
 callers send it, not a fault of its own; a caller's client-side series count for its callees;
 call-edge latency for the callee that is not explained (:mod:`efficiency.rca.edges`).
+
+Each kind of evidence (one metric name, call-edge latency, error counts, statements and
+operations that fall against the calls in) is then judged against its own level across the
+services at ``T`` (:func:`relative_to_kind`): when the median service's strongest evidence of a
+kind is above calm, that kind moved in most of the system (a shift of the traffic that every
+service sees, as when a slow service reshapes the calls below it), and it is divided by that
+level; a kind that moved in one service only, as a CPU hog's CPU does, keeps its strength.
 """
 
 from __future__ import annotations
@@ -69,6 +76,12 @@ class RankingParams:
     earliness: float = 0.2
     #: a service is "clearly abnormal" (sets the reference onset) from this surprise on
     abnormal: float = 1.0
+    #: quantile of the services' strengths of one kind of evidence that is that kind's level
+    #: across the system at ``T``; above calm, every strength of the kind is divided by it
+    #: (:func:`relative_to_kind`)
+    kind_quantile: float = 0.5
+    #: fewest services with evidence of a kind for its level across them to be taken
+    kind_min_services: int = 5
 
 
 @dataclass
@@ -173,6 +186,48 @@ def _moves(
     return out + [m for m in shares if smap.services_of(m[0])]
 
 
+Found = list[tuple[float, dict[str, Any], pd.Timestamp | None]]
+
+
+def evidence_kind(entry: dict[str, Any]) -> str:
+    """What kind of evidence a series entry is: ``edge`` (call-edge latency), ``share`` (a
+    statement or operation's fall against the calls in), ``errors`` (a trouble count's rise)
+    or the metric's name."""
+    if "edge_side" in entry:
+        return "edge"
+    if "measured" in entry:
+        return "share"
+    if is_count_series(str(entry["series"])):
+        return "errors"
+    return str(entry["series"])
+
+
+def relative_to_kind(own: dict[str, Found], quantile: float, min_services: int) -> None:
+    """Each kind of evidence judged against its own level across the services at ``T``: when
+    the ``quantile`` of the services' strongest evidence of a kind (over at least
+    ``min_services`` services) is above calm, the kind moved in most of the system (a shift
+    of the traffic every service sees, not one service's fault), and each of its strengths
+    is divided by that level over calm. In place."""
+    per_kind: dict[str, dict[str, float]] = defaultdict(dict)
+    for service, found in own.items():
+        for strength, entry, _ in found:
+            seen = per_kind[evidence_kind(entry)]
+            seen[service] = max(seen.get(service, 0.0), strength)
+    level = {
+        kind: float(np.quantile(list(by.values()), quantile))
+        for kind, by in per_kind.items()
+        if len(by) >= min_services
+    }
+    damp = {kind: CALM / value for kind, value in level.items() if value > CALM}
+    if not damp:
+        return
+    for service, found in own.items():
+        own[service] = [
+            (strength * damp.get(evidence_kind(entry), 1.0), entry, onset)
+            for strength, entry, onset in found
+        ]
+
+
 def collect_evidence(
     points: pd.DataFrame,
     at: datetime,
@@ -186,14 +241,11 @@ def collect_evidence(
     callee, machine series of its machine); then each caller's client-side series, shared
     among its callees in proportion to their own abnormality (the callee that itself moved
     takes the blame a caller sees; with none moved, they share it equally)."""
-    Found = list[tuple[float, dict[str, Any], pd.Timestamp | None]]
     own: dict[str, Found] = defaultdict(list)
     seen: dict[str, Found] = defaultdict(list)
     client: list[tuple[tuple[str, ...], float, dict[str, Any], pd.Timestamp | None]] = []
     edges = EdgeMoves()
     edge_level: dict[tuple[str, str], float] = {}
-    event_level: dict[str, float] = {}
-    error_level: dict[str, float] = {}
     known = smap.services | set(graph.nodes)
     for series_id, name, labels, move in _moves(points, at, params, smap):
         owner = smap.owners[series_id]
@@ -222,15 +274,19 @@ def collect_evidence(
             weight *= params.traffic_weight
         if is_count_series(name):
             weight = params.events.weight
-            for service in services:
-                event_level[service] = max(event_level.get(service, 0.0), weight * strength)
-                if judged(name, labels):
-                    error_level[service] = max(error_level.get(service, 0.0), weight * strength)
         for service in services:
             own[service].append((weight * strength, entry, move.onset_at))
     for service, score in edges.scores(params.out_quantile, params.in_quantile).items():
         entry = {**score.entry, "edge_side": score.side}
         own[service].append((score.strength, entry, score.onset_at))
+    relative_to_kind(own, params.kind_quantile, params.kind_min_services)
+    event_level, error_level = {}, {}
+    for service, found in own.items():
+        for strength, entry, _ in found:
+            if is_count_series(entry["series"]):
+                event_level[service] = max(event_level.get(service, 0.0), strength)
+                if "measured" not in entry:  # a rise of a trouble count, not a fall
+                    error_level[service] = max(error_level.get(service, 0.0), strength)
     own_level = {s: max((m[0] for m in found), default=0.0) for s, found in own.items()}
     metric_level = {
         s: max((m[0] for m in found if not is_count_series(m[1]["series"])), default=0.0)

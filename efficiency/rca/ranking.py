@@ -17,7 +17,9 @@ decides who is a victim):
   (:mod:`efficiency.rca.evidence`);
   call-edge series count for the callee; log and span event counts are judged as counts
   (:mod:`efficiency.rca.events`: error templates that rise, statements and operations whose
-  share of the calls into the service falls);
+  share of the calls into the service falls); a kind of evidence that moved in most
+  services at once (its median service above calm) is divided by that level
+  (:func:`efficiency.rca.evidence.relative_to_kind`);
 - **how early it moved**: ``exp(-delay / onset_scale)`` of its onset after the earliest onset
   among the clearly abnormal services: a cause moves before its effects;
 - **whether its callees explain it**: a service that calls an abnormal service that moved no

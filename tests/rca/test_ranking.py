@@ -188,3 +188,31 @@ def test_a_caller_whose_statements_stop_is_not_explained_by_its_callees_errors()
     assert ranked["web"].evidence["explained_by"] is None
     assert max(ranked.values(), key=lambda r: r.score).service == "web"
     assert ranked["orders"].score > 0
+
+
+def test_a_kind_of_evidence_that_moved_everywhere_weighs_less() -> None:
+    """Six services' queues triple at T (a shift of the traffic all of them see) while one
+    service's CPU rises two and a half times and the others' CPU stays put. Each queue moved
+    more than that CPU, but the queues moved alike in most of the system: judged against
+    their level across the services, the CPU's owner ranks first; judged alone, a queue
+    does."""
+    rng = np.random.default_rng(11)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=40)
+    series: dict[tuple[str, str], np.ndarray] = {}
+    for service in ("a", "b", "c", "d", "e", "f"):
+        queue = 1 + rng.normal(0, 0.01, 46)
+        queue[40:] *= 3
+        series[("request_queue_depth", service)] = queue
+    for service in ("a", "b", "c", "d", "e", "f", "db"):
+        cpu = 1 + rng.normal(0, 0.01, 46)
+        if service == "db":
+            cpu[40:] *= 2.5
+        series[("cpu_seconds", service)] = cpu
+    points = _frame(series, start)
+    ranked = rank_services(points, at)
+    assert ranked[0].service == "db"
+    assert ranked[0].evidence["top_series"][0]["series"] == "cpu_seconds"
+    alone = rank_services(points, at, params=RankingParams(kind_min_services=100))
+    assert alone[0].service != "db"
+    assert alone[0].evidence["top_series"][0]["series"] == "request_queue_depth"
