@@ -23,7 +23,8 @@ Per program, in a temporary directory of its own (so the run also tests the prod
 4. green: every proposal branch changes ``app.py`` only, ``main`` and the work tree are
    untouched, and the program's tests pass on the branch (run here in a separate git
    worktree, and by the product's verification);
-5. speedup: the product's verification of the first branch (the costliest hot spot's):
+5. speedup: the product's verification of the branch remediate lists first (its report's
+   ``best_first``: the best verified speedup first, the product's own ranking):
    ``bench.py`` before and after alternating, the geometric mean of the paired ratios with a
    95% interval; a win when the interval lies above 1.0.
 
@@ -44,145 +45,30 @@ report and its verification, and the metrics.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import platform
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import cpu_model, load_average, write_section
-from benchmarks.fix_yield_report import SPLITS, Outcome, measured, render
-
-CORPUS = Path(__file__).resolve().parent / "fix_yield_corpus"
-#: the code fixes a program may plant, named as the codemod that makes them (or would:
-#: ``min-of-sorted`` names a kind real code has that no codemod makes, since ``min`` answers
-#: differently for empty or partially ordered input); ``advice:<playbook id>`` is the other kind
-CODEMODS = (
-    "hoist-re-compile",
-    "lazy-logging",
-    "join-strings",
-    "append-to-comprehension",
-    "struct-precompile",
-    "deepcopy-read-only",
-    "set-membership",
-    "min-of-sorted",
+from benchmarks.fix_yield_manifest import Program, load_manifest
+from benchmarks.fix_yield_report import Outcome, measured, render
+from benchmarks.fix_yield_steps import (
+    Settings,
+    check_branch,
+    git,
+    make_repo,
+    profile_and_list,
+    pyspy_version,
+    remediate,
+    remediate_available,
+    run,
+    write_config,
 )
-PROGRAM_FILES = ("app.py", "test_app.py", "workload.py", "bench.py")
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
-_ADVICE = re.compile(r"advice:[a-z0-9]+(-[a-z0-9]+)*")
-_GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "fix-yield",
-    "GIT_AUTHOR_EMAIL": "fix-yield@example.invalid",
-    "GIT_COMMITTER_NAME": "fix-yield",
-    "GIT_COMMITTER_EMAIL": "fix-yield@example.invalid",
-}
-
-
-# -- the corpus ----------------------------------------------------------------------------
-
-
-class ManifestError(ValueError):
-    """The corpus manifest is unusable; the message lists every problem."""
-
-
-@dataclass(frozen=True)
-class Program:
-    name: str
-    #: a codemod name, or ``advice:<playbook id>`` (for judging and the report only)
-    planted: str
-    service: str
-    #: ``dev`` (may be tuned on) or ``test`` (held out)
-    split: str
-    folder: Path
-
-    @property
-    def advice(self) -> str | None:
-        """The advice playbook's id for an advice-only program, else None."""
-        return self.planted.removeprefix("advice:") if self.planted.startswith("advice:") else None
-
-
-def validate_manifest(doc: Any, root: Path, check_files: bool = True) -> list[Program]:
-    """The programs of a parsed manifest (``{"programs": [{name, planted, service, split},
-    ...]}``); every problem of every entry is collected before raising."""
-    if not isinstance(doc, dict) or not isinstance(doc.get("programs"), list):
-        raise ManifestError('the manifest is an object with a "programs" list')
-    problems: list[str] = []
-    programs: list[Program] = []
-    seen: dict[str, set[str]] = {"name": set(), "service": set()}
-    for i, entry in enumerate(doc["programs"]):
-        where = f"programs[{i}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: not an object")
-            continue
-        where = f"programs[{i}] ({entry.get('name', '?')})"
-        found = _entry_problems(entry, root, check_files)
-        for key in ("name", "service"):
-            value = entry.get(key)
-            if not isinstance(value, str):
-                continue
-            if value in seen[key]:
-                found.append(f"{key} {value!r} is used twice")
-            seen[key].add(value)
-        problems += [f"{where}: {p}" for p in found]
-        if not found:
-            programs.append(
-                Program(
-                    entry["name"],
-                    entry["planted"],
-                    entry["service"],
-                    entry["split"],
-                    root / entry["name"],
-                )
-            )
-    if not doc["programs"]:
-        problems.append("no programs")
-    if problems:
-        raise ManifestError("\n".join(problems))
-    return programs
-
-
-def _entry_problems(entry: Mapping[str, Any], root: Path, check_files: bool) -> list[str]:
-    keys = {"name", "planted", "service", "split"}
-    found = [f"missing {k}" for k in sorted(keys - entry.keys())]
-    found += [f"unknown key {k}" for k in sorted(entry.keys() - keys)]
-    found += [
-        f"{k} is not a string" for k in sorted(keys & entry.keys()) if not isinstance(entry[k], str)
-    ]
-    if found:
-        return found
-    if not _NAME.fullmatch(entry["name"]):
-        found.append("name: lower-case letters, digits and _ (it is a folder name)")
-    if entry["planted"] not in CODEMODS and not _ADVICE.fullmatch(entry["planted"]):
-        found.append(f"planted: one of {', '.join(CODEMODS)} or advice:<playbook id>")
-    if entry["split"] not in SPLITS:
-        found.append(f"split: one of {', '.join(SPLITS)}")
-    if not _SERVICE.fullmatch(entry["service"]):
-        found.append("service: lower-case letters, digits and -")
-    if check_files and _NAME.fullmatch(entry["name"]):
-        folder = root / entry["name"]
-        missing = [f for f in PROGRAM_FILES if not (folder / f).is_file()]
-        if missing:
-            found.append(f"{folder.name}/ lacks {', '.join(missing)}")
-    return found
-
-
-def load_manifest(root: Path = CORPUS, check_files: bool = True) -> list[Program]:
-    path = root / "manifest.json"
-    try:
-        doc = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ManifestError(f"{path}: {exc}") from None
-    return validate_manifest(doc, root, check_files)
-
 
 # -- reading the remediate report ---------------------------------------------------------
 
@@ -218,186 +104,6 @@ def inclusive_cores(hotspot: Mapping[str, Any]) -> float | None:
     if isinstance(share, int | float) and isinstance(cores, int | float):
         return float(share) * float(cores)
     return None
-
-
-# -- running the product -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Done:
-    returncode: int | None  #: None: timed out or could not start
-    stdout: str
-    stderr: str
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-    def why(self) -> str:
-        if self.returncode is None:
-            return self.stderr
-        lines = (self.stderr or self.stdout).strip().splitlines()
-        return f"exit {self.returncode}: {lines[-1] if lines else 'no output'}"
-
-
-def _env() -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("EFFICIENCY_CONFIG", "EFFICIENCY_DB_URL")
-    }
-    env.update(_GIT_IDENTITY, PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
-def run(command: Sequence[str], cwd: Path, timeout: float) -> Done:
-    """``command`` (an argument list, no shell) in ``cwd`` with a time limit."""
-    try:
-        done = subprocess.run(
-            list(command),
-            cwd=cwd,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return Done(None, "", f"timed out after {timeout:.0f} s: {' '.join(command[:6])}")
-    except OSError as exc:
-        return Done(None, "", f"cannot run {command[0]}: {exc}")
-    return Done(done.returncode, done.stdout, done.stderr)
-
-
-def git(repo: Path, *args: str) -> Done:
-    return run(["git", *args], repo, timeout=60)
-
-
-@dataclass
-class Settings:
-    python: str = sys.executable
-    duration: float = 6.0
-    window: float = 3.0
-    native: bool = True
-
-    def efficiency(self, work: Path, *args: str) -> list[str]:
-        """The CLI with the program's config (its services file) and its own database."""
-        config, db = work / "efficiency.toml", work / "efficiency.sqlite"
-        return [self.python, "-m", "efficiency", "--config", str(config), "--db", str(db), *args]
-
-
-def write_config(program: Program, work: Path, repo: Path, settings: Settings) -> None:
-    """A services file naming only the program's tests and benchmark, and a config file
-    pointing at it (every other setting is the default)."""
-    services = {
-        "services": {
-            program.service: {
-                "repo": str(repo),
-                "test_command": [settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                "bench_command": [settings.python, "bench.py"],
-            }
-        }
-    }
-    (work / "services.yaml").write_text(json.dumps(services, indent=1))  # JSON is YAML
-    path = json.dumps(str(work / "services.yaml"))
-    (work / "efficiency.toml").write_text(f"[notify]\nservices_file = {path}\n")
-
-
-def pyspy_version() -> str:
-    """``py-spy x.y.z`` from beside the interpreter (or on PATH)."""
-    beside = Path(sys.executable).parent / "py-spy"
-    done = run([str(beside) if beside.exists() else "py-spy", "--version"], Path.cwd(), 30)
-    return done.stdout.strip() if done.ok else "py-spy version unknown"
-
-
-def remediate_available(settings: Settings, cwd: Path) -> bool:
-    return run([settings.python, "-m", "efficiency", "remediate", "--help"], cwd, 60).ok
-
-
-def make_repo(program: Program, repo: Path) -> str | None:
-    """The program committed on ``main`` of a fresh repository; None, or why not."""
-    shutil.copytree(program.folder, repo, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    (repo / ".gitignore").write_text("__pycache__/\n.pytest_cache/\n")
-    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "program")):
-        done = git(repo, *args)
-        if not done.ok:
-            return f"git {args[0]}: {done.why()}"
-    return None
-
-
-def profile_and_list(
-    program: Program, repo: Path, work: Path, settings: Settings
-) -> tuple[list[dict[str, Any]] | None, str]:
-    """Profile the workload, then the service's hot spots; (None, why) on failure."""
-    workload = [settings.python, "workload.py", "--seconds", str(settings.duration + 30)]
-    args = [
-        "profile",
-        "--service",
-        program.service,
-        "--duration",
-        str(settings.duration),
-        "--window",
-        str(settings.window),
-    ]
-    if settings.native:
-        args.append("--native")
-    done = run(settings.efficiency(work, *args, "--", *workload), repo, settings.duration + 120)
-    if not done.ok:
-        return None, f"profile: {done.why()}"
-    listed = run(
-        settings.efficiency(
-            work, "hotspots", "list", "--service", program.service, "--json", "--limit", "50"
-        ),
-        repo,
-        120,
-    )
-    if not listed.ok:
-        return None, f"hotspots list: {listed.why()}"
-    try:
-        hotspots = json.loads(listed.stdout)
-    except ValueError as exc:
-        return None, f"hotspots list --json: not JSON ({exc})"
-    if not isinstance(hotspots, list):
-        return None, "hotspots list --json: not a JSON array"
-    lacking = sorted({k for h in hotspots for k in ("id", "playbooks") if k not in h})
-    if lacking:
-        return None, f"hotspots list --json: no {', '.join(lacking)} in the hot spots"
-    return hotspots, ""
-
-
-def remediate(
-    program: Program, repo: Path, work: Path, settings: Settings
-) -> tuple[dict[str, Any] | None, str]:
-    """``efficiency remediate --service S --repo REPO --verify --json``, defaults otherwise."""
-    args = ["remediate", "--service", program.service, "--repo", str(repo), "--verify", "--json"]
-    done = run(settings.efficiency(work, *args), repo, 1800)
-    if not done.ok:
-        return None, f"remediate: {done.why()}"
-    try:
-        report = json.loads(done.stdout)
-    except ValueError as exc:
-        return None, f"remediate --json: not JSON ({exc})"
-    if not isinstance(report, dict) or not isinstance(report.get("hotspots"), list):
-        return None, "remediate --json: not a report object"
-    return report, ""
-
-
-def check_branch(
-    repo: Path, tree: Path, branch: str, main_commit: str, settings: Settings
-) -> str | None:
-    """Why the proposal is not green (scope, main untouched, tests), or None."""
-    if git(repo, "rev-parse", "main").stdout.strip() != main_commit:
-        return "main moved"
-    head = git(repo, "symbolic-ref", "--short", "HEAD").stdout.strip()
-    status = git(repo, "status", "--porcelain").stdout.strip()
-    if head != "main" or status:
-        return f"the work tree changed (on {head or '?'}: {status[:80]})"
-    changed = git(repo, "diff", "--name-only", f"main...{branch}")
-    if not changed.ok:
-        return f"git diff: {changed.why()}"
-    files = changed.stdout.split()
-    if files != ["app.py"]:
-        return f"the branch changes {', '.join(files) or 'nothing'}, not only app.py"
-    tests = run([settings.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], tree, 300)
-    return None if tests.ok else f"tests fail on {branch}: {tests.why()}"
 
 
 def read_verification(outcome: Outcome, proposal: Mapping[str, Any]) -> str | None:
@@ -457,12 +163,23 @@ def run_program(
     if not proposals:
         outcome.note = "nothing proposed: " + "; ".join(refusals(report))
         return outcome
-    return _judge(outcome, proposals, hotspots, program, repo, main_commit, settings)
+    ranked = first_ranked(report, [p for p in proposals if p.get("branch")])
+    return _judge(outcome, proposals, ranked, hotspots, program, repo, main_commit, settings)
+
+
+def first_ranked(
+    report: Mapping[str, Any], branches: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The branch proposals in the order remediate ranks them (its report's ``best_first``:
+    best verified speedup first); any it does not rank keep their report order, after."""
+    order = {r.get("id"): n for n, r in enumerate(report.get("best_first") or [])}
+    return sorted(branches, key=lambda p: order.get(p.get("id"), len(order)))
 
 
 def _judge(
     outcome: Outcome,
     proposals: Sequence[Mapping[str, Any]],
+    branches: Sequence[Mapping[str, Any]],
     hotspots: Sequence[Mapping[str, Any]],
     program: Program,
     repo: Path,
@@ -479,7 +196,6 @@ def _judge(
         if not advice:
             outcome.note = f"no {program.advice} advice among {', '.join(outcome.matched)}"
         return outcome
-    branches = [p for p in proposals if p.get("branch")]
     if not branches:
         outcome.note = f"advice only ({', '.join(outcome.matched)})"
         return outcome
@@ -509,8 +225,16 @@ def _judge(
     if why:
         outcome.note = why
     elif len(branches) > 1:
-        outcome.note = f"{len(branches)} branches, all green; the first's verification shown"
+        outcome.note = (
+            f"{len(branches)} branches, all green; remediate's first shown "
+            f"(of {', '.join(_speedup(p) for p in branches)})"
+        )
     return outcome
+
+
+def _speedup(proposal: Mapping[str, Any]) -> str:
+    speedup = (proposal.get("verification") or {}).get("speedup")
+    return f"{speedup:.2f}x" if isinstance(speedup, int | float) else "n/a"
 
 
 def _estimated(proposal: Mapping[str, Any]) -> float | None:

@@ -48,8 +48,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import cpu_model, load_average, write_section
-from benchmarks.fix_yield import Done, git, pyspy_version, report_proposals, run
+from benchmarks.fix_yield import report_proposals
 from benchmarks.fix_yield_real_report import reason_kind, render
+from benchmarks.fix_yield_steps import Done, git, pyspy_version, run
 
 COMMAND = "make bench-fix-real"
 HERE = Path(__file__).resolve().parent / "fix_yield_real"

@@ -248,6 +248,12 @@ def remediate_command(
         emit_json(report)
         return
     click.echo(f"{report['service']}: {report['proposals']} new proposal(s) in {report['repo']}")
+    if report["best_first"]:
+        click.echo("branches, best verified speedup first:")
+        for rank, b in enumerate(report["best_first"], 1):
+            click.echo(f"{rank:2}. {b['branch']} ({b['playbook']} for {b['frame']}): "
+                       f"{b['verdict'] or 'not verified'}")  # fmt: skip
+        click.echo("hot spots, costliest first:")
     for rank, spot in enumerate(report["hotspots"], 1):
         cost = f"{spot['cost_cores']:.3f} cores" if spot["cost_cores"] else "-"
         click.echo(f"{rank:2}. {spot['frame']} [{cost}]: {spot['outcome']}")

@@ -12,7 +12,9 @@ A codemod's rewrite is kept only when some line it replaces is one the profile s
 (:func:`efficiency.remediate.proposals.rewritten_lines`), so nothing the workload never ran is
 proposed. The first site a playbook's fix applies to makes its proposal; advice-only playbooks
 record a proposal with no branch. Each hot spot ends with an outcome and, when nothing was
-made, the reason per playbook and site, so a user sees why.
+made, the reason per playbook and site, so a user sees why. The report's ``best_first`` lists
+the branches made, best verified speedup first (:mod:`efficiency.remediate.ranking`), and each
+hot spot lists its own proposals in that order.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from efficiency.remediate.proposals import (
     proposal_dict,
     verification_against,
 )
+from efficiency.remediate.ranking import best_first, rank_key
 from efficiency.remediate.source import RepoSource
 from efficiency.services import ServicesCatalog
 from efficiency.store.remediation import Hotspot
@@ -65,7 +68,7 @@ class SpotReport:
             "cost_gpu_hours": self.cost_gpu_hours,
             "playbooks": self.playbooks,
             "outcome": self.outcome,
-            "proposals": [_brief(p) for p in self.proposals],
+            "proposals": [_brief(p) for p in sorted(self.proposals, key=rank_key)],
             "reasons": self.reasons,
         }
 
@@ -207,11 +210,13 @@ def remediate(
                 break
             rep.reasons += failures
         rep.outcome = _outcome(rep, made >= max_proposals)
+    listed = [r.as_dict() for r in reports]
     return {
         "service": service,
         "repo": str(top),
         "proposals": made,
-        "hotspots": [r.as_dict() for r in reports],
+        "hotspots": listed,
+        "best_first": best_first(listed),
     }
 
 

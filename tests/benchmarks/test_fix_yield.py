@@ -10,16 +10,19 @@ from pathlib import Path
 import pytest
 
 from benchmarks.fix_yield import (
+    first_ranked,
+    inclusive_cores,
+    read_verification,
+    refusals,
+    report_proposals,
+)
+from benchmarks.fix_yield_manifest import (
     CODEMODS,
     CORPUS,
     PROGRAM_FILES,
     ManifestError,
     Program,
-    inclusive_cores,
     load_manifest,
-    read_verification,
-    refusals,
-    report_proposals,
     validate_manifest,
 )
 from benchmarks.fix_yield_report import (
@@ -130,6 +133,14 @@ def test_report_proposals_in_cost_order_once_each() -> None:
     assert refusals(REPORT) == ["g (app.py): a: nothing to change",
                                 "g (app.py): b: the % operand might be a tuple"]  # fmt: skip
     assert report_proposals({"hotspots": []}) == []
+
+
+def test_the_judged_branch_is_the_one_remediate_ranks_first() -> None:
+    branches = [{"id": 1, "branch": "b1"}, {"id": 2, "branch": "b2"}, {"id": 3, "branch": "b3"}]
+    ranked = first_ranked({"best_first": [{"id": 3}, {"id": 1}]}, branches)
+    assert [p["id"] for p in ranked] == [3, 1, 2]
+    # a report with no ranking keeps the report's (cost) order
+    assert [p["id"] for p in first_ranked({}, branches)] == [1, 2, 3]
 
 
 def test_inclusive_cores_from_the_evidence() -> None:

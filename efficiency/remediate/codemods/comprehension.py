@@ -14,7 +14,9 @@ must be exactly one ``out.append(expr)`` (optionally under one ``if`` with no ``
 nested loop, no ``else:`` on the loop, no ``yield``/``await``/``:=``/``lambda``/``super()`` in
 the moved expressions, not in a class body (a comprehension there cannot see class names),
 ``out`` not used inside the loop nor by a nested function, not in ``try``/``with`` (a caught
-exception would find ``out`` unbound instead of half-built). Comments inside the loop move
+exception would find ``out`` unbound instead of half-built; a ``try`` with only a ``finally``
+that neither mentions ``out`` nor returns, breaks or continues is fine: the exception leaves
+the function). Comments inside the loop move
 above the new statement; the result is checked against Python's own parse of the loop.
 """
 
@@ -202,7 +204,7 @@ class _Finder(ScopedVisitor):
         for var in loop_vars:
             if other_uses(scope, loop, var):
                 return f"the loop variable {var} is used outside the loop"
-        if self.exceptions_observable(loop, scope):
+        if self.exceptions_observable(loop, scope, name):
             return f"the loop sits in try/with: a caught exception would see {name} half-built"
         return None
 

@@ -21,8 +21,10 @@ define functions or classes (and, at module level, call nothing that could read 
 Refused: any other use of ``s`` in the loop (a read, another assignment, ``del``, use in the loop's
 ``else:`` or in a ``while`` test), ``s`` declared ``global``/``nonlocal`` or used inside a
 nested function (which could read it mid-loop), ``locals()``/``eval``-style calls in the scope,
-a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-built), class
-bodies. The pieces are still evaluated in the same order, once each.
+a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-built; a
+``try`` with only a ``finally`` that neither mentions ``s`` nor returns, breaks or continues
+lets it leave the function, and is fine), class bodies. The pieces are still evaluated in the
+same order, once each.
 """
 
 from __future__ import annotations
@@ -233,7 +235,7 @@ class _Finder(ScopedVisitor):
             return f"{name} is used by a nested function, which could read it mid-loop"
         if calls_introspection(scope):
             return "the scope calls locals()/vars()/eval()/exec()"
-        if self.exceptions_observable(loop, scope):
+        if self.exceptions_observable(loop, scope, name):
             return "the loop sits in try/with: a caught exception would see a half-built string"
         return None
 

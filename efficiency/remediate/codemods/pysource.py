@@ -138,20 +138,38 @@ class ScopedVisitor(cst.CSTVisitor):
                 return ancestor
         raise ValueError("node outside any module")
 
-    def exceptions_observable(self, node: cst.CSTNode, scope: cst.CSTNode) -> bool:
+    def exceptions_observable(
+        self, node: cst.CSTNode, scope: cst.CSTNode, name: str | None = None
+    ) -> bool:
         """Could an exception raised by ``node`` be caught in the same scope, so that code
-        there sees the half-built state a rewrite changes? (A ``try`` around it, or a ``with``
-        whose context manager might swallow it; ``open(...)`` never does.)"""
+        there sees the half-built state a rewrite changes? (A ``try`` with ``except`` around
+        it, or a ``with`` whose context manager might swallow it; ``open(...)`` never does.)
+        A ``try`` with only ``finally`` lets the exception leave the scope, so it is no reason
+        when the finally block neither mentions ``name`` (the state the rewrite changes; None:
+        any try counts) nor holds ``return``/``break``/``continue``, which would swallow it."""
         for ancestor in self.ancestors(node):
             if ancestor is scope:
                 return False
-            if isinstance(ancestor, (cst.Try, cst.TryStar)):
+            if isinstance(ancestor, cst.TryStar) or (
+                isinstance(ancestor, cst.Try) and not _finally_only_lets_through(ancestor, name)
+            ):
                 return True
             if isinstance(ancestor, cst.With) and not all(
                 _is_call_to(item.item, "open") for item in ancestor.items
             ):
                 return True
         return False
+
+
+def _finally_only_lets_through(node: cst.Try, name: str | None) -> bool:
+    """A ``try``/``finally`` (no ``except``, no ``else``) whose finally block does not mention
+    ``name`` and cannot swallow an exception (no return, break or continue in it)."""
+    final = node.finalbody
+    if name is None or node.handlers or node.orelse is not None or final is None:
+        return False
+    return not mentions(final, name) and not any(
+        isinstance(n, (cst.Return, cst.Break, cst.Continue)) for n in walk(final)
+    )
 
 
 def _is_call_to(node: cst.BaseExpression, name: str) -> bool:
