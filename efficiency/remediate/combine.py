@@ -142,8 +142,8 @@ def apply_targets(
         if site is not None and now != original[path]:
             site = _carried_site(site, original[path], now)
             if site is None:
-                done.failures.append((t, f"at {_where(t)}: {t.playbook.id}: its sampled lines "
-                                      "were rewritten by an earlier site of this branch"))  # fmt: skip
+                why = "its sampled lines were rewritten by an earlier site of this branch"
+                done.failures.append((t, f"at {_where(t)}: {t.playbook.id}: {why}"))
                 continue
         try:
             fix = apply_fix(tree, t.hotspot, t.playbook, service, site, path)
