@@ -134,9 +134,10 @@ def render(
         "--json`, the services file naming only the package's test command and the driver's "
         "`--bench` mode (CPU time of a fixed amount of work). The product's verification runs "
         "the package's tests on `main` and on each branch, then the benchmark interleaved "
-        "(ABAB, 5 rounds) and gives the speedup with a 95% bootstrap interval; a **win** is "
-        "a branch with green tests whose interval lies above 1.0. Refusals count hot spots "
-        "nothing was made for, once per reason kind (the reason without its site).",
+        "(10 rounds, the side that runs first swapping each round) and gives the speedup with "
+        "a 95% bootstrap interval; a **win** is a branch with green tests whose interval lies "
+        "above 1.0. Refusals count hot spots nothing was made for, once per reason kind (the "
+        "reason without its site).",
         "",
         f"Split (fixed in the manifest before any run: packages ordered by sha256 of the "
         f"name, the first third held out): **test** (never tuned on): {', '.join(test)}; "
