@@ -7,16 +7,17 @@ four parsers, say), each too small a part of the workload for a benchmark to see
 :func:`apply_targets` rewrites them one after another in one work tree: the first site as it
 would alone, each later one on the file as the earlier ones left it, with its sampled lines
 carried to where they now stand (:func:`carried_lines`). A site keeps the rules a single one
-has: only the function the profile saw, and only when a line it replaces was sampled; a site
-whose rewrite fails (nothing left to change, or a sampled line an earlier site already
-rewrote) is skipped with its reason, and the others stay.
+has: only the function the profile saw, and only when a line it replaces was sampled. A site
+whose sampled lines an earlier site already rewrote (one line reached from two hot spots) is
+covered by the branch; any other site whose rewrite fails is skipped with its reason, and the
+others stay.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,9 @@ class Applied:
 
     fixes: list[tuple[Target, Fix]]
     failures: list[tuple[Target, str]]
+    #: targets whose sampled lines an earlier site of the branch already rewrote (the same
+    #: code reached from another hot spot): the branch covers them
+    covered: list[Target] = field(default_factory=list)
 
     @property
     def fix(self) -> Fix:
@@ -137,23 +141,24 @@ def apply_targets(
         file = tree / path
         if path not in original:
             original[path] = file.read_text(encoding="utf-8")
-        site = t.site
+        site, lost = t.site, False
         now = file.read_text(encoding="utf-8")
         if site is not None and now != original[path]:
             site = _carried_site(site, original[path], now)
+            lost = site is None or len(site["lines"]) < len((t.site or {}).get("lines") or [])
             if site is None:
-                why = "its sampled lines were rewritten by an earlier site of this branch"
-                done.failures.append((t, f"at {_where(t)}: {t.playbook.id}: {why}"))
+                done.covered.append(t)
                 continue
         try:
             fix = apply_fix(tree, t.hotspot, t.playbook, service, site, path)
-        except ProposalError as exc:
-            done.failures.append((t, f"at {_where(t)}: {exc}"))
+        except (ProposalError, ValueError) as exc:  # ValueError: a codemod refusing parameters
             file.write_text(now, encoding="utf-8")
-            continue
-        except ValueError as exc:  # a codemod refusing the playbook's parameters
-            done.failures.append((t, f"at {_where(t)}: {t.playbook.id}: {exc}"))
-            file.write_text(now, encoding="utf-8")
+            if lost:  # nothing left to change where an earlier site rewrote its lines
+                done.covered.append(t)
+            elif isinstance(exc, ProposalError):
+                done.failures.append((t, f"at {_where(t)}: {exc}"))
+            else:
+                done.failures.append((t, f"at {_where(t)}: {t.playbook.id}: {exc}"))
             continue
         done.fixes.append((t, fix))
     return done
@@ -181,7 +186,7 @@ def make_combined(
     try:
         with gitops.worktree(top, branch, base) as tree:
             done = apply_targets(tree, located, service)
-            applied = Applied(done.fixes, failures + done.failures)
+            applied = Applied(done.fixes, failures + done.failures, done.covered)
             if not done.fixes:
                 raise _NothingApplied
             first = done.fixes[0][0]

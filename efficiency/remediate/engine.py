@@ -222,7 +222,7 @@ def remediate(
         made += 1
         lead = applied.fixes[0][0]
         _record(report_of[id(lead)], proposal, lead.playbook)
-        for t, _ in applied.fixes:
+        for t in [t for t, _ in applied.fixes] + applied.covered:
             rep = report_of[id(t)]
             if all(p.get("id") != proposal["id"] for p in rep.proposals):
                 rep.proposals.append(proposal)
