@@ -251,7 +251,7 @@ class RemediateConfig(_Section):
                              "the remote's URL.")  # fmt: skip
     verify_timeout_seconds: float = Field(600.0, gt=0, description="Limit for each test or "
                                           "benchmark run of `propose --verify`.")  # fmt: skip
-    verify_repeats: int = Field(5, ge=1, le=50, description="Benchmark runs per side (before / "
+    verify_repeats: int = Field(10, ge=1, le=50, description="Benchmark runs per side (before / "
                                 "after, alternating); the paired ratios give the speedup and its "
                                 "95% interval (3 at least for an interval).")  # fmt: skip
     max_proposals: int = Field(5, ge=1, le=100, description="`efficiency remediate` and the "

@@ -10,11 +10,15 @@ evidence on every sampled call site:
 
 A codemod's rewrite is kept only when some line it replaces is one the profile sampled
 (:func:`efficiency.remediate.proposals.rewritten_lines`), so nothing the workload never ran is
-proposed. The first site a playbook's fix applies to makes its proposal; advice-only playbooks
-record a proposal with no branch. Each hot spot ends with an outcome and, when nothing was
-made, the reason per playbook and site, so a user sees why. The report's ``best_first`` lists
-the branches made, best verified speedup first (:mod:`efficiency.remediate.ranking`), and each
-hot spot lists its own proposals in that order.
+proposed. Each codemod (with its parameters) makes one branch over every sampled call site it
+applies to, across hot spots and playbooks, heaviest first (:mod:`efficiency.remediate.combine`):
+a slow idiom called from several functions, each too small a part of the workload to measure
+alone, is verified as one change. Other fixes are made per hot spot as they come (the first
+playbook whose fix applies); advice-only playbooks record a proposal with no branch. Each hot
+spot ends with an outcome and, when nothing was made, the reason per playbook and site, so a
+user sees why. The report's ``best_first`` lists the branches made, best verified speedup
+first (:mod:`efficiency.remediate.ranking`), and each hot spot lists its own proposals in that
+order.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from efficiency.config import Config
 from efficiency.remediate import git as gitops
+from efficiency.remediate.combine import Target, group_key, make_combined
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.proposals import (
@@ -168,6 +173,8 @@ def remediate(
     by_id = {p.id: p for p in playbooks}
     made = 0
     reports = []
+    #: codemod targets by codemod and parameters, heaviest hot spot first (one branch each)
+    groups: dict[str, list[tuple[Target, SpotReport]]] = {}
     for spot in _rank(spots)[:HOTSPOT_LIMIT]:
         rep = SpotReport(spot.id, spot.frame, spot.cost_cores, spot.cost_gpu_hours,
                          list(spot.playbooks))  # fmt: skip
@@ -187,29 +194,44 @@ def remediate(
                 rep.proposals.append(proposal_dict(known))
                 rep.reasons.append(f"{book.id}: already proposed (proposal {known.id})")
                 continue
+            if book.fix.kind == "codemod" and sites:
+                members = groups.setdefault(group_key(book), [])
+                members += [(Target(spot, book, site), rep) for site in sites]
+                continue
             if made >= max_proposals:
                 rep.reasons.append(f"{book.id}: not tried, {max_proposals} proposal(s) made")
                 continue
-            tries: list[dict[str, Any] | None] = (
-                list(sites) if book.fix.kind == "codemod" and sites else [None]
-            )
-            failures = []
-            for site in tries:
-                try:
-                    proposal = make_proposal(session, spot, book, top, base, svc, config, catalog,
-                                     run_verify, now, site)  # fmt: skip
-                except ProposalError as exc:
-                    failures.append(f"at {_where(site)}: {exc}" if site else str(exc))
-                    continue
+            try:
+                proposal = make_proposal(session, spot, book, top, base, svc, config, catalog,
+                                         run_verify, now)  # fmt: skip
+            except ProposalError as exc:
+                rep.reasons.append(str(exc))
+                continue
+            made += _record(rep, proposal, book)
+    for members in groups.values():
+        if made >= max_proposals:
+            for t, rep in members:
+                why = f"{t.playbook.id}: not tried, {max_proposals} proposal(s) made"
+                if why not in rep.reasons:
+                    rep.reasons.append(why)
+            continue
+        proposal, applied = make_combined(session, [t for t, _ in members], top, base, svc,
+                                          config, catalog, run_verify, now)  # fmt: skip
+        report_of = {id(t): rep for t, rep in members}
+        for t, why in applied.failures:
+            report_of[id(t)].reasons.append(why)
+        if proposal is None:
+            continue
+        made += 1
+        lead = applied.fixes[0][0]
+        _record(report_of[id(lead)], proposal, lead.playbook)
+        for t in [t for t, _ in applied.fixes] + applied.covered:
+            rep = report_of[id(t)]
+            if all(p.get("id") != proposal["id"] for p in rep.proposals):
                 rep.proposals.append(proposal)
-                made += 1
-                against = verification_against(proposal.get("verification") or {})
-                if against:
-                    rep.reasons.append(f"{book.id}: proposal {proposal['id']} is no win: its "
-                                       f"verification {against} (no saving counted)")  # fmt: skip
-                break
-            rep.reasons += failures
-        rep.outcome = _outcome(rep, made >= max_proposals)
+    for rep in reports:
+        if rep.outcome != "no playbook":
+            rep.outcome = _outcome(rep, made >= max_proposals)
     listed = [r.as_dict() for r in reports]
     return {
         "service": service,
@@ -218,6 +240,16 @@ def remediate(
         "hotspots": listed,
         "best_first": best_first(listed),
     }
+
+
+def _record(rep: SpotReport, proposal: dict[str, Any], book: Playbook) -> int:
+    """Add a new proposal to its hot spot's report, saying so when it is no win; 1."""
+    rep.proposals.append(proposal)
+    against = verification_against(proposal.get("verification") or {})
+    if against:
+        rep.reasons.append(f"{book.id}: proposal {proposal['id']} is no win: its "
+                           f"verification {against} (no saving counted)")  # fmt: skip
+    return 1
 
 
 def _outcome(rep: SpotReport, limit_reached: bool) -> str:

@@ -34,7 +34,7 @@ from efficiency.config import Config
 from efficiency.remediate import git as gitops
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.estimates import calibrations, estimate, measured_saving
-from efficiency.remediate.fixes import apply_fix, source_path
+from efficiency.remediate.fixes import Fix, apply_fix, source_path
 from efficiency.remediate.github import GitHubError, open_pull_request, repo_slug
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.pr_body import commit_message, pr_body
@@ -160,12 +160,14 @@ def known_proposal(session: Session, hotspot: Hotspot, playbook: Playbook) -> Pr
     for proposal, other in rows:
         if other.id == hotspot.id:
             return proposal
+        if any(s.get("hotspot_id") == hotspot.id for s in proposal.verification.get("sites", [])):
+            return proposal  # a branch of several call sites, this hot spot's among them
         if target[0] and (other.evidence.get("file"), other.evidence.get("function")) == target:
             return proposal
     return None
 
 
-def _not_proposed_yet(
+def not_proposed_yet(
     session: Session, service: str, top: Path, diff: str, playbook: Playbook
 ) -> None:
     """Refuse a branch whose change is one the service already has a proposal for (two hot
@@ -206,7 +208,7 @@ def make_proposal(
                 fix = apply_fix(tree, hotspot, playbook, service, site, path)
                 gitops.commit_all(tree, commit_message(hotspot, playbook, fix, saving), fix.paths)
                 diff = gitops.diff(top, base, branch)
-                _not_proposed_yet(session, hotspot.service, top, diff, playbook)
+                not_proposed_yet(session, hotspot.service, top, diff, playbook)
         except gitops.GitError as exc:
             raise ProposalError(str(exc)) from None
         except ValueError as exc:  # a codemod refusing the playbook's parameters
@@ -215,6 +217,17 @@ def make_proposal(
             verification.update(run_checks(top, base, branch, service, config, playbook))
     else:
         fix = apply_fix(top, hotspot, playbook, service)
+    return store_proposal(session, hotspot, playbook, top, branch, diff, fix, saving, verification,
+                  catalog, now)  # fmt: skip
+
+
+def store_proposal(
+    session: Session, hotspot: Hotspot, playbook: Playbook, top: Path, branch: str, diff: str,
+    fix: Fix, saving: dict[str, Any], verification: dict[str, Any],
+    catalog: ServicesCatalog | None, now: datetime,
+) -> dict[str, Any]:  # fmt: skip
+    """The proposal row, its pull-request body and (unless its verification speaks against
+    it) its estimated saving in the ledger."""
     body = pr_body(hotspot, playbook, fix, saving,
                    {k: v for k, v in verification.items() if k != "estimated_cost"})  # fmt: skip
     row = Proposal(

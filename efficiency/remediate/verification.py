@@ -32,7 +32,7 @@ MEASURED = "\nMeasured by `efficiency propose --verify`:\n"
 def verification_section(verification: dict[str, Any], saving: dict[str, Any]) -> str:
     """What the verification measured, next to what the playbook estimated. A speedup is
     stated only when its interval excludes 1.0 (:func:`efficiency.remediate.verify.measured`)."""
-    shown = {k: v for k, v in verification.items() if k not in ("estimated_cost", "site")}
+    shown = {k: v for k, v in verification.items() if k not in ("estimated_cost", "site", "sites")}
     if not shown:
         return ""
     out = [MEASURED]
@@ -91,7 +91,7 @@ def reverify(
         measured_now = run_checks(top, base, row.branch, service, config, playbook)
     except gitops.GitError as exc:
         raise ProposalError(str(exc)) from None
-    kept = {k: v for k, v in row.verification.items() if k in ("estimated_cost", "site")}
+    kept = {k: v for k, v in row.verification.items() if k in ("estimated_cost", "site", "sites")}
     row.verification = {**kept, **measured_now, "verified_at": _iso(now)}
     saving = kept.get("estimated_cost", {"fraction": playbook.savings.fraction})
     head = row.pr_body.split(MEASURED)[0].rstrip("\n") + "\n"

@@ -3,10 +3,11 @@
 Commands are argument lists run without a shell (nothing from a profile or a repository is
 ever interpolated into a command line), each with a time limit. A benchmark's time is the
 ``seconds`` of the last JSON line it prints (``{"seconds": 0.123}``: the time of the code under
-test, without interpreter start-up), else its wall time. Before and after runs alternate
-(ABAB...), so a machine getting busier slows both sides alike.
+test, without interpreter start-up), else its wall time. Before and after runs alternate, the
+side that goes first swapping every round (AB BA AB ...), so a machine getting busier slows
+both sides alike and neither side always runs second (on a warmer cache, say).
 
-The speedup is the geometric mean of the paired ratios before/after (one pair per ABAB round)
+The speedup is the geometric mean of the paired ratios before/after (one pair per round)
 with a 95% bootstrap interval on the mean log ratio (fixed seed, so a record is reproducible
 from its times). The ``verdict`` claims a speedup only when the whole interval lies above 1.0,
 a slowdown only when it lies below; an interval covering 1.0 is "no measurable change", and
@@ -75,7 +76,7 @@ def verify(
     test_command: Sequence[str] = (),
     bench_command: Sequence[str] = (),
     timeout: float = 600,
-    repeats: int = 5,
+    repeats: int = 10,
 ) -> dict[str, Any]:
     """Tests on both trees, then the benchmark alternating between them; the record stored
     on the proposal (``tests_before``/``tests_after`` pass or fail, the medians, and the
@@ -89,8 +90,9 @@ def verify(
                 record[f"tests_{side}_output"] = result.output
     if bench_command:
         times: dict[str, list[float]] = {"before": [], "after": []}
-        for _ in range(repeats):
-            for side, tree in (("before", before), ("after", after)):
+        for i in range(repeats):
+            sides = (("before", before), ("after", after))
+            for side, tree in sides[::-1] if i % 2 else sides:
                 result = run(bench_command, tree, timeout)
                 if not result.ok:
                     record["bench_error"] = f"{side}: {result.output[-500:]}"
@@ -131,7 +133,7 @@ def speedup_interval(before: Sequence[float], after: Sequence[float]) -> dict[st
     low = math.exp(means[int(tail * RESAMPLES)])
     high = math.exp(means[min(RESAMPLES - 1, int((1 - tail) * RESAMPLES))])
     out["speedup_low"], out["speedup_high"] = round(low, 3), round(high, 3)
-    span = f"{point:.2f}x (95% interval {low:.2f}x to {high:.2f}x, {len(logs)} ABAB rounds)"
+    span = f"{point:.2f}x (95% interval {low:.2f}x to {high:.2f}x, {len(logs)} interleaved rounds)"
     if low > 1.0:
         out["verdict"] = f"faster: {span}"
     elif high < 1.0:

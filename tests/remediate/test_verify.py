@@ -71,7 +71,8 @@ def test_a_clear_speedup_has_an_interval_above_one(tmp_path: Path) -> None:
     record = verify(before, after, bench_command=[sys.executable, "bench.py"], timeout=60,
                     repeats=5)  # fmt: skip
     assert 1.0 < record["speedup_low"] <= record["speedup"] <= record["speedup_high"]
-    assert record["verdict"].startswith("faster: 2.0") and "5 ABAB rounds" in record["verdict"]
+    assert record["verdict"].startswith("faster: 2.0")
+    assert "5 interleaved rounds" in record["verdict"]
     assert measured(record)
 
 
@@ -90,3 +91,19 @@ def test_too_few_rounds_claim_nothing() -> None:
     two = speedup_interval([2.0, 2.0], [1.0, 1.0])
     assert two["speedup"] == 2.0 and "speedup_low" not in two
     assert two["verdict"].startswith("no measurable change claimed") and not measured(two)
+
+
+def test_the_side_that_runs_first_swaps_every_round(tmp_path: Path) -> None:
+    log = tmp_path / "order.txt"
+    sides = []
+    for name in ("before", "after"):
+        side = tmp_path / name
+        side.mkdir()
+        (side / "bench.py").write_text(
+            f"with open({str(log)!r}, 'a') as f:\n    f.write({name[0]!r})\n"
+            "print('{\"seconds\": 1.0}')\n"
+        )
+        sides.append(side)
+    record = verify(*sides, bench_command=[sys.executable, "bench.py"], timeout=60, repeats=4)
+    assert log.read_text() == "ba" + "ab" + "ba" + "ab"
+    assert record["bench_runs"] == 4 and record["speedup"] == 1.0
