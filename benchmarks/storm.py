@@ -19,12 +19,8 @@ truth of which alerts belong together. It models what makes storms hard:
 - deploys just before about half of the failures (at the root) and decoy deploys elsewhere,
   and a function-level regression detection at some roots.
 
-The metrics: **pairwise F1** over alert items (a pair is positive when both are in one group;
-counted from the contingency table, not by enumerating pairs); **compression**
-``1 - groups / alerts`` where groups counts every group the alerts end in (pending ones too);
-**root cause first**: per true failure, the incident holding most of its alerts must rank the
-failure's root service first among its service candidates (the baseline's "root cause" of a
-group is the group's own service).
+The metrics (pairwise F1, compression, root cause first) are :mod:`benchmarks.storm_metrics`'s;
+the section is rendered by :mod:`benchmarks.storm_report`.
 
 Run with ``.venv/bin/python -m benchmarks.storm`` (seconds). It writes the "storm" section of
 ``docs/benchmarks.md`` (``--no-docs`` leaves it alone). Unit tests never run it;
@@ -35,10 +31,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import statistics
 import sys
 import time
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,7 +40,9 @@ from datetime import UTC, datetime, timedelta
 import networkx as nx
 import numpy as np
 
-from benchmarks.common import cpu_model, load_average, write_section
+from benchmarks.common import load_average, write_section
+from benchmarks.storm_metrics import Result, evaluate, pair_counts, pooled
+from benchmarks.storm_report import render
 from efficiency.correlate import (
     AlertRecord,
     ChangeRecord,
@@ -56,7 +52,6 @@ from efficiency.correlate import (
     Topology,
 )
 
-COMMAND = "make bench-storm"
 T0 = datetime(2024, 5, 6, 14, 0, tzinfo=UTC)
 
 FRONT = ("web", "mobile-bff", "admin", "partner-api")
@@ -293,87 +288,6 @@ def _add_noise(
         storm.truth.append(f"noise-{source}")
 
 
-# -- metrics -------------------------------------------------------------------------------
-
-
-def _pairs(n: int) -> int:
-    return n * (n - 1) // 2
-
-
-def pairwise_scores(predicted: Sequence[str], truth: Sequence[str]) -> tuple[float, float, float]:
-    """(precision, recall, F1) over pairs of items put in the same group.
-
-    From the contingency table: true positive pairs are the pairs inside each (predicted,
-    truth) cell. With no predicted (or true) pairs, precision (recall) is 1 by convention.
-    """
-    if len(predicted) != len(truth):
-        raise ValueError("predicted and truth differ in length")
-    cells = Counter(zip(predicted, truth, strict=True))
-    tp = sum(_pairs(n) for n in cells.values())
-    pred = sum(_pairs(n) for n in Counter(predicted).values())
-    true = sum(_pairs(n) for n in Counter(truth).values())
-    precision = tp / pred if pred else 1.0
-    recall = tp / true if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def compression(predicted: Sequence[str]) -> float:
-    """``1 - groups / items``: how many alerts one group saves paging for."""
-    return 1.0 - len(set(predicted)) / len(predicted) if predicted else 0.0
-
-
-def root_cause_hits(
-    predicted: Sequence[str],
-    truth: Sequence[str],
-    roots: dict[str, str],
-    top_service: dict[str, str | None],
-) -> tuple[int, int]:
-    """(failures whose main incident ranks the true root service first, failures)."""
-    holder: dict[str, Counter[str]] = defaultdict(Counter)
-    for p, t in zip(predicted, truth, strict=True):
-        if t in roots:
-            holder[t][p] += 1
-    hits = 0
-    for failure, root in roots.items():
-        if failure in holder:
-            main = min(holder[failure].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            hits += top_service.get(main) == root
-    return hits, len(roots)
-
-
-def loss_breakdown(
-    predicted: Sequence[str], truth: Sequence[str], failures: Sequence[str]
-) -> dict[str, int]:
-    """Where the pairwise errors come from, in pairs of items. False pairs:
-    ``merged_failures`` (two different failures in one group), ``noise_joined`` (a background
-    alert with a failure or with another background source). Missed pairs: ``split_failures``
-    (two alerts of one failure in different groups), ``split_noise`` (of one background
-    source). From the contingency table, like :func:`pairwise_scores`."""
-    failure_set = set(failures)
-    cells = Counter(zip(predicted, truth, strict=True))
-    per_group: dict[str, list[tuple[bool, int]]] = defaultdict(list)
-    inside = {True: 0, False: 0}
-    for (group, true), n in cells.items():
-        per_group[group].append((true in failure_set, n))
-        inside[true in failure_set] += _pairs(n)
-    merged = noise = 0
-    for members in per_group.values():
-        fail = [n for is_failure, n in members if is_failure]
-        other = [n for is_failure, n in members if not is_failure]
-        merged += (sum(fail) ** 2 - sum(n * n for n in fail)) // 2
-        noise += sum(fail) * sum(other) + (sum(other) ** 2 - sum(n * n for n in other)) // 2
-    total = {True: 0, False: 0}
-    for true, n in Counter(truth).items():
-        total[true in failure_set] += _pairs(n)
-    return {
-        "merged_failures": merged,
-        "noise_joined": noise,
-        "split_failures": total[True] - inside[True],
-        "split_noise": total[False] - inside[False],
-    }
-
-
 # -- the two groupings ---------------------------------------------------------------------
 
 
@@ -408,179 +322,6 @@ def correlator_groups(
     return predicted, top, correlator, elapsed
 
 
-# -- report --------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    name: str
-    precision: float
-    recall: float
-    f1: float
-    compression: float
-    groups: int
-    rc_hits: int
-    rc_total: int
-    #: F1 of each seed (pooled results only)
-    seed_f1: list[float] = field(default_factory=list)
-    #: :func:`loss_breakdown`, summed over the seeds
-    losses: dict[str, int] = field(default_factory=dict)
-
-
-def evaluate(storm: Storm, predicted: Sequence[str], top: dict[str, str | None], name: str):
-    precision, recall, f1 = pairwise_scores(predicted, storm.truth)
-    hits, total = root_cause_hits(predicted, storm.truth, storm.roots, top)
-    return Result(
-        name,
-        precision,
-        recall,
-        f1,
-        compression(predicted),
-        len(set(predicted)),
-        hits,
-        total,
-        losses=loss_breakdown(predicted, storm.truth, list(storm.roots)),
-    )
-
-
-def _verdict(value: float, target: float, unit: str = "") -> str:
-    diff = value - target
-    word = "met" if diff >= 0 else "MISSED"
-    return f"{word} ({diff:+.3f}{unit} vs target)"
-
-
-def _loss_line(result: Result) -> str:
-    losses = result.losses
-    return (
-        f"Where {result.name.split(':')[0]} loses pairs (summed over the seeds): false pairs "
-        f"{losses['noise_joined']:,} joining a background alert to a failure or to another "
-        f"background source, {losses['merged_failures']:,} joining two different failures; "
-        f"missed pairs {losses['split_failures']:,} within a failure split apart, "
-        f"{losses['split_noise']:,} within a background source."
-    )
-
-
-def render(
-    results: list[Result], seeds: Sequence[int], timings: list[float], storm: Storm, load: str
-) -> str:
-    ours = results[0]
-    p50 = statistics.median(timings)
-    p99 = float(np.percentile(timings, 99))
-    lines = [
-        "## Alert storm: incident grouping and root cause",
-        "",
-        f"Command: `{COMMAND}` (runs `.venv/bin/python -m benchmarks.storm`; `--no-docs` leaves "
-        "this file alone). Generated by `benchmarks/storm.py`; edit the script, not this section.",
-        "",
-        "Method: our own storm generator with ground truth (no public storm has it): 20 services "
-        "in three tiers with a fixed dependency topology, hosts shared between services, GPU "
-        f"nodes, two clusters/regions; {len(storm.roots)} independent failures per storm starting "
-        "in the same minute, each cascading to its callers (p = 0.7 per caller, 20-90 s per hop); "
-        "alerts over pods and endpoints, 4% flapping repeats (same fingerprint), 3% unrelated "
-        "noise from 25 background sources over +-10 min; deploys before about half of the "
-        "failures plus decoy deploys, regression detections at some roots. 5,000 alert items "
-        f"delivered as one batch to `Correlator.add`. {len(seeds)} seeds "
-        f"({_seed_text(seeds)}); numbers are pooled over the seeds (pair counts summed, "
-        "root-cause hits summed), with the spread of the per-seed F1. Pairwise F1 over alert "
-        "items; compression = 1 - groups/alerts (every group counts, pending ones too); root "
-        "cause first = per true failure, the incident holding most of its alerts ranks the true "
-        "root service first among its service candidates. Baseline: Alertmanager-style "
-        "`group_by: [alertname, service]`, root cause = the group's service.",
-        "",
-        "| grouping | pairwise precision | recall | F1 | F1 per seed: mean (min-max) "
-        "| compression | groups | root cause first |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results:
-        spread = f"{statistics.mean(r.seed_f1):.3f} ({min(r.seed_f1):.3f}-{max(r.seed_f1):.3f})"
-        lines.append(
-            f"| {r.name} | {r.precision:.3f} | {r.recall:.3f} | {r.f1:.3f} | {spread} | "
-            f"{r.compression:.2%} | {r.groups} | {r.rc_hits}/{r.rc_total} "
-            f"({r.rc_hits / r.rc_total:.0%}) |"
-        )
-    rc = ours.rc_hits / ours.rc_total
-    alone = results[1]
-    lines += [
-        "",
-        _loss_line(ours),
-        "",
-        f"`Correlator.add` on one 5,000-alert batch (grouping + root cause), {len(timings)} runs: "
-        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (with this few runs p99 is about the "
-        "maximum). This is the correlation share of the webhook's latency; the HTTP and database "
-        "parts are measured by the ingest benchmark.",
-        "",
-        "Targets:",
-        f"- pairwise F1 >= 0.95: {ours.f1:.3f}, {_verdict(ours.f1, 0.95)}; lowest seed "
-        f"{min(ours.seed_f1):.3f}",
-        f"- the topology never lowers F1: on {_not_lower(ours, alone)} of {len(ours.seed_f1)} "
-        "seeds the topology-given F1 is at least the topology-free one",
-        f"- compression >= 95%: {ours.compression:.2%}, {_verdict(ours.compression, 0.95)}",
-        f"- root cause first >= 80%: {rc:.0%}, {_verdict(rc, 0.80)}",
-        f"- correlation p99 < 1 s: {p99:.3f} s, {_verdict(1.0 - p99, 0.0, ' s headroom')}",
-        "",
-        "What the grouping does against a storm: it first groups on the evidence the alerts "
-        "carry themselves (same service, shared host, common change, time; a strong component "
-        "split by Louvain only where it holds several plausible roots), exactly as with no "
-        "topology. The call graph is then used only to *join* groups where time order and "
-        "evidence agree (`efficiency/correlate/cascade.py`): a group joins the group of a "
-        "service its head calls when that service took off at most a window before the head "
-        "(and no more than 30 s after), holds at least a fifth of the head's alerts (a blip "
-        "of background alerts explains no failure) or belongs to a failure in the head's "
-        "location that already does, alerted in the head's location unless the storm shows "
-        "it only elsewhere (this storm's services each run in one cluster and call across), "
-        "and is the best-supported such cause, so "
-        "every joined group keeps one root. Alerts of one service fold into a bucket per "
-        "location (region, cluster). Onsets are the 10% quantile of a bucket's starts. "
-        "Nothing is split or moved because of the topology. Without the topology a failure's "
-        "services share no evidence but time, so each stays its own group (the 'no topology' "
-        "row). The remaining loss is background alerts: those on a failing service share its "
-        "bucket, and those on a caller of a failure that fire right after it read as its "
-        "cascade.",
-        "",
-        f"Machine: {cpu_model()}, {len(timings)} timed runs, 1-minute load average {load}.",
-    ]
-    return "\n".join(lines)
-
-
-def _not_lower(given: Result, alone: Result) -> int:
-    return sum(g >= a - 1e-12 for g, a in zip(given.seed_f1, alone.seed_f1, strict=True))
-
-
-def _seed_text(seeds: Sequence[int]) -> str:
-    ordered = sorted(seeds)
-    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
-        return f"{ordered[0]}-{ordered[-1]}"
-    return ", ".join(str(s) for s in ordered)
-
-
-def _pooled(results: list[Result], name: str, per_seed_pairs: list[tuple[int, int, int]]):
-    tp = sum(p[0] for p in per_seed_pairs)
-    pred = sum(p[1] for p in per_seed_pairs)
-    true = sum(p[2] for p in per_seed_pairs)
-    precision, recall = tp / pred, tp / true
-    return Result(
-        name,
-        precision,
-        recall,
-        2 * precision * recall / (precision + recall),
-        1 - sum(r.groups for r in results) / (5000 * len(results)),
-        sum(r.groups for r in results),
-        sum(r.rc_hits for r in results),
-        sum(r.rc_total for r in results),
-        seed_f1=[r.f1 for r in results],
-        losses={k: sum(r.losses[k] for r in results) for k in results[0].losses},
-    )
-
-
-def _pair_counts(predicted: Sequence[str], truth: Sequence[str]) -> tuple[int, int, int]:
-    cells = Counter(zip(predicted, truth, strict=True))
-    return (
-        sum(_pairs(n) for n in cells.values()),
-        sum(_pairs(n) for n in Counter(predicted).values()),
-        sum(_pairs(n) for n in Counter(truth).values()),
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
@@ -603,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             result = evaluate(storm, pred, tops, name)
             per[name].append(result)
-            pairs[name].append(_pair_counts(pred, storm.truth))
+            pairs[name].append(pair_counts(pred, storm.truth))
             print(
                 f"seed {seed} {name:8s} F1 {result.f1:.3f} (P {result.precision:.3f} "
                 f"R {result.recall:.3f}) compression {result.compression:.2%} "
@@ -612,9 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     timing_storm = generate_storm(args.seeds[0])
     timings = [correlator_groups(timing_storm)[3] for _ in range(args.timing_runs)]
     results = [
-        _pooled(per["ours"], "ours, topology given", pairs["ours"]),
-        _pooled(per["alone"], "ours, no topology", pairs["alone"]),
-        _pooled(per["baseline"], "baseline: group_by [alertname, service]", pairs["baseline"]),
+        pooled(per["ours"], "ours, topology given", pairs["ours"]),
+        pooled(per["alone"], "ours, no topology", pairs["alone"]),
+        pooled(per["baseline"], "baseline: group_by [alertname, service]", pairs["baseline"]),
     ]
     text = render(results, args.seeds, timings, storm, load)
     print(text)

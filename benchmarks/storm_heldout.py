@@ -29,8 +29,8 @@ been fitted to:
   1-6 minutes after the first firing.
 
 Ground truth: every alert item belongs to one failure or one background source; a failure's
-root is the service where it started. The metrics are :mod:`benchmarks.storm`'s (pairwise F1,
-root cause first).
+root is the service where it started. The metrics are :mod:`benchmarks.storm_metrics`'s
+(pairwise F1, root cause first).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ dependency graph and once not, and in two deliveries:
   SQLite file, the correlate stage after each, the topology from the services catalog, the
   grouping read back from the store (:mod:`benchmarks.storm_daemon`; no detections).
 
-Metrics are :mod:`benchmarks.storm`'s: pairwise F1 pooled over the storms of a row (pair
+Metrics are :mod:`benchmarks.storm_metrics`'s: pairwise F1 pooled over the storms of a row (pair
 counts summed), root cause first (hits summed), and ``topology >= none``: on how many storms
 the topology-given grouping's F1 is at least the topology-free one's.
 
@@ -37,15 +37,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from benchmarks.common import cpu_model, load_average, write_section
-from benchmarks.storm import (
-    Storm,
-    generate_storm,
-    loss_breakdown,
-    pairwise_scores,
-    root_cause_hits,
-)
+from benchmarks.storm import Storm, generate_storm
 from benchmarks.storm_daemon import correlate_through_stage
 from benchmarks.storm_heldout import generate_heldout_storm
+from benchmarks.storm_metrics import loss_breakdown, pairwise_scores, root_cause_hits
 from efficiency.correlate import (
     AlertRecord,
     ChangeRecord,

@@ -7,10 +7,9 @@ from collections import defaultdict
 import networkx as nx
 import pytest
 
-from benchmarks.storm import (
-    baseline_groups,
+from benchmarks.storm import baseline_groups, generate_storm
+from benchmarks.storm_metrics import (
     compression,
-    generate_storm,
     loss_breakdown,
     pairwise_scores,
     root_cause_hits,

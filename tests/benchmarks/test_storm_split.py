@@ -8,8 +8,9 @@ from collections import defaultdict
 import networkx as nx
 import pytest
 
-from benchmarks.storm import generate_storm, pairwise_scores
+from benchmarks.storm import generate_storm
 from benchmarks.storm_heldout import REGIONS, generate_heldout_storm
+from benchmarks.storm_metrics import pairwise_scores
 from benchmarks.storm_split import correlate
 
 
