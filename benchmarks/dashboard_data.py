@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import func, select, text
 
-from benchmarks.dashboard_events import incidents, remediation
+from benchmarks.dashboard_events import incidents
+from benchmarks.dashboard_remediation import remediation
 from efficiency.ingest.parsers.model import frame_id, make_frame, stack_id
 from efficiency.ingest.traces import parse_trace, store_trace
 from efficiency.store.bulk import insert_tuples
