@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.tcpd import (
+from benchmarks.cp_metrics import (
     cover_single,
     covering,
     f1_score,
