@@ -100,8 +100,8 @@ def _scan_p_value(b: Array, n1: Array, n2: Array, n_next: Array) -> Array:
 
 
 #: effective degrees of freedom of the trimmed dispersion estimate per bucket kept, calibrated
-#: on simulated over-dispersed null series (benchmarks/fleet.py) so the false-alarm rate stays
-#: at alpha
+#: on simulated over-dispersed null series (benchmarks/fleet_series.py) so the false-alarm
+#: rate stays at alpha
 DOF_FACTOR = 0.6
 
 
@@ -146,7 +146,7 @@ class ShareRegressionDetector:
     - ``min_samples``: fewest samples of the function per bucket (on average) for a series to
       be tested. Below it the counts are too few for the normal approximation and for
       telling over-dispersion from chance; such series could only show changes of several
-      times their size anyway (see the bound in benchmarks/fleet.py).
+      times their size anyway (see the bound in benchmarks/fleet_series.py).
     """
 
     def __init__(
