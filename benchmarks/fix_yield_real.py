@@ -19,7 +19,7 @@ Per package, in a temporary directory, through the command line only:
    naming only the package's test command and the driver's ``--bench`` as its benchmark:
    the product's own verification runs the tests on ``main`` and on every branch, and the
    benchmark interleaved (AB BA AB ..., ``remediate.verify_repeats`` = 10 rounds), with a
-   95% bootstrap interval of the speedup.
+   95% Student t interval of the speedup (on the paired log ratios).
 
 Reported per package and per split: hot spots, proposals (branches and advice), refusals
 counted by reason, branches whose tests stay green, and each branch's measured speedup with

@@ -274,7 +274,7 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         "product's verification of the branch remediate lists first (its report's "
         "`best_first`: best verified speedup first; the benchmark does not choose): `bench.py` on "
         "`main` and the branch alternating (AB BA ..., `remediate.verify_repeats` rounds), the "
-        "geometric mean of the paired ratios with its 95% bootstrap interval; a **win** is an "
+        "geometric mean of the paired ratios with its 95% Student t interval; a **win** is an "
         "interval above 1.0, \"no measurable change\" one that covers 1.0. Saving implied: "
         "that hot spot's inclusive cores x (1 - 1/speedup), beside the proposal's "
         "`estimated_savings.cores`.",

@@ -1,8 +1,10 @@
 """`efficiency remediate` where the application's own lines call re.fn(PATTERN, ...) with a
 pattern compiled at module level: python-re-call-compiled matches on the source at those
 sampled lines and its branch calls the pattern's method; a call with a pattern the function
-gets as a parameter is refused. When the re module's frames lead to the same edit, one branch
-is made and every hot spot whose sampled line it rewrites lists that proposal."""
+gets as a parameter is refused. python-re-loop-pattern matches the same lines (a named
+pattern passed to re) and refuses both: neither pattern is a loop variable over a
+module-level table. When the re module's frames lead to the same edit, one branch is made and
+every hot spot whose sampled line it rewrites lists that proposal."""
 
 from __future__ import annotations
 
@@ -70,14 +72,17 @@ def check_branch(repo: Path, branch: str) -> None:
 def test_a_named_compiled_pattern_is_called_directly_on_a_branch(tmp_path: Path) -> None:
     repo, report = remediate(tmp_path, APP_ONLY)
     spots = {s["frame"].split(" ")[0]: s for s in report["hotspots"]}
-    assert spots["is_item"]["playbooks"] == ["python-re-call-compiled"]
+    both = ["python-re-loop-pattern", "python-re-call-compiled"]
+    assert spots["is_item"]["playbooks"] == both
     assert spots["is_item"]["outcome"] == "proposed", spots["is_item"]
     (proposal,) = spots["is_item"]["proposals"]
     check_branch(repo, proposal["branch"])
     # the pattern is a parameter: the line matches, the codemod cannot prove it compiled
-    assert spots["has_word"]["playbooks"] == ["python-re-call-compiled"]
+    assert spots["has_word"]["playbooks"] == both
     assert spots["has_word"]["outcome"] == "refused"
-    assert "nothing to rewrite" in " ".join(spots["has_word"]["reasons"])
+    reasons = " ".join(spots["has_word"]["reasons"])
+    assert "re-pattern-method: nothing to rewrite" in reasons
+    assert "re-loop-pattern: nothing to rewrite (no re call in a loop" in reasons
 
 
 def test_the_same_edit_from_two_hot_spots_makes_one_branch(tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ __all__ = [
 CODEMODS = (
     "hoist-re-compile",
     "re-pattern-method",
+    "re-loop-pattern",
     "struct-precompile",
     "deepcopy-read-only",
     "lazy-logging",

@@ -70,7 +70,8 @@ def test_repository_playbooks_load_and_cover_the_issue() -> None:
         "python-pymalloc-churn", "python-list-dict-resize", "python-gc-pressure",
         "python-string-concat", "python-eager-logging", "python-re-compile-in-loop",
         "python-json-codec", "python-deepcopy",
-        "python-re-pattern-method", "python-struct-format", "python-deepcopy-read-only",
+        "python-re-pattern-method", "python-re-loop-pattern", "python-struct-format",
+        "python-deepcopy-read-only",
         "python-strptime-per-call", "python-sort-for-min",
         # GPU
         "gpu-launch-bound", "gpu-pageable-h2d", "gpu-host-sync", "gpu-dataloader-stall",
@@ -86,6 +87,7 @@ def test_repository_playbooks_name_their_fixes_precisely() -> None:
     assert by_id["native-glibc-malloc"].fix.env == {"LD_PRELOAD": "libjemalloc.so.2"}
     assert "MALLOC_ARENA_MAX" in by_id["native-malloc-arena-contention"].fix.env
     assert by_id["python-re-compile-in-loop"].fix.codemod == "hoist-re-compile"
+    assert by_id["python-re-loop-pattern"].fix.codemod == "re-loop-pattern"
     assert by_id["python-eager-logging"].fix.codemod == "lazy-logging"
     assert by_id["python-string-concat"].fix.codemod == "join-strings"
     dl = by_id["gpu-dataloader-stall"]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import random
+import statistics
 import sys
 from pathlib import Path
+
+from scipy.stats import t as t_dist
 
 from efficiency.remediate.verify import measured, measured_seconds, run, speedup_interval, verify
 
@@ -107,3 +112,38 @@ def test_the_side_that_runs_first_swaps_every_round(tmp_path: Path) -> None:
     record = verify(*sides, bench_command=[sys.executable, "bench.py"], timeout=60, repeats=4)
     assert log.read_text() == "ba" + "ab" + "ba" + "ab"
     assert record["bench_runs"] == 4 and record["speedup"] == 1.0
+
+
+def test_the_interval_is_the_t_interval_of_the_paired_log_ratios() -> None:
+    before = [2.0, 2.2, 1.9, 2.1, 2.0, 2.3]
+    after = [1.0, 1.05, 1.0, 0.95, 1.02, 1.2]
+    logs = [math.log(b / a) for b, a in zip(before, after, strict=True)]
+    low, high = t_dist.interval(0.95, len(logs) - 1, loc=statistics.fmean(logs),
+                                scale=statistics.stdev(logs) / math.sqrt(len(logs)))  # fmt: skip
+    record = speedup_interval(before, after)
+    # rounded outward to three decimals, never inward
+    assert math.exp(low) - 0.001 < record["speedup_low"] <= math.exp(low)
+    assert math.exp(high) <= record["speedup_high"] < math.exp(high) + 0.001
+    assert record["speedup"] == round(math.exp(statistics.fmean(logs)), 3)
+
+
+def test_a_bound_just_above_one_is_not_claimed() -> None:
+    # log ratios m +- d: the t interval's lower bound is exp(0.0005), which rounds down to 1.0
+    d = 0.01
+    m = 0.0005 + float(t_dist.ppf(0.975, 3)) * statistics.stdev([d, -d, d, -d]) / 2
+    record = speedup_interval([math.exp(m + d), math.exp(m - d)] * 2, [1.0] * 4)
+    assert record["speedup_low"] == 1.0 < record["speedup"]
+    assert record["verdict"].startswith("no measurable change") and not measured(record)
+
+
+def test_the_verdict_always_agrees_with_the_stored_interval() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        shift = rng.uniform(-0.02, 0.02)
+        before = [1.0 + rng.gauss(0, 0.01) for _ in range(10)]
+        after = [b * math.exp(-shift + rng.gauss(0, 0.01)) for b in before]
+        record = speedup_interval(before, after)
+        assert record["verdict"].startswith("faster") == (record["speedup_low"] > 1.0)
+        assert record["verdict"].startswith("slower") == (record["speedup_high"] < 1.0)
+        if record["verdict"].startswith(("faster", "slower")):
+            assert "1.00x" not in record["verdict"].split("(")[1].split(",")[0]

@@ -17,6 +17,7 @@ from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
 from efficiency.remediate.codemods.lazy_logging import LazyLogging
+from efficiency.remediate.codemods.re_loop_pattern import ReLoopPattern
 from efficiency.remediate.codemods.re_pattern_method import RePatternMethod
 from efficiency.remediate.codemods.set_membership import SetMembership
 from efficiency.remediate.codemods.struct_precompile import StructPrecompile
@@ -29,6 +30,7 @@ CODEMODS: dict[str, Codemod] = {
     for mod in (
         HoistReCompile(),
         RePatternMethod(),
+        ReLoopPattern(),
         StructPrecompile(),
         DeepcopyReadOnly(),
         LazyLogging(),

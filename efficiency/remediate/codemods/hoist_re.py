@@ -25,6 +25,7 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.hoist_re_sites import Site, SiteFinder
+from efficiency.remediate.codemods.module_level import is_import_line
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -116,7 +117,7 @@ class HoistReCompile(PythonCodemod):
     def _insertion_index(module: cst.Module, binding_index: int) -> int:
         """After the run of import statements that holds the last import the constants need."""
         index = binding_index
-        while index + 1 < len(module.body) and _is_import_line(module.body[index + 1]):
+        while index + 1 < len(module.body) and is_import_line(module.body[index + 1]):
             index += 1
         return index
 
@@ -178,9 +179,3 @@ class HoistReCompile(PythonCodemod):
         if refused:
             text += f"; left {plural(len(refused), 'site')}: " + "; ".join(refused)
         return text
-
-
-def _is_import_line(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
-    )

@@ -205,7 +205,7 @@ class SiteFinder(ScopedVisitor):
                     node, "flags are not re.<FLAG> constants (DEBUG excluded) or an int"
                 )
             flags_value, binding = flags[0], max(binding, flags[1])
-        problem = _check_compiles(pattern, flags_value)
+        problem = check_compiles(pattern, flags_value)
         if problem:
             return self._refuse(node, problem)
         if any(has_comment(piece) for piece in (args[0], *([flags_arg] if flags_arg else []))):
@@ -261,7 +261,7 @@ class SiteFinder(ScopedVisitor):
         self.refused.append(f"{self.module.code_for_node(node).splitlines()[0]}: {why}")
 
 
-def _check_compiles(pattern: str | bytes, flags: int) -> str | None:
+def check_compiles(pattern: str | bytes, flags: int) -> str | None:
     """Why compiling at import time could differ from compiling in the loop, or None."""
     compiler = getattr(re, "_compiler", None)
     with warnings.catch_warnings(record=True) as caught:

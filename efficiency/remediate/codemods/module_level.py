@@ -1,5 +1,5 @@
-"""Module-level names for codemods: whether a name is free, adding an import, and the string
-constants a module binds."""
+"""Module-level names for codemods: whether a name is free, adding an import and new statements
+after the imports, and the string constants a module binds."""
 
 from __future__ import annotations
 
@@ -57,3 +57,40 @@ def module_string_constants(module: cst.Module) -> dict[str, tuple[str | bytes, 
         if literal is not None:
             found[target.value] = (literal, index)
     return found
+
+
+def module_import(module: cst.Module, name: str) -> int | None:
+    """The index of the module-level ``import <name>`` statement (no alias), if any."""
+    for index, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Import) and any(
+                    isinstance(a.name, cst.Name) and a.name.value == name and a.asname is None
+                    for a in small.names
+                ):
+                    return index
+    return None
+
+
+def insert_after_imports(module: cst.Module, index: int, lines: list[str]) -> cst.Module:
+    """``lines`` as statements after the run of import statements that holds ``index``,
+    ``import`` lines first, the others after a blank line."""
+    body = list(module.body)
+    while index + 1 < len(body) and is_import_line(body[index + 1]):
+        index += 1
+    made = []
+    for number, line in enumerate(lines):
+        stmt = cst.parse_statement(line + "\n")
+        if not line.startswith("import ") and number == len(lines) - 1:
+            stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
+        made.append(stmt)
+    following = body[index + 1 :]
+    if following and not following[0].leading_lines:
+        following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine()])
+    return module.with_changes(body=[*body[: index + 1], *made, *following])
+
+
+def is_import_line(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )

@@ -11,6 +11,7 @@ from efficiency.remediate.codemods.pysource import def_name_candidates, find_tar
 PYTHON = [
     "hoist-re-compile",
     "re-pattern-method",
+    "re-loop-pattern",
     "struct-precompile",
     "deepcopy-read-only",
     "lazy-logging",
