@@ -46,6 +46,7 @@ from benchmarks.storm import (
 )
 from benchmarks.storm_daemon import correlate_through_stage
 from benchmarks.storm_heldout import generate_heldout_storm
+from benchmarks.storm_split_notes import NOTES
 from efficiency.correlate import (
     AlertRecord,
     ChangeRecord,
@@ -400,7 +401,7 @@ def render(rows: list[Row], load: str, seeds: dict[str, Sequence[int]]) -> str:
                 f"F1 {row.f1:.3f} {'met' if row.f1 >= 0.95 else 'MISSED'}, root first {rc:.0%} "
                 f"{'met' if rc >= 0.8 else 'MISSED'}"
             )
-    lines += ["", WHY]
+    lines += ["", WHY, "", NOTES]
     lines += ["", "Seeds: " + "; ".join(f"{k}: {list(v)}" for k, v in seeds.items()) + "."]
     lines += ["", f"Machine: {cpu_model()}, 1-minute load average {load}."]
     return "\n".join(lines)
