@@ -42,6 +42,7 @@ from benchmarks.storm import Storm, generate_storm
 from benchmarks.storm_daemon import correlate_through_stage
 from benchmarks.storm_heldout import generate_heldout_storm
 from benchmarks.storm_metrics import loss_breakdown, pair_counts, pairwise_scores, root_cause_hits
+from benchmarks.storm_split_notes import NOTES
 from benchmarks.storm_split_report import render
 from efficiency.correlate import (
     AlertRecord,
@@ -217,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "test ~600": args.test_seeds,
         "test ~5,000": args.test_large_seeds,
     }
-    text = render(rows, load, seeds)
+    text = render(rows, load, seeds, notes=[NOTES])
     print(text)
     if not args.no_docs:
         write_section("storm-heldout", text)

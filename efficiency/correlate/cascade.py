@@ -69,9 +69,11 @@ def _weight(node: Node) -> int:
 
 def _supported(group: Sequence[Node], rules: CorrelationRules) -> list[Node]:
     """The group's alert buckets with at least ``root_support`` of the alerts of its largest
-    one, and its incidents: a few background alerts folded into a group neither make it start
-    somewhere else nor make it hold their service."""
-    core = [n for n in group if n.kind in ("alerts", "incident")]
+    one, and its incidents holding alerts: a few background alerts folded into a group neither
+    make it start somewhere else nor make it hold their service. An incident opened by a
+    detection alone is left out: it has no alerts to weigh a callee's against (its head would
+    explain any blip of a callee as its cause) and no alert onset to order a cascade by."""
+    core = [n for n in group if n.kind == "alerts" or (n.kind == "incident" and n.alert_count)]
     if not core:
         return []
     largest = max(_weight(n) for n in core)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import networkx as nx
 
-from efficiency.correlate import AlertRecord, Correlator, Topology
+from efficiency.correlate import AlertRecord, Correlator, DetectionRecord, Topology
 
 T0 = datetime(2024, 5, 6, 14, 0, tzinfo=UTC)
 
@@ -81,3 +81,24 @@ def test_a_later_small_batch_keeps_calls_in_their_region() -> None:
     stream(streamed, first + db + api)
     assert {f"api-{k}" for k in range(6)} in groups(streamed)
     assert {f"db-{k}" for k in range(6)} in groups(streamed)
+
+
+def test_an_incident_opened_by_a_detection_alone_does_not_pull_in_a_quiet_callee() -> None:
+    """An anomaly of the api opens an incident with no alert (``open_on_anomaly_score``); a
+    database the api calls then fires a few alerts, and the api itself many. The incident has
+    no alerts to weigh a callee against, so it must not take the database's few alerts as the
+    cause it explains: they stay apart from the api's, as they do without the detection."""
+    anomaly = DetectionRecord(
+        id=1, kind="anomaly", service="api", onset_at=T0 + timedelta(seconds=10), score=0.95
+    )
+    db = [alert(f"db-{k}", "db", 31 + k) for k in range(5)]
+    api = [alert(f"api-{k}", "api", 60 + k / 2) for k in range(60)]
+    grouped = []
+    for detections in ([], [anomaly]):
+        correlator = Correlator(topology=deps(("api", "db")))
+        correlator.add(detections, T0 + timedelta(seconds=30))
+        stream(correlator, db + api)
+        grouped.append(groups(correlator))
+    without, given = grouped
+    assert {f"db-{k}" for k in range(5)} in without
+    assert given == without
