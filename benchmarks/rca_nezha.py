@@ -60,7 +60,13 @@ from click.testing import CliRunner
 
 from benchmarks.common import datasets_dir, load_average, write_section
 from benchmarks.nezha_signals import log_records, span_records
-from benchmarks.rca_nezha_notes import FINDINGS, LAST_STEP, PREVIOUS, STEP_BEFORE
+from benchmarks.rca_nezha_notes import (
+    EARLIER_STEP,
+    FINDINGS,
+    LAST_STEP,
+    PREVIOUS,
+    STEP_BEFORE,
+)
 from efficiency.cli import cli
 from efficiency.rca.services import owner_of, strip_pod_suffix
 
@@ -285,6 +291,8 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float, how: str) -> 
         PREVIOUS,
         "",
         FINDINGS,
+        "",
+        EARLIER_STEP,
         "",
         STEP_BEFORE,
         "",

@@ -35,7 +35,10 @@ decides who is a victim):
   onsets are not compared (an error count's first minute and a statement's fall are not
   measured alike), and ``hand_up`` of the score it loses goes to the callee: the errors it
   logs while calling an abnormal callee are evidence about the callee, not only no evidence
-  about the caller.
+  about the caller. The explanation flows down the call edges in onset order
+  (:func:`_undominated`): a callee further down does not take it when a nearer candidate on
+  the way to it, one that does not log errors itself, moved no later than it did (the trouble
+  the caller saw reached it through the nearer one first).
 
 Every service present in the data appears in the ranking (a calm one with score 0), so a
 root cause that barely moved is still ranked rather than missing.
@@ -102,6 +105,24 @@ def _explaining_level(caller: Evidence, callee: Evidence, latency_passed: bool) 
     return callee.metrics if latency_passed else 0.0
 
 
+def _undominated(graph: nx.DiGraph, candidates: dict[str, Evidence]) -> set[str]:
+    """The candidates (callees that could explain one caller) that may take its explanation:
+    a callee of another candidate (directly or further down, and not calling it back) is
+    passed over when that nearer candidate, one that does not stand out by logging errors (a
+    callee's victim would), moved no later than it: the explanation flows down a call only to
+    a callee that moved first. Onsets that cannot be compared pass nothing over."""
+    below = {c: nx.descendants(graph, c) for c in candidates}
+    kept = set(candidates)
+    for near, ev in candidates.items():
+        if ev.logs_errors or ev.onset_at is None:
+            continue
+        for far in below[near] & candidates.keys():
+            onset = candidates[far].onset_at
+            if near not in below[far] and onset is not None and onset >= ev.onset_at:
+                kept.discard(far)
+    return kept
+
+
 def rank_services(
     points: pd.DataFrame,
     at: datetime,
@@ -143,13 +164,15 @@ def rank_services(
         explained_by, explained, by_level = None, 0.0, 0.0
         if own > CALM:
             through = nx.descendants(explaining, service)
-            for callee in sorted(nx.descendants(graph, service)):  # the same on every run
-                other = evidence.get(callee)
-                if other is None:
-                    continue
-                level = _explaining_level(ev, other, callee in through)
-                if level <= CALM:
-                    continue  # a calm callee explains nothing
+            levels = {
+                callee: _explaining_level(ev, evidence[callee], callee in through)
+                for callee in nx.descendants(graph, service)
+                if callee in evidence
+            }  # a calm callee explains nothing
+            levels = {c: level for c, level in levels.items() if level > CALM}
+            kept = _undominated(graph, {c: evidence[c] for c in levels})
+            for callee in sorted(kept):  # the same on every run
+                other, level = evidence[callee], levels[callee]
                 later = (
                     not ev.logs_errors
                     and ev.onset_at is not None

@@ -158,6 +158,31 @@ def test_a_callers_errors_are_handed_to_the_callee_that_explains_them() -> None:
     assert alone[0].service == "web"  # explained, but nothing handed up: web still first
 
 
+def test_the_explanation_flows_down_a_call_only_to_a_callee_that_moved_first() -> None:
+    """web logs ten errors a minute from T; it calls api, whose latency goes from 0.1 s to
+    3 s, and api calls db, which logs six errors a minute: all three moved in the same
+    minute. db is the more abnormal callee, but web's trouble reached it through api, which
+    moved no later than db and logs no errors: web's explanation (and what it hands up) goes
+    to api, which ranks first."""
+    rng = np.random.default_rng(5)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    at = start + timedelta(minutes=30)
+    latency = 0.1 * (1 + rng.normal(0, 0.02, 36))
+    latency[30:] = 3.0
+    series = {
+        ("log_error_lines", "web"): [0.0] * 30 + [10.0] * 6,
+        ("latency_seconds", "api"): latency,
+        ("log_error_lines", "db"): [0.0] * 30 + [6.0] * 6,
+    }
+    points = _frame({key: np.asarray(v) for key, v in series.items()}, start)
+    ranked = rank_services(points, at, edges=[("web", "api"), ("api", "db")])
+    by_name = {r.service: r for r in ranked}
+    assert len({r.evidence["onset_at"] for r in ranked}) == 1  # the same minute
+    assert by_name["db"].evidence["abnormality"] > by_name["api"].evidence["abnormality"]
+    assert by_name["web"].evidence["explained_by"] == "api"
+    assert [r.service for r in ranked] == ["api", "db", "web"]
+
+
 def test_a_caller_whose_statements_stop_is_not_explained_by_its_callees_errors() -> None:
     """web's "step two done" line stops being reached while the calls into it keep coming
     (twenty a minute, then none); orders, which web calls, logs three errors a minute from T.
