@@ -2,16 +2,9 @@
 
 The Turing Change Point Dataset (van den Burg & Williams, "An Evaluation of Change Point
 Detection Algorithms", 2020) ships real series with change points marked by several human
-annotators. Its benchmark (TCPDBench) scores a method two ways, both implemented in
-:mod:`benchmarks.cp_metrics` from the paper's definitions:
-
-- **F1** with a margin of 5 points. Index 0 counts as a change point for every annotator and for
-  every method (so "no change at all" still earns something). Precision is against the union of
-  all annotators' points, recall is averaged over the annotators, and a predicted point can
-  match at most one true point.
-- **Cover**: segmentation covering (Arbelaez et al., "Contour Detection and Hierarchical Image
-  Segmentation", 2010): every annotated segment is weighted by its length and matched to the
-  predicted segment with the largest Jaccard overlap; averaged over the annotators.
+annotators. Its benchmark (TCPDBench) scores a method by F1 (margin 5 points) and by
+segmentation covering, both implemented in :mod:`benchmarks.cp_metrics` from the paper's
+definitions (see that module for what each counts).
 
 "Default" is one setting per method for all series; "oracle" the best setting of a declared grid
 chosen per series (separately for F1 and for cover), as TCPDBench reports them. The methods and
