@@ -45,7 +45,7 @@ THIRD_BATCH = ("invoice_totals", "sitemap_writer", "mime_headers", "sensor_decod
 FOURTH_BATCH = ("contact_merge", "shipment_tracker", "statement_text")
 #: dev programs written for the classes of code the fourth batch's misses showed, each in
 #: another spelling, before the codemods were generalised (the misses' own source unread)
-DEV_ADDITIONS = ("visitor_firsts",)
+DEV_ADDITIONS = ("visitor_firsts", "receipt_lines")
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
