@@ -17,11 +17,12 @@ the attribute holding exactly the pieces appended so far, as before::
 ``self.body = self.body + a + b`` is rewritten alike (``body_parts.extend((a, b))``). While the
 loop runs the attribute lags behind, so nothing that could read it may run there: the loop
 (its body, ``else:``, a ``while`` test) mentions the object only in those statements, calls no
-function or method of the module whose code reads ``.body`` (nor ``getattr``-style
-introspection), and neither yields nor awaits. The attribute must be a plain one holding a
-str: the class has no bases, no ``__setattr__``/``__getattr__``/``__getattribute__``/
-``__delattr__``, no class-level ``body`` other than a str literal, no decorator but a
-non-frozen ``dataclass``, and every store to ``.body`` in the module is a str literal or one of
+function or method of the module whose code reads ``.body``, directly or through calls (nor
+``getattr``-style introspection), and neither yields nor awaits. The attribute must be a plain
+one holding a str: the class has no bases (and no class of the module subclasses it), no
+``__setattr__``/``__getattr__``/``__getattribute__``/``__delattr__``, no class-level ``body``
+other than a str literal, no decorator but a non-frozen ``dataclass``, and every store to
+``.body`` in the module is a str literal or one of
 these appends. (A subclass defined elsewhere that makes ``body`` a property, or code elsewhere
 storing a non-str in it, is beyond what one module can show.) As for a local string, the
 pieces are taken to be str: one that is not makes both versions raise ``TypeError``, the
@@ -165,6 +166,17 @@ class AttrFinder(ScopedVisitor):
                     return "the loop yields or awaits: code elsewhere could read the attribute"
                 if isinstance(node, cst.Call) and self._could_read(node.func, attr):
                     return f"`{code(node.func)}` is called in the loop and could read .{attr}"
+        subclass = next(
+            (
+                d.name.value
+                for d in walk(self.module)
+                if isinstance(d, cst.ClassDef)
+                and any(_mentions(b.value, cls.name.value) for b in d.bases)
+            ),
+            None,
+        )
+        if subclass:
+            return f"{subclass} subclasses {cls.name.value} (and could make .{attr} a property)"
         return self._class_refusal(cls, attr) or self._type_refusal(attr)
 
     def _between(self, node: cst.CSTNode, loop: cst.CSTNode) -> list[cst.CSTNode]:

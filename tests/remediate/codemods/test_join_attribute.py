@@ -128,6 +128,7 @@ CLASS_BAD = {
     "a base class": CLASS.replace("class C:", "class C(Base):"),
     "a property": CLASS.replace("    def fmt", PROPERTY),
     "setattr hook": CLASS.replace("    def fmt", HOOK),
+    "subclassed": "class Sub(C):\n    t = property(lambda s: '')\n\n\n" + CLASS,
     "frozen": "from dataclasses import dataclass\n\n@dataclass(frozen=True)\n" + CLASS,
     "not a str": CLASS.replace("self.t = ''", "self.t = []"),
     "no str start": CLASS.replace("self.t = ''", "self.t = make()"),
@@ -168,6 +169,7 @@ def test_refusals_say_why() -> None:
     assert "defines __setattr__" in _refused(CLASS_BAD["setattr hook"] + loop)
     assert "is also set to `[]`, not a str literal" in _refused(CLASS_BAD["not a str"] + loop)
     assert "stored by unpacking" in _refused(CLASS_BAD["unpacked"] + loop)
+    assert "Sub subclasses C" in _refused(CLASS_BAD["subclassed"] + loop)
 
 
 def test_a_class_level_str_default_and_a_plain_dataclass_are_rewritten() -> None:
