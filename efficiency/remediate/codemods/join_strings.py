@@ -25,6 +25,9 @@ a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-b
 ``try`` with only a ``finally`` that neither mentions ``s`` nor returns, breaks or continues
 lets it leave the function, and is fine), class bodies. The pieces are still evaluated in the
 same order, once each.
+
+An attribute built the same way (``self.text += piece`` in a loop) is handled by
+:mod:`efficiency.remediate.codemods.join_attribute`.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.join_attribute import AttrFinder, AttrRewriter
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -330,8 +334,10 @@ class JoinStrings(PythonCodemod):
     ) -> Edit:
         finder = _Finder(targets)
         wrapper.visit(finder)
-        refused = "; ".join(finder.refused)
-        if not finder.sites:
+        attrs = AttrFinder(wrapper.module, targets)
+        wrapper.visit(attrs)
+        refused = "; ".join(finder.refused + attrs.refused)
+        if not finder.sites and not attrs.sites:
             why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module)
@@ -339,13 +345,23 @@ class JoinStrings(PythonCodemod):
         for site in finder.sites:
             parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
             taken.add(parts[id(site.init)])
-        new = wrapper.module.visit(_Rewriter(finder.sites, parts))
-        names = ", ".join(sorted({s.name for s in finder.sites}))
+        for attr in attrs.sites:
+            attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
+            taken.add(attr.parts)
+        new = wrapper.module
+        built: list[str] = []
+        if finder.sites:
+            new = new.visit(_Rewriter(finder.sites, parts))
+            built += sorted({s.name for s in finder.sites})
+        if attrs.sites:
+            new = new.visit(AttrRewriter(attrs.sites))
+            built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
+        sites = len(finder.sites) + len(attrs.sites)
+        owners = [s.owner for s in finder.sites] + [s.owner for s in attrs.sites]
         summary = (
-            f"built {names} with list.append + str.join instead of += in a loop "
-            f"{where(targets, (s.owner for s in finder.sites))} "
-            f"({plural(len(finder.sites), 'loop')})"
+            f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
+            f"{where(targets, owners)} ({plural(sites, 'loop')})"
         )
         if refused:
             summary += f"; left: {refused}"
-        return Edit(new, len(finder.sites), summary)
+        return Edit(new, sites, summary)

@@ -24,6 +24,9 @@ integer literals), every other use of the name is the right side of one ``in``/`
 (so nothing can change or keep the list: the tuple that replaces it answers ``in`` alike), the
 value tested is a plain name (evaluated once either way) and neither ``type`` nor ``str``/
 ``int`` is rebound in the module or the function. Anything else is refused with the reason.
+
+A list the function starts empty and grows with ``append`` is kept, with a set in step with it
+(:mod:`efficiency.remediate.codemods.shadow_set`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from efficiency.remediate.codemods.pysource import (
     walk,
     where,
 )
+from efficiency.remediate.codemods.shadow_set import GrowingFinder, GrowingRewriter
 
 #: fewer items scan about as fast as the type test and the hash lookup
 MIN_ITEMS = 4
@@ -235,11 +239,13 @@ class SetMembership(PythonCodemod):
     ) -> Edit:
         finder = _Finder(wrapper.module, targets)
         wrapper.visit(finder)
-        refused = "; ".join(finder.refused)
-        if not finder.sites:
+        growing = GrowingFinder(wrapper.module, targets)
+        wrapper.visit(growing)
+        refused = "; ".join(finder.refused + growing.refused)
+        if not finder.sites and not growing.sites:
             why = refused or (
-                f"no local list or tuple of {MIN_ITEMS} or more string or integer literals "
-                "tested with `in`"
+                f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
+                "and no local list grown by append, tested with `in`"
             )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module)
@@ -250,14 +256,30 @@ class SetMembership(PythonCodemod):
             members = unique_name(f"{items}_SET", taken)
             taken.add(members)
             names[id(site.assign)] = (items, members)
-        new = wrapper.module.visit(_Rewriter(finder.sites, names))
-        tests = sum(len(s.tests) for s in finder.sites)
-        summary = (
-            f"membership in {', '.join(s.name for s in finder.sites)} by a module-level "
-            f"frozenset for exact {'/'.join(sorted({s.kind for s in finder.sites}))} values "
-            f"{where(targets, (s.owner for s in finder.sites))} "
-            f"({plural(tests, 'membership test')})"
-        )
+        for grown in growing.sites:
+            grown.shadow = unique_name(f"{grown.name}_set", taken)
+            taken.add(grown.shadow)
+        new = wrapper.module
+        parts = []
+        if finder.sites:
+            new = new.visit(_Rewriter(finder.sites, names))
+            tests = sum(len(s.tests) for s in finder.sites)
+            parts.append(
+                f"membership in {', '.join(s.name for s in finder.sites)} by a module-level "
+                f"frozenset for exact {'/'.join(sorted({s.kind for s in finder.sites}))} values "
+                f"{where(targets, (s.owner for s in finder.sites))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        if growing.sites:
+            new = new.visit(GrowingRewriter(growing.sites))
+            tests = sum(len(s.tests) for s in growing.sites)
+            parts.append(
+                f"membership in the growing list {', '.join(s.name for s in growing.sites)} by "
+                f"a set kept in step with it, for exact str values "
+                f"{where(targets, (s.owner for s in growing.sites))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        summary = "; ".join(parts)
         if refused:
             summary += f"; left: {refused}"
-        return Edit(new, len(finder.sites), summary)
+        return Edit(new, len(finder.sites) + len(growing.sites), summary)
