@@ -25,7 +25,7 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.hoist_re_sites import Site, SiteFinder
-from efficiency.remediate.codemods.module_level import is_import_line
+from efficiency.remediate.codemods.module_level import end_of_imports
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -116,10 +116,7 @@ class HoistReCompile(PythonCodemod):
     @staticmethod
     def _insertion_index(module: cst.Module, binding_index: int) -> int:
         """After the run of import statements that holds the last import the constants need."""
-        index = binding_index
-        while index + 1 < len(module.body) and is_import_line(module.body[index + 1]):
-            index += 1
-        return index
+        return end_of_imports(module, binding_index)
 
     @staticmethod
     def _insert_constants(

@@ -76,8 +76,7 @@ def insert_after_imports(module: cst.Module, index: int, lines: list[str]) -> cs
     """``lines`` as statements after the run of import statements that holds ``index``,
     ``import`` lines first, the others after a blank line."""
     body = list(module.body)
-    while index + 1 < len(body) and is_import_line(body[index + 1]):
-        index += 1
+    index = end_of_imports(module, index)
     made = []
     for number, line in enumerate(lines):
         stmt = cst.parse_statement(line + "\n")
@@ -88,6 +87,13 @@ def insert_after_imports(module: cst.Module, index: int, lines: list[str]) -> cs
     if following and not following[0].leading_lines:
         following[0] = following[0].with_changes(leading_lines=[cst.EmptyLine()])
     return module.with_changes(body=[*body[: index + 1], *made, *following])
+
+
+def end_of_imports(module: cst.Module, index: int) -> int:
+    """The index of the last statement in the run of import statements that holds ``index``."""
+    while index + 1 < len(module.body) and is_import_line(module.body[index + 1]):
+        index += 1
+    return index
 
 
 def is_import_line(stmt: cst.BaseStatement) -> bool:

@@ -40,7 +40,7 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.module_level import module_string_constants
+from efficiency.remediate.codemods.module_level import end_of_imports, module_string_constants
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -243,12 +243,6 @@ def _constant_base(owner: str) -> str:
     return f"_STRUCT_{snake.upper()}" if snake else "_STRUCT"
 
 
-def _is_import_line(stmt: cst.BaseStatement) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
-    )
-
-
 class _Rewriter(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
         super().__init__()
@@ -269,9 +263,7 @@ class StructPrecompile(PythonCodemod):
         finder = _Finder(module, targets)
         wrapper.visit(finder)
         if finder.sites:
-            insert_at = max(s.import_index for s in finder.sites)
-            while insert_at + 1 < len(module.body) and _is_import_line(module.body[insert_at + 1]):
-                insert_at += 1
+            insert_at = end_of_imports(module, max(s.import_index for s in finder.sites))
             early = [s for s in finder.sites if not s.owner and s.top_index <= insert_at]
             finder.refused += [f"{code(s.call)}: runs before the imports end" for s in early]
             sites = [s for s in finder.sites if s not in early]
