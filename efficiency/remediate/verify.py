@@ -10,7 +10,9 @@ both sides alike and neither side always runs second (on a warmer cache, say).
 The speedup is the geometric mean of the paired ratios before/after (one pair per round)
 with a 95% Student t interval on the mean log ratio. (A percentile bootstrap of that mean, used
 before, is too narrow for the ten or so rounds a verification runs: on normal data with ten
-rounds its "95%" interval held the true value 89.5% of the time, the t interval 94.7%.) The
+rounds its "95%" interval held the true value 89.5% of the time in the simulation made when it
+was replaced; the rounded t interval holds it 96.5% of the time in
+``tests/remediate/test_verify.py``'s simulation, ten rounds of 3% noise.) The
 bounds are rounded outward to three decimals and the ``verdict`` is read from the rounded
 bounds, so a record never says "faster" while its stored interval reaches 1.0. It claims a
 speedup only when the whole interval lies above 1.0, a slowdown only when it lies below; an
