@@ -196,7 +196,8 @@ def render(
         "branch was `python-re-compile-in-loop`, 1.06x [1.04x, 1.09x]. The verification's "
         "interval changed from a percentile bootstrap to the t interval: with 10 rounds the "
         "bootstrap's nominal 95% interval covered the true speedup 89.5% of the time in a "
-        "simulation (the t interval 94.7%), so the intervals quoted above for earlier runs "
+        "simulation made then (the rounded t interval 96.5% in the simulation of "
+        "`tests/remediate/test_verify.py`), so the intervals quoted above for earlier runs "
         "are narrower than the ones below would be.",
     ]
     for split in SPLITS:
