@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from efficiency.remediate.codemods import codemod
 from tests.remediate.codemods.sample import load, same_results
@@ -270,3 +272,36 @@ def test_earlier_fixtures_are_rewritten_as_before(label: str) -> None:
         assert rewritten != case["rewritten"] and CHANGED[label] in rewritten
     else:
         assert rewritten == case["rewritten"]
+
+
+# -- generated runs ----------------------------------------------------------------------------
+SEGMENTS = {
+    "append": "    acc += str(flag)\n",
+    "concat": "    acc = acc + '|' + str(n)\n",
+    "join": "    acc = ''.join([acc, ';'])\n",
+    "raising append": "    acc += items[0]\n",
+    "for": "    for x in items:\n        acc += str(x)\n        n += 1\n",
+    "for twice": "    for x in items:\n        acc += '<'\n        acc = acc + repr(x) + '>'\n",
+    "raising for": "    for x in items:\n        n += 1\n        acc += x\n",
+    "while": "    i = 0\n    while i < len(items):\n        acc += str(items[i])\n        i += 1\n",
+    "neutral": "    n += 1\n",
+    "read": "    n += len(acc)\n",
+}
+
+
+@given(
+    start=st.sampled_from(["''", "'<'", "f'<{flag}>'"]),
+    segments=st.lists(st.sampled_from(sorted(SEGMENTS)), min_size=1, max_size=6),
+    items=st.lists(st.one_of(st.integers(-9, 9), st.text(max_size=3)), max_size=5),
+    flag=st.booleans(),
+)
+def test_generated_runs_return_the_same_string(
+    start: str, segments: list[str], items: list, flag: bool
+) -> None:
+    body = "".join(SEGMENTS[s] for s in segments)
+    source = f"def build(items, flag):\n    n = 0\n    acc = {start}\n{body}    return acc, n\n"
+    result = JOIN.apply(source)
+    first = segments[0]
+    if first in ("for", "for twice", "raising for", "while"):
+        assert result.changed
+    same_results(source, result.source, "build", (list(items), flag))
