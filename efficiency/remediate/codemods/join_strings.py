@@ -15,6 +15,7 @@ bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s
 ``s = s + a + b`` (the pieces after ``s``, in order) and ``s = "".join([s, a, b])`` (a list or
 tuple display whose first item is ``s``, joined with an empty string); several pieces become
 ``s_parts.extend((a, b))``.
+
 The string may also start as an f-string (always str). One site covers the whole *run* of
 statements that build it (:mod:`efficiency.remediate.codemods.join_runs`): appends at the top
 level before, between and after the loops (a header, a footer), several loops, and statements
