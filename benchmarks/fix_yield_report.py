@@ -43,9 +43,10 @@ THIRD_BATCH = ("invoice_totals", "sitemap_writer", "mime_headers", "sensor_decod
 #: written blind (by a session that had not read the codemods), committed to the test split
 #: before any of it ran through ``remediate``
 FOURTH_BATCH = ("contact_merge", "shipment_tracker", "statement_text")
-#: dev programs written for the classes of code the fourth batch's misses showed, each in
-#: another spelling, before the codemods were generalised (the misses' own source unread)
-DEV_ADDITIONS = ("visitor_firsts", "receipt_lines")
+#: dev programs written for classes of code the codemods missed, before they were generalised:
+#: the fourth batch's misses in other spellings (the misses' own source unread), and
+#: ``stock_markdown`` (a string appended to before its loop and after it)
+DEV_ADDITIONS = ("visitor_firsts", "receipt_lines", "stock_markdown")
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -299,9 +300,9 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         f"first run; so was the fourth ({', '.join(f'`{n}`' for n in FOURTH_BATCH)}; all test: "
         "a growing `seen` list, a costly argument to a lazy log call, `self.text +=`). "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
-        "the classes of code the fourth batch's misses showed, in other spellings, and the "
-        "codemods generalised on them; the fourth batch's numbers after that are no longer "
-        "blind for those classes. "
+        "classes of code the codemods missed (the fourth batch's misses, in other spellings; "
+        "a string appended to before and after its loop), and the codemods generalised on "
+        "them; the fourth batch's numbers after that are no longer blind for those classes. "
         "Playbooks match on evidence only: frame names, callees, or the source at a "
         "sampled line (no rule matches any busy function).",
     ]  # fmt: skip

@@ -15,8 +15,24 @@ bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s
 ``s = s + a + b`` (the pieces after ``s``, in order) and ``s = "".join([s, a, b])`` (a list or
 tuple display whose first item is ``s``, joined with an empty string); several pieces become
 ``s_parts.extend((a, b))``.
-Statements may sit between ``s = ""`` and the loop when they neither mention ``s`` nor
-define functions or classes (and, at module level, call nothing that could read the global).
+
+The string may also start as an f-string (always str). One site covers the whole *run* of
+statements that build it (:mod:`efficiency.remediate.codemods.join_runs`): appends at the top
+level before, between and after the loops (a header, a footer), several loops, and statements
+that neither mention ``s`` nor define functions or classes (and, at module level, call nothing
+that could read the global); every append in it goes to ``s_parts``, and the one join follows
+the run's last append::
+
+    s = "# title\n"            s_parts = ["# title\n"]
+    s += header                 s_parts.append(header)
+    for row in rows:      →     for row in rows:
+        s += fmt(row)               s_parts.append(fmt(row))
+    s += footer                 s_parts.append(footer)
+    return s                    s = "".join(s_parts)
+                                return s
+
+The run ends at the first other use of ``s`` (``return s``, a read between two loops), or at a
+``break``/``continue`` of an outer loop, which would jump past the join.
 
 Refused: any other use of ``s`` in the loop (a read, another assignment, ``del``, use in the loop's
 ``else:`` or in a ``while`` test), ``s`` declared ``global``/``nonlocal`` or used inside a
@@ -32,6 +48,7 @@ An attribute built the same way (``self.text += piece`` in a loop) is handled by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +57,7 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_attribute import AttrFinder, AttrRewriter
+from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -59,103 +77,13 @@ from efficiency.remediate.codemods.pysource import (
 
 
 @dataclass
-class _Append:
-    """One statement that appends to the string: ``s += a``, ``s = s + a + b`` or
-    ``s = "".join([s, a, b])``."""
-
-    node: cst.AugAssign | cst.Assign
-    pieces: list[cst.BaseExpression]
-    #: the ``s`` names the statement itself writes and reads (nothing else may mention ``s``)
-    names: list[cst.Name]
-
-
-@dataclass
 class _Site:
     init: cst.SimpleStatementLine
-    loop: cst.For | cst.While
     name: str
     empty: str  # the empty literal to join with, in the init's kind and quotes: "" '' b""
-    initial: cst.SimpleString | None  # the init's literal when it is not empty
-    augments: list[_Append]
+    initial: cst.SimpleString | cst.FormattedString | None  # the init's literal if not empty
+    run: Run
     owner: str
-
-
-def _is_name(node: cst.CSTNode, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
-
-
-def _concat_pieces(value: cst.BaseExpression, name: str) -> tuple[cst.Name, list] | None:
-    """``s + a + b`` (left-associative, ``s`` leftmost) → (the ``s`` read, [a, b])."""
-    pieces: list[cst.BaseExpression] = []
-    while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
-        pieces.insert(0, value.right)
-        value = value.left
-    if not pieces or not _is_name(value, name) or value.lpar:
-        return None
-    assert isinstance(value, cst.Name)
-    return value, pieces
-
-
-def _join_pieces(value: cst.BaseExpression, name: str) -> tuple[cst.Name, list] | None:
-    """``"".join([s, a, b])`` (or a tuple display) → (the ``s`` read, [a, b])."""
-    if not (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Attribute)
-        and value.func.attr.value == "join"
-        and isinstance(value.func.value, cst.SimpleString)
-        and "b" not in value.func.value.prefix.lower()
-        and value.func.value.evaluated_value == ""
-        and len(value.args) == 1
-        and value.args[0].keyword is None
-        and not value.args[0].star
-        and isinstance(value.args[0].value, (cst.List, cst.Tuple))
-    ):
-        return None
-    elements = value.args[0].value.elements
-    if len(elements) < 2 or any(isinstance(e, cst.StarredElement) for e in elements):
-        return None
-    first = elements[0].value
-    if not _is_name(first, name):
-        return None
-    assert isinstance(first, cst.Name)
-    return first, [e.value for e in elements[1:]]
-
-
-def _append(node: cst.CSTNode, name: str) -> _Append | None:
-    """The append ``node`` is, if it is one of the three spellings."""
-    if isinstance(node, cst.AugAssign):
-        if isinstance(node.operator, cst.AddAssign) and _is_name(node.target, name):
-            assert isinstance(node.target, cst.Name)
-            return _Append(node, [node.value], [node.target])
-        return None
-    if not isinstance(node, cst.Assign) or len(node.targets) != 1:
-        return None
-    target = node.targets[0].target
-    if not _is_name(target, name):
-        return None
-    assert isinstance(target, cst.Name)
-    found = _concat_pieces(node.value, name) or _join_pieces(node.value, name)
-    if found is None:
-        return None
-    read, pieces = found
-    return _Append(node, pieces, [target, read])
-
-
-def _string_init(stmt: cst.BaseStatement) -> tuple[str, str, cst.SimpleString | None] | None:
-    """For a line ``name = "<literal>"`` (str or bytes): the name, the empty literal of the
-    same kind to join with (``""``, ``''``, ``b""`` ...) and the literal when it is not empty."""
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    assign = stmt.body[0]
-    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
-        return None
-    target, value = assign.targets[0].target, assign.value
-    if not isinstance(target, cst.Name) or not isinstance(value, cst.SimpleString) or value.lpar:
-        return None
-    binary = "b" in value.prefix.lower()
-    empty = ("b" if binary else "") + value.quote[0] * 2
-    initial = value if value.evaluated_value else None
-    return target.value, empty, initial
 
 
 class _Finder(ScopedVisitor):
@@ -170,53 +98,39 @@ class _Finder(ScopedVisitor):
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         self._scan(node.body)
 
-    def _scan(self, body: tuple[cst.BaseStatement, ...]) -> None:
+    def _scan(self, body: Sequence[cst.BaseStatement]) -> None:
         if not self.active:
             return
         for index, first in enumerate(body):
-            found = _string_init(first)
+            found = string_init(first)
             if found is None:
                 continue
             name, empty, initial = found
-            between, loop = _statements_before_loop(body[index + 1 :], name)
-            if loop is None:
+            scope = self.scope_of(first)
+            run, ended = find_run(
+                body[index + 1 :],
+                name,
+                isinstance(scope, cst.Module),
+                lambda loop, appends, name=name: self._loop_refusal(loop, name, appends),
+            )
+            if run is None:
+                if ended:
+                    self.refused.append(f"`{name} += ...` loop: {ended}")
                 continue
-            if isinstance(loop, cst.For) and loop.asynchronous is not None:
-                continue
-            augments = self._augments(loop, name)
-            if not augments:
-                continue  # not the pattern at all
-            why = self._between_refusal(between, name) or self._refusal(first, loop, name, augments)
+            why = self._scope_refusal(run, name, scope)
             if why:
                 self.refused.append(f"`{name} += ...` loop: {why}")
                 continue
+            if ended:  # the earlier loops are still rewritten, joined before it
+                self.refused.append(f"`{name} += ...` loop: {ended}")
             owner = self.def_stack[-1] if self.def_stack else ""
             assert isinstance(first, cst.SimpleStatementLine)
-            self.sites.append(_Site(first, loop, name, empty, initial, augments, owner))
+            self.sites.append(_Site(first, name, empty, initial, run, owner))
 
-    def _between_refusal(self, between: list[cst.BaseStatement], name: str) -> str | None:
-        """Statements between ``s = ""`` and the loop run while ``s`` is not bound yet after
-        the rewrite: they must not read it, which at module level also rules out calls (a
-        called function could read the global)."""
-        if not between:
-            return None
-        if isinstance(self.scope_of(between[0]), cst.Module) and any(
-            isinstance(n, cst.Call) for stmt in between for n in walk(stmt)
-        ):
-            return f"a call between `{name} = ...` and the loop could read the global {name}"
-        return None
-
-    @staticmethod
-    def _augments(loop: cst.CSTNode, name: str) -> list[_Append]:
-        return [found for n in walk(loop) if (found := _append(n, name)) is not None]
-
-    def _refusal(
-        self,
-        first: cst.CSTNode,
-        loop: cst.For | cst.While,
-        name: str,
-        augments: list[_Append],
+    def _loop_refusal(
+        self, loop: cst.For | cst.While, name: str, augments: list[Append]
     ) -> str | None:
+        """Why ``loop``, which appends to ``name``, cannot be part of the run."""
         allowed = {id(n) for a in augments for n in a.names}
         for node in walk(loop):
             if isinstance(node, cst.Name) and node.value == name and id(node) not in allowed:
@@ -230,7 +144,10 @@ class _Finder(ScopedVisitor):
             inner = chain[: next(i for i, a in enumerate(chain) if a is loop)]
             if any(isinstance(a, SCOPES) for a in inner):
                 return f"{name} += sits in a nested function or class"
-        scope = self.scope_of(loop)
+        return None
+
+    def _scope_refusal(self, run: Run, name: str, scope: cst.CSTNode) -> str | None:
+        """Why the scope rules out building ``name`` in a list at all."""
         if isinstance(scope, cst.ClassDef):
             return "class body"
         if declares_global(scope, name):
@@ -239,34 +156,20 @@ class _Finder(ScopedVisitor):
             return f"{name} is used by a nested function, which could read it mid-loop"
         if calls_introspection(scope):
             return "the scope calls locals()/vars()/eval()/exec()"
-        if self.exceptions_observable(loop, scope, name):
+        if any(self.exceptions_observable(stmt, scope, name) for stmt in run.appending):
             return "the loop sits in try/with: a caught exception would see a half-built string"
         return None
-
-
-def _statements_before_loop(
-    rest: tuple[cst.BaseStatement, ...], name: str
-) -> tuple[list[cst.BaseStatement], cst.For | cst.While | None]:
-    """The statements up to the first loop after ``name = ""`` and that loop, when none of
-    those statements (and nothing defined in them) mentions ``name``; else ``([], None)``."""
-    between: list[cst.BaseStatement] = []
-    for stmt in rest:
-        if isinstance(stmt, (cst.For, cst.While)) and mentions(stmt, name):
-            return between, stmt
-        if mentions(stmt, name) or calls_introspection(stmt):
-            return [], None
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            return [], None  # a def between could be the one that reads it
-        between.append(stmt)
-    return [], None
 
 
 class _Rewriter(StatementRewriter):
     def __init__(self, sites: list[_Site], parts: dict[int, str]) -> None:
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
-        self.loops = {id(s.loop): s for s in sites}
-        self.augments = {id(a.node): (a, parts[id(s.init)]) for s in sites for a in s.augments}
+        #: the last appending statement of each run, after which its join goes
+        self.anchors: dict[int, list[_Site]] = {}
+        for site in sites:
+            self.anchors.setdefault(id(site.run.appending[-1]), []).append(site)
+        self.augments = {id(a.node): (a, parts[id(s.init)]) for s in sites for a in s.run.appends}
         self.parts = parts
 
     def leave_AugAssign(
@@ -285,7 +188,7 @@ class _Rewriter(StatementRewriter):
             return updated
         append, parts = found
         name = append.names[0].value
-        pieces = (_append(updated, name) or append).pieces
+        pieces = (append_of(updated, name) or append).pieces
         if len(pieces) == 1:
             method, arg = "append", pieces[0]
         else:
@@ -309,8 +212,7 @@ class _Rewriter(StatementRewriter):
                     body=[assign.with_changes(targets=[target], value=cst.List(elements=start))]
                 )
             body.append(new)
-            if id(old) in self.loops:
-                site = self.loops[id(old)]
+            for site in self.anchors.get(id(old), []):
                 join = cst.Call(
                     func=cst.Attribute(value=cst.SimpleString(site.empty), attr=cst.Name("join")),
                     args=[cst.Arg(cst.Name(self.parts[id(site.init)]))],
@@ -357,10 +259,11 @@ class JoinStrings(PythonCodemod):
             new = new.visit(AttrRewriter(attrs.sites))
             built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
         sites = len(finder.sites) + len(attrs.sites)
+        loops = sum(len(s.run.loops) for s in finder.sites) + len(attrs.sites)
         owners = [s.owner for s in finder.sites] + [s.owner for s in attrs.sites]
         summary = (
             f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
-            f"{where(targets, owners)} ({plural(sites, 'loop')})"
+            f"{where(targets, owners)} ({plural(loops, 'loop')})"
         )
         if refused:
             summary += f"; left: {refused}"
