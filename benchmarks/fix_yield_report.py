@@ -43,6 +43,9 @@ THIRD_BATCH = ("invoice_totals", "sitemap_writer", "mime_headers", "sensor_decod
 #: written blind (by a session that had not read the codemods), committed to the test split
 #: before any of it ran through ``remediate``
 FOURTH_BATCH = ("contact_merge", "shipment_tracker", "statement_text")
+#: written blind (by a helper that read no codemod, playbook or fix-yield report), committed to
+#: the test split before any of it ran through ``remediate``; its first run is in the docs
+FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "coupon_redeem")
 #: dev programs written for classes of code the codemods missed, before they were generalised:
 #: the fourth batch's misses in other spellings (the misses' own source unread), and
 #: ``stock_markdown`` (a string appended to before its loop and after it)
@@ -52,6 +55,7 @@ BATCHES = (
     ("second batch", FRESH_BATCH),
     ("third batch", THIRD_BATCH),
     ("fourth batch", FOURTH_BATCH),
+    ("fifth batch", FIFTH_BATCH),
     ("dev additions", DEV_ADDITIONS),
 )
 
