@@ -40,6 +40,8 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_attribute import AttrFinder, AttrRewriter
+from efficiency.remediate.codemods.join_builder import BuilderFinder
+from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -332,36 +334,78 @@ class JoinStrings(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        # Each stage analyses the tree the stages before it produced: a rewriter finds its
+        # sites by node identity, which a transform does not preserve.
         finder = _Finder(targets)
         wrapper.visit(finder)
-        attrs = AttrFinder(wrapper.module, targets)
-        wrapper.visit(attrs)
-        refused = "; ".join(finder.refused + attrs.refused)
-        if not finder.sites and not attrs.sites:
-            why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
-            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
-        taken = names_in(wrapper.module)
-        parts: dict[int, str] = {}
-        for site in finder.sites:
-            parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
-            taken.add(parts[id(site.init)])
-        for attr in attrs.sites:
-            attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
-            taken.add(attr.parts)
-        new = wrapper.module
-        built: list[str] = []
+        new, built, owners = wrapper.module, [], [s.owner for s in finder.sites]
         if finder.sites:
+            taken = names_in(new)
+            parts: dict[int, str] = {}
+            for site in finder.sites:
+                parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
+                taken.add(parts[id(site.init)])
             new = new.visit(_Rewriter(finder.sites, parts))
             built += sorted({s.name for s in finder.sites})
+            wrapper, targets = _restage(wrapper.module, new, targets)
+            new = wrapper.module
+        attrs = AttrFinder(wrapper.module, targets)
+        wrapper.visit(attrs)
+        skip = {(_class_of(wrapper.module, s.loop), s.attr) for s in attrs.sites}
         if attrs.sites:
+            taken = names_in(new)
+            for attr in attrs.sites:
+                attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
+                taken.add(attr.parts)
             new = new.visit(AttrRewriter(attrs.sites))
             built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
+            owners += [s.owner for s in attrs.sites]
+            wrapper, targets = _restage(wrapper.module, new, targets)
+            new = wrapper.module
+        builders = BuilderFinder(wrapper.module, targets, skip)
+        wrapper.visit(builders)
+        refused = "; ".join(finder.refused + attrs.refused + builders.refused)
         sites = len(finder.sites) + len(attrs.sites)
-        owners = [s.owner for s in finder.sites] + [s.owner for s in attrs.sites]
-        summary = (
-            f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
-            f"{where(targets, owners)} ({plural(sites, 'loop')})"
-        )
+        if not sites and not builders.sites:
+            why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
+            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+        summaries = []
+        if sites:
+            summaries.append(
+                f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
+                f"{where(targets, owners)} ({plural(sites, 'loop')})"
+            )
+        if builders.sites:
+            name_parts(builders.sites, new)
+            new = new.visit(BuilderRewriter(builders.sites))
+            kept = [f"{s.cls.name.value}.{s.attr}" for s in builders.sites]
+            appenders = sorted({o for s in builders.sites for o in s.owners})
+            summaries.append(
+                f"kept {', '.join(kept)} as a list of parts behind a property (joined when "
+                f"read) instead of += in {', '.join(appenders)} "
+                f"({plural(len(builders.sites), 'attribute')})"
+            )
+        summary = "; ".join(summaries)
         if refused:
             summary += f"; left: {refused}"
-        return Edit(new, sites, summary)
+        return Edit(new, sites + len(builders.sites), summary)
+
+
+def _restage(
+    old: cst.Module, new: cst.Module, targets: Targets | None
+) -> tuple[MetadataWrapper, Targets | None]:
+    """A wrapper for the next stage's analysis, and the same selected defs in it (found by
+    position: no stage adds or removes a def before the last)."""
+    wrapper = MetadataWrapper(new)
+    if targets is None:
+        return wrapper, None
+    before = [n for n in walk(old) if isinstance(n, cst.FunctionDef)]
+    after = [n for n in walk(wrapper.module) if isinstance(n, cst.FunctionDef)]
+    chosen = tuple(after[i] for i, d in enumerate(before) if id(d) in targets.ids)
+    return wrapper, Targets(chosen, targets.label)
+
+
+def _class_of(module: cst.Module, loop: cst.CSTNode) -> str:
+    """The name of the innermost class around ``loop``."""
+    classes = [c for c in walk(module) if isinstance(c, cst.ClassDef)]
+    return next((c.name.value for c in reversed(classes) if any(n is loop for n in walk(c))), "")
