@@ -30,15 +30,16 @@ Rewritten only when the appends are what a profile blames: one runs in a loop of
 directly or in a method that a loop of the class calls (through any chain of ``self.`` method
 calls). Refused, with the reason, unless the module shows the attribute is a plain str built by
 these appends: the class has no bases but ``object``, no keywords, no decorators (a dataclass
-reads its fields by name), and defines neither the attribute, ``__slots__``, the attribute
-hooks (``__getattr__``...) nor the copy/pickle hooks (``__copy__``,
+reads its fields by name), and defines neither the attribute, ``property``, ``__slots__``, the
+attribute hooks (``__getattr__``...) nor the copy/pickle hooks (``__copy__``,
 ``__reduce__``...); no class of the module subclasses it; the module neither reads
 ``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules, calls
-``getattr``/``setattr``/``delattr`` with a computed name, nor rebinds ``property``, ``len``,
-``list`` or ``type``; every store to ``.out`` on any object is a str literal, an f-string, an
-append, or ``del``, and none stores it on the class itself; an appended piece neither calls a
-function or method of the module that stores ``.out`` (which the original would overwrite with
-its result) nor uses the object other than to read its attributes, yields or awaits.
+``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor rebinds
+``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with ``__``;
+every store to ``.out`` on any object is a str literal, an f-string, an append, or ``del``, and
+none stores it on the class itself; an appended piece neither calls a function or method of the
+module that stores ``.out`` (which the original would overwrite with its result) nor uses the
+object other than to read its attributes, yields or awaits.
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -49,7 +50,7 @@ original class are not seen; ``vars(obj)`` shows ``_out_parts`` where it showed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -83,7 +84,6 @@ class BuilderSite:
     appends: dict[int, str]
     owners: list[str]
     parts: str = ""
-    helpers: list[str] = field(default_factory=list)
 
 
 def _is_str_value(node: cst.BaseExpression | None) -> bool:
@@ -153,16 +153,15 @@ class BuilderFinder(ScopedVisitor):
             return  # not what a profile blames
         shown = f"`self.{attr} += ...` in {cls.name.value} ({', '.join(owners)})"
         why = (
-            self._append_refusal(methods, attr, appends)
+            (f"the name .{attr} is mangled or special" if attr.startswith("__") else "")
+            or self._append_refusal(methods, attr, appends)
             or self._class_refusal(cls, attr)
             or self._module_refusal(cls, attr)
         )
         if why:
             self.refused.append(f"{shown}: {why}")
             return
-        helpers = sorted(appenders - {m for m in methods if _has_loop_append(methods[m], appends)})
         site = BuilderSite(cls, attr, {k: obj for k, (obj, _, _) in appends.items()}, owners)
-        site.helpers = helpers
         self.sites.append(site)
 
     def _in_a_loop(
@@ -230,7 +229,7 @@ class BuilderFinder(ScopedVisitor):
             return f"class {name} has bases (one could define .{attr})"
         if cls.decorators:
             return f"class {name} is decorated with {code(cls.decorators[0].decorator)}"
-        clash = sorted(names_bound(cls) & (_CLASS_HOOKS | _BUILTINS_USED | {attr}))
+        clash = sorted(names_bound(cls) & (_CLASS_HOOKS | {"property", attr}))
         if clash:
             return f"class {name} defines {clash[0]}"
         subclass = next(
@@ -256,6 +255,11 @@ class BuilderFinder(ScopedVisitor):
                 return f"the module uses {node.value}, which would see _{attr}_parts"
             if isinstance(node, cst.Attribute) and node.attr.value == "__dict__":
                 return f"the module uses __dict__, which would see _{attr}_parts"
+            if isinstance(node, cst.AssignTarget) and any(
+                isinstance(n, cst.Attribute) and n.attr.value == "__class__"
+                for n in walk(node.target)
+            ):
+                return "the module stores __class__ (the new class may lack the property)"
             if isinstance(node, cst.Import | cst.ImportFrom):
                 serialisers = sorted(imported(node) & _SERIALISERS)
                 if serialisers:
@@ -317,15 +321,6 @@ def _on_class(obj: cst.BaseExpression, cls: cst.ClassDef) -> bool:
     if isinstance(obj, cst.Name):
         return obj.value in {cls.name.value, "cls"}
     return not isinstance(obj, cst.Attribute)  # type(x).out, f().out: could be the class
-
-
-def _has_loop_append(method: cst.FunctionDef, appends: dict[int, object]) -> bool:
-    return any(
-        id(node) in appends
-        for loop in walk(method.body)
-        if isinstance(loop, _LOOPS)
-        for node in walk(loop)
-    )
 
 
 def _appenders(methods: dict[str, cst.FunctionDef], direct: set[str]) -> set[str]:

@@ -27,7 +27,9 @@ lets it leave the function, and is fine), class bodies. The pieces are still eva
 same order, once each.
 
 An attribute built the same way (``self.text += piece`` in a loop) is handled by
-:mod:`efficiency.remediate.codemods.join_attribute`.
+:mod:`efficiency.remediate.codemods.join_attribute`; one appended to in helper methods that a
+loop calls, or in a loop that rewrite refuses, by :mod:`~efficiency.remediate.codemods.join_builder`
+(a list of parts behind a property). Each stage analyses the tree the stages before produced.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from efficiency.remediate.codemods.pysource import (
     mentions,
     mentions_in_nested_scopes,
     names_in,
+    restage,
     unique_name,
     walk,
     where,
@@ -334,8 +337,6 @@ class JoinStrings(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
-        # Each stage analyses the tree the stages before it produced: a rewriter finds its
-        # sites by node identity, which a transform does not preserve.
         finder = _Finder(targets)
         wrapper.visit(finder)
         new, built, owners = wrapper.module, [], [s.owner for s in finder.sites]
@@ -347,7 +348,7 @@ class JoinStrings(PythonCodemod):
                 taken.add(parts[id(site.init)])
             new = new.visit(_Rewriter(finder.sites, parts))
             built += sorted({s.name for s in finder.sites})
-            wrapper, targets = _restage(wrapper.module, new, targets)
+            wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
         attrs = AttrFinder(wrapper.module, targets)
         wrapper.visit(attrs)
@@ -360,7 +361,7 @@ class JoinStrings(PythonCodemod):
             new = new.visit(AttrRewriter(attrs.sites))
             built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
             owners += [s.owner for s in attrs.sites]
-            wrapper, targets = _restage(wrapper.module, new, targets)
+            wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)
         wrapper.visit(builders)
@@ -389,20 +390,6 @@ class JoinStrings(PythonCodemod):
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, sites + len(builders.sites), summary)
-
-
-def _restage(
-    old: cst.Module, new: cst.Module, targets: Targets | None
-) -> tuple[MetadataWrapper, Targets | None]:
-    """A wrapper for the next stage's analysis, and the same selected defs in it (found by
-    position: no stage adds or removes a def before the last)."""
-    wrapper = MetadataWrapper(new)
-    if targets is None:
-        return wrapper, None
-    before = [n for n in walk(old) if isinstance(n, cst.FunctionDef)]
-    after = [n for n in walk(wrapper.module) if isinstance(n, cst.FunctionDef)]
-    chosen = tuple(after[i] for i, d in enumerate(before) if id(d) in targets.ids)
-    return wrapper, Targets(chosen, targets.label)
 
 
 def _class_of(module: cst.Module, loop: cst.CSTNode) -> str:

@@ -277,6 +277,15 @@ REFUSED = {
         ),
         "appended to in a nested function",
     ),
+    "mangled name": (CLASS.replace(".out", ".__out"), "the name .__out is mangled"),
+    "class stored": (
+        CLASS + "\n\ndef morph(w):\n    w.__class__ = object\n",
+        "the module stores __class__",
+    ),
+    "class-level property": (
+        CLASS.replace(METHOD, "    property = 1\n\n" + METHOD),
+        "class W defines property",
+    ),
     "decorated method": (
         CLASS.replace(METHOD, "    @staticmethod\n" + METHOD),
         "_emit is decorated",
@@ -291,13 +300,15 @@ def test_attributes_not_proven_plain_are_refused_with_the_reason(case: str) -> N
     assert result.source == source
     assert not result.changed and result.sites == 0
     assert result.summary.startswith("join-strings: nothing to rewrite (")
-    assert "`self.out += ...` in W (_emit): " in result.summary
+    attr = "__out" if case == "mangled name" else "out"
+    assert f"`self.{attr} += ...` in W (_emit): " in result.summary
     assert reason in result.summary
 
 
 def test_the_refusable_shape_itself_runs() -> None:
-    """The sample class the refusals vary is rewritten, and behaves the same."""
-    result = JOIN.apply(CLASS)
+    """The sample class the refusals vary is rewritten, and behaves the same; a class
+    attribute named like a builtin the property's methods call is no reason to refuse."""
+    result = JOIN.apply(CLASS.replace(METHOD, "    type = 'writer'\n\n" + METHOD))
     assert result.sites == 1
     for xs in (["a", "b"], []):
         assert load(result.source)["W"]().write(xs) == load(CLASS)["W"]().write(xs)
