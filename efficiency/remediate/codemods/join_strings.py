@@ -43,7 +43,9 @@ lets it leave the function, and is fine), class bodies. The pieces are still eva
 same order, once each.
 
 An attribute built the same way (``self.text += piece`` in a loop) is handled by
-:mod:`efficiency.remediate.codemods.join_attribute`.
+:mod:`efficiency.remediate.codemods.join_attribute`; one appended to in helper methods that a
+loop calls, or in a loop that rewrite refuses, by :mod:`~efficiency.remediate.codemods.join_builder`
+(a list of parts behind a property). Each stage analyses the tree the stages before produced.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_attribute import AttrFinder, AttrRewriter
+from efficiency.remediate.codemods.join_builder import BuilderFinder
+from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -70,6 +74,7 @@ from efficiency.remediate.codemods.pysource import (
     mentions,
     mentions_in_nested_scopes,
     names_in,
+    restage,
     unique_name,
     walk,
     where,
@@ -236,35 +241,61 @@ class JoinStrings(PythonCodemod):
     ) -> Edit:
         finder = _Finder(targets)
         wrapper.visit(finder)
-        attrs = AttrFinder(wrapper.module, targets)
-        wrapper.visit(attrs)
-        refused = "; ".join(finder.refused + attrs.refused)
-        if not finder.sites and not attrs.sites:
-            why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
-            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
-        taken = names_in(wrapper.module)
-        parts: dict[int, str] = {}
-        for site in finder.sites:
-            parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
-            taken.add(parts[id(site.init)])
-        for attr in attrs.sites:
-            attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
-            taken.add(attr.parts)
-        new = wrapper.module
-        built: list[str] = []
+        new, built, owners = wrapper.module, [], [s.owner for s in finder.sites]
         if finder.sites:
+            taken = names_in(new)
+            parts: dict[int, str] = {}
+            for site in finder.sites:
+                parts[id(site.init)] = unique_name(f"{site.name}_parts", taken)
+                taken.add(parts[id(site.init)])
             new = new.visit(_Rewriter(finder.sites, parts))
             built += sorted({s.name for s in finder.sites})
+            wrapper, targets = restage(wrapper.module, new, targets)
+            new = wrapper.module
+        attrs = AttrFinder(wrapper.module, targets)
+        wrapper.visit(attrs)
+        skip = {(_class_of(wrapper.module, s.loop), s.attr) for s in attrs.sites}
         if attrs.sites:
+            taken = names_in(new)
+            for attr in attrs.sites:
+                attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
+                taken.add(attr.parts)
             new = new.visit(AttrRewriter(attrs.sites))
             built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
+            owners += [s.owner for s in attrs.sites]
+            wrapper, targets = restage(wrapper.module, new, targets)
+            new = wrapper.module
+        builders = BuilderFinder(wrapper.module, targets, skip)
+        wrapper.visit(builders)
+        refused = "; ".join(finder.refused + attrs.refused + builders.refused)
         sites = len(finder.sites) + len(attrs.sites)
-        loops = sum(len(s.run.loops) for s in finder.sites) + len(attrs.sites)
-        owners = [s.owner for s in finder.sites] + [s.owner for s in attrs.sites]
-        summary = (
-            f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
-            f"{where(targets, owners)} ({plural(loops, 'loop')})"
-        )
+        if not sites and not builders.sites:
+            why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
+            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+        summaries = []
+        if sites:
+            loops = sum(len(s.run.loops) for s in finder.sites) + len(attrs.sites)
+            summaries.append(
+                f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
+                f"{where(targets, owners)} ({plural(loops, 'loop')})"
+            )
+        if builders.sites:
+            name_parts(builders.sites, new)
+            new = new.visit(BuilderRewriter(builders.sites))
+            kept = [f"{s.cls.name.value}.{s.attr}" for s in builders.sites]
+            appenders = sorted({o for s in builders.sites for o in s.owners})
+            summaries.append(
+                f"kept {', '.join(kept)} as a list of parts behind a property (joined when "
+                f"read) instead of += in {', '.join(appenders)} "
+                f"({plural(len(builders.sites), 'attribute')})"
+            )
+        summary = "; ".join(summaries)
         if refused:
             summary += f"; left: {refused}"
-        return Edit(new, sites, summary)
+        return Edit(new, sites + len(builders.sites), summary)
+
+
+def _class_of(module: cst.Module, loop: cst.CSTNode) -> str:
+    """The name of the innermost class around ``loop``."""
+    classes = [c for c in walk(module) if isinstance(c, cst.ClassDef)]
+    return next((c.name.value for c in reversed(classes) if any(n is loop for n in walk(c))), "")

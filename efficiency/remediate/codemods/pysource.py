@@ -381,3 +381,19 @@ def where(targets: Targets | None, functions: Iterable[str]) -> str:
     if not names:
         return "at module level"
     return "in " + ", ".join(names)
+
+
+def restage(
+    old: cst.Module, new: cst.Module, targets: Targets | None
+) -> tuple[MetadataWrapper, Targets | None]:
+    """For a codemod that rewrites in stages: a wrapper over ``new`` for the next stage's
+    analysis (a rewriter finds its sites by node identity, which a transform does not keep),
+    and the defs ``targets`` selected in ``old``, found in it by position (the stages before
+    the last must neither add nor remove a def)."""
+    wrapper = MetadataWrapper(new)
+    if targets is None:
+        return wrapper, None
+    before = [n for n in walk(old) if isinstance(n, cst.FunctionDef)]
+    after = [n for n in walk(wrapper.module) if isinstance(n, cst.FunctionDef)]
+    chosen = tuple(after[i] for i, d in enumerate(before) if id(d) in targets.ids)
+    return wrapper, Targets(chosen, targets.label)

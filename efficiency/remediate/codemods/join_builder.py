@@ -1,0 +1,337 @@
+"""An attribute built by appends spread over a class's methods (``self.out += line`` in a
+helper ``_emit`` that another method's loop calls) kept as a list of parts behind a property
+(part of ``join-strings``).
+
+Every ``+=`` on an attribute copies the whole string built so far, so a loop that calls the
+helper once per item is quadratic. The appends of the class become list appends, and the
+class gets a property of the attribute's name that joins the parts when the attribute is read
+(and keeps the joined string as the only part, so reading it again is cheap)::
+
+    class Writer:                          class Writer:
+        def _emit(self, line):                 def _emit(self, line):
+            self.out += line + "\\n"   →            self._out_parts.append(line + "\\n")
+                                               @property
+                                               def out(self):
+                                                   parts = self._out_parts
+                                                   if len(parts) != 1:
+                                                       parts[:] = ["".join(parts)]
+                                                   return parts[0]
+
+with a setter storing ``[value]`` and a deleter deleting the parts. ``self.out = self.out + a +
+b`` becomes ``self._out_parts.extend((a, b))``. Unlike the ``finally`` rewrite of
+:mod:`~efficiency.remediate.codemods.join_attribute`, the attribute never lags: every read,
+from any method or module, sees the same str as before, also mid-loop, after an exception and
+after a store from outside (stored values are returned as they were stored). ``copy.copy`` of
+the object would share the list between the copies, so the class also gets a ``__copy__`` that
+copies the instance ``__dict__`` (what the default does for a class without ``__slots__``) and
+gives the copy its own list; ``deepcopy`` and pickling copy the list anyway.
+
+Rewritten only when the appends are what a profile blames: one runs in a loop of the class,
+directly or in a method that a loop of the class calls (through any chain of ``self.`` method
+calls). Refused, with the reason, unless the module shows the attribute is a plain str built by
+these appends: the class has no bases but ``object``, no keywords, no decorators (a dataclass
+reads its fields by name), and defines neither the attribute, ``property``, ``__slots__``, the
+attribute hooks (``__getattr__``...) nor the copy/pickle hooks (``__copy__``,
+``__reduce__``...); no class of the module subclasses it; the module neither reads
+``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules, calls
+``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor rebinds
+``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with ``__``;
+every store to ``.out`` on any object is a str literal, an f-string, an append, or ``del``, and
+none stores it on the class itself; an appended piece neither calls a function or method of the
+module that stores ``.out`` (which the original would overwrite with its result) nor uses the
+object other than to read its attributes, yields or awaits.
+
+Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
+piece that is not makes the original raise at the append, the rewrite when the attribute is
+next read, with the bad piece kept); a subclass elsewhere that defines ``out``, ``__slots__``
+or its own pickling, code elsewhere that reads ``obj.__dict__["out"]``, and pickles made by the
+original class are not seen; ``vars(obj)`` shows ``_out_parts`` where it showed ``out``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from efficiency.remediate.codemods.join_attribute import _attr_append
+from efficiency.remediate.codemods.join_builder_facts import callee, imported, names_bound, storers
+from efficiency.remediate.codemods.pysource import (
+    SCOPES,
+    ScopedVisitor,
+    Targets,
+    code,
+    names_in,
+    walk,
+)
+
+_CLASS_HOOKS = frozenset(
+    {"__slots__", "__getattr__", "__getattribute__", "__setattr__", "__delattr__",
+     "__getstate__", "__setstate__", "__reduce__", "__reduce_ex__", "__copy__",
+     "__deepcopy__", "__replace__", "__init_subclass__", "__class_getitem__"}
+)  # fmt: skip
+_SERIALISERS = frozenset({"copy", "pickle", "shelve", "copyreg", "dill", "cloudpickle"})
+_BUILTINS_USED = frozenset({"property", "len", "list", "type"})
+_NAMED_ACCESS = frozenset({"getattr", "setattr", "delattr"})
+_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+@dataclass
+class BuilderSite:
+    cls: cst.ClassDef
+    attr: str
+    #: the appending statements -> the method's name for the object (``self``)
+    appends: dict[int, str]
+    owners: list[str]
+    parts: str = ""
+
+
+def _is_str_value(node: cst.BaseExpression | None) -> bool:
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_str_value(node.left) and _is_str_value(node.right)  # type: ignore[arg-type]
+    if isinstance(node, cst.SimpleString | cst.FormattedString):
+        return "b" not in node.prefix.lower()
+    return False
+
+
+def _self_call(node: cst.CSTNode, obj: str) -> str | None:
+    """``obj.name(...)`` → ``name``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        value = node.func.value
+        if isinstance(value, cst.Name) and value.value == obj:
+            return node.func.attr.value
+    return None
+
+
+class BuilderFinder(ScopedVisitor):
+    """Finds the classes whose string attributes can be kept as parts; ``skip`` holds the
+    (class, attribute) pairs another rewrite already takes."""
+
+    def __init__(
+        self, module: cst.Module, targets: Targets | None, skip: set[tuple[str, str]]
+    ) -> None:
+        super().__init__(targets)
+        self.module = module
+        self.skip = skip
+        self.sites: list[BuilderSite] = []
+        self.refused: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        methods = {
+            s.name.value: s
+            for s in node.body.body
+            if isinstance(s, cst.FunctionDef) and s.params.params
+        }
+        targeted = {
+            name for name, m in methods.items() if self.targets is None or id(m) in self.targets.ids
+        }
+        if not targeted:
+            return
+        appends: dict[str, dict[int, tuple[str, cst.CSTNode, str]]] = {}
+        for name, method in methods.items():
+            obj = method.params.params[0].name.value
+            for node_ in walk(method.body):
+                found = _attr_append(node_, obj)
+                if found is not None:
+                    appends.setdefault(found[0], {})[id(node_)] = (obj, node_, name)
+        for attr in sorted(appends):
+            if (node.name.value, attr) in self.skip:
+                continue
+            self._consider(node, methods, targeted, attr, appends[attr])
+
+    def _consider(
+        self,
+        cls: cst.ClassDef,
+        methods: dict[str, cst.FunctionDef],
+        targeted: set[str],
+        attr: str,
+        appends: dict[int, tuple[str, cst.CSTNode, str]],
+    ) -> None:
+        owners = sorted({m for _, _, m in appends.values()})
+        appenders = _appenders(methods, set(owners))
+        if not targeted & appenders or not self._in_a_loop(methods, appenders, appends):
+            return  # not what a profile blames
+        shown = f"`self.{attr} += ...` in {cls.name.value} ({', '.join(owners)})"
+        why = (
+            (f"the name .{attr} is mangled or special" if attr.startswith("__") else "")
+            or self._append_refusal(methods, attr, appends)
+            or self._class_refusal(cls, attr)
+            or self._module_refusal(cls, attr)
+        )
+        if why:
+            self.refused.append(f"{shown}: {why}")
+            return
+        site = BuilderSite(cls, attr, {k: obj for k, (obj, _, _) in appends.items()}, owners)
+        self.sites.append(site)
+
+    def _in_a_loop(
+        self,
+        methods: dict[str, cst.FunctionDef],
+        appenders: set[str],
+        appends: dict[int, tuple[str, cst.CSTNode, str]],
+    ) -> bool:
+        """Does an append, or a call of a method that appends, run in a loop of the class?"""
+        for method in methods.values():
+            obj = method.params.params[0].name.value
+            for loop in walk(method.body):
+                if not isinstance(loop, _LOOPS):
+                    continue
+                for node in walk(loop):
+                    if id(node) in appends or _self_call(node, obj) in appenders:
+                        return True
+        return False
+
+    def _append_refusal(
+        self,
+        methods: dict[str, cst.FunctionDef],
+        attr: str,
+        appends: dict[int, tuple[str, cst.CSTNode, str]],
+    ) -> str:
+        writers = storers(self.module, attr)
+        for obj, node, owner in appends.values():
+            method = methods[owner]
+            if method.decorators:
+                return f"{owner} is decorated, so its first parameter may not be the object"
+            chain = list(self.ancestors(node))
+            inner = chain[: next(i for i, a in enumerate(chain) if a is method)]
+            if any(isinstance(a, SCOPES) for a in inner):
+                return f".{attr} is appended to in a nested function or class"
+            pieces = _attr_append(node, obj)
+            assert pieces is not None
+            for piece in pieces[1]:
+                why = self._piece_refusal(piece, obj, attr, writers)
+                if why:
+                    return why
+        return ""
+
+    def _piece_refusal(
+        self, piece: cst.BaseExpression, obj: str, attr: str, writers: set[str]
+    ) -> str:
+        for node in walk(piece):
+            if isinstance(node, cst.Yield | cst.Await):
+                return "an appended piece yields or awaits"
+            if isinstance(node, cst.Name) and node.value == obj:
+                parent = self.parent(node)
+                if not (isinstance(parent, cst.Attribute) and parent.value is node):
+                    return f"an appended piece passes {obj} itself on"
+            if isinstance(node, cst.Call):
+                name = callee(node.func)
+                if name is None or name in writers or name in _NAMED_ACCESS:
+                    shown = code(node.func)
+                    return f"`{shown}` in an appended piece could store .{attr}"
+        return ""
+
+    def _class_refusal(self, cls: cst.ClassDef, attr: str) -> str:
+        name = cls.name.value
+        if cls.keywords or any(
+            not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases
+        ):
+            return f"class {name} has bases (one could define .{attr})"
+        if cls.decorators:
+            return f"class {name} is decorated with {code(cls.decorators[0].decorator)}"
+        clash = sorted(names_bound(cls) & (_CLASS_HOOKS | {"property", attr}))
+        if clash:
+            return f"class {name} defines {clash[0]}"
+        subclass = next(
+            (
+                d.name.value
+                for d in walk(self.module)
+                if isinstance(d, cst.ClassDef) and any(name in names_in(b.value) for b in d.bases)
+            ),
+            None,
+        )
+        if subclass:
+            return f"{subclass} subclasses {name} (and could define .{attr})"
+        return ""
+
+    def _module_refusal(self, cls: cst.ClassDef, attr: str) -> str:
+        module = self.module
+        rebound = sorted(_BUILTINS_USED & names_bound(module))
+        if rebound:
+            return f"the module rebinds {rebound[0]}, which the property would use"
+        literal = False
+        for node in walk(module):
+            if isinstance(node, cst.Name) and node.value in {"vars", "__dict__"}:
+                return f"the module uses {node.value}, which would see _{attr}_parts"
+            if isinstance(node, cst.Attribute) and node.attr.value == "__dict__":
+                return f"the module uses __dict__, which would see _{attr}_parts"
+            if isinstance(node, cst.AssignTarget) and any(
+                isinstance(n, cst.Attribute) and n.attr.value == "__class__"
+                for n in walk(node.target)
+            ):
+                return "the module stores __class__ (the new class may lack the property)"
+            if isinstance(node, cst.Import | cst.ImportFrom):
+                serialisers = sorted(imported(node) & _SERIALISERS)
+                if serialisers:
+                    return f"the module imports {serialisers[0]}"
+            if isinstance(node, cst.Call) and callee(node.func) in _NAMED_ACCESS:
+                args = node.args
+                if len(args) < 2 or not isinstance(args[1].value, cst.SimpleString):
+                    return f"`{code(node.func)}` with a computed name could reach .{attr}"
+            if isinstance(node, cst.Attribute) and node.attr.value == attr:
+                why, started = self._store_refusal(node, cls, attr)
+                if why:
+                    return why
+                literal |= started
+        if not literal:
+            return f'nothing shows .{attr} starts as a str (no `.{attr} = "..."` in the module)'
+        return ""
+
+    def _store_refusal(self, node: cst.Attribute, cls: cst.ClassDef, attr: str) -> tuple[str, bool]:
+        """Why a store to ``x.attr`` rules the rewrite out ('' if it does not), and whether
+        it stores a str literal or f-string."""
+        parent = self.parent(node)
+        value: cst.BaseExpression | None
+        if isinstance(parent, cst.AssignTarget) and parent.target is node:
+            assign = self.parent(parent)
+            obj = node.value.value if isinstance(node.value, cst.Name) else ""
+            if isinstance(assign, cst.Assign) and _attr_append(assign, obj) is not None:
+                value = None
+            else:
+                value = assign.value if isinstance(assign, cst.Assign) else None
+                if not _is_str_value(value):
+                    shown = code(value)[:40] if value is not None else "?"
+                    return f".{attr} is also set to `{shown}`, not a str literal", False
+        elif isinstance(parent, cst.AnnAssign) and parent.target is node:
+            value = parent.value
+            if not _is_str_value(value):
+                return f".{attr} is stored with an annotation and no str literal", False
+        elif isinstance(parent, cst.AugAssign) and parent.target is node:
+            if not isinstance(parent.operator, cst.AddAssign):
+                return f".{attr} is changed by `{code(parent.operator).strip()}`", False
+            value = None
+        elif self._stored(node):
+            return f".{attr} is stored by unpacking, a loop or `as`", False
+        else:
+            return "", False  # a read or a del: both go through the property
+        if _on_class(node.value, cls):
+            return f".{attr} is stored on the class itself (would replace the property)", False
+        return "", value is not None
+
+    def _stored(self, node: cst.CSTNode) -> bool:
+        child, outer = node, self.parent(node)
+        while isinstance(outer, cst.Element | cst.StarredElement | cst.Tuple | cst.List):
+            child, outer = outer, self.parent(outer)
+        if isinstance(outer, cst.AssignTarget | cst.For | cst.CompFor):
+            return outer.target is child
+        return isinstance(outer, cst.AsName) and outer.name is child
+
+
+def _on_class(obj: cst.BaseExpression, cls: cst.ClassDef) -> bool:
+    if isinstance(obj, cst.Name):
+        return obj.value in {cls.name.value, "cls"}
+    return not isinstance(obj, cst.Attribute)  # type(x).out, f().out: could be the class
+
+
+def _appenders(methods: dict[str, cst.FunctionDef], direct: set[str]) -> set[str]:
+    """The methods that append, directly or by calling (as ``self.m()``) one that does."""
+    found = set(direct)
+    grown = True
+    while grown:
+        grown = False
+        for name, method in methods.items():
+            obj = method.params.params[0].name.value
+            if name not in found and any(_self_call(n, obj) in found for n in walk(method)):
+                found.add(name)
+                grown = True
+    return found
