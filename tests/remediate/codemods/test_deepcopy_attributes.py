@@ -233,3 +233,62 @@ def test_refusals_leave_the_text_and_say_why(case: str) -> None:
     assert result.source == source
     assert not result.changed and result.sites == 0
     assert why in result.summary, result.summary
+
+
+NESTED = """\
+from copy import deepcopy
+from dataclasses import dataclass
+
+
+@dataclass
+class Band:
+    upto: int
+    zones: list[str]
+
+
+@dataclass
+class Table:
+    bands: dict[str, Band]
+    fallback: Band
+
+
+@dataclass
+class Row:
+    name: str
+    zones: list[str]
+
+
+def rows(kind: str, tables: dict[str, Table]) -> list[Row]:
+    table = deepcopy(tables[kind])
+    out = []
+    for name, band in table.bands.items():
+        if band.upto > table.fallback.upto:
+            out.append(Row(name, band.zones))
+    out.append(Row("*", table.fallback.zones))
+    return out
+
+
+SHARED = ["eu"]
+TABLES = {"a": Table({"x": Band(5, SHARED), "y": Band(1, ["us"])}, Band(2, SHARED))}
+"""
+
+
+def test_nested_dataclasses_and_values_bound_by_a_loop() -> None:
+    result = DEEP.apply(NESTED)
+    assert result.sites == 1
+    assert "out.append(Row(name, deepcopy(band.zones, memo)))" in result.source
+    for source in (NESTED, result.source):
+        module = load(source)
+        out = module["rows"]("a", module["TABLES"])
+        assert repr(out) == "[Row(name='x', zones=['eu']), Row(name='*', zones=['eu'])]"
+        assert out[0].zones is out[1].zones  # shared in the table, shared in the result
+        out[0].zones.append("hacked")
+        assert module["SHARED"] == ["eu"]
+        assert _run_rows(module, "b") == "KeyError"
+
+
+def _run_rows(module: dict[str, Any], kind: str) -> str:
+    try:
+        return repr(module["rows"](kind, module["TABLES"]))
+    except Exception as exc:
+        return type(exc).__name__
