@@ -13,15 +13,19 @@ local name (no ``global``/``nonlocal``, no nested function, lambda or class, no 
 or ``eval``), and every use of that name must end in a value that cannot alias the data: a
 comparison or membership test, ``len``/``str``/``repr``/``int``/``float``/``bool``/``hash``/
 ``isinstance``, an f-string field, ``not``, or the test of an ``if``/``while``/conditional,
-reached only through subscripts and ``.get``/``.keys``/``.values``/``.items``/``.count``/
-``.index``. A local name bound once from such a read (``feat = cfg.get("x")``, ``for user in
+reached only through subscripts, ``.get``/``.keys``/``.values``/``.items``/``.count``/
+``.index`` and reads of the fields of a plain dataclass (the copy of ``tiers[name]`` where
+``tiers: dict[str, Tier]`` and ``Tier`` is a plain ``@dataclass`` of this module; see
+``deepcopy_types``), or in a value the annotations say is an immutable scalar (``int``,
+``str``...), which cannot alias the data whatever is done with it. A local name bound once from such a read (``feat = cfg.get("x")``, ``for user in
 cfg["users"]``) is held to the same rule, up to three levels deep. Nothing anywhere in the
-function may mutate anything or run code that could (no call other than those builtins and
-read methods, no assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``),
+function may mutate anything or run code that could (no call other than those builtins, read
+methods, constructors of plain dataclasses and ``append`` to a list the function made, no
+assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``),
 so the original cannot change while the alias is read.
 A value read from the copy may also leave the function, when it is returned (``return v``, or
-an item of a dict, list or tuple display that is returned): then that value alone is deep-copied
-where it leaves, every such value through one memo, so values that shared an object in the
+an item of a dict, list or tuple display that is returned) or passed to such a constructor or
+``append``: then that value alone is deep-copied where it leaves, every such value through one memo, so values that shared an object in the
 original still share one copy, as in the whole copy::
 
     def resolve(self, req):                  def resolve(self, req):
@@ -31,11 +35,13 @@ original still share one copy, as in the whole copy::
             req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
 
 (the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
-followed either way). The whole copy returned, or a value that leaves in any other way
-(assigned elsewhere, passed on, ``x or default``) is still refused.
+followed either way). The whole copy returned or stored, or a value that leaves in any other
+way (assigned elsewhere, passed on, ``x or default``) is still refused.
 A shallow copy, when only the top level is mutated, is not attempted: those cases are refused.
-What stays assumed: no other thread mutates the original meanwhile, and deepcopy itself had
-no side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised).
+What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
+side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
+annotations are true, and reads of other values (subscripts, attributes) run no code that
+changes the original.
 """
 
 from __future__ import annotations
@@ -47,6 +53,12 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.deepcopy_types import (
+    READ_METHODS,
+    SCALAR_BUILTINS,
+    Types,
+    mutation,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -61,11 +73,6 @@ from efficiency.remediate.codemods.pysource import (
     walk,
     where,
 )
-
-#: builtins whose result cannot alias their argument and which mutate nothing
-SCALAR_BUILTINS = frozenset({"len", "str", "repr", "int", "float", "bool", "hash", "isinstance"})
-#: methods that only read a dict or list
-READ_METHODS = frozenset({"get", "keys", "values", "items", "count", "index"})
 
 
 @dataclass
@@ -93,6 +100,12 @@ class _Finder(ScopedVisitor):
         #: that leave the function
         self._tracked: set[str] = set()
         self._escapes: list[cst.CSTNode] = []
+        self._module: cst.Module | None = None
+        #: what the annotations tell of the function being judged (see deepcopy_types)
+        self._types: Types | None = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self.active or not isinstance(node.value, cst.Call):
@@ -108,7 +121,7 @@ class _Finder(ScopedVisitor):
             and self._escapes
             and not isinstance(self.parent(node), cst.SimpleStatementLine)
         ):
-            why = "a value read from it is returned, and it is bound in a one-line block"
+            why = "a value read from it leaves the function, and it is bound in a one-line block"
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
@@ -134,13 +147,18 @@ class _Finder(ScopedVisitor):
             return "the function calls locals()/vars()/eval()/exec()"
         if any(isinstance(n, SCOPES) for n in walk(function.body)):
             return "the function defines a nested function, lambda or class"
+        assert self._module is not None
+        types = self._types = Types(self._module, function)
+        source = types.type_of(call.args[0].value)
+        if source is not None:
+            types.env[name] = source
         scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
         if scope is None or len(scope[name]) != 1:
             return f"{name} is bound more than once"
         for other in walk(function.body):
             if other is node:
                 continue
-            why = self._mutation(other, node)
+            why = mutation(other, call, types)
             if why is not None:
                 return why
         return self._name_read_only(function, name, node.targets[0].target, 0)
@@ -175,8 +193,17 @@ class _Finder(ScopedVisitor):
             names = [e.value for e in target.elements]
         if not names or depth >= 3:
             return ""
-        for alias in names:
+        assert self._types is not None and isinstance(node, cst.BaseExpression)
+        if isinstance(parent, cst.Assign) and len(names) == 1:
+            kinds = [self._types.type_of(node)]
+        elif isinstance(parent, cst.For):
+            kinds = self._types.element_types(node, len(names))
+        else:
+            kinds = [None] * len(names)
+        for alias, kind in zip(names, kinds, strict=True):
             assert isinstance(alias, cst.Name)
+            if kind is not None:
+                self._types.env[alias.value] = kind
             scope = self.get_metadata(ScopeProvider, alias, None)
             if scope is None or len(scope[alias.value]) != 1:
                 return f"{alias.value} is bound more than once"
@@ -185,41 +212,25 @@ class _Finder(ScopedVisitor):
                 return why
         return None
 
-    def _mutation(self, node: cst.CSTNode, copy_stmt: cst.Assign) -> str | None:
-        """Why ``node`` could change data (or run code that could), or None."""
-        if isinstance(node, (cst.Yield, cst.Await)):
-            return "the function yields or awaits: other code runs while the copy is in use"
-        if isinstance(node, cst.AsName):
-            return "the function binds a name with `as` (a context manager or except clause)"
-        if isinstance(node, (cst.Del, cst.Global, cst.Nonlocal)):
-            return "the function deletes or rebinds outer names"
-        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
-            target = node.target
-            if not isinstance(target, (cst.Name, cst.Tuple, cst.List)) or any(
-                isinstance(n, (cst.Subscript, cst.Attribute)) for n in walk(target)
-            ):
-                return "the function assigns to a subscript or attribute"
-        if isinstance(node, cst.Call) and not self._harmless_call(node):
-            if node is copy_stmt.value:
-                return None
-            return f"the function calls {code(node.func)}(), which could mutate the data"
-        return None
-
-    @staticmethod
-    def _harmless_call(node: cst.Call) -> bool:
-        func = node.func
-        if isinstance(func, cst.Name):
-            return func.value in SCALAR_BUILTINS
-        return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS
-
     def _read_only(self, use: cst.Name, function: cst.FunctionDef, depth: int) -> str | None:
         """None when the value read through ``use`` ends in a scalar, else why not."""
         node: cst.CSTNode = use
+        types = self._types
+        assert types is not None
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 node = parent
                 continue
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                assert isinstance(node, cst.BaseExpression)
+                fields = types.fields(types.type_of(node))
+                if isinstance(fields, dict) and parent.attr.value in fields:
+                    node = parent  # a field of a plain dataclass: no code runs
+                    continue
+                if isinstance(fields, dict) or parent.attr.value not in READ_METHODS:
+                    why = fields if isinstance(fields, str) else "it has no such field"
+                    return f"has its attribute .{parent.attr.value} read, and {why}"
             if (
                 isinstance(parent, cst.Attribute)
                 and parent.value is node
@@ -231,6 +242,9 @@ class _Finder(ScopedVisitor):
                 node = call
                 continue
             break
+        assert isinstance(node, cst.BaseExpression)
+        if types.scalar(types.type_of(node)):
+            return None  # an immutable scalar: whatever is done with it, the data is safe
         if self._returned(node):
             if node is use and depth == 0:
                 return "is returned whole (nothing to save)"
@@ -253,6 +267,16 @@ class _Finder(ScopedVisitor):
                 and isinstance(call.func, cst.Name)
                 and call.func.value in SCALAR_BUILTINS
             ):
+                return None
+            if (
+                isinstance(call, cst.Call)
+                and types.harmless_call(call)
+                and parent.value is node
+                and not parent.star
+            ):
+                if node is use and depth == 0:
+                    return "is stored whole in a new object (nothing to save)"
+                self._escapes.append(node)  # stored in a new object or list: copied there
                 return None
             return "is passed to a call"
         if isinstance(parent, (cst.ComparisonTarget, cst.Comparison)):
@@ -303,7 +327,11 @@ class _Finder(ScopedVisitor):
                     return False
                 root = root.func.value
             elif isinstance(root, cst.Attribute):
-                return False
+                assert self._types is not None
+                fields = self._types.fields(self._types.type_of(root.value))
+                if not isinstance(fields, dict) or root.attr.value not in fields:
+                    return False
+                root = root.value
             else:
                 root = root.value
         return isinstance(root, cst.Name) and root.value in self._tracked
@@ -376,7 +404,7 @@ class DeepcopyReadOnly(PythonCodemod):
             f"dropped copy.deepcopy of read-only {names} "
             f"{where(targets, (s.owner for s in finder.sites))} "
             f"({plural(len(finder.sites), 'deepcopy call')}"
-            + (f"; {plural(escapes, 'returned value')} deep-copied where returned, one memo)"
+            + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
                if escapes else ")")
         )  # fmt: skip
         if refused:

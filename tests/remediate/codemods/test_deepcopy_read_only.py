@@ -91,8 +91,8 @@ def test_values_read_from_the_copy_and_returned_are_copied_where_returned() -> N
     assert '"limit": deepcopy(limit, memo)' in result.source
     assert "return deepcopy(x, memo)" in result.source
     assert '"pair": [deepcopy(p["a"], memo), deepcopy(p.get("b"), memo)]' in result.source
-    assert result.summary.endswith("(1 deepcopy call; 4 returned values deep-copied where "
-                                   "returned, one memo)")  # fmt: skip
+    assert result.summary.endswith("(1 deepcopy call; 4 values that leave deep-copied where "
+                                   "they leave, one memo)")  # fmt: skip
     same_results(RETURNS, result.source, "resolve", ("gold", 7), ("x", 2), ("x", "r"))
     for source in (RETURNS, result.source):
         module = load(source)

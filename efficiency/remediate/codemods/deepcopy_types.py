@@ -1,0 +1,310 @@
+"""Types for ``deepcopy-read-only``: which values are plain dataclasses, scalars or fresh lists.
+
+The proof that a copy is only read follows attribute reads only on values whose class is known
+to be plain data: a class defined once at module level, decorated ``@dataclass`` (frozen or
+not), with no base class or metaclass, whose body holds only annotated fields (no default, or a
+literal one), a docstring, ``pass`` and undecorated methods that are not dunders (so no
+property or other descriptor, no ``__getattr__``/``__getattribute__``, no ``__post_init__``).
+Reading one of its fields by name then runs no user code, and calling it runs only the
+generated ``__init__``, which stores its arguments. Types come from annotations: the
+function's parameters (``cards: dict[str, RateCard]``) and the fields of those classes
+(``limits: dict[str, int]``), through subscripts, ``.get``, iteration and field reads. What
+stays assumed is that these annotations are true, as a type checker would hold them. A value
+whose type is an immutable scalar (``int``, ``float``, ``str``, ``bool``, ``bytes``, ``None``)
+cannot alias the data whatever is done with it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from efficiency.remediate.codemods.pysource import code, walk
+
+#: builtins whose result cannot alias their argument and which mutate nothing
+SCALAR_BUILTINS = frozenset({"len", "str", "repr", "int", "float", "bool", "hash", "isinstance"})
+#: methods that only read a dict or list
+READ_METHODS = frozenset({"get", "keys", "values", "items", "count", "index"})
+SCALARS = frozenset({"int", "float", "str", "bool", "bytes", "complex", "None"})
+MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence", "tuple", "Tuple"})
+ITERABLES = SEQUENCES | frozenset({"set", "Set", "frozenset", "FrozenSet", "Iterable"})
+#: the class of a literal
+LITERALS: dict[type[cst.CSTNode], str] = {
+    cst.Integer: "int",
+    cst.Float: "float",
+    cst.Imaginary: "complex",
+    cst.SimpleString: "str",
+    cst.ConcatenatedString: "str",
+    cst.FormattedString: "str",
+}
+
+
+def _name(node: cst.CSTNode | None) -> str | None:
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _is_dataclass_decorator(decorator: cst.Decorator) -> bool:
+    target = decorator.decorator
+    if isinstance(target, cst.Call):
+        target = target.func
+    if isinstance(target, cst.Attribute):
+        return _name(target.value) == "dataclasses" and target.attr.value == "dataclass"
+    return _name(target) == "dataclass"
+
+
+def _literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return type(node) in LITERALS or _name(node) in {"True", "False", "None"}
+
+
+def _class_fields(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | str:
+    """A plain dataclass's fields and their annotations, or why the class is not plain."""
+    shown = node.name.value
+    if not any(_is_dataclass_decorator(d) for d in node.decorators) or len(node.decorators) != 1:
+        return f"{shown} is not a class decorated only with @dataclass"
+    if node.bases or node.keywords:
+        return f"{shown} has a base class or metaclass"
+    fields: dict[str, cst.BaseExpression] = {}
+    for statement in node.body.body:
+        if isinstance(statement, cst.FunctionDef):
+            method = statement.name.value
+            if statement.decorators or method.startswith("__"):
+                return f"{shown} defines {method} with a decorator or as a dunder (code on access)"
+            continue
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return f"{shown} has a class body other than fields and methods"
+        for small in statement.body:
+            if isinstance(small, cst.Pass) or (
+                isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
+            ):
+                continue
+            if (
+                isinstance(small, cst.AnnAssign)
+                and isinstance(small.target, cst.Name)
+                and (small.value is None or _literal(small.value))
+            ):
+                fields[small.target.value] = small.annotation.annotation
+                continue
+            return f"{shown} has a class attribute that is not a field with a literal default"
+    return fields
+
+
+def plain_classes(module: cst.Module) -> dict[str, dict[str, cst.BaseExpression] | str]:
+    """Every module-level class defined once: its fields if it is a plain dataclass, else why
+    it is not (``dataclass`` must be the one imported from ``dataclasses``)."""
+    bound: dict[str, int] = {}
+    imported = False
+    for statement in module.body:
+        for node in walk(statement):
+            if isinstance(node, cst.ClassDef | cst.FunctionDef):
+                bound[node.name.value] = bound.get(node.name.value, 0) + 1
+            elif isinstance(node, cst.ImportFrom | cst.Import) and not isinstance(
+                node.names, cst.ImportStar
+            ):
+                for alias in node.names:
+                    shown = code(alias.asname.name if alias.asname else alias.name)
+                    bound[shown] = bound.get(shown, 0) + 1
+                    imported |= (
+                        isinstance(node, cst.ImportFrom)
+                        and code(node.module) == "dataclasses"
+                        and shown == "dataclass"
+                        and alias.asname is None
+                    )
+            elif isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign):
+                for name in walk(node.target):
+                    if isinstance(name, cst.Name):
+                        bound[name.value] = bound.get(name.value, 0) + 1
+    classes: dict[str, dict[str, cst.BaseExpression] | str] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef):
+            name = statement.name.value
+            fields = _class_fields(statement)
+            if bound.get(name) != 1:
+                fields = f"{name} is bound more than once"
+            elif not imported or bound.get("dataclass") != 1:
+                fields = f"{name} is not a class decorated only with @dataclass (from dataclasses)"
+            classes[name] = fields
+    return classes
+
+
+def bound_names(function: cst.FunctionDef) -> dict[str, list[cst.CSTNode]]:
+    """Each name bound in ``function`` (which has no nested scope): the statements binding it
+    (the parameter itself for a parameter)."""
+    found: dict[str, list[cst.CSTNode]] = {}
+    params = function.params
+    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        found.setdefault(param.name.value, []).append(param)
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.setdefault(star.name.value, []).append(star)
+    for node in walk(function.body):
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, cst.AnnAssign | cst.AugAssign | cst.For | cst.CompFor):
+            targets = [node.target]
+        elif isinstance(node, cst.AsName | cst.NamedExpr):
+            targets = [node.name if isinstance(node, cst.AsName) else node.target]
+        for target in targets:
+            for name in walk(target):
+                if isinstance(name, cst.Name):
+                    found.setdefault(name.value, []).append(node)
+    return found
+
+
+class Types:
+    """What the annotations say about the values of one function."""
+
+    def __init__(self, module: cst.Module, function: cst.FunctionDef) -> None:
+        self.classes = plain_classes(module)
+        self.bound = bound_names(function)
+        self.env: dict[str, cst.BaseExpression] = {}
+        params = function.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            if param.annotation is not None and len(self.bound[param.name.value]) == 1:
+                self.env[param.name.value] = param.annotation.annotation
+
+    def fields(self, kind: cst.BaseExpression | None) -> dict[str, cst.BaseExpression] | str:
+        """The fields of the plain dataclass ``kind`` names, or why it is none."""
+        name = _name(kind)
+        found = self.classes.get(name or "") if name not in self.bound else None
+        if found is None:
+            return "its class is not known (not a dataclass defined in this module)"
+        return found
+
+    def scalar(self, kind: cst.BaseExpression | None) -> bool:
+        if isinstance(kind, cst.BinaryOperation) and isinstance(kind.operator, cst.BitOr):
+            return self.scalar(kind.left) and self.scalar(kind.right)
+        if isinstance(kind, cst.Subscript) and _name(kind.value) == "Optional":
+            return all(self.scalar(e.slice.value) for e in kind.slice)  # type: ignore[union-attr]
+        return _name(kind) in SCALARS
+
+    def type_of(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The annotation of ``node``'s value, where the annotations tell it."""
+        if _literal(node):
+            if isinstance(node, cst.UnaryOperation):
+                node = node.expression
+            kind = LITERALS.get(type(node)) or ("None" if _name(node) == "None" else "bool")
+            return cst.Name(kind)
+        if isinstance(node, cst.Name):
+            return self.env.get(node.value)
+        if isinstance(node, cst.Attribute):
+            fields = self.fields(self.type_of(node.value))
+            return fields.get(node.attr.value) if isinstance(fields, dict) else None
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            if not isinstance(node.slice[0].slice, cst.Index):
+                return None
+            return self._item(self.type_of(node.value), mapping_value=True)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            return self._get(node, self.type_of(node.func.value))
+        return None
+
+    def _get(self, call: cst.Call, owner: cst.BaseExpression | None) -> cst.BaseExpression | None:
+        assert isinstance(call.func, cst.Attribute)
+        if call.func.attr.value != "get" or _generic(owner)[0] not in MAPPINGS:
+            return None
+        value = self._item(owner, mapping_value=True)
+        if len(call.args) == 1:
+            return value if self.scalar(value) else None
+        default = self.type_of(call.args[1].value) if len(call.args) == 2 else None
+        if value is None or default is None:
+            return None
+        if self.scalar(value) and self.scalar(default):
+            return value
+        return value if code(value) == code(default) else None
+
+    def _item(
+        self, kind: cst.BaseExpression | None, *, mapping_value: bool
+    ) -> cst.BaseExpression | None:
+        """The type of an item read by subscript (``mapping_value``) or by iteration."""
+        generic, args = _generic(kind)
+        if generic in MAPPINGS and len(args) == 2:
+            return args[1] if mapping_value else args[0]
+        if generic in ("tuple", "Tuple") and len(args) == 2 and _is_ellipsis(args[1]):
+            return args[0]
+        if generic in (SEQUENCES if mapping_value else ITERABLES) and len(args) == 1:
+            return args[0]
+        return None
+
+    def element_types(
+        self, node: cst.BaseExpression, count: int
+    ) -> list[cst.BaseExpression | None]:
+        """The types of the names a ``for`` binds from iterating ``node`` (``count`` of them:
+        1 for a plain name, 2 for ``key, value`` over ``.items()``)."""
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("items", "values")
+            and not node.args
+        ):
+            generic, args = _generic(self.type_of(node.func.value))
+            if generic in MAPPINGS and len(args) == 2:
+                if node.func.attr.value == "values":
+                    return [args[1]] if count == 1 else [None] * count
+                return list(args) if count == 2 else [None] * count
+            return [None] * count
+        if count != 1:
+            return [None] * count
+        return [self._item(self.type_of(node), mapping_value=False)]
+
+    def harmless_call(self, call: cst.Call) -> bool:
+        """Is ``call`` the construction of a plain dataclass, or an ``append`` to a list this
+        function made (bound once, to a list display)? Neither runs user code or changes data
+        that existed before the call."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value not in self.bound and isinstance(self.fields(func), dict)
+        if not isinstance(func, cst.Attribute) or func.attr.value != "append":
+            return False
+        owner = _name(func.value)
+        binds = self.bound.get(owner or "", [])
+        return (
+            len(binds) == 1
+            and isinstance(binds[0], cst.Assign | cst.AnnAssign)
+            and isinstance(binds[0].value, cst.List)
+        )
+
+
+def _generic(kind: cst.BaseExpression | None) -> tuple[str | None, list[cst.BaseExpression]]:
+    """``dict[str, int]`` → ("dict", [str, int]); a bare name → (name, [])."""
+    if isinstance(kind, cst.Subscript):
+        value = kind.value
+        if isinstance(value, cst.Attribute):  # typing.Mapping, collections.abc.Mapping
+            value = value.attr
+        args = [e.slice.value for e in kind.slice if isinstance(e.slice, cst.Index)]
+        return _name(value), args
+    return _name(kind), []
+
+
+def _is_ellipsis(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Ellipsis)
+
+
+def mutation(node: cst.CSTNode, copy_call: cst.BaseExpression, types: Types) -> str | None:
+    """Why ``node``, somewhere in the function, could change data (or run code that could),
+    or None. ``copy_call`` is the ``deepcopy(...)`` call itself."""
+    if isinstance(node, (cst.Yield, cst.Await)):
+        return "the function yields or awaits: other code runs while the copy is in use"
+    if isinstance(node, cst.AsName):
+        return "the function binds a name with `as` (a context manager or except clause)"
+    if isinstance(node, (cst.Del, cst.Global, cst.Nonlocal)):
+        return "the function deletes or rebinds outer names"
+    if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
+        target = node.target
+        if not isinstance(target, (cst.Name, cst.Tuple, cst.List)) or any(
+            isinstance(n, (cst.Subscript, cst.Attribute)) for n in walk(target)
+        ):
+            return "the function assigns to a subscript or attribute"
+    if isinstance(node, cst.Call) and node is not copy_call and not _harmless(node, types):
+        return f"the function calls {code(node.func)}(), which could mutate the data"
+    return None
+
+
+def _harmless(node: cst.Call, types: Types) -> bool:
+    func = node.func
+    if types.harmless_call(node):
+        return True
+    if isinstance(func, cst.Name):
+        return func.value in SCALAR_BUILTINS
+    return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS
