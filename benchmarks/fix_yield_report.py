@@ -50,14 +50,16 @@ FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "
 #: each in its own spelling with the missed program's source unread: the fourth batch's misses
 #: (``visitor_firsts``, ``receipt_lines``; ``stub_codegen``: an attribute built by ``+=`` in a
 #: helper method a loop calls), the third batch's (``stock_markdown``: a string appended to
-#: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
-#: from a lookup table, only read)
+#: before its loop and after it), the fifth batch's (``rate_cards``: a deep-copied dataclass
+#: from a lookup table, only read) and ``notify_channels`` (a helper returning a deep copy of
+#: module settings, called per item by a loop that only reads it)
 DEV_ADDITIONS = (
     "visitor_firsts",
     "receipt_lines",
     "stock_markdown",
     "stub_codegen",
     "rate_cards",
+    "notify_channels",
 )
 BATCHES = (
     ("first corpus", ()),
