@@ -39,15 +39,12 @@ still share one copy, as in the whole copy::
             req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
 
 (the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
-followed either way). A branch of a conditional expression whose other branch may be another
-value (``c = wanted if ok else cfg["fallback"]``) is deep-copied where it is picked, unless the
-conditional is only tested or compared, so the other value is never copied. The whole copy
-returned or stored, or a value that leaves in any other way (assigned elsewhere, passed on,
-``x or default``) is still refused.
-The copy may also come from a helper: ``cfg = defaults()`` where ``defaults`` only returns
-``copy.deepcopy(DEFAULTS)`` (see ``deepcopy_helpers``) becomes ``cfg = DEFAULTS`` at a call site
-whose copy is only read; the helper and its other callers stay as they are.
-A shallow copy, when only the top level is mutated, is not attempted: those cases are refused.
+followed either way). A conditional's branch whose other branch may be another value
+(``c = wanted if ok else cfg["fallback"]``) is deep-copied where it is picked; and/or with
+another value, the whole copy returned or stored, or a value that leaves in any other way
+(assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
+returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
+``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
 What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
 side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
 annotations are true, and reads of other values (subscripts, attributes, comparisons, the
@@ -321,7 +318,7 @@ class _Finder(ScopedVisitor):
                 return "is returned whole (nothing to save)"
             self._escapes.append(node)
             return None
-        operand, mixed = node, False
+        operand, mixed, joined = node, False, False
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.BooleanOperation) or (
@@ -330,6 +327,9 @@ class _Finder(ScopedVisitor):
                 if isinstance(parent, cst.IfExp):  # the other branch: not from the copy?
                     other = parent.orelse if parent.body is node else parent.body
                     mixed = mixed or not types.scalar(types.type_of(other))
+                else:
+                    other = parent.right if parent.left is node else parent.left
+                    joined = joined or not types.scalar(types.type_of(other))
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
@@ -337,6 +337,8 @@ class _Finder(ScopedVisitor):
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):
             return None
+        if joined:  # and/or may yield the other value: copying it would change its identity
+            return "is combined by and/or with another value, which could leave in its place"
         if mixed:  # the value may not come from the copy: copy this branch where it is picked
             if operand is use and depth == 0:
                 return "is picked whole by a conditional expression (nothing to save)"

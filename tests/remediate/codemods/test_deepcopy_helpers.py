@@ -190,6 +190,10 @@ REFUSED = {
         "    return out\n",
         "returned whole",
     ),
+    "or with the caller's value": (
+        HEAD + "def f(x):\n    c = copy.deepcopy(D)\n    v = x or c['a']\n    return [v]\n",
+        "combined by and/or with another value",
+    ),
     "caller mutates its copy": (
         HEAD + HELPER + "def f():\n    c = _d()\n    c['a'].sort()\n    return c['a'][0]\n",
         "calls c['a'].sort()",
