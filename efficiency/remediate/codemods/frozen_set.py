@@ -164,7 +164,11 @@ class FrozenFinder(ScopedVisitor):
             return f"{name} is not bound by a statement of its own in the function's body"
         if declares_global(function, name) or calls_introspection(function):
             return f"{name} is global/nonlocal or the function reads its locals by name"
-        rebound = (_USED | _FRESH_CALLS | _READERS) & (self.module_binds | binds(function))
+        around = self.module_binds | binds(function)
+        for outer in self.ancestors(function):  # a closure sees the defs' names around it
+            if isinstance(outer, cst.FunctionDef):
+                around |= binds(outer, top=True)
+        rebound = (_USED | _FRESH_CALLS | _READERS) & around
         if rebound & _USED:
             return f"{', '.join(sorted(rebound & _USED))} is rebound, so the rewrite proves nothing"
         if not _fresh(value, not rebound & _FRESH_CALLS):

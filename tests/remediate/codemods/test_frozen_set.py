@@ -163,6 +163,8 @@ REFUSED = {
     "not fresh: an attribute": "def f(xs, box):\n    t = box.items\n" + BODY,
     "list rebound": "list = dict\n\n\ndef f(xs):\n    t = list(xs)\n" + BODY,
     "type rebound": "def f(xs, type):\n    t = list(xs)\n" + BODY,
+    "str rebound around it": "def outer(str):\n    def f(xs):\n        t = list(xs)\n"
+    "        return [x for x in xs if x in t]\n\n    return f\n",
     "tested once": "def f(x, xs):\n    t = list(xs)\n    return x in t\n",
     "tested in the first iterable": "def f(x, xs):\n    t = list(xs)\n"
     "    return [y for y in (xs if x in t else [])]\n",
@@ -204,6 +206,7 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
         ("not fresh: a call", "may be a list something else holds"),
         ("list rebound", "may be a list something else holds"),
         ("type rebound", "type is rebound"),
+        ("str rebound around it", "str is rebound"),
         ("tested once", "tested once per call"),
         ("tested in the first iterable", "tested once per call"),
         ("a call tested", "`g(x)`, is not a plain name"),
@@ -244,3 +247,38 @@ def test_the_playbook_sees_tests_in_closures_and_comprehension_clauses(
     (rule,) = book.match.frames
     assert rule.source is not None
     assert bool(re.search(rule.source, line)) is matches
+
+
+MIXED = """\
+def firsts(keys, extra):
+    kinds = ["a", "b", "c", "d"]
+    seen = []
+    for key in keys:
+        if key in kinds:
+            continue
+        if key not in seen:
+            seen.append(key)
+    more = list(extra) + ["z"]
+    return seen, [k for k in keys if k in more]
+"""
+
+
+def test_with_a_literal_table_and_a_growing_list_in_the_same_function() -> None:
+    result = SET.apply(MIXED, function="firsts")
+    assert result.sites == 3
+    assert "_KINDS_SET = frozenset(_KINDS)" in result.source
+    assert "seen_set = set()" in result.source
+    assert "more_set = (frozenset(more)" in result.source
+    assert "left:" not in result.summary
+    calls = [(ODD_VALUES, ["a", "z", 1]), (["x", "x", "y", "z"], []), ([1, 1.0, True], [1])]
+    same_results(MIXED, result.source, "firsts", *calls)
+
+
+def test_a_literal_table_read_in_a_lambda_is_made_a_set_beside_it() -> None:
+    source = (
+        "def f(xs):\n    t = ['a', 'b', 'c', 'd']\n    return list(filter(lambda x: x in t, xs))\n"
+    )
+    result = SET.apply(source)
+    assert result.sites == 1 and "left:" not in result.summary
+    assert "t_set = (frozenset(t)" in result.source
+    same_results(source, result.source, "f", (ODD_VALUES,))
