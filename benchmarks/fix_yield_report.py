@@ -51,13 +51,15 @@ FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "
 #: (``visitor_firsts``, ``receipt_lines``; ``stub_codegen``: an attribute built by ``+=`` in a
 #: helper method a loop calls), the third batch's (``stock_markdown``: a string appended to
 #: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
-#: from a lookup table, only read)
+#: from a lookup table, only read; ``bounce_suppress``: a list built once by an expression,
+#: tested in a closure)
 DEV_ADDITIONS = (
     "visitor_firsts",
     "receipt_lines",
     "stock_markdown",
     "stub_codegen",
     "rate_cards",
+    "bounce_suppress",
 )
 BATCHES = (
     ("first corpus", ()),
