@@ -45,8 +45,9 @@ THIRD_BATCH = ("invoice_totals", "sitemap_writer", "mime_headers", "sensor_decod
 FOURTH_BATCH = ("contact_merge", "shipment_tracker", "statement_text")
 #: dev programs written for classes of code the codemods missed, before they were generalised:
 #: the fourth batch's misses in other spellings (the misses' own source unread), and
-#: ``stock_markdown`` (a string appended to before its loop and after it)
-DEV_ADDITIONS = ("visitor_firsts", "receipt_lines", "stock_markdown")
+#: ``stock_markdown`` (a string appended to before its loop and after it), and
+#: ``signup_rules`` (a helper that matches a pattern it is passed, through re's cache per call)
+DEV_ADDITIONS = ("visitor_firsts", "receipt_lines", "stock_markdown", "signup_rules")
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
