@@ -302,7 +302,8 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         "a growing `seen` list, a costly argument to a lazy log call, `self.text +=`). "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
         "classes of code the codemods missed (the fourth batch's misses, in other spellings; "
-        "a string appended to before and after its loop), and the codemods generalised on "
+        "a string appended to before and after its loop; a helper matching the pattern it "
+        "is passed), and the codemods generalised on "
         "them; the fourth batch's numbers after that are no longer blind for those classes. "
         "Playbooks match on evidence only: frame names, callees, or the source at a "
         "sampled line (no rule matches any busy function).",
