@@ -42,9 +42,10 @@ Why the results are the same:
 * Refused when the file calls ``re.purge``: it asks for re's compiled patterns to be dropped,
   which the memo would not do (its results would still be equal Patterns).
 
-Differences left: ``re.compile`` is looked up once, at import (a later monkeypatch of it is
-not seen), and under ``python -b`` a str and a bytes pattern of the same text meeting in the
-memo warn (re's key compares their types first).
+The difference left: ``re.compile`` is looked up once, at import (a later monkeypatch of it
+is not seen). The types in the typed key also enter its hash, so a str and a bytes pattern of
+the same text (whose hashes are equal) are not compared, and ``python -b`` has no
+``BytesWarning`` to give, as with re's own key.
 """
 
 from __future__ import annotations
