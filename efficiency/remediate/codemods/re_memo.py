@@ -61,7 +61,7 @@ from efficiency.remediate.codemods.module_level import (
     module_import,
     name_free,
 )
-from efficiency.remediate.codemods.pysource import code, names_in, unique_name, walk
+from efficiency.remediate.codemods.pysource import Targets, code, names_in, unique_name, walk
 from efficiency.remediate.codemods.re_pattern_method import SIGNATURES
 
 #: the memo's bound: re's own cache size (``re._MAXCACHE``)
@@ -148,8 +148,8 @@ class MemoFinder(SiteFinder):
     """:class:`SiteFinder`'s literal sites, and the calls whose pattern is a parameter or a
     local of the function around them (:attr:`memo_sites`), with why each other is left."""
 
-    def __init__(self, module: cst.Module, targets: object) -> None:
-        super().__init__(module, targets)  # type: ignore[arg-type]
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+        super().__init__(module, targets)
         self.memo_sites: list[MemoSite] = []
         self.purges = self._mentions_purge(module)
 
