@@ -40,7 +40,11 @@ Why the results are the same:
   (``sub(p, repl, s, count, flags)``, ``split(p, s, maxsplit, flags)``, ``fn(p, s, flags)``);
   any other positional or keyword form is refused.
 * Refused when the file calls ``re.purge``: it asks for re's compiled patterns to be dropped,
-  which the memo would not do (its results would still be equal Patterns).
+  which the memo would not do (its results would still be equal Patterns). A purge elsewhere
+  cannot be seen; it costs the same identity difference and nothing else.
+* Where: as for literal patterns, the calls in the function the engine names (the hot spot's,
+  and a rewrite is kept only when it replaces a line the profile sampled) or, with no function
+  named, in loops inside functions; never at module level.
 
 The difference left: ``re.compile`` is looked up once, at import (a later monkeypatch of it
 is not seen). The types in the typed key also enter its hash, so a str and a bytes pattern of
