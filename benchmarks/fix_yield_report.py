@@ -52,7 +52,8 @@ FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "
 #: helper method a loop calls), the third batch's (``stock_markdown``: a string appended to
 #: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
 #: from a lookup table, only read; ``bounce_suppress``: a list built once by an expression,
-#: tested in a closure)
+#: tested in a closure; ``signup_rules``: a helper that matches a pattern it is passed, through
+#: re's cache per call)
 DEV_ADDITIONS = (
     "visitor_firsts",
     "receipt_lines",
@@ -60,6 +61,7 @@ DEV_ADDITIONS = (
     "stub_codegen",
     "rate_cards",
     "bounce_suppress",
+    "signup_rules",
 )
 BATCHES = (
     ("first corpus", ()),
@@ -316,7 +318,8 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         "a growing `seen` list, a costly argument to a lazy log call, `self.text +=`). "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
         "classes of code the codemods missed (the fourth batch's misses, in other spellings; "
-        "a string appended to before and after its loop), and the codemods generalised on "
+        "a string appended to before and after its loop; a helper matching the pattern it "
+        "is passed), and the codemods generalised on "
         "them; the fourth batch's numbers after that are no longer blind for those classes. "
         "Playbooks match on evidence only: frame names, callees, or the source at a "
         "sampled line (no rule matches any busy function).",
