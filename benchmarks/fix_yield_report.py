@@ -50,15 +50,19 @@ FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "
 #: each in its own spelling with the missed program's source unread: the fourth batch's misses
 #: (``visitor_firsts``, ``receipt_lines``; ``stub_codegen``: an attribute built by ``+=`` in a
 #: helper method a loop calls), the third batch's (``stock_markdown``: a string appended to
-#: before its loop and after it), the fifth batch's (``rate_cards``: a deep-copied dataclass
-#: from a lookup table, only read) and ``notify_channels`` (a helper returning a deep copy of
-#: module settings, called per item by a loop that only reads it)
+#: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
+#: from a lookup table, only read; ``bounce_suppress``: a list built once by an expression,
+#: tested in a closure; ``signup_rules``: a helper that matches a pattern it is passed, through
+#: re's cache per call), and ``notify_channels`` (a helper returning a deep copy of module
+#: settings, called per item by a loop that only reads it)
 DEV_ADDITIONS = (
     "visitor_firsts",
     "receipt_lines",
     "stock_markdown",
     "stub_codegen",
     "rate_cards",
+    "bounce_suppress",
+    "signup_rules",
     "notify_channels",
 )
 BATCHES = (
@@ -316,7 +320,8 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         "a growing `seen` list, a costly argument to a lazy log call, `self.text +=`). "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
         "classes of code the codemods missed (the fourth batch's misses, in other spellings; "
-        "a string appended to before and after its loop), and the codemods generalised on "
+        "a string appended to before and after its loop; a helper matching the pattern it "
+        "is passed), and the codemods generalised on "
         "them; the fourth batch's numbers after that are no longer blind for those classes. "
         "Playbooks match on evidence only: frame names, callees, or the source at a "
         "sampled line (no rule matches any busy function).",

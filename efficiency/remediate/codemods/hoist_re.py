@@ -13,26 +13,45 @@ codemod compiles each pattern itself first and refuses one that fails, warns, or
 ``re.DEBUG`` (any of which would move an error or output from run time to import time). It also
 refuses when ``re`` (or the imported function) is not bound once, at module level, to the real
 module: the constant must be able to use the same name.
+
+A pattern held in a parameter or local of the function (a helper called with a handful of
+patterns) cannot be hoisted; it goes through one bounded module-level memo of ``re.compile``
+instead, under the conditions :mod:`efficiency.remediate.codemods.re_memo` states.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.hoist_re_sites import Site, SiteFinder
+from efficiency.remediate.codemods.hoist_re_sites import Site
 from efficiency.remediate.codemods.module_level import end_of_imports
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
     Targets,
+    code,
     names_in,
     unique_name,
+    where,
 )
+from efficiency.remediate.codemods.re_memo import (
+    MemoFinder,
+    MemoPlan,
+    MemoSite,
+    add_memo,
+    kept_args,
+    memo_for,
+    memo_replacement,
+)
+
+#: a call's replacement, made from the call with its arguments already rewritten
+Replace = Callable[[cst.Call], cst.BaseExpression]
 
 
 def _constant_base(owner: str) -> str:
@@ -42,24 +61,14 @@ def _constant_base(owner: str) -> str:
     return f"_RE_{snake.upper()}" if snake else "_RE_PATTERN"
 
 
-def _drop_last_comma(args: list[cst.Arg], removed_last: cst.Arg | None) -> list[cst.Arg]:
-    """After removing the last argument, the new last one takes over its (absent) comma."""
-    if args and removed_last is not None:
-        args[-1] = args[-1].with_changes(comma=removed_last.comma)
-    return args
-
-
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+    def __init__(self, replacements: dict[int, Replace]) -> None:
         super().__init__()
         self.replacements = replacements
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        replacement = self.replacements.get(id(original_node))
-        if replacement is None:
-            return updated_node
-        # keep the call's own parentheses, if it had any
-        return replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+        replace = self.replacements.get(id(original_node))
+        return updated_node if replace is None else replace(updated_node)
 
 
 class HoistReCompile(PythonCodemod):
@@ -70,48 +79,59 @@ class HoistReCompile(PythonCodemod):
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
         module = wrapper.module
-        finder = SiteFinder(module, targets)
+        finder = MemoFinder(module, targets)
         wrapper.visit(finder)
-        sites = finder.sites
-        if not sites:
-            why = "; ".join(finder.refused) or "no re call with a literal pattern"
-            scope = "in a loop" if targets is None else f"in {targets.label}"
-            return Edit(module, 0, f"{self.name}: nothing to hoist {scope} ({why})")
-        insert_at = self._insertion_index(module, max(s.binding_index for s in sites))
+        sites, memo_sites = finder.sites, finder.memo_sites
+        insert_at = self._insertion_index(module, max([s.binding_index for s in sites] or [0]))
         early = [s for s in sites if not s.owner and s.top_index <= insert_at]
         finder.refused += [
             f"{module.code_for_node(s.call)}: runs before the imports end" for s in early
         ]
         sites = [s for s in sites if s not in early]
-        if not sites:
-            return Edit(module, 0, f"{self.name}: nothing to hoist ({'; '.join(finder.refused)})")
+        compile_func, re_at = finder._compile_func() or (None, 0)
+        plan = memo_for(module, code(compile_func), bounded=True) if compile_func else None
+        if isinstance(plan, str):
+            finder.refused += [f"{code(s.call).splitlines()[0]}: {plan}" for s in memo_sites]
+            memo_sites = []
+        if not sites and not memo_sites:
+            why = (
+                "; ".join(finder.refused) or "no re call with a literal, parameter or local pattern"
+            )
+            scope = "in a loop" if targets is None else f"in {targets.label}"
+            return Edit(module, 0, f"{self.name}: nothing to hoist {scope} ({why})")
         taken = names_in(module)
         constants: dict[tuple[object, ...], tuple[str, Site]] = {}
-        replacements: dict[int, cst.BaseExpression] = {}
+        replacements: dict[int, Replace] = {}
         for site in sites:
             if site.key not in constants:
                 constant = unique_name(_constant_base(site.owner), taken)
                 taken.add(constant)
                 constants[site.key] = (constant, site)
-            constant = constants[site.key][0]
-            replacements[id(site.call)] = self._replacement(site, constant)
+            replacements[id(site.call)] = self._replacement(site, constants[site.key][0])
+        if memo_sites and isinstance(plan, MemoPlan):
+            helper = plan.helper
+            for memo in memo_sites:
+                replacements[id(memo.call)] = _memo_call(memo, helper)
         new = module.visit(_Rewriter(replacements))
-        new = self._insert_constants(new, insert_at, constants)
-        return Edit(new, len(sites), self._summary(targets, sites, constants, finder.refused))
+        memo_at = end_of_imports(module, max(re_at, plan.functools_at)) if plan else -1
+        if memo_sites and isinstance(plan, MemoPlan) and memo_at > insert_at:
+            new = add_memo(new, plan, re_at)
+        if sites:
+            new = self._insert_constants(new, insert_at, constants)
+        if memo_sites and isinstance(plan, MemoPlan) and memo_at <= insert_at:
+            new = add_memo(new, plan, re_at)
+        summary = self._summary(targets, sites, constants, finder.refused, memo_sites, plan)
+        return Edit(new, len(sites) + len(memo_sites), summary)
 
     @staticmethod
-    def _replacement(site: Site, constant: str) -> cst.BaseExpression:
+    def _replacement(site: Site, constant: str) -> Replace:
         if site.function == "compile":
-            return cst.Name(constant)
-        removed_last = None
-        call_args = list(site.call.args)
-        if site.flags is not None and call_args[-1].value is site.flags:
-            removed_last = call_args[-1]
-        args = _drop_last_comma(list(site.rest), removed_last)
-        return site.call.with_changes(
-            func=cst.Attribute(value=cst.Name(constant), attr=cst.Name(site.function)),
-            args=args,
-        )
+            name = cst.Name(constant)
+            return lambda call: name.with_changes(lpar=call.lpar, rpar=call.rpar)
+        dropped = {0} | {i for i, a in enumerate(site.call.args) if a.value is site.flags}
+        kept = [i for i in range(len(site.call.args)) if i not in dropped]
+        method = cst.Attribute(value=cst.Name(constant), attr=cst.Name(site.function))
+        return lambda call: call.with_changes(func=method, args=kept_args(call, kept))
 
     @staticmethod
     def _insertion_index(module: cst.Module, binding_index: int) -> int:
@@ -155,13 +175,35 @@ class HoistReCompile(PythonCodemod):
         sites: list[Site],
         constants: dict[tuple[object, ...], tuple[str, Site]],
         refused: list[str],
+        memo_sites: list[MemoSite],
+        plan: MemoPlan | str | None,
+    ) -> str:
+        parts = []
+        if sites:
+            parts.append(self._hoisted(targets, sites, constants))
+        if memo_sites and isinstance(plan, MemoPlan):
+            patterns = ", ".join(sorted({s.pattern.value for s in memo_sites}))
+            parts.append(
+                f"compiled the patterns passed as {patterns} through {plan.helper} (a memo of "
+                f"re.compile bounded as re's cache is) instead of through re's cache on every "
+                f"call {where(targets, (s.owner for s in memo_sites))} "
+                f"({plural(len(memo_sites), 'call')})"
+            )
+        text = "; ".join(parts)
+        if refused:
+            text += f"; left {plural(len(refused), 'site')}: " + "; ".join(refused)
+        return text
+
+    @staticmethod
+    def _hoisted(
+        targets: Targets | None,
+        sites: list[Site],
+        constants: dict[tuple[object, ...], tuple[str, Site]],
     ) -> str:
         shown = []
         for constant, site in constants.values():
-            pattern = cst.Module(body=[]).code_for_node(site.pattern)
-            flags = (
-                "" if site.flags is None else ", " + cst.Module(body=[]).code_for_node(site.flags)
-            )
+            pattern = code(site.pattern)
+            flags = "" if site.flags is None else ", " + code(site.flags)
             shown.append(f"re.compile({pattern}{flags}) as {constant}")
         owners = sorted({s.owner for s in sites if s.owner})
         if targets is not None:
@@ -172,7 +214,8 @@ class HoistReCompile(PythonCodemod):
             place = "out of loops in " + ", ".join(owners)
         else:
             place = "out of a module-level loop"
-        text = f"hoisted {', '.join(shown)} {place} ({plural(len(sites), 'site')})"
-        if refused:
-            text += f"; left {plural(len(refused), 'site')}: " + "; ".join(refused)
-        return text
+        return f"hoisted {', '.join(shown)} {place} ({plural(len(sites), 'site')})"
+
+
+def _memo_call(site: MemoSite, helper: str) -> Replace:
+    return lambda call: memo_replacement(site, helper, call)

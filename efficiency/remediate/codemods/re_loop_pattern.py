@@ -33,7 +33,8 @@ and the loop variable is bound nowhere else. Each literal pattern must compile w
 warnings (so that compiling before the call's other arguments are evaluated changes no
 error). Flags must be constants (``re.I | re.M``, an int; not ``re.DEBUG``). ``re`` must be
 imported once at module level, and the name ``functools`` free or that module. Calls at module
-level are left alone (they run once).
+level are left alone (they run once). The memo is unbounded since the table bounds it; when the
+module already has ``hoist-re-compile``'s bounded memo (:mod:`.re_memo`), that one is used.
 """
 
 from __future__ import annotations
@@ -46,22 +47,16 @@ from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.hoist_re_sites import SiteFinder, check_compiles
-from efficiency.remediate.codemods.module_level import (
-    insert_after_imports,
-    module_import,
-    name_free,
-)
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
     Targets,
     code,
     literal_value,
-    names_in,
-    unique_name,
     walk,
     where,
 )
+from efficiency.remediate.codemods.re_memo import add_memo, memo_for
 from efficiency.remediate.codemods.re_pattern_method import SIGNATURES
 
 #: how a table is iterated: its items, or a dict display's keys, values or (key, value) pairs
@@ -351,20 +346,12 @@ class ReLoopPattern(PythonCodemod):
         if not finder.found:
             why = refused or "no re call in a loop with a pattern from a module-level table"
             return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
-        functools_at = module_import(module, "functools")
-        if functools_at is None and not name_free(module, "functools"):
-            why = "the name functools is bound to something other than the module"
-            return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
         compile_func, re_at = finder._compile_func() or (None, 0)
-        memo = f"functools.lru_cache(maxsize=None)({code(compile_func)})"
-        helper = _existing_memo(module, memo) if functools_at is not None else None
-        lines = [] if functools_at is not None else ["import functools"]
-        if helper is None:
-            helper = unique_name("_re_compiled", names_in(module))
-            lines.append(f"{helper} = {memo}")
-        new = module.visit(_Rewriter(finder.found, helper))
-        if lines:
-            new = insert_after_imports(new, max(re_at, functools_at or 0), lines)
+        plan = memo_for(module, code(compile_func), bounded=False)
+        if isinstance(plan, str):
+            return Edit(module, 0, f"{self.name}: nothing to rewrite ({plan})")
+        helper = plan.helper
+        new = add_memo(module.visit(_Rewriter(finder.found, helper)), plan, re_at)
         tables = ", ".join(sorted({s.table for s in finder.found}))
         summary = (
             f"compiled each pattern of {tables} once, through {helper} (a memo of re.compile), "
@@ -375,23 +362,3 @@ class ReLoopPattern(PythonCodemod):
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.found), summary)
-
-
-def _existing_memo(module: cst.Module, memo: str) -> str | None:
-    """The name a module-level ``NAME = <memo>`` binds (an earlier rewrite's), if it is bound
-    nowhere else."""
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-            continue
-        small = stmt.body[0]
-        if (
-            isinstance(small, cst.Assign)
-            and len(small.targets) == 1
-            and isinstance(small.targets[0].target, cst.Name)
-            and code(small.value) == memo
-        ):
-            name = small.targets[0].target.value
-            bindings = sum(isinstance(n, cst.AssignTarget | cst.Param | cst.Global) and
-                           name in names_in(n) for n in walk(module))  # fmt: skip
-            return name if bindings == 1 else None
-    return None

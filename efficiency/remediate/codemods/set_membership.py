@@ -26,7 +26,9 @@ value tested is a plain name (evaluated once either way) and neither ``type`` no
 ``int`` is rebound in the module or the function. Anything else is refused with the reason.
 
 A list the function starts empty and grows with ``append`` is kept, with a set in step with it
-(:mod:`efficiency.remediate.codemods.shadow_set`).
+(:mod:`efficiency.remediate.codemods.shadow_set`); a list built once by any expression and only
+read after, tested in a loop, a comprehension or a closure, gets a frozenset made beside it
+(:mod:`efficiency.remediate.codemods.frozen_set`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.constant_table import binds
+from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewriter
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -50,6 +53,7 @@ from efficiency.remediate.codemods.pysource import (
     insert_above,
     mentions_in_nested_scopes,
     names_in,
+    restage,
     unique_name,
     walk,
     where,
@@ -237,17 +241,11 @@ class SetMembership(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        # in stages, each analysing the tree the one before made (a rewriter finds its nodes
+        # by identity, which a transform does not keep)
         finder = _Finder(wrapper.module, targets)
         wrapper.visit(finder)
-        growing = GrowingFinder(wrapper.module, targets)
-        wrapper.visit(growing)
-        refused = "; ".join(finder.refused + growing.refused)
-        if not finder.sites and not growing.sites:
-            why = refused or (
-                f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
-                "and no local list grown by append, tested with `in`"
-            )
-            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+        refused = list(finder.refused)
         taken = names_in(wrapper.module)
         names: dict[int, tuple[str, str]] = {}
         for site in finder.sites:
@@ -256,9 +254,6 @@ class SetMembership(PythonCodemod):
             members = unique_name(f"{items}_SET", taken)
             taken.add(members)
             names[id(site.assign)] = (items, members)
-        for grown in growing.sites:
-            grown.shadow = unique_name(f"{grown.name}_set", taken)
-            taken.add(grown.shadow)
         new = wrapper.module
         parts = []
         if finder.sites:
@@ -270,7 +265,15 @@ class SetMembership(PythonCodemod):
                 f"{where(targets, (s.owner for s in finder.sites))} "
                 f"({plural(tests, 'membership test')})"
             )
+        staged, staged_targets = restage(wrapper.module, new, targets)
+        growing = GrowingFinder(staged.module, staged_targets)
+        staged.visit(growing)
+        refused += growing.refused
+        new = staged.module
         if growing.sites:
+            for grown in growing.sites:
+                grown.shadow = unique_name(f"{grown.name}_set", taken)
+                taken.add(grown.shadow)
             new = new.visit(GrowingRewriter(growing.sites))
             tests = sum(len(s.tests) for s in growing.sites)
             parts.append(
@@ -279,7 +282,37 @@ class SetMembership(PythonCodemod):
                 f"{where(targets, (s.owner for s in growing.sites))} "
                 f"({plural(tests, 'membership test')})"
             )
+        done = frozenset(s.name for s in finder.sites) | {
+            n for s in growing.sites for n in (s.name, s.shadow)
+        }
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        frozen = FrozenFinder(staged.module, staged_targets, done)
+        staged.visit(frozen)
+        refused += frozen.refused
+        new = staged.module
+        if frozen.sites:
+            for site in frozen.sites:
+                site.shadow = unique_name(f"{site.name}_set", taken)
+                taken.add(site.shadow)
+            new = new.visit(FrozenRewriter(frozen.sites))
+            rewritten = tuple(f"{site.name}{end}" for site in frozen.sites for end in " =:")
+            refused = [r for r in refused if not r.startswith(rewritten)]  # refused before
+            tests = sum(len(s.tests) for s in frozen.sites)
+            parts.append(
+                f"membership in {', '.join(s.name for s in frozen.sites)}, built once and only "
+                f"read, by a frozenset made beside it, for exact str/int values "
+                f"{where(targets, (s.owner for s in frozen.sites))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        sites = len(finder.sites) + len(growing.sites) + len(frozen.sites)
+        if not sites:
+            why = "; ".join(refused) or (
+                f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
+                "no local list grown by append, and no list built once and only read, tested "
+                "with `in`"
+            )
+            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         summary = "; ".join(parts)
         if refused:
-            summary += f"; left: {refused}"
-        return Edit(new, len(finder.sites) + len(growing.sites), summary)
+            summary += f"; left: {'; '.join(refused)}"
+        return Edit(new, sites, summary)

@@ -102,7 +102,7 @@ REFUSED = {
     "import star": "from os import *\n\ndef f(x):\n    t = ['a','b','c','d']\n    return x in t\n",
     "type rebound": "def f(x, type):\n    t = ['a','b','c','d']\n    return x in t\n",
     "nested scope": "def f(xs):\n    t = ['a','b','c','d']\n"
-    "    return list(filter(lambda x: x in t, xs))\n",
+    "    return list(filter(lambda x: x in t or t.append(x), xs))\n",
     "global": "def f(x):\n    global t\n    t = ['a','b','c','d']\n    return x in t\n",
     "module level": "T = ['a','b','c','d']\n\ndef f(x):\n    return x in T\n",
     "never tested": "def f(x):\n    t = ['a','b','c','d']\n    return x in 'ab'\n",
