@@ -53,7 +53,8 @@ FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "
 #: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
 #: from a lookup table, only read; ``bounce_suppress``: a list built once by an expression,
 #: tested in a closure; ``signup_rules``: a helper that matches a pattern it is passed, through
-#: re's cache per call)
+#: re's cache per call), and ``notify_channels`` (a helper returning a deep copy of module
+#: settings, called per item by a loop that only reads it)
 DEV_ADDITIONS = (
     "visitor_firsts",
     "receipt_lines",
@@ -62,6 +63,7 @@ DEV_ADDITIONS = (
     "rate_cards",
     "bounce_suppress",
     "signup_rules",
+    "notify_channels",
 )
 BATCHES = (
     ("first corpus", ()),

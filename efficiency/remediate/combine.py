@@ -71,7 +71,8 @@ def _carried_site(site: dict[str, Any], before: str, now: str) -> dict[str, Any]
     if not lines:
         return None
     line = carried_lines(before, now, [int(site["line"])]) if site.get("line") else []
-    return {**site, "lines": lines, "line": line[0] if line else lines[0]}
+    outer = carried_lines(before, now, [int(n) for n in site.get("caller_lines") or []])
+    return {**site, "lines": lines, "line": line[0] if line else lines[0], "caller_lines": outer}
 
 
 def _where(target: Target) -> str:

@@ -49,6 +49,11 @@ class _Context:
     stacks: list[tuple[int, int]] = field(default_factory=list)  # heap of (samples, index)
     parents: Counter[tuple[str, str]] = field(default_factory=Counter)
     callers: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    #: per application call site, the lines of its own nearest application caller in the
+    #: same file (where a rewrite of the call, not of the callee, goes)
+    outer: defaultdict[tuple[str, str, int], Counter[int]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
     under: Counter[str] = field(default_factory=Counter)  # ancestor regex → samples
     callees: set[str] = field(default_factory=set)  # ``function (file)`` of direct callees
 
@@ -130,6 +135,9 @@ def _context(
             if caller >= 0:
                 c = frames[caller]
                 ctx.callers[(c.function, c.file, c.line)] += n
+                above = app_above[caller]
+                if above >= 0 and frames[above].file == c.file and frames[above].line:
+                    ctx.outer[(c.function, c.file, c.line)][frames[above].line] += n
             for a, first in first_match.items():
                 if first < pos:
                     ctx.under[a] += n
@@ -202,7 +210,13 @@ def _frame_evidence(
         # ran: where `efficiency remediate` looks for a fix, heaviest first
         "lines": [[ln, n] for ln, n in sorted(fn.lines.items()) if ln],
         "call_sites": [
-            {"function": cf, "file": cfile, "line": cline, "samples": cn}
+            {
+                "function": cf,
+                "file": cfile,
+                "line": cline,
+                "samples": cn,
+                "caller_lines": sorted(ctx.outer.get((cf, cfile, cline), ())),
+            }
             for (cf, cfile, cline), cn in sorted(
                 ctx.callers.items(), key=lambda kv: (-kv[1], kv[0])
             )[:CALL_SITES_IN_EVIDENCE]

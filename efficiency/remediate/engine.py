@@ -23,6 +23,7 @@ order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,18 +93,20 @@ def _brief(proposal: dict[str, Any]) -> dict[str, Any]:
 def call_sites(hotspot: Hotspot) -> list[dict[str, Any]]:
     """Where a fix for ``hotspot`` may go, heaviest first: the frame itself when it is the
     service's code, then each sampled application call site, merged per function with the
-    sampled lines of each (``lines``)."""
+    sampled lines of each (``lines``) and the sampled lines of its callers in the same file
+    (``caller_lines``: a rewrite of a call to it, there, also changes code the profile ran)."""
     ev = hotspot.evidence
     merged: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def add(function: str, file: str, lines: dict[int, int]) -> None:
+    def add(function: str, file: str, lines: dict[int, int], outer: Sequence[int] = ()) -> None:
         if not function or not file:
             return
         site = merged.setdefault(
-            (file, function), {"function": function, "file": file, "counts": {}}
+            (file, function), {"function": function, "file": file, "counts": {}, "outer": set()}
         )
         for line, n in lines.items():
             site["counts"][line] = site["counts"].get(line, 0) + n
+        site["outer"].update(int(n) for n in outer)
 
     if ev.get("target_is_frame") and ev.get("hot_file"):
         add(str(ev["hot_function"]), str(ev["hot_file"]),
@@ -113,12 +116,16 @@ def call_sites(hotspot: Hotspot) -> list[dict[str, Any]]:
         sites = [{**ev["caller"], "samples": 1}]
     for c in sites or []:
         if c.get("line"):
-            add(str(c["function"]), str(c["file"]), {int(c["line"]): int(c.get("samples", 1))})
+            add(str(c["function"]), str(c["file"]), {int(c["line"]): int(c.get("samples", 1))},
+                c.get("caller_lines") or [])  # fmt: skip
     out = []
     for site in merged.values():
         counts: dict[int, int] = site.pop("counts")
+        outer: set[int] = site.pop("outer")
         if not counts:
             continue
+        if outer - set(counts):
+            site["caller_lines"] = sorted(outer - set(counts))
         site["line"] = max(counts, key=lambda ln: (counts[ln], -ln))
         site["lines"] = sorted(counts)
         site["samples"] = sum(counts.values())

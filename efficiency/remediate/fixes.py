@@ -110,8 +110,9 @@ def apply_fix(
     site: dict[str, Any] | None = None, path: str | None = None,
 ) -> Fix:  # fmt: skip
     """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
-    function, file, line and the sampled ``lines``) replaces the hot spot's own target, and
-    then a rewrite touching none of the sampled lines is refused. A codemod edits ``path``
+    function, file, line and the sampled ``lines``, and ``caller_lines``, those of its callers
+    in the same file) replaces the hot spot's own target, and then a rewrite touching none of
+    the sampled lines is refused. A codemod edits ``path``
     (from :func:`source_path`, relative to ``tree``)."""
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
@@ -134,8 +135,9 @@ def apply_fix(
                 f"({result.summary})"
             )
         if site is not None:
+            sampled = [*(site.get("lines") or []), *(site.get("caller_lines") or [])]
             on_sampled_lines(playbook, where.path, where.function, source, result.source,
-                              site.get("lines") or [])  # fmt: skip
+                              sampled)  # fmt: skip
         path.write_text(result.source, encoding="utf-8")
         location = {"path": where.path, "function": where.function, "lines": [where.start,
                     where.end], "line_drifted": where.drifted}  # fmt: skip

@@ -9,24 +9,28 @@ copy buys nothing and ``cfg = DEFAULTS`` does the same::
         return user in cfg["users"] and ...         return user in cfg["users"] and ...
 
 Proving "only read" is deliberately narrow. The function must bind the copy once, to a plain
-local name (no ``global``/``nonlocal``, no nested function, lambda or class, no ``locals()``
-or ``eval``), and every use of that name must end in a value that cannot alias the data: a
-comparison or membership test, ``len``/``str``/``repr``/``int``/``float``/``bool``/``hash``/
-``isinstance``, an f-string field, ``not``, or the test of an ``if``/``while``/conditional,
-reached only through subscripts, ``.get``/``.keys``/``.values``/``.items``/``.count``/
-``.index`` and reads of the fields of a plain dataclass (the copy of ``tiers[name]`` where
-``tiers: dict[str, Tier]`` and ``Tier`` is a plain ``@dataclass`` of this module; see
-``deepcopy_types``), or in a value the annotations say is an immutable scalar (``int``,
-``str``...), which cannot alias the data whatever is done with it. A local name bound once from such a read (``feat = cfg.get("x")``, ``for user in
-cfg["users"]``) is held to the same rule, up to three levels deep. Nothing anywhere in the
-function may mutate anything or run code that could (no call other than those builtins, read
+local name (no ``global``/``nonlocal``, no nested function or class, no lambda other than the
+``key=`` of ``min``/``max``/``sorted``, no ``locals()`` or ``eval``), and every use of that
+name must end in a value that cannot alias the data: a comparison or membership test, a
+subscript's key, ``len``/``str``/``repr``/``int``/``float``/``bool``/``hash``/``isinstance``,
+an f-string field, ``not``, the test of an ``if``/``while``/conditional, or the body of a key
+lambda (only compared), reached only through subscripts, ``.get``/``.keys``/``.values``/
+``.items``/``.count``/``.index``, ``min``/``max``/``sorted`` (an element of the data, or a new
+list of them; see ``deepcopy_helpers``) and reads of the fields of a plain dataclass (the copy
+of ``tiers[name]`` where ``tiers: dict[str, Tier]`` and ``Tier`` is a plain ``@dataclass`` of
+this module; see ``deepcopy_types``), or in a value the annotations say is an immutable scalar
+(``int``, ``str``...), which cannot alias the data whatever is done with it. A local name
+bound once from such a read (``feat = cfg.get("x")``, ``for user in cfg["users"]``) is held to
+the same rule, up to three levels deep. Nothing anywhere in the function may mutate anything
+or run code that could (no call other than those builtins, ``abs``/``round``/``sum``, read
 methods, constructors of plain dataclasses and ``append`` to a list the function made, no
-assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``),
-so the original cannot change while the alias is read.
+assignment to a subscript or attribute, no ``del``, ``yield`` or ``await``), so the original
+cannot change while the alias is read.
 A value read from the copy may also leave the function, when it is returned (``return v``, or
 an item of a dict, list or tuple display that is returned) or passed to such a constructor or
-``append``: then that value alone is deep-copied where it leaves, every such value through one memo, so values that shared an object in the
-original still share one copy, as in the whole copy::
+``append`` (itself, or as an item of a display): then that value alone is deep-copied where it
+leaves, every such value through one memo, so values that shared an object in the original
+still share one copy, as in the whole copy::
 
     def resolve(self, req):                  def resolve(self, req):
         p = deepcopy(self.base)      →           p = self.base
@@ -35,27 +39,43 @@ original still share one copy, as in the whole copy::
             req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
 
 (the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
-followed either way). The whole copy returned or stored, or a value that leaves in any other
-way (assigned elsewhere, passed on, ``x or default``) is still refused.
-A shallow copy, when only the top level is mutated, is not attempted: those cases are refused.
+followed either way). A conditional's branch whose other branch may be another value
+(``c = wanted if ok else cfg["fallback"]``) is deep-copied where it is picked; and/or with
+another value, the whole copy returned or stored, or a value that leaves in any other way
+(assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
+returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
+``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
 What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
 side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
-annotations are true, and reads of other values (subscripts, attributes) run no code that
-changes the original.
+annotations are true, and reads of other values (subscripts, attributes, comparisons, the
+builtins above) run no code that changes the original.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.deepcopy_flow import (
+    Rewriter,
+    Site,
+    consumed,
+    get_default,
+    returned,
+)
+from efficiency.remediate.codemods.deepcopy_helpers import (
+    Helper,
+    builtin_read,
+    find_helpers,
+    key_lambda_refusal,
+    module_bindings,
+    picker,
+)
 from efficiency.remediate.codemods.deepcopy_types import (
     READ_METHODS,
-    SCALAR_BUILTINS,
     Types,
     mutation,
 )
@@ -75,16 +95,6 @@ from efficiency.remediate.codemods.pysource import (
 )
 
 
-@dataclass
-class _Site:
-    assign: cst.Assign
-    call: cst.Call
-    name: str
-    owner: str
-    #: values read from the copy that leave the function (deep-copied there)
-    escapes: list[cst.CSTNode]
-
-
 class _Finder(ScopedVisitor):
     METADATA_DEPENDENCIES = (
         *ScopedVisitor.METADATA_DEPENDENCIES,
@@ -94,7 +104,7 @@ class _Finder(ScopedVisitor):
 
     def __init__(self, targets: Targets | None) -> None:
         super().__init__(targets)
-        self.sites: list[_Site] = []
+        self.sites: list[Site] = []
         self.refused: list[str] = []
         #: for the copy being judged: the names that hold it or a read of it, and the reads
         #: that leave the function
@@ -106,16 +116,46 @@ class _Finder(ScopedVisitor):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        self._bound = module_bindings(node)
+        self._helpers, self._not_helpers = find_helpers(node, self._is_deepcopy)
+
+    def _is_deepcopy(self, call: cst.Call) -> bool:
+        names = self.get_metadata(QualifiedNameProvider, call.func, set())
+        return any(q.name == "copy.deepcopy" for q in names)
+
+    def _helper(self, call: cst.Call) -> Helper | str | None:
+        """The helper ``call`` calls (with no argument) when this call site or the helper is
+        selected, why the function it calls is not taken as one, or None."""
+        func = call.func
+        name = f"self.{func.attr.value}" if isinstance(func, cst.Attribute) else code(func)
+        if isinstance(func, cst.Attribute) and code(func.value) != "self":
+            return None
+        chosen = self.targets is None or any(
+            d.name.value == name.removeprefix("self.") for d in self.targets.defs
+        )
+        if not (self.active or chosen):
+            return None
+        helper = self._helpers.get(name)
+        if helper is None or call.args:
+            return self._not_helpers.get(name)
+        return helper
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not self.active or not isinstance(node.value, cst.Call):
+        if not isinstance(node.value, cst.Call):
             return
-        names = self.get_metadata(QualifiedNameProvider, node.value.func, set())
-        if not any(q.name == "copy.deepcopy" for q in names):
+        helper: Helper | str | None = None
+        if not self._is_deepcopy(node.value):
+            helper = self._helper(node.value)
+            if helper is None:
+                return
+        elif not self.active:
             return
         shown = code(node).splitlines()[0]
+        if isinstance(helper, str):
+            self.refused.append(f"{shown}: {helper}")
+            return
         self._tracked, self._escapes = set(), []
-        why = self._refusal(node)
+        why = self._refusal(node, helper)
         if (
             why is None
             and self._escapes
@@ -128,12 +168,18 @@ class _Finder(ScopedVisitor):
         assert isinstance(node.targets[0].target, cst.Name)
         owner = self.def_stack[-1]
         name = node.targets[0].target.value
-        self.sites.append(_Site(node, node.value, name, owner, list(self._escapes)))
+        call = node.value
+        source, copier = (helper.source, helper.copier) if helper else (
+            call.args[0].value, call.func
+        )  # fmt: skip
+        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier))
 
-    def _refusal(self, node: cst.Assign) -> str | None:
+    def _refusal(self, node: cst.Assign, helper: Helper | None) -> str | None:
         call = node.value
         assert isinstance(call, cst.Call)
-        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        if helper is None and (
+            len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star
+        ):
             return "deepcopy with a memo or unusual arguments"
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return "the copy is not bound to one plain name"
@@ -145,11 +191,15 @@ class _Finder(ScopedVisitor):
             return f"{name} is declared global/nonlocal"
         if calls_introspection(function):
             return "the function calls locals()/vars()/eval()/exec()"
-        if any(isinstance(n, SCOPES) for n in walk(function.body)):
-            return "the function defines a nested function, lambda or class"
         assert self._module is not None
         types = self._types = Types(self._module, function)
-        source = types.type_of(call.args[0].value)
+        for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
+            if not isinstance(scope, cst.Lambda):
+                return "the function defines a nested function, lambda or class"
+            why = key_lambda_refusal(scope, self.parent, self._shadowed, types.bound.__contains__)
+            if why is not None:
+                return why
+        source = types.type_of(call.args[0].value) if helper is None else None
         if source is not None:
             types.env[name] = source
         scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
@@ -159,9 +209,15 @@ class _Finder(ScopedVisitor):
             if other is node:
                 continue
             why = mutation(other, call, types)
-            if why is not None:
+            if why is not None and not (
+                isinstance(other, cst.Call) and builtin_read(other, self._shadowed)
+            ):
                 return why
         return self._name_read_only(function, name, node.targets[0].target, 0)
+
+    def _shadowed(self, name: str) -> bool:
+        """Is the builtin ``name`` bound anywhere in the module (or the function judged)?"""
+        return name in self._bound or (self._types is not None and name in self._types.bound)
 
     def _name_read_only(
         self, function: cst.FunctionDef, name: str, bound: cst.CSTNode, depth: int
@@ -217,10 +273,22 @@ class _Finder(ScopedVisitor):
         node: cst.CSTNode = use
         types = self._types
         assert types is not None
+        for ancestor in self.ancestors(use):
+            if ancestor is function:
+                break
+            if isinstance(ancestor, cst.Lambda):
+                return None  # a key lambda (all others are refused): its result is compared
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 node = parent
+                continue
+            if (
+                isinstance(parent, cst.Arg)
+                and parent.value is node
+                and picker(parent, self.parent(parent), self._shadowed)
+            ):
+                node = self.parent(parent) or parent  # min/max/sorted: elements of the data
                 continue
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 assert isinstance(node, cst.BaseExpression)
@@ -245,29 +313,39 @@ class _Finder(ScopedVisitor):
         assert isinstance(node, cst.BaseExpression)
         if types.scalar(types.type_of(node)):
             return None  # an immutable scalar: whatever is done with it, the data is safe
-        if self._returned(node):
+        if returned(self.parent, node, types):
             if node is use and depth == 0:
                 return "is returned whole (nothing to save)"
             self._escapes.append(node)
             return None
+        operand, mixed, joined = node, False, False
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.BooleanOperation) or (
                 isinstance(parent, cst.IfExp) and parent.test is not node
             ):
+                if isinstance(parent, cst.IfExp):  # the other branch: not from the copy?
+                    other = parent.orelse if parent.body is node else parent.body
+                    mixed = mixed or not types.scalar(types.type_of(other))
+                else:
+                    other = parent.right if parent.left is node else parent.left
+                    joined = joined or not types.scalar(types.type_of(other))
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
-        if isinstance(parent, cst.Arg) and self._get_default(parent):
+        if consumed(self.parent, parent, node) or (
+            isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
+        ):
+            return None
+        if joined:  # and/or may yield the other value: copying it would change its identity
+            return "is combined by and/or with another value, which could leave in its place"
+        if mixed:  # the value may not come from the copy: copy this branch where it is picked
+            if operand is use and depth == 0:
+                return "is picked whole by a conditional expression (nothing to save)"
+            self._escapes.append(operand)
             return None
         if isinstance(parent, cst.Arg):
             call = self.parent(parent)
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Name)
-                and call.func.value in SCALAR_BUILTINS
-            ):
-                return None
             if (
                 isinstance(call, cst.Call)
                 and types.harmless_call(call)
@@ -279,103 +357,11 @@ class _Finder(ScopedVisitor):
                 self._escapes.append(node)  # stored in a new object or list: copied there
                 return None
             return "is passed to a call"
-        if isinstance(parent, (cst.ComparisonTarget, cst.Comparison)):
-            return None
-        if isinstance(parent, cst.FormattedStringExpression):
-            return None
-        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
-            return None
-        if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
-            return None
         alias = self._alias(parent, node, function, depth)
         if alias != "":
             return alias
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep it"
-
-    def _returned(self, node: cst.CSTNode) -> bool:
-        """Is ``node`` the value of a ``return``, or an item of a dict, list or tuple display
-        that is (display in display included)?"""
-        while True:
-            parent = self.parent(node)
-            if isinstance(parent, cst.Return):
-                return parent.value is node
-            if (isinstance(parent, cst.DictElement) and parent.value is node) or (
-                isinstance(parent, cst.Element)
-                and isinstance(self.parent(parent), cst.List | cst.Tuple)
-            ):
-                node = self.parent(parent) or parent
-            else:
-                return False
-
-    def _get_default(self, arg: cst.Arg) -> bool:
-        """Is ``arg`` the default of ``<a tracked name, read>.get(key, default)`` (whose value
-        is followed through the ``.get`` itself)?"""
-        call = self.parent(arg)
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
-            return False
-        if call.func.attr.value != "get" or len(call.args) != 2 or call.args[1] is not arg:
-            return False
-        if arg.keyword is not None or arg.star or call.args[0].star:
-            return False
-        root: cst.BaseExpression = call.func.value
-        while isinstance(root, cst.Subscript | cst.Call | cst.Attribute):
-            if isinstance(root, cst.Call):
-                if not isinstance(root.func, cst.Attribute) or root.func.attr.value not in (
-                    READ_METHODS
-                ):
-                    return False
-                root = root.func.value
-            elif isinstance(root, cst.Attribute):
-                assert self._types is not None
-                fields = self._types.fields(self._types.type_of(root.value))
-                if not isinstance(fields, dict) or root.attr.value not in fields:
-                    return False
-                root = root.value
-            else:
-                root = root.value
-        return isinstance(root, cst.Name) and root.value in self._tracked
-
-
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, sites: list[_Site], memos: dict[int, str]) -> None:
-        super().__init__()
-        self.calls = {id(s.call): s for s in sites}
-        self.escapes = {id(e): s for s in sites for e in s.escapes}
-        self.memos = memos  # id(assign) -> the memo's name, for sites with escapes
-        self.lines = {id(s.assign): s for s in sites}
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if id(original_node) not in self.calls:
-            return self._escape(original_node, updated_node)
-        return updated_node.args[0].value.with_changes(
-            lpar=updated_node.lpar, rpar=updated_node.rpar
-        )
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: Any) -> Any:
-        updated = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, cst.Call) or not isinstance(updated, cst.BaseExpression):
-            return updated
-        return self._escape(original_node, updated)
-
-    def _escape(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
-        site = self.escapes.get(id(original))
-        if site is None:
-            return updated
-        func = site.call.func
-        args = [cst.Arg(updated.with_changes(lpar=[], rpar=[]))]
-        args.append(cst.Arg(cst.Name(self.memos[id(site.assign)])))
-        return cst.Call(func=func, args=args, lpar=updated.lpar, rpar=updated.rpar)
-
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> Any:
-        sites = [self.lines[id(s)] for s in original_node.body if id(s) in self.lines]
-        memos = [self.memos[id(s.assign)] for s in sites if id(s.assign) in self.memos]
-        if not memos:
-            return updated_node
-        added = [cst.parse_statement(f"{memo} = {{}}\n") for memo in memos]
-        return cst.FlattenSentinel([updated_node, *added])
 
 
 class DeepcopyReadOnly(PythonCodemod):
@@ -389,7 +375,10 @@ class DeepcopyReadOnly(PythonCodemod):
         wrapper.visit(finder)
         refused = "; ".join(finder.refused)
         if not finder.sites:
-            why = refused or "no `name = copy.deepcopy(value)` in a function"
+            why = refused or (
+                "no `name = copy.deepcopy(value)` in a function, nor `name = f()` where f "
+                "only returns copy.deepcopy of a module global"
+            )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module)
         memos: dict[int, str] = {}
@@ -397,16 +386,22 @@ class DeepcopyReadOnly(PythonCodemod):
             if site.escapes:
                 memos[id(site.assign)] = unique_name("memo", taken)
                 taken.add(memos[id(site.assign)])
-        new = wrapper.module.visit(_Rewriter(finder.sites, memos))
+        new = wrapper.module.visit(Rewriter(finder.sites, memos))
         names = ", ".join(sorted({s.name for s in finder.sites}))
         escapes = sum(len(s.escapes) for s in finder.sites)
+        helped = sorted({f"{code(s.call.func)}()" for s in finder.sites if not s.call.args})
         summary = (
             f"dropped copy.deepcopy of read-only {names} "
-            f"{where(targets, (s.owner for s in finder.sites))} "
+            f"{where(None if helped else targets, (s.owner for s in finder.sites))} "
             f"({plural(len(finder.sites), 'deepcopy call')}"
             + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
                if escapes else ")")
         )  # fmt: skip
+        if helped:
+            summary += (
+                f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
+                "the copy is only read (the helper stays for other callers)"
+            )
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.sites), summary)

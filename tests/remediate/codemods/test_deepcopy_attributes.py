@@ -185,8 +185,8 @@ REFUSED = {
         "not a field with a literal default",
     ),
     "passed to an unknown function": (
-        _with(TIER_SIG + "    return [sorted(plan.extras)]\n"),
-        "calls sorted()",
+        _with(TIER_SIG + "    return [shuffled(plan.extras)]\n"),
+        "calls shuffled()",
     ),
     "appended to a list it did not make": (
         _with(

@@ -1,0 +1,146 @@
+"""Where values read from a copy go, and the rewrite, for ``deepcopy-read-only``.
+
+``consumed``, ``returned`` and ``get_default`` tell, for a value read from the copy, whether its
+parent only tests or measures it, makes it leave the function inside a display (returned, or
+passed to a plain dataclass or an ``append`` to a list the function made), or is a ``.get``
+on the copy whose value is followed itself. ``Rewriter`` drops each proven copy (the call
+becomes what it copied) and deep-copies, through one memo per copy, each value that leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
+
+#: the parent of a node in the module judged
+Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
+
+
+@dataclass
+class Site:
+    assign: cst.Assign
+    call: cst.Call
+    name: str
+    owner: str
+    #: values read from the copy that leave the function (deep-copied there)
+    escapes: list[cst.CSTNode]
+    #: what replaces the call (the copied value), and the deepcopy function it was copied by
+    source: cst.BaseExpression
+    copier: cst.BaseExpression
+
+
+def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Does ``parent`` use ``node``'s value only to test, compare, look up or measure it?"""
+    if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.Index)):
+        return True  # compared, or a subscript's key (stores in a subscript are refused)
+    if isinstance(parent, cst.FormattedStringExpression):
+        return True
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return True
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
+        return True
+    call = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value in SCALAR_BUILTINS
+    )
+
+
+def returned(parent_of: Parents, node: cst.CSTNode, types: Types) -> bool:
+    """Is ``node`` the value of a ``return``, or an item of a dict, list or tuple display
+    that is (display in display included) or that is passed to a plain dataclass or an
+    ``append`` to a list the function made?"""
+    display = False
+    while True:
+        parent = parent_of(node)
+        if isinstance(parent, cst.Return):
+            return parent.value is node
+        if (isinstance(parent, cst.DictElement) and parent.value is node) or (
+            isinstance(parent, cst.Element) and isinstance(parent_of(parent), cst.List | cst.Tuple)
+        ):
+            node, display = parent_of(parent) or parent, True
+            continue
+        call = parent_of(parent) if isinstance(parent, cst.Arg) else None
+        return (
+            display
+            and isinstance(parent, cst.Arg)
+            and parent.value is node
+            and not parent.star
+            and isinstance(call, cst.Call)
+            and types.harmless_call(call)
+        )
+
+
+def get_default(parent_of: Parents, arg: cst.Arg, types: Types, tracked: set[str]) -> bool:
+    """Is ``arg`` the default of ``<a tracked name, read>.get(key, default)`` (whose value
+    is followed through the ``.get`` itself)?"""
+    call = parent_of(arg)
+    if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+        return False
+    if call.func.attr.value != "get" or len(call.args) != 2 or call.args[1] is not arg:
+        return False
+    if arg.keyword is not None or arg.star or call.args[0].star:
+        return False
+    root: cst.BaseExpression = call.func.value
+    while isinstance(root, cst.Subscript | cst.Call | cst.Attribute):
+        if isinstance(root, cst.Call):
+            if not isinstance(root.func, cst.Attribute) or root.func.attr.value not in (
+                READ_METHODS
+            ):
+                return False
+            root = root.func.value
+        elif isinstance(root, cst.Attribute):
+            fields = types.fields(types.type_of(root.value))
+            if not isinstance(fields, dict) or root.attr.value not in fields:
+                return False
+            root = root.value
+        else:
+            root = root.value
+    return isinstance(root, cst.Name) and root.value in tracked
+
+
+class Rewriter(cst.CSTTransformer):
+    def __init__(self, sites: list[Site], memos: dict[int, str]) -> None:
+        super().__init__()
+        self.calls = {id(s.call): s for s in sites}
+        self.escapes = {id(e): s for s in sites for e in s.escapes}
+        self.memos = memos  # id(assign) -> the memo's name, for sites with escapes
+        self.lines = {id(s.assign): s for s in sites}
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) not in self.calls:
+            return self._escape(original_node, updated_node)
+        site = self.calls[id(original_node)]
+        source = updated_node.args[0].value if site.call.args else site.source.deep_clone()
+        return source.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: Any) -> Any:
+        updated = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, cst.Call) or not isinstance(updated, cst.BaseExpression):
+            return updated
+        return self._escape(original_node, updated)
+
+    def _escape(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
+        site = self.escapes.get(id(original))
+        if site is None:
+            return updated
+        func = site.copier.deep_clone()
+        args = [cst.Arg(updated.with_changes(lpar=[], rpar=[]))]
+        args.append(cst.Arg(cst.Name(self.memos[id(site.assign)])))
+        return cst.Call(func=func, args=args, lpar=updated.lpar, rpar=updated.rpar)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Any:
+        sites = [self.lines[id(s)] for s in original_node.body if id(s) in self.lines]
+        memos = [self.memos[id(s.assign)] for s in sites if id(s.assign) in self.memos]
+        if not memos:
+            return updated_node
+        added = [cst.parse_statement(f"{memo} = {{}}\n") for memo in memos]
+        return cst.FlattenSentinel([updated_node, *added])
