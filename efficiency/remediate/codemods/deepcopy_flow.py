@@ -52,6 +52,34 @@ def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) 
     )
 
 
+#: the values an ``is`` may compare a read of the data with: deepcopy returns them themselves
+SINGLETONS = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
+
+
+def identity_test(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Is ``node`` an operand of ``is``/``is not`` whose other operand is not ``None``, a bool
+    or ``...``? The copy held new objects (a sentinel ``object()`` included), so ``cfg["mode"]
+    is SENTINEL`` was false; the original's own objects would make it true."""
+    comparison = parent_of(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+    if not isinstance(comparison, cst.Comparison):
+        return False
+    operands = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+    at = next((i for i, o in enumerate(operands) if o is node), None)
+    if at is None:
+        return False
+    for index in (at - 1, at):
+        if not 0 <= index < len(comparison.comparisons):
+            continue
+        if not isinstance(comparison.comparisons[index].operator, cst.Is | cst.IsNot):
+            continue
+        other = operands[index + 1] if index == at else operands[index]
+        if not (isinstance(other, cst.Name) and other.value in SINGLETONS) and not isinstance(
+            other, cst.Ellipsis
+        ):
+            return True
+    return False
+
+
 def returned(parent_of: Parents, node: cst.CSTNode, types: Types) -> bool:
     """Is ``node`` the value of a ``return``, or an item of a dict, list or tuple display
     that is (display in display included) or that is passed to a plain dataclass or an

@@ -45,10 +45,17 @@ another value, the whole copy returned or stored, or a value that leaves in any 
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
 ``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
+A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
+the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
+sentinel would make it true.
 What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
 side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
 annotations are true, and reads of other values (subscripts, attributes, comparisons, the
-builtins above) run no code that changes the original.
+builtins above) run no code that changes the original. Also that the data's values compare and
+hash by value: an object that equals only itself (a plain ``object()`` sentinel, a class
+without ``__eq__``) compared with ``==``/``in`` against the original's own object, or given to
+``hash``/``repr``/``str`` (an address), answers differently for the original than it did for
+its copy.
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     Site,
     consumed,
     get_default,
+    identity_test,
     returned,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
@@ -333,6 +341,8 @@ class _Finder(ScopedVisitor):
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
+        if identity_test(self.parent, parent, node):
+            return "is compared by identity with a value that may be the original's own"
         if consumed(self.parent, parent, node) or (
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):

@@ -127,6 +127,13 @@ REFUSED = {
         HEAD + "def f():\n    c = copy.deepcopy(D)\n    g = lambda: 1\n    return len(c)\n"
     ),
     "module level": HEAD + "c = copy.deepcopy(D)\nn = len(c)\n",
+    "compared by identity with a sentinel": (
+        "import copy\nUNSET = object()\nD = {'a': UNSET}\n\n"
+        "def f():\n    c = copy.deepcopy(D)\n    return c['a'] is UNSET\n"
+    ),
+    "compared by identity with a parameter": (
+        HEAD + "def f(a):\n    c = copy.deepcopy(D)\n    return a is not c['a']\n"
+    ),
     "attribute target": HEAD + "def f(o):\n    o.c = copy.deepcopy(D)\n",
 }
 
@@ -146,3 +153,19 @@ def test_refusals_say_why() -> None:
         "bound in a one-line block"
         in DEEP.apply(REFUSED["returned, bound in a one-line block"]).summary
     )
+
+
+def test_an_identity_test_against_the_originals_objects_is_refused() -> None:
+    """The copy's sentinel was a new object: ``is UNSET`` was false, and must stay so."""
+    source = REFUSED["compared by identity with a sentinel"]
+    assert load(source)["f"]() is False
+    assert "compared by identity" in DEEP.apply(source).summary
+    module = load(REFUSED["compared by identity with a parameter"])
+    assert module["f"](module["D"]["a"]) is True
+
+
+def test_identity_with_none_or_a_bool_is_still_a_read() -> None:
+    source = HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c.get('b') is None, 3\n"
+    result = DEEP.apply(source)
+    assert result.changed
+    same_results(source, result.source, "f", ())
