@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
+from efficiency.remediate.codemods.pysource import walk
 
 #: the parent of a node in the module judged
 Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
@@ -131,6 +132,32 @@ def get_default(parent_of: Parents, arg: cst.Arg, types: Types, tracked: set[str
         else:
             root = root.value
     return isinstance(root, cst.Name) and root.value in tracked
+
+
+def foreign_default(call: cst.Call, types: Types, tracked: set[str]) -> bool:
+    """Is ``call`` a ``.get(key, default)`` whose default may be an object that was not read
+    from the copy (nor made of literals, nor an immutable scalar)? A missing key then hands
+    back that object itself, which a copy where the value leaves would replace."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "get" or len(call.args) < 2:
+        return False
+    default = call.args[1].value
+    if types.scalar(types.type_of(default)) or _literal_only(default):
+        return False
+    root = default
+    while isinstance(root, cst.Subscript | cst.Call | cst.Attribute):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    return not (isinstance(root, cst.Name) and root.value in tracked)
+
+
+def _literal_only(node: cst.CSTNode) -> bool:
+    """Is ``node`` made of literals and displays only (a new object each time it runs)? No
+    name but None/True/False, no call or attribute: nothing outside it can be reached."""
+    return not any(
+        isinstance(n, cst.Call | cst.Attribute)
+        or (isinstance(n, cst.Name) and n.value not in ("None", "True", "False"))
+        for n in walk(node)
+    )
 
 
 class Rewriter(cst.CSTTransformer):

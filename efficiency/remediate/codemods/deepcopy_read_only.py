@@ -39,7 +39,9 @@ still share one copy, as in the whole copy::
             req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
 
 (the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
-followed either way). A conditional's branch whose other branch may be another value
+followed either way; a default from elsewhere, not literals or a scalar, is the caller's own
+object when the key is missing, so such a ``.get`` may only be tested). A conditional's branch
+whose other branch may be another value
 (``c = wanted if ok else cfg["fallback"]``) is deep-copied where it is picked; and/or with
 another value, the whole copy returned or stored, or a value that leaves in any other way
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
@@ -70,6 +72,7 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
     consumed,
+    foreign_default,
     get_default,
     identity_test,
     returned,
@@ -281,6 +284,7 @@ class _Finder(ScopedVisitor):
         node: cst.CSTNode = use
         types = self._types
         assert types is not None
+        foreign = False  # read through a .get whose default may be someone else's object
         for ancestor in self.ancestors(use):
             if ancestor is function:
                 break
@@ -315,12 +319,18 @@ class _Finder(ScopedVisitor):
                 call = self.parent(parent)
                 if not isinstance(call, cst.Call) or call.func is not parent:
                     return "has a read method used other than by calling it"
+                foreign = foreign or foreign_default(call, types, self._tracked)
                 node = call
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
         if types.scalar(types.type_of(node)):
             return None  # an immutable scalar: whatever is done with it, the data is safe
+        if foreign and not consumed(self.parent, self.parent(node), node):
+            return (
+                "is read by a .get whose default is not from the copy (copied where it "
+                "leaves, the default would be copied too)"
+            )
         if returned(self.parent, node, types):
             if node is use and depth == 0:
                 return "is returned whole (nothing to save)"
