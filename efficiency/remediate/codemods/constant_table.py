@@ -97,15 +97,24 @@ def constant_items(node: cst.Dict | cst.List | cst.Set, builtins: frozenset[str]
     return all(isinstance(e, cst.Element) and is_constant(e.value, builtins) for e in node.elements)
 
 
+#: nodes that bind the names of their ``target``
+_TARGETED = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)
+
+
 def binds(node: cst.CSTNode, top: bool = False) -> set[str]:
-    """Names ``node`` binds (assignments, parameters, imports, ``global``); with ``top`` only
-    what its own statements bind, not its nested functions and classes."""
+    """Names ``node`` binds (assignments, parameters, imports, ``global``, comprehension
+    targets, ``:=``, ``match`` captures); with ``top`` only what its own statements bind, not
+    its nested functions and classes (comprehension targets are counted anyway)."""
     bound: set[str] = set()
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.For):
+        if isinstance(current, _TARGETED):
             bound |= names_in(current.target)
+        elif isinstance(current, cst.MatchAs | cst.MatchStar) and current.name is not None:
+            bound.add(current.name.value)
+        elif isinstance(current, cst.MatchMapping) and current.rest is not None:
+            bound.add(current.rest.value)
         elif isinstance(current, cst.Param | cst.FunctionDef | cst.ClassDef):
             bound.add(current.name.value)
         elif isinstance(current, cst.ImportAlias):

@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
+from efficiency.remediate.codemods.pysource import walk
 
 #: the parent of a node in the module judged
 Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
@@ -50,6 +51,34 @@ def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) 
         and isinstance(call.func, cst.Name)
         and call.func.value in SCALAR_BUILTINS
     )
+
+
+#: the values an ``is`` may compare a read of the data with: deepcopy returns them themselves
+SINGLETONS = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
+
+
+def identity_test(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Is ``node`` an operand of ``is``/``is not`` whose other operand is not ``None``, a bool
+    or ``...``? The copy held new objects (a sentinel ``object()`` included), so ``cfg["mode"]
+    is SENTINEL`` was false; the original's own objects would make it true."""
+    comparison = parent_of(parent) if isinstance(parent, cst.ComparisonTarget) else parent
+    if not isinstance(comparison, cst.Comparison):
+        return False
+    operands = [comparison.left, *(t.comparator for t in comparison.comparisons)]
+    at = next((i for i, o in enumerate(operands) if o is node), None)
+    if at is None:
+        return False
+    for index in (at - 1, at):
+        if not 0 <= index < len(comparison.comparisons):
+            continue
+        if not isinstance(comparison.comparisons[index].operator, cst.Is | cst.IsNot):
+            continue
+        other = operands[index + 1] if index == at else operands[index]
+        if not (isinstance(other, cst.Name) and other.value in SINGLETONS) and not isinstance(
+            other, cst.Ellipsis
+        ):
+            return True
+    return False
 
 
 def returned(parent_of: Parents, node: cst.CSTNode, types: Types) -> bool:
@@ -103,6 +132,32 @@ def get_default(parent_of: Parents, arg: cst.Arg, types: Types, tracked: set[str
         else:
             root = root.value
     return isinstance(root, cst.Name) and root.value in tracked
+
+
+def foreign_default(call: cst.Call, types: Types, tracked: set[str]) -> bool:
+    """Is ``call`` a ``.get(key, default)`` whose default may be an object that was not read
+    from the copy (nor made of literals, nor an immutable scalar)? A missing key then hands
+    back that object itself, which a copy where the value leaves would replace."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != "get" or len(call.args) < 2:
+        return False
+    default = call.args[1].value
+    if types.scalar(types.type_of(default)) or _literal_only(default):
+        return False
+    root = default
+    while isinstance(root, cst.Subscript | cst.Call | cst.Attribute):
+        root = root.func if isinstance(root, cst.Call) else root.value
+    return not (isinstance(root, cst.Name) and root.value in tracked)
+
+
+def _literal_only(node: cst.CSTNode) -> bool:
+    """Is ``node`` made of literals and displays only (a new object each time it runs)? No
+    name but None/True/False, no call or attribute: nothing outside it can be reached."""
+    return not any(
+        isinstance(n, cst.Call | cst.Attribute)
+        or (isinstance(n, cst.Name) and n.value not in ("None", "True", "False"))
+        for n in walk(node)
+    )
 
 
 class Rewriter(cst.CSTTransformer):

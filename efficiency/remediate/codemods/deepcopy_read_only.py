@@ -39,16 +39,25 @@ still share one copy, as in the whole copy::
             req["plan"], p["limits"]["*"])}          req["plan"], p["limits"]["*"]), memo)}
 
 (the default of a ``.get`` on the copy may come from the copy too: the ``.get``'s value is
-followed either way). A conditional's branch whose other branch may be another value
+followed either way; a default from elsewhere, not literals or a scalar, is the caller's own
+object when the key is missing, so such a ``.get`` may only be tested). A conditional's branch
+whose other branch may be another value
 (``c = wanted if ok else cfg["fallback"]``) is deep-copied where it is picked; and/or with
 another value, the whole copy returned or stored, or a value that leaves in any other way
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
 ``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
+A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
+the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
+sentinel would make it true.
 What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
 side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
 annotations are true, and reads of other values (subscripts, attributes, comparisons, the
-builtins above) run no code that changes the original.
+builtins above) run no code that changes the original. Also that the data's values compare and
+hash by value: an object that equals only itself (a plain ``object()`` sentinel, a class
+without ``__eq__``) compared with ``==``/``in`` against the original's own object, or given to
+``hash``/``repr``/``str`` (an address), answers differently for the original than it did for
+its copy.
 """
 
 from __future__ import annotations
@@ -63,7 +72,9 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
     consumed,
+    foreign_default,
     get_default,
+    identity_test,
     returned,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
@@ -273,6 +284,7 @@ class _Finder(ScopedVisitor):
         node: cst.CSTNode = use
         types = self._types
         assert types is not None
+        foreign = False  # read through a .get whose default may be someone else's object
         for ancestor in self.ancestors(use):
             if ancestor is function:
                 break
@@ -307,12 +319,18 @@ class _Finder(ScopedVisitor):
                 call = self.parent(parent)
                 if not isinstance(call, cst.Call) or call.func is not parent:
                     return "has a read method used other than by calling it"
+                foreign = foreign or foreign_default(call, types, self._tracked)
                 node = call
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
         if types.scalar(types.type_of(node)):
             return None  # an immutable scalar: whatever is done with it, the data is safe
+        if foreign and not consumed(self.parent, self.parent(node), node):
+            return (
+                "is read by a .get whose default is not from the copy (copied where it "
+                "leaves, the default would be copied too)"
+            )
         if returned(self.parent, node, types):
             if node is use and depth == 0:
                 return "is returned whole (nothing to save)"
@@ -333,6 +351,8 @@ class _Finder(ScopedVisitor):
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
+        if identity_test(self.parent, parent, node):
+            return "is compared by identity with a value that may be the original's own"
         if consumed(self.parent, parent, node) or (
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):

@@ -89,7 +89,11 @@ class HoistReCompile(PythonCodemod):
         ]
         sites = [s for s in sites if s not in early]
         compile_func, re_at = finder._compile_func() or (None, 0)
-        plan = memo_for(module, code(compile_func), bounded=True) if compile_func else None
+        plan = (
+            memo_for(module, code(compile_func), bounded=True, re_at=re_at)
+            if compile_func
+            else None
+        )
         if isinstance(plan, str):
             finder.refused += [f"{code(s.call).splitlines()[0]}: {plan}" for s in memo_sites]
             memo_sites = []

@@ -45,7 +45,10 @@ Residual risks, beyond one module: as for a local string, the pieces are taken t
 piece that is not makes the original raise at the append, the rewrite when the attribute is
 next read, with the bad piece kept); a subclass elsewhere that defines ``out``, ``__slots__``
 or its own pickling, code elsewhere that reads ``obj.__dict__["out"]``, and pickles made by the
-original class are not seen; ``vars(obj)`` shows ``_out_parts`` where it showed ``out``.
+original class are not seen; ``vars(obj)`` shows ``_out_parts`` where it showed ``out``, and
+the class itself now has an ``out`` (the property: ``hasattr(Writer, "out")`` turns true).
+The method's object is its first parameter (positional-only or not); a method that rebinds
+that name is refused.
 """
 
 from __future__ import annotations
@@ -55,7 +58,13 @@ from dataclasses import dataclass
 import libcst as cst
 
 from efficiency.remediate.codemods.join_attribute import _attr_append
-from efficiency.remediate.codemods.join_builder_facts import callee, imported, names_bound, storers
+from efficiency.remediate.codemods.join_builder_facts import (
+    callee,
+    imported,
+    names_bound,
+    rebinds,
+    storers,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -120,7 +129,7 @@ class BuilderFinder(ScopedVisitor):
         methods = {
             s.name.value: s
             for s in node.body.body
-            if isinstance(s, cst.FunctionDef) and s.params.params
+            if isinstance(s, cst.FunctionDef) and (s.params.posonly_params or s.params.params)
         }
         targeted = {
             name for name, m in methods.items() if self.targets is None or id(m) in self.targets.ids
@@ -129,7 +138,7 @@ class BuilderFinder(ScopedVisitor):
             return
         appends: dict[str, dict[int, tuple[str, cst.CSTNode, str]]] = {}
         for name, method in methods.items():
-            obj = method.params.params[0].name.value
+            obj = object_name(method)
             for node_ in walk(method.body):
                 found = _attr_append(node_, obj)
                 if found is not None:
@@ -172,7 +181,7 @@ class BuilderFinder(ScopedVisitor):
     ) -> bool:
         """Does an append, or a call of a method that appends, run in a loop of the class?"""
         for method in methods.values():
-            obj = method.params.params[0].name.value
+            obj = object_name(method)
             for loop in walk(method.body):
                 if not isinstance(loop, _LOOPS):
                     continue
@@ -192,6 +201,8 @@ class BuilderFinder(ScopedVisitor):
             method = methods[owner]
             if method.decorators:
                 return f"{owner} is decorated, so its first parameter may not be the object"
+            if rebinds(method.body, obj):
+                return f"{owner} rebinds {obj}, which may then be another object"
             chain = list(self.ancestors(node))
             inner = chain[: next(i for i, a in enumerate(chain) if a is method)]
             if any(isinstance(a, SCOPES) for a in inner):
@@ -323,6 +334,11 @@ def _on_class(obj: cst.BaseExpression, cls: cst.ClassDef) -> bool:
     return not isinstance(obj, cst.Attribute)  # type(x).out, f().out: could be the class
 
 
+def object_name(method: cst.FunctionDef) -> str:
+    """The name a method gives its object: its first parameter (positional-only or not)."""
+    return (method.params.posonly_params or method.params.params)[0].name.value
+
+
 def _appenders(methods: dict[str, cst.FunctionDef], direct: set[str]) -> set[str]:
     """The methods that append, directly or by calling (as ``self.m()``) one that does."""
     found = set(direct)
@@ -330,7 +346,7 @@ def _appenders(methods: dict[str, cst.FunctionDef], direct: set[str]) -> set[str
     while grown:
         grown = False
         for name, method in methods.items():
-            obj = method.params.params[0].name.value
+            obj = object_name(method)
             if name not in found and any(_self_call(n, obj) in found for n in walk(method)):
                 found.add(name)
                 grown = True

@@ -87,3 +87,37 @@ def _target_names(target: cst.CSTNode) -> set[str]:
     if isinstance(target, cst.StarredElement):
         return _target_names(target.value)
     return set()
+
+
+def rebinds(node: cst.CSTNode, name: str) -> bool:
+    """Does anything under ``node`` bind ``name`` itself (an assignment, loop, ``with``/
+    ``except`` or ``match`` target, walrus, ``del``, ``global``/``nonlocal``, a nested
+    parameter)? Attribute and subscript targets bind nothing."""
+    for n in walk(node):
+        if isinstance(n, cst.Global | cst.Nonlocal) and any(a.name.value == name for a in n.names):
+            return True
+        target: cst.CSTNode | None = None
+        if isinstance(n, _TARGETED):
+            target = n.target
+        elif isinstance(n, cst.AsName | cst.Param | cst.MatchAs | cst.MatchStar):
+            target = n.name
+        elif isinstance(n, cst.MatchMapping):
+            target = n.rest
+        if target is not None and name in _unpacked(target):
+            return True
+    return False
+
+
+_TARGETED = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor,
+             cst.NamedExpr, cst.Del)  # fmt: skip
+
+
+def _unpacked(target: cst.CSTNode) -> set[str]:
+    """The plain names a target binds (through tuples, lists and ``*``)."""
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, cst.Tuple | cst.List):
+        return {n for e in target.elements for n in _unpacked(e.value)}
+    if isinstance(target, cst.StarredElement):
+        return _unpacked(target.value)
+    return set()

@@ -39,8 +39,15 @@ Refused: any other use of ``s`` in the loop (a read, another assignment, ``del``
 nested function (which could read it mid-loop), ``locals()``/``eval``-style calls in the scope,
 a loop inside ``try``/``with`` (an exception caught there would see ``s`` half-built; a
 ``try`` with only a ``finally`` that neither mentions ``s`` nor returns, breaks or continues
-lets it leave the function, and is fine), class bodies. The pieces are still evaluated in the
-same order, once each.
+lets it leave the function, and is fine), an append inside a ``try``/``with`` within the loop
+(``s += x`` raises ``TypeError`` for a non-str ``x`` there, which the handler would catch, while
+``list.append`` does not raise), class bodies. The pieces are still evaluated in the same order,
+once each.
+
+Assumed: the pieces are of the string's own type (str, or bytes-like for bytes). A piece of
+another type makes ``s += piece`` raise ``TypeError`` at that append, where the rewrite raises
+it (another message) at the join, after the rest of the run has run; a str subclass with its
+own ``__radd__`` is not consulted by ``join``.
 
 An attribute built the same way (``self.text += piece`` in a loop) is handled by
 :mod:`efficiency.remediate.codemods.join_attribute`; one appended to in helper methods that a
@@ -163,6 +170,11 @@ class _Finder(ScopedVisitor):
             return "the scope calls locals()/vars()/eval()/exec()"
         if any(self.exceptions_observable(stmt, scope, name) for stmt in run.appending):
             return "the loop sits in try/with: a caught exception would see a half-built string"
+        if any(self.exceptions_observable(a.node, scope, name) for a in run.appends):
+            return (
+                "an append sits in try/with in the loop: a += that raises there (a non-str "
+                "piece) would be caught, where list.append does not raise"
+            )
         return None
 
 

@@ -347,7 +347,7 @@ class ReLoopPattern(PythonCodemod):
             why = refused or "no re call in a loop with a pattern from a module-level table"
             return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
         compile_func, re_at = finder._compile_func() or (None, 0)
-        plan = memo_for(module, code(compile_func), bounded=False)
+        plan = memo_for(module, code(compile_func), bounded=False, re_at=re_at)
         if isinstance(plan, str):
             return Edit(module, 0, f"{self.name}: nothing to rewrite ({plan})")
         helper = plan.helper

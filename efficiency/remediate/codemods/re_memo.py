@@ -33,7 +33,12 @@ Why the results are the same:
   ``re.compile``, so both hold the same objects.
 * The call's other arguments must be names, literals or lambdas: the memo compiles the pattern
   before they are evaluated, which must not skip a side effect or change which error comes
-  first when the compile fails.
+  first when the compile fails. (A name that is unbound there still raises its NameError after
+  the compile, so an invalid pattern's ``re.error`` comes first: two errors at once, the
+  second one named.)
+* The memo is bound after the imports of ``re`` and ``functools`` (or where an earlier rewrite
+  bound it): refused when a statement before that point other than an import or an undecorated
+  ``def`` could run code, which might call a rewritten function before the memo exists.
 * Flags must be a constant of re flags or an int, without ``re.DEBUG`` (prints at every
   compile, which the memo would skip) or ``re.TEMPLATE`` (warns at every compile). Positional
   ``count``/``maxsplit``/``flags`` map to the pattern's method by re's signatures
@@ -61,7 +66,9 @@ from libcst.metadata import ClassScope, GlobalScope, ScopeProvider
 
 from efficiency.remediate.codemods.hoist_re_sites import FLAGS_POSITION, SiteFinder
 from efficiency.remediate.codemods.module_level import (
+    end_of_imports,
     insert_after_imports,
+    is_import_line,
     module_import,
     name_free,
 )
@@ -90,10 +97,11 @@ class MemoPlan:
     functools_at: int
 
 
-def memo_for(module: cst.Module, compile_func: str, bounded: bool) -> MemoPlan | str:
+def memo_for(module: cst.Module, compile_func: str, bounded: bool, re_at: int) -> MemoPlan | str:
     """How calls reach the memo: an existing one (the bounded one always fits; an unbounded
-    one only callers whose patterns are bounded, ``bounded=False``), or a new one; else why
-    not (the name ``functools`` is taken)."""
+    one only callers whose patterns are bounded, ``bounded=False``), or a new one after the
+    imports of ``re`` (at ``re_at``) and ``functools``; else why not (the name ``functools``
+    is taken, or code before the memo could call a rewritten function before it is bound)."""
     functools_at = module_import(module, "functools")
     if functools_at is None and not name_free(module, "functools"):
         return "the name functools is bound to something other than the module"
@@ -101,13 +109,33 @@ def memo_for(module: cst.Module, compile_func: str, bounded: bool) -> MemoPlan |
     if not bounded:
         accepted.append(memo_expression(compile_func, False))
     for memo in accepted:
-        helper = _existing_memo(module, memo) if functools_at is not None else None
-        if helper is not None:
-            return MemoPlan(helper, [], functools_at or 0)
+        found = _existing_memo(module, memo) if functools_at is not None else None
+        if found is not None:
+            helper, at = found
+            return _late(module, at) or MemoPlan(helper, [], functools_at or 0)
     helper = unique_name("_re_compiled", names_in(module))
     lines = [] if functools_at is not None else ["import functools"]
     lines.append(f"{helper} = {memo_expression(compile_func, bounded)}")
-    return MemoPlan(helper, lines, functools_at or 0)
+    at = end_of_imports(module, max(re_at, functools_at or 0)) + 1
+    return _late(module, at) or MemoPlan(helper, lines, functools_at or 0)
+
+
+def _late(module: cst.Module, at: int) -> str | None:
+    """Why a memo bound at ``module.body[at]`` would come too late: a statement before it,
+    other than an import or a plain ``def``, could run code (a call, a decorator, a class
+    body) that calls a rewritten function while the memo's name is still unbound."""
+    for stmt in module.body[:at]:
+        if is_import_line(stmt):
+            continue
+        if isinstance(stmt, cst.FunctionDef) and not stmt.decorators:
+            checked: list[cst.CSTNode] = [stmt.params, *([stmt.returns] if stmt.returns else [])]
+        else:
+            checked = [stmt]
+        if isinstance(stmt, cst.ClassDef) or any(
+            isinstance(n, cst.Call | cst.Decorator) for c in checked for n in walk(c)
+        ):
+            return "code before the last import could call a rewritten function before the memo"
+    return None
 
 
 def add_memo(module: cst.Module, plan: MemoPlan, re_at: int) -> cst.Module:
@@ -117,10 +145,10 @@ def add_memo(module: cst.Module, plan: MemoPlan, re_at: int) -> cst.Module:
     return insert_after_imports(module, max(re_at, plan.functools_at), plan.lines)
 
 
-def _existing_memo(module: cst.Module, memo: str) -> str | None:
+def _existing_memo(module: cst.Module, memo: str) -> tuple[str, int] | None:
     """The name a module-level ``NAME = <memo>`` binds (an earlier rewrite's), if it is bound
-    nowhere else."""
-    for stmt in module.body:
+    nowhere else, and the index of that statement."""
+    for index, stmt in enumerate(module.body):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
         small = stmt.body[0]
@@ -133,7 +161,7 @@ def _existing_memo(module: cst.Module, memo: str) -> str | None:
             name = small.targets[0].target.value
             bindings = sum(isinstance(n, cst.AssignTarget | cst.Param | cst.Global) and
                            name in names_in(n) for n in walk(module))  # fmt: skip
-            return name if bindings == 1 else None
+            return (name, index) if bindings == 1 else None
     return None
 
 

@@ -127,6 +127,20 @@ REFUSED = {
         HEAD + "def f():\n    c = copy.deepcopy(D)\n    g = lambda: 1\n    return len(c)\n"
     ),
     "module level": HEAD + "c = copy.deepcopy(D)\nn = len(c)\n",
+    "a .get with the caller's default, returned": (
+        HEAD + "def f(k, fallback):\n    c = copy.deepcopy(D)\n    return c.get(k, fallback)\n"
+    ),
+    "a .get with the caller's default, kept in a list": (
+        HEAD + "def f(k, fallback):\n    c = copy.deepcopy(D)\n    v = c.get(k, fallback)\n"
+        "    return [v]\n"
+    ),
+    "compared by identity with a sentinel": (
+        "import copy\nUNSET = object()\nD = {'a': UNSET}\n\n"
+        "def f():\n    c = copy.deepcopy(D)\n    return c['a'] is UNSET\n"
+    ),
+    "compared by identity with a parameter": (
+        HEAD + "def f(a):\n    c = copy.deepcopy(D)\n    return a is not c['a']\n"
+    ),
     "attribute target": HEAD + "def f(o):\n    o.c = copy.deepcopy(D)\n",
 }
 
@@ -146,3 +160,40 @@ def test_refusals_say_why() -> None:
         "bound in a one-line block"
         in DEEP.apply(REFUSED["returned, bound in a one-line block"]).summary
     )
+
+
+def test_an_identity_test_against_the_originals_objects_is_refused() -> None:
+    """The copy's sentinel was a new object: ``is UNSET`` was false, and must stay so."""
+    source = REFUSED["compared by identity with a sentinel"]
+    assert load(source)["f"]() is False
+    assert "compared by identity" in DEEP.apply(source).summary
+    module = load(REFUSED["compared by identity with a parameter"])
+    assert module["f"](module["D"]["a"]) is True
+
+
+def test_identity_with_none_or_a_bool_is_still_a_read() -> None:
+    source = HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c.get('b') is None, 3\n"
+    result = DEEP.apply(source)
+    assert result.changed
+    same_results(source, result.source, "f", ())
+
+
+def test_a_get_default_from_the_caller_leaves_as_itself() -> None:
+    """Missing keys hand back the caller's own default; copying the .get's value where it
+    leaves would hand back a copy of it instead."""
+    fallback = [9]
+    returned = REFUSED["a .get with the caller's default, returned"]
+    kept = REFUSED["a .get with the caller's default, kept in a list"]
+    assert load(returned)["f"]("zz", fallback) is fallback
+    assert load(kept)["f"]("zz", fallback)[0] is fallback
+    for source in (returned, kept):
+        assert "default is not from the copy" in DEEP.apply(source).summary
+
+
+def test_a_get_default_of_literals_or_from_the_copy_is_still_followed() -> None:
+    source = (
+        HEAD + "def f(k):\n    c = copy.deepcopy(D)\n    return c.get(k, []), c.get(k, c['a'])\n"
+    )
+    result = DEEP.apply(source)
+    assert result.changed
+    same_results(source, result.source, "f", ("a",), ("zz",))

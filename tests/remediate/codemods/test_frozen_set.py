@@ -165,6 +165,12 @@ REFUSED = {
     "type rebound": "def f(xs, type):\n    t = list(xs)\n" + BODY,
     "str rebound around it": "def outer(str):\n    def f(xs):\n        t = list(xs)\n"
     "        return [x for x in xs if x in t]\n\n    return f\n",
+    "type rebound by a comprehension": "def f(xs):\n    t = list(xs)\n"
+    "    return [any(x in t for type in [1]) for x in xs]\n",
+    "type rebound by :=": "def f(xs):\n    t = list(xs)\n"
+    "    return [x in t for x in xs if (type := 3)]\n",
+    "int rebound by a match capture": "def f(xs):\n    t = list(xs)\n"
+    "    match xs:\n        case [int]:\n            pass\n" + BODY,
     "tested once": "def f(x, xs):\n    t = list(xs)\n    return x in t\n",
     "tested in the first iterable": "def f(x, xs):\n    t = list(xs)\n"
     "    return [y for y in (xs if x in t else [])]\n",
@@ -207,6 +213,9 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
         ("list rebound", "may be a list something else holds"),
         ("type rebound", "type is rebound"),
         ("str rebound around it", "str is rebound"),
+        ("type rebound by a comprehension", "type is rebound"),
+        ("type rebound by :=", "type is rebound"),
+        ("int rebound by a match capture", "int is rebound"),
         ("tested once", "tested once per call"),
         ("tested in the first iterable", "tested once per call"),
         ("a call tested", "`g(x)`, is not a plain name"),
@@ -282,3 +291,9 @@ def test_a_literal_table_read_in_a_lambda_is_made_a_set_beside_it() -> None:
     assert result.sites == 1 and "left:" not in result.summary
     assert "t_set = (frozenset(t)" in result.source
     same_results(source, result.source, "f", (ODD_VALUES,))
+
+
+def test_a_builtin_rebound_by_a_comprehension_or_walrus_is_seen() -> None:
+    """``type(x)`` in the rewritten test would call the comprehension's ``type`` (an int)."""
+    assert load(REFUSED["type rebound by a comprehension"])["f"](["a"]) == [True]
+    assert load(REFUSED["type rebound by :="])["f"](["a"]) == [True]

@@ -290,6 +290,14 @@ REFUSED = {
         CLASS.replace(METHOD, "    @staticmethod\n" + METHOD),
         "_emit is decorated",
     ),
+    "the object's name rebound": (
+        "class Plain:\n    def __init__(self):\n        self.out = ''\n\n\n"
+        + CLASS.replace(
+            "        self.out += x\n",
+            "        if x == 'b':\n            self = Plain()\n        self.out += x\n",
+        ),
+        "_emit rebinds self",
+    ),
 }
 
 
@@ -312,3 +320,26 @@ def test_the_refusable_shape_itself_runs() -> None:
     assert result.sites == 1
     for xs in (["a", "b"], []):
         assert load(result.source)["W"]().write(xs) == load(CLASS)["W"]().write(xs)
+
+
+def test_an_append_after_the_object_name_is_rebound_goes_to_that_object() -> None:
+    source = REFUSED["the object's name rebound"][0]
+    assert load(source)["W"]().write(["a", "b"]) == "a"
+
+
+def test_a_positional_only_object_is_the_object() -> None:
+    """``def _emit(self, /, other, x)`` appends to ``other``, not to the object."""
+    source = (
+        "class O:\n    def __init__(self):\n        self.out = ''\n\n\n"
+        "class W:\n    def __init__(self):\n        self.out = ''\n\n"
+        "    def _emit(self, /, other, x):\n        other.out += x\n\n"
+        "    def write(self, other, xs):\n        for x in xs:\n            self._emit(other, x)\n"
+        "        return other.out\n"
+    )
+    result = JOIN.apply(source)
+    for module in (load(source), load(result.source)):
+        assert module["W"]().write(module["O"](), ["a", "b"]) == "ab"
+    positional_only = CLASS.replace("def _emit(self, x)", "def _emit(self, /, x)")
+    result = JOIN.apply(positional_only)
+    assert result.sites == 1
+    assert load(result.source)["W"]().write(["a", "b"]) == "ab"

@@ -199,6 +199,16 @@ def f(rows):
         return s
     return s
 """,
+    "append in try/except inside the loop": """\
+def f(items):
+    s = ''
+    for x in items:
+        try:
+            s += x
+        except TypeError:
+            s += str(x)
+    return s
+""",
     "continue of the outer loop before the first loop": """\
 def f(groups):
     s = '?'
@@ -305,3 +315,10 @@ def test_generated_runs_return_the_same_string(
     if first in ("for", "for twice", "raising for", "while"):
         assert result.changed
     same_results(source, result.source, "build", (list(items), flag))
+
+
+def test_an_append_caught_inside_the_loop_keeps_its_type_error() -> None:
+    """``s += 1`` raises where the handler catches it; ``list.append(1)`` would not."""
+    source = REFUSED["append in try/except inside the loop"]
+    assert load(source)["f"](["a", 1, "b"]) == "a1b"
+    assert "try/with in the loop" in JOIN.apply(source).summary

@@ -296,6 +296,14 @@ REFUSED = {
         "import re\n\nfunctools = None\n\ndef f(p, s):\n    return re.search(p, s)\n",
         "the name functools is bound to something other than the module",
     ),
+    "called before a later import": (
+        "import re\n\ndef f(p, s):\n    return re.search(p, s)\n\nf('a', 'a')\nimport functools\n",
+        "code before the last import could call a rewritten function before the memo",
+    ),
+    "a decorator before a later import": (
+        "import re\n\n@print\ndef f(p, s):\n    return re.search(p, s)\n\nimport functools\n",
+        "code before the last import could call a rewritten function before the memo",
+    ),
     "only search imported": (
         "from re import search\n\ndef f(p, s):\n    return search(p, s)\n",
         "no module-level `import re` for the memo to compile with",
@@ -315,3 +323,12 @@ def test_calls_outside_the_selected_function_or_at_module_level_are_left() -> No
     source = "import re\n\nP = re.compile(input)\n\ndef f(p, s):\n    return re.search(p, s)\n"
     assert not HOIST.apply(source).changed  # no loop, no function named
     assert not HOIST.apply(source, function="g").changed
+
+
+def test_a_call_before_the_memo_would_be_bound_still_runs() -> None:
+    """The memo goes after the last import; a module-level call above it must not meet an
+    unbound ``_re_compiled``."""
+    for case in ("called before a later import", "a decorator before a later import"):
+        source = REFUSED[case][0]
+        load(source)
+        load(HOIST.apply(source, function="f").source)
