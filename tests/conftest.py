@@ -13,9 +13,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from efficiency.store.db import Database
+
+# Unit tests never depend on timing: hypothesis's per-example deadline (200 ms by default) fails
+# a property test on a loaded 2-core machine, so no test has one (a test's own @settings may
+# still set one).
+settings.register_profile("efficiency", deadline=None)
+settings.load_profile("efficiency")
 
 PG_URL = os.environ.get("EFFICIENCY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
