@@ -117,7 +117,11 @@ class HoistReCompile(PythonCodemod):
             for memo in memo_sites:
                 replacements[id(memo.call)] = _memo_call(memo, helper)
         new = module.visit(_Rewriter(replacements))
-        memo_at = end_of_imports(module, max(re_at, plan.functools_at)) if plan else -1
+        memo_at = (
+            end_of_imports(module, max(re_at, plan.functools_at))
+            if isinstance(plan, MemoPlan)
+            else -1
+        )
         if memo_sites and isinstance(plan, MemoPlan) and memo_at > insert_at:
             new = add_memo(new, plan, re_at)
         if sites:

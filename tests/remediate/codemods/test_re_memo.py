@@ -332,3 +332,25 @@ def test_a_call_before_the_memo_would_be_bound_still_runs() -> None:
         source = REFUSED[case][0]
         load(source)
         load(HOIST.apply(source, function="f").source)
+
+
+def test_literal_sites_are_hoisted_when_the_memo_is_refused() -> None:
+    """A literal pattern beside a parameter pattern, with a call before the last import: the
+    literal is still hoisted, the parameter's call is left with the memo's reason, and the
+    module runs the same (this combination used to raise inside the codemod)."""
+    source = """\
+import re
+
+
+def f(items, p):
+    return [x for x in items if re.match(r"a+", x) and re.search(p, x)]
+
+
+FOUND = f(["aa", "b"], "a")
+import functools
+"""
+    result = HOIST.apply(source)
+    assert '_RE_F = re.compile(r"a+")' in result.source
+    assert "re.search(p, x)" in result.source
+    assert "code before the last import could call a rewritten function" in result.summary
+    assert load(result.source)["FOUND"] == load(source)["FOUND"] == ["aa"]
