@@ -126,9 +126,15 @@ def apply_fix(
             raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
         path = tree / where.path
         source = path.read_text(encoding="utf-8")
-        result = codemod(str(playbook.fix.codemod)).apply(
-            source, function=where.function, params=params
-        )
+        try:
+            result = codemod(str(playbook.fix.codemod)).apply(
+                source, function=where.function, params=params
+            )
+        except Exception as exc:  # one codemod's fault must not end the whole run
+            raise ProposalError(
+                f"{playbook.id}: codemod {playbook.fix.codemod} failed on {where.path}:"
+                f"{where.function} ({type(exc).__name__}: {exc}); nothing was changed"
+            ) from None
         if not result.changed:
             raise ProposalError(
                 f"{playbook.id}: nothing to change in {where.path}:{where.function} "

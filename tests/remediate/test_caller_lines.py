@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from efficiency.config import Config
 from efficiency.remediate.engine import remediate
 from efficiency.remediate.playbooks import load_playbooks
@@ -75,3 +77,33 @@ def test_a_caller_line_the_profile_did_not_sample_is_still_refused(
     spot = _spot(report)
     assert not [p for p in spot["proposals"] if p["playbook"] == "python-deepcopy-read-only"]
     assert any("none of which the profile sampled (sampled: 8, 16)" in r for r in spot["reasons"])
+
+
+class _Broken:
+    """A codemod with a bug: it raises on any source."""
+
+    name = "deepcopy-read-only"
+
+    def apply(self, source: str, **_: object) -> None:
+        raise AttributeError("'str' object has no attribute 'functools_at'")
+
+
+def test_a_codemod_that_raises_is_a_reason_not_a_failed_run(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One codemod's bug on unseen code costs that proposal only: remediate reports it as the
+    hot spot's reason, says nothing was changed, and goes on with the other hot spots."""
+    repo = _repo(tmp_path)
+    profile(db, _stacks(14))
+    monkeypatch.setattr("efficiency.remediate.fixes.codemod", lambda name: _Broken())
+    with db.session() as s:
+        report = remediate(s, "api", repo, Config(), load_playbooks())
+    spot = _spot(report)
+    assert not [p for p in spot["proposals"] if p["playbook"] == "python-deepcopy-read-only"]
+    assert any(
+        "codemod deepcopy-read-only failed on app/settings.py:" in r
+        and "(AttributeError: 'str' object has no attribute 'functools_at'); nothing was changed"
+        in r
+        for r in spot["reasons"]
+    )
+    assert git(repo, "status", "--porcelain") == ""
