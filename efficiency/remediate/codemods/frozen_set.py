@@ -54,6 +54,7 @@ from efficiency.remediate.codemods.pysource import (
     declares_global,
     walk,
 )
+from efficiency.remediate.codemods.shadow_set import guarded_test
 
 #: builtins the rewrite calls
 _USED = frozenset({"type", "str", "int", "frozenset", "all"})
@@ -323,12 +324,9 @@ class FrozenRewriter(StatementRewriter):
         site = self.tests.get(id(original_node))
         if site is None:
             return updated_node
-        value = code(updated_node.left)
-        op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
-        new = cst.parse_expression(
-            f"({value} {op} {site.shadow} if {site.shadow} is not None and (type({value}) is str "
-            f"or type({value}) is int) else {value} {op} {site.name})"
-        )
-        return new.with_changes(
-            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
+        return guarded_test(
+            updated_node,
+            site.shadow,
+            site.name,
+            lambda v: f"{site.shadow} is not None and (type({v}) is str or type({v}) is int)",
         )

@@ -38,6 +38,7 @@ the function's own body, and every later use is a membership test of a plain nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -258,12 +259,22 @@ class GrowingRewriter(StatementRewriter):
         site = self.tests.get(id(original_node))
         if site is None:
             return updated_node
-        value = code(updated_node.left)
-        op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
-        new = cst.parse_expression(
-            f"({value} {op} {site.shadow} if type({value}) is str and "
-            f"len({site.shadow}) == len({site.name}) else {value} {op} {site.name})"
+        return guarded_test(
+            updated_node,
+            site.shadow,
+            site.name,
+            lambda v: f"type({v}) is str and len({site.shadow}) == len({site.name})",
         )
-        return new.with_changes(
-            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
-        )
+
+
+def guarded_test(
+    node: cst.Comparison, shadow: str, listed: str, guard: Callable[[str], str]
+) -> cst.BaseExpression:
+    """``x in listed`` (or ``not in``) → ``(x in shadow if <guard(x)> else x in listed)``, with
+    the comparison's own parentheses kept around it."""
+    value = code(node.left)
+    op = "not in" if isinstance(node.comparisons[0].operator, cst.NotIn) else "in"
+    new = cst.parse_expression(
+        f"({value} {op} {shadow} if {guard(value)} else {value} {op} {listed})"
+    )
+    return new.with_changes(lpar=[*node.lpar, *new.lpar], rpar=[*new.rpar, *node.rpar])
