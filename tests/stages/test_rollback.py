@@ -381,6 +381,11 @@ def test_the_hook_is_sent_once_across_a_daemon_restart(tmp_path: Path, hooks: Ho
         states = {o["route"]: o["state"] for o in again.json()["rollback"]["outbox"]}
         assert states == {"canary-rollback": "sent", "payments/0-webhook": "sent"}
         time.sleep(1.0)  # a few more ticks of the daemon
-        assert len(hooks.on("/rollback")) == 1 and len(hooks.on("/team")) == 1
+        assert len(hooks.on("/rollback")) == 1
+        # the team page may have been answered in the instant before the SIGKILL, before its
+        # row was recorded: at-least-once, so it can be sent again, but only with its one key
+        team = hooks.on("/team")
+        assert 1 <= len(team) <= 2
+        assert len({r.headers["Idempotency-Key"] for r in team}) == 1
     finally:
         stop_process(daemon)
