@@ -71,7 +71,7 @@ from efficiency.remediate.codemods.join_builder_facts import (
     rebinds,
     storers,
 )
-from efficiency.remediate.codemods.join_builder_reach import driven, paired_value
+from efficiency.remediate.codemods.join_builder_reach import counts, driven, paired_value
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -166,6 +166,9 @@ class BuilderFinder(ScopedVisitor):
         appenders = _appenders(methods, set(owners))
         if not targeted & appenders:
             return  # not what a profile blames
+        pieces = [p for o, n, _ in appends.values() for p in (_attr_append(n, o) or ("", []))[1]]
+        if counts(self.module, attr, pieces):
+            return  # a number counted up, not a string
         if self.targets is None and not driven(self.module, appenders, set(appends)):
             return  # no profile, and no loop of the module appends again and again
         shown = f"`self.{attr} += ...` in {cls.name.value} ({', '.join(owners)})"

@@ -9,6 +9,7 @@ such a loop; a profile that names an appending method is evidence enough on its 
 
 :func:`paired_value` pairs an unpacking target with the value it receives, so that a reset
 spelled as a swap (``text, self.out = self.out, ""``) is seen to store a str literal.
+:func:`counts` tells a number counted up with ``+=`` from a string built with it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,31 @@ def driven(module: cst.Module, appenders: set[str], appends: set[int]) -> bool:
             called = method_called(node)
             if called is not None and called[1] in appenders:
                 return True
+    return False
+
+
+def _number(node: cst.BaseExpression | None) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        return _number(node.expression)
+    return isinstance(node, cst.Integer | cst.Float | cst.Imaginary)
+
+
+def counts(module: cst.Module, attr: str, pieces: list[cst.BaseExpression]) -> bool:
+    """Is ``.attr`` a number (``self.n = 0``, ``self.n += 1``): a counter, not a string being
+    built, so neither rewritten nor worth a refusal note?"""
+    if any(_number(p) for p in pieces):
+        return True
+    for node in walk(module):
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, cst.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if _number(node.value) and any(
+            isinstance(t, cst.Attribute) and t.attr.value == attr for t in targets
+        ):
+            return True
     return False
 
 

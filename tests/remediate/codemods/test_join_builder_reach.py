@@ -224,6 +224,16 @@ def test_other_spellings_are_rewritten_and_behave_the_same(case: str) -> None:
     assert story(result.source) == story(source)
 
 
+def test_a_number_counted_up_beside_it_is_no_string_and_no_refusal() -> None:
+    """``self.points += 1`` in the same driven method is a counter: neither rewritten nor
+    reported as a refused string (``self.points = 0`` shows it is a number)."""
+    result = JOIN.apply(EXPORTER)
+    assert "points" not in result.summary and "self.points += 1" in result.source
+    counter = NO_LOOP.replace('self.log = ""', "self.log = 0.5").replace('event + "\\n"', "1")
+    result = JOIN.apply(counter, function="Journal.record")
+    assert not result.changed and "Journal" not in result.summary
+
+
 def test_without_a_profile_an_undriven_append_is_not_the_pattern() -> None:
     result = JOIN.apply(NO_LOOP)
     assert not result.changed
