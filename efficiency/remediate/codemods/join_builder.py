@@ -26,20 +26,26 @@ the object would share the list between the copies, so the class also gets a ``_
 copies the instance ``__dict__`` (what the default does for a class without ``__slots__``) and
 gives the copy its own list; ``deepcopy`` and pickling copy the list anyway.
 
-Rewritten only when the appends are what a profile blames: one runs in a loop of the class,
-directly or in a method that a loop of the class calls (through any chain of ``self.`` method
-calls). Refused, with the reason, unless the module shows the attribute is a plain str built by
-these appends: the class has no bases but ``object``, no keywords, no decorators (a dataclass
-reads its fields by name), and defines neither the attribute, ``property``, ``__slots__``, the
-attribute hooks (``__getattr__``...) nor the copy/pickle hooks (``__copy__``,
-``__reduce__``...); no class of the module subclasses it; the module neither reads
-``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules, calls
-``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor rebinds
-``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with ``__``;
-every store to ``.out`` on any object is a str literal, an f-string, an append, or ``del``, and
-none stores it on the class itself; an appended piece neither calls a function or method of the
-module that stores ``.out`` (which the original would overwrite with its result) nor uses the
-object other than to read its attributes, yields or awaits.
+Rewritten only when the appends are what a profile blames: the profile names a method that
+appends (directly or through any chain of ``self.`` method calls), wherever the loop that calls
+it once per item is (in the module, another module, or a caller the profile does not show); or,
+with no profile, a loop anywhere in the module runs an append or calls a method of an appending
+method's name (``for r in rs: exporter.add(r)``), see
+:mod:`~efficiency.remediate.codemods.join_builder_reach`. Refused, with the reason, unless the
+module shows the attribute is a plain str built by these appends: the class has no bases but
+``object``, no keywords, no decorators (a dataclass reads its fields by name), and defines
+neither the attribute, ``property``, ``__slots__``, the attribute hooks (``__getattr__``...)
+nor the copy/pickle hooks (``__copy__``, ``__reduce__``...); no class of the module subclasses
+it; the module neither reads ``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules,
+calls ``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor
+rebinds ``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with
+``__``; every store to ``.out`` on any object is a str literal, an f-string, an append,
+``del``, or an unpacking that pairs it with a str literal or f-string of a tuple or list
+display of the same shape (the reset ``text, self.out = self.out, ""``; a starred target, a
+value that is not a display or a loop target is refused), and none stores it on the class
+itself; an appended piece neither calls a function or method of the module that stores ``.out``
+(which the original would overwrite with its result) nor uses the object other than to read its
+attributes, yields or awaits.
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -65,6 +71,7 @@ from efficiency.remediate.codemods.join_builder_facts import (
     rebinds,
     storers,
 )
+from efficiency.remediate.codemods.join_builder_reach import counts, driven, paired_value
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -82,7 +89,6 @@ _CLASS_HOOKS = frozenset(
 _SERIALISERS = frozenset({"copy", "pickle", "shelve", "copyreg", "dill", "cloudpickle"})
 _BUILTINS_USED = frozenset({"property", "len", "list", "type"})
 _NAMED_ACCESS = frozenset({"getattr", "setattr", "delattr"})
-_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
 @dataclass
@@ -158,8 +164,13 @@ class BuilderFinder(ScopedVisitor):
     ) -> None:
         owners = sorted({m for _, _, m in appends.values()})
         appenders = _appenders(methods, set(owners))
-        if not targeted & appenders or not self._in_a_loop(methods, appenders, appends):
+        if not targeted & appenders:
             return  # not what a profile blames
+        pieces = [p for o, n, _ in appends.values() for p in (_attr_append(n, o) or ("", []))[1]]
+        if counts(self.module, attr, pieces):
+            return  # a number counted up, not a string
+        if self.targets is None and not driven(self.module, appenders, set(appends)):
+            return  # no profile, and no loop of the module appends again and again
         shown = f"`self.{attr} += ...` in {cls.name.value} ({', '.join(owners)})"
         why = (
             (f"the name .{attr} is mangled or special" if attr.startswith("__") else "")
@@ -172,23 +183,6 @@ class BuilderFinder(ScopedVisitor):
             return
         site = BuilderSite(cls, attr, {k: obj for k, (obj, _, _) in appends.items()}, owners)
         self.sites.append(site)
-
-    def _in_a_loop(
-        self,
-        methods: dict[str, cst.FunctionDef],
-        appenders: set[str],
-        appends: dict[int, tuple[str, cst.CSTNode, str]],
-    ) -> bool:
-        """Does an append, or a call of a method that appends, run in a loop of the class?"""
-        for method in methods.values():
-            obj = object_name(method)
-            for loop in walk(method.body):
-                if not isinstance(loop, _LOOPS):
-                    continue
-                for node in walk(loop):
-                    if id(node) in appends or _self_call(node, obj) in appenders:
-                        return True
-        return False
 
     def _append_refusal(
         self,
@@ -312,12 +306,23 @@ class BuilderFinder(ScopedVisitor):
                 return f".{attr} is changed by `{code(parent.operator).strip()}`", False
             value = None
         elif self._stored(node):
-            return f".{attr} is stored by unpacking, a loop or `as`", False
+            value = self._unpacked_value(node)
+            if not _is_str_value(value):
+                why = "by unpacking other than from a str literal, by a loop or `as`"
+                return f".{attr} is stored {why}", False
         else:
             return "", False  # a read or a del: both go through the property
         if _on_class(node.value, cls):
             return f".{attr} is stored on the class itself (would replace the property)", False
         return "", value is not None
+
+    def _unpacked_value(self, node: cst.CSTNode) -> cst.BaseExpression | None:
+        """The item an unpacking assignment's tuple or list display gives ``node``, if any."""
+        outer = self.parent(node)
+        while isinstance(outer, cst.Element | cst.StarredElement | cst.Tuple | cst.List):
+            outer = self.parent(outer)
+        assign = self.parent(outer) if isinstance(outer, cst.AssignTarget) else None
+        return paired_value(assign, node) if isinstance(assign, cst.Assign) else None
 
     def _stored(self, node: cst.CSTNode) -> bool:
         child, outer = node, self.parent(node)

@@ -133,7 +133,7 @@ CLASS_BAD = {
     "not a str": CLASS.replace("self.t = ''", "self.t = []"),
     "no str start": CLASS.replace("self.t = ''", "self.t = make()"),
     "bytes": CLASS.replace("self.t = ''", "self.t = b''"),
-    "unpacked": CLASS.replace("self.t = ''", "self.t, self.u = '', ''"),
+    "unpacked": CLASS.replace("self.t = ''", "self.t, self.u = make()"),
 }  # fmt: skip
 
 

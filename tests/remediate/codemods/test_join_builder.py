@@ -257,7 +257,7 @@ REFUSED = {
     "bytes": (CLASS.replace("self.out = ''", "self.out = b''"), "is also set to `b''`"),
     "no str start": (CLASS.replace("self.out = ''", "pass"), "nothing shows .out starts"),
     "times": (CLASS + "\n\ndef twice(w):\n    w.out *= 2\n", "changed by `*=`"),
-    "unpacked": (CLASS + "\n\ndef set2(w):\n    w.out, w.n = '', 0\n", "stored by unpacking"),
+    "unpacked": (CLASS + "\n\ndef set2(w):\n    w.out, w.n = pair()\n", "stored by unpacking"),
     "on the class": (CLASS + "\n\nW.out = ''\n", "stored on the class itself"),
     "piece stores": (
         CLASS.replace("self.out += x", "self.out += self.reset(x)")

@@ -1,0 +1,115 @@
+"""Where the appends of :mod:`efficiency.remediate.codemods.join_builder` are driven from, and
+what an unpacking assignment stores in the attribute.
+
+The appends cost quadratic time when one object's attribute is appended to again and again,
+whichever loop calls the appending method: a loop of the class, a function of the module that
+calls ``exporter.add(item)`` per item, another class's method, or code outside the module that
+the profile sampled through the appending method. :func:`driven` says whether the module shows
+such a loop; a profile that names an appending method is evidence enough on its own.
+
+:func:`paired_value` pairs an unpacking target with the value it receives, so that a reset
+spelled as a swap (``text, self.out = self.out, ""``) is seen to store a str literal.
+:func:`counts` tells a number counted up with ``+=`` from a string built with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from efficiency.remediate.codemods.pysource import walk
+
+LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def method_called(node: cst.CSTNode) -> tuple[cst.BaseExpression, str] | None:
+    """``obj.name(...)`` → (``obj``, ``name``)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        return node.func.value, node.func.attr.value
+    return None
+
+
+def driven(module: cst.Module, appenders: set[str], appends: set[int]) -> bool:
+    """Does a loop anywhere in the module run one of the ``appends`` (statement ids) or call,
+    on any object, a method named like one of the ``appenders``?
+
+    A call by name may reach another class's method of that name: this is evidence of
+    repeated appends, not a proof of what runs, and the rewrite's safety does not rest on it.
+    """
+    for loop in walk(module):
+        if not isinstance(loop, LOOPS):
+            continue
+        for node in walk(loop):
+            if id(node) in appends:
+                return True
+            called = method_called(node)
+            if called is not None and called[1] in appenders:
+                return True
+    return False
+
+
+def _number(node: cst.BaseExpression | None) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        return _number(node.expression)
+    return isinstance(node, cst.Integer | cst.Float | cst.Imaginary)
+
+
+def counts(module: cst.Module, attr: str, pieces: list[cst.BaseExpression]) -> bool:
+    """Is ``.attr`` a number (``self.n = 0``, ``self.n += 1``): a counter, not a string being
+    built, so neither rewritten nor worth a refusal note?"""
+    if any(_number(p) for p in pieces):
+        return True
+    for node in walk(module):
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, cst.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if _number(node.value) and any(
+            isinstance(t, cst.Attribute) and t.attr.value == attr for t in targets
+        ):
+            return True
+    return False
+
+
+def _unpackable(node: cst.BaseExpression) -> list[cst.BaseElement] | None:
+    if isinstance(node, cst.Tuple | cst.List):
+        elements = list(node.elements)
+        if not any(isinstance(e, cst.StarredElement) for e in elements):
+            return elements
+    return None
+
+
+def _pairs(
+    target: cst.BaseExpression, value: cst.BaseExpression | None
+) -> Iterator[tuple[cst.CSTNode, cst.BaseExpression | None]]:
+    """The leaves of an assignment target, each with the expression it receives (None where
+    the value is not a display of the same shape, or the leaf is starred)."""
+    targets = _unpackable(target)
+    if targets is None:
+        if isinstance(target, cst.Tuple | cst.List):  # a starred target: nothing pairs
+            for element in target.elements:
+                yield from _pairs(element.value, None)
+            return
+        yield target, value
+        return
+    values = _unpackable(value) if value is not None else None
+    if values is None or len(values) != len(targets):
+        for element in targets:
+            yield from _pairs(element.value, None)
+        return
+    for t, v in zip(targets, values, strict=True):
+        yield from _pairs(t.value, v.value)
+
+
+def paired_value(assign: cst.Assign, node: cst.CSTNode) -> cst.BaseExpression | None:
+    """What ``node``, a leaf of one of ``assign``'s unpacking targets, is set to: the item of
+    the same position in a tuple or list display of the same shape (``a, x.t = b, ""`` sets
+    ``x.t`` to ``""``); None when that cannot be read from the statement."""
+    for target in assign.targets:
+        for leaf, value in _pairs(target.target, assign.value):
+            if leaf is node:
+                return value
+    return None
