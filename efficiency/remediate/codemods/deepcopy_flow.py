@@ -33,6 +33,8 @@ class Site:
     #: what replaces the call (the copied value), and the deepcopy function it was copied by
     source: cst.BaseExpression
     copier: cst.BaseExpression
+    #: for a helper with a view (``deepcopy_views``): the view the call is made to call
+    view: str | None = None
 
 
 def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
@@ -172,6 +174,12 @@ class Rewriter(cst.CSTTransformer):
         if id(original_node) not in self.calls:
             return self._escape(original_node, updated_node)
         site = self.calls[id(original_node)]
+        if site.view is not None:
+            func = updated_node.func
+            renamed = cst.Name(site.view)
+            if isinstance(func, cst.Attribute):
+                return updated_node.with_changes(func=func.with_changes(attr=renamed))
+            return updated_node.with_changes(func=renamed)
         source = updated_node.args[0].value if site.call.args else site.source.deep_clone()
         return source.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 

@@ -90,6 +90,13 @@ from efficiency.remediate.codemods.deepcopy_types import (
     Types,
     mutation,
 )
+from efficiency.remediate.codemods.deepcopy_views import (
+    AddViews,
+    View,
+    call_refusal,
+    find_views,
+    lookup,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -116,6 +123,8 @@ class _Finder(ScopedVisitor):
     def __init__(self, targets: Targets | None) -> None:
         super().__init__(targets)
         self.sites: list[Site] = []
+        #: the helpers whose views some call site now calls
+        self.views: list[View] = []
         self.refused: list[str] = []
         #: for the copy being judged: the names that hold it or a read of it, and the reads
         #: that leave the function
@@ -129,27 +138,34 @@ class _Finder(ScopedVisitor):
         self._module = node
         self._bound = module_bindings(node)
         self._helpers, self._not_helpers = find_helpers(node, self._is_deepcopy)
+        self._views, self._not_views = find_views(node, self._is_deepcopy, self._bound)
 
     def _is_deepcopy(self, call: cst.Call) -> bool:
         names = self.get_metadata(QualifiedNameProvider, call.func, set())
         return any(q.name == "copy.deepcopy" for q in names)
 
-    def _helper(self, call: cst.Call) -> Helper | str | None:
-        """The helper ``call`` calls (with no argument) when this call site or the helper is
-        selected, why the function it calls is not taken as one, or None."""
+    def _helper(self, call: cst.Call) -> Helper | View | str | None:
+        """The helper ``call`` calls (with no argument), or the helper with a view it calls
+        (``deepcopy_views``), when this call site or the helper is selected, why the function
+        it calls is not taken as one, or None."""
         func = call.func
         name = f"self.{func.attr.value}" if isinstance(func, cst.Attribute) else code(func)
-        if isinstance(func, cst.Attribute) and code(func.value) != "self":
-            return None
+        caller = self.scope_of(call)
+        key = lookup(call, caller, self.parent)
         chosen = self.targets is None or any(
             d.name.value == name.removeprefix("self.") for d in self.targets.defs
         )
         if not (self.active or chosen):
             return None
         helper = self._helpers.get(name)
-        if helper is None or call.args:
-            return self._not_helpers.get(name)
-        return helper
+        if helper is not None and not call.args:
+            return helper
+        if key in self._views:
+            assert isinstance(caller, cst.FunctionDef) and key is not None
+            return call_refusal(call, caller, self._views[key]) or self._views[key]
+        if isinstance(func, cst.Attribute) and code(func.value) != "self":
+            return None
+        return self._not_views.get(key) if key in self._not_views else self._not_helpers.get(name)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not isinstance(node.value, cst.Call):
@@ -180,12 +196,17 @@ class _Finder(ScopedVisitor):
         owner = self.def_stack[-1]
         name = node.targets[0].target.value
         call = node.value
-        source, copier = (helper.source, helper.copier) if helper else (
-            call.args[0].value, call.func
-        )  # fmt: skip
-        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier))
+        if isinstance(helper, Helper | View):
+            source, copier = (call, helper.copier) if isinstance(helper, View) else (
+                helper.source, helper.copier)  # fmt: skip
+        else:
+            source, copier = call.args[0].value, call.func
+        view = helper.view if isinstance(helper, View) else None
+        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
+        if isinstance(helper, View):
+            self.views.append(helper)
 
-    def _refusal(self, node: cst.Assign, helper: Helper | None) -> str | None:
+    def _refusal(self, node: cst.Assign, helper: Helper | View | None) -> str | None:
         call = node.value
         assert isinstance(call, cst.Call)
         if helper is None and (
@@ -211,6 +232,8 @@ class _Finder(ScopedVisitor):
             if why is not None:
                 return why
         source = types.type_of(call.args[0].value) if helper is None else None
+        if isinstance(helper, View) and helper.helper.returns is not None:
+            source = helper.helper.returns.annotation  # the helper's copy is of its type
         if source is not None:
             types.env[name] = source
         scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
@@ -407,12 +430,15 @@ class DeepcopyReadOnly(PythonCodemod):
                 memos[id(site.assign)] = unique_name("memo", taken)
                 taken.add(memos[id(site.assign)])
         new = wrapper.module.visit(Rewriter(finder.sites, memos))
+        views = {id(v.helper): v for v in finder.views}
+        if views:
+            new = new.visit(AddViews(list(views.values())))
         names = ", ".join(sorted({s.name for s in finder.sites}))
         escapes = sum(len(s.escapes) for s in finder.sites)
         helped = sorted({f"{code(s.call.func)}()" for s in finder.sites if not s.call.args})
         summary = (
             f"dropped copy.deepcopy of read-only {names} "
-            f"{where(None if helped else targets, (s.owner for s in finder.sites))} "
+            f"{where(None if helped or views else targets, (s.owner for s in finder.sites))} "
             f"({plural(len(finder.sites), 'deepcopy call')}"
             + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
                if escapes else ")")
@@ -421,6 +447,14 @@ class DeepcopyReadOnly(PythonCodemod):
             summary += (
                 f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
                 "the copy is only read (the helper stays for other callers)"
+            )
+        if views:
+            shown = ", ".join(
+                sorted(f"{v.helper.name.value}() → {v.view}()" for v in views.values())
+            )
+            summary += (
+                f"; read-only calls of {shown}, an uncopied sibling that calls the helper "
+                "instead when it is overridden or replaced (the helper stays for other callers)"
             )
         if refused:
             summary += f"; left: {refused}"
