@@ -207,3 +207,81 @@ class Rewriter(cst.CSTTransformer):
             return updated_node
         added = [cst.parse_statement(f"{memo} = {{}}\n") for memo in memos]
         return cst.FlattenSentinel([updated_node, *added])
+
+
+def combined(
+    parent_of: Parents,
+    node: cst.CSTNode,
+    types: Types,
+    tracked: set[str],
+    shadowed: Callable[[str], bool],
+) -> cst.CSTNode | None:
+    """The arithmetic around a value read from the copy, followed as a read of it: ``-x``,
+    ``x * n``, ``x + y`` and ``min(x, 0)``/``max(a, b)`` (the result is one of the arguments)
+    where every other operand is an immutable scalar, a literal or read from the copy too, so
+    that a value this leads to that leaves holds nothing of anyone else's. Operators on the
+    data's values are assumed to change nothing, as for subscripts and comparisons. None when
+    ``node``'s parent is no such operation."""
+    parent = parent_of(node)
+    if isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not):
+        return parent
+    if isinstance(parent, cst.BinaryOperation):
+        other = parent.right if parent.left is node else parent.left
+        return parent if _own_operand(other, types, tracked) else None
+    call = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    if (
+        isinstance(parent, cst.Arg)
+        and isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value in ("min", "max")
+        and not shadowed(call.func.value)
+        and len(call.args) >= 2
+        and all(a.keyword is None and not a.star for a in call.args)
+        and all(_own_operand(a.value, types, tracked) for a in call.args if a is not parent)
+    ):
+        return call
+    return None
+
+
+def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int = 0) -> bool:
+    """Is ``node`` an immutable scalar, or arithmetic or a conditional on such values and reads
+    (subscripts) of a name that holds the copy or a read of it, or a local name bound once to
+    such a value (eight levels deep)?"""
+    if types.scalar(types.type_of(node)):
+        return True
+    if depth > 8:
+        return False
+    parts: list[cst.BaseExpression] = []
+    if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
+        parts = [node.expression]
+    elif isinstance(node, cst.BinaryOperation):
+        parts = [node.left, node.right]
+    elif isinstance(node, cst.IfExp):
+        parts = [node.body, node.orelse]
+    if parts:
+        return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return False
+    if node.value in tracked:
+        return True
+    binds = types.bound.get(node.value, [])
+    return (
+        len(binds) == 1
+        and isinstance(binds[0], cst.Assign)
+        and len(binds[0].targets) == 1
+        and _own_operand(binds[0].value, types, tracked, depth + 1)
+    )
+
+
+def augmented(function: cst.FunctionDef, name: cst.Name) -> str:
+    """Why a name bound more than once is worse than that: an augmented assignment to it."""
+    if any(
+        isinstance(n, cst.AugAssign)
+        and isinstance(n.target, cst.Name)
+        and n.target.value == name.value
+        for n in walk(function.body)
+    ):
+        return " (an augmented assignment could change a list or dict of the copy in place)"
+    return ""

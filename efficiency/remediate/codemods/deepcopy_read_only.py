@@ -46,7 +46,10 @@ whose other branch may be another value
 another value, the whole copy returned or stored, or a value that leaves in any other way
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
-``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
+``cfg = DEFAULTS`` where ``cfg`` is only read;
+or from a helper with parameters or a method, whose read-only callers then call an uncopied
+sibling (``deepcopy_views``). Arithmetic on reads, with scalars or other reads, is followed as
+a read (``deepcopy_flow.combined``); ``+=`` on a read is refused (it may extend it in place). A shallow copy is not attempted.
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -71,6 +74,8 @@ from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
+    augmented,
+    combined,
     consumed,
     foreign_default,
     get_default,
@@ -96,6 +101,7 @@ from efficiency.remediate.codemods.deepcopy_views import (
     call_refusal,
     find_views,
     lookup,
+    views_summary,
 )
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -244,7 +250,8 @@ class _Finder(ScopedVisitor):
                 continue
             why = mutation(other, call, types)
             if why is not None and not (
-                isinstance(other, cst.Call) and builtin_read(other, self._shadowed)
+                isinstance(other, cst.Call)
+                and (builtin_read(other, self._shadowed) or types.snapshot(other, self._shadowed))
             ):
                 return why
         return self._name_read_only(function, name, node.targets[0].target, 0)
@@ -296,7 +303,7 @@ class _Finder(ScopedVisitor):
                 self._types.env[alias.value] = kind
             scope = self.get_metadata(ScopeProvider, alias, None)
             if scope is None or len(scope[alias.value]) != 1:
-                return f"{alias.value} is bound more than once"
+                return f"{alias.value} is bound more than once" + augmented(function, alias)
             why = self._name_read_only(function, alias.value, alias, depth + 1)
             if why is not None:
                 return why
@@ -344,6 +351,10 @@ class _Finder(ScopedVisitor):
                     return "has a read method used other than by calling it"
                 foreign = foreign or foreign_default(call, types, self._tracked)
                 node = call
+                continue
+            operation = combined(self.parent, node, types, self._tracked, self._shadowed)
+            if operation is not None:
+                node = operation
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
@@ -448,14 +459,7 @@ class DeepcopyReadOnly(PythonCodemod):
                 f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
                 "the copy is only read (the helper stays for other callers)"
             )
-        if views:
-            shown = ", ".join(
-                sorted(f"{v.helper.name.value}() → {v.view}()" for v in views.values())
-            )
-            summary += (
-                f"; read-only calls of {shown}, an uncopied sibling that calls the helper "
-                "instead when it is overridden or replaced (the helper stays for other callers)"
-            )
+        summary += views_summary(list(views.values()))
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.sites), summary)

@@ -342,3 +342,14 @@ class AddViews(cst.CSTTransformer):
 
 def _key(view: View) -> tuple[str, str]:
     return (view.owner.name.value if view.owner else "", view.helper.name.value)
+
+
+def views_summary(views: list[View]) -> str:
+    """What the summary says of the views some call sites now call ("" for none)."""
+    if not views:
+        return ""
+    shown = ", ".join(sorted(f"{v.helper.name.value}() → {v.view}()" for v in views))
+    return (
+        f"; read-only calls of {shown}, an uncopied sibling that calls the helper "
+        "instead when it is overridden or replaced (the helper stays for other callers)"
+    )
