@@ -151,6 +151,8 @@ def _refusal(
         return "is in a module with a star import (any name may be rebound)"
     if owner is not None and (owner.decorators or bound.get(owner.name.value) != 1):
         return f"is a method of {owner.name.value}, which is decorated or bound more than once"
+    if owner is not None and _class_bindings(owner, function.name.value) != 1:
+        return f"is bound more than once in the body of {owner.name.value}"
     if owner is None and bound.get(function.name.value) != 1:
         return "is bound more than once in the module (redefined or rebound)"
     for node in walk(function.body):
@@ -177,6 +179,20 @@ def _refusal(
     if not isinstance(root, cst.Name) or not _module_import(module, root.value, bound):
         return "reaches deepcopy by a name not imported once at module level"
     return None
+
+
+def _class_bindings(owner: cst.ClassDef, name: str) -> int:
+    """How many statements of ``owner``'s body bind ``name`` (defs and assignments)."""
+    count = 0
+    for statement in owner.body.body:
+        if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+            count += statement.name.value == name
+            continue
+        for node in walk(statement):
+            if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.AsName):
+                target = node.name if isinstance(node, cst.AsName) else node.target
+                count += any(isinstance(n, cst.Name) and n.value == name for n in walk(target))
+    return count
 
 
 def _held_by(function: cst.FunctionDef, call: cst.Call) -> str | None:

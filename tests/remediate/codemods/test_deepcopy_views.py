@@ -186,6 +186,12 @@ REFUSED = {
         "def f(key):\n    row = _row(T, key)\n    row['n'].append(3)\n    return row\n",
         "calls row['n'].append()",
     ),
+    "method rebound in the class body": (
+        HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
+        "    _row = staticmethod(len)\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "bound more than once in the body of B",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
