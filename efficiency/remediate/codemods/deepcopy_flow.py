@@ -267,6 +267,8 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
     if node.value in tracked:
         return True
     binds = types.bound.get(node.value, [])
+    if len(binds) == 1 and isinstance(binds[0], cst.For) and isinstance(binds[0].target, cst.Name):
+        return _own_operand(binds[0].iter, types, tracked, depth + 1)  # its elements
     return (
         len(binds) == 1
         and isinstance(binds[0], cst.Assign)
@@ -275,13 +277,25 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
     )
 
 
-def augmented(function: cst.FunctionDef, name: cst.Name) -> str:
-    """Why a name bound more than once is worse than that: an augmented assignment to it."""
+def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:
+    """Why ``name``, bound more than once in ``function`` and once to a read of the copy, may
+    not be followed as a read: some binding is not ``name = <value>`` with a value made only of
+    scalars and reads of the copy (``price = price * band["pct"] // 100``), or is augmented
+    (``+=`` would change a list or dict of the copy in place)."""
     if any(
-        isinstance(n, cst.AugAssign)
-        and isinstance(n.target, cst.Name)
-        and n.target.value == name.value
+        isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == name
         for n in walk(function.body)
     ):
-        return " (an augmented assignment could change a list or dict of the copy in place)"
-    return ""
+        return (
+            f"{name} is bound more than once (an augmented assignment could change a list or "
+            "dict of the copy in place)"
+        )
+    for bind in types.bound.get(name, []):
+        if not (
+            isinstance(bind, cst.Assign)
+            and len(bind.targets) == 1
+            and isinstance(bind.targets[0].target, cst.Name)
+            and _own_operand(bind.value, types, tracked | {name})
+        ):
+            return f"{name} is bound more than once, not always to a value read from the copy"
+    return None

@@ -46,10 +46,11 @@ whose other branch may be another value
 another value, the whole copy returned or stored, or a value that leaves in any other way
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
-``cfg = DEFAULTS`` where ``cfg`` is only read;
-or from a helper with parameters or a method, whose read-only callers then call an uncopied
-sibling (``deepcopy_views``). Arithmetic on reads, with scalars or other reads, is followed as
-a read (``deepcopy_flow.combined``); ``+=`` on a read is refused (it may extend it in place). A shallow copy is not attempted.
+``cfg = DEFAULTS`` where ``cfg`` is only read; or from a helper with parameters or a method,
+whose read-only callers then call an uncopied sibling (``deepcopy_views``). Arithmetic on reads
+with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
+name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
+list in place). A shallow copy is not attempted.
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -74,12 +75,12 @@ from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
-    augmented,
     combined,
     consumed,
     foreign_default,
     get_default,
     identity_test,
+    rebinding,
     returned,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
@@ -299,11 +300,17 @@ class _Finder(ScopedVisitor):
             kinds = [None] * len(names)
         for alias, kind in zip(names, kinds, strict=True):
             assert isinstance(alias, cst.Name)
-            if kind is not None:
-                self._types.env[alias.value] = kind
             scope = self.get_metadata(ScopeProvider, alias, None)
-            if scope is None or len(scope[alias.value]) != 1:
-                return f"{alias.value} is bound more than once" + augmented(function, alias)
+            if scope is None or len(scope[alias.value]) != len(self._types.bound[alias.value]):
+                return f"{alias.value} is bound more than once"  # (an import among them)
+            if len(scope[alias.value]) != 1:  # every binding must be a read (or a scalar)
+                why = rebinding(function, alias.value, self._types, self._tracked)
+                if why is not None:
+                    return why
+                if alias.value in self._tracked:
+                    continue  # its uses are being followed already
+            elif kind is not None:
+                self._types.env[alias.value] = kind
             why = self._name_read_only(function, alias.value, alias, depth + 1)
             if why is not None:
                 return why
@@ -315,6 +322,9 @@ class _Finder(ScopedVisitor):
         types = self._types
         assert types is not None
         foreign = False  # read through a .get whose default may be someone else's object
+        target = self.parent(use)
+        if isinstance(target, cst.AssignTarget) and target.target is use:
+            return None  # a name rebound only to reads (see ``rebinding``): not a use
         for ancestor in self.ancestors(use):
             if ancestor is function:
                 break

@@ -105,3 +105,74 @@ def test_refusals_leave_the_text_and_say_why(case: str) -> None:
     result = DEEP.apply(source)
     assert result.source == source and not result.changed
     assert why in result.summary, result.summary
+
+
+REBOUND = """\
+import copy
+
+
+def _rule(table, key):
+    return copy.deepcopy(table[key])
+
+
+def price(table, key, month: int):
+    rule = _rule(table, key)
+    per_pax = rule["base"]
+    for band in rule["seasons"]:
+        if band["from"] <= month <= band["to"]:
+            per_pax = per_pax * band["pct"] // 100
+            break
+    for step in rule["steps"]:
+        per_pax = per_pax + step
+    return [per_pax, rule["tags"]]
+"""
+
+
+def _table() -> dict:
+    return {"k": {"base": 100, "seasons": [{"from": 1, "to": 3, "pct": 150}], "steps": [5, 7],
+                  "tags": ["t"]}}  # fmt: skip
+
+
+def test_a_name_rebound_only_to_reads_is_followed() -> None:
+    result = DEEP.apply(REBOUND)
+    assert result.sites == 1, result.summary
+    assert "    rule = _rule_view(table, key)\n" in result.source
+    assert 'per_pax = per_pax * band["pct"] // 100\n' in result.source
+    old, new = load(REBOUND)["price"], load(result.source)["price"]
+    for month in (1, 6):
+        assert old(_table(), "k", month) == new(_table(), "k", month)
+    table = _table()
+    new(table, "k", 2)[1].append("leaked")
+    assert table == _table()
+
+
+REBOUND_REFUSED = {
+    "rebound by +=": (
+        REBOUND.replace("per_pax = per_pax + step", "per_pax += step"),
+        "per_pax is bound more than once (an augmented assignment",
+    ),
+    "rebound to a value from elsewhere": (
+        REBOUND.replace("per_pax = per_pax + step", "per_pax = table"),
+        "per_pax is bound more than once, not always to a value read from the copy",
+    ),
+    "rebound by a for loop": (
+        REBOUND.replace(
+            '    for step in rule["steps"]:\n        per_pax = per_pax + step\n',
+            '    for per_pax in rule["steps"]:\n        pass\n',
+        ),
+        "per_pax is bound more than once, not always to a value read from the copy",
+    ),
+    "rebound by an import": (
+        REBOUND.replace("        per_pax = per_pax + step\n", "        import per_pax\n"),
+        "per_pax is bound more than once",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REBOUND_REFUSED))
+def test_rebinding_refusals(case: str) -> None:
+    source, why = REBOUND_REFUSED[case]
+    assert source != REBOUND
+    result = DEEP.apply(source)
+    assert result.source == source and not result.changed
+    assert why in result.summary, result.summary
