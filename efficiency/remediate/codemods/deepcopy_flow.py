@@ -15,8 +15,9 @@ from typing import Any
 
 import libcst as cst
 
+from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
-from efficiency.remediate.codemods.pysource import walk
+from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
 #: the parent of a node in the module judged
 Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
@@ -299,3 +300,23 @@ def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[s
         ):
             return f"{name} is bound more than once, not always to a value read from the copy"
     return None
+
+
+def summarize(sites: list[Site], targets: Targets | None, viewed: bool) -> str:
+    """What the rewrite did, before what the views and the refusals add."""
+    names = ", ".join(sorted({s.name for s in sites}))
+    escapes = sum(len(s.escapes) for s in sites)
+    helped = sorted({f"{code(s.call.func)}()" for s in sites if not s.call.args and not s.view})
+    summary = (
+        f"dropped copy.deepcopy of read-only {names} "
+        f"{where(None if helped or viewed else targets, (s.owner for s in sites))} "
+        f"({plural(len(sites), 'deepcopy call')}"
+        + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
+           if escapes else ")")
+    )  # fmt: skip
+    if helped:
+        summary += (
+            f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
+            "the copy is only read (the helper stays for other callers)"
+        )
+    return summary

@@ -71,7 +71,6 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
 
-from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
@@ -82,6 +81,7 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     identity_test,
     rebinding,
     returned,
+    summarize,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
     Helper,
@@ -116,7 +116,6 @@ from efficiency.remediate.codemods.pysource import (
     names_in,
     unique_name,
     walk,
-    where,
 )
 
 
@@ -454,21 +453,7 @@ class DeepcopyReadOnly(PythonCodemod):
         views = {id(v.helper): v for v in finder.views}
         if views:
             new = new.visit(AddViews(list(views.values())))
-        names = ", ".join(sorted({s.name for s in finder.sites}))
-        escapes = sum(len(s.escapes) for s in finder.sites)
-        helped = sorted({f"{code(s.call.func)}()" for s in finder.sites if not s.call.args})
-        summary = (
-            f"dropped copy.deepcopy of read-only {names} "
-            f"{where(None if helped or views else targets, (s.owner for s in finder.sites))} "
-            f"({plural(len(finder.sites), 'deepcopy call')}"
-            + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
-               if escapes else ")")
-        )  # fmt: skip
-        if helped:
-            summary += (
-                f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
-                "the copy is only read (the helper stays for other callers)"
-            )
+        summary = summarize(finder.sites, targets, bool(views))
         summary += views_summary(list(views.values()))
         if refused:
             summary += f"; left: {refused}"

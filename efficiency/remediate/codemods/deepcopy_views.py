@@ -23,13 +23,16 @@ The view first checks that the helper is still the one it was made from: a subcl
 overrides it, a patched method (``mock.patch.object``, ``monkeypatch.setattr``) or a rebound
 module function is called instead, as the call site did before. A method's view has a mangled
 name (``__x_view``), so no subclass can override it by accident. Taken: a function at module
-level or directly in a module-level class (whose name is bound once), undecorated, not async,
+level or directly in a module-level class (whose name is bound once, undecorated, with no base
+class or metaclass, which might treat a new class attribute specially), undecorated, not async,
 plain parameters without defaults (``self`` first for a method), no nested scope, ``yield``,
 ``global``/``nonlocal`` or introspection, where every ``return`` hands back ``deepcopy(X)`` or
 a name bound once by ``name = deepcopy(X)`` and used only by such returns; deepcopy reached by
 a name imported once at module level. A call site must be ``helper(...)`` in a function, or
 ``self.helper(...)`` in a method of the same class whose ``self`` is bound once; no ``*args``
-or ``**kwargs``. Everything else in the helper's body runs in the view as before.
+or ``**kwargs``. Everything else in the helper's body runs in the view as before. What stays
+assumed, beside what ``deepcopy_read_only`` assumes: looking the helper up on ``self`` runs no
+code that matters (the view may look it up twice: a property in its place would run twice).
 """
 
 from __future__ import annotations
@@ -151,6 +154,11 @@ def _refusal(
         return "is in a module with a star import (any name may be rebound)"
     if owner is not None and (owner.decorators or bound.get(owner.name.value) != 1):
         return f"is a method of {owner.name.value}, which is decorated or bound more than once"
+    if owner is not None and (owner.bases or owner.keywords):
+        return (
+            f"is a method of {owner.name.value}, which has a base class or metaclass (that may "
+            "treat the sibling's new class attribute specially)"
+        )
     if owner is not None and _class_bindings(owner, function.name.value) != 1:
         return f"is bound more than once in the body of {owner.name.value}"
     if owner is None and bound.get(function.name.value) != 1:

@@ -186,6 +186,11 @@ REFUSED = {
         "def f(key):\n    row = _row(T, key)\n    row['n'].append(3)\n    return row\n",
         "calls row['n'].append()",
     ),
+    "method of a class with a base": (
+        HEAD + "class B(dict):\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "has a base class or metaclass",
+    ),
     "method rebound in the class body": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    _row = staticmethod(len)\n\n"
