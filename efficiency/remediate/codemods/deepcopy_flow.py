@@ -15,8 +15,9 @@ from typing import Any
 
 import libcst as cst
 
+from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
-from efficiency.remediate.codemods.pysource import walk
+from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
 #: the parent of a node in the module judged
 Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
@@ -33,6 +34,8 @@ class Site:
     #: what replaces the call (the copied value), and the deepcopy function it was copied by
     source: cst.BaseExpression
     copier: cst.BaseExpression
+    #: for a helper with a view (``deepcopy_views``): the view the call is made to call
+    view: str | None = None
 
 
 def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
@@ -172,6 +175,12 @@ class Rewriter(cst.CSTTransformer):
         if id(original_node) not in self.calls:
             return self._escape(original_node, updated_node)
         site = self.calls[id(original_node)]
+        if site.view is not None:
+            func = updated_node.func
+            renamed = cst.Name(site.view)
+            if isinstance(func, cst.Attribute):
+                return updated_node.with_changes(func=func.with_changes(attr=renamed))
+            return updated_node.with_changes(func=renamed)
         source = updated_node.args[0].value if site.call.args else site.source.deep_clone()
         return source.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
@@ -199,3 +208,115 @@ class Rewriter(cst.CSTTransformer):
             return updated_node
         added = [cst.parse_statement(f"{memo} = {{}}\n") for memo in memos]
         return cst.FlattenSentinel([updated_node, *added])
+
+
+def combined(
+    parent_of: Parents,
+    node: cst.CSTNode,
+    types: Types,
+    tracked: set[str],
+    shadowed: Callable[[str], bool],
+) -> cst.CSTNode | None:
+    """The arithmetic around a value read from the copy, followed as a read of it: ``-x``,
+    ``x * n``, ``x + y`` and ``min(x, 0)``/``max(a, b)`` (the result is one of the arguments)
+    where every other operand is an immutable scalar, a literal or read from the copy too, so
+    that a value this leads to that leaves holds nothing of anyone else's. Operators on the
+    data's values are assumed to change nothing, as for subscripts and comparisons. None when
+    ``node``'s parent is no such operation."""
+    parent = parent_of(node)
+    if isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not):
+        return parent
+    if isinstance(parent, cst.BinaryOperation):
+        other = parent.right if parent.left is node else parent.left
+        return parent if _own_operand(other, types, tracked) else None
+    call = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    if (
+        isinstance(parent, cst.Arg)
+        and isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value in ("min", "max")
+        and not shadowed(call.func.value)
+        and len(call.args) >= 2
+        and all(a.keyword is None and not a.star for a in call.args)
+        and all(_own_operand(a.value, types, tracked) for a in call.args if a is not parent)
+    ):
+        return call
+    return None
+
+
+def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int = 0) -> bool:
+    """Is ``node`` an immutable scalar, or arithmetic or a conditional on such values and reads
+    (subscripts) of a name that holds the copy or a read of it, or a local name bound once to
+    such a value (eight levels deep)?"""
+    if types.scalar(types.type_of(node)):
+        return True
+    if depth > 8:
+        return False
+    parts: list[cst.BaseExpression] = []
+    if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
+        parts = [node.expression]
+    elif isinstance(node, cst.BinaryOperation):
+        parts = [node.left, node.right]
+    elif isinstance(node, cst.IfExp):
+        parts = [node.body, node.orelse]
+    if parts:
+        return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
+    while isinstance(node, cst.Subscript):
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return False
+    if node.value in tracked:
+        return True
+    binds = types.bound.get(node.value, [])
+    if len(binds) == 1 and isinstance(binds[0], cst.For) and isinstance(binds[0].target, cst.Name):
+        return _own_operand(binds[0].iter, types, tracked, depth + 1)  # its elements
+    return (
+        len(binds) == 1
+        and isinstance(binds[0], cst.Assign)
+        and len(binds[0].targets) == 1
+        and _own_operand(binds[0].value, types, tracked, depth + 1)
+    )
+
+
+def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:
+    """Why ``name``, bound more than once in ``function`` and once to a read of the copy, may
+    not be followed as a read: some binding is not ``name = <value>`` with a value made only of
+    scalars and reads of the copy (``price = price * band["pct"] // 100``), or is augmented
+    (``+=`` would change a list or dict of the copy in place)."""
+    if any(
+        isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == name
+        for n in walk(function.body)
+    ):
+        return (
+            f"{name} is bound more than once (an augmented assignment could change a list or "
+            "dict of the copy in place)"
+        )
+    for bind in types.bound.get(name, []):
+        if not (
+            isinstance(bind, cst.Assign)
+            and len(bind.targets) == 1
+            and isinstance(bind.targets[0].target, cst.Name)
+            and _own_operand(bind.value, types, tracked | {name})
+        ):
+            return f"{name} is bound more than once, not always to a value read from the copy"
+    return None
+
+
+def summarize(sites: list[Site], targets: Targets | None, viewed: bool) -> str:
+    """What the rewrite did, before what the views and the refusals add."""
+    names = ", ".join(sorted({s.name for s in sites}))
+    escapes = sum(len(s.escapes) for s in sites)
+    helped = sorted({f"{code(s.call.func)}()" for s in sites if not s.call.args and not s.view})
+    summary = (
+        f"dropped copy.deepcopy of read-only {names} "
+        f"{where(None if helped or viewed else targets, (s.owner for s in sites))} "
+        f"({plural(len(sites), 'deepcopy call')}"
+        + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
+           if escapes else ")")
+    )  # fmt: skip
+    if helped:
+        summary += (
+            f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
+            "the copy is only read (the helper stays for other callers)"
+        )
+    return summary

@@ -46,7 +46,11 @@ whose other branch may be another value
 another value, the whole copy returned or stored, or a value that leaves in any other way
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
-``cfg = DEFAULTS`` where ``cfg`` is only read. A shallow copy is not attempted.
+``cfg = DEFAULTS`` where ``cfg`` is only read; or from a helper with parameters or a method,
+whose read-only callers then call an uncopied sibling (``deepcopy_views``). Arithmetic on reads
+with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
+name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
+list in place). A shallow copy is not attempted.
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -67,15 +71,17 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
 
-from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
+    combined,
     consumed,
     foreign_default,
     get_default,
     identity_test,
+    rebinding,
     returned,
+    summarize,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
     Helper,
@@ -90,6 +96,14 @@ from efficiency.remediate.codemods.deepcopy_types import (
     Types,
     mutation,
 )
+from efficiency.remediate.codemods.deepcopy_views import (
+    AddViews,
+    View,
+    call_refusal,
+    find_views,
+    lookup,
+    views_summary,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -102,7 +116,6 @@ from efficiency.remediate.codemods.pysource import (
     names_in,
     unique_name,
     walk,
-    where,
 )
 
 
@@ -116,6 +129,8 @@ class _Finder(ScopedVisitor):
     def __init__(self, targets: Targets | None) -> None:
         super().__init__(targets)
         self.sites: list[Site] = []
+        #: the helpers whose views some call site now calls
+        self.views: list[View] = []
         self.refused: list[str] = []
         #: for the copy being judged: the names that hold it or a read of it, and the reads
         #: that leave the function
@@ -129,27 +144,34 @@ class _Finder(ScopedVisitor):
         self._module = node
         self._bound = module_bindings(node)
         self._helpers, self._not_helpers = find_helpers(node, self._is_deepcopy)
+        self._views, self._not_views = find_views(node, self._is_deepcopy, self._bound)
 
     def _is_deepcopy(self, call: cst.Call) -> bool:
         names = self.get_metadata(QualifiedNameProvider, call.func, set())
         return any(q.name == "copy.deepcopy" for q in names)
 
-    def _helper(self, call: cst.Call) -> Helper | str | None:
-        """The helper ``call`` calls (with no argument) when this call site or the helper is
-        selected, why the function it calls is not taken as one, or None."""
+    def _helper(self, call: cst.Call) -> Helper | View | str | None:
+        """The helper ``call`` calls (with no argument), or the helper with a view it calls
+        (``deepcopy_views``), when this call site or the helper is selected, why the function
+        it calls is not taken as one, or None."""
         func = call.func
         name = f"self.{func.attr.value}" if isinstance(func, cst.Attribute) else code(func)
-        if isinstance(func, cst.Attribute) and code(func.value) != "self":
-            return None
+        caller = self.scope_of(call)
+        key = lookup(call, caller, self.parent)
         chosen = self.targets is None or any(
             d.name.value == name.removeprefix("self.") for d in self.targets.defs
         )
         if not (self.active or chosen):
             return None
         helper = self._helpers.get(name)
-        if helper is None or call.args:
-            return self._not_helpers.get(name)
-        return helper
+        if helper is not None and not call.args:
+            return helper
+        if key in self._views:
+            assert isinstance(caller, cst.FunctionDef) and key is not None
+            return call_refusal(call, caller, self._views[key]) or self._views[key]
+        if isinstance(func, cst.Attribute) and code(func.value) != "self":
+            return None
+        return self._not_views.get(key) if key in self._not_views else self._not_helpers.get(name)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not isinstance(node.value, cst.Call):
@@ -180,12 +202,17 @@ class _Finder(ScopedVisitor):
         owner = self.def_stack[-1]
         name = node.targets[0].target.value
         call = node.value
-        source, copier = (helper.source, helper.copier) if helper else (
-            call.args[0].value, call.func
-        )  # fmt: skip
-        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier))
+        if isinstance(helper, Helper | View):
+            source, copier = (call, helper.copier) if isinstance(helper, View) else (
+                helper.source, helper.copier)  # fmt: skip
+        else:
+            source, copier = call.args[0].value, call.func
+        view = helper.view if isinstance(helper, View) else None
+        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
+        if isinstance(helper, View):
+            self.views.append(helper)
 
-    def _refusal(self, node: cst.Assign, helper: Helper | None) -> str | None:
+    def _refusal(self, node: cst.Assign, helper: Helper | View | None) -> str | None:
         call = node.value
         assert isinstance(call, cst.Call)
         if helper is None and (
@@ -211,6 +238,8 @@ class _Finder(ScopedVisitor):
             if why is not None:
                 return why
         source = types.type_of(call.args[0].value) if helper is None else None
+        if isinstance(helper, View) and helper.helper.returns is not None:
+            source = helper.helper.returns.annotation  # the helper's copy is of its type
         if source is not None:
             types.env[name] = source
         scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
@@ -221,7 +250,8 @@ class _Finder(ScopedVisitor):
                 continue
             why = mutation(other, call, types)
             if why is not None and not (
-                isinstance(other, cst.Call) and builtin_read(other, self._shadowed)
+                isinstance(other, cst.Call)
+                and (builtin_read(other, self._shadowed) or types.snapshot(other, self._shadowed))
             ):
                 return why
         return self._name_read_only(function, name, node.targets[0].target, 0)
@@ -269,11 +299,17 @@ class _Finder(ScopedVisitor):
             kinds = [None] * len(names)
         for alias, kind in zip(names, kinds, strict=True):
             assert isinstance(alias, cst.Name)
-            if kind is not None:
-                self._types.env[alias.value] = kind
             scope = self.get_metadata(ScopeProvider, alias, None)
-            if scope is None or len(scope[alias.value]) != 1:
-                return f"{alias.value} is bound more than once"
+            if scope is None or len(scope[alias.value]) != len(self._types.bound[alias.value]):
+                return f"{alias.value} is bound more than once"  # (an import among them)
+            if len(scope[alias.value]) != 1:  # every binding must be a read (or a scalar)
+                why = rebinding(function, alias.value, self._types, self._tracked)
+                if why is not None:
+                    return why
+                if alias.value in self._tracked:
+                    continue  # its uses are being followed already
+            elif kind is not None:
+                self._types.env[alias.value] = kind
             why = self._name_read_only(function, alias.value, alias, depth + 1)
             if why is not None:
                 return why
@@ -285,6 +321,9 @@ class _Finder(ScopedVisitor):
         types = self._types
         assert types is not None
         foreign = False  # read through a .get whose default may be someone else's object
+        target = self.parent(use)
+        if isinstance(target, cst.AssignTarget) and target.target is use:
+            return None  # a name rebound only to reads (see ``rebinding``): not a use
         for ancestor in self.ancestors(use):
             if ancestor is function:
                 break
@@ -321,6 +360,10 @@ class _Finder(ScopedVisitor):
                     return "has a read method used other than by calling it"
                 foreign = foreign or foreign_default(call, types, self._tracked)
                 node = call
+                continue
+            operation = combined(self.parent, node, types, self._tracked, self._shadowed)
+            if operation is not None:
+                node = operation
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
@@ -407,21 +450,11 @@ class DeepcopyReadOnly(PythonCodemod):
                 memos[id(site.assign)] = unique_name("memo", taken)
                 taken.add(memos[id(site.assign)])
         new = wrapper.module.visit(Rewriter(finder.sites, memos))
-        names = ", ".join(sorted({s.name for s in finder.sites}))
-        escapes = sum(len(s.escapes) for s in finder.sites)
-        helped = sorted({f"{code(s.call.func)}()" for s in finder.sites if not s.call.args})
-        summary = (
-            f"dropped copy.deepcopy of read-only {names} "
-            f"{where(None if helped else targets, (s.owner for s in finder.sites))} "
-            f"({plural(len(finder.sites), 'deepcopy call')}"
-            + (f"; {plural(escapes, 'value')} that leave deep-copied where they leave, one memo)"
-               if escapes else ")")
-        )  # fmt: skip
-        if helped:
-            summary += (
-                f"; calls of {', '.join(helped)} replaced by the value it deep-copies where "
-                "the copy is only read (the helper stays for other callers)"
-            )
+        views = {id(v.helper): v for v in finder.views}
+        if views:
+            new = new.visit(AddViews(list(views.values())))
+        summary = summarize(finder.sites, targets, bool(views))
+        summary += views_summary(list(views.values()))
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.sites), summary)

@@ -16,6 +16,8 @@ cannot alias the data whatever is done with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from efficiency.remediate.codemods.pysource import code, walk
@@ -58,9 +60,15 @@ def _literal(node: cst.BaseExpression) -> bool:
     return type(node) in LITERALS or _name(node) in {"True", "False", "None"}
 
 
-def _class_fields(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | str:
-    """A plain dataclass's fields and their annotations, or why the class is not plain."""
+def _class_fields(
+    node: cst.ClassDef, property_bound: bool = False
+) -> dict[str, cst.BaseExpression] | str:
+    """A plain dataclass's fields and their annotations, or why the class is not plain. A
+    read-only ``@property`` whose name is no field is allowed (``property_bound``: the module
+    binds the name ``property`` itself): the generated ``__init__`` never touches it, and the
+    reads followed are of fields only."""
     shown = node.name.value
+    properties: set[str] = set()
     if not any(_is_dataclass_decorator(d) for d in node.decorators) or len(node.decorators) != 1:
         return f"{shown} is not a class decorated only with @dataclass"
     if node.bases or node.keywords:
@@ -69,7 +77,13 @@ def _class_fields(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | str:
     for statement in node.body.body:
         if isinstance(statement, cst.FunctionDef):
             method = statement.name.value
-            if statement.decorators or method.startswith("__"):
+            decorators = [d.decorator for d in statement.decorators]
+            if decorators == [] or (
+                not property_bound and len(decorators) == 1 and _name(decorators[0]) == "property"
+            ):
+                properties |= {method} if decorators else set()
+                decorators = []
+            if decorators or method.startswith("__"):
                 return f"{shown} defines {method} with a decorator or as a dunder (code on access)"
             continue
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -87,6 +101,8 @@ def _class_fields(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | str:
                 fields[small.target.value] = small.annotation.annotation
                 continue
             return f"{shown} has a class attribute that is not a field with a literal default"
+    if properties & fields.keys():
+        return f"{shown} has a property named as one of its fields"
     return fields
 
 
@@ -119,7 +135,7 @@ def plain_classes(module: cst.Module) -> dict[str, dict[str, cst.BaseExpression]
     for statement in module.body:
         if isinstance(statement, cst.ClassDef):
             name = statement.name.value
-            fields = _class_fields(statement)
+            fields = _class_fields(statement, "property" in bound)
             if bound.get(name) != 1:
                 fields = f"{name} is bound more than once"
             elif not imported or bound.get("dataclass") != 1:
@@ -248,6 +264,29 @@ class Types:
             return [None] * count
         return [self._item(self.type_of(node), mapping_value=False)]
 
+    def own_list(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` a name bound once, in this function, to a list display?"""
+        binds = self.bound.get(_name(node) or "", [])
+        return (
+            len(binds) == 1
+            and isinstance(binds[0], cst.Assign | cst.AnnAssign)
+            and isinstance(binds[0].value, cst.List)
+        )
+
+    def snapshot(self, call: cst.Call, shadowed: Callable[[str], bool]) -> bool:
+        """Is ``call`` ``tuple(xs)`` or ``list(xs)`` (not shadowed) of a list this function
+        made? It runs no user code and changes nothing: a new sequence of the same items."""
+        func = call.func
+        return (
+            isinstance(func, cst.Name)
+            and func.value in ("tuple", "list")
+            and not shadowed(func.value)
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+            and self.own_list(call.args[0].value)
+        )
+
     def harmless_call(self, call: cst.Call) -> bool:
         """Is ``call`` the construction of a plain dataclass, or an ``append`` to a list this
         function made (bound once, to a list display)? Neither runs user code or changes data
@@ -257,13 +296,7 @@ class Types:
             return func.value not in self.bound and isinstance(self.fields(func), dict)
         if not isinstance(func, cst.Attribute) or func.attr.value != "append":
             return False
-        owner = _name(func.value)
-        binds = self.bound.get(owner or "", [])
-        return (
-            len(binds) == 1
-            and isinstance(binds[0], cst.Assign | cst.AnnAssign)
-            and isinstance(binds[0].value, cst.List)
-        )
+        return self.own_list(func.value)
 
 
 def _generic(kind: cst.BaseExpression | None) -> tuple[str | None, list[cst.BaseExpression]]:

@@ -150,7 +150,18 @@ GETATTR = _source().replace(
     "    max_seats: int = 5\n\n    def __getattr__(self, name):\n        return 0\n",
 )
 REFUSED = {
-    "property on the dataclass": (PROPERTY, "defines cap with a decorator"),
+    "property on the dataclass read": (
+        PROPERTY.replace("plan.max_seats", "plan.cap", 1),
+        ".cap read, and it has no such field",
+    ),
+    "property named as a field": (
+        _source().replace(
+            "    max_seats: int = 5\n",
+            "    max_seats: int = 5\n\n    @property\n    def max_seats(self) -> int:\n"
+            "        return 1\n",
+        ),
+        "has a property named as one of its fields",
+    ),
     "__getattr__": (GETATTR, "defines __getattr__"),
     "method call on the copy": (
         _with(
@@ -197,7 +208,7 @@ REFUSED = {
     ),
     "list arithmetic": (
         _with(TIER_SIG + "    return [1, *(2 * plan.extras)]\n"),
-        "flows into `(2 * plan.extras)`",
+        "flows into `*(2 * plan.extras)`",
     ),
     "field assigned": (
         _with(TIER_SIG + "    plan.limits['api'] = 0\n    return []\n"),

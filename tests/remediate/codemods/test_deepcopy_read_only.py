@@ -111,7 +111,7 @@ REFUSED = {
     ),
     "returned": HEAD + "def f():\n    c = copy.deepcopy(D)\n    return c\n",
     "alias rebound": (
-        HEAD + "def f():\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = 1\n    return x\n"
+        HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = g\n    return x\n"
     ),
     "passed to a call": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c))\n",
     "element stored": HEAD + "def f(o):\n    c = copy.deepcopy(D)\n    o[0] = c['a']\n",
