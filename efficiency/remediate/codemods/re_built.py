@@ -56,8 +56,11 @@ Why the results are the same:
   it replaces a line the profile sampled. Without a named function nothing is done, and a
   pattern held in a name or an attribute (nothing built) is :mod:`.re_memo`'s to judge.
 
-The difference left, as with :mod:`.re_memo`: the Pattern's identity (the memo keeps its own
-after ``re.purge()``; refused when the file calls it).
+The differences left: as with :mod:`.re_memo`, the Pattern's identity (the memo keeps its own
+after ``re.purge()``; refused when the file calls it); and, for an input the original rejects
+part-way (an iterator whose second item is not a str, say), the rewrite has read all of the
+iterator into its tuple before the same error is raised, where the original stopped reading at
+the item that failed.
 """
 
 from __future__ import annotations
