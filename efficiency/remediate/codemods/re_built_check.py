@@ -13,7 +13,7 @@ once) and ``bool``. Accepted:
   with ``key=len`` and a literal ``reverse``, ``map(re.escape, strs)``, a tuple or list display
   of ``str``;
 * ``bool``: ``s.startswith(...)`` / ``s.endswith(...)`` / ``s.isX()``, ``s == t``, ``s != t``,
-  ``not c``;
+  ``not c``, the truth of a loop value or of a local ``str`` (``if w``);
 * inputs: a name (a parameter, a local, a module-level name) or an attribute of one
   (``self.articles``), each one of ``str`` or ``strs`` kind.
 """
@@ -233,10 +233,12 @@ class Checker:
 
     def _value(self, node: cst.Name | cst.Attribute, want: Kind) -> Kind:
         if isinstance(node, cst.Name):
+            # a loop value or a local the memo builds is a str: its truth is its length's
             if any(node.value in names for names in self.comp_vars):
-                return "str"
+                return "bool" if want == "bool" else "str"
             if node.value in self.locals_:
-                return self.locals_[node.value]
+                kind = self.locals_[node.value]
+                return "bool" if want == "bool" and kind == "str" else kind
         if want == "bool":
             raise Refused(f"the truth of {code(node)}")
         text = code(node)

@@ -322,3 +322,55 @@ def test_literal_stage_still_runs_first() -> None:
     assert result.sites == 2
     assert "(_RE_BOTH.search(text)), bool(_both_pattern(word).search(text))" in result.source
     same_results(source, result.source, "both", ("a.", "1 a. b"), ("x", "none"))
+
+
+MORE = """\
+import re
+
+
+def hits(word, texts):
+    return [t for t in texts if re.search(rf"\\b{re.escape(word)}\\b", t)]
+
+
+def parts(words, text):
+    escaped = [re.escape(w) for w in words if w]
+    joined = "|".join(escaped)
+    return re.split(f"(?:{joined})", text)
+
+
+def outer(sep):
+    def inner(text):
+        return re.findall(rf"{re.escape(sep)}\\w+", text)
+
+    return inner
+
+
+def closure(sep, text):
+    return outer(sep)(text)
+
+
+def formatted(word, text):
+    return re.search("{}x".format(word), text)
+"""
+
+
+def test_comprehension_local_list_and_closure_spellings() -> None:
+    after = MORE
+    for function in ("hits", "parts", "inner"):
+        after = rewritten(after, function)
+    assert "if _hits_pattern(word).search(t)]" in after
+    assert "return _parts_pattern(words).split(text)" in after
+    assert "return _inner_pattern(sep).findall(text)" in after
+    texts = ["x a.b y", "aXb", "a.b", ""]
+    same_results(MORE, after, "hits", *[(w, texts) for w in ("a.b", "", Shouty("a"), 3)])
+    same_results(MORE, after, "parts",
+                 (["a", "", "b.c"], "xaYb.cZ"), ([], "abc"), ("ab", "xaybz"),
+                 (("a",), "bab"), (["a", None], "x"))  # fmt: skip
+    same_results(MORE, after, "closure", ("$", "$ab c$d"), ("", "ab"), (None, "x"))
+
+
+def test_str_format_is_refused() -> None:
+    # "{0.upper}".format(w) would show a bound method's address: not a function of the text
+    result = HOIST.apply(MORE, function="formatted")
+    assert not result.changed
+    assert 'the call "{}x".format(word)' in result.summary
