@@ -17,6 +17,12 @@ module: the constant must be able to use the same name.
 A pattern held in a parameter or local of the function (a helper called with a handful of
 patterns) cannot be hoisted; it goes through one bounded module-level memo of ``re.compile``
 instead, under the conditions :mod:`efficiency.remediate.codemods.re_memo` states.
+
+A pattern built in the function the profile names (``re.escape`` of its words, a join, an
+f-string over its inputs), then compiled on every call, is compiled once per distinct input
+through a memo keyed on those inputs, under the conditions
+:mod:`efficiency.remediate.codemods.re_built` states; that stage runs on the result of the
+others.
 """
 
 from __future__ import annotations
