@@ -374,3 +374,95 @@ def test_str_format_is_refused() -> None:
     result = HOIST.apply(MORE, function="formatted")
     assert not result.changed
     assert 'the call "{}x".format(word)' in result.summary
+
+
+MORE_REFUSED = {
+    "lambda": (
+        "def f(w, s):\n    g = lambda t: re.search(rf'{w}x', t)\n    return g(s)\n",
+        "f",
+        "a lambda or class",
+    ),
+    "star args": ("def f(w, a):\n    return re.search(rf'{w}x', *a)\n", "f", "*args"),
+    "too many": (
+        "def f(w, s):\n    return re.search(rf'{w}x', s, 0, 1)\n",
+        "f",
+        "more positional arguments than re.search takes",
+    ),
+    "keyword": (
+        "def f(w, s):\n    return re.search(rf'{w}x', s, pos=1)\n",
+        "f",
+        "keyword 'pos' has no counterpart",
+    ),
+    "introspection": (
+        "def f(w, s):\n    p = w + 'x'\n    r = re.search(p + 'y', s)\n    return r, locals()\n",
+        "f",
+        "locals()/vars()/eval",
+    ),
+    "comment": (
+        "def f(w, s):\n    p = w + 'x'  # the stem\n    return re.search(p + 'y', s)\n",
+        "f",
+        "a comment in the statements",
+    ),
+    "not first": (
+        "def f(w, s):\n    p = w + 'x'\n    return g(s) or re.search(p + 'y', s)\n",
+        "f",
+        "not the first thing its statement evaluates",
+    ),
+    "deleted": (
+        "def f(w, s):\n    r = re.search(rf'{w}x', s)\n    del w\n    return r\n",
+        "f",
+        "w is deleted in the function",
+    ),
+    "per item": (
+        "def f(self, xs):\n    return re.search('|'.join(x + self.s for x in xs), 'a')\n",
+        "f",
+        "self.s is read for every item",
+    ),
+    "sorted key": (
+        "def f(ws, s):\n    return re.search('|'.join(sorted(ws, key=str.lower)), s)\n",
+        "f",
+        "sorted() with key=str.lower",
+    ),
+    "map other": (
+        "def f(ws, s):\n    return re.search('|'.join(map(str.upper, ws)), s)\n",
+        "f",
+        "map over str.upper",
+    ),
+    "two fors": (
+        "def f(ws, s):\n    return re.search('|'.join(a for w in ws for a in w), s)\n",
+        "f",
+        "more than one for",
+    ),
+    "unpacking": (
+        "def f(ws, s):\n    return re.search('|'.join(a for a, b in ws), s)\n",
+        "f",
+        "unpacks its items",
+    ),
+    "truth of input": (
+        "def f(w, s):\n    return re.search('a' if w else 'b', s)\n",
+        "f",
+        "the truth of w",
+    ),
+    "ordering": (
+        "def f(w, s):\n    return re.search(rf'{w}' if w < 'm' else 'x', s)\n",
+        "f",
+        "the comparison",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_REFUSED))
+def test_more_refusals_say_why(case: str) -> None:
+    body, function, why = MORE_REFUSED[case]
+    source = "import re\n\n\n" + body
+    result = HOIST.apply(source, function=function)
+    assert result.source == source and not result.changed
+    assert why in result.summary, result.summary
+
+
+def test_refused_without_import_re_or_with_functools_taken() -> None:
+    source = "from re import compile, escape\n\n\ndef f(w):\n    return compile(escape(w))\n"
+    assert not HOIST.apply(source, function="f").changed
+    taken = "import re\n\nfunctools = None\n\n\ndef f(w, s):\n    return re.search(rf'{w}x', s)\n"
+    result = HOIST.apply(taken, function="f")
+    assert not result.changed and "the name functools is taken" in result.summary
