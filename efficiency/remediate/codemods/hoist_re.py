@@ -17,6 +17,12 @@ module: the constant must be able to use the same name.
 A pattern held in a parameter or local of the function (a helper called with a handful of
 patterns) cannot be hoisted; it goes through one bounded module-level memo of ``re.compile``
 instead, under the conditions :mod:`efficiency.remediate.codemods.re_memo` states.
+
+A pattern built in the function the profile names (``re.escape`` of its words, a join, an
+f-string over its inputs), then compiled on every call, is compiled once per distinct input
+through a memo keyed on those inputs, under the conditions
+:mod:`efficiency.remediate.codemods.re_built` states; that stage runs on the result of the
+others.
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ from efficiency.remediate.codemods.pysource import (
     Targets,
     code,
     names_in,
+    restage,
     unique_name,
     where,
 )
+from efficiency.remediate.codemods.re_built_rewrite import rewrite_built
 from efficiency.remediate.codemods.re_memo import (
     MemoFinder,
     MemoPlan,
@@ -78,6 +86,21 @@ class HoistReCompile(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        """The literal and parameter patterns first, then, on that result, the patterns built
+        in the function (:mod:`.re_built`)."""
+        first = self._rewrite_named(wrapper, targets)
+        again, chosen = restage(wrapper.module, first.module, targets)
+        built = rewrite_built(again, chosen)
+        if not built.sites:
+            if first.sites or not built.summary:
+                return first
+            return Edit(first.module, 0, f"{first.summary}; {built.summary}")
+        if not first.sites:
+            return Edit(built.module, built.sites, built.summary)
+        summary = f"{first.summary}; {built.summary}"
+        return Edit(built.module, first.sites + built.sites, summary)
+
+    def _rewrite_named(self, wrapper: MetadataWrapper, targets: Targets | None) -> Edit:
         module = wrapper.module
         finder = MemoFinder(module, targets)
         wrapper.visit(finder)

@@ -1,0 +1,303 @@
+"""Which pattern expressions ``hoist-re-compile`` may memoise when they are built per call
+(:mod:`efficiency.remediate.codemods.re_built`): a typed walk that accepts only operations
+whose result is a pure function of their inputs once every input is an exact ``str`` (or an
+iterable of exact ``str``), and that lists those inputs in the order Python evaluates them.
+
+Values are of three kinds: ``str`` (one string), ``strs`` (an iterable of strings, iterated
+once) and ``bool``. Accepted:
+
+* ``str``: a str literal (not bytes), an f-string whose fields are ``str`` with no conversion
+  or format spec, ``a + b``, ``x if c else y``, ``re.escape(s)``, ``"sep".join(strs)`` and
+  the str methods of :data:`STR_METHODS` called with literal arguments;
+* ``strs``: ``(e for x in strs if c)`` / ``[e for x in strs]`` (one ``for``), ``sorted(strs)``
+  with ``key=len`` and a literal ``reverse``, ``map(re.escape, strs)``, a tuple or list display
+  of ``str``;
+* ``bool``: ``s.startswith(...)`` / ``s.endswith(...)`` / ``s.isX()``, ``s == t``, ``s != t``,
+  ``not c``, the truth of a loop value or of a local ``str`` (``if w``);
+* inputs: a name (a parameter, a local, a module-level name) or an attribute of one
+  (``self.articles``), each one of ``str`` or ``strs`` kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import libcst as cst
+from libcst.metadata import (
+    BuiltinAssignment,
+    ComprehensionScope,
+    GlobalScope,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from efficiency.remediate.codemods.pysource import code
+
+Kind = Literal["str", "strs", "bool"]
+
+#: str methods that are pure on an exact str, called with literal arguments
+_TO_STR = "lower upper casefold strip lstrip rstrip replace title capitalize removeprefix"
+_TO_BOOL = "startswith endswith isalpha isdigit isalnum isspace islower isupper isascii"
+STR_METHODS: dict[str, Kind] = {
+    **dict.fromkeys(f"{_TO_STR} removesuffix swapcase".split(), "str"),
+    **dict.fromkeys(_TO_BOOL.split(), "bool"),
+}
+
+
+class Refused(Exception):
+    """The expression is not one the memo may build; the message says why."""
+
+
+@dataclass
+class Input:
+    """A value the pattern depends on: the expression read (a name or ``name.attr``), its
+    kind and every node that reads it."""
+
+    text: str
+    kind: Kind
+    nodes: list[cst.BaseExpression] = field(default_factory=list)
+    #: reading it cannot raise or run code (a parameter, a module-level name, a loop value)
+    quiet: bool = False
+
+
+@dataclass
+class Checker:
+    """Walks one pattern expression (and the locals it was built in) of a function."""
+
+    #: the analysing visitor's ``get_metadata``
+    meta: Callable[..., Any]
+    re_names: set[str]
+    #: locals bound by the statements absorbed into the memo: name → kind
+    locals_: dict[str, Kind] = field(default_factory=dict)
+    inputs: list[Input] = field(default_factory=list)
+    comp_vars: list[set[str]] = field(default_factory=list)
+
+    # -- metadata ---------------------------------------------------------------------------
+    def _scope(self, node: cst.CSTNode) -> Scope | None:
+        found: Scope | None = self.meta(ScopeProvider, node, None)
+        return found
+
+    def _qualified(self, node: cst.CSTNode) -> set[str]:
+        names = self.meta(QualifiedNameProvider, node, set())
+        return {q.name for q in names}
+
+    def _builtin(self, node: cst.BaseExpression, name: str) -> bool:
+        if not isinstance(node, cst.Name) or node.value != name:
+            return False
+        scope = self._scope(node)
+        found = scope[name] if scope is not None else set()
+        return bool(found) and all(isinstance(a, BuiltinAssignment) for a in found)
+
+    def _is_re(self, node: cst.BaseExpression, attr: str) -> bool:
+        """Is ``node`` ``re.<attr>``, ``re`` the module imported once at module level?"""
+        if not (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == attr
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self.re_names
+            and f"re.{attr}" in self._qualified(node)
+        ):
+            return False
+        scope = self._scope(node.value)
+        found = list(scope[node.value.value]) if scope is not None else []
+        return len(found) == 1 and isinstance(found[0].scope, GlobalScope)
+
+    # -- the walk ---------------------------------------------------------------------------
+    def check(self, node: cst.BaseExpression, want: Kind) -> None:
+        got = self._kind(node, want)
+        if got != want:
+            raise Refused(f"{code(node)} is not a {want} value the memo can prove")
+
+    def _kind(self, node: cst.BaseExpression, want: Kind) -> Kind:
+        if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+            if "b" in _prefixes(node):
+                raise Refused("a bytes literal")
+            return "str"
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node)
+        if isinstance(node, cst.Name | cst.Attribute):
+            return self._value(node, want)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            self.check(node.left, "str")
+            self.check(node.right, "str")
+            return "str"
+        if isinstance(node, cst.IfExp):
+            self.check(node.test, "bool")
+            self.check(node.body, want)
+            self.check(node.orelse, want)
+            return want
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            self.check(node.expression, "bool")
+            return "bool"
+        if isinstance(node, cst.Comparison):
+            return self._comparison(node)
+        if isinstance(node, cst.Call):
+            return self._call(node)
+        if isinstance(node, cst.GeneratorExp | cst.ListComp):
+            return self._comprehension(node)
+        if isinstance(node, cst.Tuple | cst.List) and want == "strs":
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    raise Refused("a starred element")
+                self.check(element.value, "str")
+            return "strs"
+        raise Refused(f"{code(node)} is not an operation the memo can prove pure")
+
+    def _fstring(self, node: cst.FormattedString) -> Kind:
+        if "b" in node.prefix.lower():
+            raise Refused("a bytes literal")
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                if part.conversion is not None or part.format_spec is not None:
+                    raise Refused("an f-string field with a conversion or format spec")
+                self.check(part.expression, "str")
+        return "str"
+
+    def _comparison(self, node: cst.Comparison) -> Kind:
+        self.check(node.left, "str")
+        for target in node.comparisons:
+            if not isinstance(target.operator, cst.Equal | cst.NotEqual):
+                raise Refused(f"the comparison {code(node)}")
+            self.check(target.comparator, "str")
+        return "bool"
+
+    def _call(self, node: cst.Call) -> Kind:
+        args = list(node.args)
+        if any(a.star for a in args):
+            raise Refused("a call with *args/**kwargs")
+        positional = [a for a in args if a.keyword is None]
+        func = node.func
+        if self._is_re(func, "escape") and len(args) == 1 and positional:
+            self.check(args[0].value, "str")
+            return "str"
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "join"
+            and isinstance(func.value, cst.SimpleString | cst.ConcatenatedString)
+            and len(args) == 1
+            and positional
+        ):
+            self._kind(func.value, "str")
+            self.check(args[0].value, "strs")
+            return "str"
+        if self._builtin(func, "sorted"):
+            return self._sorted(args)
+        if self._builtin(func, "map") and len(args) == 2 and len(positional) == 2:
+            if not self._is_re(args[0].value, "escape"):
+                raise Refused(f"map over {code(args[0].value)}")
+            self.check(args[1].value, "strs")
+            return "strs"
+        if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
+            self.check(func.value, "str")
+            for arg in args:
+                if arg.keyword is not None or not _literal(arg.value):
+                    raise Refused(f"the argument {code(arg.value)} of .{func.attr.value}()")
+            return STR_METHODS[func.attr.value]
+        raise Refused(f"the call {code(node).splitlines()[0]}")
+
+    def _sorted(self, args: list[cst.Arg]) -> Kind:
+        if not args or args[0].keyword is not None:
+            raise Refused("sorted() without its iterable first")
+        self.check(args[0].value, "strs")
+        for arg in args[1:]:
+            name = arg.keyword.value if arg.keyword is not None else None
+            if name == "key" and self._builtin(arg.value, "len"):
+                continue
+            if (
+                name == "reverse"
+                and isinstance(arg.value, cst.Name)
+                and arg.value.value in ("True", "False")
+            ):
+                continue
+            raise Refused(f"sorted() with {code(arg).rstrip(', ')}")
+        return "strs"
+
+    def _comprehension(self, node: cst.GeneratorExp | cst.ListComp) -> Kind:
+        loop = node.for_in
+        if loop.inner_for_in is not None or loop.asynchronous is not None:
+            raise Refused("a comprehension with more than one for")
+        if not isinstance(loop.target, cst.Name):
+            raise Refused("a comprehension that unpacks its items")
+        self.check(loop.iter, "strs")  # evaluated first, when the comprehension is made
+        self.comp_vars.append({loop.target.value})
+        try:
+            for cond in loop.ifs:
+                self.check(cond.test, "bool")
+            self.check(node.elt, "str")
+        finally:
+            self.comp_vars.pop()
+        return "strs"
+
+    def _value(self, node: cst.Name | cst.Attribute, want: Kind) -> Kind:
+        if isinstance(node, cst.Name):
+            # a loop value or a local the memo builds is a str: its truth is its length's
+            if any(node.value in names for names in self.comp_vars):
+                return "bool" if want == "bool" else "str"
+            if node.value in self.locals_:
+                kind = self.locals_[node.value]
+                return "bool" if want == "bool" and kind == "str" else kind
+        if want == "bool":
+            raise Refused(f"the truth of {code(node)}")
+        text = code(node)
+        quiet = isinstance(node, cst.Name) and self._quiet(node)
+        if not quiet and self.comp_vars:
+            raise Refused(f"{text} is read for every item (it may change or raise between)")
+        if isinstance(node, cst.Attribute) and not _plain_attribute(node):
+            raise Refused(f"{text} is not a name or an attribute of a name")
+        for known in self.inputs:
+            if known.text == text:
+                if known.kind != want or not known.quiet:
+                    raise Refused(f"{text} is read twice (it could change between the reads)")
+                known.nodes.append(node)
+                return want
+        self.inputs.append(Input(text, want, [node], quiet and want == "str"))
+        return want
+
+    def _quiet(self, name: cst.Name) -> bool:
+        """Reading ``name`` can neither raise nor run code: every binding is a parameter of
+        its function (never deleted: checked by the caller) or a module-level one."""
+        scope = self._scope(name)
+        if scope is None:
+            return False
+        found = scope[name.value]
+        if not found:
+            return False
+        if all(isinstance(a.scope, GlobalScope) for a in found):
+            return not any(isinstance(a, BuiltinAssignment) for a in found)
+        if all(isinstance(a.scope, ComprehensionScope) for a in found):
+            return True
+        return any(isinstance(a.node, cst.Param) for a in found)
+
+
+def _plain_attribute(node: cst.Attribute) -> bool:
+    return isinstance(node.value, cst.Name) or (
+        isinstance(node.value, cst.Attribute) and _plain_attribute(node.value)
+    )
+
+
+def _prefixes(node: cst.SimpleString | cst.ConcatenatedString) -> str:
+    if isinstance(node, cst.SimpleString):
+        return node.prefix.lower()
+    left = node.left
+    right = node.right
+    parts = []
+    for side in (left, right):
+        if isinstance(side, cst.SimpleString | cst.ConcatenatedString):
+            parts.append(_prefixes(side))
+        else:
+            parts.append(side.prefix.lower())
+    return "".join(parts)
+
+
+def _literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.SimpleString | cst.Integer):
+        return True
+    if isinstance(node, cst.Tuple):
+        return all(
+            not isinstance(e, cst.StarredElement) and isinstance(e.value, cst.SimpleString)
+            for e in node.elements
+        )
+    return False
