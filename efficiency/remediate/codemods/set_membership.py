@@ -39,6 +39,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from efficiency.remediate.codemods.attr_set_rewrite import attribute_stage
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewriter
@@ -304,12 +305,25 @@ class SetMembership(PythonCodemod):
                 f"{where(targets, (s.owner for s in frozen.sites))} "
                 f"({plural(tests, 'membership test')})"
             )
-        sites = len(finder.sites) + len(growing.sites) + len(frozen.sites)
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        new, held, left = attribute_stage(staged, staged_targets, taken)
+        refused += left
+        if held:
+            rewritten = tuple(f"{s.attr}{end}" for s in held if not s.holder for end in " =:")
+            refused = [r for r in refused if not rewritten or not r.startswith(rewritten)]
+            tests = sum(len(s.nodes) for s in held)
+            parts.append(
+                f"membership in {', '.join(f'{s.cls.name.value}.{s.attr}' for s in held)}, an "
+                f"attribute built once and only read, by a frozenset made beside it, for exact "
+                f"str/int values {where(targets, (s.cls.name.value for s in held))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        sites = len(finder.sites) + len(growing.sites) + len(frozen.sites) + len(held)
         if not sites:
             why = "; ".join(refused) or (
                 f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
-                "no local list grown by append, and no list built once and only read, tested "
-                "with `in`"
+                "no local list grown by append, no list built once and only read, and no "
+                "attribute list built once and only read, tested with `in`"
             )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         summary = "; ".join(parts)
