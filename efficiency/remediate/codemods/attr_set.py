@@ -6,32 +6,40 @@ by a frozenset made beside it (part of ``set-membership``).
 every call. The list stays (its order, indexing and any other reader keep working); a set
 made right after it answers the tests::
 
-    class Depot:                                  class Depot:
-        def __init__(self, rows):                     _embargoed_set = None
+    class Depot:
+        def __init__(self, rows):
             self._embargoed = [...]
-                                          →           def __init__(self, rows):
-        def blocked(self, parcel):                        self._embargoed = [...]
-            return parcel.postcode in self._embargoed     self._embargoed_set = (frozenset(
-                                                              self._embargoed) if all(type(v)
-                                                              is str or type(v) is int for v in
-                                                              self._embargoed) else None)
 
-                                                      def blocked(self, parcel):
-                                                          return (_embargoed_key in
-                                                              self._embargoed_set if (type(
-                                                              _embargoed_key := parcel.postcode)
-                                                              is str or type(_embargoed_key) is
-                                                              int) and self._embargoed_set is not
-                                                              None else _embargoed_key in
-                                                              self._embargoed)
+        def blocked(self, parcel):
+            return parcel.postcode in self._embargoed
+
+becomes::
+
+    class Depot:
+        _embargoed_set = None
+
+        def __init__(self, rows):
+            self._embargoed = [...]
+            self._embargoed_set = ((self._embargoed, frozenset(self._embargoed))
+                if all(type(v) is str or type(v) is int for v in self._embargoed) else None)
+
+        def blocked(self, parcel):
+            return (_embargoed_key in self._embargoed_set[1]
+                if (type(_embargoed_key := parcel.postcode) is str
+                    or type(_embargoed_key) is int)
+                and self._embargoed_set is not None
+                and self._embargoed_set[0] is self._embargoed
+                else _embargoed_key in self._embargoed)
 
 The answers are the same for the reason :mod:`~efficiency.remediate.codemods.frozen_set` gives:
 the set exists only when every item is exactly a ``str`` or an ``int`` and is asked only for a
 value of exactly those types, whose ``==`` and ``hash`` agree. A tested value other than a plain
 name is bound once by ``:=`` (evaluated once, before the attribute, as before). The class-level
 ``None`` makes an instance whose ``__init__`` has not reached the list yet scan it (or fail) as
-before. A class attribute (``BLOCKED = [...]`` in the class body, read as ``self.BLOCKED`` or
-``cls.BLOCKED``) gets its set beside it in the class body.
+before; the set is asked only while the attribute still holds the list it was made from, so
+a list bound to it where this module cannot see is scanned. A class attribute (``BLOCKED =
+[...]`` in the class body, read as ``self.BLOCKED`` or ``cls.BLOCKED``) gets its set beside it
+in the class body.
 
 What must hold, in the module (what other modules do with the attribute is beyond what one
 module can show, as for :mod:`~efficiency.remediate.codemods.join_attribute`): the class is

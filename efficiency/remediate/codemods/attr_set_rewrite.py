@@ -1,5 +1,9 @@
 """The rewrite half of :mod:`efficiency.remediate.codemods.attr_set`: the frozenset made
-beside each proven attribute list, the class-level ``None`` and the guarded tests."""
+beside each proven attribute list, the class-level ``None`` and the guarded tests.
+
+The set's attribute holds ``(the list, its frozenset)``, and a test asks the set only while the
+attribute still holds that very list: code the module cannot see that binds another list to it
+(another module, a test's monkeypatch) makes the tests scan the new list, as before."""
 
 from __future__ import annotations
 
@@ -39,8 +43,8 @@ class AttrRewriter(StatementRewriter):
                 held = f"{prefix}{site.attr}"
                 out.append(
                     cst.parse_statement(
-                        f"{prefix}{site.shadow} = (frozenset({held}) if all(type(v) is str or "
-                        f"type(v) is int for v in {held}) else None)\n"
+                        f"{prefix}{site.shadow} = (({held}, frozenset({held})) if all(type(v) "
+                        f"is str or type(v) is int for v in {held}) else None)\n"
                     )
                 )
         return out
@@ -59,8 +63,8 @@ class AttrRewriter(StatementRewriter):
         else:
             value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
         new = cst.parse_expression(
-            f"({value} {op} {shadow} if (type({first}) is str or type({value}) is int) and "
-            f"{shadow} is not None else {value} {op} {held})"
+            f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
+            f"{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
         )
         return new.with_changes(
             lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]

@@ -60,13 +60,13 @@ class Depot:
     def __init__(self, rows):
         self.size = len(rows)
         self._embargoed = [r.strip().upper() if isinstance(r, str) else r for r in rows]
-        self._embargoed_set = (frozenset(self._embargoed) if all(type(v) is str or type(v) is \
-int for v in self._embargoed) else None)
+        self._embargoed_set = ((self._embargoed, frozenset(self._embargoed)) if all(type(v) \
+is str or type(v) is int for v in self._embargoed) else None)
 
     def _is_blocked(self, parcel):
-        return (_embargoed_key in self._embargoed_set if (type(_embargoed_key := \
-parcel.postcode) is str or type(_embargoed_key) is int) and self._embargoed_set is not None \
-else _embargoed_key in self._embargoed)
+        return (_embargoed_key in self._embargoed_set[1] if (type(_embargoed_key := \
+parcel.postcode) is str or type(_embargoed_key) is int) and self._embargoed_set is not None and \
+self._embargoed_set[0] is self._embargoed else _embargoed_key in self._embargoed)
 
     def plan(self, parcels):
         return [p.tracking for p in parcels if self._is_blocked(p)]
@@ -141,6 +141,23 @@ def test_an_instance_made_without_init_scans_or_fails_as_before() -> None:
             bare._is_blocked(load(source)["Parcel"]("t", "A"))
         bare._embargoed = ["A"]
         assert bare._is_blocked(load(source)["Parcel"]("t", "A"))
+
+
+def test_a_list_bound_where_the_module_cannot_see_is_scanned() -> None:
+    """Another module (or a test's monkeypatch) binding a new list: the set is left alone."""
+    after = SET.apply(DEPOT).source
+    for source in (DEPOT, after):
+        namespace = load(source)
+        depot = namespace["Depot"](["A"])
+        depot._embargoed = ["B", LooseEq()]
+        assert depot.plan([namespace["Parcel"]("1", "A"), namespace["Parcel"]("2", "B")]) == [
+            "1",
+            "2",
+        ]
+    for source in (CLASS_ATTRIBUTE, SET.apply(CLASS_ATTRIBUTE).source):
+        codes = load(source)["Codes"]
+        codes.BLOCKED = ["y"]
+        assert codes().hits(["x-1", "y"]) == ["y"] and codes.count(["x-1", "y"]) == 1
 
 
 # other spellings of the class
@@ -223,10 +240,10 @@ def run(stop, values):
 @pytest.mark.parametrize(
     ("source", "shadow", "calls"),
     [
-        (PLAIN_NAME_IN_A_COMPREHENSION, "self.allowed_set = (frozenset(self.allowed)", "lists"),
-        (CLASS_ATTRIBUTE, "    BLOCKED_SET = (frozenset(BLOCKED)", "values"),
-        (DATACLASS_TUPLE, "self._codes_set = (frozenset(self._codes)", "lists"),
-        (SUBSCRIPT_IN_A_LAMBDA, "self._stop_set = (frozenset(self._stop)", "lists"),
+        (PLAIN_NAME_IN_A_COMPREHENSION, "self.allowed_set = ((self.allowed, frozenset(", "lists"),
+        (CLASS_ATTRIBUTE, "    BLOCKED_SET = ((BLOCKED, frozenset(BLOCKED))", "values"),
+        (DATACLASS_TUPLE, "self._codes_set = ((self._codes, frozenset(self._codes))", "lists"),
+        (SUBSCRIPT_IN_A_LAMBDA, "self._stop_set = ((self._stop, frozenset(self._stop))", "lists"),
     ],
 )
 def test_other_spellings_give_the_same_answers(source: str, shadow: str, calls: str) -> None:
@@ -252,7 +269,7 @@ def test_the_dataclass_keeps_its_fields_and_equality() -> None:
 def test_a_name_the_module_already_uses_gets_another() -> None:
     source = DEPOT.replace("def run(", "_embargoed_set = 1\n\n\ndef run(")
     after = SET.apply(source).source
-    assert "self._embargoed_set_2 = (frozenset(" in after
+    assert "self._embargoed_set_2 = ((self._embargoed, frozenset(" in after
     same_results(source, after, "run", (["a"], ["A", "b"]))
 
 
