@@ -1,19 +1,9 @@
 """Membership in a list held on an instance or class attribute, built once and never changed,
 by a frozenset made beside it (part of ``set-membership``).
 
-``self._embargoed = [r["postcode"].upper() for r in rows]`` in ``__init__`` and
-``return parcel.postcode in self._embargoed`` in a method called per parcel scans the list on
-every call. The list stays (its order, indexing and any other reader keep working); a set
-made right after it answers the tests::
-
-    class Depot:
-        def __init__(self, rows):
-            self._embargoed = [...]
-
-        def blocked(self, parcel):
-            return parcel.postcode in self._embargoed
-
-becomes::
+``self._embargoed = [...]`` in ``__init__`` and ``parcel.postcode in self._embargoed`` in a
+method called per parcel scans the list on every call. The list stays (its order, indexing and
+any other reader keep working); a set made right after it answers the tests. Rewritten::
 
     class Depot:
         _embargoed_set = None
@@ -235,9 +225,13 @@ class AttrFinder(ScopedVisitor):
             return None, why
         strings = {n.evaluated_value for n in walk(self.module) if isinstance(n, cst.SimpleString)}
         if attr in strings or any(
-            isinstance(n, cst.Name) and n.value in _BY_NAME for n in walk(self.module)
+            (isinstance(n, cst.Name) and n.value in _BY_NAME) or isinstance(n, cst.ImportStar)
+            for n in walk(self.module)
         ):
-            return None, "the module may reach attributes by name (setattr, vars, a string...)"
+            return (
+                None,
+                "the module may reach attributes by name (setattr, vars, a string, import *...)",
+            )
         rebound = _USED & binds(self.module, top=True)
         if rebound:
             return None, f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
@@ -283,7 +277,12 @@ class AttrFinder(ScopedVisitor):
             for n in walk(line)
             if isinstance(n, cst.Name) and n.value == attr
         ]
-        if len(found) != 1 or len(uses) != 1:
+        defs = [
+            line
+            for line in cls.body.body
+            if isinstance(line, cst.FunctionDef | cst.ClassDef) and line.name.value == attr
+        ]
+        if len(found) != 1 or len(uses) != 1 or defs:
             return None, f"{attr} is bound or used by name in the class body other than once"
         line, value = found[0]
         own = binds(cls, top=True)

@@ -24,7 +24,9 @@ new list (a display, a comprehension, ``list()``/``tuple()``/``sorted()`` or ``+
 every other use only reads it (as for the attribute rewrite); nothing reaches it by name (a
 string equal to it, ``globals()``, ``vars``, ``.name`` stored on a module object); the tests
 are in functions, and neither the module nor those functions rebind a builtin the rewrite
-calls. Anything else is refused with the reason.
+calls. Anything else is refused with the reason. (A function that runs while the module is
+still being imported, before the list is bound, fails with ``NameError`` either way, naming the
+set instead of the list.)
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from efficiency.remediate.codemods.attr_set import _BY_NAME, _STORES, _USED, AttrFinder
+from efficiency.remediate.codemods.attr_set import (
+    _BY_NAME,
+    _STORES,
+    _USED,
+    AttrFinder,
+    _bare_targets,
+)
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READERS, _fresh
 from efficiency.remediate.codemods.pysource import (
@@ -72,22 +80,12 @@ def _bindings(module: cst.Module, name: str) -> int:
         elif isinstance(n, cst.ImportStar):
             count += 1  # may bind anything
         elif isinstance(n, (*_STORES, cst.NamedExpr, cst.Del)):
-            count += name in _targets(n.target)
+            count += name in _bare_targets(n.target)
         elif isinstance(n, cst.AsName):
-            count += name in _targets(n.name)
+            count += name in _bare_targets(n.name)
         elif isinstance(n, cst.MatchAs | cst.MatchStar) and n.name is not None:
             count += n.name.value == name
     return count
-
-
-def _targets(node: cst.CSTNode) -> set[str]:
-    if isinstance(node, cst.Name):
-        return {node.value}
-    if isinstance(node, cst.Tuple | cst.List):
-        return {n for e in node.elements for n in _targets(e.value)}
-    if isinstance(node, cst.StarredElement):
-        return _targets(node.value)
-    return set()
 
 
 class GlobalFinder(AttrFinder):

@@ -320,6 +320,9 @@ REFUSED = {
     "    def has(self, x):\n        return x in self.T\n",
     "list rebound in __init__": "class C:\n    def __init__(self, xs, list=list):\n"
     "        self._t = list(xs)\n" + TEST,
+    "class attribute redefined by a def": "class C:\n    T = ['a', 'b']\n\n"
+    "    def T(self):\n        return 1\n\n    def has(self, x):\n        return x in self.T\n",
+    "import *": "from os.path import *\n\n\n" + INIT + TEST,
     "class attribute shadowed on the instance": "class C:\n    T = ['a', 'b']\n\n"
     "    def __init__(self):\n        self.T = []\n\n    def has(self, x):\n"
     "        return x in self.T\n",
@@ -368,6 +371,8 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
         ("class attribute used by name", "bound or used by name in the class body"),
         ("class attribute shadowed on the instance", "bound in the class body and stored"),
         ("the class body binds a builtin", "the class body binds all"),
+        ("class attribute redefined by a def", "bound or used by name in the class body"),
+        ("import *", "reach attributes by name"),
         ("list rebound in __init__", "may be a list something else holds"),
     ],
 )
