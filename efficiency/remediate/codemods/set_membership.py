@@ -28,7 +28,10 @@ value tested is a plain name (evaluated once either way) and neither ``type`` no
 A list the function starts empty and grows with ``append`` is kept, with a set in step with it
 (:mod:`efficiency.remediate.codemods.shadow_set`); a list built once by any expression and only
 read after, tested in a loop, a comprehension or a closure, gets a frozenset made beside it
-(:mod:`efficiency.remediate.codemods.frozen_set`).
+(:mod:`efficiency.remediate.codemods.frozen_set`). A list held on an attribute (bound once in
+``__init__`` or the class body) or by a module-level name, only read in the module and tested in
+methods or functions, gets one too (:mod:`efficiency.remediate.codemods.attr_set`,
+:mod:`efficiency.remediate.codemods.global_set`).
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
+from efficiency.remediate.codemods.attr_set_rewrite import attribute_stage
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewriter
+from efficiency.remediate.codemods.global_set import global_stage
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -304,12 +309,40 @@ class SetMembership(PythonCodemod):
                 f"{where(targets, (s.owner for s in frozen.sites))} "
                 f"({plural(tests, 'membership test')})"
             )
-        sites = len(finder.sites) + len(growing.sites) + len(frozen.sites)
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        new, held, left = attribute_stage(staged, staged_targets, taken)
+        refused += left
+        if held:
+            rewritten = tuple(f"{s.attr}{end}" for s in held if not s.holder for end in " =:")
+            refused = [r for r in refused if not rewritten or not r.startswith(rewritten)]
+            tests = sum(len(s.nodes) for s in held)
+            parts.append(
+                f"membership in {', '.join(f'{s.cls.name.value}.{s.attr}' for s in held)}, an "
+                f"attribute built once and only read, by a frozenset made beside it, for exact "
+                f"str/int values {where(targets, (s.cls.name.value for s in held))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        skip = done | {s.name for s in frozen.sites} | {n for pair in names.values() for n in pair}
+        new, moduled, left = global_stage(staged, staged_targets, taken, frozenset(skip))
+        refused += left
+        if moduled:
+            rewritten = tuple(f"{s.name}{end}" for s in moduled for end in " =:")
+            refused = [r for r in refused if not r.startswith(rewritten)]
+            tests = sum(len(s.tests) for s in moduled)
+            parts.append(
+                f"membership in the module-level {', '.join(s.name for s in moduled)}, built "
+                f"once and only read, by a frozenset made beside it, for exact str/int values "
+                f"{where(targets, (o for s in moduled for o in s.owners))} "
+                f"({plural(tests, 'membership test')})"
+            )
+        sites = len(finder.sites) + len(growing.sites) + len(frozen.sites) + len(held)
+        sites += len(moduled)
         if not sites:
             why = "; ".join(refused) or (
                 f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
-                "no local list grown by append, and no list built once and only read, tested "
-                "with `in`"
+                "no local list grown by append, and no list built once and only read (local, "
+                "attribute or module-level), tested with `in`"
             )
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         summary = "; ".join(parts)

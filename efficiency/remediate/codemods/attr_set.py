@@ -1,0 +1,399 @@
+"""Membership in a list held on an instance or class attribute, built once and never changed,
+by a frozenset made beside it (part of ``set-membership``).
+
+``self._embargoed = [...]`` in ``__init__`` and ``parcel.postcode in self._embargoed`` in a
+method called per parcel scans the list on every call. The list stays (its order, indexing and
+any other reader keep working); a set made right after it answers the tests. Rewritten::
+
+    class Depot:
+        _embargoed_set = None
+
+        def __init__(self, rows):
+            self._embargoed = [...]
+            self._embargoed_set = ((self._embargoed, frozenset(self._embargoed))
+                if all(type(v) is str or type(v) is int for v in self._embargoed) else None)
+
+        def blocked(self, parcel):
+            return (_embargoed_key in self._embargoed_set[1]
+                if (type(_embargoed_key := parcel.postcode) is str
+                    or type(_embargoed_key) is int)
+                and self._embargoed_set is not None
+                and self._embargoed_set[0] is self._embargoed
+                else _embargoed_key in self._embargoed)
+
+The answers are the same for the reason :mod:`~efficiency.remediate.codemods.frozen_set` gives:
+the set exists only when every item is exactly a ``str`` or an ``int`` and is asked only for a
+value of exactly those types, whose ``==`` and ``hash`` agree. A tested value other than a plain
+name is bound once by ``:=`` (evaluated once, before the attribute, as before). The class-level
+``None`` makes an instance whose ``__init__`` has not reached the list yet scan it (or fail) as
+before; the set is asked only while the attribute still holds the list it was made from, so
+a list bound to it where this module cannot see is scanned. A class attribute (``BLOCKED =
+[...]`` in the class body, read as ``self.BLOCKED`` or ``cls.BLOCKED``) gets its set beside it
+in the class body.
+
+What must hold, in the module (what other modules do with the attribute is beyond what one
+module can show, as for :mod:`~efficiency.remediate.codemods.join_attribute`): the class is
+top-level, has no bases but ``object``, no metaclass, no decorator but a ``dataclass`` without
+``slots=True``, no ``__slots__``, no ``__setattr__``/``__getattr__``/``__getattribute__``/
+``__delattr__`` and no subclass in the module; the attribute is bound exactly once, by a
+statement of its own in the class body or in ``__init__``/``__post_init__``'s own body (as
+``self.attr``), to a value nothing else holds (a display, a comprehension, ``list()``/
+``tuple()``/``sorted()`` or ``+`` of them); no other ``.attr`` anywhere in the module is stored,
+deleted, given to a call (except read-only builtins), returned, aliased or used by a method
+other than ``count``/``index``/``copy``; nothing reaches attributes by name (``setattr``,
+``vars``, ``__dict__``, a string equal to the name, ``eval``...); the tests are ``x in
+self.attr`` in a method (or ``cls.attr``, ``Class.attr``), ``self`` is never rebound, and the
+builtins the rewrite calls are not rebound. Anything else is refused with the reason. The
+rewrite itself is :mod:`efficiency.remediate.codemods.attr_set_rewrite`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from efficiency.remediate.codemods.constant_table import binds
+from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READ_METHODS, _READERS, _fresh
+from efficiency.remediate.codemods.pysource import (
+    INTROSPECTION,
+    ScopedVisitor,
+    Targets,
+    code,
+    walk,
+)
+
+#: builtins the rewrite calls
+_USED = frozenset({"type", "str", "int", "frozenset", "all"})
+#: methods that could make an attribute store or load something else
+_HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
+#: where an instance attribute may be bound
+_INITS = frozenset({"__init__", "__post_init__"})
+#: names that reach attributes by a string
+_BY_NAME = INTROSPECTION | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
+
+
+@dataclass
+class AttrSite:
+    cls: cst.ClassDef
+    attr: str
+    #: the statement line that binds the list (the set is made right after it)
+    init: cst.SimpleStatementLine
+    #: ``self`` of ``__init__`` for an instance attribute, "" for a class attribute
+    holder: str
+    #: the ``__init__`` (or ``__post_init__``) def, for an instance attribute
+    method: cst.FunctionDef | None
+    #: the membership tests -> the name of the object they read the attribute of
+    tests: dict[int, str] = field(default_factory=dict)
+    nodes: list[cst.Comparison] = field(default_factory=list)
+    #: filled by the caller: the set's attribute name and the probe's local name
+    shadow: str = ""
+    probe: str = ""
+
+
+_STORES = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)
+
+
+def _bare_targets(node: cst.CSTNode) -> set[str]:
+    """The plain names a target (or tuple of targets) binds; not attributes or subscripts."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    if isinstance(node, cst.Tuple | cst.List):
+        return {n for e in node.elements for n in _bare_targets(e.value)}
+    if isinstance(node, cst.StarredElement):
+        return _bare_targets(node.value)
+    return set()
+
+
+def _rebinds(node: cst.CSTNode, name: str, own: cst.Param | None) -> bool:
+    """Does anything under ``node`` bind ``name`` again (besides the parameter ``own``)?"""
+    for n in walk(node):
+        if isinstance(n, cst.Param) and n is not own and n.name.value == name:
+            return True
+        if isinstance(n, cst.Global | cst.Nonlocal) and any(i.name.value == name for i in n.names):
+            return True
+        if isinstance(n, (*_STORES, cst.NamedExpr, cst.Del)) and name in _bare_targets(n.target):
+            return True
+        if isinstance(n, cst.AsName) and name in _bare_targets(n.name):
+            return True
+    return False
+
+
+def _is_stored(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
+    """Is ``node`` (an attribute) written or deleted, alone or inside a target tuple/list?"""
+    current, parent = node, parents.get(id(node))
+    while isinstance(parent, cst.Element | cst.StarredElement | cst.List | cst.Tuple):
+        current, parent = parent, parents.get(id(parent))
+    if isinstance(parent, (*_STORES, cst.Del)):
+        return parent.target is current
+    return isinstance(parent, cst.AsName)
+
+
+def _first_param(function: cst.FunctionDef) -> cst.Param | None:
+    params = [*function.params.posonly_params, *function.params.params]
+    return params[0] if params else None
+
+
+def _decorator_name(node: cst.Decorator) -> str:
+    target = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
+    return code(target)
+
+
+class AttrFinder(ScopedVisitor):
+    """Finds ``x in self.attr`` tests in the selected code and proves (or refuses) each list."""
+
+    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+        super().__init__(targets)
+        self.module = module
+        self.candidates: dict[tuple[int, str], list[tuple[cst.Comparison, str]]] = {}
+        self.classes: dict[int, cst.ClassDef] = {}
+        self.sites: list[AttrSite] = []
+        self.refused: list[str] = []
+        self.parents: dict[int, cst.CSTNode] = {}
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        if self.parents:  # after the visit, when the metadata is gone
+            return self.parents.get(id(node))
+        return super().parent(node)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if not self.active or len(node.comparisons) != 1:
+            return
+        target = node.comparisons[0]
+        held = target.comparator
+        if not isinstance(target.operator, cst.In | cst.NotIn):
+            return
+        if not isinstance(held, cst.Attribute) or not isinstance(held.value, cst.Name):
+            return
+        method = next((a for a in self.ancestors(node) if isinstance(a, cst.FunctionDef)), None)
+        cls = self.parent(self.parent(method)) if method is not None else None  # type: ignore[arg-type]
+        if not isinstance(cls, cst.ClassDef) or not isinstance(self.parent(cls), cst.Module):
+            return
+        assert method is not None
+        obj = held.value.value
+        first = _first_param(method)
+        static = any(_decorator_name(d) == "staticmethod" for d in method.decorators)
+        if obj != cls.name.value and (first is None or static or first.name.value != obj):
+            return  # not an attribute of this class's instance: not this rewrite's business
+        if _rebinds(method, obj, first):
+            self.refused.append(f"{code(node)[:60]}: {obj} is rebound in {method.name.value}")
+            return
+        self.classes[id(cls)] = cls
+        self.candidates.setdefault((id(cls), held.attr.value), []).append((node, obj))
+
+    def finish(self) -> None:
+        """Prove or refuse each (class, attribute) the tests use."""
+        self.parents = {id(c): n for n in walk(self.module) for c in n.children}
+        for (cls_id, attr), tests in self.candidates.items():
+            cls = self.classes[cls_id]
+            site, why = self._site(cls, attr)
+            if site is not None and not why:
+                why = self._uses_refusal(site, tests)
+            if why or site is None:
+                self.refused.append(f"{cls.name.value}.{attr}: {why}")
+                continue
+            for comparison, obj in tests:
+                site.tests[id(comparison)] = obj
+                site.nodes.append(comparison)
+            self.sites.append(site)
+
+    def _class_refusal(self, cls: cst.ClassDef) -> str:
+        if cls.keywords or any(a.keyword or a.star or code(a.value) != "object" for a in cls.bases):
+            return "the class has bases or a metaclass (they could store or load it otherwise)"
+        for decorator in cls.decorators:
+            if _decorator_name(decorator) not in ("dataclass", "dataclasses.dataclass"):
+                return f"the class is decorated with {_decorator_name(decorator)}"
+            call = decorator.decorator
+            if isinstance(call, cst.Call) and any(
+                a.keyword is not None and a.keyword.value == "slots" for a in call.args
+            ):
+                return "the dataclass has slots (no room for the set)"
+        own = binds(cls, top=True)
+        if "__slots__" in own or own & _HOOKS:
+            return "the class has __slots__ or its own attribute hooks"
+        for other in walk(self.module):
+            if isinstance(other, cst.ClassDef) and any(
+                isinstance(a.value, cst.Name) and a.value.value == cls.name.value
+                for a in other.bases
+            ):
+                return f"{other.name.value} subclasses it in this module"
+        return ""
+
+    def _site(self, cls: cst.ClassDef, attr: str) -> tuple[AttrSite | None, str]:
+        why = self._class_refusal(cls)
+        if why:
+            return None, why
+        strings = {n.evaluated_value for n in walk(self.module) if isinstance(n, cst.SimpleString)}
+        if attr in strings or any(
+            (isinstance(n, cst.Name) and n.value in _BY_NAME) or isinstance(n, cst.ImportStar)
+            for n in walk(self.module)
+        ):
+            return (
+                None,
+                "the module may reach attributes by name (setattr, vars, a string, import *...)",
+            )
+        rebound = _USED & binds(self.module, top=True)
+        if rebound:
+            return None, f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
+        parents = self.parents
+        stores = [
+            n
+            for n in walk(self.module)
+            if isinstance(n, cst.Attribute) and n.attr.value == attr and _is_stored(n, parents)
+        ]
+        in_body = attr in binds(cls, top=True)
+        if in_body and stores:
+            return None, f"{attr} is bound in the class body and stored as .{attr} too"
+        if len(stores) > 1:
+            return None, f".{attr} is stored {len(stores)} times in the module"
+        fresh_ok = not (_FRESH_CALLS & binds(self.module, top=True))
+        if in_body:
+            return self._class_site(cls, attr, fresh_ok)
+        if not stores:
+            return None, f".{attr} is never bound in the module"
+        return self._instance_site(cls, attr, stores[0], parents, fresh_ok)
+
+    def _class_site(
+        self, cls: cst.ClassDef, attr: str, fresh_ok: bool
+    ) -> tuple[AttrSite | None, str]:
+        found = []
+        for line in cls.body.body:
+            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+                stmt = line.body[0]
+                if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
+                    target, value = stmt.targets[0].target, stmt.value
+                elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
+                    if cls.decorators:
+                        continue  # an annotated name in a dataclass is a field
+                    target, value = stmt.target, stmt.value
+                else:
+                    continue
+                if isinstance(target, cst.Name) and target.value == attr:
+                    found.append((line, value))
+        uses = [
+            n
+            for line in cls.body.body
+            if not isinstance(line, cst.FunctionDef | cst.ClassDef)
+            for n in walk(line)
+            if isinstance(n, cst.Name) and n.value == attr
+        ]
+        defs = [
+            line
+            for line in cls.body.body
+            if isinstance(line, cst.FunctionDef | cst.ClassDef) and line.name.value == attr
+        ]
+        if len(found) != 1 or len(uses) != 1 or defs:
+            return None, f"{attr} is bound or used by name in the class body other than once"
+        line, value = found[0]
+        own = binds(cls, top=True)
+        if own & _USED:
+            return None, f"the class body binds {', '.join(sorted(own & _USED))}"
+        if not _fresh(value, fresh_ok and not own & _FRESH_CALLS):
+            return None, self._not_fresh(attr, value)
+        return AttrSite(cls, attr, line, "", None), ""
+
+    def _instance_site(
+        self,
+        cls: cst.ClassDef,
+        attr: str,
+        store: cst.Attribute,
+        parents: dict[int, cst.CSTNode],
+        fresh_ok: bool,
+    ) -> tuple[AttrSite | None, str]:
+        assign = parents.get(id(store))
+        stmt = parents.get(id(assign)) if isinstance(assign, cst.AssignTarget) else assign
+        line = parents.get(id(stmt))
+        method = parents.get(id(parents.get(id(line))))
+        if (
+            not isinstance(stmt, cst.Assign | cst.AnnAssign)
+            or not isinstance(line, cst.SimpleStatementLine)
+            or len(line.body) != 1
+            or (isinstance(stmt, cst.Assign) and len(stmt.targets) != 1)
+            or stmt.value is None
+            or not isinstance(method, cst.FunctionDef)
+            or method.name.value not in _INITS
+            or parents.get(id(parents.get(id(method)))) is not cls
+        ):
+            return None, (
+                f".{attr} is not bound by a statement of its own in the body of "
+                f"{cls.name.value}.__init__ or __post_init__"
+            )
+        first = _first_param(method)
+        holder = code(store.value)
+        if first is None or first.name.value != holder or _rebinds(method, holder, first):
+            return None, f"{code(store)} does not store on the instance being made"
+        if _USED & binds(method):
+            return None, f"{method.name.value} rebinds a builtin the rewrite calls"
+        if not _fresh(stmt.value, fresh_ok and not binds(method) & _FRESH_CALLS):
+            return None, self._not_fresh(attr, stmt.value)
+        return AttrSite(cls, attr, line, holder, method), ""
+
+    @staticmethod
+    def _not_fresh(attr: str, value: cst.BaseExpression) -> str:
+        return (
+            f"{attr} = `{code(value)[:40]}` may be a list something else holds and changes "
+            "(only a display, a comprehension, list()/tuple()/sorted() or + of them)"
+        )
+
+    def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:
+        tested = {id(c.comparisons[0].comparator) for c, _ in tests}
+        defined = {id(n) for n in walk(site.init)}
+        rebound = _READERS & binds(self.module, top=True)
+        for use in walk(self.module):
+            if not isinstance(use, cst.Attribute) or use.attr.value != site.attr:
+                continue
+            if id(use) in tested or id(use) in defined:
+                continue
+            why = self._use_refusal(use, site.attr, rebound)
+            if why:
+                return why
+        for comparison, _ in tests:
+            method = next(a for a in self.ancestors(comparison) if isinstance(a, cst.FunctionDef))
+            if _USED & binds(method):
+                return f"{method.name.value} rebinds a builtin the rewrite calls"
+            if not isinstance(comparison.left, cst.Name) and any(
+                isinstance(a, cst.CompFor) and any(n is comparison for n in walk(a.iter))
+                for a in self.ancestors(comparison)
+            ):
+                return (
+                    f"the value tested, `{code(comparison.left)[:40]}`, is not a plain name "
+                    "and the test is in a comprehension's iterable (no `:=` there)"
+                )
+        return ""
+
+    def _use_refusal(self, use: cst.Attribute, attr: str, rebound: set[str]) -> str:
+        parent = self.parent(use)
+        shown = code(use)[:40]
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is use:
+            if isinstance(parent.operator, cst.In | cst.NotIn):
+                return ""
+            return f"{shown} is compared other than by `in` (the other side could keep it)"
+        if isinstance(parent, cst.Attribute) and parent.value is use:
+            call = self.parent(parent)
+            if (
+                parent.attr.value in _READ_METHODS
+                and isinstance(call, cst.Call)
+                and call.func is parent
+            ):
+                return ""
+            return f"{shown}.{parent.attr.value} may change it or let it out"
+        if isinstance(parent, cst.Subscript) and parent.value is use:
+            stored = _is_stored(parent, self.parents)
+            return f"{shown}[...] is assigned or deleted" if stored else ""
+        if isinstance(parent, cst.For | cst.CompFor) and parent.iter is use:
+            return ""
+        if isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is use:
+            return ""
+        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+            return ""
+        if isinstance(parent, cst.Arg) and not parent.keyword and parent.star != "**":
+            call = self.parent(parent)
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Name)
+                and call.func.value in _READERS - rebound
+            ):
+                return ""
+            return f"{shown} is passed to `{code(call)[:40]}`, which could change or keep it"
+        kind = type(parent).__name__ if parent is not None else "?"
+        return f"{shown} is used other than to read it ({kind}), so it could change or escape"

@@ -1,0 +1,100 @@
+"""The rewrite half of :mod:`efficiency.remediate.codemods.attr_set`: the frozenset made
+beside each proven attribute list, the class-level ``None`` and the guarded tests.
+
+The set's attribute holds ``(the list, its frozenset)``, and a test asks the set only while the
+attribute still holds that very list: code the module cannot see that binds another list to it
+(another module, a test's monkeypatch) makes the tests scan the new list, as before."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from efficiency.remediate.codemods.attr_set import AttrFinder, AttrSite
+from efficiency.remediate.codemods.pysource import StatementRewriter, Targets, code, unique_name
+
+
+class AttrRewriter(StatementRewriter):
+    """Makes each site's set after the line that binds its list (and a class-level ``None``
+    for an instance attribute) and asks it in the tests."""
+
+    def __init__(self, sites: list[AttrSite]) -> None:
+        super().__init__()
+        self.inits = {id(s.init): s for s in sites}
+        self.defaults = {id(s.method): s for s in sites if s.method is not None}
+        self.tests = {id(c): (s, obj) for s in sites for c, obj in _pairs(s)}
+
+    def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
+        out: list = []
+        for old, new in zip(original, updated, strict=True):
+            site = self.defaults.get(id(old))
+            if site is not None and isinstance(new, cst.FunctionDef):
+                lines = list(new.leading_lines)
+                blank = 0
+                while blank < len(lines) and lines[blank].comment is None:
+                    blank += 1
+                default = cst.parse_statement(f"{site.shadow} = None\n")
+                out.append(default.with_changes(leading_lines=lines[:blank]))
+                new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False), *lines[blank:]])
+            out.append(new)
+            site = self.inits.get(id(old))
+            if site is not None:
+                prefix = f"{site.holder}." if site.holder else ""
+                held = f"{prefix}{site.attr}"
+                out.append(
+                    cst.parse_statement(
+                        f"{prefix}{site.shadow} = (({held}, frozenset({held})) if all(type(v) "
+                        f"is str or type(v) is int for v in {held}) else None)\n"
+                    )
+                )
+        return out
+
+    def leave_Comparison(
+        self, original_node: cst.Comparison, updated_node: cst.Comparison
+    ) -> cst.BaseExpression:
+        found = self.tests.get(id(original_node))
+        if found is None:
+            return updated_node
+        site, obj = found
+        shadow, held = f"{obj}.{site.shadow}", f"{obj}.{site.attr}"
+        op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
+        if isinstance(updated_node.left, cst.Name):
+            value = first = updated_node.left.value
+        else:
+            value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
+        new = cst.parse_expression(
+            f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
+            f"{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
+        )
+        return new.with_changes(
+            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
+        )
+
+
+def _pairs(site: AttrSite) -> list[tuple[cst.Comparison, str]]:
+    return [(c, site.tests[id(c)]) for c in site.nodes]
+
+
+def attribute_stage(
+    wrapper: MetadataWrapper, targets: Targets | None, taken: set[str]
+) -> tuple[cst.Module, list[AttrSite], list[str]]:
+    """The attribute-list rewrite of the wrapped tree (``targets`` found in it, as
+    :func:`~efficiency.remediate.codemods.pysource.restage` gives them): the new tree, the sites
+    rewritten and the refusals. ``taken`` gets the names it adds."""
+    module = wrapper.module
+    finder = AttrFinder(wrapper.module, targets)
+    wrapper.visit(finder)
+    finder.finish()
+    if not finder.sites:
+        return module, [], finder.refused
+    for site in finder.sites:
+        upper = site.attr.isupper()
+        site.shadow = unique_name(f"{site.attr}{'_SET' if upper else '_set'}", taken)
+        site.probe = unique_name(f"_{site.attr.strip('_').lower()}_key", taken)
+        taken |= {site.shadow, site.probe}
+    new = wrapper.module.visit(AttrRewriter(finder.sites))
+    try:
+        compile(new.code, "<set-membership>", "exec")
+    except SyntaxError as exc:  # e.g. `:=` where Python allows none
+        return module, [], [*finder.refused, f"the attribute rewrite would not compile ({exc})"]
+    return new, finder.sites, finder.refused
