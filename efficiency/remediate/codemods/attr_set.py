@@ -73,6 +73,14 @@ _INITS = frozenset({"__init__", "__post_init__"})
 _BY_NAME = INTROSPECTION | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
 
 
+def public_refusal(name: str) -> str:
+    """'' for a private (``_x``) or constant (``ALL_CAPS``) name, which no other module should
+    change in place; else why not: this file cannot see the other modules."""
+    if name.startswith("_") or name.isupper():
+        return ""
+    return f"{name} is public: another module could change the list in place, unseen here"
+
+
 @dataclass
 class AttrSite:
     cls: cst.ClassDef
@@ -336,6 +344,8 @@ class AttrFinder(ScopedVisitor):
         )
 
     def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:
+        if why := public_refusal(site.attr):
+            return why
         tested = {id(c.comparisons[0].comparator) for c, _ in tests}
         defined = {id(n) for n in walk(site.init)}
         rebound = _READERS & binds(self.module, top=True)

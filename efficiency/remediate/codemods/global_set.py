@@ -42,6 +42,7 @@ from efficiency.remediate.codemods.attr_set import (
     _USED,
     AttrFinder,
     _bare_targets,
+    public_refusal,
 )
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READERS, _fresh
@@ -142,6 +143,8 @@ class GlobalFinder(AttrFinder):
     def _global_refusal(
         self, name: str, line: cst.SimpleStatementLine, tests: list[cst.Comparison]
     ) -> str:
+        if why := public_refusal(name):
+            return why
         module_binds = binds(self.module, top=True)
         if _bindings(self.module, name) != 1:
             return f"{name} is bound more than once (in some scope of the module)"

@@ -164,18 +164,18 @@ def test_a_list_bound_where_the_module_cannot_see_is_scanned() -> None:
 PLAIN_NAME_IN_A_COMPREHENSION = """\
 class Filter:
     def __init__(self, names, extra=()):
-        self.allowed = list(names) + [e for e in extra]
+        self._allowed = list(names) + [e for e in extra]
 
     def keep(self, users):
-        return [u for u in users if u not in self.allowed], len(self.allowed)
+        return [u for u in users if u not in self._allowed], len(self._allowed)
 
     def first(self):
-        return self.allowed[0] if self.allowed else None, sorted(self.allowed, key=repr)
+        return self._allowed[0] if self._allowed else None, sorted(self._allowed, key=repr)
 
 
 def run(names, users):
     f = Filter(names, ["z"])
-    return f.keep(users), f.first(), [n for n in f.allowed]
+    return f.keep(users), f.first(), [n for n in f._allowed]
 """
 
 CLASS_ATTRIBUTE = """\
@@ -240,7 +240,7 @@ def run(stop, values):
 @pytest.mark.parametrize(
     ("source", "shadow", "calls"),
     [
-        (PLAIN_NAME_IN_A_COMPREHENSION, "self.allowed_set = ((self.allowed, frozenset(", "lists"),
+        (PLAIN_NAME_IN_A_COMPREHENSION, "self._allowed_set = ((self._allowed, frozenset(", "lists"),
         (CLASS_ATTRIBUTE, "    BLOCKED_SET = ((BLOCKED, frozenset(BLOCKED))", "values"),
         (DATACLASS_TUPLE, "self._codes_set = ((self._codes, frozenset(self._codes))", "lists"),
         (SUBSCRIPT_IN_A_LAMBDA, "self._stop_set = ((self._stop, frozenset(self._stop))", "lists"),
@@ -323,6 +323,7 @@ REFUSED = {
     "class attribute redefined by a def": "class C:\n    T = ['a', 'b']\n\n"
     "    def T(self):\n        return 1\n\n    def has(self, x):\n        return x in self.T\n",
     "import *": "from os.path import *\n\n\n" + INIT + TEST,
+    "a public attribute": (INIT + TEST).replace("self._t", "self.t"),
     "class attribute shadowed on the instance": "class C:\n    T = ['a', 'b']\n\n"
     "    def __init__(self):\n        self.T = []\n\n    def has(self, x):\n"
     "        return x in self.T\n",
@@ -373,6 +374,7 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
         ("the class body binds a builtin", "the class body binds all"),
         ("class attribute redefined by a def", "bound or used by name in the class body"),
         ("import *", "reach attributes by name"),
+        ("a public attribute", "t is public: another module could change the list in place"),
         ("list rebound in __init__", "may be a list something else holds"),
     ],
 )

@@ -105,6 +105,7 @@ REFUSED = {
     "globals()": "T = ['a', 'b']\nglobals()['U'] = 1" + BODY,
     "stored on the module object": "import sys\n\nT = ['a', 'b']\nsys.modules[__name__].T = []"
     + BODY,
+    "a public name": "t = ['a', 'b']" + BODY.replace(" in T", " in t"),
     "type rebound in the function": "T = ['a', 'b']\n\n\ndef f(xs, type=None):\n"
     "    return [x for x in xs if x in T]\n",
 }
@@ -124,6 +125,7 @@ REFUSED = {
         ("globals()", "reach its names by a string"),
         ("stored on the module object", "may rebind it on the module object"),
         ("type rebound in the function", "f rebinds a builtin the rewrite calls"),
+        ("a public name", "t is public: another module could change the list in place"),
     ],
 )
 def test_refusals_leave_the_text_and_say_why(case: str, why: str) -> None:
