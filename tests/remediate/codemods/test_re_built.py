@@ -466,3 +466,35 @@ def test_refused_without_import_re_or_with_functools_taken() -> None:
     taken = "import re\n\nfunctools = None\n\n\ndef f(w, s):\n    return re.search(rf'{w}x', s)\n"
     result = HOIST.apply(taken, function="f")
     assert not result.changed and "the name functools is taken" in result.summary
+
+
+SHADOWING_INPUTS = """\
+import re
+
+
+class Rule:
+    def __init__(self, type, re):
+        self.type = type
+        self.re = re
+
+    def kind(self, text):
+        return re.search(re.escape(self.type) + r"\\d", text) is not None
+
+    def mark(self, text):
+        return re.search(rf"{self.re}\\d", text, re.I) is not None
+
+
+def kind(type, text):
+    return Rule(type, "").kind(text)
+
+
+def mark(mark, text):
+    return Rule("", mark).mark(text)
+"""
+
+
+def test_parameters_never_shadow_what_the_new_functions_use() -> None:
+    # an input named type (or tuple, all, str) or re must not hide the builtin or the module
+    after = rewritten(rewritten(SHADOWING_INPUTS, "Rule.kind"), "Rule.mark")
+    for function in ("kind", "mark"):
+        same_results(SHADOWING_INPUTS, after, function, ("x", "x1"), ("x", "X2 y"), ("a", "b"))
