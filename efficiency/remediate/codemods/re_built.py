@@ -41,7 +41,10 @@ Why the results are the same:
   iterated once); the code then iterates the tuple, which yields the same items in the same
   order. Each input is read exactly where the original first read it: only the first input
   read may be one whose reading can run code or raise (an attribute, a local, an iterated
-  value); every later one must be a parameter or a module-level name read as a ``str``.
+  value); every later one must be a parameter or a module-level name read as a ``str``. An
+  input read after code may have run (a later input, one read twice or for every item) must be
+  a parameter or loop value of the function that no nested function declares ``nonlocal``:
+  a module-level name could be rebound by that code (a str subclass's ``translate``, say).
 * Flags must be constants of re (``re.DEBUG``, ``re.TEMPLATE`` excluded) or ints. The other
   arguments of ``re.search`` and its siblings must be names, literals or lambdas, since the
   pattern is now compiled before they are evaluated (as in :mod:`.re_memo`).
@@ -70,6 +73,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import (
     BuiltinAssignment,
+    ComprehensionScope,
     GlobalScope,
     ScopeProvider,
 )
@@ -266,6 +270,13 @@ class BuiltFinder(MemoFinder):
             if not later.quiet:
                 raise Refused(f"{later.text} is read after another input, and reading it "
                               "could run code or raise")  # fmt: skip
+        for at, value in enumerate(inputs):
+            again = at > 0 or len(value.nodes) > 1 or value.per_item
+            if again and not self._fixed(value, owner):
+                raise Refused(
+                    f"{value.text} is read after code that could rebind it has run (a "
+                    "module-level name, a closure's variable or one declared nonlocal)"
+                )
         deleted = {n.value for d in walk(owner) if isinstance(d, cst.Del)
                    for n in walk(d.target) if isinstance(n, cst.Name)}  # fmt: skip
         for value in inputs:
@@ -277,6 +288,25 @@ class BuiltFinder(MemoFinder):
             for name in BUILTINS_USED:
                 if not all(isinstance(a, BuiltinAssignment) for a in scope[name]):
                     raise Refused(f"the module binds {name}")
+
+    def _fixed(self, value: Input, owner: cst.FunctionDef) -> bool:
+        """Can only ``owner``'s own statements rebind ``value`` (a parameter or loop value of
+        the function that no nested function declares nonlocal)? Then no code that runs
+        between two reads in one expression can change it."""
+        node = value.nodes[0]
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, node, None)
+        own = self.get_metadata(ScopeProvider, owner.body.body[0], None)
+        if scope is None or own is None:
+            return False
+        if not all(a.scope is own or isinstance(a.scope, ComprehensionScope)
+                   for a in scope[node.value]):  # fmt: skip
+            return False
+        return not any(
+            isinstance(n, cst.Nonlocal) and any(x.name.value == node.value for x in n.names)
+            for n in walk(owner)
+        )
 
 
 def _single_assign(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:

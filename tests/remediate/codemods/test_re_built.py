@@ -498,3 +498,59 @@ def test_parameters_never_shadow_what_the_new_functions_use() -> None:
     after = rewritten(rewritten(SHADOWING_INPUTS, "Rule.kind"), "Rule.mark")
     for function in ("kind", "mark"):
         same_results(SHADOWING_INPUTS, after, function, ("x", "x1"), ("x", "X2 y"), ("a", "b"))
+
+
+REBOUND_BETWEEN_READS = """\
+import re
+
+SEP = "b"
+
+
+class Word(str):
+    def translate(self, table):
+        global SEP
+        SEP = "z"
+        return str.translate(self, table)
+
+    def __add__(self, other):
+        global SEP
+        SEP = "z"
+        return str.__add__(self, other)
+
+
+class Words:
+    def __iter__(self):
+        self.hook()
+        yield "a"
+
+
+def after_escape(word, text):
+    return re.search(re.escape(word) + SEP, text)
+
+
+def per_item(text):
+    return re.search("|".join(SEP + w for w in ("a", "c")), text)
+
+
+def nonlocal_later(sep, text, words):
+    def bump():
+        nonlocal sep
+        sep = "z"
+
+    words.hook = bump
+    return re.search("|".join(words) + sep, text)
+"""
+
+
+def test_global_rebound_between_reads_is_refused() -> None:
+    # the original reads SEP after code that rebinds it has run; the rewrite read it first
+    for function in ("after_escape", "per_item"):
+        result = HOIST.apply(REBOUND_BETWEEN_READS, function=function)
+        assert not result.changed, function
+        assert "SEP is read after code that could rebind it" in result.summary
+
+
+def test_nonlocal_rebound_between_reads_is_refused() -> None:
+    result = HOIST.apply(REBOUND_BETWEEN_READS, function="nonlocal_later")
+    assert not result.changed
+    assert "sep is read after code that could rebind it" in result.summary
