@@ -36,16 +36,17 @@ module shows the attribute is a plain str built by these appends: the class has 
 ``object``, no keywords, no decorators (a dataclass reads its fields by name), and defines
 neither the attribute, ``property``, ``__slots__``, the attribute hooks (``__getattr__``...)
 nor the copy/pickle hooks (``__copy__``, ``__reduce__``...); no class of the module subclasses
-it; the module neither reads ``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules,
-calls ``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor
-rebinds ``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with
-``__``; every store to ``.out`` on any object is a str literal, an f-string, an append,
-``del``, or an unpacking that pairs it with a str literal or f-string of a tuple or list
-display of the same shape (the reset ``text, self.out = self.out, ""``; a starred target, a
-value that is not a display or a loop target is refused), and none stores it on the class
-itself; an appended piece neither calls a function or method of the module that stores ``.out``
-(which the original would overwrite with its result) nor uses the object other than to read its
-attributes, yields or awaits.
+it, nor reads an appending method from the class (``Writer._emit(other, line)`` would run it on
+an object without the parts); the module neither reads ``__dict__``/``vars()``, imports
+``copy``/``pickle``-like modules, calls ``getattr``/``setattr``/``delattr`` with a computed
+name, stores ``__class__``, nor rebinds ``property``, ``len``, ``list`` or ``type``; the
+attribute's name does not start with ``__``; every store to ``.out`` on any object is a str
+literal, an f-string, an append, ``del``, or an unpacking that pairs it with a str literal or
+f-string of a tuple or list display of the same shape (the reset ``text, self.out = self.out,
+""``; a starred target, a value that is not a display or a loop target is refused), and none
+stores it on the class itself; an appended piece neither calls a function or method of the
+module that stores ``.out`` (which the original would overwrite with its result) nor uses the
+object other than to read its attributes, yields or awaits.
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -71,7 +72,12 @@ from efficiency.remediate.codemods.join_builder_facts import (
     rebinds,
     storers,
 )
-from efficiency.remediate.codemods.join_builder_reach import counts, driven, paired_value
+from efficiency.remediate.codemods.join_builder_reach import (
+    borrowed,
+    counts,
+    driven,
+    paired_value,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -176,6 +182,7 @@ class BuilderFinder(ScopedVisitor):
             (f"the name .{attr} is mangled or special" if attr.startswith("__") else "")
             or self._append_refusal(methods, attr, appends)
             or self._class_refusal(cls, attr)
+            or borrowed(self.module, cls.name.value, appenders)
             or self._module_refusal(cls, attr)
         )
         if why:

@@ -49,6 +49,43 @@ def driven(module: cst.Module, appenders: set[str], appends: set[int]) -> bool:
     return False
 
 
+def _is_class(node: cst.BaseExpression, cls: str) -> bool:
+    """``cls`` itself, ``type(x)`` or ``x.__class__``: where a method is a plain function."""
+    if isinstance(node, cst.Name):
+        return node.value == cls
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "__class__"
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and (node.func.value == "type")
+    )
+
+
+def borrowed(module: cst.Module, cls: str, appenders: set[str]) -> str:
+    """``Cls.add`` where ``add`` is an appending method (``Cls.add(other, item)``, ``add =
+    Cls.add`` in another class, ``getattr(Cls, "add")``): the function could run on an object
+    that is not a ``Cls`` and has no list of parts. The reason to refuse, or ''."""
+    for node in walk(module):
+        name = None
+        if isinstance(node, cst.Attribute) and _is_class(node.value, cls):
+            name = node.attr.value
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "getattr"
+            and len(node.args) >= 2
+            and _is_class(node.args[0].value, cls)
+            and isinstance(node.args[1].value, cst.SimpleString)
+        ):
+            name = node.args[1].value.evaluated_value
+        if name in appenders:
+            return (
+                f"{cls}.{name} is read from the class (it could run on an object without the parts)"
+            )
+    return ""
+
+
 def _number(node: cst.BaseExpression | None) -> bool:
     if isinstance(node, cst.UnaryOperation):
         return _number(node.expression)

@@ -275,6 +275,15 @@ REFUSED = {
         "._payload is also set to `saved`, not a str literal",
     ),
     "subclassed": (EXPORTER + "\n\nclass Gzip(Exporter):\n    pass\n", "Gzip subclasses Exporter"),
+    "an appending method read from the class": (
+        EXPORTER + "\n\ndef borrow(other, readings):\n    for r in readings:\n"
+        "        Exporter.add(other, r)\n",
+        "Exporter.add is read from the class (it could run on an object without the parts)",
+    ),
+    "an appending method taken by getattr": (
+        EXPORTER + "\n\nclass Twin:\n    _emit = getattr(Exporter, '_emit')\n",
+        "Exporter._emit is read from the class (it could run on an object without the parts)",
+    ),
     "slots": (
         EXPORTER.replace("    def __init__", "    __slots__ = ()\n\n    def __init__"),
         "class Exporter defines __slots__",
@@ -307,3 +316,18 @@ def test_a_refused_swap_still_runs_as_written() -> None:
     assert exporter._payload == [""]
     exporter.add(("t", 2.0, 2))
     assert exporter._payload[:4] == ["", "i", "o", "t"]
+
+
+def test_an_appending_method_run_on_another_object_still_works() -> None:
+    """``Sink.line(plain, row)`` appends to a Plain object, which has no list of parts."""
+    source = (
+        'class Sink:\n    def __init__(self):\n        self.text = ""\n\n'
+        '    def line(self, row):\n        self.text += row + "\\n"\n\n\n'
+        'class Plain:\n    def __init__(self):\n        self.text = ""\n\n\n'
+        "def fill(rows):\n    plain = Plain()\n    for row in rows:\n"
+        "        Sink.line(plain, row)\n    return plain.text\n"
+    )
+    assert _run(source, "fill", ["a", "b"]) == "a\nb\n"
+    result = JOIN.apply(source)
+    assert not result.changed
+    assert "Sink.line is read from the class" in result.summary
