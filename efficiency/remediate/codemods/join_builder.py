@@ -45,8 +45,10 @@ literal, an f-string, an append, ``del``, or an unpacking that pairs it with a s
 f-string of a tuple or list display of the same shape (the reset ``text, self.out = self.out,
 ""``; a starred target, a value that is not a display or a loop target is refused), and none
 stores it on the class itself; an appended piece neither calls a function or method of the
-module that stores ``.out`` (which the original would overwrite with its result) nor uses the
-object other than to read its attributes, yields or awaits.
+module that stores ``.out`` (which the original would overwrite with its result), nor a
+callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method, a parameter's
+``fmt(x)``: one that appends would have its append dropped by the original's ``+=``), nor uses
+the object other than to read its attributes, yields or awaits.
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -76,6 +78,7 @@ from efficiency.remediate.codemods.join_builder_reach import (
     borrowed,
     counts,
     driven,
+    foreign_call,
     paired_value,
 )
 from efficiency.remediate.codemods.pysource import (
@@ -211,7 +214,9 @@ class BuilderFinder(ScopedVisitor):
             pieces = _attr_append(node, obj)
             assert pieces is not None
             for piece in pieces[1]:
-                why = self._piece_refusal(piece, obj, attr, writers)
+                why = self._piece_refusal(piece, obj, attr, writers) or foreign_call(
+                    self.module, piece, method, set(methods)
+                )
                 if why:
                     return why
         return ""

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import walk
+from efficiency.remediate.codemods.join_builder_facts import rebinds
+from efficiency.remediate.codemods.pysource import code, walk
 
 LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -83,6 +84,55 @@ def borrowed(module: cst.Module, cls: str, appenders: set[str]) -> str:
             return (
                 f"{cls}.{name} is read from the class (it could run on an object without the parts)"
             )
+    return ""
+
+
+_TARGETED = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr, cst.CompFor)
+
+
+def _assigned(module: cst.Module) -> set[str]:
+    """The names the module binds outside its defs other than by def, class or import
+    (``fmt = lambda x: ...``)."""
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        target = None
+        if isinstance(node, _TARGETED):
+            target = node.target
+        elif isinstance(node, cst.AsName):
+            target = node.name
+        if target is not None:
+            found |= {n.value for n in walk(target) if isinstance(n, cst.Name)}
+        stack.extend(node.children)
+    return found
+
+
+def foreign_call(
+    module: cst.Module, piece: cst.BaseExpression, method: cst.FunctionDef, methods: set[str]
+) -> str:
+    """Why a call in an appended ``piece`` rules the rewrite out: its function is a callable
+    the module does not define (``self.fmt``, not a method of the class; ``fmt``, a parameter
+    or local of the method or a name the module assigns), which could append to the attribute
+    itself, an append the original's ``+=`` drops and the parts keep. '' if none."""
+    obj = (method.params.posonly_params or method.params.params)[0].name.value
+    assigned: set[str] | None = None
+    for node in walk(piece):
+        if not isinstance(node, cst.Call):
+            continue
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            foreign = func.value.value == obj and func.attr.value not in methods
+        elif isinstance(func, cst.Name):
+            if assigned is None:
+                assigned = _assigned(module)
+            foreign = rebinds(method, func.value) or func.value in assigned
+        else:
+            foreign = False
+        if foreign:
+            return f"`{code(func)}` in an appended piece is a callable the module does not define"
     return ""
 
 

@@ -331,3 +331,44 @@ def test_an_appending_method_run_on_another_object_still_works() -> None:
     result = JOIN.apply(source)
     assert not result.changed
     assert "Sink.line is read from the class" in result.summary
+
+
+# a piece computed by a callable the object holds (or the method is given) appends itself:
+# the original's += then drops that inner append (it stores the value read before the call)
+REENTERED = """\
+class Log:
+    def __init__(self, fmt):
+        self.text = ""
+        self.fmt = fmt
+
+    def note(self, s):
+        self.text += s
+
+    def add(self, item):
+        self.text += str(item)
+
+    def add_with(self, item, fmt):
+        self.text += fmt(item)
+
+
+def run(items):
+    log = Log(None)
+    log.fmt = lambda item: (log.note("!"), str(item))[1]
+    for item in items:
+        log.add_with(item, log.fmt)
+        log.add(item)
+    return log.text
+"""
+
+
+@pytest.mark.parametrize(
+    ("spelling", "shown"), [("self.fmt(item)", "self.fmt"), ("fmt(item)", "fmt")]
+)
+def test_a_piece_from_a_callable_held_or_given_is_refused(spelling: str, shown: str) -> None:
+    source = REENTERED.replace("self.text += fmt(item)", f"self.text += {spelling}")
+    assert _run(REENTERED, "run", ["a", "b"]) == _run(source, "run", ["a", "b"]) == "aabb"
+    result = JOIN.apply(source, function="Log.add")
+    assert not result.changed
+    assert f"`{shown}` in an appended piece is a callable the module does not define" in (
+        result.summary
+    )
