@@ -48,7 +48,8 @@ stores it on the class itself; an appended piece neither calls a function or met
 module that stores ``.out`` (which the original would overwrite with its result), nor a
 callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method, a parameter's
 ``fmt(x)``: one that appends would have its append dropped by the original's ``+=``), nor uses
-the object other than to read its attributes, yields or awaits.
+the object other than to read its attributes, yields or awaits; and no special method of the
+module (``__format__``, ``__str__``...) stores ``.out`` unless every piece is a str literal.
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -79,6 +80,7 @@ from efficiency.remediate.codemods.join_builder_reach import (
     counts,
     driven,
     foreign_call,
+    implicit_writer,
     paired_value,
 )
 from efficiency.remediate.codemods.pysource import (
@@ -201,6 +203,10 @@ class BuilderFinder(ScopedVisitor):
         appends: dict[int, tuple[str, cst.CSTNode, str]],
     ) -> str:
         writers = storers(self.module, attr)
+        pieces = [p for o, n, _ in appends.values() for p in (_attr_append(n, o) or ("", []))[1]]
+        why = implicit_writer(writers, attr, pieces)
+        if why:
+            return why
         for obj, node, owner in appends.values():
             method = methods[owner]
             if method.decorators:

@@ -136,6 +136,23 @@ def foreign_call(
     return ""
 
 
+#: special methods no expression runs implicitly
+_EXPLICIT = frozenset({"__init__", "__enter__", "__exit__", "__aenter__", "__aexit__"})
+
+
+def implicit_writer(writers: set[str], attr: str, pieces: list[cst.BaseExpression]) -> str:
+    """Why a special method of the module that stores ``.attr`` (``__format__``, ``__str__``,
+    ``__radd__``...) rules the rewrite out: a piece that is not a str literal could run it
+    (an f-string field, ``str + obj``), appending while the original's ``+=`` holds the value
+    read before, so the original drops that append and the parts keep it. '' if none."""
+    special = sorted(
+        w for w in writers if w.startswith("__") and w.endswith("__") and w not in _EXPLICIT
+    )
+    if not special or all(isinstance(p, cst.SimpleString) for p in pieces):
+        return ""
+    return f"{special[0]} stores .{attr}, and an appended piece could run it implicitly"
+
+
 def _number(node: cst.BaseExpression | None) -> bool:
     if isinstance(node, cst.UnaryOperation):
         return _number(node.expression)

@@ -372,3 +372,40 @@ def test_a_piece_from_a_callable_held_or_given_is_refused(spelling: str, shown: 
     assert f"`{shown}` in an appended piece is a callable the module does not define" in (
         result.summary
     )
+
+
+# a special method that appends, run implicitly while a piece is computed (an f-string field)
+FORMATTED = """\
+class Log:
+    def __init__(self):
+        self.text = ""
+
+    def add(self, item):
+        self.text += f"{item};"
+
+
+class Item:
+    def __init__(self, log, name):
+        self.log = log
+        self.name = name
+
+    def __format__(self, spec):
+        self.log.add("seen")
+        return self.name
+
+
+def run(names):
+    log = Log()
+    for name in names:
+        log.add(Item(log, name))
+    return log.text
+"""
+
+
+def test_a_special_method_that_appends_is_refused() -> None:
+    assert _run(FORMATTED, "run", ["a", "b"]) == "a;b;"  # the inner appends are dropped
+    result = JOIN.apply(FORMATTED)
+    assert not result.changed
+    assert "__format__ stores .text, and an appended piece could run it implicitly" in (
+        result.summary
+    )
