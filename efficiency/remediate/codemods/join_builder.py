@@ -49,7 +49,9 @@ module that stores ``.out`` (which the original would overwrite with its result)
 callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method, a parameter's
 ``fmt(x)``: one that appends would have its append dropped by the original's ``+=``), nor uses
 the object other than to read its attributes, yields or awaits; and no special method of the
-module (``__format__``, ``__str__``...) stores ``.out`` unless every piece is a str literal.
+module (``__format__``, ``__str__``...) stores ``.out`` unless every piece is a str literal;
+the module defines no str subclass with its own ``+`` and imports no ``markupsafe``
+(``Markup``'s ``+`` escapes the other operand, a join does not).
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -81,6 +83,7 @@ from efficiency.remediate.codemods.join_builder_reach import (
     driven,
     foreign_call,
     implicit_writer,
+    odd_addition,
     paired_value,
 )
 from efficiency.remediate.codemods.pysource import (
@@ -188,6 +191,7 @@ class BuilderFinder(ScopedVisitor):
             or self._append_refusal(methods, attr, appends)
             or self._class_refusal(cls, attr)
             or borrowed(self.module, cls.name.value, appenders)
+            or odd_addition(self.module)
             or self._module_refusal(cls, attr)
         )
         if why:

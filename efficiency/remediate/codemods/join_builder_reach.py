@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from efficiency.remediate.codemods.join_builder_facts import imported as _imported
 from efficiency.remediate.codemods.join_builder_facts import rebinds
 from efficiency.remediate.codemods.pysource import code, walk
 
@@ -151,6 +152,35 @@ def implicit_writer(writers: set[str], attr: str, pieces: list[cst.BaseExpressio
     if not special or all(isinstance(p, cst.SimpleString) for p in pieces):
         return ""
     return f"{special[0]} stores .{attr}, and an appended piece could run it implicitly"
+
+
+#: modules whose str subclasses add differently (``Markup`` escapes the other operand)
+_ODD_STRS = frozenset({"markupsafe"})
+_ADDITION = frozenset({"__add__", "__radd__", "__iadd__"})
+
+
+def odd_addition(module: cst.Module) -> str:
+    """Why a str subclass of the module (or markupsafe's ``Markup``) rules the rewrite out: it
+    could be appended, and its ``+`` (``__radd__`` runs first on a subclass) is not what a
+    join of the parts computes. '' if none."""
+    for node in walk(module):
+        if isinstance(node, cst.ClassDef) and any(
+            isinstance(b.value, cst.Name) and b.value.value == "str" for b in node.bases
+        ):
+            own = sorted(
+                s.name.value
+                for s in node.body.body
+                if isinstance(s, cst.FunctionDef) and s.name.value in _ADDITION
+            )
+            if own:
+                why = f"{node.name.value} subclasses str and defines {own[0]}"
+                return f"{why} (it could be appended, and its + is not a join)"
+        if isinstance(node, cst.Import | cst.ImportFrom):
+            odd = sorted(_imported(node) & _ODD_STRS)
+            if odd:
+                why = f"the module imports {odd[0]}"
+                return f"{why} (a Markup could be appended, and its + is not a join)"
+    return ""
 
 
 def _number(node: cst.BaseExpression | None) -> bool:

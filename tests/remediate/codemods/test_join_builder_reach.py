@@ -409,3 +409,41 @@ def test_a_special_method_that_appends_is_refused() -> None:
     assert "__format__ stores .text, and an appended piece could run it implicitly" in (
         result.summary
     )
+
+
+# a str subclass whose + differs (markupsafe's Markup escapes the other side): the original's
+# += runs it, a join of the parts does not
+MARKUP = """\
+class Markup(str):
+    def __radd__(self, other):
+        return Markup(other.replace("<", "&lt;") + str(self))
+
+
+class Page:
+    def __init__(self):
+        self.html = ""
+
+    def add(self, piece):
+        self.html += piece
+
+
+def render(pieces):
+    page = Page()
+    for piece in pieces:
+        page.add(piece)
+    return page.html
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (MARKUP, "Markup subclasses str and defines __radd__"),
+        ("from markupsafe import Markup\n\n\n" + MARKUP.split("\n\n\n", 1)[1], "markupsafe"),
+    ],
+)
+def test_a_str_subclass_with_its_own_addition_is_refused(source: str, why: str) -> None:
+    result = JOIN.apply(source)
+    assert not result.changed
+    assert why in result.summary
+    assert "could be appended, and its + is not a join" in result.summary
