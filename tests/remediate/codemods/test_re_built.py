@@ -554,3 +554,18 @@ def test_nonlocal_rebound_between_reads_is_refused() -> None:
     result = HOIST.apply(REBOUND_BETWEEN_READS, function="nonlocal_later")
     assert not result.changed
     assert "sep is read after code that could rebind it" in result.summary
+
+
+def test_an_argument_that_may_be_unbound_is_refused() -> None:
+    # the original raises NameError/UnboundLocalError before compiling; the rewrite compiled
+    # first, so an invalid pattern raised re.error instead
+    source = (
+        "import re\n\n\ndef f(w, flag):\n    if flag:\n        text = 'x'\n"
+        "    return re.search(rf'{w}x', text)\n"
+    )
+    result = HOIST.apply(source, function="f")
+    assert not result.changed
+    assert "text may be unbound when it is read" in result.summary
+    bound = source.replace("    if flag:\n        text = 'x'\n", "    text = 'x' if flag else ''\n")
+    after = rewritten(bound, "f")
+    same_results(bound, after, "f", ("(", True), ("a", False), ("a", True))
