@@ -36,16 +36,22 @@ module shows the attribute is a plain str built by these appends: the class has 
 ``object``, no keywords, no decorators (a dataclass reads its fields by name), and defines
 neither the attribute, ``property``, ``__slots__``, the attribute hooks (``__getattr__``...)
 nor the copy/pickle hooks (``__copy__``, ``__reduce__``...); no class of the module subclasses
-it; the module neither reads ``__dict__``/``vars()``, imports ``copy``/``pickle``-like modules,
-calls ``getattr``/``setattr``/``delattr`` with a computed name, stores ``__class__``, nor
-rebinds ``property``, ``len``, ``list`` or ``type``; the attribute's name does not start with
-``__``; every store to ``.out`` on any object is a str literal, an f-string, an append,
-``del``, or an unpacking that pairs it with a str literal or f-string of a tuple or list
-display of the same shape (the reset ``text, self.out = self.out, ""``; a starred target, a
-value that is not a display or a loop target is refused), and none stores it on the class
-itself; an appended piece neither calls a function or method of the module that stores ``.out``
-(which the original would overwrite with its result) nor uses the object other than to read its
-attributes, yields or awaits.
+it, nor reads an appending method from the class (``Writer._emit(other, line)`` would run it on
+an object without the parts); the module neither reads ``__dict__``/``vars()``, imports
+``copy``/``pickle``-like modules, calls ``getattr``/``setattr``/``delattr`` with a computed
+name, stores ``__class__``, nor rebinds ``property``, ``len``, ``list`` or ``type``; the
+attribute's name does not start with ``__``; every store to ``.out`` on any object is a str
+literal, an f-string, an append, ``del``, or an unpacking that pairs it with a str literal or
+f-string of a tuple or list display of the same shape (the reset ``text, self.out = self.out,
+""``; a starred target, a value that is not a display or a loop target is refused), and none
+stores it on the class itself; an appended piece neither calls a function or method of the
+module that stores ``.out`` (which the original would overwrite with its result), nor a
+callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method, a parameter's
+``fmt(x)``: one that appends would have its append dropped by the original's ``+=``), nor uses
+the object other than to read its attributes, yields or awaits; and no special method of the
+module (``__format__``, ``__str__``...) stores ``.out`` unless every piece is a str literal;
+the module defines no str subclass with its own ``+`` and imports no ``markupsafe``
+(``Markup``'s ``+`` escapes the other operand, a join does not).
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -71,7 +77,15 @@ from efficiency.remediate.codemods.join_builder_facts import (
     rebinds,
     storers,
 )
-from efficiency.remediate.codemods.join_builder_reach import counts, driven, paired_value
+from efficiency.remediate.codemods.join_builder_reach import (
+    borrowed,
+    counts,
+    driven,
+    foreign_call,
+    implicit_writer,
+    odd_addition,
+    paired_value,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -176,6 +190,8 @@ class BuilderFinder(ScopedVisitor):
             (f"the name .{attr} is mangled or special" if attr.startswith("__") else "")
             or self._append_refusal(methods, attr, appends)
             or self._class_refusal(cls, attr)
+            or borrowed(self.module, cls.name.value, appenders)
+            or odd_addition(self.module)
             or self._module_refusal(cls, attr)
         )
         if why:
@@ -191,6 +207,10 @@ class BuilderFinder(ScopedVisitor):
         appends: dict[int, tuple[str, cst.CSTNode, str]],
     ) -> str:
         writers = storers(self.module, attr)
+        pieces = [p for o, n, _ in appends.values() for p in (_attr_append(n, o) or ("", []))[1]]
+        why = implicit_writer(writers, attr, pieces)
+        if why:
+            return why
         for obj, node, owner in appends.values():
             method = methods[owner]
             if method.decorators:
@@ -204,7 +224,9 @@ class BuilderFinder(ScopedVisitor):
             pieces = _attr_append(node, obj)
             assert pieces is not None
             for piece in pieces[1]:
-                why = self._piece_refusal(piece, obj, attr, writers)
+                why = self._piece_refusal(piece, obj, attr, writers) or foreign_call(
+                    self.module, piece, method, set(methods)
+                )
                 if why:
                     return why
         return ""

@@ -41,10 +41,15 @@ Why the results are the same:
   iterated once); the code then iterates the tuple, which yields the same items in the same
   order. Each input is read exactly where the original first read it: only the first input
   read may be one whose reading can run code or raise (an attribute, a local, an iterated
-  value); every later one must be a parameter or a module-level name read as a ``str``.
+  value); every later one must be a parameter or a module-level name read as a ``str``. An
+  input read after code may have run (a later input, one read twice or for every item) must be
+  a parameter or loop value of the function that no nested function declares ``nonlocal``:
+  a module-level name could be rebound by that code (a str subclass's ``translate``, say).
 * Flags must be constants of re (``re.DEBUG``, ``re.TEMPLATE`` excluded) or ints. The other
   arguments of ``re.search`` and its siblings must be names, literals or lambdas, since the
-  pattern is now compiled before they are evaluated (as in :mod:`.re_memo`).
+  pattern is now compiled before they are evaluated (as in :mod:`.re_memo`); a name must be
+  surely bound (a parameter, a loop's target, a local assigned just before in the block), or
+  an invalid pattern would raise ``re.error`` where the original raised ``NameError``.
 * Errors are never cached: an invalid pattern raises the same ``re.error`` at every call.
 * The memo is bounded at re's own cache size (512), so it never holds more than re would.
 * Statements absorbed into the memo bind a local assigned once in the function and read once,
@@ -70,6 +75,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import (
     BuiltinAssignment,
+    ComprehensionScope,
     GlobalScope,
     ScopeProvider,
 )
@@ -82,6 +88,7 @@ from efficiency.remediate.codemods.pysource import (
     declares_global,
     has_comment,
     literal_value,
+    names_in,
     walk,
 )
 from efficiency.remediate.codemods.re_built_check import Checker, Input, Kind, Refused
@@ -166,6 +173,12 @@ class BuiltFinder(MemoFinder):
         if self._compile_func() is None:
             raise Refused("no module-level `import re` for the memo to compile with")
         statement, block = self._statement(node)
+        for arg in rest:
+            if isinstance(arg.value, cst.Name) and not self._bound(arg.value, statement, block):
+                raise Refused(
+                    f"{arg.value.value} may be unbound when it is read (the original raises "
+                    "that before compiling; the memo would compile first)"
+                )
         checker = Checker(self.get_metadata, self._re_modules())
         absorbed = self._absorbed(node, owner, statement, block, checker)
         checker.check(args[0].value, "str")
@@ -266,6 +279,13 @@ class BuiltFinder(MemoFinder):
             if not later.quiet:
                 raise Refused(f"{later.text} is read after another input, and reading it "
                               "could run code or raise")  # fmt: skip
+        for at, value in enumerate(inputs):
+            again = at > 0 or len(value.nodes) > 1 or value.per_item
+            if again and not self._fixed(value, owner):
+                raise Refused(
+                    f"{value.text} is read after code that could rebind it has run (a "
+                    "module-level name, a closure's variable or one declared nonlocal)"
+                )
         deleted = {n.value for d in walk(owner) if isinstance(d, cst.Del)
                    for n in walk(d.target) if isinstance(n, cst.Name)}  # fmt: skip
         for value in inputs:
@@ -277,6 +297,55 @@ class BuiltFinder(MemoFinder):
             for name in BUILTINS_USED:
                 if not all(isinstance(a, BuiltinAssignment) for a in scope[name]):
                     raise Refused(f"the module binds {name}")
+
+    def _bound(self, name: cst.Name, statement: cst.CSTNode, block: cst.CSTNode | None) -> bool:
+        """Is ``name`` surely bound where the call reads it: a parameter, a loop value of a
+        comprehension, a builtin, a name the module binds at its top level, the target of a
+        loop around the call, or a local an earlier statement of the same block assigns; never
+        deleted nor declared global?"""
+        if any(
+            (isinstance(n, cst.Del) and name.value in names_in(n.target))
+            or (isinstance(n, cst.Global) and any(g.name.value == name.value for g in n.names))
+            for n in walk(self.module)
+        ):
+            return False
+        scope = self.get_metadata(ScopeProvider, name, None)
+        found = list(scope[name.value]) if scope is not None else []
+        if not found:
+            return False
+        for assignment in found:
+            if isinstance(assignment, BuiltinAssignment) or isinstance(assignment.node, cst.Param):
+                return True
+        if all(isinstance(a.scope, ComprehensionScope) for a in found):
+            return True
+        if all(isinstance(a.scope, GlobalScope) for a in found):
+            return any(_binds(s, name.value) for s in self.module.body)
+        for loop in self.ancestors(statement):
+            if isinstance(loop, cst.For) and name.value in names_in(loop.target):
+                return any(a is loop.body for a in self.ancestors(statement))
+        if not isinstance(block, cst.IndentedBlock):
+            return False
+        before = list(block.body)[: list(block.body).index(statement)]  # type: ignore[arg-type]
+        return any(_binds(s, name.value) for s in before)
+
+    def _fixed(self, value: Input, owner: cst.FunctionDef) -> bool:
+        """Can only ``owner``'s own statements rebind ``value`` (a parameter or loop value of
+        the function that no nested function declares nonlocal)? Then no code that runs
+        between two reads in one expression can change it."""
+        node = value.nodes[0]
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, node, None)
+        own = self.get_metadata(ScopeProvider, owner.body.body[0], None)
+        if scope is None or own is None:
+            return False
+        if not all(a.scope is own or isinstance(a.scope, ComprehensionScope)
+                   for a in scope[node.value]):  # fmt: skip
+            return False
+        return not any(
+            isinstance(n, cst.Nonlocal) and any(x.name.value == node.value for x in n.names)
+            for n in walk(owner)
+        )
 
 
 def _single_assign(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
@@ -290,6 +359,14 @@ def _single_assign(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
     ):
         return small.targets[0].target.value, small.value
     return None
+
+
+def _binds(stmt: cst.CSTNode, name: str) -> bool:
+    """Does ``stmt`` bind ``name`` whenever it runs (``name = ...``, a def or class)?"""
+    if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
+        return stmt.name.value == name
+    bound = _single_assign(stmt)
+    return bound is not None and bound[0] == name
 
 
 def _sorted_call(value: cst.BaseExpression) -> bool:

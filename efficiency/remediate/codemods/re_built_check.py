@@ -61,6 +61,8 @@ class Input:
     nodes: list[cst.BaseExpression] = field(default_factory=list)
     #: reading it cannot raise or run code (a parameter, a module-level name, a loop value)
     quiet: bool = False
+    #: read for every item of a comprehension (so possibly after code has run)
+    per_item: bool = False
 
 
 @dataclass
@@ -252,8 +254,9 @@ class Checker:
                 if known.kind != want or not known.quiet:
                     raise Refused(f"{text} is read twice (it could change between the reads)")
                 known.nodes.append(node)
+                known.per_item = known.per_item or bool(self.comp_vars)
                 return want
-        self.inputs.append(Input(text, want, [node], quiet and want == "str"))
+        self.inputs.append(Input(text, want, [node], quiet and want == "str", bool(self.comp_vars)))
         return want
 
     def _quiet(self, name: cst.Name) -> bool:

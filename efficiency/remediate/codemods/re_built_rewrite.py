@@ -18,7 +18,7 @@ from efficiency.remediate.codemods.module_level import (
     name_free,
 )
 from efficiency.remediate.codemods.pysource import Edit, Targets, code, names_in, unique_name
-from efficiency.remediate.codemods.re_built import BuiltFinder, BuiltSite
+from efficiency.remediate.codemods.re_built import BUILTINS_USED, BuiltFinder, BuiltSite
 from efficiency.remediate.codemods.re_memo import kept_args
 
 #: the memo's bound: re's own cache size (``re._MAXCACHE``)
@@ -60,7 +60,7 @@ def rewrite_built(wrapper: MetadataWrapper, targets: Targets | None) -> Edit:
         taken.add(front)
         memo = unique_name(f"{front}_memo", taken)
         taken.add(memo)
-        params = _params(site)
+        params = _params(site, re_module)
         source = builder_source(site, memo, front, re_module, params)
         defs.setdefault(site.top, []).extend(cst.parse_module(source).body)
         calls[id(site.call)] = (site, front)
@@ -93,12 +93,14 @@ def rewrite_built(wrapper: MetadataWrapper, targets: Targets | None) -> Edit:
     return Edit(new, len(sites), summary)
 
 
-def _params(site: BuiltSite) -> list[str]:
+def _params(site: BuiltSite, re_module: str) -> list[str]:
     """The memo's parameter names: an input's name (an attribute's last part), unless the
-    built code uses that name for something else."""
+    built code, the flags or the new functions use that name for something else (``re``,
+    ``type``, ``tuple``...)."""
     inputs = {id(n) for value in site.inputs for n in value.nodes}
-    other = {name for _, name, _ in site.absorbed}
-    for node in [site.pattern, *(value for _, _, value in site.absorbed)]:
+    other = {name for _, name, _ in site.absorbed} | {re_module, *BUILTINS_USED}
+    flags = [] if site.flags is None else [site.flags]
+    for node in [site.pattern, *flags, *(value for _, _, value in site.absorbed)]:
         other.update(_names(node, inputs))
     params: list[str] = []
     for value in site.inputs:

@@ -275,6 +275,15 @@ REFUSED = {
         "._payload is also set to `saved`, not a str literal",
     ),
     "subclassed": (EXPORTER + "\n\nclass Gzip(Exporter):\n    pass\n", "Gzip subclasses Exporter"),
+    "an appending method read from the class": (
+        EXPORTER + "\n\ndef borrow(other, readings):\n    for r in readings:\n"
+        "        Exporter.add(other, r)\n",
+        "Exporter.add is read from the class (it could run on an object without the parts)",
+    ),
+    "an appending method taken by getattr": (
+        EXPORTER + "\n\nclass Twin:\n    _emit = getattr(Exporter, '_emit')\n",
+        "Exporter._emit is read from the class (it could run on an object without the parts)",
+    ),
     "slots": (
         EXPORTER.replace("    def __init__", "    __slots__ = ()\n\n    def __init__"),
         "class Exporter defines __slots__",
@@ -307,3 +316,134 @@ def test_a_refused_swap_still_runs_as_written() -> None:
     assert exporter._payload == [""]
     exporter.add(("t", 2.0, 2))
     assert exporter._payload[:4] == ["", "i", "o", "t"]
+
+
+def test_an_appending_method_run_on_another_object_still_works() -> None:
+    """``Sink.line(plain, row)`` appends to a Plain object, which has no list of parts."""
+    source = (
+        'class Sink:\n    def __init__(self):\n        self.text = ""\n\n'
+        '    def line(self, row):\n        self.text += row + "\\n"\n\n\n'
+        'class Plain:\n    def __init__(self):\n        self.text = ""\n\n\n'
+        "def fill(rows):\n    plain = Plain()\n    for row in rows:\n"
+        "        Sink.line(plain, row)\n    return plain.text\n"
+    )
+    assert _run(source, "fill", ["a", "b"]) == "a\nb\n"
+    result = JOIN.apply(source)
+    assert not result.changed
+    assert "Sink.line is read from the class" in result.summary
+
+
+# a piece computed by a callable the object holds (or the method is given) appends itself:
+# the original's += then drops that inner append (it stores the value read before the call)
+REENTERED = """\
+class Log:
+    def __init__(self, fmt):
+        self.text = ""
+        self.fmt = fmt
+
+    def note(self, s):
+        self.text += s
+
+    def add(self, item):
+        self.text += str(item)
+
+    def add_with(self, item, fmt):
+        self.text += fmt(item)
+
+
+def run(items):
+    log = Log(None)
+    log.fmt = lambda item: (log.note("!"), str(item))[1]
+    for item in items:
+        log.add_with(item, log.fmt)
+        log.add(item)
+    return log.text
+"""
+
+
+@pytest.mark.parametrize(
+    ("spelling", "shown"), [("self.fmt(item)", "self.fmt"), ("fmt(item)", "fmt")]
+)
+def test_a_piece_from_a_callable_held_or_given_is_refused(spelling: str, shown: str) -> None:
+    source = REENTERED.replace("self.text += fmt(item)", f"self.text += {spelling}")
+    assert _run(REENTERED, "run", ["a", "b"]) == _run(source, "run", ["a", "b"]) == "aabb"
+    result = JOIN.apply(source, function="Log.add")
+    assert not result.changed
+    assert f"`{shown}` in an appended piece is a callable the module does not define" in (
+        result.summary
+    )
+
+
+# a special method that appends, run implicitly while a piece is computed (an f-string field)
+FORMATTED = """\
+class Log:
+    def __init__(self):
+        self.text = ""
+
+    def add(self, item):
+        self.text += f"{item};"
+
+
+class Item:
+    def __init__(self, log, name):
+        self.log = log
+        self.name = name
+
+    def __format__(self, spec):
+        self.log.add("seen")
+        return self.name
+
+
+def run(names):
+    log = Log()
+    for name in names:
+        log.add(Item(log, name))
+    return log.text
+"""
+
+
+def test_a_special_method_that_appends_is_refused() -> None:
+    assert _run(FORMATTED, "run", ["a", "b"]) == "a;b;"  # the inner appends are dropped
+    result = JOIN.apply(FORMATTED)
+    assert not result.changed
+    assert "__format__ stores .text, and an appended piece could run it implicitly" in (
+        result.summary
+    )
+
+
+# a str subclass whose + differs (markupsafe's Markup escapes the other side): the original's
+# += runs it, a join of the parts does not
+MARKUP = """\
+class Markup(str):
+    def __radd__(self, other):
+        return Markup(other.replace("<", "&lt;") + str(self))
+
+
+class Page:
+    def __init__(self):
+        self.html = ""
+
+    def add(self, piece):
+        self.html += piece
+
+
+def render(pieces):
+    page = Page()
+    for piece in pieces:
+        page.add(piece)
+    return page.html
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (MARKUP, "Markup subclasses str and defines __radd__"),
+        ("from markupsafe import Markup\n\n\n" + MARKUP.split("\n\n\n", 1)[1], "markupsafe"),
+    ],
+)
+def test_a_str_subclass_with_its_own_addition_is_refused(source: str, why: str) -> None:
+    result = JOIN.apply(source)
+    assert not result.changed
+    assert why in result.summary
+    assert "could be appended, and its + is not a join" in result.summary

@@ -466,3 +466,106 @@ def test_refused_without_import_re_or_with_functools_taken() -> None:
     taken = "import re\n\nfunctools = None\n\n\ndef f(w, s):\n    return re.search(rf'{w}x', s)\n"
     result = HOIST.apply(taken, function="f")
     assert not result.changed and "the name functools is taken" in result.summary
+
+
+SHADOWING_INPUTS = """\
+import re
+
+
+class Rule:
+    def __init__(self, type, re):
+        self.type = type
+        self.re = re
+
+    def kind(self, text):
+        return re.search(re.escape(self.type) + r"\\d", text) is not None
+
+    def mark(self, text):
+        return re.search(rf"{self.re}\\d", text, re.I) is not None
+
+
+def kind(type, text):
+    return Rule(type, "").kind(text)
+
+
+def mark(mark, text):
+    return Rule("", mark).mark(text)
+"""
+
+
+def test_parameters_never_shadow_what_the_new_functions_use() -> None:
+    # an input named type (or tuple, all, str) or re must not hide the builtin or the module
+    after = rewritten(rewritten(SHADOWING_INPUTS, "Rule.kind"), "Rule.mark")
+    for function in ("kind", "mark"):
+        same_results(SHADOWING_INPUTS, after, function, ("x", "x1"), ("x", "X2 y"), ("a", "b"))
+
+
+REBOUND_BETWEEN_READS = """\
+import re
+
+SEP = "b"
+
+
+class Word(str):
+    def translate(self, table):
+        global SEP
+        SEP = "z"
+        return str.translate(self, table)
+
+    def __add__(self, other):
+        global SEP
+        SEP = "z"
+        return str.__add__(self, other)
+
+
+class Words:
+    def __iter__(self):
+        self.hook()
+        yield "a"
+
+
+def after_escape(word, text):
+    return re.search(re.escape(word) + SEP, text)
+
+
+def per_item(text):
+    return re.search("|".join(SEP + w for w in ("a", "c")), text)
+
+
+def nonlocal_later(sep, text, words):
+    def bump():
+        nonlocal sep
+        sep = "z"
+
+    words.hook = bump
+    return re.search("|".join(words) + sep, text)
+"""
+
+
+def test_global_rebound_between_reads_is_refused() -> None:
+    # the original reads SEP after code that rebinds it has run; the rewrite read it first
+    for function in ("after_escape", "per_item"):
+        result = HOIST.apply(REBOUND_BETWEEN_READS, function=function)
+        assert not result.changed, function
+        assert "SEP is read after code that could rebind it" in result.summary
+
+
+def test_nonlocal_rebound_between_reads_is_refused() -> None:
+    result = HOIST.apply(REBOUND_BETWEEN_READS, function="nonlocal_later")
+    assert not result.changed
+    assert "sep is read after code that could rebind it" in result.summary
+
+
+def test_an_argument_that_may_be_unbound_is_refused() -> None:
+    # the original raises NameError/UnboundLocalError before compiling; the rewrite compiled
+    # first, so an invalid pattern raised re.error instead
+    source = (
+        "import re\n\n\ndef f(w, flag):\n    if flag:\n        text = 'x'\n"
+        "    return re.search(rf'{w}x', text)\n"
+    )
+    result = HOIST.apply(source, function="f")
+    assert not result.changed
+    assert "text may be unbound when it is read" in result.summary
+    bound = source.replace("    if flag:\n        text = 'x'\n", "    text = 'x' if flag else ''\n")
+    after = rewritten(bound, "f")
+    same_results(bound, after, "f", ("(", True), ("a", False), ("a", True))
