@@ -176,6 +176,12 @@ def _refusal(
             return "calls deepcopy with a memo or unusual arguments"
         if code(call.func) != code(copies[0].func):
             return "reaches deepcopy by two spellings"
+        caught = _catches_copy_failure(function, call)
+        if caught is not None:
+            return (
+                f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
+                "value, would reach that handler; the view would not fail)"
+            )
         held = _held_by(function, call)
         if held is not None and _other_use(function, held):
             return f"uses the copy {held} other than by returning it"
@@ -186,6 +192,26 @@ def _refusal(
         root = root.value
     if not isinstance(root, cst.Name) or not _module_import(module, root.value, bound):
         return "reaches deepcopy by a name not imported once at module level"
+    return None
+
+
+#: handlers that only a failed lookup reaches (a plain deepcopy does not raise these)
+_LOOKUP_ERRORS = frozenset({"KeyError", "IndexError", "LookupError"})
+
+
+def _catches_copy_failure(function: cst.FunctionDef, call: cst.Call) -> str | None:
+    """The handler of a ``try`` around ``call`` that could catch what deepcopy raises (anything
+    but the lookup errors), as written; None when there is none."""
+    for node in walk(function.body):
+        if not isinstance(node, cst.Try | cst.TryStar) or call not in walk(node.body):
+            continue
+        for handler in node.handlers:
+            kind = handler.type
+            names = kind.elements if isinstance(kind, cst.Tuple) else [kind]
+            for item in names:
+                value = item.value if isinstance(item, cst.Element) else item
+                if not (isinstance(value, cst.Name) and value.value in _LOOKUP_ERRORS):
+                    return code(value) if value is not None else "everything (a bare except)"
     return None
 
 

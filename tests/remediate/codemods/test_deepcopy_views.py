@@ -5,6 +5,7 @@ or a patch of the helper still runs; refusals."""
 from __future__ import annotations
 
 import copy
+import threading
 from unittest import mock
 
 import pytest
@@ -197,6 +198,17 @@ REFUSED = {
         "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
         "bound more than once in the body of B",
     ),
+    "helper catches what deepcopy itself raises": (
+        HEAD + "D = {'n': []}\n\ndef _row(table, key):\n    try:\n"
+        "        return copy.deepcopy(table[key])\n    except TypeError:\n"
+        "        return copy.deepcopy(D)\n\n" + READS,
+        "catches TypeError around the copy",
+    ),
+    "helper turns any failure of the copy into its own error": (
+        HEAD + "def _row(table, key):\n    try:\n        return copy.deepcopy(table[key])\n"
+        "    except Exception:\n        raise LookupError(key) from None\n\n" + READS,
+        "catches Exception around the copy",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
@@ -220,3 +232,12 @@ def test_a_helper_that_returns_an_uncopied_value_on_some_path_is_not_a_helper() 
     )
     assert not DEEP.apply(source).changed
     assert copy.deepcopy(1) == 1
+
+
+def test_an_uncopyable_value_the_helper_catches_is_why_it_is_refused() -> None:
+    """A view leaves the copy out: a helper that catches deepcopy's own failure (a lock, a
+    generator in the data) answered its fallback, the view would answer the data."""
+    source = REFUSED["helper catches what deepcopy itself raises"][0]
+    module = load(source)
+    module["T"]["a"]["lock"] = threading.Lock()
+    assert module["f"]("a") == 0
