@@ -159,6 +159,8 @@ def _refusal(
             f"is a method of {owner.name.value}, which has a base class or metaclass (that may "
             "treat the sibling's new class attribute specially)"
         )
+    if owner is not None and ("getattr" in bound or "getattr" in bound_names(function)):
+        return "binds getattr, which its view's check calls (the builtin is meant)"
     if owner is not None and _class_bindings(owner, function.name.value) != 1:
         return f"is bound more than once in the body of {owner.name.value}"
     if owner is None and bound.get(function.name.value) != 1:

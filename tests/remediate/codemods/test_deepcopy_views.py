@@ -209,6 +209,18 @@ REFUSED = {
         "    except Exception:\n        raise LookupError(key) from None\n\n" + READS,
         "catches Exception around the copy",
     ),
+    "method's parameter hides the getattr its view's check calls": (
+        HEAD + "class B:\n    def _row(self, getattr):\n"
+        "        return copy.deepcopy(T[getattr])\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "binds getattr, which its view's check calls",
+    ),
+    "module rebinds the getattr a view's check calls": (
+        HEAD + "from operator import getitem as getattr\n\nclass B:\n    def _row(self, key):\n"
+        "        return copy.deepcopy(T[key])\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "binds getattr, which its view's check calls",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
