@@ -15,13 +15,15 @@ the same body with the copy left out, which only the call sites whose copy is on
 
                                                  def __rule_for_view(self, route):
                                                      if getattr(self._rule_for, "__func__",
-                                                            None) is not Book.__rule_for_copying:
+                                                            None) is not Book.__rule_for_copying
+                                                            or self._rule_for.__self__ is not self:
                                                          return self._rule_for(route)
                                                      return self._rules[route]
 
 The view first checks that the helper is still the one it was made from: a subclass that
-overrides it, a patched method (``mock.patch.object``, ``monkeypatch.setattr``) or a rebound
-module function is called instead, as the call site did before. A method's view has a mangled
+overrides it, a patched method (``mock.patch.object``, ``monkeypatch.setattr``), the method
+bound to another instance (``self._rule_for = other._rule_for``) or a rebound module function
+is called instead, as the call site did before. A method's view has a mangled
 name (``__x_view``), so no subclass can override it by accident. Taken: a function at module
 level or directly in a module-level class (whose name is bound once, undecorated, with no base
 class or metaclass, which might treat a new class attribute specially), undecorated, not async,
@@ -328,8 +330,10 @@ def _view_def(view: View) -> list[cst.BaseStatement]:
     params = [p.name.value for p in helper.params.params]
     forwarded = ", ".join(params[1:] if view.owner else params)
     if view.owner is not None:
+        # the same function bound to another instance (delegation) reads that one's data
         current = f'getattr({params[0]}.{name}, "__func__", None)'
         kept = f"{view.owner.name.value}.{view.alias}"
+        kept += f" or {params[0]}.{name}.__self__ is not {params[0]}"
         again = f"{params[0]}.{name}({forwarded})"
     else:
         current, kept, again = name, view.alias, f"{name}({forwarded})"

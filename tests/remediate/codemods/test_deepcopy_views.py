@@ -253,3 +253,35 @@ def test_an_uncopyable_value_the_helper_catches_is_why_it_is_refused() -> None:
     module = load(source)
     module["T"]["a"]["lock"] = threading.Lock()
     assert module["f"]("a") == 0
+
+
+DELEGATE = """\
+import copy
+
+
+class Book:
+    def __init__(self, rules, parent=None):
+        self._rules = rules
+        if parent is not None:
+            self._rule_for = parent._rule_for
+
+    def _rule_for(self, route):
+        return copy.deepcopy(self._rules[route])
+
+    def price(self, route):
+        rule = self._rule_for(route)
+        return rule["base"] > 3
+
+
+def f(key):
+    return Book({"a": {"base": 1}}, Book({"a": {"base": 9}})).price(key)
+"""
+
+
+def test_the_helper_bound_to_another_instance_still_runs_for_that_instance() -> None:
+    """``self._rule_for`` may be another Book's bound method (delegation): same function, other
+    ``self``; the view must call it rather than read its own ``self``'s data."""
+    result = DEEP.apply(DELEGATE)
+    assert result.sites == 1, result.summary
+    same_results(DELEGATE, result.source, "f", ("a",), ("zz",))
+    assert load(result.source)["f"]("a") is True
