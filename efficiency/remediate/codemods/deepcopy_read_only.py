@@ -207,7 +207,9 @@ class _Finder(ScopedVisitor):
                 helper.source, helper.copier)  # fmt: skip
         else:
             source, copier = call.args[0].value, call.func
-        view = helper.view if isinstance(helper, View) else None
+        view = None
+        if isinstance(helper, View):  # a method's view is reached through its class
+            view = f"{helper.owner.name.value}.{helper.view}" if helper.owner else helper.view
         self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
         if isinstance(helper, View):
             self.views.append(helper)

@@ -31,10 +31,12 @@ plain parameters without defaults (``self`` first for a method), no nested scope
 ``global``/``nonlocal`` or introspection, where every ``return`` hands back ``deepcopy(X)`` or
 a name bound once by ``name = deepcopy(X)`` and used only by such returns; deepcopy reached by
 a name imported once at module level. A call site must be ``helper(...)`` in a function, or
-``self.helper(...)`` in a method of the same class whose ``self`` is bound once; no ``*args``
-or ``**kwargs``. Everything else in the helper's body runs in the view as before. What stays
-assumed, beside what ``deepcopy_read_only`` assumes: looking the helper up on ``self`` runs no
-code that matters (the view may look it up twice: a property in its place would run twice).
+``self.helper(...)`` in a method of the same class whose ``self`` is bound once (it becomes
+``Owner.__x_view(self, ...)``, so a caller borrowed by another class, ``Owner.caller(other)``,
+still reaches the view, whose check calls ``other``'s helper); no ``*args`` or ``**kwargs``.
+Everything else in the helper's body runs in the view as before. What stays assumed, beside
+what ``deepcopy_read_only`` assumes: looking the helper up on ``self`` runs no code that
+matters (the view may look it up three times: a property in its place would run again).
 """
 
 from __future__ import annotations

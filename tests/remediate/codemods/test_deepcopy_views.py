@@ -62,7 +62,7 @@ def test_the_method_spelling_gets_a_view_and_the_mutating_caller_keeps_the_helpe
     result = DEEP.apply(METHOD, function="_rule_for")
     after = result.source
     assert result.sites == 1, result.summary
-    assert "        rule = self.__rule_for_view(route, cls)\n" in after
+    assert "        rule = Book.__rule_for_view(self, route, cls)\n" in after
     assert "    def edit(self, route, cls):\n        rule = self._rule_for(route, cls)\n" in after
     assert "            return copy.deepcopy(self._rules[route][cls])\n" in after
     assert "    __rule_for_copying = _rule_for\n" in after
@@ -126,7 +126,7 @@ SPELLINGS = {
         "        return [n <= tier['limit'], tier['tags']]\n\n\n"
         "class Cfg:\n    tiers = {'a': {'limit': 3, 'tags': ['gold']}}\n\n\n"
         "def f(key):\n    return Plans(Cfg()).allowed(key, 2)\n",
-        "        tier = self.__tier_of_view(name)\n",
+        "        tier = Plans.__tier_of_view(self, name)\n",
     ),
     "formerly refused: the helper does more than return": (
         SHARED + "def _d():\n    print('copying')\n    return copy.deepcopy(T)\n\n"
@@ -285,3 +285,41 @@ def test_the_helper_bound_to_another_instance_still_runs_for_that_instance() -> 
     assert result.sites == 1, result.summary
     same_results(DELEGATE, result.source, "f", ("a",), ("zz",))
     assert load(result.source)["f"]("a") is True
+
+
+FOREIGN = """\
+import copy
+
+
+class Book:
+    def __init__(self, rules):
+        self._rules = rules
+
+    def _rule_for(self, route):
+        return copy.deepcopy(self._rules[route])
+
+    def price(self, route):
+        rule = self._rule_for(route)
+        return rule["base"] > 1
+
+
+class Proxy:
+    def _rule_for(self, route):
+        return {"base": 0}
+
+    def price(self, route):
+        return Book.price(self, route)
+
+
+def f(key):
+    return Proxy().price(key), Book({"a": {"base": 5}}).price(key)
+"""
+
+
+def test_a_method_borrowed_by_another_class_still_calls_that_class_helper() -> None:
+    """``Book.price(proxy, ...)`` runs Book's caller with a self of another class: the view is
+    reached through Book, and its check sends the call to the proxy's own helper."""
+    result = DEEP.apply(FOREIGN)
+    assert result.sites == 1, result.summary
+    same_results(FOREIGN, result.source, "f", ("a",), ("zz",))
+    assert load(result.source)["f"]("a") == (False, True)
