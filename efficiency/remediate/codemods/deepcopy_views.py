@@ -193,12 +193,47 @@ def _refusal(
             return f"uses the copy {held} other than by returning it"
         if held is not None and len(bindings.get(held, [])) != 1:
             return f"binds {held} more than once"
+        if _runs_after(function, call):
+            return (
+                "runs code after taking the copy (a later statement, a finally or a with's "
+                "exit could change the data the caller would then see)"
+            )
     root = copies[0].func
     while isinstance(root, cst.Attribute):
         root = root.value
     if not isinstance(root, cst.Name) or not _module_import(module, root.value, bound):
         return "reaches deepcopy by a name not imported once at module level"
     return None
+
+
+def _runs_after(function: cst.FunctionDef, call: cst.Call) -> bool:
+    """Can code run between taking the copy ``call`` makes and the helper's return: a
+    ``finally`` or a ``with`` around it, or a statement between ``name = copy`` and the one
+    ``return name`` (which must come right after it)?"""
+    parents = {id(c): n for n in walk(function) for c in n.children}
+    node: cst.CSTNode | None = call
+    while node is not None and node is not function:
+        if isinstance(node, cst.With) or (
+            isinstance(node, cst.Try | cst.TryStar) and node.finalbody is not None
+        ):
+            return True
+        node = parents.get(id(node))
+    held = _held_by(function, call)
+    if held is None:
+        return False
+    returns = [
+        n
+        for n in walk(function.body)
+        if isinstance(n, cst.Return) and isinstance(n.value, cst.Name) and n.value.value == held
+    ]
+    assign = parents.get(id(call))
+    line = parents.get(id(assign))
+    block = parents.get(id(line))
+    if len(returns) != 1 or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return True
+    siblings = list(getattr(block, "body", ()))
+    after = siblings[siblings.index(line) + 1] if line in siblings[:-1] else None
+    return not (isinstance(after, cst.SimpleStatementLine) and after.body[0] is returns[0])
 
 
 #: handlers that only a failed lookup reaches (a plain deepcopy does not raise these)

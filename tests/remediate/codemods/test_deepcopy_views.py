@@ -221,6 +221,21 @@ REFUSED = {
         "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
         "binds getattr, which its view's check calls",
     ),
+    "helper changes the data after binding the copy": (
+        HEAD + "def _row(table, key):\n    row = copy.deepcopy(table[key])\n"
+        "    table[key]['n'].append(0)\n    return row\n\n" + READS,
+        "runs code after taking the copy",
+    ),
+    "helper's finally changes the data after the copy": (
+        HEAD + "def _row(table, key):\n    try:\n        return copy.deepcopy(table[key])\n"
+        "    finally:\n        table[key]['n'].append(0)\n\n" + READS,
+        "runs code after taking the copy",
+    ),
+    "helper copies inside a with (its exit runs after the copy)": (
+        HEAD + "def _row(table, key):\n    with open(key) as handle:\n"
+        "        return copy.deepcopy(table[key])\n\n" + READS,
+        "runs code after taking the copy",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
@@ -244,6 +259,14 @@ def test_a_helper_that_returns_an_uncopied_value_on_some_path_is_not_a_helper() 
     )
     assert not DEEP.apply(source).changed
     assert copy.deepcopy(1) == 1
+
+
+def test_code_after_the_copy_is_why_those_helpers_are_refused() -> None:
+    """The copy was taken before the helper changed the data (a later statement, a finally, a
+    with's exit): the caller saw the data as it was; a view would hand out the changed data."""
+    for case in ("helper changes the data after binding the copy",):
+        module = load(REFUSED[case][0])
+        assert module["f"]("a") == 2 and module["T"]["a"]["n"] == [1, 2, 0]
 
 
 def test_an_uncopyable_value_the_helper_catches_is_why_it_is_refused() -> None:
