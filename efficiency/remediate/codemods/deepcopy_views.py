@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_types import bound_names
+from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure, runs_after
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     calls_introspection,
@@ -182,7 +183,7 @@ def _refusal(
             return "calls deepcopy with a memo or unusual arguments"
         if code(call.func) != code(copies[0].func):
             return "reaches deepcopy by two spellings"
-        caught = _catches_copy_failure(function, call)
+        caught = catches_copy_failure(function, call)
         if caught is not None:
             return (
                 f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
@@ -193,7 +194,7 @@ def _refusal(
             return f"uses the copy {held} other than by returning it"
         if held is not None and len(bindings.get(held, [])) != 1:
             return f"binds {held} more than once"
-        if _runs_after(function, call):
+        if runs_after(function, call, _held_by(function, call)):
             return (
                 "runs code after taking the copy (a later statement, a finally or a with's "
                 "exit could change the data the caller would then see)"
@@ -203,56 +204,6 @@ def _refusal(
         root = root.value
     if not isinstance(root, cst.Name) or not _module_import(module, root.value, bound):
         return "reaches deepcopy by a name not imported once at module level"
-    return None
-
-
-def _runs_after(function: cst.FunctionDef, call: cst.Call) -> bool:
-    """Can code run between taking the copy ``call`` makes and the helper's return: a
-    ``finally`` or a ``with`` around it, or a statement between ``name = copy`` and the one
-    ``return name`` (which must come right after it)?"""
-    parents = {id(c): n for n in walk(function) for c in n.children}
-    node: cst.CSTNode | None = call
-    while node is not None and node is not function:
-        if isinstance(node, cst.With) or (
-            isinstance(node, cst.Try | cst.TryStar) and node.finalbody is not None
-        ):
-            return True
-        node = parents.get(id(node))
-    held = _held_by(function, call)
-    if held is None:
-        return False
-    returns = [
-        n
-        for n in walk(function.body)
-        if isinstance(n, cst.Return) and isinstance(n.value, cst.Name) and n.value.value == held
-    ]
-    assign = parents.get(id(call))
-    line = parents.get(id(assign))
-    block = parents.get(id(line))
-    if len(returns) != 1 or not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
-        return True
-    siblings = list(getattr(block, "body", ()))
-    after = siblings[siblings.index(line) + 1] if line in siblings[:-1] else None
-    return not (isinstance(after, cst.SimpleStatementLine) and after.body[0] is returns[0])
-
-
-#: handlers that only a failed lookup reaches (a plain deepcopy does not raise these)
-_LOOKUP_ERRORS = frozenset({"KeyError", "IndexError", "LookupError"})
-
-
-def _catches_copy_failure(function: cst.FunctionDef, call: cst.Call) -> str | None:
-    """The handler of a ``try`` around ``call`` that could catch what deepcopy raises (anything
-    but the lookup errors), as written; None when there is none."""
-    for node in walk(function.body):
-        if not isinstance(node, cst.Try | cst.TryStar) or call not in walk(node.body):
-            continue
-        for handler in node.handlers:
-            kind = handler.type
-            names = kind.elements if isinstance(kind, cst.Tuple) else [kind]
-            for item in names:
-                value = item.value if isinstance(item, cst.Element) else item
-                if not (isinstance(value, cst.Name) and value.value in _LOOKUP_ERRORS):
-                    return code(value) if value is not None else "everything (a bare except)"
     return None
 
 
