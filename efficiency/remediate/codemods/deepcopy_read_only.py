@@ -96,6 +96,7 @@ from efficiency.remediate.codemods.deepcopy_types import (
     Types,
     mutation,
 )
+from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure
 from efficiency.remediate.codemods.deepcopy_views import (
     AddViews,
     View,
@@ -229,6 +230,12 @@ class _Finder(ScopedVisitor):
             return "not inside a function"
         if declares_global(function, name):
             return f"{name} is declared global/nonlocal"
+        caught = catches_copy_failure(function, call)
+        if caught is not None:
+            return (
+                f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
+                "value, would reach that handler; without the copy nothing fails)"
+            )
         if calls_introspection(function):
             return "the function calls locals()/vars()/eval()/exec()"
         assert self._module is not None

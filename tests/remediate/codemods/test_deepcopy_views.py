@@ -236,6 +236,12 @@ REFUSED = {
         "        return copy.deepcopy(table[key])\n\n" + READS,
         "runs code after taking the copy",
     ),
+    "caller catches what the helper's copy raises": (
+        HEAD + "def _row(table, key):\n    return copy.deepcopy(table[key])\n\n"
+        "def f(key):\n    try:\n        row = _row(T, key)\n    except TypeError:\n"
+        "        return -1\n    return len(row['n'])\n",
+        "catches TypeError around the copy",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
