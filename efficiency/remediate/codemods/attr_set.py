@@ -29,7 +29,8 @@ name is bound once by ``:=`` (evaluated once, before the attribute, as before). 
 before; the set is asked only while the attribute still holds the list it was made from, so
 a list bound to it where this module cannot see is scanned. A class attribute (``BLOCKED =
 [...]`` in the class body, read as ``self.BLOCKED`` or ``cls.BLOCKED``) gets its set beside it
-in the class body.
+in the class body, read through the class (``Codes.BLOCKED_SET``, the class name bound once):
+a method borrowed by another class (``Codes.hit(other, v)``) scans ``other``'s own list.
 
 What must hold, in the module (what other modules do with the attribute is beyond what one
 module can show, as for :mod:`~efficiency.remediate.codemods.join_attribute`): the class is
@@ -135,6 +136,13 @@ def _is_stored(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
     if isinstance(parent, (*_STORES, cst.Del)):
         return parent.target is current
     return isinstance(parent, cst.AsName)
+
+
+_DEFS = (cst.ClassDef, cst.FunctionDef)
+
+
+def _imported_as(alias: cst.ImportAlias) -> str:
+    return alias.evaluated_alias or alias.evaluated_name.split(".")[0]
 
 
 def _first_param(function: cst.FunctionDef) -> cst.Param | None:
@@ -298,6 +306,13 @@ class AttrFinder(ScopedVisitor):
             return None, f"the class body binds {', '.join(sorted(own & _USED))}"
         if not _fresh(value, fresh_ok and not own & _FRESH_CALLS):
             return None, self._not_fresh(attr, value)
+        name = cls.name.value
+        if _rebinds(self.module, name, None) or any(
+            (n is not cls and isinstance(n, _DEFS) and n.name.value == name)
+            or (isinstance(n, cst.ImportAlias) and _imported_as(n) == name)
+            for n in walk(self.module)
+        ):
+            return None, f"{name} is bound again (its tests read the set through {name})"
         return AttrSite(cls, attr, line, "", None), ""
 
     def _instance_site(

@@ -56,7 +56,10 @@ class AttrRewriter(StatementRewriter):
         if found is None:
             return updated_node
         site, obj = found
-        shadow, held = f"{obj}.{site.shadow}", f"{obj}.{site.attr}"
+        # a class attribute's set is read through its class: a method borrowed by another
+        # class (``Codes.hit(other, v)``) meets a self without the set, and its own list
+        holder = obj if site.holder else site.cls.name.value
+        shadow, held = f"{holder}.{site.shadow}", f"{obj}.{site.attr}"
         op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
         if isinstance(updated_node.left, cst.Name):
             value = first = updated_node.left.value

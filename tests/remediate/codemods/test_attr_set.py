@@ -403,3 +403,37 @@ def test_the_playbook_sees_tests_of_an_attribute(line: str, matches: bool) -> No
     (rule,) = book.match.frames
     assert rule.source is not None
     assert bool(re.search(rule.source, line)) is matches
+
+
+BORROWED = """\
+class Codes:
+    BLOCKED = ["x-1", "x-2", "x-3", "x-4"]
+
+    def hit(self, value):
+        return value in self.BLOCKED
+
+
+class Other:
+    BLOCKED = ["y"]
+
+
+def run(values):
+    return [Codes().hit(v) for v in values], [Codes.hit(Other(), v) for v in values]
+"""
+
+
+def test_a_method_borrowed_by_another_class_scans_that_class_list() -> None:
+    """``Codes.hit(other, v)`` runs the test with a self of another class, which has its own
+    ``BLOCKED`` and no set: the set is read through ``Codes``, and ``other.BLOCKED`` is not the
+    list it was made from, so that list is scanned, as before."""
+    result = SET.apply(BORROWED)
+    assert result.changed, result.summary
+    assert "Codes.BLOCKED_SET[0] is self.BLOCKED" in result.source
+    same_results(BORROWED, result.source, "run", (["x-1", "y", 3],), (ODD_VALUES,))
+
+
+def test_a_class_name_bound_again_is_refused() -> None:
+    source = BORROWED + "\n\nCodes = type('Codes', (Codes,), {})\n"
+    result = SET.apply(source)
+    assert not result.changed
+    assert "Codes is bound again" in result.summary
