@@ -65,9 +65,11 @@ class AttrRewriter(StatementRewriter):
             value = first = updated_node.left.value
         else:
             value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
+        # an instance's set only on an instance: a borrowed method's self may have none
+        mine = f"isinstance({obj}, {site.cls.name.value}) and " if site.holder else ""
         new = cst.parse_expression(
             f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
-            f"{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
+            f"{mine}{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
         )
         return new.with_changes(
             lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
