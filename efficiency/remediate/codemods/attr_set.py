@@ -17,19 +17,23 @@ any other reader keep working); a set made right after it answers the tests. Rew
             return (_embargoed_key in self._embargoed_set[1]
                 if (type(_embargoed_key := parcel.postcode) is str
                     or type(_embargoed_key) is int)
+                and isinstance(self, Depot)
                 and self._embargoed_set is not None
                 and self._embargoed_set[0] is self._embargoed
                 else _embargoed_key in self._embargoed)
 
 The answers are the same for the reason :mod:`~efficiency.remediate.codemods.frozen_set` gives:
 the set exists only when every item is exactly a ``str`` or an ``int`` and is asked only for a
-value of exactly those types, whose ``==`` and ``hash`` agree. A tested value other than a plain
+value of exactly those types, whose ``==`` and ``hash`` agree. An instance's set is asked only when
+``self`` is an instance of the class: a method borrowed by another object,
+``Depot.blocked(other, p)``, scans ``other``'s list. A tested value other than a plain
 name is bound once by ``:=`` (evaluated once, before the attribute, as before). The class-level
 ``None`` makes an instance whose ``__init__`` has not reached the list yet scan it (or fail) as
 before; the set is asked only while the attribute still holds the list it was made from, so
 a list bound to it where this module cannot see is scanned. A class attribute (``BLOCKED =
 [...]`` in the class body, read as ``self.BLOCKED`` or ``cls.BLOCKED``) gets its set beside it
-in the class body.
+in the class body, read through the class (``Codes.BLOCKED_SET``, the class name bound once):
+a method borrowed by another class (``Codes.hit(other, v)``) scans ``other``'s own list.
 
 What must hold, in the module (what other modules do with the attribute is beyond what one
 module can show, as for :mod:`~efficiency.remediate.codemods.join_attribute`): the class is
@@ -64,7 +68,7 @@ from efficiency.remediate.codemods.pysource import (
 )
 
 #: builtins the rewrite calls
-_USED = frozenset({"type", "str", "int", "frozenset", "all"})
+_USED = frozenset({"type", "str", "int", "frozenset", "all", "isinstance"})
 #: methods that could make an attribute store or load something else
 _HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
 #: where an instance attribute may be bound
@@ -135,6 +139,13 @@ def _is_stored(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
     if isinstance(parent, (*_STORES, cst.Del)):
         return parent.target is current
     return isinstance(parent, cst.AsName)
+
+
+_DEFS = (cst.ClassDef, cst.FunctionDef)
+
+
+def _imported_as(alias: cst.ImportAlias) -> str:
+    return alias.evaluated_alias or alias.evaluated_name.split(".")[0]
 
 
 def _first_param(function: cst.FunctionDef) -> cst.Param | None:
@@ -243,6 +254,13 @@ class AttrFinder(ScopedVisitor):
         rebound = _USED & binds(self.module, top=True)
         if rebound:
             return None, f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
+        name = cls.name.value
+        if _rebinds(self.module, name, None) or any(
+            (n is not cls and isinstance(n, _DEFS) and n.name.value == name)
+            or (isinstance(n, cst.ImportAlias) and _imported_as(n) == name)
+            for n in walk(self.module)
+        ):
+            return None, f"{name} is bound again (the tests name it to find the set)"
         parents = self.parents
         stores = [
             n

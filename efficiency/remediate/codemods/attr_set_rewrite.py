@@ -56,15 +56,20 @@ class AttrRewriter(StatementRewriter):
         if found is None:
             return updated_node
         site, obj = found
-        shadow, held = f"{obj}.{site.shadow}", f"{obj}.{site.attr}"
+        # a class attribute's set is read through its class: a method borrowed by another
+        # class (``Codes.hit(other, v)``) meets a self without the set, and its own list
+        holder = obj if site.holder else site.cls.name.value
+        shadow, held = f"{holder}.{site.shadow}", f"{obj}.{site.attr}"
         op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
         if isinstance(updated_node.left, cst.Name):
             value = first = updated_node.left.value
         else:
             value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
+        # an instance's set only on an instance: a borrowed method's self may have none
+        mine = f"isinstance({obj}, {site.cls.name.value}) and " if site.holder else ""
         new = cst.parse_expression(
             f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
-            f"{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
+            f"{mine}{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
         )
         return new.with_changes(
             lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]

@@ -35,6 +35,7 @@ class Site:
     source: cst.BaseExpression
     copier: cst.BaseExpression
     #: for a helper with a view (``deepcopy_views``): the view the call is made to call
+    #: (``Owner.__x_view`` for a method, called with the caller's self first)
     view: str | None = None
 
 
@@ -177,10 +178,13 @@ class Rewriter(cst.CSTTransformer):
         site = self.calls[id(original_node)]
         if site.view is not None:
             func = updated_node.func
-            renamed = cst.Name(site.view)
             if isinstance(func, cst.Attribute):
-                return updated_node.with_changes(func=func.with_changes(attr=renamed))
-            return updated_node.with_changes(func=renamed)
+                # ``Owner.__x_view(self, ...)``: a caller borrowed by another class
+                # (``Owner.caller(other, ...)``) still reaches the view, whose check then
+                # calls ``other``'s own helper
+                args = [cst.Arg(func.value), *updated_node.args]
+                return updated_node.with_changes(func=cst.parse_expression(site.view), args=args)
+            return updated_node.with_changes(func=cst.Name(site.view))
         source = updated_node.args[0].value if site.call.args else site.source.deep_clone()
         return source.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 

@@ -96,6 +96,7 @@ from efficiency.remediate.codemods.deepcopy_types import (
     Types,
     mutation,
 )
+from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure
 from efficiency.remediate.codemods.deepcopy_views import (
     AddViews,
     View,
@@ -207,7 +208,9 @@ class _Finder(ScopedVisitor):
                 helper.source, helper.copier)  # fmt: skip
         else:
             source, copier = call.args[0].value, call.func
-        view = helper.view if isinstance(helper, View) else None
+        view = None
+        if isinstance(helper, View):  # a method's view is reached through its class
+            view = f"{helper.owner.name.value}.{helper.view}" if helper.owner else helper.view
         self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
         if isinstance(helper, View):
             self.views.append(helper)
@@ -227,6 +230,12 @@ class _Finder(ScopedVisitor):
             return "not inside a function"
         if declares_global(function, name):
             return f"{name} is declared global/nonlocal"
+        caught = catches_copy_failure(function, call)
+        if caught is not None:
+            return (
+                f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
+                "value, would reach that handler; without the copy nothing fails)"
+            )
         if calls_introspection(function):
             return "the function calls locals()/vars()/eval()/exec()"
         assert self._module is not None

@@ -15,13 +15,15 @@ the same body with the copy left out, which only the call sites whose copy is on
 
                                                  def __rule_for_view(self, route):
                                                      if getattr(self._rule_for, "__func__",
-                                                            None) is not Book.__rule_for_copying:
+                                                            None) is not Book.__rule_for_copying
+                                                            or self._rule_for.__self__ is not self:
                                                          return self._rule_for(route)
                                                      return self._rules[route]
 
 The view first checks that the helper is still the one it was made from: a subclass that
-overrides it, a patched method (``mock.patch.object``, ``monkeypatch.setattr``) or a rebound
-module function is called instead, as the call site did before. A method's view has a mangled
+overrides it, a patched method (``mock.patch.object``, ``monkeypatch.setattr``), the method
+bound to another instance (``self._rule_for = other._rule_for``) or a rebound module function
+is called instead, as the call site did before. A method's view has a mangled
 name (``__x_view``), so no subclass can override it by accident. Taken: a function at module
 level or directly in a module-level class (whose name is bound once, undecorated, with no base
 class or metaclass, which might treat a new class attribute specially), undecorated, not async,
@@ -29,10 +31,12 @@ plain parameters without defaults (``self`` first for a method), no nested scope
 ``global``/``nonlocal`` or introspection, where every ``return`` hands back ``deepcopy(X)`` or
 a name bound once by ``name = deepcopy(X)`` and used only by such returns; deepcopy reached by
 a name imported once at module level. A call site must be ``helper(...)`` in a function, or
-``self.helper(...)`` in a method of the same class whose ``self`` is bound once; no ``*args``
-or ``**kwargs``. Everything else in the helper's body runs in the view as before. What stays
-assumed, beside what ``deepcopy_read_only`` assumes: looking the helper up on ``self`` runs no
-code that matters (the view may look it up twice: a property in its place would run twice).
+``self.helper(...)`` in a method of the same class whose ``self`` is bound once (it becomes
+``Owner.__x_view(self, ...)``, so a caller borrowed by another class, ``Owner.caller(other)``,
+still reaches the view, whose check calls ``other``'s helper); no ``*args`` or ``**kwargs``.
+Everything else in the helper's body runs in the view as before. What stays assumed, beside
+what ``deepcopy_read_only`` assumes: looking the helper up on ``self`` runs no code that
+matters (the view may look it up three times: a property in its place would run again).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_types import bound_names
+from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure, runs_after
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     calls_introspection,
@@ -159,6 +164,8 @@ def _refusal(
             f"is a method of {owner.name.value}, which has a base class or metaclass (that may "
             "treat the sibling's new class attribute specially)"
         )
+    if owner is not None and ("getattr" in bound or "getattr" in bound_names(function)):
+        return "binds getattr, which its view's check calls (the builtin is meant)"
     if owner is not None and _class_bindings(owner, function.name.value) != 1:
         return f"is bound more than once in the body of {owner.name.value}"
     if owner is None and bound.get(function.name.value) != 1:
@@ -176,11 +183,22 @@ def _refusal(
             return "calls deepcopy with a memo or unusual arguments"
         if code(call.func) != code(copies[0].func):
             return "reaches deepcopy by two spellings"
+        caught = catches_copy_failure(function, call)
+        if caught is not None:
+            return (
+                f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
+                "value, would reach that handler; the view would not fail)"
+            )
         held = _held_by(function, call)
         if held is not None and _other_use(function, held):
             return f"uses the copy {held} other than by returning it"
         if held is not None and len(bindings.get(held, [])) != 1:
             return f"binds {held} more than once"
+        if runs_after(function, call, _held_by(function, call)):
+            return (
+                "runs code after taking the copy (a later statement, a finally or a with's "
+                "exit could change the data the caller would then see)"
+            )
     root = copies[0].func
     while isinstance(root, cst.Attribute):
         root = root.value
@@ -300,8 +318,10 @@ def _view_def(view: View) -> list[cst.BaseStatement]:
     params = [p.name.value for p in helper.params.params]
     forwarded = ", ".join(params[1:] if view.owner else params)
     if view.owner is not None:
+        # the same function bound to another instance (delegation) reads that one's data
         current = f'getattr({params[0]}.{name}, "__func__", None)'
         kept = f"{view.owner.name.value}.{view.alias}"
+        kept += f" or {params[0]}.{name}.__self__ is not {params[0]}"
         again = f"{params[0]}.{name}({forwarded})"
     else:
         current, kept, again = name, view.alias, f"{name}({forwarded})"

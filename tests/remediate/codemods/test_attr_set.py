@@ -65,8 +65,9 @@ is str or type(v) is int for v in self._embargoed) else None)
 
     def _is_blocked(self, parcel):
         return (_embargoed_key in self._embargoed_set[1] if (type(_embargoed_key := \
-parcel.postcode) is str or type(_embargoed_key) is int) and self._embargoed_set is not None and \
-self._embargoed_set[0] is self._embargoed else _embargoed_key in self._embargoed)
+parcel.postcode) is str or type(_embargoed_key) is int) and isinstance(self, Depot) and \
+self._embargoed_set is not None and self._embargoed_set[0] is self._embargoed else \
+_embargoed_key in self._embargoed)
 
     def plan(self, parcels):
         return [p.tracking for p in parcels if self._is_blocked(p)]
@@ -403,3 +404,63 @@ def test_the_playbook_sees_tests_of_an_attribute(line: str, matches: bool) -> No
     (rule,) = book.match.frames
     assert rule.source is not None
     assert bool(re.search(rule.source, line)) is matches
+
+
+BORROWED = """\
+class Codes:
+    BLOCKED = ["x-1", "x-2", "x-3", "x-4"]
+
+    def hit(self, value):
+        return value in self.BLOCKED
+
+
+class Other:
+    BLOCKED = ["y"]
+
+
+def run(values):
+    return [Codes().hit(v) for v in values], [Codes.hit(Other(), v) for v in values]
+"""
+
+
+def test_a_method_borrowed_by_another_class_scans_that_class_list() -> None:
+    """``Codes.hit(other, v)`` runs the test with a self of another class, which has its own
+    ``BLOCKED`` and no set: the set is read through ``Codes``, and ``other.BLOCKED`` is not the
+    list it was made from, so that list is scanned, as before."""
+    result = SET.apply(BORROWED)
+    assert result.changed, result.summary
+    assert "Codes.BLOCKED_SET[0] is self.BLOCKED" in result.source
+    same_results(BORROWED, result.source, "run", (["x-1", "y", 3],), (ODD_VALUES,))
+
+
+def test_a_class_name_bound_again_is_refused() -> None:
+    source = BORROWED + "\n\nCodes = type('Codes', (Codes,), {})\n"
+    result = SET.apply(source)
+    assert not result.changed
+    assert "Codes is bound again" in result.summary
+
+
+BORROWED_INSTANCE = """\
+from types import SimpleNamespace
+
+
+class Depot:
+    def __init__(self, rows):
+        self._codes = [r for r in rows]
+
+    def ok(self, value):
+        return value in self._codes
+
+
+def run(values):
+    other = SimpleNamespace(_codes=["h"])
+    return [Depot(["a", 1]).ok(v) for v in values], [Depot.ok(other, v) for v in values]
+"""
+
+
+def test_an_instance_method_borrowed_by_another_object_scans_its_list() -> None:
+    """``Depot.ok(other, v)`` with a self that is no Depot (so has no set, not even the
+    class-level None): the test scans ``other._codes``, as before."""
+    result = SET.apply(BORROWED_INSTANCE)
+    assert result.changed, result.summary
+    same_results(BORROWED_INSTANCE, result.source, "run", (["a", "h", 1],), (ODD_VALUES,))

@@ -62,7 +62,7 @@ def test_arithmetic_max_tuple_and_a_dataclass_with_a_property_are_followed() -> 
     result = DEEP.apply(QUOTE, function="_rule_for")
     after = result.source
     assert result.sites == 1, result.summary
-    assert "        rule = self.__rule_for_view(route)\n" in after
+    assert "        rule = Book.__rule_for_view(self, route)\n" in after
     assert 'fees.append((copy.deepcopy(fee["code"], memo)' in after
     old, new = load(QUOTE)["total"], load(after)["total"]
     for pax, bags in [(1, 0), (1, 5), (3, 0), (3, 5)]:

@@ -142,6 +142,10 @@ REFUSED = {
         HEAD + "def f(a):\n    c = copy.deepcopy(D)\n    return a is not c['a']\n"
     ),
     "attribute target": HEAD + "def f(o):\n    o.c = copy.deepcopy(D)\n",
+    "a handler that catches what deepcopy raises": (
+        HEAD + "def f():\n    try:\n        c = copy.deepcopy(D)\n    except Exception:\n"
+        "        return -1\n    return len(c)\n"
+    ),
 }
 
 
@@ -160,6 +164,8 @@ def test_refusals_say_why() -> None:
         "bound in a one-line block"
         in DEEP.apply(REFUSED["returned, bound in a one-line block"]).summary
     )
+    caught = DEEP.apply(REFUSED["a handler that catches what deepcopy raises"]).summary
+    assert "catches Exception around the copy" in caught
 
 
 def test_an_identity_test_against_the_originals_objects_is_refused() -> None:

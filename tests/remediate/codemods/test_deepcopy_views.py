@@ -5,6 +5,7 @@ or a patch of the helper still runs; refusals."""
 from __future__ import annotations
 
 import copy
+import threading
 from unittest import mock
 
 import pytest
@@ -61,7 +62,7 @@ def test_the_method_spelling_gets_a_view_and_the_mutating_caller_keeps_the_helpe
     result = DEEP.apply(METHOD, function="_rule_for")
     after = result.source
     assert result.sites == 1, result.summary
-    assert "        rule = self.__rule_for_view(route, cls)\n" in after
+    assert "        rule = Book.__rule_for_view(self, route, cls)\n" in after
     assert "    def edit(self, route, cls):\n        rule = self._rule_for(route, cls)\n" in after
     assert "            return copy.deepcopy(self._rules[route][cls])\n" in after
     assert "    __rule_for_copying = _rule_for\n" in after
@@ -125,7 +126,7 @@ SPELLINGS = {
         "        return [n <= tier['limit'], tier['tags']]\n\n\n"
         "class Cfg:\n    tiers = {'a': {'limit': 3, 'tags': ['gold']}}\n\n\n"
         "def f(key):\n    return Plans(Cfg()).allowed(key, 2)\n",
-        "        tier = self.__tier_of_view(name)\n",
+        "        tier = Plans.__tier_of_view(self, name)\n",
     ),
     "formerly refused: the helper does more than return": (
         SHARED + "def _d():\n    print('copying')\n    return copy.deepcopy(T)\n\n"
@@ -197,6 +198,50 @@ REFUSED = {
         "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
         "bound more than once in the body of B",
     ),
+    "helper catches what deepcopy itself raises": (
+        HEAD + "D = {'n': []}\n\ndef _row(table, key):\n    try:\n"
+        "        return copy.deepcopy(table[key])\n    except TypeError:\n"
+        "        return copy.deepcopy(D)\n\n" + READS,
+        "catches TypeError around the copy",
+    ),
+    "helper turns any failure of the copy into its own error": (
+        HEAD + "def _row(table, key):\n    try:\n        return copy.deepcopy(table[key])\n"
+        "    except Exception:\n        raise LookupError(key) from None\n\n" + READS,
+        "catches Exception around the copy",
+    ),
+    "method's parameter hides the getattr its view's check calls": (
+        HEAD + "class B:\n    def _row(self, getattr):\n"
+        "        return copy.deepcopy(T[getattr])\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "binds getattr, which its view's check calls",
+    ),
+    "module rebinds the getattr a view's check calls": (
+        HEAD + "from operator import getitem as getattr\n\nclass B:\n    def _row(self, key):\n"
+        "        return copy.deepcopy(T[key])\n\n"
+        "    def f(self, key):\n        row = self._row(key)\n        return len(row)\n",
+        "binds getattr, which its view's check calls",
+    ),
+    "helper changes the data after binding the copy": (
+        HEAD + "def _row(table, key):\n    row = copy.deepcopy(table[key])\n"
+        "    table[key]['n'].append(0)\n    return row\n\n" + READS,
+        "runs code after taking the copy",
+    ),
+    "helper's finally changes the data after the copy": (
+        HEAD + "def _row(table, key):\n    try:\n        return copy.deepcopy(table[key])\n"
+        "    finally:\n        table[key]['n'].append(0)\n\n" + READS,
+        "runs code after taking the copy",
+    ),
+    "helper copies inside a with (its exit runs after the copy)": (
+        HEAD + "def _row(table, key):\n    with open(key) as handle:\n"
+        "        return copy.deepcopy(table[key])\n\n" + READS,
+        "runs code after taking the copy",
+    ),
+    "caller catches what the helper's copy raises": (
+        HEAD + "def _row(table, key):\n    return copy.deepcopy(table[key])\n\n"
+        "def f(key):\n    try:\n        row = _row(T, key)\n    except TypeError:\n"
+        "        return -1\n    return len(row['n'])\n",
+        "catches TypeError around the copy",
+    ),
     "method called through another self": (
         HEAD + "class B:\n    def _row(self, key):\n        return copy.deepcopy(T[key])\n\n"
         "    def f(self, other, key):\n        row = other._row(key)\n        return len(row)\n",
@@ -220,3 +265,90 @@ def test_a_helper_that_returns_an_uncopied_value_on_some_path_is_not_a_helper() 
     )
     assert not DEEP.apply(source).changed
     assert copy.deepcopy(1) == 1
+
+
+def test_code_after_the_copy_is_why_those_helpers_are_refused() -> None:
+    """The copy was taken before the helper changed the data (a later statement, a finally, a
+    with's exit): the caller saw the data as it was; a view would hand out the changed data."""
+    for case in ("helper changes the data after binding the copy",):
+        module = load(REFUSED[case][0])
+        assert module["f"]("a") == 2 and module["T"]["a"]["n"] == [1, 2, 0]
+
+
+def test_an_uncopyable_value_the_helper_catches_is_why_it_is_refused() -> None:
+    """A view leaves the copy out: a helper that catches deepcopy's own failure (a lock, a
+    generator in the data) answered its fallback, the view would answer the data."""
+    source = REFUSED["helper catches what deepcopy itself raises"][0]
+    module = load(source)
+    module["T"]["a"]["lock"] = threading.Lock()
+    assert module["f"]("a") == 0
+
+
+DELEGATE = """\
+import copy
+
+
+class Book:
+    def __init__(self, rules, parent=None):
+        self._rules = rules
+        if parent is not None:
+            self._rule_for = parent._rule_for
+
+    def _rule_for(self, route):
+        return copy.deepcopy(self._rules[route])
+
+    def price(self, route):
+        rule = self._rule_for(route)
+        return rule["base"] > 3
+
+
+def f(key):
+    return Book({"a": {"base": 1}}, Book({"a": {"base": 9}})).price(key)
+"""
+
+
+def test_the_helper_bound_to_another_instance_still_runs_for_that_instance() -> None:
+    """``self._rule_for`` may be another Book's bound method (delegation): same function, other
+    ``self``; the view must call it rather than read its own ``self``'s data."""
+    result = DEEP.apply(DELEGATE)
+    assert result.sites == 1, result.summary
+    same_results(DELEGATE, result.source, "f", ("a",), ("zz",))
+    assert load(result.source)["f"]("a") is True
+
+
+FOREIGN = """\
+import copy
+
+
+class Book:
+    def __init__(self, rules):
+        self._rules = rules
+
+    def _rule_for(self, route):
+        return copy.deepcopy(self._rules[route])
+
+    def price(self, route):
+        rule = self._rule_for(route)
+        return rule["base"] > 1
+
+
+class Proxy:
+    def _rule_for(self, route):
+        return {"base": 0}
+
+    def price(self, route):
+        return Book.price(self, route)
+
+
+def f(key):
+    return Proxy().price(key), Book({"a": {"base": 5}}).price(key)
+"""
+
+
+def test_a_method_borrowed_by_another_class_still_calls_that_class_helper() -> None:
+    """``Book.price(proxy, ...)`` runs Book's caller with a self of another class: the view is
+    reached through Book, and its check sends the call to the proxy's own helper."""
+    result = DEEP.apply(FOREIGN)
+    assert result.sites == 1, result.summary
+    same_results(FOREIGN, result.source, "f", ("a",), ("zz",))
+    assert load(result.source)["f"]("a") == (False, True)
