@@ -58,7 +58,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from efficiency.remediate.codemods.constant_table import binds
-from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READ_METHODS, _READERS, _fresh
+from efficiency.remediate.codemods.frozen_set import (
+    _FRESH_CALLS,
+    _READ_METHODS,
+    _READERS,
+    _fresh,
+    reading_refusal,
+)
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     ScopedVisitor,
@@ -405,23 +411,6 @@ class AttrFinder(ScopedVisitor):
             ):
                 return ""
             return f"{shown}.{parent.attr.value} may change it or let it out"
-        if isinstance(parent, cst.Subscript) and parent.value is use:
-            stored = _is_stored(parent, self.parents)
-            return f"{shown}[...] is assigned or deleted" if stored else ""
-        if isinstance(parent, cst.For | cst.CompFor) and parent.iter is use:
-            return ""
-        if isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is use:
-            return ""
-        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
-            return ""
-        if isinstance(parent, cst.Arg) and not parent.keyword and parent.star != "**":
-            call = self.parent(parent)
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Name)
-                and call.func.value in _READERS - rebound
-            ):
-                return ""
-            return f"{shown} is passed to `{code(call)[:40]}`, which could change or keep it"
-        kind = type(parent).__name__ if parent is not None else "?"
-        return f"{shown} is used other than to read it ({kind}), so it could change or escape"
+        stored = isinstance(parent, cst.Subscript) and _is_stored(parent, self.parents)
+        grandparent = self.parent(parent) if parent is not None else None
+        return reading_refusal(shown, use, parent, grandparent, stored, rebound)

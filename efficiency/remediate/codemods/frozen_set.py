@@ -218,31 +218,15 @@ class FrozenFinder(ScopedVisitor):
             return ""
         if any(isinstance(a, SCOPES) for a in self._between(use, function)):
             return f"{name} is used in a nested function, lambda or class other than by `in`"
-        kind = type(parent).__name__ if parent is not None else "?"
         if isinstance(parent, cst.Attribute) and parent.value is use:
             call = self.parent(parent)
             method = parent.attr.value
             if method in _READ_METHODS and isinstance(call, cst.Call) and call.func is parent:
                 return ""
             return f"{name}.{method} may change it or let it out"
-        if isinstance(parent, cst.Subscript) and parent.value is use:
-            return f"{name}[...] is assigned or deleted" if _is_store(parent, parents) else ""
-        if isinstance(parent, cst.For | cst.CompFor) and parent.iter is use:
-            return ""
-        if isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is use:
-            return ""
-        if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
-            return ""
-        if isinstance(parent, cst.Arg) and not parent.keyword and parent.star != "**":
-            call = self.parent(parent)
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Name)
-                and call.func.value in _READERS - rebound
-            ):
-                return ""
-            return f"{name} is passed to `{code(call)[:40]}`, which could change or keep it"
-        return f"{name} is used other than to read it ({kind}), so it could change or escape"
+        stored = isinstance(parent, cst.Subscript) and _is_store(parent, parents)
+        grandparent = self.parent(parent) if parent is not None else None
+        return reading_refusal(name, use, parent, grandparent, stored, rebound)
 
     def _between(self, node: cst.CSTNode, function: cst.FunctionDef) -> list[cst.CSTNode]:
         """The ancestors of ``node`` below ``function``."""
@@ -330,3 +314,36 @@ class FrozenRewriter(StatementRewriter):
             site.name,
             lambda v: f"{site.shadow} is not None and (type({v}) is str or type({v}) is int)",
         )
+
+
+def reading_refusal(
+    shown: str,
+    use: cst.CSTNode,
+    parent: cst.CSTNode | None,
+    grandparent: cst.CSTNode | None,
+    stored: bool,
+    rebound: set[str],
+) -> str:
+    """The end of the read-only checks of a list ``shown`` names: '' when ``use`` (under
+    ``parent``, under ``grandparent``) only reads it (a subscript not ``stored``, iterated,
+    tested, negated, or passed to a builtin reader not ``rebound``); else why it may change or
+    escape."""
+    if isinstance(parent, cst.Subscript) and parent.value is use:
+        return f"{shown}[...] is assigned or deleted" if stored else ""
+    if isinstance(parent, cst.For | cst.CompFor) and parent.iter is use:
+        return ""
+    if isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is use:
+        return ""
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return ""
+    if isinstance(parent, cst.Arg) and not parent.keyword and parent.star != "**":
+        call = grandparent
+        if (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Name)
+            and call.func.value in _READERS - rebound
+        ):
+            return ""
+        return f"{shown} is passed to `{code(call)[:40]}`, which could change or keep it"
+    kind = type(parent).__name__ if parent is not None else "?"
+    return f"{shown} is used other than to read it ({kind}), so it could change or escape"
