@@ -64,7 +64,11 @@ class ApiServer:
                  "--host", "127.0.0.1", "--port", str(self.port)],
                 stdout=out, stderr=subprocess.STDOUT, env=env,
             )  # fmt: skip
-        wait_http(f"{self.url}/healthz", proc=self.proc)
+        try:
+            wait_http(f"{self.url}/healthz", proc=self.proc)
+        except BaseException:  # a server that never answered must not outlive its test
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc is None:
