@@ -27,3 +27,23 @@ def _outcome(func: Any, args: tuple[Any, ...]) -> tuple[str, Any]:
         return "value", func(*args)
     except Exception as exc:  # the same failure is the same behaviour
         return "raised", type(exc).__name__
+
+
+# values and items on which a list and a set answer `in` differently
+class LooseEq:
+    """Equal to every string, with a hash no string has: a list finds it, a set would not."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str)
+
+    def __hash__(self) -> int:
+        return 7
+
+
+class Text(str):
+    """A str subclass whose equality is case-blind."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and self.lower() == other.lower()
+
+    __hash__ = str.__hash__

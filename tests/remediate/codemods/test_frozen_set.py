@@ -12,7 +12,7 @@ import pytest
 
 from efficiency.remediate.codemods import codemod
 from efficiency.remediate.playbooks import load_playbooks
-from tests.remediate.codemods.sample import load, same_results
+from tests.remediate.codemods.sample import LooseEq, Text, load, same_results
 
 SET = codemod("set-membership")
 
@@ -54,25 +54,6 @@ def sendable(addrs, bounces, complaints):
         flags.append(a in blocked)
     return kept, hits, flags, len(blocked), blocked.count(addrs[0] if addrs else None)
 """
-
-
-class LooseEq:
-    """Equal to every string, with a hash no string has: a list finds it, a set would not."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str)
-
-    def __hash__(self) -> int:
-        return 7
-
-
-class Text(str):
-    """A str subclass whose equality is case-blind."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str) and self.lower() == other.lower()
-
-    __hash__ = str.__hash__
 
 
 NAN = math.nan

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from efficiency.remediate.codemods import codemod
-from tests.remediate.codemods.sample import load, same_results
-from tests.remediate.codemods.test_attr_set import ODD_LISTS, ODD_VALUES, LooseEq
+from tests.remediate.codemods.sample import LooseEq, load, same_results
+from tests.remediate.codemods.test_attr_set import ODD_LISTS, ODD_VALUES
 
 SET = codemod("set-membership")
 

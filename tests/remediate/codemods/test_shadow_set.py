@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from efficiency.remediate.codemods import codemod
-from tests.remediate.codemods.sample import load, same_results
+from tests.remediate.codemods.sample import LooseEq, Text, load, same_results
 
 SET = codemod("set-membership")
 
@@ -50,25 +50,6 @@ def merge(keys, extra):
         count += 1
     return out + extra, count
 """
-
-
-class LooseEq:
-    """Equal to every string, with a hash no string has: a list finds it, a set would not."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str)
-
-    def __hash__(self) -> int:
-        return 7
-
-
-class Text(str):
-    """A str subclass whose equality is case-blind."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, str) and self.lower() == other.lower()
-
-    __hash__ = str.__hash__
 
 
 ODD_ROWS = [
