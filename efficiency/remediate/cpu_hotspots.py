@@ -235,7 +235,7 @@ def _source_lines(
     pattern = re.compile(rule.source)
     found: list[tuple[int, int, str]] = []
     for line, n in ev.get("lines") or []:
-        text = source.statement(ev["hot_file"], int(line))
+        text = source.statement(ev["hot_file"], int(line), ev.get("hot_function"))
         if text is not None and pattern.search(text):
             found.append((int(n), int(line), text))
     if not found:

@@ -11,6 +11,9 @@ repository and matches the pattern against it, so a playbook matches only where 
 under the service's ``path_prefix``) and reads it from the work tree. The statement at a line
 is the innermost statement holding it; for a compound statement (``for``, ``if``, ``with``,
 ``def``...) only its header counts, so a sampled ``for`` line is not matched by its body.
+Asked for the statement at a line *of a function*, it answers only when the line lies in a
+``def`` of that name: a sample whose line is outside the function its frame names (a file edited
+since it was profiled, a stack read while it changed) is not evidence about that function.
 """
 
 from __future__ import annotations
@@ -28,15 +31,40 @@ MAX_STATEMENT_CHARS = 2000
 class SourceLookup(Protocol):
     """What a frame rule's ``source`` pattern needs: the statement at a profiled line."""
 
-    def statement(self, file: str, line: int) -> str | None:
+    def statement(self, file: str, line: int, function: str | None = None) -> str | None:
         """The source of the statement at ``line`` of the profiled ``file``; None when the
-        file is not the service's or the line holds no statement."""
+        file is not the service's, the line holds no statement or, with ``function``, the
+        line lies in no ``def`` of that name."""
         ...
 
     def holds(self, file: str) -> bool:
         """Whether ``file``, a path under ``site-packages``, is an installed copy of a file
         of the service's repository (so its frames are the service's own code)."""
         ...
+
+
+def function_spans(source: str) -> dict[str, list[tuple[int, int]]]:
+    """The lines each ``def`` of ``source`` spans (decorators included), by function name."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            spans.setdefault(node.name, []).append((start, node.end_lineno or node.lineno))
+    return spans
+
+
+def in_function(spans: dict[str, list[tuple[int, int]]], function: str, line: int) -> bool:
+    """Whether ``line`` lies in a ``def`` named by a frame's ``function`` (a bare or dotted
+    name). Frames the code names without a ``def`` (``<module>``, ``<lambda>``,
+    ``<listcomp>``...) are not checked."""
+    name = function.rsplit(".", 1)[-1]
+    if not name.isidentifier():
+        return True
+    return any(start <= line <= end for start, end in spans.get(name, ()))
 
 
 def statements(source: str) -> dict[int, str]:
@@ -73,13 +101,16 @@ class RepoSource:
     def __init__(self, repo: Path, path_prefix: str = "") -> None:
         self.repo = repo
         self.path_prefix = path_prefix
-        self._files: dict[str, dict[int, str]] = {}
+        self._files: dict[str, tuple[dict[int, str], dict[str, list[tuple[int, int]]]]] = {}
         self._held: dict[str, bool] = {}
 
-    def statement(self, file: str, line: int) -> str | None:
+    def statement(self, file: str, line: int, function: str | None = None) -> str | None:
         if file not in self._files:
             self._files[file] = self._read(file)
-        return self._files[file].get(line)
+        lines, spans = self._files[file]
+        if function is not None and not in_function(spans, function, line):
+            return None
+        return lines.get(line)
 
     def holds(self, file: str) -> bool:
         if file not in self._held:
@@ -90,12 +121,12 @@ class RepoSource:
                 self._held[file] = False
         return self._held[file]
 
-    def _read(self, file: str) -> dict[int, str]:
+    def _read(self, file: str) -> tuple[dict[int, str], dict[str, list[tuple[int, int]]]]:
         if not file.endswith(".py"):
-            return {}
+            return {}, {}
         try:
             rel = find_file(self.repo, file, self.path_prefix)
             text = (self.repo / rel).read_text(encoding="utf-8")
         except (LocateError, OSError, UnicodeDecodeError):
-            return {}
-        return statements(text)
+            return {}, {}
+        return statements(text), function_spans(text)

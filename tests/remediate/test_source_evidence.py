@@ -117,6 +117,27 @@ def test_a_busy_function_matches_only_with_the_pattern_at_a_sampled_line(
     assert all(r.playbooks == [] for r in frame_hotspots("app", light, playbooks, source=code))
 
 
+def test_a_sampled_line_outside_the_function_its_frame_names_is_no_evidence(
+    tmp_path: Path, playbooks: list[Playbook]
+) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    code = RepoSource(tmp_path)
+    # `crunch` sampled at line 25 (the eager log call in `report`): a line its def does not
+    # hold, as when the file changed since the profile or a stack was read mid-update
+    stacks = profile(
+        "main (/srv/app/app.py:50);crunch (/srv/app/app.py:25) 400\n"
+        "main (/srv/app/app.py:50);report (/srv/app/app.py:25) 300\n"
+    )
+    found = {r.frame.split(" (")[0]: r for r in frame_hotspots("app", stacks, playbooks,
+                                                               source=code)}  # fmt: skip
+    assert found["crunch"].playbooks == []
+    assert found["report"].playbooks == ["python-eager-logging"]
+    assert code.statement("/srv/app/app.py", 25, "crunch") is None
+    assert code.statement("/srv/app/app.py", 25, "app.report") is not None  # a dotted name
+    assert code.statement("/srv/app/app.py", 25, "<module>") is not None  # not checked
+    assert code.statement("/srv/app/app.py", 25) is not None
+
+
 SORTS = """def cheapest(offers):
     ranked = sorted(offers)
     best = sorted(offers, key=lambda o: o[1])[0]
