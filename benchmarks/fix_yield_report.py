@@ -58,6 +58,18 @@ SIXTH_BATCH = (
 #: written blind the same way at the same time, committed to the test split before any of it
 #: ran; its writer's reply named only the kinds, so the forms stay unread
 SEVENTH_BATCH = ("transfer_holds", "hls_playlist", "access_audit", "clinic_slots", "quiz_grader")
+#: written blind by a helper that read no codemod, playbook or report, committed to the dev
+#: split before any of it ran through ``remediate``: measured once as it came, then tuned on
+EIGHTH_BATCH = ("bid_ladder", "library_holds", "meter_readings", "tenant_quota", "parcel_router")
+#: written blind the same way at the same time, committed to the test split before any of it
+#: ran; its writer's reply named only the kinds, so the forms stay unread
+NINTH_BATCH = (
+    "courier_dispatch",
+    "listing_screen",
+    "pick_waves",
+    "phone_cleanup",
+    "loyalty_accrual",
+)
 #: dev programs written for classes of code the codemods missed, before they were generalised,
 #: each in its own spelling with the missed program's source unread: the fourth batch's misses
 #: (``visitor_firsts``, ``receipt_lines``; ``stub_codegen``: an attribute built by ``+=`` in a
@@ -86,6 +98,8 @@ BATCHES = (
     ("dev additions", DEV_ADDITIONS),
     ("sixth batch", SIXTH_BATCH),
     ("seventh batch", SEVENTH_BATCH),
+    ("eighth batch", EIGHTH_BATCH),
+    ("ninth batch", NINTH_BATCH),
 )
 
 
@@ -339,6 +353,9 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         f"seventh ({', '.join(f'`{n}`' for n in SEVENTH_BATCH)}; all test) were written blind "
         "the same way, together, and measured once before any change; the codemods were then "
         "generalised on the sixth batch's misses only (the section on them below). "
+        f"The eighth ({', '.join(f'`{n}`' for n in EIGHTH_BATCH)}; all dev) and ninth "
+        f"({', '.join(f'`{n}`' for n in NINTH_BATCH)}; all test) batches came the same way "
+        "a session later, and the codemods were generalised on the eighth's misses only. "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
         "classes of code the codemods missed, each in its own spelling with the missed "
         "program's source unread (the fourth batch's misses; the third batch's string "
