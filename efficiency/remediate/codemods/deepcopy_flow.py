@@ -25,7 +25,8 @@ Parents = Callable[[cst.CSTNode], cst.CSTNode | None]
 
 @dataclass
 class Site:
-    assign: cst.Assign
+    #: the ``name = <copy>`` statement; None for a copy read directly (``f(x)["k"]``)
+    assign: cst.Assign | None
     call: cst.Call
     name: str
     owner: str
@@ -170,7 +171,7 @@ class Rewriter(cst.CSTTransformer):
         self.calls = {id(s.call): s for s in sites}
         self.escapes = {id(e): s for s in sites for e in s.escapes}
         self.memos = memos  # id(assign) -> the memo's name, for sites with escapes
-        self.lines = {id(s.assign): s for s in sites}
+        self.lines = {id(s.assign): s for s in sites if s.assign is not None}
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if id(original_node) not in self.calls:
@@ -200,7 +201,8 @@ class Rewriter(cst.CSTTransformer):
             return updated
         func = site.copier.deep_clone()
         args = [cst.Arg(updated.with_changes(lpar=[], rpar=[]))]
-        args.append(cst.Arg(cst.Name(self.memos[id(site.assign)])))
+        if site.assign is not None:  # a copy read directly has one value leaving: no memo
+            args.append(cst.Arg(cst.Name(self.memos[id(site.assign)])))
         return cst.Call(func=func, args=args, lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_SimpleStatementLine(
@@ -267,6 +269,8 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
     while isinstance(node, cst.Subscript):
         node = node.value
+    if isinstance(node, cst.Call) and direct_mark(node) in tracked:
+        return True  # the copy read directly (``limit = plan_for(t)["rpm"]``)
     if not isinstance(node, cst.Name):
         return False
     if node.value in tracked:
@@ -280,6 +284,29 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         and len(binds[0].targets) == 1
         and _own_operand(binds[0].value, types, tracked, depth + 1)
     )
+
+
+def direct_mark(call: cst.Call) -> str:
+    """How the tracked names mark a copy read directly, which no name holds."""
+    return f"<copy {id(call)}>"
+
+
+def scalar_result(
+    parent_of: Parents, node: cst.BaseExpression, function: cst.FunctionDef, types: Types
+) -> bool:
+    """Does ``node``'s value end in an immutable scalar: returned whole by a function whose
+    annotation says it returns one, or made by arithmetic with other values (``limit *
+    factor``) that is then only tested, compared or given to ``int``/``len``...? (Operators on
+    the data's values are assumed to change nothing, as for comparisons.)"""
+    parent = parent_of(node)
+    if isinstance(parent, cst.Return) and function.returns is not None:
+        return types.scalar(function.returns.annotation)
+    top: cst.CSTNode = node
+    while isinstance(parent, cst.BinaryOperation) or (
+        isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)
+    ):
+        top, parent = parent, parent_of(parent)
+    return top is not node and consumed(parent_of, parent, top)
 
 
 def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:

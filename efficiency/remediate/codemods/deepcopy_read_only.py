@@ -47,7 +47,12 @@ another value, the whole copy returned or stored, or a value that leaves in any 
 (assigned elsewhere, passed on) are refused. The copy may also come from a helper that only
 returns ``copy.deepcopy(DEFAULTS)`` (``deepcopy_helpers``): ``cfg = defaults()`` becomes
 ``cfg = DEFAULTS`` where ``cfg`` is only read; or from a helper with parameters or a method,
-whose read-only callers then call an uncopied sibling (``deepcopy_views``). Arithmetic on reads
+whose read-only callers then call an uncopied sibling (``deepcopy_views``). The call may also
+be read directly, never bound (``plan_for(t)["limits"]["rpm"]``, ``x not in plan_for(t)[
+"regions"]``): its value is then followed as a name's is, and at most one value read from it
+may leave. A call or store that runs only before the copy or after its last read is no reason
+to keep it (``deepcopy_live``).
+Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
 list in place). A shallow copy is not attempted.
@@ -66,21 +71,29 @@ its copy.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import (
+    MetadataWrapper,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
 
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
     combined,
     consumed,
+    direct_mark,
     foreign_default,
     get_default,
     identity_test,
     rebinding,
     returned,
+    scalar_result,
     summarize,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
@@ -90,6 +103,11 @@ from efficiency.remediate.codemods.deepcopy_helpers import (
     key_lambda_refusal,
     module_bindings,
     picker,
+)
+from efficiency.remediate.codemods.deepcopy_live import (
+    LIVE_KINDS,
+    during_reads,
+    end_of_direct_read,
 )
 from efficiency.remediate.codemods.deepcopy_types import (
     READ_METHODS,
@@ -125,6 +143,7 @@ class _Finder(ScopedVisitor):
         *ScopedVisitor.METADATA_DEPENDENCIES,
         QualifiedNameProvider,
         ScopeProvider,
+        PositionProvider,
     )
 
     def __init__(self, targets: Targets | None) -> None:
@@ -200,9 +219,42 @@ class _Finder(ScopedVisitor):
             self.refused.append(f"{shown}: {why}")
             return
         assert isinstance(node.targets[0].target, cst.Name)
+        assert isinstance(node.value, cst.Call) and not isinstance(helper, str)
+        self._add_site(node, node.value, node.targets[0].target.value, helper)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """A copy read directly, never bound: ``plan_for(t)["limits"]["rpm"]``."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and parent.value is node:
+            return  # judged by visit_Assign
+        if not isinstance(self.scope_of(node), cst.FunctionDef):
+            return
+        helper: Helper | View | str | None = None
+        if self._is_deepcopy(node):
+            read = isinstance(parent, cst.Subscript | cst.Attribute) and parent.value is node
+            if not (self.active and read):
+                return
+        else:
+            helper = self._helper(node)
+            if helper is None:
+                return
+        shown = code(end_of_direct_read(node, self.parent)).splitlines()[0]
+        if isinstance(helper, str):
+            self.refused.append(f"{shown}: {helper}")
+            return
+        self._tracked, self._escapes = {direct_mark(node)}, []
+        why = self._refusal(node, helper)
+        if why is None and len(self._escapes) > 1:
+            why = "more than one value read from it leaves the function (unbound: no memo)"
+        if why is not None:
+            self.refused.append(f"{shown}: {why}")
+            return
+        self._add_site(None, node, f"{code(node.func)}(...)", helper)
+
+    def _add_site(
+        self, node: cst.Assign | None, call: cst.Call, name: str, helper: Helper | View | None
+    ) -> None:
         owner = self.def_stack[-1]
-        name = node.targets[0].target.value
-        call = node.value
         if isinstance(helper, Helper | View):
             source, copier = (call, helper.copier) if isinstance(helper, View) else (
                 helper.source, helper.copier)  # fmt: skip
@@ -215,20 +267,22 @@ class _Finder(ScopedVisitor):
         if isinstance(helper, View):
             self.views.append(helper)
 
-    def _refusal(self, node: cst.Assign, helper: Helper | View | None) -> str | None:
-        call = node.value
+    def _refusal(self, node: cst.Assign | cst.Call, helper: Helper | View | None) -> str | None:
+        call = node.value if isinstance(node, cst.Assign) else node
         assert isinstance(call, cst.Call)
         if helper is None and (
             len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star
         ):
             return "deepcopy with a memo or unusual arguments"
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
-            return "the copy is not bound to one plain name"
-        name = node.targets[0].target.value
+        name = ""
+        if isinstance(node, cst.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+                return "the copy is not bound to one plain name"
+            name = node.targets[0].target.value
         function = self.scope_of(node)
         if not isinstance(function, cst.FunctionDef):
             return "not inside a function"
-        if declares_global(function, name):
+        if name and declares_global(function, name):
             return f"{name} is declared global/nonlocal"
         caught = catches_copy_failure(function, call)
         if caught is not None:
@@ -240,6 +294,7 @@ class _Finder(ScopedVisitor):
             return "the function calls locals()/vars()/eval()/exec()"
         assert self._module is not None
         types = self._types = Types(self._module, function)
+        types.shadowed = self._shadowed
         for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
             if not isinstance(scope, cst.Lambda):
                 return "the function defines a nested function, lambda or class"
@@ -249,11 +304,13 @@ class _Finder(ScopedVisitor):
         source = types.type_of(call.args[0].value) if helper is None else None
         if isinstance(helper, View) and helper.helper.returns is not None:
             source = helper.helper.returns.annotation  # the helper's copy is of its type
-        if source is not None:
-            types.env[name] = source
-        scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
-        if scope is None or len(scope[name]) != 1:
-            return f"{name} is bound more than once"
+        if isinstance(node, cst.Assign):
+            if source is not None:
+                types.env[name] = source
+            scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
+            if scope is None or len(scope[name]) != 1:
+                return f"{name} is bound more than once"
+        flagged: list[tuple[cst.CSTNode, str]] = []
         for other in walk(function.body):
             if other is node:
                 continue
@@ -262,8 +319,18 @@ class _Finder(ScopedVisitor):
                 isinstance(other, cst.Call)
                 and (builtin_read(other, self._shadowed) or types.snapshot(other, self._shadowed))
             ):
-                return why
-        return self._name_read_only(function, name, node.targets[0].target, 0)
+                if not isinstance(other, LIVE_KINDS):
+                    return why
+                flagged.append((other, why))
+        if isinstance(node, cst.Assign):
+            reads = self._name_read_only(function, name, node.targets[0].target, 0)
+        else:
+            reads = self._read_only(node, function, 0)
+            reads = None if reads is None else f"its value {reads}"
+        if reads is not None or not flagged:
+            return flagged[0][1] if flagged else reads
+        span = functools.partial(self.get_metadata, PositionProvider)
+        return during_reads(flagged, node, function, self._tracked, self.parent, span)
 
     def _shadowed(self, name: str) -> bool:
         """Is the builtin ``name`` bound anywhere in the module (or the function judged)?"""
@@ -324,7 +391,9 @@ class _Finder(ScopedVisitor):
                 return why
         return None
 
-    def _read_only(self, use: cst.Name, function: cst.FunctionDef, depth: int) -> str | None:
+    def _read_only(
+        self, use: cst.BaseExpression, function: cst.FunctionDef, depth: int
+    ) -> str | None:
         """None when the value read through ``use`` ends in a scalar, else why not."""
         node: cst.CSTNode = use
         types = self._types
@@ -376,7 +445,7 @@ class _Finder(ScopedVisitor):
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
-        if types.scalar(types.type_of(node)):
+        if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, function, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
         if foreign and not consumed(self.parent, self.parent(node), node):
             return (
@@ -455,7 +524,7 @@ class DeepcopyReadOnly(PythonCodemod):
         taken = names_in(wrapper.module)
         memos: dict[int, str] = {}
         for site in finder.sites:
-            if site.escapes:
+            if site.escapes and site.assign is not None:
                 memos[id(site.assign)] = unique_name("memo", taken)
                 taken.add(memos[id(site.assign)])
         new = wrapper.module.visit(Rewriter(finder.sites, memos))

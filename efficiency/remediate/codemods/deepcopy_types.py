@@ -26,6 +26,9 @@ from efficiency.remediate.codemods.pysource import code, walk
 SCALAR_BUILTINS = frozenset({"len", "str", "repr", "int", "float", "bool", "hash", "isinstance"})
 #: methods that only read a dict or list
 READ_METHODS = frozenset({"get", "keys", "values", "items", "count", "index"})
+#: builtins whose result is always of that exact immutable type
+SCALAR_CALLS = {"int": "int", "float": "float", "bool": "bool", "len": "int", "hash": "int"}
+SCALAR_CALLS |= {"isinstance": "bool"}
 SCALARS = frozenset({"int", "float", "str", "bool", "bytes", "complex", "None"})
 MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence", "tuple", "Tuple"})
@@ -176,6 +179,9 @@ class Types:
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
         self.env: dict[str, cst.BaseExpression] = {}
+        #: is a builtin's name bound in the module or function (set by the caller; until then
+        #: every builtin counts as rebound)
+        self.shadowed: Callable[[str], bool] = lambda name: True
         params = function.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             if param.annotation is not None and len(self.bound[param.name.value]) == 1:
@@ -214,6 +220,9 @@ class Types:
             return self._item(self.type_of(node.value), mapping_value=True)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             return self._get(node, self.type_of(node.func.value))
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            kind = SCALAR_CALLS.get(node.func.value)
+            return cst.Name(kind) if kind and not self.shadowed(node.func.value) else None
         return None
 
     def _get(self, call: cst.Call, owner: cst.BaseExpression | None) -> cst.BaseExpression | None:
