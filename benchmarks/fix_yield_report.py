@@ -89,6 +89,15 @@ DEV_ADDITIONS = (
     "signup_rules",
     "notify_channels",
 )
+#: five dev programs of one kind, needless deep copies (the kind the seventh, eighth and ninth
+#: batches missed most), written blind by a helper asked for five different spellings
+DEEPCOPY_ADDITIONS = (
+    "irrigation_schedule",
+    "dorm_rooms",
+    "tour_quotes",
+    "lab_results",
+    "freight_tariff",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -100,6 +109,7 @@ BATCHES = (
     ("seventh batch", SEVENTH_BATCH),
     ("eighth batch", EIGHTH_BATCH),
     ("ninth batch", NINTH_BATCH),
+    ("deep-copy additions", DEEPCOPY_ADDITIONS),
 )
 
 
@@ -355,7 +365,9 @@ def render(outcomes: Sequence[Outcome], profile: str, machine: str) -> str:
         "generalised on the sixth batch's misses only (the section on them below). "
         f"The eighth ({', '.join(f'`{n}`' for n in EIGHTH_BATCH)}; all dev) and ninth "
         f"({', '.join(f'`{n}`' for n in NINTH_BATCH)}; all test) batches came the same way "
-        "a session later, and the codemods were generalised on the eighth's misses only. "
+        "a session later, and the codemods were generalised on the eighth's misses only; "
+        f"the deep-copy additions ({', '.join(f'`{n}`' for n in DEEPCOPY_ADDITIONS)}; all "
+        "dev) were written blind at the same time, five spellings of a needless deep copy. "
         f"The dev additions ({', '.join(f'`{n}`' for n in DEV_ADDITIONS)}) were written for "
         "classes of code the codemods missed, each in its own spelling with the missed "
         "program's source unread (the fourth batch's misses; the third batch's string "
