@@ -445,9 +445,9 @@ class _Finder(ScopedVisitor):
                 continue
             break
         assert isinstance(node, cst.BaseExpression)
-        if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, function, types):
+        if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
-        if foreign and not consumed(self.parent, self.parent(node), node):
+        if foreign and not consumed(self.parent, self.parent(node), node, self._shadowed):
             return (
                 "is read by a .get whose default is not from the copy (copied where it "
                 "leaves, the default would be copied too)"
@@ -474,7 +474,7 @@ class _Finder(ScopedVisitor):
             break
         if identity_test(self.parent, parent, node):
             return "is compared by identity with a value that may be the original's own"
-        if consumed(self.parent, parent, node) or (
+        if consumed(self.parent, parent, node, self._shadowed) or (
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):
             return None
