@@ -124,6 +124,7 @@ from efficiency.remediate.codemods.deepcopy_views import (
     views_summary,
 )
 from efficiency.remediate.codemods.pysource import (
+    COMPREHENSIONS,
     SCOPES,
     Edit,
     PythonCodemod,
@@ -246,10 +247,26 @@ class _Finder(ScopedVisitor):
         why = self._refusal(node, helper)
         if why is None and len(self._escapes) > 1:
             why = "more than one value read from it leaves the function (unbound: no memo)"
+        if why is None and any(self._repeated(e, node) for e in self._escapes):
+            why = (
+                "the value read from it leaves on each turn of a loop that does not read it "
+                "anew (unbound: no memo to keep it one object)"
+            )
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
         self._add_site(None, node, f"{code(node.func)}(...)", helper)
+
+    def _repeated(self, leaving: cst.CSTNode, call: cst.Call) -> bool:
+        """May ``leaving`` run more than once for one run of ``call``: inside a loop whose
+        body (each turn) does not hold the call too?"""
+        around = set(map(id, self.ancestors(call)))
+        for loop in self.ancestors(leaving):
+            if isinstance(loop, COMPREHENSIONS):
+                return True
+            if isinstance(loop, cst.For | cst.While) and id(loop.body) not in around:
+                return True
+        return False
 
     def _add_site(
         self, node: cst.Assign | None, call: cst.Call, name: str, helper: Helper | View | None

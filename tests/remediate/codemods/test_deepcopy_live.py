@@ -247,3 +247,14 @@ def test_a_value_that_only_looks_scalar_leaves_as_a_copy(case: str) -> None:
     module = load(after)
     module["f"]("team").append("x")
     assert module["PLANS"]["team"]["regions"] == ["eu", "us"], after
+
+
+def test_a_direct_read_that_leaves_on_each_turn_of_a_loop_stays_one_object() -> None:
+    """The one value read leaves twice: the copy handed out the same object both times."""
+    source = HEAD + (
+        "def f(name):\n    lim = plan_for(name)['limits']\n    out = []\n"
+        "    for i in [0, 1]:\n        out.append(lim)\n    return out\n"
+    )
+    after = DEEP.apply(source).source
+    first, second = load(after)["f"]("team")
+    assert first is second, after
