@@ -40,8 +40,14 @@ class Site:
     view: str | None = None
 
 
-def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
-    """Does ``parent`` use ``node``'s value only to test, compare, look up or measure it?"""
+def consumed(
+    parent_of: Parents,
+    parent: cst.CSTNode | None,
+    node: cst.CSTNode,
+    shadowed: Callable[[str], bool],
+) -> bool:
+    """Does ``parent`` use ``node``'s value only to test, compare, look up or measure it
+    (``len``/``int``... only where that name is not rebound in the module or function)?"""
     if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.Index)):
         return True  # compared, or a subscript's key (stores in a subscript are refused)
     if isinstance(parent, cst.FormattedStringExpression):
@@ -55,6 +61,7 @@ def consumed(parent_of: Parents, parent: cst.CSTNode | None, node: cst.CSTNode) 
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Name)
         and call.func.value in SCALAR_BUILTINS
+        and not shadowed(call.func.value)
     )
 
 
@@ -291,22 +298,19 @@ def direct_mark(call: cst.Call) -> str:
     return f"<copy {id(call)}>"
 
 
-def scalar_result(
-    parent_of: Parents, node: cst.BaseExpression, function: cst.FunctionDef, types: Types
-) -> bool:
-    """Does ``node``'s value end in an immutable scalar: returned whole by a function whose
-    annotation says it returns one, or made by arithmetic with other values (``limit *
-    factor``) that is then only tested, compared or given to ``int``/``len``...? (Operators on
-    the data's values are assumed to change nothing, as for comparisons.)"""
+def scalar_result(parent_of: Parents, node: cst.BaseExpression, types: Types) -> bool:
+    """Does ``node``'s value end in an immutable scalar: made by arithmetic with other values
+    (``limit * factor``) that is then only tested, compared or given to ``int``/``len``...?
+    (Operators on the data's values are assumed to change nothing, as for comparisons.) A
+    function's own return annotation is not taken as proof: ``-> bool`` over ``return
+    cfg["regions"]`` is common, and the value returned whole leaves deep-copied instead."""
     parent = parent_of(node)
-    if isinstance(parent, cst.Return) and function.returns is not None:
-        return types.scalar(function.returns.annotation)
     top: cst.CSTNode = node
     while isinstance(parent, cst.BinaryOperation) or (
         isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)
     ):
         top, parent = parent, parent_of(parent)
-    return top is not node and consumed(parent_of, parent, top)
+    return top is not node and consumed(parent_of, parent, top, types.shadowed)
 
 
 def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:

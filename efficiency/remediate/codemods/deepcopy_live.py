@@ -22,7 +22,13 @@ code and some of the live range is allowed only when it holds all of the range, 
 that holds the copy or a read of it is bound by a statement directly in the loop's body, before
 every mention of that name: each turn then takes a new copy (or read) before it reads one, and a
 value read in an earlier turn is never read after the code ran. Anything else is refused as
-before.
+before. Three more places where text and time part are judged by when the code runs: a
+conditional's test runs before its branches (code there counts as spanning the whole
+conditional), a ``with`` item's manager also runs its exit at the end of the block, and reads
+inside a generator expression that is not handed straight to a call run whenever it is
+consumed (the range then lasts to the end of the function). A call whose value is kept (bound,
+passed on) rather than only tested or dropped is refused wherever it is: the value may be a
+generator, a ``map`` or a manager whose code runs later, while the copy is read.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from collections.abc import Callable, Iterable
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from efficiency.remediate.codemods.pysource import COMPREHENSIONS, walk
+from efficiency.remediate.codemods.pysource import COMPREHENSIONS, code, walk
 
 #: the range of a node's text in the module
 Spans = Callable[[cst.CSTNode], CodeRange]
@@ -72,9 +78,25 @@ def during_reads(
     end = copy if isinstance(copy, cst.Assign) else end_of_direct_read(copy, parent_of)
     live = live_nodes(function, copy, end, tracked)
     for node, why in flagged:
-        if not runs_outside(node, live, function, tracked, span):
+        if not runs_outside(node, live, function, tracked, span, parent_of):
             return f"{why}, while the copy is read"
+        if isinstance(node, cst.Call) and not _dropped(node, copy, parent_of):
+            return f"{why}, and keeps its value (which may run code later, while the copy is read)"
     return None
+
+
+def _dropped(call: cst.Call, copy: cst.Assign | cst.Call, parent_of: Parents) -> bool:
+    """Is ``call``'s value only dropped, tested or compared (not kept to run later), or a copy
+    made the same way as ``copy`` (data, not code)?"""
+    made = copy.value if isinstance(copy, cst.Assign) else copy
+    if isinstance(made, cst.Call) and code(call.func) == code(made.func):
+        return True
+    parent = parent_of(call)
+    if isinstance(parent, cst.Expr | cst.ComparisonTarget | cst.Comparison):
+        return True
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return True
+    return isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is call
 
 
 def live_nodes(
@@ -93,11 +115,26 @@ def runs_outside(
     function: cst.FunctionDef,
     tracked: Iterable[str],
     span: Spans,
+    parent_of: Parents,
 ) -> bool:
     """Does ``node`` run only before the copy is taken or after its last read (see above)?"""
     first, last = _bounds(span(node))
     ranges = [_bounds(span(n)) for n in live]
     begin, finish = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    for other in walk(function.body):
+        if isinstance(other, cst.IfExp) and _contains(span(other.test), (first, last)):
+            first, last = _bounds(span(other))  # runs before either branch
+        elif (
+            isinstance(other, cst.GeneratorExp)
+            and not isinstance(parent_of(other), cst.Arg)
+            and any(_contains(span(other), r) for r in ranges)
+        ):
+            finish = max(finish, _bounds(span(function))[1])  # read whenever it is consumed
+    for block in (n for n in walk(function.body) if isinstance(n, cst.With)):
+        exit_at = _bounds(span(block))[1]  # the managers' exits run at the end of the block
+        inside = any(_contains(span(item), (first, last)) for item in block.items)
+        if inside and begin < exit_at < finish:
+            return False
     if not (last <= begin or first >= finish):
         return False
     for loop in (n for n in walk(function.body) if isinstance(n, LOOPS)):

@@ -55,7 +55,8 @@ to keep it (``deepcopy_live``).
 Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
-list in place). A shallow copy is not attempted.
+list in place). A shallow copy is not attempted. (Where each read goes is followed in
+``deepcopy_reads``; this module judges the copy itself and what else the function runs.)
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -85,15 +86,7 @@ from libcst.metadata import (
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
-    combined,
-    consumed,
     direct_mark,
-    foreign_default,
-    get_default,
-    identity_test,
-    rebinding,
-    returned,
-    scalar_result,
     summarize,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import (
@@ -102,15 +95,14 @@ from efficiency.remediate.codemods.deepcopy_helpers import (
     find_helpers,
     key_lambda_refusal,
     module_bindings,
-    picker,
 )
 from efficiency.remediate.codemods.deepcopy_live import (
     LIVE_KINDS,
     during_reads,
     end_of_direct_read,
 )
+from efficiency.remediate.codemods.deepcopy_reads import ReadFollower
 from efficiency.remediate.codemods.deepcopy_types import (
-    READ_METHODS,
     Types,
     mutation,
 )
@@ -124,10 +116,10 @@ from efficiency.remediate.codemods.deepcopy_views import (
     views_summary,
 )
 from efficiency.remediate.codemods.pysource import (
+    COMPREHENSIONS,
     SCOPES,
     Edit,
     PythonCodemod,
-    ScopedVisitor,
     Targets,
     calls_introspection,
     code,
@@ -138,9 +130,9 @@ from efficiency.remediate.codemods.pysource import (
 )
 
 
-class _Finder(ScopedVisitor):
+class _Finder(ReadFollower):
     METADATA_DEPENDENCIES = (
-        *ScopedVisitor.METADATA_DEPENDENCIES,
+        *ReadFollower.METADATA_DEPENDENCIES,
         QualifiedNameProvider,
         ScopeProvider,
         PositionProvider,
@@ -152,13 +144,7 @@ class _Finder(ScopedVisitor):
         #: the helpers whose views some call site now calls
         self.views: list[View] = []
         self.refused: list[str] = []
-        #: for the copy being judged: the names that hold it or a read of it, and the reads
-        #: that leave the function
-        self._tracked: set[str] = set()
-        self._escapes: list[cst.CSTNode] = []
         self._module: cst.Module | None = None
-        #: what the annotations tell of the function being judged (see deepcopy_types)
-        self._types: Types | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
@@ -246,10 +232,26 @@ class _Finder(ScopedVisitor):
         why = self._refusal(node, helper)
         if why is None and len(self._escapes) > 1:
             why = "more than one value read from it leaves the function (unbound: no memo)"
+        if why is None and any(self._repeated(e, node) for e in self._escapes):
+            why = (
+                "the value read from it leaves on each turn of a loop that does not read it "
+                "anew (unbound: no memo to keep it one object)"
+            )
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
         self._add_site(None, node, f"{code(node.func)}(...)", helper)
+
+    def _repeated(self, leaving: cst.CSTNode, call: cst.Call) -> bool:
+        """May ``leaving`` run more than once for one run of ``call``: inside a loop whose
+        body (each turn) does not hold the call too?"""
+        around = set(map(id, self.ancestors(call)))
+        for loop in self.ancestors(leaving):
+            if isinstance(loop, COMPREHENSIONS):
+                return True
+            if isinstance(loop, cst.For | cst.While) and id(loop.body) not in around:
+                return True
+        return False
 
     def _add_site(
         self, node: cst.Assign | None, call: cst.Call, name: str, helper: Helper | View | None
@@ -331,178 +333,6 @@ class _Finder(ScopedVisitor):
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)
         return during_reads(flagged, node, function, self._tracked, self.parent, span)
-
-    def _shadowed(self, name: str) -> bool:
-        """Is the builtin ``name`` bound anywhere in the module (or the function judged)?"""
-        return name in self._bound or (self._types is not None and name in self._types.bound)
-
-    def _name_read_only(
-        self, function: cst.FunctionDef, name: str, bound: cst.CSTNode, depth: int
-    ) -> str | None:
-        """Why some use of ``name`` (bound at ``bound``) could keep the data, or None."""
-        self._tracked.add(name)
-        for use in walk(function.body):
-            if isinstance(use, cst.Name) and use.value == name and use is not bound:
-                why = self._read_only(use, function, depth)
-                if why is not None:
-                    return why if why.startswith(name + " ") else f"{name} {why}"
-        return None
-
-    def _alias(
-        self, parent: cst.CSTNode | None, node: cst.CSTNode, function: cst.FunctionDef, depth: int
-    ) -> str | None:
-        """For ``z = <read>`` or ``for z in <read>`` (z bound there only): why a use of ``z``
-        could keep the data, or None; "" when ``parent`` binds no such alias."""
-        if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
-            target: cst.BaseExpression = parent.targets[0].target
-        elif isinstance(parent, cst.For) and parent.iter is node:
-            target = parent.target
-        else:
-            return ""
-        names = [target] if isinstance(target, cst.Name) else []
-        if isinstance(target, cst.Tuple) and all(
-            isinstance(e.value, cst.Name) for e in target.elements
-        ):
-            names = [e.value for e in target.elements]
-        if not names or depth >= 3:
-            return ""
-        assert self._types is not None and isinstance(node, cst.BaseExpression)
-        if isinstance(parent, cst.Assign) and len(names) == 1:
-            kinds = [self._types.type_of(node)]
-        elif isinstance(parent, cst.For):
-            kinds = self._types.element_types(node, len(names))
-        else:
-            kinds = [None] * len(names)
-        for alias, kind in zip(names, kinds, strict=True):
-            assert isinstance(alias, cst.Name)
-            scope = self.get_metadata(ScopeProvider, alias, None)
-            if scope is None or len(scope[alias.value]) != len(self._types.bound[alias.value]):
-                return f"{alias.value} is bound more than once"  # (an import among them)
-            if len(scope[alias.value]) != 1:  # every binding must be a read (or a scalar)
-                why = rebinding(function, alias.value, self._types, self._tracked)
-                if why is not None:
-                    return why
-                if alias.value in self._tracked:
-                    continue  # its uses are being followed already
-            elif kind is not None:
-                self._types.env[alias.value] = kind
-            why = self._name_read_only(function, alias.value, alias, depth + 1)
-            if why is not None:
-                return why
-        return None
-
-    def _read_only(
-        self, use: cst.BaseExpression, function: cst.FunctionDef, depth: int
-    ) -> str | None:
-        """None when the value read through ``use`` ends in a scalar, else why not."""
-        node: cst.CSTNode = use
-        types = self._types
-        assert types is not None
-        foreign = False  # read through a .get whose default may be someone else's object
-        target = self.parent(use)
-        if isinstance(target, cst.AssignTarget) and target.target is use:
-            return None  # a name rebound only to reads (see ``rebinding``): not a use
-        for ancestor in self.ancestors(use):
-            if ancestor is function:
-                break
-            if isinstance(ancestor, cst.Lambda):
-                return None  # a key lambda (all others are refused): its result is compared
-        while True:
-            parent = self.parent(node)
-            if isinstance(parent, cst.Subscript) and parent.value is node:
-                node = parent
-                continue
-            if (
-                isinstance(parent, cst.Arg)
-                and parent.value is node
-                and picker(parent, self.parent(parent), self._shadowed)
-            ):
-                node = self.parent(parent) or parent  # min/max/sorted: elements of the data
-                continue
-            if isinstance(parent, cst.Attribute) and parent.value is node:
-                assert isinstance(node, cst.BaseExpression)
-                fields = types.fields(types.type_of(node))
-                if isinstance(fields, dict) and parent.attr.value in fields:
-                    node = parent  # a field of a plain dataclass: no code runs
-                    continue
-                if isinstance(fields, dict) or parent.attr.value not in READ_METHODS:
-                    why = fields if isinstance(fields, str) else "it has no such field"
-                    return f"has its attribute .{parent.attr.value} read, and {why}"
-            if (
-                isinstance(parent, cst.Attribute)
-                and parent.value is node
-                and parent.attr.value in READ_METHODS
-            ):
-                call = self.parent(parent)
-                if not isinstance(call, cst.Call) or call.func is not parent:
-                    return "has a read method used other than by calling it"
-                foreign = foreign or foreign_default(call, types, self._tracked)
-                node = call
-                continue
-            operation = combined(self.parent, node, types, self._tracked, self._shadowed)
-            if operation is not None:
-                node = operation
-                continue
-            break
-        assert isinstance(node, cst.BaseExpression)
-        if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, function, types):
-            return None  # an immutable scalar: whatever is done with it, the data is safe
-        if foreign and not consumed(self.parent, self.parent(node), node):
-            return (
-                "is read by a .get whose default is not from the copy (copied where it "
-                "leaves, the default would be copied too)"
-            )
-        if returned(self.parent, node, types):
-            if node is use and depth == 0:
-                return "is returned whole (nothing to save)"
-            self._escapes.append(node)
-            return None
-        operand, mixed, joined = node, False, False
-        while True:
-            parent = self.parent(node)
-            if isinstance(parent, cst.BooleanOperation) or (
-                isinstance(parent, cst.IfExp) and parent.test is not node
-            ):
-                if isinstance(parent, cst.IfExp):  # the other branch: not from the copy?
-                    other = parent.orelse if parent.body is node else parent.body
-                    mixed = mixed or not types.scalar(types.type_of(other))
-                else:
-                    other = parent.right if parent.left is node else parent.left
-                    joined = joined or not types.scalar(types.type_of(other))
-                node = parent  # its value may be this operand: see where that goes
-                continue
-            break
-        if identity_test(self.parent, parent, node):
-            return "is compared by identity with a value that may be the original's own"
-        if consumed(self.parent, parent, node) or (
-            isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
-        ):
-            return None
-        if joined:  # and/or may yield the other value: copying it would change its identity
-            return "is combined by and/or with another value, which could leave in its place"
-        if mixed:  # the value may not come from the copy: copy this branch where it is picked
-            if operand is use and depth == 0:
-                return "is picked whole by a conditional expression (nothing to save)"
-            self._escapes.append(operand)
-            return None
-        if isinstance(parent, cst.Arg):
-            call = self.parent(parent)
-            if (
-                isinstance(call, cst.Call)
-                and types.harmless_call(call)
-                and parent.value is node
-                and not parent.star
-            ):
-                if node is use and depth == 0:
-                    return "is stored whole in a new object (nothing to save)"
-                self._escapes.append(node)  # stored in a new object or list: copied there
-                return None
-            return "is passed to a call"
-        alias = self._alias(parent, node, function, depth)
-        if alias != "":
-            return alias
-        shown = code(parent).splitlines()[0] if parent is not None else ""
-        return f"flows into `{shown}`, which could keep it"
 
 
 class DeepcopyReadOnly(PythonCodemod):

@@ -348,5 +348,5 @@ def _harmless(node: cst.Call, types: Types) -> bool:
     if types.harmless_call(node):
         return True
     if isinstance(func, cst.Name):
-        return func.value in SCALAR_BUILTINS
+        return func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
     return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS

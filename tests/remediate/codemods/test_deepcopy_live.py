@@ -186,3 +186,75 @@ def test_a_call_between_reads_is_why_the_copy_stays() -> None:
         module["PLANS"][name]["limits"]["rpm"] = 0
 
     assert module["f"]("team", hook) is True
+
+
+# code that runs while the copy is read though its text lies outside the reads
+MUTATE = HEAD + "def hook(name):\n    PLANS[name]['limits']['rpm'] = 0\n    return True\n\n"
+RUNS_DURING = {
+    "a conditional whose test runs before its body": (
+        MUTATE + "def f(name):\n    plan = plan_for(name)\n"
+        "    return plan['limits']['rpm'] > 10 if hook(name) else False\n"
+    ),
+    "a with block whose exit runs before a later read": (
+        MUTATE + "class Ctx:\n    def __init__(self, name):\n        self.name = name\n"
+        "    def __enter__(self):\n        return self\n"
+        "    def __exit__(self, *exc):\n        hook(self.name)\n\n"
+        "def f(name):\n    with Ctx(name):\n        plan = plan_for(name)\n"
+        "        a = plan['limits']['rpm'] > 10\n"
+        "    return a and plan['limits']['rpm'] > 10\n"
+    ),
+    "a generator made before the copy and run while it is read": (
+        MUTATE + "def gen(name):\n    hook(name)\n    yield 1\n\n"
+        "def f(name):\n    it = gen(name)\n    plan = plan_for(name)\n    n = 0\n"
+        "    for x in it:\n        n = n + x\n    return plan['limits']['rpm'] > 10\n"
+    ),
+    "a lazy map made before the copy": (
+        MUTATE + "def f(name):\n    it = map(hook, [name])\n    plan = plan_for(name)\n"
+        "    for x in it:\n        pass\n    return plan['limits']['rpm'] > 10\n"
+    ),
+    "a generator expression over the copy consumed after a call": (
+        MUTATE + "def f(name):\n    plan = plan_for(name)\n"
+        "    g = (plan['limits']['rpm'] > x for x in [10])\n    hook(name)\n    return any(g)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RUNS_DURING))
+def test_code_that_runs_while_the_copy_is_read_keeps_it(case: str) -> None:
+    source = RUNS_DURING[case]
+    after = DEEP.apply(source).source
+    assert load(source)["f"]("team") is True  # the copy was taken before the hook ran
+    assert load(after)["f"]("team") is True, after
+
+
+LEAKS = {
+    "a builtin's name rebound by a parameter": (
+        HEAD + "def f(name, int=lambda x: x):\n    return int(plan_for(name)['regions'])\n"
+    ),
+    "a builtin's name rebound in the module": (
+        HEAD + "def len(x):\n    return x\n\n"
+        "def f(name):\n    plan = plan_for(name)\n    return len(plan['regions'])\n"
+    ),
+    "a function annotated to return a scalar that returns a list": (
+        HEAD + "def f(name) -> bool:\n    return plan_for(name)['regions']\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEAKS))
+def test_a_value_that_only_looks_scalar_leaves_as_a_copy(case: str) -> None:
+    after = DEEP.apply(LEAKS[case]).source
+    module = load(after)
+    module["f"]("team").append("x")
+    assert module["PLANS"]["team"]["regions"] == ["eu", "us"], after
+
+
+def test_a_direct_read_that_leaves_on_each_turn_of_a_loop_stays_one_object() -> None:
+    """The one value read leaves twice: the copy handed out the same object both times."""
+    source = HEAD + (
+        "def f(name):\n    lim = plan_for(name)['limits']\n    out = []\n"
+        "    for i in [0, 1]:\n        out.append(lim)\n    return out\n"
+    )
+    after = DEEP.apply(source).source
+    first, second = load(after)["f"]("team")
+    assert first is second, after
