@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.deepcopy_builtins import tests_only
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
@@ -57,6 +58,8 @@ def consumed(
     if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
         return True
     call = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    if tests_only(call, shadowed):
+        return True  # any/all/round...: keeps nothing of it (deepcopy_builtins)
     return (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Name)
@@ -274,8 +277,10 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         parts = [node.body, node.orelse]
     if parts:
         return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
-    while isinstance(node, cst.Subscript):
-        node = node.value
+    if isinstance(node, cst.Call) and (tests_only(node, types.shadowed) or types.math(node.func)):
+        return True  # a new number: round(x), len(x), math.ceil(x) (deepcopy_builtins)
+    while isinstance(node, cst.Subscript) or _own_get(node, types, tracked, depth):
+        node = node.func.value if isinstance(node, cst.Call) else node.value  # type: ignore
     if isinstance(node, cst.Call) and direct_mark(node) in tracked:
         return True  # the copy read directly (``limit = plan_for(t)["rpm"]``)
     if not isinstance(node, cst.Name):
@@ -291,6 +296,20 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         and len(binds[0].targets) == 1
         and _own_operand(binds[0].value, types, tracked, depth + 1)
     )
+
+
+def _own_get(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int) -> bool:
+    """Is ``node`` ``x.get(key)`` or ``x.get(key, default)`` with a default that is itself
+    such an operand (``x`` is judged by the caller)?"""
+    if not (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and 1 <= len(node.args) <= 2
+        and all(a.keyword is None and not a.star for a in node.args)
+    ):
+        return False
+    return len(node.args) == 1 or _own_operand(node.args[1].value, types, tracked, depth + 1)
 
 
 def direct_mark(call: cst.Call) -> str:

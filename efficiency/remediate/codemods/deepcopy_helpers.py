@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from efficiency.remediate.codemods.deepcopy_builtins import mapped_lambda
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS
 from efficiency.remediate.codemods.pysource import walk
 
@@ -225,7 +226,10 @@ def key_lambda_refusal(
     """Why the lambda ``node`` is not a key lambda that only reads, or None."""
     arg = parent(node)
     call = parent(arg) if arg is not None else None
-    if (
+    mapped = mapped_lambda(node, parent, shadowed)  # the function of map/filter
+    if mapped:
+        return mapped
+    if mapped is None and (
         not isinstance(arg, cst.Arg)
         or arg.keyword is None
         or arg.keyword.value != "key"

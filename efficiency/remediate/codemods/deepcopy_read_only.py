@@ -297,6 +297,7 @@ class _Finder(ReadFollower):
         assert self._module is not None
         types = self._types = Types(self._module, function)
         types.shadowed = self._shadowed
+        types.math = self._math
         for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
             if not isinstance(scope, cst.Lambda):
                 return "the function defines a nested function, lambda or class"
@@ -319,7 +320,11 @@ class _Finder(ReadFollower):
             why = mutation(other, call, types)
             if why is not None and not (
                 isinstance(other, cst.Call)
-                and (builtin_read(other, self._shadowed) or types.snapshot(other, self._shadowed))
+                and (
+                    builtin_read(other, self._shadowed)
+                    or types.snapshot(other, self._shadowed)
+                    or self._pure_call(other)  # deepcopy_callees
+                )
             ):
                 if not isinstance(other, LIVE_KINDS):
                     return why

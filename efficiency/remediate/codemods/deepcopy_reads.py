@@ -14,6 +14,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
+from efficiency.remediate.codemods.deepcopy_callees import CalleeReads
 from efficiency.remediate.codemods.deepcopy_flow import (
     combined,
     consumed,
@@ -29,7 +30,7 @@ from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import ScopedVisitor, Targets, code, walk
 
 
-class ReadFollower(ScopedVisitor):
+class ReadFollower(CalleeReads, ScopedVisitor):
     METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
 
     def __init__(self, targets: Targets | None) -> None:
@@ -103,9 +104,10 @@ class ReadFollower(ScopedVisitor):
         return None
 
     def _read_only(
-        self, use: cst.BaseExpression, function: cst.FunctionDef, depth: int
+        self, use: cst.BaseExpression, function: cst.FunctionDef, depth: int, whole: bool = True
     ) -> str | None:
-        """None when the value read through ``use`` ends in a scalar, else why not."""
+        """None when the value read through ``use`` ends in a scalar, else why not (``whole``:
+        ``use`` at depth 0 is the copy itself, not a call's value made from a read of it)."""
         node: cst.CSTNode = use
         types = self._types
         assert types is not None
@@ -154,6 +156,11 @@ class ReadFollower(ScopedVisitor):
             if operation is not None:
                 node = operation
                 continue
+            if isinstance(parent, cst.Arg) and parent.value is node:
+                whole = whole and node is use and depth == 0
+                through = self._through_call(parent, function, depth, whole)  # deepcopy_callees
+                if through != "":
+                    return through
             break
         assert isinstance(node, cst.BaseExpression)
         if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
@@ -164,7 +171,7 @@ class ReadFollower(ScopedVisitor):
                 "leaves, the default would be copied too)"
             )
         if returned(self.parent, node, types):
-            if node is use and depth == 0:
+            if node is use and depth == 0 and whole:
                 return "is returned whole (nothing to save)"
             self._escapes.append(node)
             return None
@@ -192,7 +199,7 @@ class ReadFollower(ScopedVisitor):
         if joined:  # and/or may yield the other value: copying it would change its identity
             return "is combined by and/or with another value, which could leave in its place"
         if mixed:  # the value may not come from the copy: copy this branch where it is picked
-            if operand is use and depth == 0:
+            if operand is use and depth == 0 and whole:
                 return "is picked whole by a conditional expression (nothing to save)"
             self._escapes.append(operand)
             return None
@@ -204,7 +211,7 @@ class ReadFollower(ScopedVisitor):
                 and parent.value is node
                 and not parent.star
             ):
-                if node is use and depth == 0:
+                if node is use and depth == 0 and whole:
                     return "is stored whole in a new object (nothing to save)"
                 self._escapes.append(node)  # stored in a new object or list: copied there
                 return None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from efficiency.remediate.codemods.deepcopy_builtins import pure_builtin
 from efficiency.remediate.codemods.pysource import code, walk
 
 #: builtins whose result cannot alias their argument and which mutate nothing
@@ -182,6 +183,8 @@ class Types:
         #: is a builtin's name bound in the module or function (set by the caller; until then
         #: every builtin counts as rebound)
         self.shadowed: Callable[[str], bool] = lambda name: True
+        #: is a call's function a number function of ``math`` (set by the caller, as above)
+        self.math: Callable[[cst.BaseExpression], bool] = lambda func: False
         params = function.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             if param.annotation is not None and len(self.bound[param.name.value]) == 1:
@@ -348,5 +351,6 @@ def _harmless(node: cst.Call, types: Types) -> bool:
     if types.harmless_call(node):
         return True
     if isinstance(func, cst.Name):
-        return func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
+        scalar = func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
+        return scalar or pure_builtin(node, types.shadowed)
     return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS

@@ -87,10 +87,6 @@ REFUSED = {
         ),
         "flows into",
     ),
-    "tuple of a list not made here": (
-        QUOTE.replace("tuple(fees)", "tuple(rule['fees'])"),
-        "calls tuple()",
-    ),
     "property named like a field": (
         QUOTE.replace("    def total(self)", "    def taxes(self)"),
         "calls Quote()",

@@ -1,0 +1,241 @@
+"""Calls a copy's reads may go through: builtins and functions of the module that only read
+(``deepcopy-read-only``).
+
+``deepcopy_read_only`` keeps a copy when the function calls anything but a few builtins while
+the copy is read, and refuses any read passed to a call. Two kinds of call are safe:
+
+* the builtins of ``deepcopy_builtins``: a read given to ``list``/``zip``/``enumerate``... is
+  followed on through their value, a lazy one (an iterator over the data) may not leave;
+* a function of this module to which the copy (or a read of it) is passed and which only reads
+  that parameter::
+
+      def needed_mm(profile: dict, stage: str) -> float:
+          return profile["water_mm"].get(stage, 0.0) * profile["factor"]
+
+      def plan(plot):
+          profile = crop_profile(plot.crop)          profile = _crop_profile_view(plot.crop)
+          mm = needed_mm(profile, plot.stage)   →    mm = needed_mm(profile, plot.stage)
+
+  The function must be a plain module-level ``def`` (not a method: a subclass may override it),
+  bound once in the module, neither decorated nor async, in a module with no star import and no
+  call of ``globals()``/``setattr``/``vars`` (which could rebind it); its body must change
+  nothing and call nothing but what the caller may call (pure builtins, read methods, other
+  such functions, at most three calls deep, never itself; and the number functions of an
+  ``import math`` such as ``math.ceil``), and hold no nested function, lambda
+  or class. Its parameter is then followed as a read of the copy, by the same rules as a name of
+  the caller, and its value at the call (which may be what it returned of the parameter) is
+  followed on in the caller as a read too; a value of the call that leaves the caller is
+  refused (deep-copying it there could copy what was not the copy's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from efficiency.remediate.codemods.deepcopy_builtins import lazy, passes_through
+from efficiency.remediate.codemods.deepcopy_flow import _own_operand
+from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
+
+#: calls that can rebind a module's functions behind its back
+_REBINDERS = frozenset({"globals", "setattr", "vars", "exec", "eval"})
+_DEPTH = 3
+#: functions of ``math`` that compute a number from numbers and change nothing
+MATH = frozenset(
+    {"ceil", "floor", "trunc", "sqrt", "exp", "log", "log2", "log10", "pow", "fabs", "hypot"}
+    | {"isclose", "isfinite", "isinf", "isnan", "fsum", "prod", "copysign", "gcd", "lcm"}
+)
+
+
+class CalleeReads:
+    """Mixed into ``ReadFollower``: follows reads into the calls above."""
+
+    _module: cst.Module | None
+    _bound: dict[str, int]
+    _types: Types | None
+    _tracked: set[str]
+    _escapes: list[cst.CSTNode]
+    parent: Callable[[cst.CSTNode], cst.CSTNode | None]
+    _shadowed: Callable[[str], bool]
+    _read_only: Callable[..., str | None]
+    _name_read_only: Callable[..., str | None]
+
+    def _through_call(
+        self, arg: cst.Arg, function: cst.FunctionDef, depth: int, whole: bool
+    ) -> str | None:
+        """For a read given as ``arg`` to a call: None when it is only read there and the
+        call's value too, else why not; "" when the call is none of the kinds above."""
+        call = self.parent(arg)
+        if not isinstance(call, cst.Call) or depth >= _DEPTH:
+            return ""
+        if passes_through(arg, call, self._shadowed):
+            leaving = "an iterator over it" if lazy(call, self._shadowed) else None
+            if not self._own_others(call, arg):
+                leaving = f"{code(call.func)}(), whose value may hold another argument's objects"
+            return self._result(call, function, depth, leaving, whole)
+        if not isinstance(call.func, cst.Name) or self._local(call.func.value):
+            return ""
+        helper = self._functions().get(call.func.value)
+        if helper is None:
+            return ""
+        name = call.func.value
+        why = self._pure_refusal(name, 0)
+        if why is not None:
+            return f"is passed to {name}(), which {why}"
+        param = _param_for(helper, call, arg)
+        if param is None:
+            return f"is passed to {name}() other than as one plain parameter"
+        why = self._param_reads(helper, param, depth)
+        if why is not None:
+            return f"is passed to {name}(), where {why}"
+        return self._result(call, function, depth + 1, f"the value of {name}()", False)
+
+    def _own_others(self, call: cst.Call, arg: cst.Arg) -> bool:
+        """Is every other argument of ``call`` (but the function of ``map``/``filter`` and
+        the ``key``/``reverse``/``strict`` switches) a scalar or a read of the copy too?"""
+        assert self._types is not None
+        func = call.args[0] if code(call.func) in ("map", "filter") else None
+        switches = ("key", "reverse", "strict")
+        return all(
+            _own_operand(a.value, self._types, self._tracked)
+            for a in call.args
+            if a is not arg
+            and a is not func
+            and (a.keyword is None or a.keyword.value not in switches)
+        )
+
+    def _result(
+        self,
+        call: cst.Call,
+        function: cst.FunctionDef,
+        depth: int,
+        leaving: str | None,
+        whole: bool,
+    ) -> str | None:
+        count = len(self._escapes)
+        why = self._read_only(call, function, depth, whole)
+        if why is None and leaving is not None and len(self._escapes) > count:
+            del self._escapes[count:]
+            return f"leaves the function through {leaving} (deep-copying it there would differ)"
+        return why
+
+    def _param_reads(self, helper: cst.FunctionDef, param: cst.Param, depth: int) -> str | None:
+        """Why ``helper`` could keep or change what ``param`` holds, or None."""
+        assert self._module is not None
+        saved = (self._types, self._tracked, self._escapes)
+        types = Types(self._module, helper)
+        self._types, self._tracked, self._escapes = types, set(), []
+        types.shadowed, types.math = self._shadowed, self._math
+        try:
+            if len(types.bound.get(param.name.value, [])) != 1:
+                return f"{param.name.value} is rebound"
+            return self._name_read_only(helper, param.name.value, param.name, depth + 1)
+        finally:
+            self._types, self._tracked, self._escapes = saved
+
+    def _pure_call(self, call: cst.Call) -> bool:
+        """Is ``call`` a call of a function of this module that changes nothing, or of a
+        number function of ``math``?"""
+        func = call.func
+        if self._math(func):
+            return True
+        if not isinstance(func, cst.Name) or self._local(func.value):
+            return False
+        return func.value in self._functions() and self._pure_refusal(func.value, 0) is None
+
+    def _math(self, func: cst.BaseExpression) -> bool:
+        """Is ``func`` ``math.f`` for a function of ``MATH`` (``math`` imported once, plainly,
+        at module level, and not bound in the function)?"""
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return False
+        if func.value.value != "math" or func.attr.value not in MATH or self._local("math"):
+            return False
+        assert self._module is not None
+        return self._bound.get("math") == 1 and any(
+            isinstance(small, cst.Import)
+            and any(
+                a.asname is None and getattr(a.name, "value", "") == "math" for a in small.names
+            )
+            for line in self._module.body
+            if isinstance(line, cst.SimpleStatementLine)
+            for small in line.body
+        )
+
+    def _local(self, name: str) -> bool:
+        return self._types is not None and name in self._types.bound
+
+    def _functions(self) -> dict[str, cst.FunctionDef]:
+        """The module's top-level functions, by name."""
+        assert self._module is not None
+        return {s.name.value: s for s in self._module.body if isinstance(s, cst.FunctionDef)}
+
+    def _pure_refusal(
+        self, name: str, depth: int, seen: frozenset[str] = frozenset()
+    ) -> str | None:
+        """Why the module function ``name`` may change something (or be another function at
+        run time), or None."""
+        functions = self._functions()
+        helper = functions[name]
+        if name in seen or depth >= _DEPTH:
+            return "calls functions too deep (or itself)"
+        if self._bound.get(name) != 1 or self._bound.get("*"):
+            return "is bound more than once in the module (or a star import may rebind it)"
+        if helper.decorators or helper.asynchronous:
+            return "is decorated or async"
+        if _rebinds(self._module):
+            return "is in a module that calls globals()/setattr()/vars(), which could rebind it"
+        if calls_introspection(helper):
+            return "calls locals()/vars()/eval()/exec()"
+        if any(isinstance(n, SCOPES) for n in walk(helper.body)):
+            return "defines a nested function, lambda or class"
+        assert self._module is not None
+        types = Types(self._module, helper)
+        types.shadowed = lambda n: n in self._bound or n in types.bound
+        for node in walk(helper.body):
+            why = mutation(node, helper.name, types)
+            if why is None:
+                continue
+            inner = node.func if isinstance(node, cst.Call) else None
+            if inner is not None and self._math(inner) and "math" not in types.bound:
+                continue
+            if (
+                isinstance(inner, cst.Name)
+                and inner.value in functions
+                and inner.value not in types.bound
+            ):
+                again = self._pure_refusal(inner.value, depth + 1, seen | {name})
+                if again is None:
+                    continue
+                return f"calls {inner.value}(), which {again}"
+            return why.replace("the function ", "", 1)
+        return None
+
+
+def _rebinds(module: cst.Module | None) -> bool:
+    return any(
+        isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in _REBINDERS
+        for n in _walk(module)
+    )
+
+
+def _walk(module: cst.Module | None) -> Iterator[cst.CSTNode]:
+    return iter(()) if module is None else walk(module)
+
+
+def _param_for(helper: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
+    """The parameter of ``helper`` that ``arg`` of ``call`` binds, when every argument is plain
+    and ``helper`` takes no ``*args``/``**kwargs``."""
+    params = helper.params
+    if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param):
+        return None
+    if any(a.star for a in call.args):
+        return None
+    if arg.keyword is not None:
+        named = [*params.params, *params.kwonly_params]
+        return next((p for p in named if p.name.value == arg.keyword.value), None)
+    positional = [a for a in call.args if a.keyword is None]
+    ordered = [*params.posonly_params, *params.params]
+    index = next(i for i, a in enumerate(positional) if a is arg)
+    return ordered[index] if index < len(ordered) else None
