@@ -107,6 +107,16 @@ def lazy(call: cst.Call, shadowed: Callable[[str], bool]) -> bool:
     return _builtin(call.func, shadowed) in LAZY
 
 
+def materialized(node: cst.CSTNode, shadowed: Callable[[str], bool]) -> bool:
+    """Is ``node`` a call of a pure builtin that is not lazy (``list``, ``any``...): what it
+    is given is read through when it runs?"""
+    return (
+        isinstance(node, cst.Call)
+        and pure_builtin(node, shadowed)
+        and _builtin(node.func, shadowed) in (PASSING | TESTING) - LAZY
+    )
+
+
 def tests_only(call: cst.CSTNode | None, shadowed: Callable[[str], bool]) -> bool:
     """Is ``call`` a pure builtin whose result keeps nothing of its arguments?"""
     return (

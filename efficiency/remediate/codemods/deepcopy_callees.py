@@ -34,14 +34,17 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import lazy, passes_through
+from efficiency.remediate.codemods.deepcopy_builtins import lazy, materialized, passes_through
 from efficiency.remediate.codemods.deepcopy_flow import _own_operand
+from efficiency.remediate.codemods.deepcopy_live import Parents
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
 #: calls that can rebind a module's functions behind its back
 _REBINDERS = frozenset({"globals", "setattr", "vars", "exec", "eval"})
 _DEPTH = 3
+_LAZY = "an iterator over it"
+_RETURNED = "<returned>"
 #: functions of ``math`` that compute a number from numbers and change nothing
 MATH = frozenset(
     {"ceil", "floor", "trunc", "sqrt", "exp", "log", "log2", "log10", "pow", "fabs", "hypot"}
@@ -71,7 +74,9 @@ class CalleeReads:
         if not isinstance(call, cst.Call) or depth >= _DEPTH:
             return ""
         if passes_through(arg, call, self._shadowed):
-            leaving = "an iterator over it" if lazy(call, self._shadowed) else None
+            leaving = _LAZY if lazy(call, self._shadowed) else None
+            if leaving and _drained(call, self.parent, self._shadowed):
+                leaving = None  # read through at once: list(zip(...)), for x in reversed(...)
             if not self._own_others(call, arg):
                 leaving = f"{code(call.func)}(), whose value may hold another argument's objects"
             return self._result(call, function, depth, leaving, whole)
@@ -88,8 +93,10 @@ class CalleeReads:
         if param is None:
             return f"is passed to {name}() other than as one plain parameter"
         why = self._param_reads(helper, param, depth)
-        if why is not None:
+        if why is not None and why != _RETURNED:
             return f"is passed to {name}(), where {why}"
+        if why is None:
+            return None  # nothing of it is returned: the call's value is not the copy's
         return self._result(call, function, depth + 1, f"the value of {name}()", False)
 
     def _own_others(self, call: cst.Call, arg: cst.Arg) -> bool:
@@ -131,7 +138,8 @@ class CalleeReads:
         try:
             if len(types.bound.get(param.name.value, [])) != 1:
                 return f"{param.name.value} is rebound"
-            return self._name_read_only(helper, param.name.value, param.name, depth + 1)
+            why = self._name_read_only(helper, param.name.value, param.name, depth + 1)
+            return _RETURNED if why is None and self._escapes else why
         finally:
             self._types, self._tracked, self._escapes = saved
 
@@ -211,6 +219,16 @@ class CalleeReads:
                 return f"calls {inner.value}(), which {again}"
             return why.replace("the function ", "", 1)
         return None
+
+
+def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:
+    """Is the iterator ``call`` makes read through where it is made: iterated by a ``for``,
+    or given to a builtin that is not lazy itself (``list``, ``sorted``, ``any``...)?"""
+    parent = parent_of(call)
+    if isinstance(parent, cst.For) and parent.iter is call:
+        return True
+    outer = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    return isinstance(outer, cst.Call) and materialized(outer, shadowed)
 
 
 def _rebinds(module: cst.Module | None) -> bool:
