@@ -51,7 +51,9 @@ whose read-only callers then call an uncopied sibling (``deepcopy_views``). The 
 be read directly, never bound (``plan_for(t)["limits"]["rpm"]``, ``x not in plan_for(t)[
 "regions"]``): its value is then followed as a name's is, and at most one value read from it
 may leave. A call or store that runs only before the copy or after its last read is no reason
-to keep it (``deepcopy_live``).
+to keep it (``deepcopy_live``), nor is a builtin that only iterates or inspects its arguments
+(``any``, ``zip``...; ``deepcopy_builtins``) or a function of the module that only reads the
+copy it is passed (``deepcopy_callees``).
 Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a

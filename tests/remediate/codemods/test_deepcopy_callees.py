@@ -182,6 +182,10 @@ REFUSED = {
         "    return [list(zip(rooms[0]['amenities'], other))]\n",
         "may hold another argument's objects",
     ),
+    "the id of a read": (
+        HEAD + "def f():\n    rooms = copy.deepcopy(ROOMS)\n    return id(rooms[0]) > 0\n",
+        "calls id()",
+    ),
     "iter with a sentinel calls its first argument": (
         HEAD + "def f(read):\n    rooms = copy.deepcopy(ROOMS)\n"
         "    return len(rooms) + len(list(iter(read, None)))\n",
