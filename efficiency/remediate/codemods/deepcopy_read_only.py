@@ -83,6 +83,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from efficiency.remediate.codemods.deepcopy_derived import derived_rebinds
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
@@ -310,8 +311,12 @@ class _Finder(ReadFollower):
             if source is not None:
                 types.env[name] = source
             scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
-            if scope is None or len(scope[name]) != 1:
+            if scope is None:
                 return f"{name} is bound more than once"
+            if len(scope[name]) != 1:
+                why = derived_rebinds(name, node, len(scope[name]), types)
+                if why is not None:
+                    return why
         flagged: list[tuple[cst.CSTNode, str]] = []
         for other in walk(function.body):
             if other is node:

@@ -20,6 +20,11 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from efficiency.remediate.codemods.deepcopy_derived import (
+    derived_call,
+    global_annotations,
+    replace_spellings,
+)
 from efficiency.remediate.codemods.pysource import code, walk
 
 #: builtins whose result cannot alias their argument and which mutate nothing
@@ -179,6 +184,12 @@ class Types:
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
         self.env: dict[str, cst.BaseExpression] = {}
+        #: how the module spells ``dataclasses.replace`` (see deepcopy_derived)
+        self.replacers = replace_spellings(module)
+        #: module globals bound once, by an annotated assignment, and not in the function
+        for name, kind in global_annotations(module).items():
+            if name not in self.bound:
+                self.env[name] = kind
         #: is a builtin's name bound in the module or function (set by the caller; until then
         #: every builtin counts as rebound)
         self.shadowed: Callable[[str], bool] = lambda name: True
@@ -345,7 +356,7 @@ def mutation(node: cst.CSTNode, copy_call: cst.BaseExpression, types: Types) -> 
 
 def _harmless(node: cst.Call, types: Types) -> bool:
     func = node.func
-    if types.harmless_call(node):
+    if types.harmless_call(node) or derived_call(node, types):
         return True
     if isinstance(func, cst.Name):
         return func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
