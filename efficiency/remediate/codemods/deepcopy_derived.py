@@ -166,8 +166,21 @@ def derived_rebinds(name: str, copy: cst.Assign, scoped: int, types: Types) -> s
             and isinstance(bind.targets[0].target, cst.Name)
             and derived_from(bind.value, {name}, types)
         ):
+            why = _not_plain(bind, types)
+            if why is not None:
+                return f"{name} is rebound by replace(), and {why}"
             return (
                 f"{name} is bound more than once, not only to replace({name}, ...) of a plain "
                 "dataclass with values read from it or scalars"
             )
     return None
+
+
+def _not_plain(bind: cst.CSTNode, types: Types) -> str | None:
+    """For ``name = replace(value, ...)``: why the class of ``value`` is not a plain dataclass
+    of this module (a ``__post_init__`` could change the fields it is given), or None."""
+    call = bind.value if isinstance(bind, cst.Assign) else None
+    if not isinstance(call, cst.Call) or not call.args or code(call.func) not in types.replacers:
+        return None
+    fields = types.fields(types.type_of(call.args[0].value))
+    return fields if isinstance(fields, str) else None
