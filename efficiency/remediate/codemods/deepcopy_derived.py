@@ -184,3 +184,39 @@ def _not_plain(bind: cst.CSTNode, types: Types) -> str | None:
         return None
     fields = types.fields(types.type_of(call.args[0].value))
     return fields if isinstance(fields, str) else None
+
+
+#: the builtins a field's ``default_factory`` may name: a new empty container, no user code
+_FACTORIES = frozenset({"list", "dict", "set", "tuple", "frozenset"})
+
+
+def field_from_dataclasses(module: cst.Module) -> bool:
+    """Does ``module`` import ``field`` from ``dataclasses`` under its own name, and bind no
+    builtin container's name that a default factory could name?"""
+    bound = _bindings(module)
+    return (
+        bound is not None
+        and not _FACTORIES & bound.keys()
+        and any(
+            isinstance(node, cst.ImportFrom)
+            and not isinstance(node.names, cst.ImportStar)
+            and node.relative == ()
+            and node.module is not None
+            and code(node.module) == "dataclasses"
+            and any(a.asname is None and code(a.name) == "field" for a in node.names)
+            for node in walk(module)
+        )
+    )
+
+
+def builtin_factory(value: cst.BaseExpression) -> bool:
+    """Is ``value`` ``field(default_factory=list)`` (or dict, set...), and nothing else? The
+    generated ``__init__`` then makes a new empty container and runs no user code."""
+    return (
+        isinstance(value, cst.Call)
+        and code(value.func) == "field"
+        and len(value.args) == 1
+        and value.args[0].keyword is not None
+        and value.args[0].keyword.value == "default_factory"
+        and code(value.args[0].value) in _FACTORIES
+    )

@@ -21,7 +21,9 @@ from collections.abc import Callable
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_derived import (
+    builtin_factory,
     derived_call,
+    field_from_dataclasses,
     global_annotations,
     replace_spellings,
 )
@@ -69,7 +71,7 @@ def _literal(node: cst.BaseExpression) -> bool:
 
 
 def _class_fields(
-    node: cst.ClassDef, property_bound: bool = False
+    node: cst.ClassDef, property_bound: bool = False, field_imported: bool = False
 ) -> dict[str, cst.BaseExpression] | str:
     """A plain dataclass's fields and their annotations, or why the class is not plain. A
     read-only ``@property`` whose name is no field is allowed (``property_bound``: the module
@@ -104,7 +106,11 @@ def _class_fields(
             if (
                 isinstance(small, cst.AnnAssign)
                 and isinstance(small.target, cst.Name)
-                and (small.value is None or _literal(small.value))
+                and (
+                    small.value is None
+                    or _literal(small.value)
+                    or (field_imported and builtin_factory(small.value))
+                )
             ):
                 fields[small.target.value] = small.annotation.annotation
                 continue
@@ -143,7 +149,8 @@ def plain_classes(module: cst.Module) -> dict[str, dict[str, cst.BaseExpression]
     for statement in module.body:
         if isinstance(statement, cst.ClassDef):
             name = statement.name.value
-            fields = _class_fields(statement, "property" in bound)
+            field_imported = field_from_dataclasses(module) and bound.get("field") == 1
+            fields = _class_fields(statement, "property" in bound, field_imported)
             if bound.get(name) != 1:
                 fields = f"{name} is bound more than once"
             elif not imported or bound.get("dataclass") != 1:

@@ -36,6 +36,7 @@ class Panel:
     analytes: list[str]
     limits: dict[str, float]
     turnaround_h: int = 24
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ PANELS: dict[str, Panel] = {{
 }}
 """
 
-FROM_IMPORT = "from copy import deepcopy\nfrom dataclasses import dataclass, replace"
-MODULE_IMPORT = "import copy\nimport dataclasses\nfrom dataclasses import dataclass"
+FROM_IMPORT = "from copy import deepcopy\nfrom dataclasses import dataclass, field, replace"
+MODULE_IMPORT = "import copy\nimport dataclasses\nfrom dataclasses import dataclass, field"
 
 # a classmethod reading a module global with a .get default; the copy rebound in a branch
 CLASSMETHOD = """
@@ -92,7 +93,7 @@ def run(code: str, stat: bool) -> tuple:
     panel = replace(panel, turnaround_h=panel.turnaround_h * 2)
     if stat:
         panel = replace(panel, turnaround_h=1)
-    return (panel.turnaround_h, panel.limits)
+    return (panel.turnaround_h, panel.limits, panel.tags)
 """
 
 SPELLINGS = {
@@ -137,7 +138,9 @@ def test_the_rewrite_keeps_the_replace_and_copies_what_leaves() -> None:
     result = DEEP.apply(_source("rebound twice, a field leaves", frozen=True))
     assert "    panel = PANELS[code]\n    memo = {}\n" in result.source
     assert "panel = replace(panel, turnaround_h=panel.turnaround_h * 2)" in result.source
-    assert "return (panel.turnaround_h, deepcopy(panel.limits, memo))" in result.source
+    assert (
+        "return (panel.turnaround_h, deepcopy(panel.limits, memo), deepcopy(panel.tags, memo))"
+    ) in result.source
 
 
 def _refused(imports: str, body: str, classes: str = CLASSES) -> str:
@@ -150,15 +153,27 @@ POST_INIT = CLASSES.replace(
 )
 ITEM_MUTATED = TWICE.replace("    return (", "    panel.analytes.append('X')\n    return (")
 STORED = CLASSMETHOD.replace("        return (", "        cls.last = panel\n        return (")
-RETURNED = TWICE.replace("return (panel.turnaround_h, panel.limits)", "return panel")
+RETURNED = TWICE.replace("return (panel.turnaround_h, panel.limits, panel.tags)", "return panel")
 UNKNOWN = TWICE.replace("panel = replace(panel, turnaround_h=1)", "panel = tweak(panel)")
 FOREIGN = (
     "\n\ndef run(code: str, extra: list) -> tuple:\n    p = deepcopy(PANELS[code])\n"
     "    p = replace(p, analytes=extra)\n    return (p.title, p.analytes)\n"
 )
-PASSED = TWICE.replace("return (panel.turnaround_h, panel.limits)", "return show(panel)")
+PASSED = TWICE.replace(
+    "return (panel.turnaround_h, panel.limits, panel.tags)", "return show(panel)"
+)
 
 REFUSED = {
+    "a default factory that is not a builtin container": (
+        _refused(
+            FROM_IMPORT, TWICE, CLASSES.replace("default_factory=list", "default_factory=make")
+        ),
+        "not a field with a literal default",
+    ),
+    "a default factory whose builtin is rebound": (
+        _refused(FROM_IMPORT, TWICE + "\n\ndef list():\n    return PANELS\n"),
+        "not a field with a literal default",
+    ),
     "replace on a class with __post_init__": (
         _refused(FROM_IMPORT, TWICE, POST_INIT),
         "defines __post_init__",
