@@ -220,3 +220,32 @@ def builtin_factory(value: cst.BaseExpression) -> bool:
         and value.args[0].keyword.value == "default_factory"
         and code(value.args[0].value) in _FACTORIES
     )
+
+
+def copied_element(value: cst.BaseExpression) -> cst.Call | None:
+    """For ``[f(x) for x in src]`` or ``[f(x) for x in src if test]`` (one plain ``for``, the
+    target one name, ``f`` given only that name): the call ``f(x)``, else None. With ``f``
+    ``copy.deepcopy`` the list is a new list of copies of the items of ``src``; where each is
+    only read, ``[x for x in src if test]`` is a new list of the items themselves."""
+    if not isinstance(value, cst.ListComp) or not isinstance(value.elt, cst.Call):
+        return None
+    loop, call = value.for_in, value.elt
+    if loop.inner_for_in is not None or loop.asynchronous is not None:
+        return None
+    if not isinstance(loop.target, cst.Name) or len(call.args) != 1:
+        return None
+    arg = call.args[0]
+    if arg.keyword is not None or arg.star or not isinstance(arg.value, cst.Name):
+        return None
+    return call if arg.value.value == loop.target.value else None
+
+
+def listed_type(value: cst.BaseExpression, types: Types) -> cst.BaseExpression | None:
+    """For ``[copy.deepcopy(x) for x in src ...]``: ``list[T]`` where iterating ``src`` gives
+    values the annotations say are ``T``, else None."""
+    if not isinstance(value, cst.ListComp):
+        return None
+    item = types.element_types(value.for_in.iter, 1)[0]
+    if item is None:
+        return None
+    return cst.Subscript(cst.Name("list"), [cst.SubscriptElement(cst.Index(item))])
