@@ -17,6 +17,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_builtins import tests_only
+from efficiency.remediate.codemods.deepcopy_derived import derived_from
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
@@ -350,7 +351,10 @@ def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[s
             isinstance(bind, cst.Assign)
             and len(bind.targets) == 1
             and isinstance(bind.targets[0].target, cst.Name)
-            and _own_operand(bind.value, types, tracked | {name})
+            and (
+                _own_operand(bind.value, types, tracked | {name})
+                or derived_from(bind.value, tracked | {name}, types)
+            )
         ):
             return f"{name} is bound more than once, not always to a value read from the copy"
     return None

@@ -85,6 +85,11 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from efficiency.remediate.codemods.deepcopy_derived import (
+    copied_element,
+    derived_rebinds,
+    listed_type,
+)
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
@@ -182,6 +187,9 @@ class _Finder(ReadFollower):
         return self._not_views.get(key) if key in self._not_views else self._not_helpers.get(name)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        element = copied_element(node.value)
+        if element is not None and self._is_deepcopy(element) and self.active:
+            self._copied_list(node, element)
         if not isinstance(node.value, cst.Call):
             return
         helper: Helper | str | None = None
@@ -209,6 +217,22 @@ class _Finder(ReadFollower):
         assert isinstance(node.targets[0].target, cst.Name)
         assert isinstance(node.value, cst.Call) and not isinstance(helper, str)
         self._add_site(node, node.value, node.targets[0].target.value, helper)
+
+    def _copied_list(self, node: cst.Assign, call: cst.Call) -> None:
+        """``xs = [copy.deepcopy(x) for x in src if ...]`` (``deepcopy_derived``): the list is
+        new either way; its items are followed as the copy's parts. Each item was copied on its
+        own, with no memo shared between them, so no value read from it may leave (one memo
+        where it leaves would join what the separate copies kept apart)."""
+        shown = code(node).splitlines()[0]
+        self._tracked, self._escapes = set(), []
+        why = self._refusal(node, None)
+        if why is None and self._escapes:
+            why = "a value read from an item leaves the function (each item had its own copy)"
+        if why is not None:
+            self.refused.append(f"{shown}: {why}")
+            return
+        assert isinstance(node.targets[0].target, cst.Name)
+        self._add_site(node, call, node.targets[0].target.value, None)
 
     def visit_Call(self, node: cst.Call) -> None:
         """A copy read directly, never bound: ``plan_for(t)["limits"]["rpm"]``."""
@@ -272,7 +296,7 @@ class _Finder(ReadFollower):
             self.views.append(helper)
 
     def _refusal(self, node: cst.Assign | cst.Call, helper: Helper | View | None) -> str | None:
-        call = node.value if isinstance(node, cst.Assign) else node
+        call = node if isinstance(node, cst.Call) else copied_element(node.value) or node.value
         assert isinstance(call, cst.Call)
         if helper is None and (
             len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star
@@ -306,15 +330,23 @@ class _Finder(ReadFollower):
             why = key_lambda_refusal(scope, self.parent, self._shadowed, types.bound.__contains__)
             if why is not None:
                 return why
-        source = types.type_of(call.args[0].value) if helper is None else None
+        listed = isinstance(node, cst.Assign) and call is not node.value  # [deepcopy(x) ...]
+        source = types.type_of(call.args[0].value) if helper is None and not listed else None
+        if listed:
+            assert isinstance(node, cst.Assign)
+            source = listed_type(node.value, types)
         if isinstance(helper, View) and helper.helper.returns is not None:
             source = helper.helper.returns.annotation  # the helper's copy is of its type
         if isinstance(node, cst.Assign):
             if source is not None:
                 types.env[name] = source
             scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
-            if scope is None or len(scope[name]) != 1:
+            if scope is None:
                 return f"{name} is bound more than once"
+            if len(scope[name]) != 1:
+                why = derived_rebinds(name, node, len(scope[name]), types)
+                if why is not None:
+                    return why
         flagged: list[tuple[cst.CSTNode, str]] = []
         for other in walk(function.body):
             if other is node:

@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from efficiency.remediate.codemods.deepcopy_callees import CalleeReads
+from efficiency.remediate.codemods.deepcopy_derived import derived_from
 from efficiency.remediate.codemods.deepcopy_flow import (
     combined,
     consumed,
@@ -91,11 +92,11 @@ class ReadFollower(CalleeReads, ScopedVisitor):
             if scope is None or len(scope[alias.value]) != len(self._types.bound[alias.value]):
                 return f"{alias.value} is bound more than once"  # (an import among them)
             if len(scope[alias.value]) != 1:  # every binding must be a read (or a scalar)
+                if alias.value in self._tracked:
+                    continue  # its uses are being followed already (its bindings judged)
                 why = rebinding(function, alias.value, self._types, self._tracked)
                 if why is not None:
                     return why
-                if alias.value in self._tracked:
-                    continue  # its uses are being followed already
             elif kind is not None:
                 self._types.env[alias.value] = kind
             why = self._name_read_only(function, alias.value, alias, depth + 1)
@@ -151,6 +152,11 @@ class ReadFollower(CalleeReads, ScopedVisitor):
                     return "has a read method used other than by calling it"
                 foreign = foreign or foreign_default(call, types, self._tracked)
                 node = call
+                continue
+            if isinstance(parent, cst.Arg) and derived_from(
+                self.parent(parent), self._tracked, types
+            ):
+                node = self.parent(parent) or parent  # replace(x, ...): a new object of its parts
                 continue
             operation = combined(self.parent, node, types, self._tracked, self._shadowed)
             if operation is not None:

@@ -21,6 +21,13 @@ from collections.abc import Callable
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_builtins import pure_builtin
+from efficiency.remediate.codemods.deepcopy_derived import (
+    builtin_factory,
+    derived_call,
+    field_from_dataclasses,
+    global_annotations,
+    replace_spellings,
+)
 from efficiency.remediate.codemods.pysource import code, walk
 
 #: builtins whose result cannot alias their argument and which mutate nothing
@@ -65,7 +72,7 @@ def _literal(node: cst.BaseExpression) -> bool:
 
 
 def _class_fields(
-    node: cst.ClassDef, property_bound: bool = False
+    node: cst.ClassDef, property_bound: bool = False, field_imported: bool = False
 ) -> dict[str, cst.BaseExpression] | str:
     """A plain dataclass's fields and their annotations, or why the class is not plain. A
     read-only ``@property`` whose name is no field is allowed (``property_bound``: the module
@@ -100,7 +107,11 @@ def _class_fields(
             if (
                 isinstance(small, cst.AnnAssign)
                 and isinstance(small.target, cst.Name)
-                and (small.value is None or _literal(small.value))
+                and (
+                    small.value is None
+                    or _literal(small.value)
+                    or (field_imported and builtin_factory(small.value))
+                )
             ):
                 fields[small.target.value] = small.annotation.annotation
                 continue
@@ -139,7 +150,8 @@ def plain_classes(module: cst.Module) -> dict[str, dict[str, cst.BaseExpression]
     for statement in module.body:
         if isinstance(statement, cst.ClassDef):
             name = statement.name.value
-            fields = _class_fields(statement, "property" in bound)
+            field_imported = field_from_dataclasses(module) and bound.get("field") == 1
+            fields = _class_fields(statement, "property" in bound, field_imported)
             if bound.get(name) != 1:
                 fields = f"{name} is bound more than once"
             elif not imported or bound.get("dataclass") != 1:
@@ -180,6 +192,12 @@ class Types:
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
         self.env: dict[str, cst.BaseExpression] = {}
+        #: how the module spells ``dataclasses.replace`` (see deepcopy_derived)
+        self.replacers = replace_spellings(module)
+        #: module globals bound once, by an annotated assignment, and not in the function
+        for name, kind in global_annotations(module).items():
+            if name not in self.bound:
+                self.env[name] = kind
         #: is a builtin's name bound in the module or function (set by the caller; until then
         #: every builtin counts as rebound)
         self.shadowed: Callable[[str], bool] = lambda name: True
@@ -348,7 +366,7 @@ def mutation(node: cst.CSTNode, copy_call: cst.BaseExpression, types: Types) -> 
 
 def _harmless(node: cst.Call, types: Types) -> bool:
     func = node.func
-    if types.harmless_call(node):
+    if types.harmless_call(node) or derived_call(node, types):
         return True
     if isinstance(func, cst.Name):
         scalar = func.value in SCALAR_BUILTINS and not types.shadowed(func.value)

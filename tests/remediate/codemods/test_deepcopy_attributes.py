@@ -190,7 +190,7 @@ REFUSED = {
     ),
     "default factory": (
         "from copy import deepcopy\nfrom dataclasses import dataclass, field\n\n@dataclass\n"
-        "class Tier:\n    n: list = field(default_factory=list)\n\n\n"
+        "class Tier:\n    n: list = field(default_factory=make)\n\n\n"
         + TIER_SIG
         + "    return len(plan.n)\n",
         "not a field with a literal default",

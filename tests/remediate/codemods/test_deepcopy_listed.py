@@ -1,0 +1,147 @@
+"""deepcopy-read-only on ``xs = [copy.deepcopy(x) for x in src if ...]``: a new list of the
+items themselves where each item is only read; refusals where an item could be kept or changed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from efficiency.remediate.codemods import codemod
+from tests.remediate.codemods.sample import load
+
+DEEP = codemod("deepcopy-read-only")
+
+HEAD = """\
+import copy
+
+RULES: list[dict[str, list[str]]] = [
+    {"carrier": ["A"], "mode": ["road"], "dests": ["DE", "FR"], "fees": ["toll", "fuel"]},
+    {"carrier": ["B"], "mode": ["road"], "dests": ["DE"], "fees": []},
+    {"carrier": ["C"], "mode": ["air"], "dests": ["US", "DE"], "fees": ["security"]},
+]
+"""
+
+# a method over a class attribute, filtered, items iterated and read
+METHOD = """
+
+class Book:
+    def rate(self, mode: str, dest: str, kg: int, rules: list[dict[str, list[str]]] = RULES):
+        lanes = [copy.deepcopy(rule) for rule in rules if mode in rule["mode"]]
+        best = ""
+        for lane in lanes:
+            if dest not in lane["dests"]:
+                continue
+            charge = kg * (len(lane["fees"]) + 1)
+            if best == "" or charge < len(best):
+                best = lane["carrier"][0]
+        return best, len(lanes)
+
+
+def run(mode, dest, kg):
+    return Book().rate(mode, dest, kg)
+"""
+
+# a function over a module global, no filter, items read by index and counted
+INDEXED = """
+
+def run(mode: str, dest: str, kg: int):
+    lanes = [copy.deepcopy(r) for r in RULES]
+    if not lanes:
+        return None
+    first = lanes[0]["carrier"][0]
+    hits = 0
+    for lane in lanes:
+        if mode in lane["mode"] and dest in lane["dests"]:
+            hits = hits + len(lane["fees"]) * kg
+    return (first, hits, lanes[-1]["dests"][0] == dest)
+"""
+
+# a function over a parameter, items unpacked by their keys in a nested loop
+PARAMETER = """
+
+def run(mode: str, dest: str, kg: int, rules: list[dict[str, list[str]]] = RULES):
+    picked = [copy.deepcopy(x) for x in rules if dest in x["dests"]]
+    total = 0
+    for lane in picked:
+        for fee in lane["fees"]:
+            if mode in lane["mode"]:
+                total = total + kg + len(fee)
+    return total
+"""
+
+SPELLINGS = {"method, filtered": METHOD, "function, indexed": INDEXED, "parameter": PARAMETER}
+CALLS = [("road", "DE", 10), ("road", "FR", 100), ("air", "US", 1), ("sea", "DE", 5)]
+
+
+def _outcome(module: dict[str, Any], args: tuple[Any, ...]) -> Any:
+    try:
+        return "value", module["run"](*args)
+    except Exception as exc:
+        return "raised", type(exc).__name__
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_a_list_of_copies_only_read_becomes_a_list_of_the_items(spelling: str) -> None:
+    source = HEAD + SPELLINGS[spelling]
+    result = DEEP.apply(source)
+    assert result.sites == 1, result.summary
+    assert "copy.deepcopy(" not in result.source
+    old, new = load(source), load(result.source)
+    table = copy.deepcopy(new["RULES"])
+    for args in CALLS:
+        assert _outcome(old, args) == _outcome(new, args), args
+        assert new["RULES"] == table
+
+
+def test_the_comprehension_keeps_its_filter() -> None:
+    result = DEEP.apply(HEAD + METHOD)
+    assert '        lanes = [rule for rule in rules if mode in rule["mode"]]\n' in result.source
+
+
+REFUSED = {
+    "an item mutated": (
+        INDEXED.replace("    hits = 0\n", "    hits = 0\n    lanes[0]['fees'] = []\n"),
+        "assigns to a subscript or attribute",
+    ),
+    "an item's list extended": (
+        INDEXED.replace("    hits = 0\n", "    hits = 0\n    lanes[0]['dests'].append('X')\n"),
+        "could mutate the data",
+    ),
+    "an item returned": (
+        INDEXED.replace("    return (first,", "    return lanes[0]\n    return (first,"),
+        "each item had its own copy",
+    ),
+    "an item stored on self": (
+        METHOD.replace('        best = ""\n', '        best = ""\n        self.last = lanes[0]\n'),
+        "assigns to a subscript or attribute",
+    ),
+    "the list returned whole": (
+        INDEXED.replace("    return (first,", "    return lanes\n    return (first,"),
+        "returned whole",
+    ),
+    "an item passed on": (
+        PARAMETER.replace("    return total", "    return total, print(picked[0])"),
+        "could mutate the data",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refusals_leave_the_text_and_say_why(case: str) -> None:
+    body, why = REFUSED[case]
+    source = HEAD + body
+    result = DEEP.apply(source)
+    assert result.source == source
+    assert not result.changed and result.sites == 0
+    assert why in result.summary, result.summary
+
+
+@pytest.mark.parametrize(
+    "element",
+    ["copy.deepcopy(r['dests'])", "copy.deepcopy(r) if r else r", "copy.deepcopy(RULES[0])"],
+)
+def test_other_comprehensions_are_left_alone(element: str) -> None:
+    source = HEAD + f"\n\ndef run():\n    xs = [{element} for r in RULES]\n    return len(xs)\n"
+    assert DEEP.apply(source).source == source
