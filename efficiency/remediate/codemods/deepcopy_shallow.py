@@ -108,6 +108,7 @@ class _Finder:
             for s in self.module.body
             if isinstance(s, cst.FunctionDef)
             and not s.decorators
+            and self.bound.get(s.name.value) == 1
             and self._plain_function(s) is None
         }
         self.uses = SharedUses(self.parent, functions, self.bound.__contains__)
@@ -147,18 +148,23 @@ class _Finder:
         return found
 
     def _plain_function(self, function: cst.FunctionDef) -> str | None:
+        """Why ``function`` cannot be called in place of another (a sibling), or None."""
         params = function.params
-        if function.asynchronous or self.bound.get(function.name.value) != 1:
-            return "is async or bound more than once in the module"
+        if function.asynchronous:
+            return "is async"
         if params.posonly_params or params.kwonly_params or params.star_kwarg:
             return "takes positional-only, keyword-only or ** parameters"
         if isinstance(params.star_arg, cst.Param | cst.ParamStar):
             return "takes *args"
         if any(p.default is not None for p in params.params):
             return "takes a parameter with a default (an override's default could differ)"
+        return self._closed(function)
+
+    def _closed(self, function: cst.FunctionDef) -> str | None:
+        """Why the code of ``function`` may run other than where it stands, or None."""
         for node in walk(function.body):
-            if isinstance(node, (*SCOPES, cst.Yield, cst.Await, cst.Global, cst.Nonlocal)):
-                return "defines a nested scope, yields, awaits or declares global names"
+            if isinstance(node, cst.Yield | cst.Await):
+                return "yields or awaits"
         if calls_introspection(function):
             return "calls locals()/vars()/eval()/exec()"
         return None
@@ -210,9 +216,7 @@ class _Finder:
         target = node.targets[0].target if len(node.targets) == 1 else None
         if not isinstance(target, cst.Name):
             return None, "the copy is not bound to one plain name"
-        why = self._plain_function(function)
-        if why is not None and why.startswith("is async or bound"):
-            why = None if owner is not None and not function.asynchronous else why
+        why = self._closed(function)
         if why is not None:
             return None, f"the function {why}"
         shapes = self.constants[constant]
@@ -224,6 +228,9 @@ class _Finder:
             if not changed:
                 return None, "the copy is never changed (left to deepcopy-read-only)"
             return site, None
+        why = self._plain_function(function)
+        if why is not None:
+            return None, f"the copy is returned by a function that {why}"
         sibling, why = caller_site(self, function, owner, call)
         if sibling is None:
             return None, why

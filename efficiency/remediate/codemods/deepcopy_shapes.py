@@ -241,6 +241,8 @@ class SharedUses:
             target = parent.targets[0].target
             if isinstance(target, cst.Name):
                 return self.name(_scope(parent, self.parent), target.value, target, shapes, depth)
+        if isinstance(parent, cst.Comparison | cst.ComparisonTarget):
+            return "is compared by identity (the deep copy's objects were new ones)"
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep or change a value the data shares"
 

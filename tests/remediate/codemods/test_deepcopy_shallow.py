@@ -230,7 +230,11 @@ IDENTITY = MERGE.replace('flags[k]["on"])', 'flags[k]["users"] is not None)')
         'self.pricing["tiers"]', '[{"min": 0, "pct": 0}]'), "pricing", "no caller in the module"),
     (PASSED_ON, None, "is passed to log()"),
     (SHARED_RETURNED, None, "flows into `return"),
-    (IDENTITY, None, "flows into"),
+    (IDENTITY, None, "compared by identity"),
+    (PROPERTY.replace('    for name, season in seasons.items():', '    seasons["low"]["mult"] = 0\n'
+     '    for name, season in seasons.items():').replace("self.pricing['currency']", "'EUR'")
+     .replace('self.pricing["tiers"]', '[{"min": 0, "pct": 0}]'), "pricing",
+     "seasons is changed through a subscript"),
     (MERGE.replace("FLAGS = {", "FLAGS = dict({").replace("]}}", "]}})"), None,
      "not a module constant"),
     (MERGE.replace("import copy\n", "import copy\nfrom collections import OrderedDict\n")
