@@ -47,8 +47,8 @@ class Mapping:
 @dataclass(frozen=True)
 class Seq:
     items: frozenset[Shape]
-    #: a list or set of the data (a new list of its items is not the data's, but is followed
-    #: as one: it is only read)
+    #: a list or set of the data itself (False: a tuple, or a new container of its items,
+    #: which only the items make shared)
     mutable: bool
 
 
@@ -64,7 +64,7 @@ SCALAR: Shapes = frozenset({Scalar()})
 CONSUMERS = frozenset({"len", "any", "all", "str", "repr", "bool", "isinstance", "int"})
 CONSUMERS |= {"float", "abs", "round"}
 #: builtins whose value is a new container of the items of their first argument
-CONTAINERS = {"sorted": True, "list": True, "reversed": False, "tuple": False}
+CONTAINERS = frozenset({"sorted", "list", "reversed", "tuple"})
 LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
 
@@ -207,7 +207,7 @@ class SharedUses:
             index = parent.slice[0].slice if len(parent.slice) == 1 else None
             key = index.value if isinstance(index, cst.Index) else None
             if isinstance(index, cst.Slice):
-                return self.value(parent, frozenset({Seq(items_of(shapes), True)}), depth)
+                return self.value(parent, frozenset({Seq(items_of(shapes), False)}), depth)
             return self.value(parent, subscript(shapes, key), depth)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             return self._method(parent, shapes, depth)
@@ -280,7 +280,7 @@ class SharedUses:
                 call, items_of(shapes), depth
             )
         if func in CONTAINERS and first and len(call.args) == 1 + _keys(call):
-            made = frozenset({Seq(items_of(shapes), CONTAINERS[func])})
+            made = frozenset({Seq(items_of(shapes), False)})
             return self._key(call, items_of(shapes), depth) or self.value(call, made, depth)
         callee = self.functions.get(func.removeprefix("<module ").removesuffix(">"))
         if callee is not None and arg.keyword is None and depth < 3:

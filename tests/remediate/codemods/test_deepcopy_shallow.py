@@ -267,3 +267,33 @@ def test_public_callers_outside_the_module_keep_the_deep_copy() -> None:
     outside = new["settings"](2, "h")
     outside["retries"]["codes"].append(999)
     assert new["DEFAULTS"]["retries"]["codes"] == [500, 502]
+
+
+#: a set of tuples grown where it is made
+SET = """\
+import copy
+
+SEEN = {("a", 1), ("b", 2)}
+
+
+def known(extra):
+    seen = copy.deepcopy(SEEN)
+    seen.add(extra)
+    return sorted(seen), ("a", 1) in seen
+"""
+
+
+def test_set_constant() -> None:
+    after = _apply(SET)
+    assert "seen = SEEN.copy()" in after
+    old, new = load(SET), load(after)
+    assert old["known"](("c", 3)) == new["known"](("c", 3))
+    assert new["SEEN"] == {("a", 1), ("b", 2)}
+
+
+def test_a_caller_through_another_object_keeps_the_deep_copy() -> None:
+    source = PROPERTY + "\n\ndef quote_all(op):\n    return op.pricing['currency']\n"
+    result = SHALLOW.apply(source, function="pricing")
+    assert result.changed
+    assert "return op.pricing['currency']" in result.source
+    assert "caller `op.pricing`: is not in a method of the same class" in result.summary
