@@ -60,6 +60,7 @@ CODEMODS = (
     "re-loop-pattern",
     "struct-precompile",
     "deepcopy-read-only",
+    "deepcopy-shallow",
     "lazy-logging",
     "join-strings",
     "hoist-constant-table",

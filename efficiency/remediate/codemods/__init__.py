@@ -13,6 +13,7 @@ from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.constant_table import HoistConstantTable
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
+from efficiency.remediate.codemods.deepcopy_shallow import DeepcopyShallow
 from efficiency.remediate.codemods.env_line import EnvLine
 from efficiency.remediate.codemods.hoist_re import HoistReCompile
 from efficiency.remediate.codemods.join_strings import JoinStrings
@@ -33,6 +34,7 @@ CODEMODS: dict[str, Codemod] = {
         ReLoopPattern(),
         StructPrecompile(),
         DeepcopyReadOnly(),
+        DeepcopyShallow(),
         LazyLogging(),
         JoinStrings(),
         HoistConstantTable(),

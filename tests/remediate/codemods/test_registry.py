@@ -14,6 +14,7 @@ PYTHON = [
     "re-loop-pattern",
     "struct-precompile",
     "deepcopy-read-only",
+    "deepcopy-shallow",
     "lazy-logging",
     "join-strings",
     "hoist-constant-table",
