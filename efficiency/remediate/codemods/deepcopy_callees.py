@@ -42,6 +42,8 @@ from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, 
 
 #: calls that can rebind a module's functions behind its back
 _REBINDERS = frozenset({"globals", "setattr", "vars", "exec", "eval"})
+#: attributes that reach a module's namespace, where a store rebinds its functions
+_NAMESPACES = frozenset({"__dict__", "__globals__"})
 _DEPTH = 3
 _LAZY = "an iterator over it"
 _RETURNED = "<returned>"
@@ -193,7 +195,10 @@ class CalleeReads:
         if helper.decorators or helper.asynchronous:
             return "is decorated or async"
         if _rebinds(self._module):
-            return "is in a module that calls globals()/setattr()/vars(), which could rebind it"
+            return (
+                "is in a module that calls globals()/setattr()/vars() or reaches a "
+                "__dict__/__globals__, which could rebind it"
+            )
         if calls_introspection(helper):
             return "calls locals()/vars()/eval()/exec()"
         if any(isinstance(n, SCOPES) for n in walk(helper.body)):
@@ -232,8 +237,11 @@ def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]
 
 
 def _rebinds(module: cst.Module | None) -> bool:
+    """Does ``module`` call ``globals()``/``setattr``... or reach a namespace through
+    ``__dict__``/``__globals__`` (``f.__globals__["name"] = other``)?"""
     return any(
-        isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in _REBINDERS
+        (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in _REBINDERS)
+        or (isinstance(n, cst.Attribute) and n.attr.value in _NAMESPACES)
         for n in _walk(module)
     )
 

@@ -42,6 +42,9 @@ def _bindings(module: cst.Module) -> dict[str, int] | None:
             names += [n.value for n in walk(node.target) if isinstance(n, cst.Name)]
         elif isinstance(node, cst.AsName):
             names += [n.value for n in walk(node.name) if isinstance(n, cst.Name)]
+        elif isinstance(node, cst.MatchAs | cst.MatchStar | cst.MatchMapping):
+            captured = node.rest if isinstance(node, cst.MatchMapping) else node.name
+            names += [captured.value] if captured is not None else []  # ``case x:`` binds x
         for name in names:
             bound[name] = bound.get(name, 0) + 1
     return bound

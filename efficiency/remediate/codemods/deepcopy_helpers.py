@@ -82,6 +82,10 @@ def module_bindings(module: cst.Module) -> dict[str, int]:
             _add_names(node.name, add)
         elif isinstance(node, cst.NamedExpr):
             _add_names(node.target, add)
+        elif isinstance(node, cst.MatchAs | cst.MatchStar | cst.MatchMapping):
+            captured = node.rest if isinstance(node, cst.MatchMapping) else node.name
+            if captured is not None:  # a match pattern's capture (``case sorted:``) binds
+                add(captured.value)
     return bound
 
 

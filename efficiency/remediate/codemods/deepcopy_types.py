@@ -178,6 +178,9 @@ def bound_names(function: cst.FunctionDef) -> dict[str, list[cst.CSTNode]]:
             targets = [node.target]
         elif isinstance(node, cst.AsName | cst.NamedExpr):
             targets = [node.name if isinstance(node, cst.AsName) else node.target]
+        elif isinstance(node, cst.MatchAs | cst.MatchStar | cst.MatchMapping):
+            captured = node.rest if isinstance(node, cst.MatchMapping) else node.name
+            targets = [captured] if captured is not None else []  # ``case x:`` binds x
         for target in targets:
             for name in walk(target):
                 if isinstance(name, cst.Name):

@@ -207,3 +207,45 @@ def test_a_helper_that_changes_its_parameter_changes_only_the_copy() -> None:
     module = load(REFUSED["a helper that changes its parameter"][0])
     assert module["f"]() is False
     assert module["PROFILE"]["water"]["seed"] == 4.0
+
+
+# a name rebound where the module's bindings were not counted: a match pattern's capture
+# (``case sorted:``, ``case [_, list]:``) or a store in a function's __globals__
+EVIL = "def evil(xs, *rest):\n    xs.clear()\n    return []\n\n"
+REBOUND = {
+    "a builtin captured by a match pattern in the module": (
+        ROOMS + EVIL + "match evil:\n    case sorted:\n        pass\n\n"
+        "def f():\n    rooms = copy.deepcopy(ROOMS)\n"
+        "    return len(sorted(rooms[0]['amenities']))\n"
+    ),
+    "a builtin captured inside a sequence pattern in the module": (
+        ROOMS + EVIL + "match [1, evil]:\n    case [_, list]:\n        pass\n\n"
+        "def f():\n    rooms = copy.deepcopy(ROOMS)\n    return len(list(rooms[0]['amenities']))\n"
+    ),
+    "a builtin captured by a match pattern in the function": (
+        ROOMS + EVIL + "def f(v=evil):\n    rooms = copy.deepcopy(ROOMS)\n    match v:\n"
+        "        case sorted:\n            pass\n    return len(sorted(rooms[0]['amenities']))\n"
+    ),
+    "a helper captured by a match pattern": (
+        ROOMS + EVIL + "def beds(rooms):\n    return rooms[0]['beds']\n\n"
+        "match evil:\n    case beds:\n        pass\n\n"
+        "def f():\n    rooms = copy.deepcopy(ROOMS)\n    return beds(rooms) == []\n"
+    ),
+    "a helper rebound through a function's __globals__": (
+        ROOMS + EVIL + "def beds(rooms):\n    return rooms[0]['beds']\n\n"
+        "evil.__globals__['beds'] = evil\n\n"
+        "def f():\n    rooms = copy.deepcopy(ROOMS)\n    return beds(rooms) == []\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REBOUND))
+def test_a_name_rebound_out_of_sight_keeps_the_copy(case: str) -> None:
+    """The rebound name runs code that clears what it is given: the copy's list, or without
+    the copy the module's own."""
+    source = REBOUND[case]
+    result = DEEP.apply(source)
+    before, after = load(source), load(result.source)
+    assert before["f"]() == after["f"]()
+    assert after["ROOMS"] == before["ROOMS"]
+    assert result.source == source and not result.changed, result.source
