@@ -252,3 +252,71 @@ def listed_type(value: cst.BaseExpression, types: Types) -> cst.BaseExpression |
     if item is None:
         return None
     return cst.Subscript(cst.Name("list"), [cst.SubscriptElement(cst.Index(item))])
+
+
+def listed_by_value(
+    value: cst.BaseExpression, types: Types | None, module: cst.Module | None
+) -> bool:
+    """For ``[copy.deepcopy(x) for x in src ...]``: do its items compare by value all the way
+    down (``by_value``)? Items that shared an object had separate copies of it, unequal where
+    it compares by identity; the items themselves share it, equal."""
+    if types is None or module is None:
+        return False
+    return by_value(listed_type(value, types), types, module)
+
+
+#: containers whose equality compares their items (their values, by the items' own ``==``)
+_CONTAINERS = frozenset(
+    {"list", "List", "Sequence", "MutableSequence", "tuple", "Tuple", "dict", "Dict"}
+    | {"Mapping", "MutableMapping", "set", "Set", "frozenset", "FrozenSet", "Optional"}
+)
+
+
+def by_value(
+    kind: cst.BaseExpression | None,
+    types: Types,
+    module: cst.Module,
+    seen: frozenset[str] = frozenset(),
+) -> bool:
+    """Do values of ``kind`` compare by value all the way down: immutable scalars, builtin
+    containers of such values, plain dataclasses of this module (``==`` compares the fields;
+    not ``eq=False``) of such values? Separate deep copies of items that shared an object
+    hold separate copies of it; only where nothing compares by identity can that not show."""
+    if kind is None:
+        return False
+    if types.scalar(kind) or isinstance(kind, cst.Ellipsis):
+        return True
+    if isinstance(kind, cst.BinaryOperation) and isinstance(kind.operator, cst.BitOr):
+        return by_value(kind.left, types, module, seen) and by_value(
+            kind.right, types, module, seen
+        )
+    if isinstance(kind, cst.Subscript):
+        value = kind.value.attr if isinstance(kind.value, cst.Attribute) else kind.value
+        args = [e.slice.value for e in kind.slice if isinstance(e.slice, cst.Index)]
+        return (
+            isinstance(value, cst.Name)
+            and value.value in _CONTAINERS
+            and len(args) == len(kind.slice)
+            and all(by_value(a, types, module, seen) for a in args)
+        )
+    fields = types.fields(kind)
+    if not isinstance(fields, dict) or not isinstance(kind, cst.Name) or kind.value in seen:
+        return False
+    return _compares_fields(module, kind.value) and all(
+        by_value(f, types, module, seen | {kind.value}) for f in fields.values()
+    )
+
+
+def _compares_fields(module: cst.Module, name: str) -> bool:
+    """Is the class ``name`` a ``@dataclass`` whose decorator does not turn ``eq`` off?"""
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == name:
+            return all(
+                not isinstance(d.decorator, cst.Call)
+                or all(
+                    a.keyword is None or a.keyword.value != "eq" or code(a.value) == "True"
+                    for a in d.decorator.args
+                )
+                for d in statement.decorators
+            )
+    return False

@@ -88,6 +88,7 @@ from libcst.metadata import (
 from efficiency.remediate.codemods.deepcopy_derived import (
     copied_element,
     derived_rebinds,
+    listed_by_value,
     listed_type,
 )
 from efficiency.remediate.codemods.deepcopy_flow import (
@@ -228,6 +229,11 @@ class _Finder(ReadFollower):
         why = self._refusal(node, None)
         if why is None and self._escapes:
             why = "a value read from an item leaves the function (each item had its own copy)"
+        if why is None and not listed_by_value(node.value, self._types, self._module):
+            why = (
+                "its items may hold objects that compare by identity (items sharing an object "
+                "had separate copies of it, unequal; the items themselves share it)"
+            )
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return

@@ -10,6 +10,7 @@ import pytest
 
 from efficiency.remediate.codemods import codemod
 from tests.remediate.codemods.sample import load
+from tests.remediate.codemods.test_deepcopy_derived import load as load_registered
 
 DEEP = codemod("deepcopy-read-only")
 
@@ -145,3 +146,90 @@ def test_refusals_leave_the_text_and_say_why(case: str) -> None:
 def test_other_comprehensions_are_left_alone(element: str) -> None:
     source = HEAD + f"\n\ndef run():\n    xs = [{element} for r in RULES]\n    return len(xs)\n"
     assert DEEP.apply(source).source == source
+
+
+# items that share an object (the same rule twice, or one tag in two rules): each separate
+# deep copy has its own copy of it, so what compares by identity (a plain class, a dataclass
+# with eq=False, or an item of unknown type) was unequal between the copies, and is equal
+# between the items themselves
+SHARED = {
+    "an item of unknown type": """\
+import copy
+
+
+class Tag:
+    pass
+
+
+TAG = Tag()
+RULE = {"tag": TAG}
+RULES = [RULE, RULE, {"tag": TAG}]
+
+
+def run():
+    lanes = [copy.deepcopy(r) for r in RULES]
+    return lanes[0] == lanes[1], lanes[0]["tag"] == lanes[2]["tag"]
+""",
+    "a dataclass with eq=False": """\
+import copy
+from dataclasses import dataclass
+
+
+@dataclass(eq=False)
+class Lane:
+    code: str
+
+
+LANE = Lane("A")
+RULES: dict[str, list[Lane]] = {"road": [LANE, LANE]}
+
+
+def run():
+    lanes = [copy.deepcopy(r) for r in RULES["road"]]
+    return lanes[0] == lanes[1], lanes[0] == lanes[0]
+""",
+    "a list of dataclasses with eq=False inside": """\
+import copy
+from dataclasses import dataclass
+
+
+@dataclass(eq=False)
+class Lane:
+    code: str
+
+
+@dataclass
+class Rule:
+    lanes: list[Lane]
+
+
+LANE = Lane("A")
+RULES: list[Rule] = [Rule([LANE]), Rule([LANE])]
+
+
+def run():
+    rules = [copy.deepcopy(r) for r in RULES]
+    return rules[0] == rules[1], rules[0].lanes == rules[1].lanes
+""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHARED))
+def test_items_that_may_compare_by_identity_keep_their_copies(case: str) -> None:
+    source = SHARED[case]
+    result = DEEP.apply(source)
+    assert load_registered(source)["run"]() == load_registered(result.source)["run"]()
+    assert result.source == source and not result.changed, result.source
+    assert "compare by identity" in result.summary, result.summary
+
+
+def test_items_of_plain_dataclasses_of_values_are_still_listed() -> None:
+    """A dataclass (eq by its fields) of strings, lists and dicts of them compares by value:
+    the items' sharing cannot show."""
+    source = SHARED["a list of dataclasses with eq=False inside"].replace(
+        "@dataclass(eq=False)", "@dataclass"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1, result.summary
+    before, after = load_registered(source), load_registered(result.source)
+    assert before["run"]() == after["run"]() == (True, True)
