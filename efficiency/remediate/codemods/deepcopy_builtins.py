@@ -17,7 +17,8 @@ the function, is no reason to keep a copy, and a read of the copy may be given t
 ``map``/``filter`` run the function they are given: it must be ``None`` (``filter``), one of
 these builtins, or a lambda, judged as a key lambda is (``deepcopy_helpers``); a ``map`` lambda
 may read nothing but its parameter, since its result is an element of what ``map`` returns.
-``id`` is not among them: the copy's objects had other ids than the original's. ``iter`` with a
+``id`` and ``hash`` (``IDENTITY``) are not among them: the copy's objects had other ids than
+the original's, and the default hash is derived from the id. ``iter`` with a
 sentinel calls its first argument, and a ``key=`` other than a lambda or one of
 these builtins is a call of unknown code: both are refused.
 """
@@ -33,8 +34,11 @@ from efficiency.remediate.codemods.pysource import walk
 #: builtins whose result keeps no part of their arguments
 TESTING = frozenset(
     {"any", "all", "len", "str", "repr", "format", "abs", "round", "isinstance", "range"}
-    | {"int", "float", "bool", "hash", "callable"}
+    | {"int", "float", "bool", "callable"}
 )
+#: builtins that tell an object's identity (the default hash is derived from the id): the
+#: copy's objects had other ids than the original's, so no read may be given to them
+IDENTITY = frozenset({"id", "hash"})
 #: builtins whose result may hold parts of their arguments
 PASSING = frozenset(
     {"sorted", "min", "max", "sum", "list", "tuple", "set", "frozenset", "dict"}

@@ -16,7 +16,7 @@ from typing import Any
 import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.deepcopy_builtins import tests_only
+from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, tests_only
 from efficiency.remediate.codemods.deepcopy_derived import derived_from
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
@@ -64,7 +64,7 @@ def consumed(
     return (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Name)
-        and call.func.value in SCALAR_BUILTINS
+        and call.func.value in SCALAR_BUILTINS - IDENTITY
         and not shadowed(call.func.value)
     )
 

@@ -31,14 +31,14 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import mapped_lambda
+from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, mapped_lambda
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS
 from efficiency.remediate.codemods.pysource import walk
 
 #: builtins that pick an element of their argument (``sorted``: a new list of its elements)
 PICKERS = frozenset({"min", "max", "sorted"})
 #: builtins a key lambda may call: they read their arguments and keep none of them
-LAMBDA_CALLS = SCALAR_BUILTINS | {"abs", "round", "min", "max", "sum"}
+LAMBDA_CALLS = (SCALAR_BUILTINS - IDENTITY) | {"abs", "round", "min", "max", "sum"}
 _TARGETS = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.Del)
 _NESTED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 

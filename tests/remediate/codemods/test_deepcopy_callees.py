@@ -249,3 +249,30 @@ def test_a_name_rebound_out_of_sight_keeps_the_copy(case: str) -> None:
     assert before["f"]() == after["f"]()
     assert after["ROOMS"] == before["ROOMS"]
     assert result.source == source and not result.changed, result.source
+
+
+# hash() of an object with the default hash is derived from its id, as id() itself: the
+# copy's objects hashed otherwise than the original's
+TAGGED = (
+    "import copy\n\nclass Tag:\n    pass\n\nTAG = Tag()\n"
+    "CONFIG = {'tag': TAG, 'tags': [TAG, Tag()]}\n\n"
+)
+HASHED = {
+    "hash of a read compared": "    return hash(config['tag']) == hash(TAG)\n",
+    "hash of a read in a key lambda": (
+        "    order = sorted([0, 1], key=lambda i: hash(config['tags'][i]) == hash(TAG))\n"
+        "    return order[0]\n"
+    ),
+    "hash of an item of a loop": (
+        "    for t in config['tags']:\n        if hash(t) == hash(TAG):\n            return True\n"
+        "    return False\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HASHED))
+def test_the_hash_of_a_read_keeps_the_copy(case: str) -> None:
+    source = TAGGED + "def f():\n    config = copy.deepcopy(CONFIG)\n" + HASHED[case]
+    result = DEEP.apply(source)
+    assert load(source)["f"]() == load(result.source)["f"]()
+    assert result.source == source and not result.changed, result.source
