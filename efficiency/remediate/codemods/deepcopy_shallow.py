@@ -55,6 +55,7 @@ from efficiency.remediate.codemods.deepcopy_shapes import (
     Shapes,
     SharedUses,
     bindings,
+    compares_items,
     loaded,
     shape_of,
     subscript,
@@ -323,6 +324,8 @@ class _Finder:
             a.keyword is None or a.keyword.value != "reverse" for a in above.args
         ):
             return "", f"{name}.sort() is given a key (which could change the items it is given)"
+        if method == "remove" and compares_items(shapes, above.args) is not None:
+            return "", f"{name}.remove() {compares_items(shapes, above.args)}"
         kind, why = self._arguments(name, [a.value for a in above.args])
         if why is not None or isinstance(statement, cst.Expr):
             return kind, why
