@@ -10,7 +10,8 @@ every value read from it is only read (``deepcopy_shapes``), ``BASE.copy()`` doe
     merged.update(overrides)                    merged.update(overrides)
 
 What is copied must be known: ``BASE`` is a module constant bound once to a dict, list or set
-display of plain literal data (so the copy is of that exact type, its items run no code when
+display of plain literal data, in a module that calls no ``globals()``/``vars()``/``exec()``
+(which could bind it again) (so the copy is of that exact type, its items run no code when
 read, and what each read may be is known from the display), and every other use of ``BASE`` in
 the module is the argument of a deep copy: nothing in the module reads or changes its objects
 in place, so a value the shallow copy shares with it cannot change while it is held.
@@ -129,8 +130,8 @@ class _Finder:
     def _constants(self) -> dict[str, Shapes]:
         """Module constants bound once to a dict, list or set display of plain data."""
         found: dict[str, Shapes] = {}
-        if self.bound.get("*"):
-            return found
+        if self.bound.get("*") or calls_introspection(self.module):
+            return found  # globals()/exec() could bind a name the module does not show
         for statement in self.module.body:
             if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
                 continue

@@ -189,3 +189,30 @@ def test_an_argument_evaluated_before_the_method_is_looked_up() -> None:
     assert "self.rules(self.swap())" in after.source, after.source
     assert load(after.source)["K"]().swapped() == load(PROPERTY)["K"]().swapped() == 5
     assert "caller `self.rules(self.swap())`: its arguments call code" in after.summary
+
+
+#: the constant rebound, through globals(), to data the module changes elsewhere
+REBOUND = """\
+import copy
+
+C = {"a": [1], "b": 0}
+OTHER = {"a": [1], "b": 0}
+
+
+def bump():
+    OTHER["a"].append(2)
+
+
+def f(g):
+    d = copy.deepcopy(C)
+    d["b"] = 1
+    bump()
+    return len(d["a"])
+
+
+globals()["C"] = OTHER
+"""
+
+
+def test_constant_rebound_through_globals() -> None:
+    _same(REBOUND, None, "f(0)", "not a module constant")
