@@ -23,13 +23,16 @@ sibling that makes the shallow copy, which the callers found to keep to the rule
 class, ``helper(...)`` of a module function; a caller may bind the value to a name once, change
 its top level and read it, but not hand it on). Like ``deepcopy_views``' views, the sibling
 first checks that the function is still the one it was made from (an override, a patch or a
-method of another instance runs instead, as before)::
+method of another instance, or a subclass's ``__getattribute__``, runs instead, as before)::
 
     @property                                    __pricing_deep = pricing
     def pricing(self): ...
                                                  def __pricing_shallow(self):
-    def quote(self, b):                              if type(self).pricing is not Op.__pricing_deep:
+    def quote(self, b):                              if <type(self) has its own __getattribute__>:
         p = self.pricing             →                   return self.pricing
+                                                     if getattr(type(self), "pricing", None) \
+                                                             is not Op.__pricing_deep:
+                                                         return self.pricing
                                                      merged = BASE.copy() ...
                                                  def quote(self, b):
                                                      p = Op.__pricing_shallow(self)

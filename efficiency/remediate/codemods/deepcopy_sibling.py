@@ -133,7 +133,7 @@ def caller_site(
     if function.decorators:
         if len(function.decorators) != 1 or not _is_property(function.decorators[0], bound):
             return None, "the copy is returned by a decorated method"
-        kind, needed = "property", {"type", "object"}
+        kind, needed = "property", {"type", "object", "getattr"}
     else:
         kind, needed = "method", {"type", "object", "getattr"}
     clash = needed & (bound.keys() | {n.value for n in walk(function) if isinstance(n, cst.Name)})
@@ -159,7 +159,8 @@ def _guard(sibling: Sibling) -> list[cst.BaseStatement]:
     if sibling.kind == "property":
         text = (
             f"if {custom}:\n    return {me}.{name}\n"
-            f"if type({me}).{name} is not {owner}.{sibling.alias}:\n    return {me}.{name}\n"
+            f'if getattr(type({me}), "{name}", None) is not {owner}.{sibling.alias}:\n'
+            f"    return {me}.{name}\n"
         )
         return list(cst.parse_module(text).body)
     forwarded = ", ".join(params[1:])

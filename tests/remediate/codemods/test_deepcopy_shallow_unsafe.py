@@ -216,3 +216,12 @@ globals()["C"] = OTHER
 
 def test_constant_rebound_through_globals() -> None:
     _same(REBOUND, None, "f(0)", "not a module constant")
+
+
+def test_a_method_borrowed_by_an_object_without_the_property() -> None:
+    source = PROPERTY + '\n\nclass Fake:\n    def __init__(self):\n        self.cfg = {"b": 7}\n'
+    source += '        self.rules = lambda x: {"b": x + 1}\n'
+    after = SHALLOW.apply(source, function="cfg")
+    assert after.changed, after.summary
+    call = "K.use(Fake())"
+    assert eval(call, load(source)) == eval(call, load(after.source)) == (7, 3)
