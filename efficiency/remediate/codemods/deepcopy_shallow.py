@@ -30,8 +30,8 @@ method of another instance, or a subclass's ``__getattribute__``, runs instead, 
                                                  def __pricing_shallow(self):
     def quote(self, b):                              if <type(self) has its own __getattribute__>:
         p = self.pricing             →                   return self.pricing
-                                                     if getattr(type(self), "pricing", None) \
-                                                             is not Op.__pricing_deep:
+                                                     if <type(self).pricing is not
+                                                             Op.__pricing_deep>:
                                                          return self.pricing
                                                      merged = BASE.copy() ...
                                                  def quote(self, b):
