@@ -55,12 +55,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
 
 from efficiency.remediate.codemods.deepcopy_helpers import module_bindings
+from efficiency.remediate.codemods.deepcopy_names import bindings, loaded
 from efficiency.remediate.codemods.deepcopy_shapes import (
     Shapes,
     SharedUses,
-    bindings,
     compares_items,
-    loaded,
     shape_of,
     subscript,
 )

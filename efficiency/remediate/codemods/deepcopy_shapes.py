@@ -29,12 +29,19 @@ and a subscript stored to by a ``for``, comprehension, ``as`` or unpacking targe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import SCOPES, code, walk
+from efficiency.remediate.codemods.deepcopy_names import (
+    bindings,
+    loaded,
+    nested_binding,
+    scope_of,
+    stored,
+)
+from efficiency.remediate.codemods.pysource import code, walk
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,7 @@ class SharedUses:
         body = scope.body if isinstance(scope, cst.FunctionDef | cst.Lambda) else scope
         for use in walk(body):
             if loaded(use, name, self.parent) and use is not binding:
-                if _nested_binding(use, scope, self.parent):
+                if nested_binding(use, scope, self.parent):
                     return f"{name} is used inside a nested function, class or lambda"
                 why = self.value(use, shapes, depth)
                 if why is not None:
@@ -235,7 +242,7 @@ class SharedUses:
         if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
             target = parent.targets[0].target
             if isinstance(target, cst.Name):
-                return self.name(_scope(parent, self.parent), target.value, target, shapes, depth)
+                return self.name(scope_of(parent, self.parent), target.value, target, shapes, depth)
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep or change a value the data shares"
 
@@ -345,7 +352,7 @@ class SharedUses:
     ) -> str | None:
         """A ``for`` (or comprehension) target gets the items; tuples are unpacked."""
         if isinstance(scope, cst.For):
-            scope = _scope(scope, self.parent)
+            scope = scope_of(scope, self.parent)
         if isinstance(target, cst.Name):
             return self.name(scope, target.value, target, items, depth)
         if isinstance(target, cst.Tuple) and all(
@@ -386,90 +393,5 @@ def compares_items(shapes: Shapes, args: Iterable[cst.Arg]) -> str | None:
     return UNKNOWN
 
 
-def stored(node: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]) -> bool:
-    """Is ``node`` (a subscript) stored to or deleted: a target of an assignment, ``del``,
-    ``for``, comprehension or ``as``, alone or inside a tuple or list target?"""
-    current, above = node, parent(node)
-    while isinstance(above, cst.Element | cst.StarredElement | cst.Tuple | cst.List):
-        current, above = above, parent(above)
-    if isinstance(above, cst.AssignTarget | cst.AugAssign | cst.For | cst.CompFor | cst.Del):
-        return above.target is current
-    return isinstance(above, cst.AsName) and above.name is current
-
-
 def _keys(call: cst.Call) -> int:
     return sum(a.keyword is not None for a in call.args)
-
-
-def _scope(node: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]) -> cst.CSTNode:
-    current = parent(node)
-    while current is not None and not isinstance(current, (*SCOPES, cst.Module)):
-        current = parent(current)
-    assert current is not None
-    return current
-
-
-def _nested_binding(
-    use: cst.Name, scope: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
-) -> bool:
-    """Is ``use`` inside a def, class or lambda nested in ``scope`` (which could keep it)?"""
-    current = parent(use)
-    while current is not None and current is not scope:
-        if isinstance(current, SCOPES):
-            return True
-        current = parent(current)
-    return False
-
-
-def bindings(scope: cst.CSTNode, name: str) -> int:
-    """How often ``name`` is bound in ``scope`` (parameters, targets, imports, del, global)."""
-    count = 0
-    for node in walk(scope):
-        if isinstance(node, cst.Param) and node.name.value == name:
-            count += 1
-        elif isinstance(node, cst.Global | cst.Nonlocal):
-            count += sum(n.name.value == name for n in node.names)
-        elif isinstance(node, cst.FunctionDef | cst.ClassDef) and node is not scope:
-            count += node.name.value == name
-        else:
-            target = _target_of(node)
-            if target is not None:
-                count += sum(n.value == name for n in _bound_names(target))
-    return count
-
-
-def _bound_names(target: cst.CSTNode) -> Iterator[cst.Name]:
-    """The names a target binds (not those read in its subscripts or attributes)."""
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, cst.Tuple | cst.List):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
-
-
-def _target_of(node: cst.CSTNode) -> cst.CSTNode | None:
-    if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
-        return node.target
-    if isinstance(node, cst.CompFor | cst.Del):
-        return node.target
-    if isinstance(node, cst.AsName):
-        return node.name
-    if isinstance(node, cst.NamedExpr):
-        return node.target
-    if isinstance(node, cst.ImportAlias):
-        return node.asname.name if node.asname else node.name
-    return None
-
-
-def loaded(
-    node: cst.CSTNode, name: str, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
-) -> bool:
-    """Is ``node`` the name ``name`` as a variable (not an attribute's or keyword's name)?"""
-    if not isinstance(node, cst.Name) or node.value != name:
-        return False
-    above = parent(node)
-    if isinstance(above, cst.Attribute) and above.attr is node:
-        return False
-    return not (isinstance(above, cst.Arg) and above.keyword is node)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_shapes import bindings, shape_of
+from efficiency.remediate.codemods.deepcopy_names import bindings
+from efficiency.remediate.codemods.deepcopy_shapes import shape_of
 from efficiency.remediate.codemods.pysource import SCOPES, code, names_in, unique_name, walk
 
 if TYPE_CHECKING:
