@@ -10,7 +10,8 @@ every value read from it is only read (``deepcopy_shapes``), ``BASE.copy()`` doe
     merged.update(overrides)                    merged.update(overrides)
 
 What is copied must be known: ``BASE`` is a module constant bound once to a dict, list or set
-display of plain literal data (so the copy is of that exact type, its items run no code when
+display of plain literal data, in a module that calls no ``globals()``/``vars()``/``exec()``
+(which could bind it again) (so the copy is of that exact type, its items run no code when
 read, and what each read may be is known from the display), and every other use of ``BASE`` in
 the module is the argument of a deep copy: nothing in the module reads or changes its objects
 in place, so a value the shallow copy shares with it cannot change while it is held.
@@ -22,13 +23,16 @@ sibling that makes the shallow copy, which the callers found to keep to the rule
 class, ``helper(...)`` of a module function; a caller may bind the value to a name once, change
 its top level and read it, but not hand it on). Like ``deepcopy_views``' views, the sibling
 first checks that the function is still the one it was made from (an override, a patch or a
-method of another instance runs instead, as before)::
+method of another instance, or a subclass's ``__getattribute__``, runs instead, as before)::
 
     @property                                    __pricing_deep = pricing
     def pricing(self): ...
                                                  def __pricing_shallow(self):
-    def quote(self, b):                              if type(self).pricing is not Op.__pricing_deep:
+    def quote(self, b):                              if <type(self) has its own __getattribute__>:
         p = self.pricing             →                   return self.pricing
+                                                     if <type(self).pricing is not
+                                                             Op.__pricing_deep>:
+                                                         return self.pricing
                                                      merged = BASE.copy() ...
                                                  def quote(self, b):
                                                      p = Op.__pricing_shallow(self)
@@ -51,11 +55,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
 
 from efficiency.remediate.codemods.deepcopy_helpers import module_bindings
+from efficiency.remediate.codemods.deepcopy_names import bindings, loaded
 from efficiency.remediate.codemods.deepcopy_shapes import (
     Shapes,
     SharedUses,
-    bindings,
-    loaded,
+    compares_items,
     shape_of,
     subscript,
 )
@@ -128,8 +132,8 @@ class _Finder:
     def _constants(self) -> dict[str, Shapes]:
         """Module constants bound once to a dict, list or set display of plain data."""
         found: dict[str, Shapes] = {}
-        if self.bound.get("*"):
-            return found
+        if self.bound.get("*") or calls_introspection(self.module):
+            return found  # globals()/exec() could bind a name the module does not show
         for statement in self.module.body:
             if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
                 continue
@@ -323,6 +327,8 @@ class _Finder:
             a.keyword is None or a.keyword.value != "reverse" for a in above.args
         ):
             return "", f"{name}.sort() is given a key (which could change the items it is given)"
+        if method == "remove" and compares_items(shapes, above.args) is not None:
+            return "", f"{name}.remove() {compares_items(shapes, above.args)}"
         kind, why = self._arguments(name, [a.value for a in above.args])
         if why is not None or isinstance(statement, cst.Expr):
             return kind, why

@@ -13,25 +13,35 @@ data's (an override stored by the caller), and the original kept no copy of it e
 :class:`SharedUses` follows a value that may be a mutable object of the data through the
 function that holds it, and answers why it could be changed or escape, or None. A shared value
 may only be read: subscripts, ``.get``/``.keys``/``.values``/``.items``/``.count``/``.index``,
-iteration (a ``for`` or a comprehension; its names are followed in turn), comparisons other
-than ``is``, tests, f-string fields, ``len``/``any``/``all``/``str``/``repr``/``bool``/
-``isinstance``/``int``/``float``/``abs``/``round``, ``min``/``max`` (an item, followed),
+iteration (a ``for`` or a comprehension; its names are followed in turn), comparisons with
+literal data (the other operand's ``__eq__`` would be given the value; ``x in value`` and
+``.count(x)`` with anything when the items are immutable), tests, f-string fields, ``len``/
+``any``/``all``/``str``/``repr``/``bool``/``int``/``float``/``abs``/``round``, ``isinstance``
+against builtin types, ``min``/``max`` (an item, followed),
 ``sorted``/``list``/``tuple``/``reversed`` (a new container of its items, followed) with a key
 lambda that is followed too, a name bound once to it, and a positional argument of a function
 of the module (plain parameters, undecorated, bound once) whose parameter is followed the same
 way, three calls deep. Everything else (returned, stored, passed to other code, compared by
 identity, changed through a subscript or a method) is refused unless the shape says the value
-is immutable.
+is immutable. Keys compare as Python compares them (``d[1.0]`` and ``d[True]`` read ``d[1]``),
+and a subscript stored to by a ``for``, comprehension, ``as`` or unpacking target is a change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import SCOPES, code, walk
+from efficiency.remediate.codemods.deepcopy_names import (
+    bindings,
+    loaded,
+    nested_binding,
+    scope_of,
+    stored,
+)
+from efficiency.remediate.codemods.pysource import code, walk
 
 
 @dataclass(frozen=True)
@@ -68,12 +78,13 @@ CONTAINERS = frozenset({"sorted", "list", "reversed", "tuple"})
 LITERALS = (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
 
 
-def literal_key(node: cst.BaseExpression) -> object | None:
-    """The value of a literal dict key or subscript (a number, string or name constant)."""
+def literal_key(node: cst.BaseExpression) -> tuple[object] | None:
+    """The value of a literal dict key or subscript (a number, string or name constant), in a
+    1-tuple that compares as Python compares keys (``1``, ``1.0`` and ``True`` are one key)."""
     if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
-        return (type(node).__name__, node.evaluated_value)
+        return (node.evaluated_value,)
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return ("Name", node.value)
+        return ({"True": True, "False": False, "None": None}[node.value],)
     return None
 
 
@@ -134,7 +145,7 @@ def subscript(shapes: Shapes, key: cst.BaseExpression | None) -> Shapes:
         elif isinstance(shape, Seq):
             out |= shape.items
         elif isinstance(shape, Tup):
-            index = wanted[1] if wanted is not None and wanted[0] == "Integer" else None
+            index = wanted[0] if wanted is not None else None
             if isinstance(index, int) and -len(shape.parts) <= index < len(shape.parts):
                 out |= shape.parts[index]
             else:
@@ -186,7 +197,7 @@ class SharedUses:
         body = scope.body if isinstance(scope, cst.FunctionDef | cst.Lambda) else scope
         for use in walk(body):
             if loaded(use, name, self.parent) and use is not binding:
-                if _nested_binding(use, scope, self.parent):
+                if nested_binding(use, scope, self.parent):
                     return f"{name} is used inside a nested function, class or lambda"
                 why = self.value(use, shapes, depth)
                 if why is not None:
@@ -199,10 +210,7 @@ class SharedUses:
             return None
         parent = self.parent(node)
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            above = self.parent(parent)
-            if isinstance(above, cst.AssignTarget | cst.Del) or (
-                isinstance(above, cst.AugAssign) and above.target is parent
-            ):
+            if stored(parent, self.parent):
                 return "is changed through a subscript"
             index = parent.slice[0].slice if len(parent.slice) == 1 else None
             key = index.value if isinstance(index, cst.Index) else None
@@ -211,14 +219,8 @@ class SharedUses:
             return self.value(parent, subscript(shapes, key), depth)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             return self._method(parent, shapes, depth)
-        if isinstance(parent, cst.Comparison) and not any(
-            isinstance(t.operator, cst.Is | cst.IsNot) for t in parent.comparisons
-        ):
-            return None
-        if isinstance(parent, cst.ComparisonTarget) and not isinstance(
-            parent.operator, cst.Is | cst.IsNot
-        ):
-            return None
+        if isinstance(parent, cst.Comparison | cst.ComparisonTarget):
+            return self._compared(node, parent, shapes)
         if isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is node:
             return None
         if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
@@ -240,9 +242,7 @@ class SharedUses:
         if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
             target = parent.targets[0].target
             if isinstance(target, cst.Name):
-                return self.name(_scope(parent, self.parent), target.value, target, shapes, depth)
-        if isinstance(parent, cst.Comparison | cst.ComparisonTarget):
-            return "is compared by identity (the deep copy's objects were new ones)"
+                return self.name(scope_of(parent, self.parent), target.value, target, shapes, depth)
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep or change a value the data shares"
 
@@ -253,8 +253,10 @@ class SharedUses:
             return f"has .{method} used other than by calling it"
         if any(a.star or a.keyword is not None for a in call.args):
             return f"is read by .{method}() with unusual arguments"
-        if method in ("count", "index", "keys"):
+        if method == "keys":
             return None
+        if method in ("count", "index"):
+            return compares_items(shapes, call.args[:1])
         if method == "get" and call.args:
             return self.value(call, subscript(shapes, call.args[0].value), depth)
         if method == "values":
@@ -271,6 +273,10 @@ class SharedUses:
         first = bool(call.args) and call.args[0] is arg and arg.keyword is None
         if func and self.shadowed(func):
             func = f"<module {func}>"
+        if func == "isinstance" and first and len(call.args) == 2:
+            if not self._builtin_types(call.args[1].value):
+                return "is given to isinstance() with a class that is not a builtin type"
+            return None
         if func in CONSUMERS:
             return None
         if func == "sum" and first and not exposes(items_of(shapes)):
@@ -291,6 +297,42 @@ class SharedUses:
                 return self.name(callee, param.value, param, shapes, depth + 1)
         return f"is passed to {code(call.func)}()"
 
+    def _compared(
+        self, node: cst.CSTNode, parent: cst.Comparison | cst.ComparisonTarget, shapes: Shapes
+    ) -> str | None:
+        """A comparison runs the other operand's ``__eq__``/``__lt__``/``__contains__`` on
+        the value (``in`` with the value on the right: on its items)."""
+        if isinstance(parent, cst.ComparisonTarget):
+            comparison = self.parent(parent)
+            assert isinstance(comparison, cst.Comparison)
+            at = list(comparison.comparisons).index(parent)
+            before = comparison.left if at == 0 else comparison.comparisons[at - 1].comparator
+            pairs = [(parent.operator, before, False)]
+            if at + 1 < len(comparison.comparisons):
+                after = comparison.comparisons[at + 1]
+                pairs.append((after.operator, after.comparator, True))
+        else:
+            first = parent.comparisons[0]
+            pairs = [(first.operator, first.comparator, True)]
+        for operator, other, left in pairs:
+            if isinstance(operator, cst.Is | cst.IsNot):
+                return "is compared by identity (the deep copy's objects were new ones)"
+            if isinstance(operator, cst.In | cst.NotIn) and not left:
+                why = compares_items(shapes, [cst.Arg(other)])
+            elif shape_of(other) is None:
+                why = UNKNOWN
+            else:
+                why = None
+            if why is not None:
+                return why
+        return None
+
+    def _builtin_types(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` a builtin type, or a tuple of them (whose checks run no other code)?"""
+        if isinstance(node, cst.Tuple):
+            return all(self._builtin_types(e.value) for e in node.elements)
+        return isinstance(node, cst.Name) and node.value in TYPES and not self.shadowed(node.value)
+
     def _key(self, call: cst.Call, items: Shapes, depth: int) -> str | None:
         """For ``sorted``/``min``/``max``: a ``key=`` lambda's parameter holds the items."""
         for arg in call.args:
@@ -310,7 +352,7 @@ class SharedUses:
     ) -> str | None:
         """A ``for`` (or comprehension) target gets the items; tuples are unpacked."""
         if isinstance(scope, cst.For):
-            scope = _scope(scope, self.parent)
+            scope = scope_of(scope, self.parent)
         if isinstance(target, cst.Name):
             return self.name(scope, target.value, target, items, depth)
         if isinstance(target, cst.Tuple) and all(
@@ -333,79 +375,23 @@ class SharedUses:
         return f"is unpacked into `{code(target)}`"
 
 
+UNKNOWN = (
+    "is compared with a value of unknown type (its __eq__, __lt__ or __contains__ is given "
+    "the value)"
+)
+TYPES = frozenset({"dict", "list", "tuple", "set", "frozenset", "str", "bytes", "int", "float"})
+TYPES |= {"bool", "complex", "type", "object", "bytearray"}
+
+
+def compares_items(shapes: Shapes, args: Iterable[cst.Arg]) -> str | None:
+    """Why comparing the items of a value of these shapes with ``args`` (``x in value``,
+    ``value.count(x)``, ``value.remove(x)``) could hand a shared item to unknown code."""
+    if not exposes(items_of(shapes)):
+        return None
+    if all(shape_of(a.value) is not None for a in args):
+        return None
+    return UNKNOWN
+
+
 def _keys(call: cst.Call) -> int:
     return sum(a.keyword is not None for a in call.args)
-
-
-def _scope(node: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]) -> cst.CSTNode:
-    current = parent(node)
-    while current is not None and not isinstance(current, (*SCOPES, cst.Module)):
-        current = parent(current)
-    assert current is not None
-    return current
-
-
-def _nested_binding(
-    use: cst.Name, scope: cst.CSTNode, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
-) -> bool:
-    """Is ``use`` inside a def, class or lambda nested in ``scope`` (which could keep it)?"""
-    current = parent(use)
-    while current is not None and current is not scope:
-        if isinstance(current, SCOPES):
-            return True
-        current = parent(current)
-    return False
-
-
-def bindings(scope: cst.CSTNode, name: str) -> int:
-    """How often ``name`` is bound in ``scope`` (parameters, targets, imports, del, global)."""
-    count = 0
-    for node in walk(scope):
-        if isinstance(node, cst.Param) and node.name.value == name:
-            count += 1
-        elif isinstance(node, cst.Global | cst.Nonlocal):
-            count += sum(n.name.value == name for n in node.names)
-        elif isinstance(node, cst.FunctionDef | cst.ClassDef) and node is not scope:
-            count += node.name.value == name
-        else:
-            target = _target_of(node)
-            if target is not None:
-                count += sum(n.value == name for n in _bound_names(target))
-    return count
-
-
-def _bound_names(target: cst.CSTNode) -> Iterator[cst.Name]:
-    """The names a target binds (not those read in its subscripts or attributes)."""
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, cst.Tuple | cst.List):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
-
-
-def _target_of(node: cst.CSTNode) -> cst.CSTNode | None:
-    if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
-        return node.target
-    if isinstance(node, cst.CompFor | cst.Del):
-        return node.target
-    if isinstance(node, cst.AsName):
-        return node.name
-    if isinstance(node, cst.NamedExpr):
-        return node.target
-    if isinstance(node, cst.ImportAlias):
-        return node.asname.name if node.asname else node.name
-    return None
-
-
-def loaded(
-    node: cst.CSTNode, name: str, parent: Callable[[cst.CSTNode], cst.CSTNode | None]
-) -> bool:
-    """Is ``node`` the name ``name`` as a variable (not an attribute's or keyword's name)?"""
-    if not isinstance(node, cst.Name) or node.value != name:
-        return False
-    above = parent(node)
-    if isinstance(above, cst.Attribute) and above.attr is node:
-        return False
-    return not (isinstance(above, cst.Arg) and above.keyword is node)

@@ -5,7 +5,10 @@ keeps its deep copy for every caller the module cannot show; it gets a sibling w
 body, the copy made shallow, which the callers judged safe call. The sibling first checks the
 function is still the one it was made from, through an alias taken beside it (``__pricing_deep
 = pricing``): a subclass's override, a patch, or for a method one bound to another instance,
-is called instead, as the caller did before. A method's sibling has a mangled name and is
+is called instead, as the caller did before; so is a subclass's own ``__getattribute__``,
+which saw every lookup before. A method is looked up once, as the caller did, and only for
+callers passing names and literals (their arguments used to run after the lookup, and in
+the sibling run before it). A method's sibling has a mangled name and is
 called through its class (``Owner.__pricing_shallow(self)``), so no subclass overrides it by
 accident and a caller borrowed by another class still reaches its check.
 """
@@ -18,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_shapes import bindings
-from efficiency.remediate.codemods.pysource import SCOPES, code, unique_name, walk
+from efficiency.remediate.codemods.deepcopy_names import bindings
+from efficiency.remediate.codemods.deepcopy_shapes import shape_of
+from efficiency.remediate.codemods.pysource import SCOPES, code, names_in, unique_name, walk
 
 if TYPE_CHECKING:
     from efficiency.remediate.codemods.deepcopy_shallow import Site, _Finder
@@ -59,6 +63,9 @@ class Sibling:
                     why = self._through_self(finder, func)
                 if why is None and any(a.star for a in node.args):
                     why = "passes *args or **kwargs"
+                if why is None and not all(_inert(a.value) for a in node.args):
+                    # they ran after the function was looked up; in the sibling, before
+                    why = "its arguments call code (only names and literals are passed)"
                 yield node, why
 
     def _through_self(self, finder: _Finder, attribute: cst.Attribute) -> str | None:
@@ -81,6 +88,10 @@ class Sibling:
         if bindings(method, receiver.value) != 1:
             return f"rebinds {receiver.value}"
         return None
+
+
+def _inert(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Name) or shape_of(value) is not None
 
 
 def _is_property(decorator: cst.Decorator, bound: dict[str, int]) -> bool:
@@ -123,35 +134,45 @@ def caller_site(
     if function.decorators:
         if len(function.decorators) != 1 or not _is_property(function.decorators[0], bound):
             return None, "the copy is returned by a decorated method"
-        kind, needed = "property", "type"
+        kind, needed = "property", {"type", "object", "getattr"}
     else:
-        kind, needed = "method", "getattr"
-    if needed in bound or needed in {n.value for n in walk(function) if isinstance(n, cst.Name)}:
-        return None, f"the module binds {needed}, which the sibling's check calls"
+        kind, needed = "method", {"type", "object", "getattr"}
+    clash = needed & (bound.keys() | {n.value for n in walk(function) if isinstance(n, cst.Name)})
+    if clash:
+        return None, f"the module binds {min(clash)}, which the sibling's check calls"
     name = unique_name(f"__{stem}_shallow", taken)
     alias = unique_name(f"__{stem}_deep", taken | {name})
     taken |= {name, alias}
     return Sibling(function, owner, kind, name, alias), None
 
 
-def _guard(sibling: Sibling) -> cst.BaseStatement:
+def _guard(sibling: Sibling) -> list[cst.BaseStatement]:
     f = sibling.function
     name = f.name.value
     params = [p.name.value for p in f.params.params]
     if sibling.owner is None:
         forwarded = ", ".join(params)
         text = f"if {name} is not {sibling.alias}:\n    return {name}({forwarded})\n"
-        return cst.parse_statement(text)
+        return [cst.parse_statement(text)]
     me, owner = params[0], sibling.owner.name.value
+    # a subclass's __getattribute__ sees (and may answer) every lookup, as before
+    custom = f"type({me}).__getattribute__ is not object.__getattribute__"
     if sibling.kind == "property":
-        text = f"if type({me}).{name} is not {owner}.{sibling.alias}:\n    return {me}.{name}\n"
-    else:
-        forwarded = ", ".join(params[1:])
         text = (
-            f'if getattr({me}.{name}, "__func__", None) is not {owner}.{sibling.alias} '
-            f"or {me}.{name}.__self__ is not {me}:\n    return {me}.{name}({forwarded})\n"
+            f"if {custom}:\n    return {me}.{name}\n"
+            f'if getattr(type({me}), "{name}", None) is not {owner}.{sibling.alias}:\n'
+            f"    return {me}.{name}\n"
         )
-    return cst.parse_statement(text)
+        return list(cst.parse_module(text).body)
+    forwarded = ", ".join(params[1:])
+    got = unique_name("bound", names_in(f))  # looked up once, as the caller did
+    text = (
+        f"if {custom}:\n    return {me}.{name}({forwarded})\n"
+        f"{got} = {me}.{name}\n"
+        f'if getattr({got}, "__func__", None) is not {owner}.{sibling.alias} '
+        f"or {got}.__self__ is not {me}:\n    return {got}({forwarded})\n"
+    )
+    return list(cst.parse_module(text).body)
 
 
 class _Shallow(cst.CSTTransformer):
@@ -193,7 +214,7 @@ def _sibling_defs(site: Site) -> list[cst.BaseStatement]:
     new = shallow.with_changes(
         name=cst.Name(sibling.name),
         decorators=[],
-        body=shallow.body.with_changes(body=[doc, _guard(sibling), *stripped]),
+        body=shallow.body.with_changes(body=[doc, *_guard(sibling), *stripped]),
         leading_lines=blank,
     )
     alias = cst.parse_statement(f"{sibling.alias} = {f.name.value}\n")
