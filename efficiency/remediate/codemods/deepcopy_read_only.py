@@ -371,7 +371,8 @@ class _Finder(ReadFollower):
         if reads is not None or not flagged:
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)
-        return during_reads(flagged, node, function, self._tracked, self.parent, span)
+        scalar = lambda value: types.scalar(types.type_of(value))  # noqa: E731
+        return during_reads(flagged, node, function, self._tracked, self.parent, span, scalar)
 
 
 class DeepcopyReadOnly(PythonCodemod):

@@ -17,6 +17,7 @@ from libcst.metadata import ScopeProvider
 from efficiency.remediate.codemods.deepcopy_callees import CalleeReads
 from efficiency.remediate.codemods.deepcopy_derived import derived_from
 from efficiency.remediate.codemods.deepcopy_flow import (
+    _own_operand,
     combined,
     consumed,
     foreign_default,
@@ -187,12 +188,14 @@ class ReadFollower(CalleeReads, ScopedVisitor):
             if isinstance(parent, cst.BooleanOperation) or (
                 isinstance(parent, cst.IfExp) and parent.test is not node
             ):
-                if isinstance(parent, cst.IfExp):  # the other branch: not from the copy?
+                # the other operand: a scalar or read from the copy too (then the value is
+                # always the copy's, followed as a read), or someone else's?
+                if isinstance(parent, cst.IfExp):
                     other = parent.orelse if parent.body is node else parent.body
-                    mixed = mixed or not types.scalar(types.type_of(other))
+                    mixed = mixed or not _own_operand(other, types, self._tracked)
                 else:
                     other = parent.right if parent.left is node else parent.left
-                    joined = joined or not types.scalar(types.type_of(other))
+                    joined = joined or not _own_operand(other, types, self._tracked)
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
