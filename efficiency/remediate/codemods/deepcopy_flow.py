@@ -263,8 +263,8 @@ def combined(
 
 def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int = 0) -> bool:
     """Is ``node`` an immutable scalar, or arithmetic or a conditional on such values and reads
-    (subscripts, plain dataclass fields) of a name that holds the copy or a read of it, or a local name bound once to
-    such a value (eight levels deep)?"""
+    (subscripts, plain dataclass fields) of a name that holds the copy or a read of it, or a
+    local name bound once to such a value (eight levels deep)?"""
     if types.scalar(types.type_of(node)):
         return True
     if depth > 8:

@@ -30,10 +30,11 @@ consumed (the range then lasts to the end of the function). A call runs its call
 function and arguments are evaluated, so reads among its own arguments come before it
 (``return cls(order_id, panel.title, rows)`` after the last other read runs ``cls`` after the
 copy is read) when every argument that mentions the copy is an immutable scalar: the callee
-is handed nothing of it to read while it runs (``min(cfg["a"], key=w)`` is, and stays refused). A call whose value is kept (bound,
-passed on) rather than only tested or dropped is refused wherever it is: the value may be a
-generator, a ``map`` or a manager whose code runs later, while the copy is read; a value
-returned at once is no such case (the function ends there).
+is handed nothing of it to read while it runs (``min(cfg["a"], key=w)`` is, and stays
+refused). A call whose value is kept (bound, passed on) rather than only tested or dropped
+is refused wherever it is: the value may be a generator, a ``map`` or a manager whose code
+runs later, while the copy is read; a value returned at once is no such case (the function
+ends there).
 """
 
 from __future__ import annotations
