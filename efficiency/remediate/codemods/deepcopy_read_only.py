@@ -324,6 +324,7 @@ class _Finder(ReadFollower):
         types = self._types = Types(self._module, function)
         types.shadowed = self._shadowed
         types.math = self._math
+        types.returns = self._returns  # deepcopy_methods
         for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
             if not isinstance(scope, cst.Lambda):
                 return "the function defines a nested function, lambda or class"
@@ -353,13 +354,17 @@ class _Finder(ReadFollower):
                 continue
             why = mutation(other, call, types)
             if why is not None and not (
-                isinstance(other, cst.Call)
-                and (
-                    builtin_read(other, self._shadowed)
-                    or types.snapshot(other, self._shadowed)
-                    or self._pure_call(other)  # deepcopy_callees
+                (
+                    isinstance(other, cst.Call)
+                    and (
+                        builtin_read(other, self._shadowed)
+                        or types.snapshot(other, self._shadowed)
+                        or self._pure_call(other)  # deepcopy_callees, deepcopy_methods
+                    )
                 )
+                or self._fresh_store(other)  # deepcopy_dicts
             ):
+                why = self._method_note(other, why)  # deepcopy_methods
                 if not isinstance(other, LIVE_KINDS):
                     return why
                 flagged.append((other, why))

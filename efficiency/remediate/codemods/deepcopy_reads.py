@@ -14,8 +14,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from efficiency.remediate.codemods.deepcopy_callees import CalleeReads
 from efficiency.remediate.codemods.deepcopy_derived import derived_from
+from efficiency.remediate.codemods.deepcopy_dicts import DictReads
 from efficiency.remediate.codemods.deepcopy_flow import (
     _own_operand,
     combined,
@@ -28,11 +28,12 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     scalar_result,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import picker
+from efficiency.remediate.codemods.deepcopy_methods import MethodReads
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import ScopedVisitor, Targets, code, walk
 
 
-class ReadFollower(CalleeReads, ScopedVisitor):
+class ReadFollower(DictReads, MethodReads, ScopedVisitor):
     METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
 
     def __init__(self, targets: Targets | None) -> None:
@@ -65,12 +66,13 @@ class ReadFollower(CalleeReads, ScopedVisitor):
     def _alias(
         self, parent: cst.CSTNode | None, node: cst.CSTNode, function: cst.FunctionDef, depth: int
     ) -> str | None:
-        """For ``z = <read>`` or ``for z in <read>`` (z bound there only): why a use of ``z``
+        """For ``z = <read>`` or ``for z in <read>`` (a comprehension's too; z bound there
+        only): why a use of ``z``
         could keep the data, or None; "" when ``parent`` binds no such alias."""
         if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
             target: cst.BaseExpression = parent.targets[0].target
-        elif isinstance(parent, cst.For) and parent.iter is node:
-            target = parent.target
+        elif isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+            target = parent.target  # a comprehension's too: its names are bound there once
         else:
             return ""
         names = [target] if isinstance(target, cst.Name) else []
@@ -83,7 +85,7 @@ class ReadFollower(CalleeReads, ScopedVisitor):
         assert self._types is not None and isinstance(node, cst.BaseExpression)
         if isinstance(parent, cst.Assign) and len(names) == 1:
             kinds = [self._types.type_of(node)]
-        elif isinstance(parent, cst.For):
+        elif isinstance(parent, cst.For | cst.CompFor):
             kinds = self._types.element_types(node, len(names))
         else:
             kinds = [None] * len(names)
@@ -225,6 +227,9 @@ class ReadFollower(CalleeReads, ScopedVisitor):
                 self._escapes.append(node)  # stored in a new object or list: copied there
                 return None
             return "is passed to a call"
+        made = self._new_dict(parent, node, function, depth)  # deepcopy_dicts
+        if made != "":
+            return made
         alias = self._alias(parent, node, function, depth)
         if alias != "":
             return alias
