@@ -103,6 +103,7 @@ from efficiency.remediate.codemods.deepcopy_helpers import (
     key_lambda_refusal,
     module_bindings,
 )
+from efficiency.remediate.codemods.deepcopy_items import one_per_item
 from efficiency.remediate.codemods.deepcopy_live import (
     LIVE_KINDS,
     during_reads,
@@ -222,17 +223,29 @@ class _Finder(ReadFollower):
         """``xs = [copy.deepcopy(x) for x in src if ...]`` (``deepcopy_derived``): the list is
         new either way; its items are followed as the copy's parts. Each item was copied on its
         own, with no memo shared between them, so no value read from it may leave (one memo
-        where it leaves would join what the separate copies kept apart)."""
+        where it leaves would join what the separate copies kept apart), but one value read
+        once per item, deep-copied on its own (``deepcopy_items``)."""
         shown = code(node).splitlines()[0]
         self._tracked, self._escapes = set(), []
         why = self._refusal(node, None)
-        if why is None and self._escapes:
+        target = node.targets[0].target
+        function = self.scope_of(node)
+        alone = (
+            why is None
+            and isinstance(target, cst.Name)
+            and isinstance(function, cst.FunctionDef)
+            and one_per_item(
+                function, target.value, target, self._escapes, self.ancestors, self.parent
+            )
+        )
+        if why is None and self._escapes and not alone:
             why = "a value read from an item leaves the function (each item had its own copy)"
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
-        assert isinstance(node.targets[0].target, cst.Name)
-        self._add_site(node, call, node.targets[0].target.value, None)
+        assert isinstance(target, cst.Name)
+        # a value leaving once per item is deep-copied with no memo (a site with no binding)
+        self._add_site(None if alone else node, call, target.value, None)
 
     def visit_Call(self, node: cst.Call) -> None:
         """A copy read directly, never bound: ``plan_for(t)["limits"]["rpm"]``."""
