@@ -52,7 +52,7 @@ def one_per_item(
     binds = [
         n
         for n in walk(function.body)
-        if isinstance(n, cst.Name) and n.value == item and _binds_name(n, parent_of)
+        if isinstance(n, cst.Name) and n.value == item and binds_name(n, parent_of)
     ]
     if binds != [loop.target]:
         return False
@@ -70,7 +70,7 @@ def one_per_item(
     return inner is loop and any(a is loop.body for a in ancestors(leaving))
 
 
-def _binds_name(name: cst.Name, parent_of: Callable[[cst.CSTNode], cst.CSTNode | None]) -> bool:
+def binds_name(name: cst.Name, parent_of: Callable[[cst.CSTNode], cst.CSTNode | None]) -> bool:
     """Is ``name`` (or a tuple it is in) the target of a binding?"""
     node: cst.CSTNode = name
     parent = parent_of(node)

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_callees import CalleeReads, _rebinds
+from efficiency.remediate.codemods.deepcopy_items import binds_name
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
@@ -121,9 +122,16 @@ class MethodReads(CalleeReads):
             return ""
         if caller.decorators:
             return "is called from a decorated method (self may be no instance)"
-        if len(Types(self._module_node(), caller).bound.get(first, [])) != 1:
+        if self._rebound(caller, first):
             return f"is called through {first}, which is rebound"
         return self._method_refusal(owner, func.attr.value, 0, frozenset())
+
+    def _rebound(self, function: cst.FunctionDef, name: str) -> bool:
+        """Is the parameter ``name`` bound again in ``function``'s body?"""
+        return any(
+            isinstance(n, cst.Name) and n.value == name and binds_name(n, self.parent)
+            for n in walk(function.body)
+        )
 
     def _module_node(self) -> cst.Module:
         assert self._module is not None
@@ -160,7 +168,7 @@ class MethodReads(CalleeReads):
         module = self._module_node()
         types = Types(module, method)
         types.shadowed = lambda n: n in self._bound or n in types.bound
-        if len(types.bound.get(first, [])) != 1:
+        if self._rebound(method, first):
             return f"rebinds {first}"
         functions = self._functions()
         for node in walk(method.body):
