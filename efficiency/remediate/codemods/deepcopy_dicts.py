@@ -101,7 +101,8 @@ class DictReads:
         display = _display_of(name, self._types)
         assert display is not None
         target = display.targets[0].target
-        return self._name_read_only(function, name, target, depth)
+        # at depth 1 at least: the new dict is not the copy, and may be returned whole
+        return self._name_read_only(function, name, target, max(depth, 1))
 
     def _display_refusal(self, display: cst.Dict) -> str | None:
         """Why an item of ``display`` may be someone else's object, or None."""
