@@ -124,7 +124,8 @@ REFUSED = {
     ),
     "two values leave from one item": (
         HEAD + "def f():\n    lanes = [copy.deepcopy(r) for r in RULES]\n    out = []\n"
-        "    for lane in lanes:\n        out.append(lane['tags'])\n        out.append(lane['fees'])\n"
+        "    for lane in lanes:\n        out.append(lane['tags'])\n"
+        "        out.append(lane['fees'])\n"
         "    return out\n",
         "a value read from an item leaves the function (each item had its own copy)",
     ),
