@@ -169,6 +169,8 @@ def _reads_first(
     an immutable scalar, so that the callee, which runs once they are evaluated, is handed
     nothing of the copy to read while it runs?"""
     mentioned = {id(n) for n in live}
+    if any(id(n) in mentioned for n in walk(call.func)):
+        return False  # a part of the copy called, or its method
     return all(
         scalar(a.value) and not a.star
         for a in call.args

@@ -52,6 +52,7 @@ from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, 
 
 _DEPTH = 3
 _DATACLASS = frozenset({"dataclass", "dataclasses.dataclass"})
+_NUMBERS = frozenset({"int", "float", "complex", "str", "bytes"})
 
 
 class MethodReads(CalleeReads):
@@ -76,25 +77,24 @@ class MethodReads(CalleeReads):
         return why
 
     def _returns(self, call: cst.Call) -> cst.BaseExpression | None:
-        """The immutable scalar type a call of a module function or a method through
-        ``self`` that changes nothing (above) is annotated to return, or None (the
-        annotation is taken as true, as everywhere in ``deepcopy-read-only``)."""
+        """The number or string type a method called through ``self`` that changes nothing
+        (above) is annotated to return, or None. Only such a method: it is handed nothing of
+        the copy, so its value holds nothing of it whatever it is (a module function may
+        return a part of its parameter under ``-> bool``, and its value is followed instead).
+        ``bool`` is not taken, for the same truthy idiom; the annotation is taken as true, as
+        everywhere in ``deepcopy-read-only``."""
         func = call.func
-        if isinstance(func, cst.Name) and self._pure_call(call):
-            callee: cst.FunctionDef | None = self._functions().get(func.value)
-        elif isinstance(func, cst.Attribute) and self._self_method(call) is None:
-            owner = self._caller_class(call)
-            assert owner is not None
-            callee = next(
-                s
-                for s in _body(owner)
-                if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value
-            )
-        else:
+        if not isinstance(func, cst.Attribute) or self._self_method(call) is not None:
             return None
-        kind = callee.returns.annotation if callee and callee.returns else None
-        types = self._types
-        return kind if types is not None and types.scalar(kind) else None
+        owner = self._caller_class(call)
+        assert owner is not None
+        callee = next(
+            s
+            for s in _body(owner)
+            if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value
+        )
+        kind = callee.returns.annotation if callee.returns else None
+        return kind if isinstance(kind, cst.Name) and kind.value in _NUMBERS else None
 
     def _caller_class(self, call: cst.Call) -> cst.ClassDef | None:
         caller = next((a for a in self.ancestors(call) if isinstance(a, SCOPES)), None)

@@ -237,3 +237,16 @@ def test_a_method_that_changes_the_original_does_not_change_what_the_copy_read()
     module = load(REFUSED["a method that changes the original"][0])
     assert module["G"]().allowed("eve2") is True
     assert "eve2" in module["LIMITS"]["blocked"]
+
+
+def test_a_module_function_annotated_bool_that_returns_a_part_still_copies_it_out() -> None:
+    """``-> bool`` over ``return names`` is common: only a method through self, handed
+    nothing of the copy, has its annotation taken; this value is followed and copied out."""
+    source = (
+        HEAD + "def known(cfg) -> bool:\n    return cfg['blocked']\n\n"
+        "def f():\n    c = copy.deepcopy(LIMITS)\n    ok = known(c)\n    return [ok]\n"
+    )
+    result = DEEP.apply(source)
+    after = load(result.source)
+    after["f"]()[0].append("mallory")
+    assert after["LIMITS"]["blocked"] == ["eve"]
