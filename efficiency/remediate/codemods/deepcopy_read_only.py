@@ -53,7 +53,12 @@ be read directly, never bound (``plan_for(t)["limits"]["rpm"]``, ``x not in plan
 may leave. A call or store that runs only before the copy or after its last read is no reason
 to keep it (``deepcopy_live``), nor is a builtin that only iterates or inspects its arguments
 (``any``, ``zip``...; ``deepcopy_builtins``) or a function of the module that only reads the
-copy it is passed (``deepcopy_callees``).
+copy it is passed (``deepcopy_callees``), or a method of the function's own class, called
+through ``self``, that changes nothing and is handed nothing of the copy (``deepcopy_methods``,
+which says what is assumed of overrides elsewhere). A new dict made of the copy's parts
+(``{**part, "k": v}``) is followed as a read, and stores into it are allowed
+(``deepcopy_dicts``); one value leaving once per item of a list of deep copies is deep-copied
+on its own (``deepcopy_items``).
 Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
