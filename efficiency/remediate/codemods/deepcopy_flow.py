@@ -263,8 +263,8 @@ def combined(
 
 def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int = 0) -> bool:
     """Is ``node`` an immutable scalar, or arithmetic or a conditional on such values and reads
-    (subscripts) of a name that holds the copy or a read of it, or a local name bound once to
-    such a value (eight levels deep)?"""
+    (subscripts, plain dataclass fields) of a name that holds the copy or a read of it, or a
+    local name bound once to such a value (eight levels deep)?"""
     if types.scalar(types.type_of(node)):
         return True
     if depth > 8:
@@ -280,7 +280,11 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
     if isinstance(node, cst.Call) and (tests_only(node, types.shadowed) or types.math(node.func)):
         return True  # a new number: round(x), len(x), math.ceil(x) (deepcopy_builtins)
-    while isinstance(node, cst.Subscript) or _own_get(node, types, tracked, depth):
+    while (
+        isinstance(node, cst.Subscript)
+        or _own_get(node, types, tracked, depth)
+        or _field(node, types)
+    ):
         node = node.func.value if isinstance(node, cst.Call) else node.value  # type: ignore
     if isinstance(node, cst.Call) and direct_mark(node) in tracked:
         return True  # the copy read directly (``limit = plan_for(t)["rpm"]``)
@@ -297,6 +301,14 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         and len(binds[0].targets) == 1
         and _own_operand(binds[0].value, types, tracked, depth + 1)
     )
+
+
+def _field(node: cst.BaseExpression, types: Types) -> bool:
+    """Is ``node`` a field of a plain dataclass read from its object (no code runs)?"""
+    if not isinstance(node, cst.Attribute):
+        return False
+    fields = types.fields(types.type_of(node.value))
+    return isinstance(fields, dict) and node.attr.value in fields
 
 
 def _own_get(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int) -> bool:

@@ -26,9 +26,15 @@ before. Three more places where text and time part are judged by when the code r
 conditional's test runs before its branches (code there counts as spanning the whole
 conditional), a ``with`` item's manager also runs its exit at the end of the block, and reads
 inside a generator expression that is not handed straight to a call run whenever it is
-consumed (the range then lasts to the end of the function). A call whose value is kept (bound,
-passed on) rather than only tested or dropped is refused wherever it is: the value may be a
-generator, a ``map`` or a manager whose code runs later, while the copy is read.
+consumed (the range then lasts to the end of the function). A call runs its callee once its
+function and arguments are evaluated, so reads among its own arguments come before it
+(``return cls(order_id, panel.title, rows)`` after the last other read runs ``cls`` after the
+copy is read) when every argument that mentions the copy is an immutable scalar: the callee
+is handed nothing of it to read while it runs (``min(cfg["a"], key=w)`` is, and stays
+refused). A call whose value is kept (bound, passed on) rather than only tested or dropped
+is refused wherever it is: the value may be a generator, a ``map`` or a manager whose code
+runs later, while the copy is read; a value returned at once is no such case (the function
+ends there).
 """
 
 from __future__ import annotations
@@ -72,13 +78,15 @@ def during_reads(
     tracked: Iterable[str],
     parent_of: Parents,
     span: Spans,
+    scalar: Callable[[cst.BaseExpression], bool] | None = None,
 ) -> str | None:
     """Why one of ``flagged`` (code that could change the data, with the reason) may run while
-    the copy made at ``copy`` (its binding, or a call read directly) is read, or None."""
+    the copy made at ``copy`` (its binding, or a call read directly) is read, or None.
+    ``scalar`` tells an immutable scalar (for a call's arguments, see ``runs_outside``)."""
     end = copy if isinstance(copy, cst.Assign) else end_of_direct_read(copy, parent_of)
     live = live_nodes(function, copy, end, tracked)
     for node, why in flagged:
-        if not runs_outside(node, live, function, tracked, span, parent_of):
+        if not runs_outside(node, live, function, tracked, span, parent_of, scalar):
             return f"{why}, while the copy is read"
         if isinstance(node, cst.Call) and not _dropped(node, copy, parent_of):
             return f"{why}, and keeps its value (which may run code later, while the copy is read)"
@@ -94,6 +102,8 @@ def _dropped(call: cst.Call, copy: cst.Assign | cst.Call, parent_of: Parents) ->
     parent = parent_of(call)
     if isinstance(parent, cst.Expr | cst.ComparisonTarget | cst.Comparison):
         return True
+    if isinstance(parent, cst.Return):
+        return True  # the function ends: only a ``finally`` runs after (textually later)
     if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
         return True
     return isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is call
@@ -116,9 +126,12 @@ def runs_outside(
     tracked: Iterable[str],
     span: Spans,
     parent_of: Parents,
+    scalar: Callable[[cst.BaseExpression], bool] | None = None,
 ) -> bool:
     """Does ``node`` run only before the copy is taken or after its last read (see above)?"""
     first, last = _bounds(span(node))
+    if isinstance(node, cst.Call) and scalar is not None and _reads_first(node, live, scalar):
+        first = last  # its callee runs once its arguments are read, and reads nothing of the copy
     ranges = [_bounds(span(n)) for n in live]
     begin, finish = min(r[0] for r in ranges), max(r[1] for r in ranges)
     for other in walk(function.body):
@@ -147,6 +160,22 @@ def runs_outside(
         if not all(_rebound_each_turn(loop, name, span) for name in names):
             return False
     return True
+
+
+def _reads_first(
+    call: cst.Call, live: list[cst.CSTNode], scalar: Callable[[cst.BaseExpression], bool]
+) -> bool:
+    """Is every argument of ``call`` that mentions the copy (or a name holding a read of it)
+    an immutable scalar, so that the callee, which runs once they are evaluated, is handed
+    nothing of the copy to read while it runs?"""
+    mentioned = {id(n) for n in live}
+    if any(id(n) in mentioned for n in walk(call.func)):
+        return False  # a part of the copy called, or its method
+    return all(
+        scalar(a.value) and not a.star
+        for a in call.args
+        if any(id(n) in mentioned for n in walk(a))
+    )
 
 
 def _contains(outer: CodeRange, inner: tuple[tuple[int, int], tuple[int, int]]) -> bool:

@@ -53,7 +53,12 @@ be read directly, never bound (``plan_for(t)["limits"]["rpm"]``, ``x not in plan
 may leave. A call or store that runs only before the copy or after its last read is no reason
 to keep it (``deepcopy_live``), nor is a builtin that only iterates or inspects its arguments
 (``any``, ``zip``...; ``deepcopy_builtins``) or a function of the module that only reads the
-copy it is passed (``deepcopy_callees``).
+copy it is passed (``deepcopy_callees``), or a method of the function's own class, called
+through ``self``, that changes nothing and is handed nothing of the copy (``deepcopy_methods``,
+which says what is assumed of overrides elsewhere). A new dict made of the copy's parts
+(``{**part, "k": v}``) is followed as a read, and stores into it are allowed
+(``deepcopy_dicts``); one value leaving once per item of a list of deep copies is deep-copied
+on its own (``deepcopy_items``).
 Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
@@ -104,6 +109,7 @@ from efficiency.remediate.codemods.deepcopy_helpers import (
     key_lambda_refusal,
     module_bindings,
 )
+from efficiency.remediate.codemods.deepcopy_items import one_per_item
 from efficiency.remediate.codemods.deepcopy_live import (
     LIVE_KINDS,
     during_reads,
@@ -223,11 +229,22 @@ class _Finder(ReadFollower):
         """``xs = [copy.deepcopy(x) for x in src if ...]`` (``deepcopy_derived``): the list is
         new either way; its items are followed as the copy's parts. Each item was copied on its
         own, with no memo shared between them, so no value read from it may leave (one memo
-        where it leaves would join what the separate copies kept apart)."""
+        where it leaves would join what the separate copies kept apart), but one value read
+        once per item, deep-copied on its own (``deepcopy_items``)."""
         shown = code(node).splitlines()[0]
         self._tracked, self._escapes = set(), []
         why = self._refusal(node, None)
-        if why is None and self._escapes:
+        target = node.targets[0].target
+        function = self.scope_of(node)
+        alone = (
+            why is None
+            and isinstance(target, cst.Name)
+            and isinstance(function, cst.FunctionDef)
+            and one_per_item(
+                function, target.value, target, self._escapes, self.ancestors, self.parent
+            )
+        )
+        if why is None and self._escapes and not alone:
             why = "a value read from an item leaves the function (each item had its own copy)"
         if why is None and not listed_by_value(node.value, self._types, self._module):
             why = (
@@ -237,8 +254,9 @@ class _Finder(ReadFollower):
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
-        assert isinstance(node.targets[0].target, cst.Name)
-        self._add_site(node, call, node.targets[0].target.value, None)
+        assert isinstance(target, cst.Name)
+        # a value leaving once per item is deep-copied with no memo (a site with no binding)
+        self._add_site(None if alone else node, call, target.value, None)
 
     def visit_Call(self, node: cst.Call) -> None:
         """A copy read directly, never bound: ``plan_for(t)["limits"]["rpm"]``."""
@@ -330,6 +348,7 @@ class _Finder(ReadFollower):
         types = self._types = Types(self._module, function)
         types.shadowed = self._shadowed
         types.math = self._math
+        types.returns = self._returns  # deepcopy_methods
         for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
             if not isinstance(scope, cst.Lambda):
                 return "the function defines a nested function, lambda or class"
@@ -359,13 +378,17 @@ class _Finder(ReadFollower):
                 continue
             why = mutation(other, call, types)
             if why is not None and not (
-                isinstance(other, cst.Call)
-                and (
-                    builtin_read(other, self._shadowed)
-                    or types.snapshot(other, self._shadowed)
-                    or self._pure_call(other)  # deepcopy_callees
+                (
+                    isinstance(other, cst.Call)
+                    and (
+                        builtin_read(other, self._shadowed)
+                        or types.snapshot(other, self._shadowed)
+                        or self._pure_call(other)  # deepcopy_callees, deepcopy_methods
+                    )
                 )
+                or self._fresh_store(other)  # deepcopy_dicts
             ):
+                why = self._method_note(other, why)  # deepcopy_methods
                 if not isinstance(other, LIVE_KINDS):
                     return why
                 flagged.append((other, why))
@@ -377,7 +400,8 @@ class _Finder(ReadFollower):
         if reads is not None or not flagged:
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)
-        return during_reads(flagged, node, function, self._tracked, self.parent, span)
+        scalar = lambda value: types.scalar(types.type_of(value))  # noqa: E731
+        return during_reads(flagged, node, function, self._tracked, self.parent, span, scalar)
 
 
 class DeepcopyReadOnly(PythonCodemod):

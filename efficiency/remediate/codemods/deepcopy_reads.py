@@ -14,9 +14,10 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from efficiency.remediate.codemods.deepcopy_callees import CalleeReads
 from efficiency.remediate.codemods.deepcopy_derived import derived_from
+from efficiency.remediate.codemods.deepcopy_dicts import DictReads
 from efficiency.remediate.codemods.deepcopy_flow import (
+    _own_operand,
     combined,
     consumed,
     foreign_default,
@@ -27,11 +28,12 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     scalar_result,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import picker
+from efficiency.remediate.codemods.deepcopy_methods import MethodReads
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import ScopedVisitor, Targets, code, walk
 
 
-class ReadFollower(CalleeReads, ScopedVisitor):
+class ReadFollower(DictReads, MethodReads, ScopedVisitor):
     METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
 
     def __init__(self, targets: Targets | None) -> None:
@@ -64,12 +66,13 @@ class ReadFollower(CalleeReads, ScopedVisitor):
     def _alias(
         self, parent: cst.CSTNode | None, node: cst.CSTNode, function: cst.FunctionDef, depth: int
     ) -> str | None:
-        """For ``z = <read>`` or ``for z in <read>`` (z bound there only): why a use of ``z``
+        """For ``z = <read>`` or ``for z in <read>`` (a comprehension's too; z bound there
+        only): why a use of ``z``
         could keep the data, or None; "" when ``parent`` binds no such alias."""
         if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
             target: cst.BaseExpression = parent.targets[0].target
-        elif isinstance(parent, cst.For) and parent.iter is node:
-            target = parent.target
+        elif isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+            target = parent.target  # a comprehension's too: its names are bound there once
         else:
             return ""
         names = [target] if isinstance(target, cst.Name) else []
@@ -82,7 +85,7 @@ class ReadFollower(CalleeReads, ScopedVisitor):
         assert self._types is not None and isinstance(node, cst.BaseExpression)
         if isinstance(parent, cst.Assign) and len(names) == 1:
             kinds = [self._types.type_of(node)]
-        elif isinstance(parent, cst.For):
+        elif isinstance(parent, cst.For | cst.CompFor):
             kinds = self._types.element_types(node, len(names))
         else:
             kinds = [None] * len(names)
@@ -187,12 +190,14 @@ class ReadFollower(CalleeReads, ScopedVisitor):
             if isinstance(parent, cst.BooleanOperation) or (
                 isinstance(parent, cst.IfExp) and parent.test is not node
             ):
-                if isinstance(parent, cst.IfExp):  # the other branch: not from the copy?
+                # the other operand: a scalar or read from the copy too (then the value is
+                # always the copy's, followed as a read), or someone else's?
+                if isinstance(parent, cst.IfExp):
                     other = parent.orelse if parent.body is node else parent.body
-                    mixed = mixed or not types.scalar(types.type_of(other))
+                    mixed = mixed or not _own_operand(other, types, self._tracked)
                 else:
                     other = parent.right if parent.left is node else parent.left
-                    joined = joined or not types.scalar(types.type_of(other))
+                    joined = joined or not _own_operand(other, types, self._tracked)
                 node = parent  # its value may be this operand: see where that goes
                 continue
             break
@@ -222,6 +227,9 @@ class ReadFollower(CalleeReads, ScopedVisitor):
                 self._escapes.append(node)  # stored in a new object or list: copied there
                 return None
             return "is passed to a call"
+        made = self._new_dict(parent, node, function, depth)  # deepcopy_dicts
+        if made != "":
+            return made
         alias = self._alias(parent, node, function, depth)
         if alias != "":
             return alias

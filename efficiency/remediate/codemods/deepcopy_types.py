@@ -34,6 +34,10 @@ from efficiency.remediate.codemods.pysource import code, walk
 SCALAR_BUILTINS = frozenset({"len", "str", "repr", "int", "float", "bool", "hash", "isinstance"})
 #: methods that only read a dict or list
 READ_METHODS = frozenset({"get", "keys", "values", "items", "count", "index"})
+#: methods of ``str`` that build a new string or number and change nothing (called on a
+#: string literal: ``", ".join(parts)``; the argument is iterated as builtins iterate)
+STR_METHODS = frozenset({"join", "split", "rsplit", "strip", "lstrip", "rstrip", "replace"})
+STR_METHODS |= frozenset({"startswith", "endswith", "upper", "lower", "title", "zfill"})
 #: builtins whose result is always of that exact immutable type
 SCALAR_CALLS = {"int": "int", "float": "float", "bool": "bool", "len": "int", "hash": "int"}
 SCALAR_CALLS |= {"isinstance": "bool"}
@@ -206,6 +210,9 @@ class Types:
         self.shadowed: Callable[[str], bool] = lambda name: True
         #: is a call's function a number function of ``math`` (set by the caller, as above)
         self.math: Callable[[cst.BaseExpression], bool] = lambda func: False
+        #: the scalar a call of a method or function that changes nothing is annotated to
+        #: return (set by the caller, see ``deepcopy_methods``; until then none)
+        self.returns: Callable[[cst.Call], cst.BaseExpression | None] = lambda call: None
         params = function.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             if param.annotation is not None and len(self.bound[param.name.value]) == 1:
@@ -243,10 +250,12 @@ class Types:
                 return None
             return self._item(self.type_of(node.value), mapping_value=True)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            return self._get(node, self.type_of(node.func.value))
+            return self._get(node, self.type_of(node.func.value)) or self.returns(node)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
             kind = SCALAR_CALLS.get(node.func.value)
-            return cst.Name(kind) if kind and not self.shadowed(node.func.value) else None
+            if kind and not self.shadowed(node.func.value):
+                return cst.Name(kind)
+            return self.returns(node)
         return None
 
     def _get(self, call: cst.Call, owner: cst.BaseExpression | None) -> cst.BaseExpression | None:
@@ -374,4 +383,6 @@ def _harmless(node: cst.Call, types: Types) -> bool:
     if isinstance(func, cst.Name):
         scalar = func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
         return scalar or pure_builtin(node, types.shadowed)
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.SimpleString):
+        return func.attr.value in STR_METHODS  # ", ".join(parts): a new str
     return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS

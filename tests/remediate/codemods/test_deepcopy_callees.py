@@ -154,7 +154,7 @@ REFUSED = {
         HEAD + "class P:\n    def needed(self, profile, stage):\n        return 1.0\n\n"
         "    def f(self, stage='seed'):\n        profile = profile_for()\n"
         "        return self.needed(profile, stage) > 0 and 'veg' in profile['water']\n",
-        "calls self.needed()",
+        "is passed to self.needed(), a method",
     ),
     "a rebound builtin": (
         HEAD + "def any(xs):\n    PROFILE.clear()\n    return True\n\n"

@@ -113,7 +113,8 @@ REFUSED = {
     "alias rebound": (
         HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    x = c['a']\n    x = g\n    return x\n"
     ),
-    "passed to a call": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c))\n",
+    "passed to a call": HEAD
+    + "def f(g):\n    c = copy.deepcopy(D)\n    return g(len(c)) + len(c)\n",
     "element stored": HEAD + "def f(o):\n    c = copy.deepcopy(D)\n    o[0] = c['a']\n",
     "element passed on": HEAD + "def f(g):\n    c = copy.deepcopy(D)\n    return g(c['a'])\n",
     "returned, bound in a one-line block": (

@@ -1,0 +1,270 @@
+"""Methods of the copying function's own class that change nothing (``deepcopy-read-only``).
+
+``deepcopy_read_only`` keeps a copy when the function calls anything but builtins, read
+methods and functions of the module that change nothing (``deepcopy_callees``) while the
+copy is read. A method of the same class called through ``self`` is as common::
+
+    def chargeable_kg(self, shipment):
+        return max(shipment.weight_kg, math.ceil(shipment.volume_m3 * self.volumetric))
+
+    def rate(self, shipment):
+        lanes = [copy.deepcopy(r) for r in self.RULES ...]   →   lanes = [r for r in ...]
+        kg = self.chargeable_kg(shipment)
+        for lane in lanes: ...
+
+Such a call is judged like a call of a module function, with what ``self.m`` may be at run
+time pinned down as far as the module can tell: the calling function is a plain method (no
+decorator) directly in a class at module level, ``self`` is its first parameter and is never
+rebound; the class is bound once, has no decorator but ``@dataclass``, no metaclass or other
+class keyword, no ``__getattribute__``, and no class of the module derives from it; its body
+binds ``m`` once, by a plain ``def`` (no decorator, not async), and nothing in the module
+assigns or deletes an attribute named ``m`` (an instance attribute would hide the method), nor
+calls ``setattr``/``globals``/``vars``/``exec``/``eval``. The method's body must change
+nothing and call nothing but what a module function may (``deepcopy_callees``) and other such
+methods through ``self``, at most three calls deep; attribute reads of ``self`` are reads.
+
+The rule for what the module cannot see, a subclass elsewhere overriding ``m`` (or ``rate``
+called as ``TariffBook.rate(other, ...)``):
+
+* the method receives nothing of the copy: a read of the copy passed to it is refused as a
+  read passed to any call is ("is passed to a call"); only immutable scalars read from it may
+  be passed. The copy is a local that is never stored (stores of it are refused), so no
+  override can reach it - with the copy kept, an override could not have changed it either.
+* what an override can reach is everything else, the original data included (``self.RULES``
+  here). With the copy the function read a snapshot; without it, it reads the original, so an
+  override that changes the original while the function reads it would change the result.
+  This is the one thing assumed and not proven: that no subclass elsewhere overrides a method
+  which, as written here, changes nothing with one that changes the data the function copied
+  - the same trust as in attribute reads running no code (a property could). A method written
+  here that changes anything, the original included, is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from efficiency.remediate.codemods.deepcopy_callees import CalleeReads, _rebinds
+from efficiency.remediate.codemods.deepcopy_items import binds_name
+from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
+
+_DEPTH = 3
+_DATACLASS = frozenset({"dataclass", "dataclasses.dataclass"})
+_NUMBERS = frozenset({"int", "float", "complex", "str", "bytes"})
+
+
+class MethodReads(CalleeReads):
+    """Mixed into ``ReadFollower``: lets ``self.m(...)`` count as a call that changes
+    nothing when the method above does."""
+
+    ancestors: Callable[[cst.CSTNode], Iterator[cst.CSTNode]]
+
+    def _pure_call(self, call: cst.Call) -> bool:
+        return super()._pure_call(call) or self._self_method(call) is None
+
+    def _through_call(
+        self, arg: cst.Arg, function: cst.FunctionDef, depth: int, whole: bool
+    ) -> str | None:
+        why = super()._through_call(arg, function, depth, whole)
+        call = self.parent(arg)
+        if why == "" and isinstance(call, cst.Call) and self._self_method(call) != "":
+            return (
+                f"is passed to {code(call.func)}(), a method: the copy may reach no method "
+                "(an override elsewhere could change or keep it)"
+            )
+        return why
+
+    def _returns(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The number or string type a method called through ``self`` that changes nothing
+        (above) is annotated to return, or None. Only such a method: it is handed nothing of
+        the copy, so its value holds nothing of it whatever it is (a module function may
+        return a part of its parameter under ``-> bool``, and its value is followed instead).
+        ``bool`` is not taken, for the same truthy idiom; the annotation is taken as true, as
+        everywhere in ``deepcopy-read-only``."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or self._self_method(call) is not None:
+            return None
+        owner = self._caller_class(call)
+        assert owner is not None
+        callee = next(
+            s
+            for s in _body(owner)
+            if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value
+        )
+        kind = callee.returns.annotation if callee.returns else None
+        return kind if isinstance(kind, cst.Name) and kind.value in _NUMBERS else None
+
+    def _caller_class(self, call: cst.Call) -> cst.ClassDef | None:
+        caller = next((a for a in self.ancestors(call) if isinstance(a, SCOPES)), None)
+        return self._owner(caller) if isinstance(caller, cst.FunctionDef) else None
+
+    def _method_note(self, node: cst.CSTNode, why: str) -> str:
+        """``why`` a call is refused, with why a ``self.m(...)`` is not taken as a read."""
+        if not isinstance(node, cst.Call):
+            return why
+        reason = self._self_method(node)
+        return why if not reason else f"{why} ({code(node.func)} {reason})"
+
+    def _self_method(self, call: cst.Call) -> str | None:
+        """None when ``call`` is ``self.m(...)`` for a method that changes nothing (above),
+        "" when it is no call through ``self``, else why the method is not taken as such."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+            return ""
+        caller = next((a for a in self.ancestors(call) if isinstance(a, SCOPES)), None)
+        if not isinstance(caller, cst.FunctionDef):
+            return ""
+        owner = self._owner(caller)
+        first = _first_param(caller)
+        if owner is None or first is None or func.value.value != first:
+            return ""
+        if caller.decorators:
+            return "is called from a decorated method (self may be no instance)"
+        if self._rebound(caller, first):
+            return f"is called through {first}, which is rebound"
+        return self._method_refusal(owner, func.attr.value, 0, frozenset())
+
+    def _rebound(self, function: cst.FunctionDef, name: str) -> bool:
+        """Is the parameter ``name`` bound again in ``function``'s body?"""
+        return any(
+            isinstance(n, cst.Name) and n.value == name and binds_name(n, self.parent)
+            for n in walk(function.body)
+        )
+
+    def _module_node(self) -> cst.Module:
+        assert self._module is not None
+        return self._module
+
+    def _owner(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        """The class at module level whose body holds ``function`` directly."""
+        block = self.parent(function)
+        owner = self.parent(block) if isinstance(block, cst.IndentedBlock) else None
+        if isinstance(owner, cst.ClassDef) and isinstance(self.parent(owner), cst.Module):
+            return owner
+        return None
+
+    def _method_refusal(
+        self, owner: cst.ClassDef, name: str, depth: int, seen: frozenset[str]
+    ) -> str | None:
+        """Why ``owner``'s method ``name``, called through ``self``, may change something or be
+        another function at run time, or None."""
+        if name in seen or depth >= _DEPTH:
+            return "calls methods too deep (or itself)"
+        why = self._class_refusal(owner, name)
+        if why is not None:
+            return why
+        method = next(
+            s for s in _body(owner) if isinstance(s, cst.FunctionDef) and s.name.value == name
+        )
+        first = _first_param(method)
+        if method.decorators or method.asynchronous or first is None:
+            return "is decorated, async or takes no self"
+        if calls_introspection(method):
+            return "calls locals()/vars()/eval()/exec()"
+        if any(isinstance(n, SCOPES) for n in walk(method.body)):
+            return "defines a nested function, lambda or class"
+        module = self._module_node()
+        types = Types(module, method)
+        types.shadowed = lambda n: n in self._bound or n in types.bound
+        if self._rebound(method, first):
+            return f"rebinds {first}"
+        functions = self._functions()
+        for node in walk(method.body):
+            why = mutation(node, method.name, types)
+            if why is None:
+                continue
+            inner = node.func if isinstance(node, cst.Call) else None
+            if inner is not None and self._math(inner) and "math" not in types.bound:
+                continue
+            if (
+                isinstance(inner, cst.Name)
+                and inner.value in functions
+                and inner.value not in types.bound
+            ):
+                again = self._pure_refusal(inner.value, depth + 1)
+                if again is None:
+                    continue
+                return f"calls {inner.value}(), which {again}"
+            if (
+                isinstance(inner, cst.Attribute)
+                and isinstance(inner.value, cst.Name)
+                and inner.value.value == first
+            ):
+                again = self._method_refusal(owner, inner.attr.value, depth + 1, seen | {name})
+                if again is None:
+                    continue
+                return f"calls {code(inner)}(), which {again}"
+            return why.replace("the function ", "", 1)
+        return None
+
+    def _class_refusal(self, owner: cst.ClassDef, name: str) -> str | None:
+        """Why ``self.name`` in a method of ``owner`` may not be ``owner``'s own ``def name``
+        as far as the module can tell, or None."""
+        module = self._module_node()
+        cls = owner.name.value
+        if self._bound.get(cls) != 1 or self._bound.get("*"):
+            return f"is a method of {cls}, which is bound more than once (or a star import)"
+        if owner.keywords or any(code(d.decorator) not in _DATACLASS for d in owner.decorators):
+            return f"is a method of {cls}, which has a metaclass or a decorator"
+        binds = [s for s in _body(owner) if name in _binds(s)]
+        if len(binds) != 1 or not isinstance(binds[0], cst.FunctionDef):
+            return f"is not bound once in {cls}, by a def"
+        if any("__getattribute__" in _binds(s) for s in _body(owner)):
+            return f"is looked up through {cls}.__getattribute__"
+        for node in walk(module):
+            if isinstance(node, cst.ClassDef) and any(
+                isinstance(n, cst.Name) and n.value == cls
+                for base in node.bases
+                for n in walk(base)
+            ):
+                return f"may be overridden by {node.name.value}, which derives from {cls}"
+            if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.Del):
+                target = node.target
+                if isinstance(target, cst.Attribute) and target.attr.value == name:
+                    return f"is hidden or rebound by an assignment to .{name}"
+        if _rebinds(module):
+            return "is in a module that calls setattr()/globals()/vars(), which could rebind it"
+        return None
+
+
+def _body(owner: cst.ClassDef) -> list[cst.CSTNode]:
+    """The statements of a class body, those of one-line statements one by one."""
+    found: list[cst.CSTNode] = []
+    if not isinstance(owner.body, cst.IndentedBlock):
+        return found
+    for statement in owner.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.extend(statement.body)
+        else:
+            found.append(statement)
+    return found
+
+
+def _binds(statement: cst.CSTNode) -> set[str]:
+    """The names a class-body statement binds in the class namespace (any nested statement
+    counted, to stay on the safe side)."""
+    if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+        return {statement.name.value}
+    names: set[str] = set()
+    for node in walk(statement):
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
+            targets = [node.target]
+        elif isinstance(node, cst.AsName | cst.NamedExpr):
+            targets = [node.name if isinstance(node, cst.AsName) else node.target]
+        elif isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            targets = [a.asname.name if a.asname else a.name for a in node.names]
+        elif isinstance(node, cst.FunctionDef | cst.ClassDef):
+            names.add(node.name.value)
+        for target in targets:
+            names.update(n.value for n in walk(target) if isinstance(n, cst.Name))
+    return names
+
+
+def _first_param(function: cst.FunctionDef) -> str | None:
+    params = [*function.params.posonly_params, *function.params.params]
+    return params[0].name.value if params else None
