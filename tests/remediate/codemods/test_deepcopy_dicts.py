@@ -156,3 +156,18 @@ def test_a_value_leaving_from_an_inner_loop_kept_its_identity_with_the_copy() ->
     """Why the inner-loop refusal matters: the same item's list left twice as one object."""
     out = load(REFUSED["a value leaves from an inner loop"][0])["f"]()
     assert out[0] is out[1]
+
+
+def test_a_loop_over_the_copies_run_again_by_an_outer_loop_keeps_their_identity() -> None:
+    """The same item is read on each turn of the outer loop: with the copies, what left twice
+    from it was one object; deep-copied where it leaves, it would be two (dcreview3)."""
+    source = (
+        "import copy\n\nRULES: list[dict[str, list[str]]] = [{'tags': ['x']}, {'tags': []}]\n\n"
+        "def f():\n    lanes = [copy.deepcopy(r) for r in RULES]\n    out = []\n"
+        "    for _ in range(2):\n        for lane in lanes:\n            out.append(lane['tags'])\n"
+        "    return out\n"
+    )
+    result = DEEP.apply(source)
+    before, after = load(source)["f"](), load(result.source)["f"]()
+    assert before[0] is before[2]
+    assert after[0] is after[2], result.source

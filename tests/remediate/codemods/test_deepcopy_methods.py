@@ -250,3 +250,65 @@ def test_a_module_function_annotated_bool_that_returns_a_part_still_copies_it_ou
     after = load(result.source)
     after["f"]()[0].append("mallory")
     assert after["LIMITS"]["blocked"] == ["eve"]
+
+
+# adversarial review (dcreview3): shapes the class checks missed, each a different result
+# once the copy is dropped; run before and after, they must agree (the copy is kept)
+G_CLASS = (
+    "import copy\nLIMITS = {'daily': 5, 'blocked': ['eve']}\n\n"
+    "def evil(user):\n    LIMITS['blocked'].clear()\n    return True\n\n"
+    "class Other:\n    def _known(self, user):\n        return evil(user)\n\n"
+    "class G:\n    def __init__(self, hook=False):\n        if hook:\n{hook}\n\n"
+    "    def _known(self, user):\n        return True\n\n"
+    "    def allowed(self, user):\n        cfg = copy.deepcopy(LIMITS)\n"
+    "        if self._known(user):\n            return user not in cfg['blocked']\n"
+    "        return cfg['daily'] > 1\n{tail}"
+)
+
+
+def _g(hook: str, tail: str) -> str:
+    return G_CLASS.replace("{hook}", hook).replace("{tail}", tail)
+
+
+HIDDEN = {
+    # a subclass of the module made through another name of the class
+    "a subclass through an alias of the class": _g(
+        "            pass",
+        "\nAlias = G\n\nclass H(Alias):\n    def _known(self, user):\n"
+        "        return evil(user)\n\ndef make(hook):\n    return H()\n",
+    ),
+    # an instance attribute set without an assignment to ._known
+    "an instance attribute set through object.__setattr__": _g(
+        "            object.__setattr__(self, '_known', evil)",
+        "\ndef make(hook):\n    return G(hook)\n",
+    ),
+    # the instance's class swapped for one whose _known changes the data
+    "the class of self swapped": _g(
+        "            self.__class__ = type('X', (G,), {'_known': Other._known})",
+        "\ndef make(hook):\n    return G(hook)\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN))
+def test_a_method_another_class_or_attribute_may_stand_for_keeps_the_copy(case: str) -> None:
+    source = HIDDEN[case]
+    result = DEEP.apply(source)
+    before, after = load(source), load(result.source)
+    assert before["make"](True).allowed("eve") is False
+    assert after["make"](True).allowed("eve") is False, result.source
+
+
+def test_a_method_that_extends_the_original_with_plus_equals_keeps_the_copy() -> None:
+    """``x += [...]`` on a local holding a list extends it in place: a change like append."""
+    source = (
+        "import copy\nLIMITS = {'daily': 5, 'blocked': ['eve']}\n\n"
+        "class G:\n    def __init__(self):\n        self.limits = LIMITS\n\n"
+        "    def _n(self, k: int) -> int:\n        x = self.limits['blocked']\n"
+        "        x += ['bob']\n        return k\n\n"
+        "    def allowed(self, user):\n        cfg = copy.deepcopy(self.limits)\n"
+        "        n = self._n(1)\n        return user in cfg['blocked']\n"
+    )
+    result = DEEP.apply(source)
+    assert load(source)["G"]().allowed("bob") is False
+    assert load(result.source)["G"]().allowed("bob") is False, result.source
