@@ -207,7 +207,7 @@ class CalleeReads:
         types = Types(self._module, helper)
         types.shadowed = lambda n: n in self._bound or n in types.bound
         for node in walk(helper.body):
-            why = mutation(node, helper.name, types)
+            why = mutation(node, helper.name, types) or in_place(node, types)
             if why is None:
                 continue
             inner = node.func if isinstance(node, cst.Call) else None
@@ -224,6 +224,16 @@ class CalleeReads:
                 return f"calls {inner.value}(), which {again}"
             return why.replace("the function ", "", 1)
         return None
+
+
+def in_place(node: cst.CSTNode, types: Types) -> str | None:
+    """Why ``node`` may change a local's value in place (``x += [...]`` extends the list ``x``
+    holds, which may be the data), or None where ``x`` is an immutable scalar."""
+    if not isinstance(node, cst.AugAssign) or not isinstance(node.target, cst.Name):
+        return None
+    if types.scalar(types.type_of(node.target)):
+        return None
+    return f"changes {node.target.value} in place (augmented assignment on a non-scalar)"
 
 
 def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:

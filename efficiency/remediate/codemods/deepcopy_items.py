@@ -9,7 +9,8 @@ was refused (``deepcopy_read_only._copied_list``). One case is exact without any
         ...                           →         ...
         best = Quote(lane["carrier"])           best = Quote(copy.deepcopy(lane["carrier"]))
 
-when ``lanes`` is used only as the iterable of that one ``for`` statement, whose target is a
+when ``lanes`` is used only as the iterable of that one ``for`` statement (in no loop itself:
+run again, it would read each item again), whose target is a
 plain name bound nowhere else, and exactly one value leaves, read from that target (through
 subscripts, fields and read methods), in the loop's body and in no loop nested in it. Each turn
 then reads a different item of the list, and that value leaves at most once per turn: with the
@@ -48,6 +49,8 @@ def one_per_item(
         return False
     if not isinstance(loop.target, cst.Name):
         return False
+    if any(isinstance(a, _LOOPS) for a in ancestors(loop)):
+        return False  # run again by an outer loop: an item's value would leave twice
     item = loop.target.value
     binds = [
         n

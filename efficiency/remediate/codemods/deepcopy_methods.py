@@ -19,9 +19,13 @@ rebound; the class is bound once, has no decorator but ``@dataclass``, no metacl
 class keyword, no ``__getattribute__``, and no class of the module derives from it; its body
 binds ``m`` once, by a plain ``def`` (no decorator, not async), and nothing in the module
 assigns or deletes an attribute named ``m`` (an instance attribute would hide the method), nor
-calls ``setattr``/``globals``/``vars``/``exec``/``eval``. The method's body must change
-nothing and call nothing but what a module function may (``deepcopy_callees``) and other such
-methods through ``self``, at most three calls deep; attribute reads of ``self`` are reads.
+calls ``setattr``/``globals``/``vars``/``exec``/``eval``, mentions ``__setattr__`` or assigns
+``.__class__``; the class's name is only called, read an attribute of, tested by
+``isinstance`` or annotated with (``Alias = G`` then ``class H(Alias)`` would derive from it).
+The method's body must change nothing (a ``+=`` on a local that may hold a list changes it in
+place, as ``append`` would) and call nothing but what a module function may
+(``deepcopy_callees``) and other such methods through ``self``, at most three calls deep;
+attribute reads of ``self`` are reads.
 
 The rule for what the module cannot see, a subclass elsewhere overriding ``m`` (or ``rate``
 called as ``TariffBook.rate(other, ...)``):
@@ -45,7 +49,7 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_callees import CalleeReads, _rebinds
+from efficiency.remediate.codemods.deepcopy_callees import CalleeReads, _rebinds, in_place
 from efficiency.remediate.codemods.deepcopy_items import binds_name
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
@@ -172,7 +176,7 @@ class MethodReads(CalleeReads):
             return f"rebinds {first}"
         functions = self._functions()
         for node in walk(method.body):
-            why = mutation(node, method.name, types)
+            why = mutation(node, method.name, types) or in_place(node, types)
             if why is None:
                 continue
             inner = node.func if isinstance(node, cst.Call) else None
@@ -222,11 +226,33 @@ class MethodReads(CalleeReads):
                 return f"may be overridden by {node.name.value}, which derives from {cls}"
             if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.Del):
                 target = node.target
-                if isinstance(target, cst.Attribute) and target.attr.value == name:
-                    return f"is hidden or rebound by an assignment to .{name}"
+                if isinstance(target, cst.Attribute) and target.attr.value in (name, "__class__"):
+                    return f"is hidden or rebound by an assignment to .{target.attr.value}"
+            if isinstance(node, cst.Attribute) and node.attr.value == "__setattr__":
+                return "is in a module that calls __setattr__, which could hide it"
+            if isinstance(node, cst.Name) and node.value == cls and self._passed(node):
+                return f"is a method of {cls}, which is used as a value (a subclass may be made)"
         if _rebinds(module):
             return "is in a module that calls setattr()/globals()/vars(), which could rebind it"
         return None
+
+    def _passed(self, name: cst.Name) -> bool:
+        """Is the class name ``name`` used other than as its own class's name, called,
+        read an attribute of, tested by isinstance or in an annotation (``Alias = G``,
+        ``class H(Alias)``, ``type("X", (G,), ...)`` could make a subclass of it)?"""
+        parent = self.parent(name)
+        if isinstance(parent, cst.ClassDef) and parent.name is name:
+            return False
+        if isinstance(parent, cst.Call) and parent.func is name:
+            return False
+        if isinstance(parent, cst.Attribute) and parent.value is name:
+            return False
+        if isinstance(parent, cst.Arg) and parent.keyword is None:
+            call = self.parent(parent)
+            test = isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
+            if test and call.func.value in ("isinstance", "issubclass"):  # type: ignore
+                return False
+        return not any(isinstance(a, cst.Annotation) for a in self.ancestors(name))
 
 
 def _body(owner: cst.ClassDef) -> list[cst.CSTNode]:
