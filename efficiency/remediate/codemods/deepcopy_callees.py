@@ -228,12 +228,24 @@ class CalleeReads:
 
 def in_place(node: cst.CSTNode, types: Types) -> str | None:
     """Why ``node`` may change a local's value in place (``x += [...]`` extends the list ``x``
-    holds, which may be the data), or None where ``x`` is an immutable scalar."""
+    holds, which may be the data), or None where ``x`` is an immutable scalar or is bound,
+    besides such statements, only to scalars (not a method's value: an annotation may lie)."""
     if not isinstance(node, cst.AugAssign) or not isinstance(node.target, cst.Name):
         return None
+    name = node.target.value
     if types.scalar(types.type_of(node.target)):
         return None
-    return f"changes {node.target.value} in place (augmented assignment on a non-scalar)"
+    starts = [b for b in types.bound.get(name, []) if not isinstance(b, cst.AugAssign)]
+    if starts and all(
+        isinstance(b, cst.Assign)
+        and len(b.targets) == 1
+        and isinstance(b.targets[0].target, cst.Name)
+        and types.scalar(types.type_of(b.value))
+        and not (isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Attribute))
+        for b in starts
+    ):
+        return None  # starts as a number or string (``total = 0``), as arithmetic would
+    return f"changes {name} in place (augmented assignment on what may be a list)"
 
 
 def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:

@@ -90,6 +90,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from efficiency.remediate.codemods.deepcopy_callees import in_place
 from efficiency.remediate.codemods.deepcopy_derived import (
     copied_element,
     derived_rebinds,
@@ -373,10 +374,12 @@ class _Finder(ReadFollower):
                 if why is not None:
                     return why
         flagged: list[tuple[cst.CSTNode, str]] = []
+        placed: str | None = None  # ``n += [...]`` on a local that may hold someone's list
         for other in walk(function.body):
             if other is node:
                 continue
             why = mutation(other, call, types)
+            placed = placed or (None if why else in_place(other, types))  # deepcopy_callees
             if why is not None and not (
                 (
                     isinstance(other, cst.Call)
@@ -397,6 +400,8 @@ class _Finder(ReadFollower):
         else:
             reads = self._read_only(node, function, 0)
             reads = None if reads is None else f"its value {reads}"
+        if reads is None and placed is not None:
+            return placed
         if reads is not None or not flagged:
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)

@@ -312,3 +312,25 @@ def test_a_method_that_extends_the_original_with_plus_equals_keeps_the_copy() ->
     result = DEEP.apply(source)
     assert load(source)["G"]().allowed("bob") is False
     assert load(result.source)["G"]().allowed("bob") is False, result.source
+
+
+@pytest.mark.parametrize(
+    "callee",
+    [
+        "    def _n(self) -> int:\n        return self.limits['blocked']\n\n",
+        "    def _n(self):\n        return self.limits['blocked']\n\n",
+    ],
+)
+def test_plus_equals_on_a_callees_value_in_the_function_keeps_the_copy(callee: str) -> None:
+    """A method that changes nothing may return the original's list (whatever its annotation
+    says); ``n += [user]`` then extends the original, which the copy did not see."""
+    source = (
+        "import copy\nLIMITS = {'daily': 5, 'blocked': ['eve']}\n\n"
+        "class G:\n    def __init__(self):\n        self.limits = LIMITS\n\n"
+        + callee
+        + "    def allowed(self, user):\n        cfg = copy.deepcopy(self.limits)\n"
+        "        n = self._n()\n        n += [user]\n        return user in cfg['blocked']\n"
+    )
+    result = DEEP.apply(source)
+    assert load(source)["G"]().allowed("bob") is False
+    assert load(result.source)["G"]().allowed("bob") is False, result.source
