@@ -287,6 +287,22 @@ HIDDEN = {
         "            self.__class__ = type('X', (G,), {'_known': Other._known})",
         "\ndef make(hook):\n    return G(hook)\n",
     ),
+    # __new__ makes each instance of a subclass made on the fly, whose _known changes the data
+    "a subclass made by __new__": _g(
+        "            pass",
+        "\n    def __new__(cls, hook=False):\n"
+        "        kind = type('X', (cls,), {'_known': Other._known}) if hook else cls\n"
+        "        return object.__new__(kind)\n\ndef make(hook):\n    return G(hook)\n",
+    ),
+    # a base class of the module that answers every attribute lookup
+    "a base class with __getattribute__": _g(
+        "            pass", "\ndef make(hook):\n    return G(hook)\n"
+    ).replace(
+        "class G:",
+        "class Base:\n    def __getattribute__(self, name):\n"
+        "        return Other._known.__get__(self) if name == '_known' else "
+        "object.__getattribute__(self, name)\n\nclass G(Base):",
+    ),
 }
 
 
