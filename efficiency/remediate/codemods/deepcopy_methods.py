@@ -16,7 +16,8 @@ Such a call is judged like a call of a module function, with what ``self.m`` may
 time pinned down as far as the module can tell: the calling function is a plain method (no
 decorator) directly in a class at module level, ``self`` is its first parameter and is never
 rebound; the class is bound once, has no decorator but ``@dataclass``, no metaclass or other
-class keyword, no ``__getattribute__``, and no class of the module derives from it; its body
+class keyword, no ``__getattribute__`` nor ``__new__``, no base class (which could have
+them, or a metaclass), and no class of the module derives from it; its body
 binds ``m`` once, by a plain ``def`` (no decorator, not async), and nothing in the module
 assigns or deletes an attribute named ``m`` (an instance attribute would hide the method), nor
 calls ``setattr``/``globals``/``vars``/``exec``/``eval``, mentions ``__setattr__`` or assigns
@@ -217,6 +218,10 @@ class MethodReads(CalleeReads):
             return f"is not bound once in {cls}, by a def"
         if any("__getattribute__" in _binds(s) for s in _body(owner)):
             return f"is looked up through {cls}.__getattribute__"
+        if any("__new__" in _binds(s) for s in _body(owner)):
+            return f"is a method of {cls}, whose __new__ may make an instance of another class"
+        if any(code(b.value) != "object" for b in owner.bases):
+            return f"is a method of {cls}, whose base class may look it up or make it otherwise"
         for node in walk(module):
             if isinstance(node, cst.ClassDef) and any(
                 isinstance(n, cst.Name) and n.value == cls

@@ -303,6 +303,13 @@ HIDDEN = {
         "        return Other._known.__get__(self) if name == '_known' else "
         "object.__getattribute__(self, name)\n\nclass G(Base):",
     ),
+    # a classmethod makes a subclass on the fly without naming the class
+    "a subclass made by type() in a classmethod": _g(
+        "            pass",
+        "\n    @classmethod\n    def variant(cls):\n"
+        "        return type('X', (cls,), {'_known': Other._known})()\n\n"
+        "def make(hook):\n    return G.variant()\n",
+    ),
 }
 
 
