@@ -21,7 +21,8 @@ them, or a metaclass), and no class of the module derives from it; its body
 binds ``m`` once, by a plain ``def`` (no decorator, not async), and nothing in the module
 assigns or deletes an attribute named ``m`` (an instance attribute would hide the method), nor
 calls ``setattr``/``globals``/``vars``/``exec``/``eval``, mentions ``__setattr__`` or assigns
-``.__class__``; the class's name is only called, read an attribute of, tested by
+``.__class__``, nor makes a class at run time (``type(n, bases, ns)``, a nested ``class``);
+the class's name is only called, read an attribute of, tested by
 ``isinstance`` or annotated with (``Alias = G`` then ``class H(Alias)`` would derive from it).
 The method's body must change nothing (a ``+=`` on a local that may hold a list changes it in
 place, as ``append`` would) and call nothing but what a module function may
@@ -235,6 +236,8 @@ class MethodReads(CalleeReads):
                     return f"is hidden or rebound by an assignment to .{target.attr.value}"
             if isinstance(node, cst.Attribute) and node.attr.value == "__setattr__":
                 return "is in a module that calls __setattr__, which could hide it"
+            if _makes_class(node, module):
+                return "is in a module that makes classes at run time (type(), a nested class)"
             if isinstance(node, cst.Name) and node.value == cls and self._passed(node):
                 return f"is a method of {cls}, which is used as a value (a subclass may be made)"
         if _rebinds(module):
@@ -258,6 +261,17 @@ class MethodReads(CalleeReads):
             if test and call.func.value in ("isinstance", "issubclass"):  # type: ignore
                 return False
         return not any(isinstance(a, cst.Annotation) for a in self.ancestors(name))
+
+
+def _makes_class(node: cst.CSTNode, module: cst.Module) -> bool:
+    """Is ``node`` a class made at run time, which may derive from any class it is handed
+    (``type(name, bases, ns)``, ``types.new_class``, a class statement not at module level)?"""
+    if isinstance(node, cst.ClassDef):
+        return not any(s is node for s in module.body)
+    if isinstance(node, cst.Call):
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else code(node.func)
+        return name == "new_class" or (name == "type" and len(node.args) == 3)
+    return False
 
 
 def _body(owner: cst.ClassDef) -> list[cst.CSTNode]:
