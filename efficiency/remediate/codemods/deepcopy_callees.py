@@ -30,20 +30,17 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_builtins import lazy, materialized, passes_through
 from efficiency.remediate.codemods.deepcopy_flow import _own_operand
 from efficiency.remediate.codemods.deepcopy_live import Parents
+from efficiency.remediate.codemods.deepcopy_names import rebinds as _rebinds
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
-#: calls that can rebind a module's functions behind its back
-_REBINDERS = frozenset({"globals", "setattr", "vars", "exec", "eval"})
-#: attributes that reach a module's namespace, where a store rebinds its functions
-_NAMESPACES = frozenset({"__dict__", "__globals__"})
 _DEPTH = 3
 _LAZY = "an iterator over it"
 _RETURNED = "<returned>"
@@ -256,20 +253,6 @@ def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]
         return True
     outer = parent_of(parent) if isinstance(parent, cst.Arg) else None
     return isinstance(outer, cst.Call) and materialized(outer, shadowed)
-
-
-def _rebinds(module: cst.Module | None) -> bool:
-    """Does ``module`` call ``globals()``/``setattr``... or reach a namespace through
-    ``__dict__``/``__globals__`` (``f.__globals__["name"] = other``)?"""
-    return any(
-        (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in _REBINDERS)
-        or (isinstance(n, cst.Attribute) and n.attr.value in _NAMESPACES)
-        for n in _walk(module)
-    )
-
-
-def _walk(module: cst.Module | None) -> Iterator[cst.CSTNode]:
-    return iter(()) if module is None else walk(module)
 
 
 def _param_for(helper: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from efficiency.remediate.codemods.deepcopy_names import rebinds
+from efficiency.remediate.codemods.deepcopy_shapes import shape_of
 from efficiency.remediate.codemods.pysource import code, walk
 
 if TYPE_CHECKING:
@@ -258,11 +260,58 @@ def listed_by_value(
     value: cst.BaseExpression, types: Types | None, module: cst.Module | None
 ) -> bool:
     """For ``[copy.deepcopy(x) for x in src ...]``: do its items compare by value all the way
-    down (``by_value``)? Items that shared an object had separate copies of it, unequal where
-    it compares by identity; the items themselves share it, equal."""
+    down (``by_value``), or share no object (``unshared_literal``)? Items that shared an object
+    had separate copies of it, unequal where it compares by identity; the items themselves
+    share it, equal."""
     if types is None or module is None:
         return False
-    return by_value(listed_type(value, types), types, module)
+    return by_value(listed_type(value, types), types, module) or unshared_literal(value, module)
+
+
+#: what a comprehension's filter may not hold to be known to change nothing (it may read,
+#: compare and combine tests; anything that runs code of its own is refused)
+_ACTING = (
+    cst.Call, cst.NamedExpr, cst.Lambda, cst.Await, cst.Yield, cst.ListComp, cst.SetComp,
+    cst.DictComp, cst.GeneratorExp, cst.FormattedString, cst.BinaryOperation,
+)  # fmt: skip
+
+
+def unshared_literal(value: cst.BaseExpression, module: cst.Module) -> bool:
+    """For ``[copy.deepcopy(x) for x in SRC if <test>]``: is ``SRC`` (a name, or an attribute
+    ``self.SRC``/``Cls.SRC``) a display of plain literal data bound once at module or class
+    level, named nowhere else in the module, with a test made only of reads and comparisons?
+    A display makes a new object of each of its parts, and nothing in the module can reach the
+    items to make them share one, so the items share no mutable object (code in other modules
+    changing the table in place is assumed not to happen, as for every module constant)."""
+    if not isinstance(value, cst.ListComp) or value.for_in.inner_for_in is not None:
+        return False
+    source = value.for_in.iter
+    name = (
+        source.attr.value
+        if isinstance(source, cst.Attribute) and isinstance(source.value, cst.Name)
+        else source.value
+        if isinstance(source, cst.Name)
+        else None
+    )
+    if name is None or rebinds(module) or (_bindings(module) or {}).get(name) != 1:
+        return False
+    if any(isinstance(n, _ACTING) for t in value.for_in.ifs for n in walk(t.test)):
+        return False
+    mentions = [n for n in walk(module) if isinstance(n, cst.Name) and n.value == name]
+    if len(mentions) != 2:  # the binding's target and the source
+        return False
+    blocks = [module.body, *(c.body.body for c in module.body if isinstance(c, cst.ClassDef))]
+    for line in (line for block in blocks for line in block):
+        for small in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, bound = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign):
+                target, bound = small.target, small.value
+            else:
+                continue
+            if isinstance(target, cst.Name) and target.value == name:
+                return isinstance(bound, cst.List | cst.Tuple) and shape_of(bound) is not None
+    return False
 
 
 #: containers whose equality compares their items (their values, by the items' own ``==``)

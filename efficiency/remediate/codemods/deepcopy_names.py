@@ -1,5 +1,6 @@
 """Names and stores in the functions ``deepcopy-shallow`` follows: how often a name is bound,
-whether a use loads it, whether a subscript is stored to, and which scope holds a node."""
+whether a use loads it, whether a subscript is stored to, and which scope holds a node; and
+whether a module can rebind its names behind their bindings' backs."""
 
 from __future__ import annotations
 
@@ -93,3 +94,19 @@ def loaded(
     if isinstance(above, cst.Attribute) and above.attr is node:
         return False
     return not (isinstance(above, cst.Arg) and above.keyword is node)
+
+
+#: calls that can rebind a module's functions behind its back
+_REBINDERS = frozenset({"globals", "setattr", "vars", "exec", "eval"})
+#: attributes that reach a module's namespace, where a store rebinds its functions
+_NAMESPACES = frozenset({"__dict__", "__globals__"})
+
+
+def rebinds(module: cst.Module | None) -> bool:
+    """Does ``module`` call ``globals()``/``setattr``... or reach a namespace through
+    ``__dict__``/``__globals__`` (``f.__globals__["name"] = other``)?"""
+    return module is not None and any(
+        (isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value in _REBINDERS)
+        or (isinstance(n, cst.Attribute) and n.attr.value in _NAMESPACES)
+        for n in walk(module)
+    )

@@ -233,3 +233,61 @@ def test_items_of_plain_dataclasses_of_values_are_still_listed() -> None:
     assert result.sites == 1, result.summary
     before, after = load_registered(source), load_registered(result.source)
     assert before["run"]() == after["run"]() == (True, True)
+
+
+# an unannotated table written out as a display of literals: each item is a new object of
+# its own, so the items share nothing whatever their equality compares
+LITERAL = """\
+import copy
+
+
+class Tariff:
+    RULES = [
+        {"mode": "road", "fees": {"toll": 2.0}, "tags": ["x"]},
+        {"mode": "road", "fees": {"toll": 2.0}, "tags": ["x"]},
+        {"mode": "air", "fees": {}, "tags": []},
+    ]
+
+    def rate(self, mode):
+        lanes = [copy.deepcopy(r) for r in self.RULES if r["mode"] == mode and r["tags"]]
+        return [(round(lane["fees"].get("toll", 0.0), 2), len(lane["tags"])) for lane in lanes]
+
+
+def run(mode="road"):
+    return Tariff().rate(mode)
+"""
+
+
+def test_items_of_a_literal_table_named_nowhere_else_are_listed() -> None:
+    result = DEEP.apply(LITERAL)
+    assert result.sites == 1, result.summary
+    assert "lanes = [r for r in self.RULES if" in result.source
+    before, after = load_registered(LITERAL), load_registered(result.source)
+    pristine = copy.deepcopy(after["Tariff"].RULES)
+    for mode in ("road", "air", "sea"):
+        assert before["run"](mode) == after["run"](mode)
+    assert pristine == after["Tariff"].RULES
+
+
+LITERAL_REFUSED = {
+    # another function could make two items share an object
+    "the table named elsewhere": LITERAL.replace(
+        "def run(",
+        "def share(obj):\n    for r in Tariff.RULES:\n        r['o'] = obj\n\n\ndef run(",
+    ),
+    # a filter that calls code could do the same while the copies are taken
+    "a filter that calls": LITERAL.replace('r["mode"] == mode and', 'r.setdefault("m", mode) and'),
+    # an item that is a name, not a display, may be shared
+    "a table holding a name": LITERAL.replace(
+        '{"mode": "air", "fees": {}, "tags": []}', "AIR"
+    ).replace("class Tariff:", 'AIR = {"mode": "air", "fees": {}, "tags": []}\n\n\nclass Tariff:'),
+    # setattr can put another table in its place
+    "a module that calls setattr": LITERAL + "\n\nsetattr(Tariff, 'X', 1)\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(LITERAL_REFUSED))
+def test_literal_tables_that_could_share_keep_their_copies(case: str) -> None:
+    source = LITERAL_REFUSED[case]
+    result = DEEP.apply(source)
+    assert not result.changed and result.source == source, result.source

@@ -75,7 +75,11 @@ def flag(value: float, band: Band) -> str:
 """
 
 RATER = (
-    "class Rater:\n    RULES = RULES\n\n    def __init__(self, factor=250.0):\n"
+    "class Rater:\n    LANES = [\n"
+    "        {'carrier': 'A', 'mode': 'road', 'per_kg': 0.2, 'minimum': 40.0, 'zones': ['DE']},\n"
+    "        {'carrier': 'B', 'mode': 'road', 'per_kg': 0.1, 'minimum': 70.0, 'zones': []},\n"
+    "        {'carrier': 'C', 'mode': 'air', 'per_kg': 3.0, 'minimum': 90.0, 'zones': ['US']},\n"
+    "    ]\n\n    def __init__(self, factor=250.0):\n"
     "        self.factor = factor\n\n"
     "    def _kg(self, w: float, v: float) -> float:\n"
     "        return max(w, math.ceil(v * self.factor))\n\n"
@@ -85,13 +89,13 @@ SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
     # the freight_tariff shape: a list of copies, a method read between the copy and its reads
     "a method through self between the copy and the reads, its float in arithmetic": (
         HEAD + RATER + "    def rate(self, mode, w, v=0.0, cap=100.0):\n"
-        "        lanes = [copy.deepcopy(r) for r in self.RULES if r['mode'] == mode]\n"
+        "        lanes = [copy.deepcopy(r) for r in self.LANES if r['mode'] == mode]\n"
         "        kg = self._kg(w, v)\n        out = []\n        for lane in lanes:\n"
         "            charge = max(lane['minimum'], kg * lane['per_kg'])\n"
         "            if charge < cap + len(lane['zones']):\n"
         "                out.append(lane['carrier'])\n        return out\n\n"
         "def f(*args):\n    return Rater().rate(*args)\n",
-        "        lanes = [r for r in self.RULES if r['mode'] == mode]\n",
+        "        lanes = [r for r in self.LANES if r['mode'] == mode]\n",
         [("road", 100.0), ("road", 900.0, 1.0), ("air", 5.0), ("sea", 1.0), ("road", 10.0)],
     ),
     # a named copy, a method calling another method and a module function, a scalar passed in
