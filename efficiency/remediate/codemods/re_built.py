@@ -32,7 +32,7 @@ as a per-instance table of keyword lists is::
 
     def score(self, queue, text):
         keywords = self.rules[queue]
-        pattern = r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keywords) + r")(?!\w)"
+        pattern = r"(?<!\\w)(?:" + "|".join(re.escape(k) for k in keywords) + r")(?!\\w)"
         return len(re.findall(pattern, text, flags=re.IGNORECASE))
 
 becomes ``return len(_score_pattern(self.rules[queue]).findall(text))``, the memo keyed on a
