@@ -165,9 +165,11 @@ def _refusal(source: str, function: str) -> str:
 
 
 def test_refuses_a_shadowed_re() -> None:
-    source = TRIAGE.replace("import re\n", "import regex as re\n")
-    summary = _refusal(source, "Router.score")
-    assert "nothing" in summary or "left" in summary
+    for shadow in ("import regex as re\n", "import re\nfrom textkit import re\n"):
+        source = TRIAGE.replace("import re\n", shadow)
+        result = HOIST.apply(source, function="Router.score")
+        assert not result.changed and result.source == source
+        assert "nothing to hoist" in result.summary
 
 
 def test_refuses_a_global_read_after_the_item() -> None:
