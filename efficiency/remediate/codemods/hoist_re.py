@@ -47,6 +47,7 @@ from efficiency.remediate.codemods.pysource import (
     unique_name,
     where,
 )
+from efficiency.remediate.codemods.re_built import BuiltFinder
 from efficiency.remediate.codemods.re_built_rewrite import rewrite_built
 from efficiency.remediate.codemods.re_memo import (
     MemoFinder,
@@ -79,6 +80,15 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node if replace is None else replace(updated_node)
 
 
+def _built_locals(wrapper: MetadataWrapper, targets: Targets | None) -> tuple[set[int], list[str]]:
+    """The calls whose pattern is a local the built stage would memoise with what builds it,
+    and why the built stage leaves the other calls whose pattern is built just before."""
+    finder = BuiltFinder(wrapper.module, targets)
+    wrapper.visit(finder)
+    taken = {id(s.call) for s in finder.built_sites if isinstance(s.pattern, cst.Name)}
+    return taken, finder.local_refused
+
+
 class HoistReCompile(PythonCodemod):
     name = "hoist-re-compile"
     needs = ("re",)
@@ -88,23 +98,33 @@ class HoistReCompile(PythonCodemod):
     ) -> Edit:
         """The literal and parameter patterns first, then, on that result, the patterns built
         in the function (:mod:`.re_built`)."""
-        first = self._rewrite_named(wrapper, targets)
+        built_locals, left = _built_locals(wrapper, targets)
+        first = self._rewrite_named(wrapper, targets, built_locals)
+        if left:
+            note = "the pattern built just before left to re's compile memo: " + "; ".join(left)
+            first = Edit(first.module, first.sites, f"{first.summary}; {note}")
         again, chosen = restage(wrapper.module, first.module, targets)
         built = rewrite_built(again, chosen)
         if not built.sites:
-            if first.sites or not built.summary:
+            if not built.summary:
                 return first
-            return Edit(first.module, 0, f"{first.summary}; {built.summary}")
+            return Edit(first.module, first.sites, f"{first.summary}; {built.summary}")
         if not first.sites:
             return Edit(built.module, built.sites, built.summary)
         summary = f"{first.summary}; {built.summary}"
         return Edit(built.module, first.sites + built.sites, summary)
 
-    def _rewrite_named(self, wrapper: MetadataWrapper, targets: Targets | None) -> Edit:
+    def _rewrite_named(
+        self, wrapper: MetadataWrapper, targets: Targets | None, built: set[int]
+    ) -> Edit:
+        """The literal and parameter patterns, leaving the calls in ``built`` (a local built
+        just before them) to the built stage: its memo saves the building, where re_memo's
+        would save only re's cache lookup."""
         module = wrapper.module
         finder = MemoFinder(module, targets)
         wrapper.visit(finder)
-        sites, memo_sites = finder.sites, finder.memo_sites
+        sites = finder.sites
+        memo_sites = [m for m in finder.memo_sites if id(m.call) not in built]
         insert_at = self._insertion_index(module, max([s.binding_index for s in sites] or [0]))
         early = [s for s in sites if not s.owner and s.top_index <= insert_at]
         finder.refused += [

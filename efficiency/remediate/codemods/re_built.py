@@ -27,6 +27,21 @@ added when missing)::
 and ``article = _filing_key_pattern(words)`` in the method; ``re.search(<built>, s, flags)``
 becomes ``_f_pattern(...).search(s)`` as for a parameter's pattern (:mod:`.re_memo`).
 
+The pattern may also be built into a local just before the call and read from a container,
+as a per-instance table of keyword lists is::
+
+    def score(self, queue, text):
+        keywords = self.rules[queue]
+        pattern = r"(?<!\\w)(?:" + "|".join(re.escape(k) for k in keywords) + r")(?!\\w)"
+        return len(re.findall(pattern, text, flags=re.IGNORECASE))
+
+becomes ``return len(_score_pattern(self.rules[queue]).findall(text))``, the memo keyed on a
+tuple of what ``self.rules[queue]`` holds (read once, per call, so a list changed between
+calls is seen); ``d.values()``, ``d.keys()`` and ``d.items()`` (its pairs unpacked by a
+comprehension, keyed as a tuple of exact ``(str, str)`` tuples) are read the same way. Such a
+call is left out of re_memo's compile memo (:mod:`.hoist_re`), which would save only re's
+cache lookup and not the building.
+
 Why the results are the same:
 
 * The pattern expression, and the statements just before it that bind locals read only by it
@@ -91,14 +106,18 @@ from efficiency.remediate.codemods.pysource import (
     names_in,
     walk,
 )
-from efficiency.remediate.codemods.re_built_check import Checker, Input, Kind, Refused
+from efficiency.remediate.codemods.re_built_check import Checker, Input, Refused
+from efficiency.remediate.codemods.re_built_shapes import (
+    binds,
+    call_runs_first,
+    local_kind,
+    single_assign,
+)
 from efficiency.remediate.codemods.re_memo import _TEMPLATE, MemoFinder, _evaluates_quietly
 from efficiency.remediate.codemods.re_pattern_method import SIGNATURES
 
 #: builtins the new functions call
-BUILTINS_USED = ("tuple", "all", "type", "str")
-#: absorbed statements whose value is of this syntax hold strings; others one string
-_STRS = (cst.GeneratorExp, cst.ListComp, cst.Tuple, cst.List)
+BUILTINS_USED = ("tuple", "all", "type", "str", "len")
 
 
 @dataclass
@@ -124,6 +143,8 @@ class BuiltFinder(MemoFinder):
     def __init__(self, module: cst.Module, targets: Targets | None) -> None:
         super().__init__(module, targets)
         self.built_sites: list[BuiltSite] = []
+        #: the refusals of calls whose pattern is a local built just before them
+        self.local_refused: list[str] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.targets is None or not self.active or not self.def_stack:
@@ -136,7 +157,9 @@ class BuiltFinder(MemoFinder):
         first = args[0]
         if first.keyword is not None or first.star:
             return
-        if isinstance(first.value, cst.Name | cst.Attribute):
+        if isinstance(first.value, cst.Attribute) or (
+            isinstance(first.value, cst.Name) and not self._built_local(node, first.value)
+        ):
             return  # held, not built: re_memo's memo, or refused there
         if literal_value(first.value) is not None:
             return  # a literal: hoisted by the literal stage
@@ -144,6 +167,8 @@ class BuiltFinder(MemoFinder):
             self.built_sites.append(self._site(node, function, args))
         except Refused as why:
             self._refuse(node, str(why))
+            if isinstance(first.value, cst.Name):
+                self.local_refused.append(self.refused[-1])
 
     def _site(self, node: cst.Call, function: str, args: list[cst.Arg]) -> BuiltSite:
         owner = self.scope_of(node)
@@ -196,6 +221,25 @@ class BuiltFinder(MemoFinder):
             checker.inputs, owner, self.module.body.index(top), column,  # type: ignore[arg-type]
         )  # fmt: skip
 
+    def _built_local(self, node: cst.Call, name: cst.Name) -> bool:
+        """Is the pattern ``name`` a local that the statement just before the call's binds
+        (``pattern = "|".join(...)``; re_built's to judge, not re_memo's)?"""
+        try:
+            statement, block = self._statement(node)
+        except Refused:
+            return False
+        if not isinstance(block, cst.IndentedBlock):
+            return False
+        body = list(block.body)
+        at = body.index(statement)  # type: ignore[arg-type]
+        bound = single_assign(body[at - 1]) if at else None
+        return (
+            bound is not None
+            and bound[0] == name.value
+            and not isinstance(bound[1], cst.Name | cst.Attribute)
+            and literal_value(bound[1]) is None
+        )
+
     def _re_modules(self) -> set[str]:
         return {local for local, (what, _) in self.imports.items() if what == "re"}
 
@@ -222,14 +266,17 @@ class BuiltFinder(MemoFinder):
         at = body.index(statement)  # type: ignore[arg-type]
         needed = {n.value for n in walk(node.args[0].value) if isinstance(n, cst.Name)}
         taken: list[tuple[cst.SimpleStatementLine, str, cst.BaseExpression]] = []
+        uses: dict[str, cst.CSTNode] = {}
         while at > 0:
             prev = body[at - 1]
-            bound = _single_assign(prev)
+            bound = single_assign(prev)
             if bound is None or bound[0] not in needed:
                 break
             name, value = bound
-            if not self._read_once_there(prev, name, node, [s for s, _, _ in taken]):
+            use = self._read_once_there(prev, name, node, [s for s, _, _ in taken])
+            if use is None:
                 raise Refused(f"the local {name} the pattern is built in is used elsewhere")
+            uses[name] = use
             taken.insert(0, (prev, name, value))  # type: ignore[arg-type]
             needed |= {n.value for n in walk(value) if isinstance(n, cst.Name)}
             at -= 1
@@ -239,13 +286,21 @@ class BuiltFinder(MemoFinder):
             raise Refused("the function calls locals()/vars()/eval (it could read the locals)")
         if any(has_comment(s) for s, _, _ in taken):
             raise Refused("a comment in the statements that build the pattern")
-        if not _call_runs_first(statement, node):
+        if not call_runs_first(statement, node, self._builtin_name):
             raise Refused("the call is not the first thing its statement evaluates")
         for _, name, value in taken:
-            kind: Kind = "strs" if isinstance(value, _STRS) or _sorted_call(value) else "str"
+            kind = local_kind(value, uses[name], self.parent)
             checker.check(value, kind)
             checker.locals_[name] = kind
         return taken
+
+    def _builtin_name(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` a name bound only to a builtin (reading it cannot raise)?"""
+        if not isinstance(node, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, node, None)
+        found = list(scope[node.value]) if scope is not None else []
+        return bool(found) and all(isinstance(a, BuiltinAssignment) for a in found)
 
     def _read_once_there(
         self,
@@ -253,9 +308,10 @@ class BuiltFinder(MemoFinder):
         name: str,
         call: cst.Call,
         later: list[cst.SimpleStatementLine],
-    ) -> bool:
-        """Is local ``name`` (bound by ``stmt``) bound once in its function and read once, in
-        the pattern or in the values of the ``later`` absorbed statements?"""
+    ) -> cst.CSTNode | None:
+        """The one read of local ``name`` (bound by ``stmt``) when it is bound once in its
+        function and read once, in the pattern or in the values of the ``later`` absorbed
+        statements; else None."""
         target = stmt.body[0].targets[0].target  # type: ignore[attr-defined]
         scope = self.get_metadata(ScopeProvider, target, None)
         if (
@@ -263,14 +319,16 @@ class BuiltFinder(MemoFinder):
             or isinstance(scope, GlobalScope)
             or declares_global(self.scope_of(stmt), name)
         ):
-            return False
+            return None
         assignments = list(scope.assignments[name])
         if len(assignments) != 1:
-            return False
+            return None
         references = list(assignments[0].references)
         places = [call.args[0].value, *later]
         inside = {id(n) for place in places for n in walk(place)}
-        return len(references) == 1 and id(references[0].node) in inside
+        if len(references) == 1 and id(references[0].node) in inside:
+            return references[0].node
+        return None
 
     def _check_inputs(self, inputs: list[Input], owner: cst.FunctionDef) -> None:
         if not inputs:
@@ -319,14 +377,14 @@ class BuiltFinder(MemoFinder):
         if all(isinstance(a.scope, ComprehensionScope) for a in found):
             return True
         if all(isinstance(a.scope, GlobalScope) for a in found):
-            return any(_binds(s, name.value) for s in self.module.body)
+            return any(binds(s, name.value) for s in self.module.body)
         for loop in self.ancestors(statement):
             if isinstance(loop, cst.For) and name.value in names_in(loop.target):
                 return any(a is loop.body for a in self.ancestors(statement))
         if not isinstance(block, cst.IndentedBlock):
             return False
         before = list(block.body)[: list(block.body).index(statement)]  # type: ignore[arg-type]
-        return any(_binds(s, name.value) for s in before)
+        return any(binds(s, name.value) for s in before)
 
     def _fixed(self, value: Input, owner: cst.FunctionDef) -> bool:
         """Can only ``owner``'s own statements rebind ``value`` (a parameter or loop value of
@@ -346,50 +404,3 @@ class BuiltFinder(MemoFinder):
             isinstance(n, cst.Nonlocal) and any(x.name.value == node.value for x in n.names)
             for n in walk(owner)
         )
-
-
-def _single_assign(stmt: cst.CSTNode) -> tuple[str, cst.BaseExpression] | None:
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    small = stmt.body[0]
-    if (
-        isinstance(small, cst.Assign)
-        and len(small.targets) == 1
-        and isinstance(small.targets[0].target, cst.Name)
-    ):
-        return small.targets[0].target.value, small.value
-    return None
-
-
-def _binds(stmt: cst.CSTNode, name: str) -> bool:
-    """Does ``stmt`` bind ``name`` whenever it runs (``name = ...``, a def or class)?"""
-    if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
-        return stmt.name.value == name
-    bound = _single_assign(stmt)
-    return bound is not None and bound[0] == name
-
-
-def _sorted_call(value: cst.BaseExpression) -> bool:
-    return (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Name)
-        and value.func.value in ("sorted", "map")
-    )
-
-
-def _call_runs_first(statement: cst.CSTNode, call: cst.Call) -> bool:
-    """Is ``call`` the first thing ``statement`` evaluates (its whole value, or the object
-    whose method the value calls)?"""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    if not isinstance(small, cst.Assign | cst.AnnAssign | cst.Expr | cst.Return):
-        return False
-    value = small.value
-    if value is call:
-        return True
-    return (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Attribute)
-        and value.func.value is call
-    )

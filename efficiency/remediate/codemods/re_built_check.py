@@ -14,8 +14,13 @@ once) and ``bool``. Accepted:
   of ``str``;
 * ``bool``: ``s.startswith(...)`` / ``s.endswith(...)`` / ``s.isX()``, ``s == t``, ``s != t``,
   ``not c``, the truth of a loop value or of a local ``str`` (``if w``);
-* inputs: a name (a parameter, a local, a module-level name) or an attribute of one
-  (``self.articles``), each one of ``str`` or ``strs`` kind.
+* ``pairs`` (an iterable of 2-tuples of strings): ``d.items()`` of an input ``d``, or an input
+  iterated by a comprehension that unpacks two names (``for name, word in pairs``); the memo
+  is used only when every item is an exact tuple of two exact ``str``;
+* inputs: a name (a parameter, a local, a module-level name), an attribute of one
+  (``self.articles``), an item of one (``self.rules[queue]``, its key a parameter or a
+  literal) or a dict view of one (``self.rules.values()``), each one of ``str``, ``strs`` or
+  ``pairs`` kind. Reading an item or a view can run code, so it must be the first input read.
 """
 
 from __future__ import annotations
@@ -36,7 +41,10 @@ from libcst.metadata import (
 
 from efficiency.remediate.codemods.pysource import code
 
-Kind = Literal["str", "strs", "bool"]
+Kind = Literal["str", "strs", "pairs", "bool"]
+
+#: the dict views a container input may be read through: the kind of what each yields
+_VIEWS: dict[str, Kind] = {"keys": "strs", "values": "strs", "items": "pairs"}
 
 #: str methods that are pure on an exact str, called with literal arguments
 _TO_STR = "lower upper casefold strip lstrip rstrip replace title capitalize removeprefix"
@@ -122,6 +130,15 @@ class Checker:
             return self._fstring(node)
         if isinstance(node, cst.Name | cst.Attribute):
             return self._value(node, want)
+        if isinstance(node, cst.Subscript) and want in ("str", "strs"):
+            container = _item_of(node, self._quiet)
+            if container is None:
+                raise Refused(f"the key of {code(node)} is not a parameter, a module-level name "
+                              "or a literal (reading it could run code)")  # fmt: skip
+            return self._source(node, want, container)
+        view = _view_of(node)
+        if view is not None and want == _VIEWS[view]:
+            return self._source(node, want, _view_container(node))  # type: ignore[arg-type]
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             self.check(node.left, "str")
             self.check(node.right, "str")
@@ -221,10 +238,13 @@ class Checker:
         loop = node.for_in
         if loop.inner_for_in is not None or loop.asynchronous is not None:
             raise Refused("a comprehension with more than one for")
-        if not isinstance(loop.target, cst.Name):
-            raise Refused("a comprehension that unpacks its items")
-        self.check(loop.iter, "strs")  # evaluated first, when the comprehension is made
-        self.comp_vars.append({loop.target.value})
+        pair = _two_names(loop.target)
+        if pair is None and not isinstance(loop.target, cst.Name):
+            raise Refused("a comprehension that unpacks its items into other than two names")
+        # evaluated first, when the comprehension is made
+        self.check(loop.iter, "strs" if pair is None else "pairs")
+        names = set(pair) if pair is not None else {loop.target.value}  # type: ignore[union-attr]
+        self.comp_vars.append(names)
         try:
             for cond in loop.ifs:
                 self.check(cond.test, "bool")
@@ -259,6 +279,23 @@ class Checker:
         self.inputs.append(Input(text, want, [node], quiet and want == "str", bool(self.comp_vars)))
         return want
 
+    def _source(
+        self, node: cst.Subscript | cst.Call, want: Kind, container: cst.BaseExpression | None
+    ) -> Kind:
+        """An input read through an item or a dict view of a name or attribute: it may run
+        code (``__getitem__``, ``__hash__``), so it is read once and keyed by what it holds."""
+        text = code(node)
+        if container is None or not isinstance(container, cst.Name | cst.Attribute):
+            raise Refused(f"{text} is not an item or a view of a name or attribute")
+        if isinstance(container, cst.Attribute) and not _plain_attribute(container):
+            raise Refused(f"{text} is not an item or a view of a name or attribute")
+        if self.comp_vars:
+            raise Refused(f"{text} is read for every item (it may change or raise between)")
+        if any(known.text == text for known in self.inputs):
+            raise Refused(f"{text} is read twice (it could change between the reads)")
+        self.inputs.append(Input(text, want, [node]))
+        return want
+
     def _quiet(self, name: cst.Name) -> bool:
         """Reading ``name`` can neither raise nor run code: every binding is a parameter of
         its function (never deleted: checked by the caller) or a module-level one."""
@@ -273,6 +310,44 @@ class Checker:
         if all(isinstance(a.scope, ComprehensionScope) for a in found):
             return True
         return any(isinstance(a.node, cst.Param) for a in found)
+
+
+def _item_of(node: cst.Subscript, quiet: Callable[[cst.Name], bool]) -> cst.BaseExpression | None:
+    """The container of ``x[key]`` when ``key`` is a literal or a name that reads quietly (a
+    parameter, a module-level name), one plain index; else None."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    key = node.slice[0].slice.value
+    if isinstance(key, cst.SimpleString | cst.Integer) or (
+        isinstance(key, cst.Name) and quiet(key)
+    ):
+        return node.value
+    return None
+
+
+def _view_of(node: cst.BaseExpression) -> str | None:
+    """``keys``, ``values`` or ``items`` for ``x.keys()`` and the like, called bare."""
+    if (
+        isinstance(node, cst.Call)
+        and not node.args
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in _VIEWS
+    ):
+        return node.func.attr.value
+    return None
+
+
+def _view_container(node: cst.Call) -> cst.BaseExpression:
+    return node.func.value  # type: ignore[attr-defined, no-any-return]
+
+
+def _two_names(target: cst.BaseExpression) -> tuple[str, str] | None:
+    if not isinstance(target, cst.Tuple) or len(target.elements) != 2:
+        return None
+    first, second = (e.value for e in target.elements)
+    if isinstance(first, cst.Name) and isinstance(second, cst.Name) and first.value != second.value:
+        return first.value, second.value
+    return None
 
 
 def _plain_attribute(node: cst.Attribute) -> bool:

@@ -104,7 +104,7 @@ def _params(site: BuiltSite, re_module: str) -> list[str]:
         other.update(_names(node, inputs))
     params: list[str] = []
     for value in site.inputs:
-        base = value.text.rsplit(".", 1)[-1]
+        base = _base_name(value.text)
         name = base
         number = 2
         while name in other or name in params or name in ("functools", "item"):
@@ -112,6 +112,13 @@ def _params(site: BuiltSite, re_module: str) -> list[str]:
             number += 1
         params.append(name)
     return params
+
+
+def _base_name(text: str) -> str:
+    """A parameter name for an input: its last identifier before any item or view
+    (``rules`` for ``self.rules[queue]`` or ``self.rules.values()``)."""
+    head = re.sub(r"\.(keys|values|items)\(\)$", "", text.split("[", 1)[0])
+    return head.rsplit(".", 1)[-1]
 
 
 def _names(node: cst.CSTNode, skip: set[int]) -> list[str]:
@@ -197,6 +204,12 @@ def builder_source(
         if value.kind == "strs":
             key.append(f"    {name} = tuple({name})")
             checks.append(f"all(type({item}) is str for {item} in {name})")
+        elif value.kind == "pairs":
+            key.append(f"    {name} = tuple({name})")
+            checks.append(
+                f"all(type({item}) is tuple and len({item}) == 2 and type({item}[0]) is str "
+                f"and type({item}[1]) is str for {item} in {name})"
+            )
         else:
             checks.append(f"type({name}) is str")
     owner = site.owner.name.value
@@ -223,16 +236,12 @@ class _Rename(cst.CSTTransformer):
         super().__init__()
         self.rename = rename
 
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         name = self.rename.get(id(original_node))
-        return updated_node if name is None else updated_node.with_changes(value=name)
-
-    def leave_Attribute(
-        self, original_node: cst.Attribute, updated_node: cst.Attribute
-    ) -> cst.BaseExpression:
-        name = self.rename.get(id(original_node))
-        if name is None:
-            return updated_node
+        if name is None or not isinstance(updated_node, cst.BaseExpression):
+            return super().on_leave(original_node, updated_node)
         return cst.Name(name, lpar=updated_node.lpar, rpar=updated_node.rpar)
 
 

@@ -434,7 +434,7 @@ MORE_REFUSED = {
         "more than one for",
     ),
     "unpacking": (
-        "def f(ws, s):\n    return re.search('|'.join(a for a, b in ws), s)\n",
+        "def f(ws, s):\n    return re.search('|'.join(a for a, b, c in ws), s)\n",
         "f",
         "unpacks its items",
     ),
