@@ -68,7 +68,9 @@ def module_bindings(module: cst.Module) -> dict[str, int]:
                 add("*")
                 continue
             for alias in node.names:
-                target = alias.asname.name if alias.asname else alias.name
+                if alias.asname is not None:
+                    continue  # counted once, as the AsName it holds (below)
+                target = alias.name
                 while isinstance(target, cst.Attribute):
                     target = target.value
                 if isinstance(target, cst.Name):

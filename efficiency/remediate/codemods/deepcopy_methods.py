@@ -66,6 +66,7 @@ class MethodReads(CalleeReads):
     nothing when the method above does."""
 
     ancestors: Callable[[cst.CSTNode], Iterator[cst.CSTNode]]
+    _is_deepcopy: Callable[[cst.Call], bool]
 
     def _pure_call(self, call: cst.Call) -> bool:
         return super()._pure_call(call) or self._self_method(call) is None
@@ -184,6 +185,8 @@ class MethodReads(CalleeReads):
             inner = node.func if isinstance(node, cst.Call) else None
             if inner is not None and self._math(inner) and "math" not in types.bound:
                 continue
+            if isinstance(node, cst.Call) and self._is_deepcopy(node):
+                continue  # a copy changes nothing (deepcopy is taken to run no hooks)
             if (
                 isinstance(inner, cst.Name)
                 and inner.value in functions

@@ -116,7 +116,8 @@ from efficiency.remediate.codemods.deepcopy_live import (
     during_reads,
     end_of_direct_read,
 )
-from efficiency.remediate.codemods.deepcopy_reads import ReadFollower
+from efficiency.remediate.codemods.deepcopy_numbers import NumberReads
+from efficiency.remediate.codemods.deepcopy_properties import as_methods, returned_once
 from efficiency.remediate.codemods.deepcopy_types import (
     Types,
     mutation,
@@ -128,7 +129,6 @@ from efficiency.remediate.codemods.deepcopy_views import (
     call_refusal,
     find_views,
     lookup,
-    views_summary,
 )
 from efficiency.remediate.codemods.pysource import (
     COMPREHENSIONS,
@@ -145,9 +145,9 @@ from efficiency.remediate.codemods.pysource import (
 )
 
 
-class _Finder(ReadFollower):
+class _Finder(NumberReads):
     METADATA_DEPENDENCIES = (
-        *ReadFollower.METADATA_DEPENDENCIES,
+        *NumberReads.METADATA_DEPENDENCIES,
         QualifiedNameProvider,
         ScopeProvider,
         PositionProvider,
@@ -296,6 +296,8 @@ class _Finder(ReadFollower):
     def _repeated(self, leaving: cst.CSTNode, call: cst.Call) -> bool:
         """May ``leaving`` run more than once for one run of ``call``: inside a loop whose
         body (each turn) does not hold the call too?"""
+        if returned_once(leaving, self.ancestors):  # deepcopy_properties
+            return False
         around = set(map(id, self.ancestors(call)))
         for loop in self.ancestors(leaving):
             if isinstance(loop, COMPREHENSIONS):
@@ -416,15 +418,18 @@ class DeepcopyReadOnly(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        original = wrapper.module
+        properties = as_methods(wrapper, targets)  # deepcopy_properties
+        wrapper, targets = properties.wrapper, properties.targets
         finder = _Finder(targets)
         wrapper.visit(finder)
-        refused = "; ".join(finder.refused)
+        refused = properties.reword("; ".join(finder.refused))
         if not finder.sites:
             why = refused or (
                 "no `name = copy.deepcopy(value)` in a function, nor `name = f()` where f "
                 "only returns copy.deepcopy of a module global"
             )
-            return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
+            return Edit(original, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module)
         memos: dict[int, str] = {}
         for site in finder.sites:
@@ -435,8 +440,8 @@ class DeepcopyReadOnly(PythonCodemod):
         views = {id(v.helper): v for v in finder.views}
         if views:
             new = new.visit(AddViews(list(views.values())))
-        summary = summarize(finder.sites, targets, bool(views))
-        summary += views_summary(list(views.values()))
+        new, shown = properties.restore(new, list(views.values()))
+        summary = properties.reword(summarize(finder.sites, targets, bool(views)) + shown)
         if refused:
             summary += f"; left: {refused}"
         return Edit(new, len(finder.sites), summary)

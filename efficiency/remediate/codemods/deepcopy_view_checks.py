@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from efficiency.remediate.codemods.deepcopy_types import bound_names
 from efficiency.remediate.codemods.pysource import code, walk
 
 
@@ -61,3 +62,27 @@ def catches_copy_failure(function: cst.FunctionDef, call: cst.Call) -> str | Non
                 if not (isinstance(value, cst.Name) and value.value in _LOOKUP_ERRORS):
                     return code(value) if value is not None else "everything (a bare except)"
     return None
+
+
+def rebinds(function: cst.FunctionDef, name: str) -> bool:
+    """Is ``name`` bound again in ``function``'s body (``self = ...``, not ``self.x = ...``)?"""
+    for node in bound_names(function).get(name, []):
+        if isinstance(node, cst.Param):
+            continue
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else []
+        if isinstance(node, cst.AnnAssign | cst.AugAssign | cst.For | cst.CompFor):
+            targets = [node.target]
+        if not targets or any(_names_directly(t, name) for t in targets):
+            return True  # (an ``as`` or walrus, a match capture: taken as rebinding)
+    return False
+
+
+def _names_directly(target: cst.BaseExpression, name: str) -> bool:
+    """Does the target ``target`` bind ``name`` itself (through unpacking at most)?"""
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, cst.StarredElement):
+        return _names_directly(target.value, name)
+    if isinstance(target, cst.Tuple | cst.List):
+        return any(_names_directly(e.value, name) for e in target.elements)
+    return False

@@ -47,7 +47,11 @@ from dataclasses import dataclass
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_types import bound_names
-from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure, runs_after
+from efficiency.remediate.codemods.deepcopy_view_checks import (
+    catches_copy_failure,
+    rebinds,
+    runs_after,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     calls_introspection,
@@ -274,7 +278,7 @@ def call_refusal(call: cst.Call, caller: cst.FunctionDef, view: View) -> str | N
     assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
     if not params or params[0].name.value != func.value.value or caller.decorators:
         return "calls the method through a name other than the caller's own self"
-    if len(bound_names(caller).get(func.value.value, [])) != 1:
+    if rebinds(caller, func.value.value):
         return f"rebinds {func.value.value}"
     return None
 
