@@ -38,6 +38,11 @@ class NumberReads(ReadFollower):
         names = self.get_metadata(QualifiedNameProvider, call.func, set())
         return bool(names) and all(q.name in _NUMBER_TYPES for q in names)
 
+    def _returns(self, call: cst.Call) -> cst.BaseExpression | None:
+        """``Decimal(x)`` is a number (so ``amount = Decimal(...)`` then ``amount += ...``
+        changes nothing in place)."""
+        return cst.Name("Decimal") if self._number(call) else super()._returns(call)
+
     def _pure_call(self, call: cst.Call) -> bool:
         return super()._pure_call(call) or self._number(call)
 

@@ -41,7 +41,7 @@ STR_METHODS |= frozenset({"startswith", "endswith", "upper", "lower", "title", "
 #: builtins whose result is always of that exact immutable type
 SCALAR_CALLS = {"int": "int", "float": "float", "bool": "bool", "len": "int", "hash": "int"}
 SCALAR_CALLS |= {"isinstance": "bool"}
-SCALARS = frozenset({"int", "float", "str", "bool", "bytes", "complex", "None"})
+SCALARS = frozenset({"int", "float", "str", "bool", "bytes", "complex", "None", "Decimal"})
 MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
 SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence", "tuple", "Tuple"})
 ITERABLES = SEQUENCES | frozenset({"set", "Set", "frozenset", "FrozenSet", "Iterable"})
