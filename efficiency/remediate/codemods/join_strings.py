@@ -16,7 +16,10 @@ bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s
 tuple display whose first item is ``s``, joined with an empty string); several pieces become
 ``s_parts.extend((a, b))``.
 
-The string may also start as an f-string (always str). One site covers the whole *run* of
+The string may also start as any other provably exact str (an f-string with text or two
+fields, a conditional of str literals, ``"".join(...)``, a module constant bound once to a str
+literal...: :mod:`~efficiency.remediate.codemods.join_exact`), which becomes the list's first
+part. One site covers the whole *run* of
 statements that build it (:mod:`efficiency.remediate.codemods.join_runs`): appends at the top
 level before, between and after the loops (a header, a footer), several loops, and statements
 that neither mention ``s`` nor define functions or classes (and, at module level, call nothing
@@ -93,7 +96,7 @@ class _Site:
     init: cst.SimpleStatementLine
     name: str
     empty: str  # the empty literal to join with, in the init's kind and quotes: "" '' b""
-    initial: cst.SimpleString | cst.FormattedString | None  # the init's literal if not empty
+    initial: cst.BaseExpression | None  # the init's value (the first part) unless empty
     run: Run
     owner: str
 
@@ -103,8 +106,10 @@ class _Finder(ScopedVisitor):
         super().__init__(targets)
         self.sites: list[_Site] = []
         self.refused: list[str] = []
+        self.module: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
         self._scan(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -114,7 +119,7 @@ class _Finder(ScopedVisitor):
         if not self.active:
             return
         for index, first in enumerate(body):
-            found = string_init(first)
+            found = string_init(first, self.module)
             if found is None:
                 continue
             name, empty, initial = found
