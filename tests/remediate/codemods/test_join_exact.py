@@ -161,6 +161,10 @@ BAD = {
         "class W:\n    def __init__(self, x):\n        self.out = 'n=%s' % x\n\n",
         "'n=%s' % x",
     ),
+    "a + with a parameter": (
+        "class W:\n    def __init__(self, h):\n        self.out = '# ' + h if h else ''\n\n",
+        "'# ' + h if h else ''",
+    ),
     "a constant bound twice": (
         "HEAD = ''\n\n\ndef f():\n    global HEAD\n    HEAD = 1\n\n\n"
         "class W:\n    def __init__(self):\n        self.out = HEAD\n\n",
@@ -198,3 +202,53 @@ def test_the_subclass_refusal_matters() -> None:
         + "    for x in xs:\n        out += x\n    return out\n"
     )
     assert load(source)["build"](["a", "b"]) == "AB"
+
+
+HELPER_WITH_LOOP = """\
+class Doc:
+    def __init__(self, head):
+        self.n = 0
+        self.text = f"# {head}\\n" if head else ""
+
+    def add(self, words):
+        self.n += 1
+        self.text += f"{self.n}:"
+        for w in words:
+            self.text += " " + w
+        self.text += "\\n"
+
+    def extend(self, items):
+        for words in items:
+            self.add(words)
+        return self.text
+
+
+def run(head, items):
+    d = Doc(head)
+    seen = d.extend(items)
+    d.add(["z"])
+    return seen, d.text, type(d.text) is str
+"""
+
+
+def test_appends_outside_the_rewritten_loop_go_to_the_parts_too() -> None:
+    """The inner loop's rewrite alone would leave the appends a loop elsewhere drives
+    quadratic; the attribute also becomes a list of parts."""
+    after = _apply(HELPER_WITH_LOOP)
+    assert "self._text_parts.append" in after or "self.text_parts.append" in after
+    assert "def text(self)" in after
+    items = [["a", "b"], [], ["c"]]
+    same_results(HELPER_WITH_LOOP, after, "run", ("T", items), ("", items), ("", []))
+
+
+def test_an_attribute_appended_only_in_its_loop_stays_a_plain_attribute() -> None:
+    source = "class C:\n    def __init__(self):\n        self.out = f'{1}:{2}'\n\n" + LOOP
+    after = _apply(source)
+    assert "@property" not in after
+    same_results(
+        source + "\n\ndef run(xs):\n    return C().build(xs)\n",
+        after + "\n\ndef run(xs):\n    return C().build(xs)\n",
+        "run",
+        (["a", "b"],),
+        ([],),
+    )
