@@ -21,8 +21,9 @@ function or method of the module whose code reads ``.body``, directly or through
 ``getattr``-style introspection), and neither yields nor awaits. The attribute must be a plain
 one holding a str: the class has no bases (and no class of the module subclasses it), no
 ``__setattr__``/``__getattr__``/``__getattribute__``/``__delattr__``, no class-level ``body``
-other than a str literal, no decorator but a non-frozen ``dataclass``, and every store to
-``.body`` in the module is a str literal or one of
+other than an exact str, no decorator but a non-frozen ``dataclass``, and every store to
+``.body`` in the module is a provably exact str (a literal, an f-string, a conditional of
+them, a module constant...: :mod:`~efficiency.remediate.codemods.join_exact`) or one of
 these appends. (A subclass defined elsewhere that makes ``body`` a property, or code elsewhere
 storing a non-str in it, is beyond what one module can show.) As for a local string, the
 pieces are taken to be str: one that is not makes both versions raise ``TypeError``, the
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     SCOPES,
@@ -88,12 +90,6 @@ def _attr_append(node: cst.CSTNode, obj: str) -> tuple[str, list[cst.BaseExpress
         pieces.insert(0, value.right)
         value = value.left
     return (attr, pieces) if pieces and _is_attr(value, obj, attr) else None
-
-
-def _is_str_literal(node: cst.BaseExpression | None) -> bool:
-    if isinstance(node, cst.ConcatenatedString):
-        return _is_str_literal(node.left) and _is_str_literal(node.right)  # type: ignore[arg-type]
-    return isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower()
 
 
 class AttrFinder(ScopedVisitor):
@@ -211,8 +207,7 @@ class AttrFinder(ScopedVisitor):
             grown = len(readers) > before
         return readers
 
-    @staticmethod
-    def _class_refusal(cls: cst.ClassDef, attr: str) -> str:
+    def _class_refusal(self, cls: cst.ClassDef, attr: str) -> str:
         if cls.keywords or any(
             not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases
         ):
@@ -242,7 +237,7 @@ class AttrFinder(ScopedVisitor):
                 named = any(isinstance(n, cst.Name) and n.value == attr for t in targets
                             for n in walk(t))  # fmt: skip
                 if named and not (
-                    isinstance(node, cst.Assign | cst.AnnAssign) and _is_str_literal(value)
+                    isinstance(node, cst.Assign | cst.AnnAssign) and exact_str(value, self.module)
                 ):
                     return f"class {cls.name.value} binds {attr} other than to a str"
         return ""
@@ -270,9 +265,9 @@ class AttrFinder(ScopedVisitor):
                 return f".{attr} is stored by unpacking, a loop, `as` or deleted"
             else:
                 continue  # a read
-            if not _is_str_literal(value):
+            if not exact_str(value, self.module):
                 shown = code(value)[:40] if value is not None else "?"
-                return f".{attr} is also set to `{shown}`, not a str literal"
+                return f".{attr} is also set to `{shown}`, not provably a str"
             literal = True
         if not literal and not self._class_literal(attr):
             return f'nothing shows .{attr} starts as a str (no `.{attr} = "..."` in the module)'
@@ -293,7 +288,7 @@ class AttrFinder(ScopedVisitor):
             isinstance(n, cst.AnnAssign)
             and isinstance(n.target, cst.Name)
             and n.target.value == attr
-            and _is_str_literal(n.value)
+            and exact_str(n.value, self.module)
             for n in walk(self.module)
         )
 

@@ -40,18 +40,19 @@ it, nor reads an appending method from the class (``Writer._emit(other, line)`` 
 an object without the parts); the module neither reads ``__dict__``/``vars()``, imports
 ``copy``/``pickle``-like modules, calls ``getattr``/``setattr``/``delattr`` with a computed
 name, stores ``__class__``, nor rebinds ``property``, ``len``, ``list`` or ``type``; the
-attribute's name does not start with ``__``; every store to ``.out`` on any object is a str
-literal, an f-string, an append, ``del``, or an unpacking that pairs it with a str literal or
-f-string of a tuple or list display of the same shape (the reset ``text, self.out = self.out,
-""``; a starred target, a value that is not a display or a loop target is refused), and none
-stores it on the class itself; an appended piece neither calls a function or method of the
-module that stores ``.out`` (which the original would overwrite with its result), nor a
-callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method, a parameter's
-``fmt(x)``: one that appends would have its append dropped by the original's ``+=``), nor uses
-the object other than to read its attributes, yields or awaits; and no special method of the
-module (``__format__``, ``__str__``...) stores ``.out`` unless every piece is a str literal;
-the module defines no str subclass with its own ``+`` and imports no ``markupsafe``
-(``Markup``'s ``+`` escapes the other operand, a join does not).
+attribute's name does not start with ``__``; every store to ``.out`` on any object is a
+provably exact str (:mod:`~efficiency.remediate.codemods.join_exact`: a literal, an f-string,
+a conditional of them, a module constant...), an append, ``del``, or an unpacking that pairs
+it with such a str of a tuple or list display of the same shape (the reset ``text, self.out =
+self.out, ""``; a starred target, a value that is not a display or a loop target is
+refused), and none stores it on the class itself; an appended piece neither calls a function
+or method of the module that stores ``.out`` (which the original would overwrite with its
+result), nor a callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method,
+a parameter's ``fmt(x)``: one that appends would have its append dropped by the original's
+``+=``), nor uses the object other than to read its attributes, yields or awaits; and no
+special method of the module (``__format__``, ``__str__``...) stores ``.out`` unless every
+piece is a str literal; the module defines no str subclass with its own ``+`` and imports no
+``markupsafe`` (``Markup``'s ``+`` escapes the other operand, a join does not).
 
 Residual risks, beyond one module: as for a local string, the pieces are taken to be str (a
 piece that is not makes the original raise at the append, the rewrite when the attribute is
@@ -86,6 +87,7 @@ from efficiency.remediate.codemods.join_builder_reach import (
     odd_addition,
     paired_value,
 )
+from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -113,14 +115,6 @@ class BuilderSite:
     appends: dict[int, str]
     owners: list[str]
     parts: str = ""
-
-
-def _is_str_value(node: cst.BaseExpression | None) -> bool:
-    if isinstance(node, cst.ConcatenatedString):
-        return _is_str_value(node.left) and _is_str_value(node.right)  # type: ignore[arg-type]
-    if isinstance(node, cst.SimpleString | cst.FormattedString):
-        return "b" not in node.prefix.lower()
-    return False
 
 
 def _self_call(node: cst.CSTNode, obj: str) -> str | None:
@@ -316,21 +310,21 @@ class BuilderFinder(ScopedVisitor):
                 value = None
             else:
                 value = assign.value if isinstance(assign, cst.Assign) else None
-                if not _is_str_value(value):
+                if not exact_str(value, self.module):
                     shown = code(value)[:40] if value is not None else "?"
-                    return f".{attr} is also set to `{shown}`, not a str literal", False
+                    return f".{attr} is also set to `{shown}`, not provably a str", False
         elif isinstance(parent, cst.AnnAssign) and parent.target is node:
             value = parent.value
-            if not _is_str_value(value):
-                return f".{attr} is stored with an annotation and no str literal", False
+            if not exact_str(value, self.module):
+                return f".{attr} is stored with an annotation and no exact str", False
         elif isinstance(parent, cst.AugAssign) and parent.target is node:
             if not isinstance(parent.operator, cst.AddAssign):
                 return f".{attr} is changed by `{code(parent.operator).strip()}`", False
             value = None
         elif self._stored(node):
             value = self._unpacked_value(node)
-            if not _is_str_value(value):
-                why = "by unpacking other than from a str literal, by a loop or `as`"
+            if not exact_str(value, self.module):
+                why = "by unpacking other than from an exact str, by a loop or `as`"
                 return f".{attr} is stored {why}", False
         else:
             return "", False  # a read or a del: both go through the property

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, mentions, walk
 
 Loop = cst.For | cst.While
@@ -118,27 +119,30 @@ def appends_in(node: cst.CSTNode, name: str) -> list[Append]:
 
 
 def string_init(
-    stmt: cst.BaseStatement,
-) -> tuple[str, str, cst.SimpleString | cst.FormattedString | None] | None:
-    """For a line ``name = "<literal>"`` (str or bytes) or ``name = f"..."`` (always str): the
+    stmt: cst.BaseStatement, module: cst.Module | None = None
+) -> tuple[str, str, cst.BaseExpression | None] | None:
+    """For a line ``name = "<literal>"`` (str or bytes) or ``name = <exact str>`` (an f-string,
+    a conditional of str literals, a module constant...: see
+    :mod:`~efficiency.remediate.codemods.join_exact`, with ``module`` for the constants): the
     name, the empty literal of the same kind to join with (``""``, ``''``, ``b""`` ...) and the
-    literal when it is not empty."""
+    initial value (the first part) when it is not the empty literal."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     assign = stmt.body[0]
     if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
         return None
     target, value = assign.targets[0].target, assign.value
-    if not isinstance(target, cst.Name) or value.lpar:
+    if not isinstance(target, cst.Name):
         return None
+    if isinstance(value, cst.SimpleString) and not value.lpar:
+        binary = "b" in value.prefix.lower()
+        empty = ("b" if binary else "") + value.quote[0] * 2
+        return target.value, empty, value if value.evaluated_value else None
+    if not exact_str(value, module) or mentions(value, target.value):
+        return None  # `s = f"{s}!"` reads s: an append, not a start
     if isinstance(value, cst.FormattedString):
         return target.value, value.end[0] * 2, value if value.parts else None
-    if not isinstance(value, cst.SimpleString):
-        return None
-    binary = "b" in value.prefix.lower()
-    empty = ("b" if binary else "") + value.quote[0] * 2
-    initial = value if value.evaluated_value else None
-    return target.value, empty, initial
+    return target.value, '""', value
 
 
 def _escapes(node: cst.CSTNode) -> bool:

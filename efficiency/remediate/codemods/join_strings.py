@@ -16,7 +16,10 @@ bytes are joined with ``b""``). Three spellings of the append are rewritten: ``s
 tuple display whose first item is ``s``, joined with an empty string); several pieces become
 ``s_parts.extend((a, b))``.
 
-The string may also start as an f-string (always str). One site covers the whole *run* of
+The string may also start as any other provably exact str (an f-string with text or two
+fields, a conditional of str literals, ``"".join(...)``, a module constant bound once to a str
+literal...: :mod:`~efficiency.remediate.codemods.join_exact`), which becomes the list's first
+part. One site covers the whole *run* of
 statements that build it (:mod:`efficiency.remediate.codemods.join_runs`): appends at the top
 level before, between and after the loops (a header, a footer), several loops, and statements
 that neither mention ``s`` nor define functions or classes (and, at module level, call nothing
@@ -65,8 +68,14 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.join_attribute import AttrFinder, AttrRewriter
-from efficiency.remediate.codemods.join_builder import BuilderFinder
+from efficiency.remediate.codemods.join_attribute import (
+    AttrFinder,
+    AttrRewriter,
+    AttrSite,
+    _attr_append,
+)
+from efficiency.remediate.codemods.join_builder import BuilderFinder, _appenders, object_name
+from efficiency.remediate.codemods.join_builder_reach import driven
 from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
@@ -93,7 +102,7 @@ class _Site:
     init: cst.SimpleStatementLine
     name: str
     empty: str  # the empty literal to join with, in the init's kind and quotes: "" '' b""
-    initial: cst.SimpleString | cst.FormattedString | None  # the init's literal if not empty
+    initial: cst.BaseExpression | None  # the init's value (the first part) unless empty
     run: Run
     owner: str
 
@@ -103,8 +112,10 @@ class _Finder(ScopedVisitor):
         super().__init__(targets)
         self.sites: list[_Site] = []
         self.refused: list[str] = []
+        self.module: cst.Module | None = None
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
         self._scan(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -114,7 +125,7 @@ class _Finder(ScopedVisitor):
         if not self.active:
             return
         for index, first in enumerate(body):
-            found = string_init(first)
+            found = string_init(first, self.module)
             if found is None:
                 continue
             name, empty, initial = found
@@ -266,7 +277,7 @@ class JoinStrings(PythonCodemod):
             new = wrapper.module
         attrs = AttrFinder(wrapper.module, targets)
         wrapper.visit(attrs)
-        skip = {(_class_of(wrapper.module, s.loop), s.attr) for s in attrs.sites}
+        skip = _taken(wrapper.module, attrs.sites)
         if attrs.sites:
             taken = names_in(new)
             for attr in attrs.sites:
@@ -307,7 +318,32 @@ class JoinStrings(PythonCodemod):
         return Edit(new, sites + len(builders.sites), summary)
 
 
-def _class_of(module: cst.Module, loop: cst.CSTNode) -> str:
-    """The name of the innermost class around ``loop``."""
+def _taken(module: cst.Module, sites: list[AttrSite]) -> set[tuple[str, str]]:
+    """The (class, attribute) pairs the loop rewrite is enough for: every other append to the
+    attribute in the class is run once per call of a method no loop of the module calls. One
+    that a loop drives (``for c in cues: self.add(c)`` where ``add`` appends outside its own
+    rewritten loop) is left to join_builder, whose parts make every append cheap, those of the
+    rewritten loops included."""
+    covered = {key for site in sites for key in site.appends}
     classes = [c for c in walk(module) if isinstance(c, cst.ClassDef)]
-    return next((c.name.value for c in reversed(classes) if any(n is loop for n in walk(c))), "")
+    taken: set[tuple[str, str]] = set()
+    for site in sites:
+        cls = next((c for c in reversed(classes) if any(n is site.loop for n in walk(c))), None)
+        if cls is None:
+            continue
+        methods = {
+            m.name.value: m
+            for m in cls.body.body
+            if isinstance(m, cst.FunctionDef) and (m.params.posonly_params or m.params.params)
+        }
+        outside: dict[int, str] = {}
+        for name, method in methods.items():
+            obj = object_name(method)
+            for node in walk(method):
+                found = _attr_append(node, obj)
+                if found is not None and found[0] == site.attr and id(node) not in covered:
+                    outside[id(node)] = name
+        appenders = _appenders(methods, set(outside.values()))
+        if not outside or not driven(module, appenders, set(outside)):
+            taken.add((cls.name.value, site.attr))
+    return taken

@@ -248,31 +248,31 @@ def _flush(reset: str) -> str:
 REFUSED = {
     "unpacked from a call": (
         _flush("payload, self._payload = self._payload, str()"),
-        "._payload is stored by unpacking other than from a str literal",
+        "._payload is stored by unpacking other than from an exact str",
     ),
     "unpacked from a non-display": (
         _flush('payload, self._payload = (self._payload, "")[::-1]'),
-        "._payload is stored by unpacking other than from a str literal",
+        "._payload is stored by unpacking other than from an exact str",
     ),
     "a swap of two attributes": (
         _flush("payload, self._payload = self._payload, self.prefix"),
-        "._payload is stored by unpacking other than from a str literal",
+        "._payload is stored by unpacking other than from an exact str",
     ),
     "starred unpacking": (
         _flush('payload, *self._payload = self._payload, ""'),
-        "._payload is stored by unpacking other than from a str literal",
+        "._payload is stored by unpacking other than from an exact str",
     ),
     "lengths that do not pair": (
         _flush('payload, self._payload = self._payload, "", ""'),
-        "._payload is stored by unpacking other than from a str literal",
+        "._payload is stored by unpacking other than from an exact str",
     ),
     "a loop target": (
         _flush('payload = self._payload\n        for self._payload in [""]:\n            pass'),
-        "._payload is stored by unpacking other than from a str literal, by a loop",
+        "._payload is stored by unpacking other than from an exact str, by a loop",
     ),
     "stored from outside the class": (
         EXPORTER + "\n\ndef resume(exporter, saved):\n    exporter._payload = saved\n",
-        "._payload is also set to `saved`, not a str literal",
+        "._payload is also set to `saved`, not provably a str",
     ),
     "subclassed": (EXPORTER + "\n\nclass Gzip(Exporter):\n    pass\n", "Gzip subclasses Exporter"),
     "an appending method read from the class": (
