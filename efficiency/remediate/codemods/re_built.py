@@ -290,8 +290,7 @@ class BuiltFinder(MemoFinder):
             raise Refused("the call is not the first thing its statement evaluates")
         for _, name, value in taken:
             kind = local_kind(value, uses[name], self.parent)
-            checker.check(value, kind)
-            checker.locals_[name] = kind
+            checker.bind(name, value, kind)
         return taken
 
     def _builtin_name(self, node: cst.BaseExpression) -> bool:

@@ -271,3 +271,87 @@ def test_module_dict_item_passed_to_map_same_results() -> None:
         module = load(source)
         module["STOP"]["en"].append("x")
         assert module["strip_stop"]("en", "the x y") == "y"
+
+
+# review: an f-string inside an implicit concatenation, inputs iterated per item or only in
+# one branch of a conditional
+
+CONCATENATED = """\
+import re
+
+
+def find(words, suffix, text):
+    pattern = "(?:" + "|".join(map(re.escape, words)) + ")" f"{suffix}"
+    return re.findall(pattern, text)
+"""
+
+
+def test_an_fstring_in_an_implicit_concatenation_is_keyed_on() -> None:
+    result = HOIST.apply(CONCATENATED, function="find")
+    assert "return _find_pattern(words, suffix).findall(text)" in result.source
+    calls = [(["ab", "c"], suffix, "ab abx c cx") for suffix in ("x", "", "x")]
+    same_results(CONCATENATED, result.source, "find", *calls)
+
+
+PER_ITEM = """\
+import re
+
+
+def find(words, text):
+    pattern = "|".join(w + "(?:" + "|".join(words) + ")" for w in ("a", "b"))
+    return re.findall(pattern, text)
+"""
+
+PER_ITEM_LOCAL = """\
+import re
+
+
+class Finder:
+    def __init__(self, rules):
+        self.rules = rules
+
+    def find(self, text):
+        words = self.rules["k"]
+        pattern = "|".join(w + "(?:" + "|".join(words) + ")" for w in ("a", "b"))
+        return re.findall(pattern, text)
+
+
+def find(rules, text):
+    return Finder(rules).find(text)
+"""
+
+
+def test_an_input_iterated_for_every_item_is_refused() -> None:
+    # an iterator is used up by the first item in the original: the memo's tuple is not
+    for source in (PER_ITEM, PER_ITEM_LOCAL):
+        after = HOIST.apply(source, function="Finder.find" if "class" in source else "find")
+        argument = {"k": iter(["x", "y"])} if "class" in source else iter(["x", "y"])
+        before = load(source)["find"](argument, "ax by b")
+        argument = {"k": iter(["x", "y"])} if "class" in source else iter(["x", "y"])
+        assert load(after.source)["find"](argument, "ax by b") == before
+        assert "_pattern_memo" not in after.source
+        assert "iterated for every item" in after.summary
+
+
+BRANCH = """\
+import re
+
+
+class Finder:
+    def find(self, text):
+        mode = "exact"
+        pattern = "|".join(map(re.escape, self.words)) if mode == "any" else "^$"
+        return re.findall(pattern, text)
+
+
+def find(text):
+    return Finder().find(text)
+"""
+
+
+def test_an_input_read_in_one_branch_only_is_refused() -> None:
+    # the original never reads self.words (the branch is not taken): the rewrite would
+    after = HOIST.apply(BRANCH, function="Finder.find")
+    same_results(BRANCH, after.source, "find", ("",), ("x",))
+    assert "_pattern_memo" not in after.source
+    assert "read only when" in after.summary
