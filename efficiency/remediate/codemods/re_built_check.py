@@ -6,9 +6,9 @@ iterable of exact ``str``), and that lists those inputs in the order Python eval
 Values are of three kinds: ``str`` (one string), ``strs`` (an iterable of strings, iterated
 once) and ``bool``. Accepted:
 
-* ``str``: a str literal (not bytes), an f-string whose fields are ``str`` with no conversion
-  or format spec, ``a + b``, ``x if c else y``, ``re.escape(s)``, ``"sep".join(strs)`` and
-  the str methods of :data:`STR_METHODS` called with literal arguments;
+* ``str``: a str literal (not bytes), an f-string whose fields are ``str`` with no conversion,
+  format spec or ``=``, ``a + b``, ``x if c else y``, ``re.escape(s)``, ``"sep".join(strs)``
+  and the str methods of :data:`STR_METHODS` called with literal arguments;
 * ``strs``: ``(e for x in strs if c)`` / ``[e for x in strs]`` (one ``for``), ``sorted(strs)``
   with ``key=len`` and a literal ``reverse``, ``map(re.escape, strs)``, a tuple or list display
   of ``str``;
@@ -197,6 +197,8 @@ class Checker:
             if isinstance(part, cst.FormattedStringExpression):
                 if part.conversion is not None or part.format_spec is not None:
                     raise Refused("an f-string field with a conversion or format spec")
+                if part.equal is not None:
+                    raise Refused("a self-documenting f-string field (it writes its own text)")
                 self.check(part.expression, "str")
         return "str"
 

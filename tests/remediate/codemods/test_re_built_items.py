@@ -355,3 +355,39 @@ def test_an_input_read_in_one_branch_only_is_refused() -> None:
     same_results(BRANCH, after.source, "find", ("",), ("x",))
     assert "_pattern_memo" not in after.source
     assert "read only when" in after.summary
+
+
+SELF_DOCUMENTING = """\
+import re
+
+
+class Finder:
+    def __init__(self, word):
+        self.word = word
+
+    def find(self, text):
+        return re.findall(f"{self.word=}", text)
+
+
+def find(word, text):
+    return Finder(word).find(text)
+"""
+
+
+def test_a_self_documenting_fstring_field_is_refused() -> None:
+    # f"{self.word=}" writes the expression's text: the memo's parameter is named otherwise
+    after = HOIST.apply(SELF_DOCUMENTING, function="Finder.find")
+    same_results(SELF_DOCUMENTING, after.source, "find", ("ab", "self.word='ab' word='ab'"))
+    assert "_pattern_memo" not in after.source
+
+
+DEFAULTS = TRIAGE.replace("import re\n", "import re\nfrom collections import defaultdict\n")
+
+
+def test_a_defaultdict_item_read_still_inserts_its_key() -> None:
+    after = rewritten(DEFAULTS, "Router.score")
+    for source in (DEFAULTS, after):
+        router = load(source)["Router"]()
+        router.rules = load(source)["defaultdict"](list)
+        assert router.score("new", "x y") == 0
+        assert dict(router.rules) == {"new": []}
