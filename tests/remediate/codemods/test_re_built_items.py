@@ -391,3 +391,30 @@ def test_a_defaultdict_item_read_still_inserts_its_key() -> None:
         router.rules = load(source)["defaultdict"](list)
         assert router.score("new", "x y") == 0
         assert dict(router.rules) == {"new": []}
+
+
+PATCHED = (
+    PARAMETER
+    + """
+
+def use_plain_escape():
+    re.escape = lambda s: s
+"""
+)
+
+
+def test_a_file_that_replaces_re_escape_is_refused() -> None:
+    # the memo would keep the patterns escaped before re.escape was replaced
+    after = HOIST.apply(PATCHED, function="redact")
+    results = []
+    for source in (PATCHED, after.source):
+        module = load(source)
+        escape = module["re"].escape
+        try:
+            first = module["redact"](["a.b"], "a.b axb", "*")
+            module["use_plain_escape"]()
+            results.append((first, module["redact"](["a.b"], "a.b axb", "*")))
+        finally:
+            module["re"].escape = escape
+    assert results[0] == results[1]
+    assert "_pattern_memo" not in after.source
