@@ -42,7 +42,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from efficiency.remediate.codemods.pysource import code
+from efficiency.remediate.codemods.pysource import code, walk
 
 Kind = Literal["str", "strs", "pairs", "bool"]
 
@@ -87,8 +87,8 @@ class Checker:
     locals_: dict[str, Kind] = field(default_factory=dict)
     inputs: list[Input] = field(default_factory=list)
     comp_vars: list[set[str]] = field(default_factory=list)
-    #: locals that hold an input to be iterated (``words = self.rules[queue]``): the memo
-    #: iterates its tuple, so the original must iterate the input exactly once
+    #: locals that iterate an input lazily (``words = self.rules[queue]``, a map over it):
+    #: the memo iterates its tuple, so the original must iterate them exactly once
     once: set[str] = field(default_factory=set)
     #: how many branches of a conditional expression the walk is in
     branch: int = 0
@@ -125,11 +125,19 @@ class Checker:
 
     # -- the walk ---------------------------------------------------------------------------
     def bind(self, name: str, value: cst.BaseExpression, kind: Kind) -> None:
-        """Walk the value of an absorbed local ``name`` of ``kind``, then record it."""
+        """Walk the value of an absorbed local ``name`` of ``kind``, then record it (in
+        :attr:`once` when it iterates an input lazily: the input itself, a generator or a map
+        over it)."""
         before = len(self.inputs)
         self.check(value, kind)
         self.locals_[name] = kind
-        if kind != "str" and len(self.inputs) > before and self.inputs[-1].nodes[0] is value:
+        eager = isinstance(value, cst.ListComp | cst.List | cst.Tuple) or (
+            isinstance(value, cst.Call) and self._builtin(value.func, "sorted")
+        )
+        iterated = any(i.kind != "str" for i in self.inputs[before:]) or any(
+            isinstance(n, cst.Name) and n.value in self.once for n in walk(value)
+        )
+        if kind != "str" and iterated and not eager:
             self.once.add(name)
 
     def check(self, node: cst.BaseExpression, want: Kind) -> None:

@@ -418,3 +418,33 @@ def test_a_file_that_replaces_re_escape_is_refused() -> None:
             module["re"].escape = escape
     assert results[0] == results[1]
     assert "_pattern_memo" not in after.source
+
+
+LAZY_BRANCH = """\
+import re
+
+
+class Finder:
+    def __init__(self, words):
+        self.words = words
+
+    def find(self, text):
+        mode = "exact"
+        escaped = map(re.escape, self.words)
+        pattern = "|".join(escaped) if mode == "any" else "^$"
+        return re.findall(pattern, text)
+
+
+def left_after_find(words, text):
+    finder = Finder(words)
+    return finder.find(text), list(finder.words)
+"""
+
+
+def test_a_lazy_local_iterated_in_one_branch_only_is_refused() -> None:
+    # map() takes the iterator and leaves it alone when the branch is not taken: the memo's
+    # tuple would use it up
+    after = HOIST.apply(LAZY_BRANCH, function="Finder.find")
+    for source in (LAZY_BRANCH, after.source):
+        assert load(source)["left_after_find"](iter(["a", "b"]), "") == ([""], ["a", "b"])
+    assert "_pattern_memo" not in after.source
