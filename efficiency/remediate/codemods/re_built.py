@@ -77,10 +77,11 @@ Why the results are the same:
   pattern held in a name or an attribute (nothing built) is :mod:`.re_memo`'s to judge.
 
 The differences left: as with :mod:`.re_memo`, the Pattern's identity (the memo keeps its own
-after ``re.purge()``; refused when the file calls it); and, for an input the original rejects
-part-way (an iterator whose second item is not a str, say), the rewrite has read all of the
-iterator into its tuple before the same error is raised, where the original stopped reading at
-the item that failed.
+after ``re.purge()``; refused when the file calls it, or when it replaces an attribute of re,
+``re.escape = ...``, after which the memo would keep its old results); and, for an input the
+original rejects part-way (an iterator whose second item is not a str, say), the rewrite has
+read all of the iterator into its tuple before the same error is raised, where the original
+stopped reading at the item that failed.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ from efficiency.remediate.codemods.re_built_shapes import (
     binds,
     call_runs_first,
     local_kind,
+    patches_module,
     single_assign,
 )
 from efficiency.remediate.codemods.re_memo import _TEMPLATE, MemoFinder, _evaluates_quietly
@@ -195,6 +197,8 @@ class BuiltFinder(MemoFinder):
             )
         if self.purges:
             raise Refused("the file calls re.purge (the memo would keep what it drops)")
+        if patches_module(self.module, self._re_modules()):
+            raise Refused("the file assigns an attribute of re (the memo keeps what it built)")
         if self._compile_func() is None:
             raise Refused("no module-level `import re` for the memo to compile with")
         statement, block = self._statement(node)
@@ -290,8 +294,7 @@ class BuiltFinder(MemoFinder):
             raise Refused("the call is not the first thing its statement evaluates")
         for _, name, value in taken:
             kind = local_kind(value, uses[name], self.parent)
-            checker.check(value, kind)
-            checker.locals_[name] = kind
+            checker.bind(name, value, kind)
         return taken
 
     def _builtin_name(self, node: cst.BaseExpression) -> bool:

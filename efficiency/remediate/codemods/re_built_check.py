@@ -6,9 +6,9 @@ iterable of exact ``str``), and that lists those inputs in the order Python eval
 Values are of three kinds: ``str`` (one string), ``strs`` (an iterable of strings, iterated
 once) and ``bool``. Accepted:
 
-* ``str``: a str literal (not bytes), an f-string whose fields are ``str`` with no conversion
-  or format spec, ``a + b``, ``x if c else y``, ``re.escape(s)``, ``"sep".join(strs)`` and
-  the str methods of :data:`STR_METHODS` called with literal arguments;
+* ``str``: a str literal (not bytes), an f-string whose fields are ``str`` with no conversion,
+  format spec or ``=``, ``a + b``, ``x if c else y``, ``re.escape(s)``, ``"sep".join(strs)``
+  and the str methods of :data:`STR_METHODS` called with literal arguments;
 * ``strs``: ``(e for x in strs if c)`` / ``[e for x in strs]`` (one ``for``), ``sorted(strs)``
   with ``key=len`` and a literal ``reverse``, ``map(re.escape, strs)``, a tuple or list display
   of ``str``;
@@ -21,6 +21,9 @@ once) and ``bool``. Accepted:
   (``self.articles``), an item of one (``self.rules[queue]``, its key a parameter or a
   literal) or a dict view of one (``self.rules.values()``), each one of ``str``, ``strs`` or
   ``pairs`` kind. Reading an item or a view can run code, so it must be the first input read.
+* the memo reads every input and iterates each iterated one once, where the original did:
+  so an iterated input (or a local holding one) is never iterated for every item of a
+  comprehension nor in one branch of ``x if c else y``, where only parameters are read.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from efficiency.remediate.codemods.pysource import code
+from efficiency.remediate.codemods.pysource import code, walk
 
 Kind = Literal["str", "strs", "pairs", "bool"]
 
@@ -84,6 +87,11 @@ class Checker:
     locals_: dict[str, Kind] = field(default_factory=dict)
     inputs: list[Input] = field(default_factory=list)
     comp_vars: list[set[str]] = field(default_factory=list)
+    #: locals that iterate an input lazily (``words = self.rules[queue]``, a map over it):
+    #: the memo iterates its tuple, so the original must iterate them exactly once
+    once: set[str] = field(default_factory=set)
+    #: how many branches of a conditional expression the walk is in
+    branch: int = 0
 
     # -- metadata ---------------------------------------------------------------------------
     def _scope(self, node: cst.CSTNode) -> Scope | None:
@@ -116,15 +124,36 @@ class Checker:
         return len(found) == 1 and isinstance(found[0].scope, GlobalScope)
 
     # -- the walk ---------------------------------------------------------------------------
+    def bind(self, name: str, value: cst.BaseExpression, kind: Kind) -> None:
+        """Walk the value of an absorbed local ``name`` of ``kind``, then record it (in
+        :attr:`once` when it iterates an input lazily: the input itself, a generator or a map
+        over it)."""
+        before = len(self.inputs)
+        self.check(value, kind)
+        self.locals_[name] = kind
+        eager = isinstance(value, cst.ListComp | cst.List | cst.Tuple) or (
+            isinstance(value, cst.Call) and self._builtin(value.func, "sorted")
+        )
+        iterated = any(i.kind != "str" for i in self.inputs[before:]) or any(
+            isinstance(n, cst.Name) and n.value in self.once for n in walk(value)
+        )
+        if kind != "str" and iterated and not eager:
+            self.once.add(name)
+
     def check(self, node: cst.BaseExpression, want: Kind) -> None:
         got = self._kind(node, want)
         if got != want:
             raise Refused(f"{code(node)} is not a {want} value the memo can prove")
 
     def _kind(self, node: cst.BaseExpression, want: Kind) -> Kind:
-        if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-            if "b" in _prefixes(node):
+        if isinstance(node, cst.SimpleString):
+            if "b" in node.prefix.lower():
                 raise Refused("a bytes literal")
+            return "str"
+        if isinstance(node, cst.ConcatenatedString):
+            # each part, f-strings included (their fields are inputs), left to right
+            self.check(node.left, "str")
+            self.check(node.right, "str")
             return "str"
         if isinstance(node, cst.FormattedString):
             return self._fstring(node)
@@ -145,8 +174,12 @@ class Checker:
             return "str"
         if isinstance(node, cst.IfExp):
             self.check(node.test, "bool")
-            self.check(node.body, want)
-            self.check(node.orelse, want)
+            self.branch += 1
+            try:
+                self.check(node.body, want)
+                self.check(node.orelse, want)
+            finally:
+                self.branch -= 1
             return want
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
             self.check(node.expression, "bool")
@@ -172,6 +205,8 @@ class Checker:
             if isinstance(part, cst.FormattedStringExpression):
                 if part.conversion is not None or part.format_spec is not None:
                     raise Refused("an f-string field with a conversion or format spec")
+                if part.equal is not None:
+                    raise Refused("a self-documenting f-string field (it writes its own text)")
                 self.check(part.expression, "str")
         return "str"
 
@@ -259,6 +294,7 @@ class Checker:
             if any(node.value in names for names in self.comp_vars):
                 return "bool" if want == "bool" else "str"
             if node.value in self.locals_:
+                self._iterated_once(node.value, node.value in self.once)
                 kind = self.locals_[node.value]
                 return "bool" if want == "bool" and kind == "str" else kind
         if want == "bool":
@@ -276,8 +312,20 @@ class Checker:
                 known.nodes.append(node)
                 known.per_item = known.per_item or bool(self.comp_vars)
                 return want
+        self._iterated_once(text, want != "str")
+        if self.branch and not (want == "str" and self._parameter(node)):
+            raise Refused(f"{text} is read only when a condition holds (the memo reads it always)")
         self.inputs.append(Input(text, want, [node], quiet and want == "str", bool(self.comp_vars)))
         return want
+
+    def _iterated_once(self, text: str, iterated: bool) -> None:
+        """Refuse an input the original iterates for every item or only in one branch: the
+        memo's tuple would give its items again (an iterator's are used up) or read it where
+        the original does not."""
+        if iterated and self.comp_vars:
+            raise Refused(f"{text} is iterated for every item (an iterator only the first time)")
+        if iterated and self.branch:
+            raise Refused(f"{text} is read only when a condition holds (the memo reads it always)")
 
     def _source(
         self, node: cst.Subscript | cst.Call, want: Kind, container: cst.BaseExpression | None
@@ -293,8 +341,16 @@ class Checker:
             raise Refused(f"{text} is read for every item (it may change or raise between)")
         if any(known.text == text for known in self.inputs):
             raise Refused(f"{text} is read twice (it could change between the reads)")
+        if self.branch:
+            raise Refused(f"{text} is read only when a condition holds (the memo reads it always)")
         self.inputs.append(Input(text, want, [node]))
         return want
+
+    def _parameter(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` a name bound as a parameter of a function (reading it is harmless)?"""
+        scope = self._scope(node) if isinstance(node, cst.Name) else None
+        found = scope[node.value] if scope is not None else set()  # type: ignore[attr-defined]
+        return any(isinstance(a.node, cst.Param) for a in found)
 
     def _quiet(self, name: cst.Name) -> bool:
         """Reading ``name`` can neither raise nor run code: every binding is a parameter of
@@ -354,20 +410,6 @@ def _plain_attribute(node: cst.Attribute) -> bool:
     return isinstance(node.value, cst.Name) or (
         isinstance(node.value, cst.Attribute) and _plain_attribute(node.value)
     )
-
-
-def _prefixes(node: cst.SimpleString | cst.ConcatenatedString) -> str:
-    if isinstance(node, cst.SimpleString):
-        return node.prefix.lower()
-    left = node.left
-    right = node.right
-    parts = []
-    for side in (left, right):
-        if isinstance(side, cst.SimpleString | cst.ConcatenatedString):
-            parts.append(_prefixes(side))
-        else:
-            parts.append(side.prefix.lower())
-    return "".join(parts)
 
 
 def _literal(node: cst.BaseExpression) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from efficiency.remediate.codemods.pysource import walk
 from efficiency.remediate.codemods.re_built_check import Kind
 
 #: absorbed statements whose value is of this syntax hold strings
@@ -119,3 +120,33 @@ def call_runs_first(
         else:
             return False
     return True
+
+
+def patches_module(module: cst.Module, names: set[str]) -> bool:
+    """Does ``module`` assign or delete an attribute of a module bound to one of ``names``
+    (``re.escape = ...``, ``setattr(re, ...)``)? The memo would keep what it built before."""
+    for node in walk(module):
+        if isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.Del):
+            targets = [node.target]
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value in ("setattr", "delattr")
+            and node.args
+        ):
+            targets = [cst.Attribute(node.args[0].value, cst.Name("_"))]
+        else:
+            continue
+        while targets:
+            target = targets.pop()
+            if isinstance(target, cst.Tuple | cst.List):
+                targets += [e.value for e in target.elements]
+            elif isinstance(target, cst.StarredElement):
+                targets.append(target.value)
+            elif (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and target.value.value in names
+            ):
+                return True
+    return False

@@ -271,3 +271,180 @@ def test_module_dict_item_passed_to_map_same_results() -> None:
         module = load(source)
         module["STOP"]["en"].append("x")
         assert module["strip_stop"]("en", "the x y") == "y"
+
+
+# review: an f-string inside an implicit concatenation, inputs iterated per item or only in
+# one branch of a conditional
+
+CONCATENATED = """\
+import re
+
+
+def find(words, suffix, text):
+    pattern = "(?:" + "|".join(map(re.escape, words)) + ")" f"{suffix}"
+    return re.findall(pattern, text)
+"""
+
+
+def test_an_fstring_in_an_implicit_concatenation_is_keyed_on() -> None:
+    result = HOIST.apply(CONCATENATED, function="find")
+    assert "return _find_pattern(words, suffix).findall(text)" in result.source
+    calls = [(["ab", "c"], suffix, "ab abx c cx") for suffix in ("x", "", "x")]
+    same_results(CONCATENATED, result.source, "find", *calls)
+
+
+PER_ITEM = """\
+import re
+
+
+def find(words, text):
+    pattern = "|".join(w + "(?:" + "|".join(words) + ")" for w in ("a", "b"))
+    return re.findall(pattern, text)
+"""
+
+PER_ITEM_LOCAL = """\
+import re
+
+
+class Finder:
+    def __init__(self, rules):
+        self.rules = rules
+
+    def find(self, text):
+        words = self.rules["k"]
+        pattern = "|".join(w + "(?:" + "|".join(words) + ")" for w in ("a", "b"))
+        return re.findall(pattern, text)
+
+
+def find(rules, text):
+    return Finder(rules).find(text)
+"""
+
+
+def test_an_input_iterated_for_every_item_is_refused() -> None:
+    # an iterator is used up by the first item in the original: the memo's tuple is not
+    for source in (PER_ITEM, PER_ITEM_LOCAL):
+        after = HOIST.apply(source, function="Finder.find" if "class" in source else "find")
+        argument = {"k": iter(["x", "y"])} if "class" in source else iter(["x", "y"])
+        before = load(source)["find"](argument, "ax by b")
+        argument = {"k": iter(["x", "y"])} if "class" in source else iter(["x", "y"])
+        assert load(after.source)["find"](argument, "ax by b") == before
+        assert "_pattern_memo" not in after.source
+        assert "iterated for every item" in after.summary
+
+
+BRANCH = """\
+import re
+
+
+class Finder:
+    def find(self, text):
+        mode = "exact"
+        pattern = "|".join(map(re.escape, self.words)) if mode == "any" else "^$"
+        return re.findall(pattern, text)
+
+
+def find(text):
+    return Finder().find(text)
+"""
+
+
+def test_an_input_read_in_one_branch_only_is_refused() -> None:
+    # the original never reads self.words (the branch is not taken): the rewrite would
+    after = HOIST.apply(BRANCH, function="Finder.find")
+    same_results(BRANCH, after.source, "find", ("",), ("x",))
+    assert "_pattern_memo" not in after.source
+    assert "read only when" in after.summary
+
+
+SELF_DOCUMENTING = """\
+import re
+
+
+class Finder:
+    def __init__(self, word):
+        self.word = word
+
+    def find(self, text):
+        return re.findall(f"{self.word=}", text)
+
+
+def find(word, text):
+    return Finder(word).find(text)
+"""
+
+
+def test_a_self_documenting_fstring_field_is_refused() -> None:
+    # f"{self.word=}" writes the expression's text: the memo's parameter is named otherwise
+    after = HOIST.apply(SELF_DOCUMENTING, function="Finder.find")
+    same_results(SELF_DOCUMENTING, after.source, "find", ("ab", "self.word='ab' word='ab'"))
+    assert "_pattern_memo" not in after.source
+
+
+DEFAULTS = TRIAGE.replace("import re\n", "import re\nfrom collections import defaultdict\n")
+
+
+def test_a_defaultdict_item_read_still_inserts_its_key() -> None:
+    after = rewritten(DEFAULTS, "Router.score")
+    for source in (DEFAULTS, after):
+        router = load(source)["Router"]()
+        router.rules = load(source)["defaultdict"](list)
+        assert router.score("new", "x y") == 0
+        assert dict(router.rules) == {"new": []}
+
+
+PATCHED = (
+    PARAMETER
+    + """
+
+def use_plain_escape():
+    re.escape = lambda s: s
+"""
+)
+
+
+def test_a_file_that_replaces_re_escape_is_refused() -> None:
+    # the memo would keep the patterns escaped before re.escape was replaced
+    after = HOIST.apply(PATCHED, function="redact")
+    results = []
+    for source in (PATCHED, after.source):
+        module = load(source)
+        escape = module["re"].escape
+        try:
+            first = module["redact"](["a.b"], "a.b axb", "*")
+            module["use_plain_escape"]()
+            results.append((first, module["redact"](["a.b"], "a.b axb", "*")))
+        finally:
+            module["re"].escape = escape
+    assert results[0] == results[1]
+    assert "_pattern_memo" not in after.source
+
+
+LAZY_BRANCH = """\
+import re
+
+
+class Finder:
+    def __init__(self, words):
+        self.words = words
+
+    def find(self, text):
+        mode = "exact"
+        escaped = map(re.escape, self.words)
+        pattern = "|".join(escaped) if mode == "any" else "^$"
+        return re.findall(pattern, text)
+
+
+def left_after_find(words, text):
+    finder = Finder(words)
+    return finder.find(text), list(finder.words)
+"""
+
+
+def test_a_lazy_local_iterated_in_one_branch_only_is_refused() -> None:
+    # map() takes the iterator and leaves it alone when the branch is not taken: the memo's
+    # tuple would use it up
+    after = HOIST.apply(LAZY_BRANCH, function="Finder.find")
+    for source in (LAZY_BRANCH, after.source):
+        assert load(source)["left_after_find"](iter(["a", "b"]), "") == ([""], ["a", "b"])
+    assert "_pattern_memo" not in after.source
