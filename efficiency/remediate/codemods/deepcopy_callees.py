@@ -226,7 +226,8 @@ class CalleeReads:
 def in_place(node: cst.CSTNode, types: Types) -> str | None:
     """Why ``node`` may change a local's value in place (``x += [...]`` extends the list ``x``
     holds, which may be the data), or None where ``x`` is an immutable scalar or is bound,
-    besides such statements, only to scalars (not a method's value: an annotation may lie)."""
+    besides such statements, only to scalars (not a method's value: an annotation may lie) or
+    to the results of operations (a new object, as the module assumes of operators)."""
     if not isinstance(node, cst.AugAssign) or not isinstance(node.target, cst.Name):
         return None
     name = node.target.value
@@ -237,11 +238,18 @@ def in_place(node: cst.CSTNode, types: Types) -> str | None:
         isinstance(b, cst.Assign)
         and len(b.targets) == 1
         and isinstance(b.targets[0].target, cst.Name)
-        and types.scalar(types.type_of(b.value))
-        and not (isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Attribute))
+        and (
+            isinstance(b.value, cst.BinaryOperation)
+            or (
+                types.scalar(types.type_of(b.value))
+                and not (isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Attribute))
+            )
+        )
         for b in starts
     ):
-        return None  # starts as a number or string (``total = 0``), as arithmetic would
+        # starts as a number or string (``total = 0``), or as the new value an operation
+        # makes (``amount = Decimal(x) * rate``: not the data's own object, whatever it is)
+        return None
     return f"changes {name} in place (augmented assignment on what may be a list)"
 
 

@@ -29,8 +29,9 @@ CONFIG = {
 
 
 class Pricer:
-    def __init__(self, config=None):
+    def __init__(self, config=None, demand=1):
         self._config = config if config is not None else CONFIG
+        self.demand = Decimal(str(demand))
 
     @property
     def settings(self):
@@ -47,7 +48,7 @@ class Pricer:
         tier = self.tier_for(row)
         if tier is None:
             return None
-        amount = Decimal(tier["base"])
+        amount = Decimal(tier["base"]) * self.demand  # a new number: += changes no data
         mods = self.settings["mods"]
         for flag in sorted(flags):
             if flag in mods:
