@@ -223,11 +223,16 @@ class CalleeReads:
         return None
 
 
+#: displays and comprehensions: each makes a new container
+_NEW_CONTAINERS = (cst.List, cst.Dict, cst.Set, cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp)
+
+
 def in_place(node: cst.CSTNode, types: Types) -> str | None:
     """Why ``node`` may change a local's value in place (``x += [...]`` extends the list ``x``
     holds, which may be the data), or None where ``x`` is an immutable scalar or is bound,
     besides such statements, only to scalars (not a method's value: an annotation may lie) or
-    to the results of operations (a new object, as the module assumes of operators)."""
+    to the results of operations (a new object, as the module assumes of operators) or new
+    containers."""
     if not isinstance(node, cst.AugAssign) or not isinstance(node.target, cst.Name):
         return None
     name = node.target.value
@@ -239,7 +244,7 @@ def in_place(node: cst.CSTNode, types: Types) -> str | None:
         and len(b.targets) == 1
         and isinstance(b.targets[0].target, cst.Name)
         and (
-            isinstance(b.value, cst.BinaryOperation)
+            isinstance(b.value, (cst.BinaryOperation, *_NEW_CONTAINERS))
             or (
                 types.scalar(types.type_of(b.value))
                 and not (isinstance(b.value, cst.Call) and isinstance(b.value.func, cst.Attribute))
@@ -247,8 +252,9 @@ def in_place(node: cst.CSTNode, types: Types) -> str | None:
         )
         for b in starts
     ):
-        # starts as a number or string (``total = 0``), or as the new value an operation
-        # makes (``amount = Decimal(x) * rate``: not the data's own object, whatever it is)
+        # starts as a number or string (``total = 0``), as the new value an operation makes
+        # (``amount = Decimal(x) * rate``: not the data's own object, whatever it is) or as a
+        # new container (``parts = [...]``: ``+=`` changes its top level, not what it holds)
         return None
     return f"changes {name} in place (augmented assignment on what may be a list)"
 

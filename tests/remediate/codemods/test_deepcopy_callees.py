@@ -34,6 +34,18 @@ PROFILE = {"water": {"seed": 4.0, "veg": 6.0}, "soil": {"clay": 0.8}, "window": 
 """
 
 SPELLINGS: dict[str, tuple[str, list[str], list[tuple[Any, ...]]]] = {
+    # a helper that builds its own list and extends it with += (a new container: the data
+    # is only read into it)
+    "a module helper extending a list of its own": (
+        ROOMS
+        + "def describe(profile):\n    parts = [f\"{k}={v}\" for k, v in profile['soil'].items()]\n"
+        "    parts += [str(w) for w in profile['window']]\n    return ', '.join(parts)\n\n"
+        "def f(stage='seed'):\n    profile = copy.deepcopy(PROFILE)\n"
+        "    text = describe(profile)\n"
+        "    return len(text) > 3 and profile['water'][stage] > 1.0\n",
+        ["    profile = PROFILE\n"],
+        [(), ("veg",)],
+    ),
     # the dorm_rooms shape: a method over an attribute, any() over a generator per element
     "method, any() with a generator, appended tuples": (
         ROOMS + "class Inventory:\n    def __init__(self):\n        self._rooms = ROOMS\n\n"
@@ -119,6 +131,11 @@ CALLER = (
     "    mm = needed(profile, stage)\n    return mm > 1.0 and 'veg' in profile['water']\n"
 )
 REFUSED = {
+    "a helper extending a list it was handed": (
+        HEAD + "def needed(profile, stage):\n    extra = profile['window']\n"
+        "    extra += [stage]\n    return 1.0\n\n" + CALLER,
+        "calls needed(), which could mutate the data",
+    ),
     "a helper that changes its parameter": (
         HEAD + "def needed(profile, stage):\n    profile['water'][stage] = 0.0\n"
         "    return 1.0\n\n" + CALLER,
