@@ -92,7 +92,8 @@ def _binary(node: cst.BinaryOperation, module: cst.Module | None, depth: int) ->
         )
     if isinstance(op, cst.Modulo):
         text = _template(left)
-        if text is None or not _PERCENT_SPEC.sub("", text.replace("%%", "\0")):
+        rest = None if text is None else _PERCENT_SPEC.sub("", text.replace("%%", "\0"))
+        if not rest or "%" in rest:  # no text of its own, or a spec the pattern misreads
             return False
         return isinstance(
             right, cst.Tuple | cst.List | cst.Dict | cst.Integer | cst.Float

@@ -252,3 +252,21 @@ def test_an_attribute_appended_only_in_its_loop_stays_a_plain_attribute() -> Non
         (["a", "b"],),
         ([],),
     )
+
+
+class _Sub(str):
+    pass
+
+
+class _Obj:
+    def __str__(self) -> str:
+        return _Sub("q")
+
+
+def test_a_percent_key_with_nested_parentheses_is_a_lone_field() -> None:
+    """``%(a(b))s`` is one field (Python counts the key's parentheses): with no other text,
+    the result is the argument's own str, a subclass here, so the start is refused."""
+    assert type("%(a(b))s" % {"a(b)": _Obj()}) is _Sub  # noqa: UP031
+    head = "class W:\n    def __init__(self, x):\n        self.out = '%(a(b))s' % {'a(b)': x}\n\n"
+    result = JOIN.apply(head + LOOP)
+    assert not result.changed
