@@ -17,7 +17,8 @@ Exact str, whatever the names in them hold:
 * ``a + b`` and ``a if c else b`` of exact strs;
 * a module-level name bound exactly once in the whole module, by ``NAME = <exact str>`` at
   module level (no other assignment, parameter, loop target, import, ``global`` or ``del`` of
-  that name anywhere in the module).
+  that name anywhere in the module, and no ``globals()``, ``vars()``, ``exec``, ``eval``,
+  ``sys.modules`` or ``__dict__`` in it, which could rebind it by its name as a string).
 
 Not exact: ``str(x)`` (returns what ``x.__str__`` returns, a subclass allowed), a parameter
 even with a str default (a caller may pass anything), any other call or name.
@@ -138,6 +139,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
         if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
     }
     for node in walk(module):
+        if isinstance(node, cst.Name) and node.value in _BY_NAME:
+            return None  # globals()["NAME"] = ..., setattr(sys.modules[...], "NAME", ...)
         if isinstance(node, cst.Global | cst.Nonlocal):
             if any(a.name.value == name for a in node.names):
                 return None
@@ -166,6 +169,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
     return found
 
 
+#: ways a module can rebind its own names without naming them as targets
+_BY_NAME = frozenset({"globals", "vars", "exec", "eval", "modules", "__dict__", "__import__"})
 _NAMED = (cst.AsName, cst.Param, cst.MatchAs, cst.MatchStar, cst.FunctionDef, cst.ClassDef)
 
 

@@ -270,3 +270,37 @@ def test_a_percent_key_with_nested_parentheses_is_a_lone_field() -> None:
     head = "class W:\n    def __init__(self, x):\n        self.out = '%(a(b))s' % {'a(b)': x}\n\n"
     result = JOIN.apply(head + LOOP)
     assert not result.changed
+
+
+REBOUND = (
+    SUBCLASS
+    + """
+
+HEAD = ""
+
+
+def loud():
+    globals()["HEAD"] = Loud("")
+
+
+def build(xs):
+    out = HEAD
+    for x in xs:
+        out += x
+    return out
+
+
+def run(xs):
+    loud()
+    return build(xs)
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "rebind", ['globals()["HEAD"] = Loud("")', "exec('global HEAD; HEAD = Loud(\\'\\')')"]
+)
+def test_a_constant_the_module_may_rebind_by_name_is_refused(rebind: str) -> None:
+    source = "import sys\n" + REBOUND.replace('globals()["HEAD"] = Loud("")', rebind)
+    assert load(source)["run"](["a", "b"]) == "AB"  # Loud's __add__ ran
+    assert not JOIN.apply(source).changed
