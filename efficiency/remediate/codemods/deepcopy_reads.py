@@ -182,6 +182,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         if returned(self.parent, node, types):
             if node is use and depth == 0 and whole:
                 return "is returned whole (nothing to save)"
+            if _dict_view(node):
+                return "is returned as a dict view (deepcopy cannot copy one where it leaves)"
             self._escapes.append(node)
             return None
         operand, mixed, joined = node, False, False
@@ -235,3 +237,12 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             return alias
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep it"
+
+
+def _dict_view(node: cst.CSTNode) -> bool:
+    """``x.keys()``, ``x.values()`` or ``x.items()``: a view, which ``copy.deepcopy`` refuses."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("keys", "values", "items")
+    )

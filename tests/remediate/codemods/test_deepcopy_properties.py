@@ -249,3 +249,35 @@ def test_decimal_is_a_read() -> None:
     assert load(result.source)["run"](3, ["aisle"]) == str(
         Decimal("89.00") * Decimal("1.05") + Decimal("2.50")
     )
+
+
+VIEWS = """\
+import copy
+
+
+class Menu:
+    def __init__(self):
+        self._config = {"mods": {"aisle": 1, "view": 2}}
+
+    @property
+    def settings(self):
+        return copy.deepcopy(self._config)
+
+    def names(self):
+        return self.settings["mods"].METHOD()
+
+
+def run():
+    return sorted(map(str, Menu().names()))
+"""
+
+
+@pytest.mark.parametrize("method", ["keys", "values", "items"])
+def test_a_returned_dict_view_keeps_the_copy(method: str) -> None:
+    """A dict view cannot be deep-copied where it leaves (TypeError): the original returned
+    a view of the property's copy."""
+    source = VIEWS.replace("METHOD", method)
+    result = DEEP.apply(source)
+    if result.changed:
+        same_results(source, result.source, "run", ())
+    assert not result.changed
