@@ -160,6 +160,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
             target = node.target
         elif isinstance(node, _NAMED):
             target = node.name
+        elif isinstance(node, cst.MatchMapping):
+            target = node.rest  # ``case {**NAME}:``
         elif isinstance(node, cst.ImportAlias):
             target = node.asname.name if node.asname else node.name
         elif isinstance(node, cst.ImportStar):

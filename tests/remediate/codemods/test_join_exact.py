@@ -304,3 +304,14 @@ def test_a_constant_the_module_may_rebind_by_name_is_refused(rebind: str) -> Non
     source = "import sys\n" + REBOUND.replace('globals()["HEAD"] = Loud("")', rebind)
     assert load(source)["run"](["a", "b"]) == "AB"  # Loud's __add__ ran
     assert not JOIN.apply(source).changed
+
+
+def test_a_constant_rebound_by_a_match_mapping_rest_is_refused() -> None:
+    """``case {**HEAD}:`` at module level rebinds ``HEAD`` to a dict: ``+=`` on it raises
+    where the build runs, a list of parts would raise only when joined."""
+    source = (
+        'HEAD = ""\n\nmatch {"a": 1}:\n    case {**HEAD}:\n        pass\n\n\n'
+        "def build(xs):\n    out = HEAD\n    for x in xs:\n        out += x\n    return len(xs)\n"
+    )
+    assert load(source)["HEAD"] == {"a": 1}
+    assert not JOIN.apply(source).changed
