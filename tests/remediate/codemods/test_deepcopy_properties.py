@@ -281,3 +281,49 @@ def test_a_returned_dict_view_keeps_the_copy(method: str) -> None:
     if result.changed:
         same_results(source, result.source, "run", ())
     assert not result.changed
+
+
+OWN_DECIMAL = """\
+import copy
+
+
+class Decimal:
+    \"\"\"A mutable amount of the module's own, not decimal.Decimal.\"\"\"
+
+    def __init__(self, v):
+        self.v = [v]
+
+    def __iadd__(self, other):
+        self.v.append(other)
+        return self
+
+
+PRICES = {"fee": Decimal(1)}
+
+
+def bumped(prices: dict[str, Decimal]):
+    copied = copy.deepcopy(prices)
+    amount = copied["fee"]
+    amount += 2
+    return len(amount.v)
+
+
+def run():
+    first = bumped(PRICES)
+    return first, len(PRICES["fee"].v)
+"""
+
+
+@pytest.mark.parametrize(
+    "binding", ["", "from money import Decimal\n", "import decimal\nDecimal = list\n"]
+)
+def test_a_decimal_that_is_not_decimal_decimal_is_no_scalar(binding: str) -> None:
+    """``Decimal`` is a number only as ``from decimal import Decimal``: a class of the module's
+    own (or another module's) may change in place under ``+=``."""
+    source = OWN_DECIMAL
+    if binding:
+        source = source.replace("import copy\n", "import copy\n" + binding)
+    result = DEEP.apply(source)
+    if not binding:
+        assert load(source)["run"]() == (2, 1)  # the copy's amount grew, not PRICES'
+    assert not result.changed, result.source
