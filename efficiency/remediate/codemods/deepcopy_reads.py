@@ -172,6 +172,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
                     return through
             break
         assert isinstance(node, cst.BaseExpression)
+        if _dict_view(node) and _kept(self.parent(node), node):
+            return "is kept as a dict view (deepcopy cannot copy one where it leaves)"
         if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
         if foreign and not consumed(self.parent, self.parent(node), node, self._shadowed):
@@ -246,3 +248,14 @@ def _dict_view(node: cst.CSTNode) -> bool:
         and isinstance(node.func, cst.Attribute)
         and node.func.attr.value in ("keys", "values", "items")
     )
+
+
+def _kept(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Is ``node``'s value bound, combined or put in a display (so it may leave later)?"""
+    if isinstance(parent, cst.IfExp):
+        return parent.test is not node
+    return isinstance(
+        parent,
+        cst.Assign | cst.AnnAssign | cst.NamedExpr | cst.BooleanOperation | cst.Element
+        | cst.DictElement | cst.StarredElement | cst.Return | cst.Yield,
+    )  # fmt: skip

@@ -327,3 +327,19 @@ def test_a_decimal_that_is_not_decimal_decimal_is_no_scalar(binding: str) -> Non
     if not binding:
         assert load(source)["run"]() == (2, 1)  # the copy's amount grew, not PRICES'
     assert not result.changed, result.source
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "out = self.settings['mods'].keys() if self._config else None\n        return out",
+        "out = self.settings.get('mods').items()\n        return out",
+        "out = self.settings['mods'].values() or None\n        return out",
+    ],
+)
+def test_a_dict_view_bound_to_a_name_that_leaves_keeps_the_copy(body: str) -> None:
+    source = VIEWS.replace('return self.settings["mods"].METHOD()', body)
+    result = DEEP.apply(source)
+    if result.changed:
+        same_results(source, result.source, "run", ())
+    assert not result.changed
