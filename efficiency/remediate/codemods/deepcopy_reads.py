@@ -172,6 +172,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
                     return through
             break
         assert isinstance(node, cst.BaseExpression)
+        if _dict_view(node) and _kept(self.parent(node), node):
+            return "is kept as a dict view (deepcopy cannot copy one where it leaves)"
         if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
         if foreign and not consumed(self.parent, self.parent(node), node, self._shadowed):
@@ -182,6 +184,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         if returned(self.parent, node, types):
             if node is use and depth == 0 and whole:
                 return "is returned whole (nothing to save)"
+            if _dict_view(node):
+                return "is returned as a dict view (deepcopy cannot copy one where it leaves)"
             self._escapes.append(node)
             return None
         operand, mixed, joined = node, False, False
@@ -235,3 +239,23 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             return alias
         shown = code(parent).splitlines()[0] if parent is not None else ""
         return f"flows into `{shown}`, which could keep it"
+
+
+def _dict_view(node: cst.CSTNode) -> bool:
+    """``x.keys()``, ``x.values()`` or ``x.items()``: a view, which ``copy.deepcopy`` refuses."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in ("keys", "values", "items")
+    )
+
+
+def _kept(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    """Is ``node``'s value bound, combined or put in a display (so it may leave later)?"""
+    if isinstance(parent, cst.IfExp):
+        return parent.test is not node
+    return isinstance(
+        parent,
+        cst.Assign | cst.AnnAssign | cst.NamedExpr | cst.BooleanOperation | cst.Element
+        | cst.DictElement | cst.StarredElement | cst.Return | cst.Yield,
+    )  # fmt: skip

@@ -21,6 +21,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_builtins import pure_builtin
+from efficiency.remediate.codemods.deepcopy_decimal import decimal_imported
 from efficiency.remediate.codemods.deepcopy_derived import (
     builtin_factory,
     derived_call,
@@ -198,6 +199,8 @@ class Types:
     def __init__(self, module: cst.Module, function: cst.FunctionDef) -> None:
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
+        #: is ``Decimal`` here ``decimal.Decimal`` (an immutable number)?
+        self.decimal = "Decimal" not in self.bound and decimal_imported(module)
         self.env: dict[str, cst.BaseExpression] = {}
         #: how the module spells ``dataclasses.replace`` (see deepcopy_derived)
         self.replacers = replace_spellings(module)
@@ -231,7 +234,8 @@ class Types:
             return self.scalar(kind.left) and self.scalar(kind.right)
         if isinstance(kind, cst.Subscript) and _name(kind.value) == "Optional":
             return all(self.scalar(e.slice.value) for e in kind.slice)  # type: ignore[union-attr]
-        return _name(kind) in SCALARS
+        name = _name(kind)
+        return name in SCALARS and (name != "Decimal" or self.decimal)
 
     def type_of(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
         """The annotation of ``node``'s value, where the annotations tell it."""

@@ -17,7 +17,8 @@ Exact str, whatever the names in them hold:
 * ``a + b`` and ``a if c else b`` of exact strs;
 * a module-level name bound exactly once in the whole module, by ``NAME = <exact str>`` at
   module level (no other assignment, parameter, loop target, import, ``global`` or ``del`` of
-  that name anywhere in the module).
+  that name anywhere in the module, and no ``globals()``, ``vars()``, ``exec``, ``eval``,
+  ``sys.modules`` or ``__dict__`` in it, which could rebind it by its name as a string).
 
 Not exact: ``str(x)`` (returns what ``x.__str__`` returns, a subclass allowed), a parameter
 even with a str default (a caller may pass anything), any other call or name.
@@ -92,7 +93,8 @@ def _binary(node: cst.BinaryOperation, module: cst.Module | None, depth: int) ->
         )
     if isinstance(op, cst.Modulo):
         text = _template(left)
-        if text is None or not _PERCENT_SPEC.sub("", text.replace("%%", "\0")):
+        rest = None if text is None else _PERCENT_SPEC.sub("", text.replace("%%", "\0"))
+        if not rest or "%" in rest:  # no text of its own, or a spec the pattern misreads
             return False
         return isinstance(
             right, cst.Tuple | cst.List | cst.Dict | cst.Integer | cst.Float
@@ -137,6 +139,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
         if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
     }
     for node in walk(module):
+        if isinstance(node, cst.Name) and node.value in _BY_NAME:
+            return None  # globals()["NAME"] = ..., setattr(sys.modules[...], "NAME", ...)
         if isinstance(node, cst.Global | cst.Nonlocal):
             if any(a.name.value == name for a in node.names):
                 return None
@@ -156,6 +160,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
             target = node.target
         elif isinstance(node, _NAMED):
             target = node.name
+        elif isinstance(node, cst.MatchMapping):
+            target = node.rest  # ``case {**NAME}:``
         elif isinstance(node, cst.ImportAlias):
             target = node.asname.name if node.asname else node.name
         elif isinstance(node, cst.ImportStar):
@@ -165,6 +171,8 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
     return found
 
 
+#: ways a module can rebind its own names without naming them as targets
+_BY_NAME = frozenset({"globals", "vars", "exec", "eval", "modules", "__dict__", "__import__"})
 _NAMED = (cst.AsName, cst.Param, cst.MatchAs, cst.MatchStar, cst.FunctionDef, cst.ClassDef)
 
 

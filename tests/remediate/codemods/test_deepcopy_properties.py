@@ -249,3 +249,97 @@ def test_decimal_is_a_read() -> None:
     assert load(result.source)["run"](3, ["aisle"]) == str(
         Decimal("89.00") * Decimal("1.05") + Decimal("2.50")
     )
+
+
+VIEWS = """\
+import copy
+
+
+class Menu:
+    def __init__(self):
+        self._config = {"mods": {"aisle": 1, "view": 2}}
+
+    @property
+    def settings(self):
+        return copy.deepcopy(self._config)
+
+    def names(self):
+        return self.settings["mods"].METHOD()
+
+
+def run():
+    return sorted(map(str, Menu().names()))
+"""
+
+
+@pytest.mark.parametrize("method", ["keys", "values", "items"])
+def test_a_returned_dict_view_keeps_the_copy(method: str) -> None:
+    """A dict view cannot be deep-copied where it leaves (TypeError): the original returned
+    a view of the property's copy."""
+    source = VIEWS.replace("METHOD", method)
+    result = DEEP.apply(source)
+    if result.changed:
+        same_results(source, result.source, "run", ())
+    assert not result.changed
+
+
+OWN_DECIMAL = """\
+import copy
+
+
+class Decimal:
+    \"\"\"A mutable amount of the module's own, not decimal.Decimal.\"\"\"
+
+    def __init__(self, v):
+        self.v = [v]
+
+    def __iadd__(self, other):
+        self.v.append(other)
+        return self
+
+
+PRICES = {"fee": Decimal(1)}
+
+
+def bumped(prices: dict[str, Decimal]):
+    copied = copy.deepcopy(prices)
+    amount = copied["fee"]
+    amount += 2
+    return len(amount.v)
+
+
+def run():
+    first = bumped(PRICES)
+    return first, len(PRICES["fee"].v)
+"""
+
+
+@pytest.mark.parametrize(
+    "binding", ["", "from money import Decimal\n", "import decimal\nDecimal = list\n"]
+)
+def test_a_decimal_that_is_not_decimal_decimal_is_no_scalar(binding: str) -> None:
+    """``Decimal`` is a number only as ``from decimal import Decimal``: a class of the module's
+    own (or another module's) may change in place under ``+=``."""
+    source = OWN_DECIMAL
+    if binding:
+        source = source.replace("import copy\n", "import copy\n" + binding)
+    result = DEEP.apply(source)
+    if not binding:
+        assert load(source)["run"]() == (2, 1)  # the copy's amount grew, not PRICES'
+    assert not result.changed, result.source
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "out = self.settings['mods'].keys() if self._config else None\n        return out",
+        "out = self.settings.get('mods').items()\n        return out",
+        "out = self.settings['mods'].values() or None\n        return out",
+    ],
+)
+def test_a_dict_view_bound_to_a_name_that_leaves_keeps_the_copy(body: str) -> None:
+    source = VIEWS.replace('return self.settings["mods"].METHOD()', body)
+    result = DEEP.apply(source)
+    if result.changed:
+        same_results(source, result.source, "run", ())
+    assert not result.changed

@@ -252,3 +252,66 @@ def test_an_attribute_appended_only_in_its_loop_stays_a_plain_attribute() -> Non
         (["a", "b"],),
         ([],),
     )
+
+
+class _Sub(str):
+    pass
+
+
+class _Obj:
+    def __str__(self) -> str:
+        return _Sub("q")
+
+
+def test_a_percent_key_with_nested_parentheses_is_a_lone_field() -> None:
+    """``%(a(b))s`` is one field (Python counts the key's parentheses): with no other text,
+    the result is the argument's own str, a subclass here, so the start is refused."""
+    assert type("%(a(b))s" % {"a(b)": _Obj()}) is _Sub  # noqa: UP031
+    head = "class W:\n    def __init__(self, x):\n        self.out = '%(a(b))s' % {'a(b)': x}\n\n"
+    result = JOIN.apply(head + LOOP)
+    assert not result.changed
+
+
+REBOUND = (
+    SUBCLASS
+    + """
+
+HEAD = ""
+
+
+def loud():
+    globals()["HEAD"] = Loud("")
+
+
+def build(xs):
+    out = HEAD
+    for x in xs:
+        out += x
+    return out
+
+
+def run(xs):
+    loud()
+    return build(xs)
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "rebind", ['globals()["HEAD"] = Loud("")', "exec('global HEAD; HEAD = Loud(\\'\\')')"]
+)
+def test_a_constant_the_module_may_rebind_by_name_is_refused(rebind: str) -> None:
+    source = "import sys\n" + REBOUND.replace('globals()["HEAD"] = Loud("")', rebind)
+    assert load(source)["run"](["a", "b"]) == "AB"  # Loud's __add__ ran
+    assert not JOIN.apply(source).changed
+
+
+def test_a_constant_rebound_by_a_match_mapping_rest_is_refused() -> None:
+    """``case {**HEAD}:`` at module level rebinds ``HEAD`` to a dict: ``+=`` on it raises
+    where the build runs, a list of parts would raise only when joined."""
+    source = (
+        'HEAD = ""\n\nmatch {"a": 1}:\n    case {**HEAD}:\n        pass\n\n\n'
+        "def build(xs):\n    out = HEAD\n    for x in xs:\n        out += x\n    return len(xs)\n"
+    )
+    assert load(source)["HEAD"] == {"a": 1}
+    assert not JOIN.apply(source).changed
