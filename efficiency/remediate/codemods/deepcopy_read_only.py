@@ -63,7 +63,8 @@ Arithmetic on reads
 with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
 name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
 list in place). A shallow copy is not attempted. (Where each read goes is followed in
-``deepcopy_reads``; this module judges the copy itself and what else the function runs.)
+``deepcopy_reads``; the copy itself and what else the function runs are judged in
+``deepcopy_refusal``.)
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -79,7 +80,6 @@ its copy.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import libcst as cst
@@ -90,39 +90,18 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from efficiency.remediate.codemods.deepcopy_callees import in_place
-from efficiency.remediate.codemods.deepcopy_derived import (
-    copied_element,
-    derived_rebinds,
-    listed_by_value,
-    listed_type,
-)
+from efficiency.remediate.codemods.deepcopy_derived import copied_element, listed_by_value
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
     Site,
     direct_mark,
     summarize,
 )
-from efficiency.remediate.codemods.deepcopy_helpers import (
-    Helper,
-    builtin_read,
-    find_helpers,
-    key_lambda_refusal,
-    module_bindings,
-)
+from efficiency.remediate.codemods.deepcopy_helpers import Helper, find_helpers, module_bindings
 from efficiency.remediate.codemods.deepcopy_items import one_per_item
-from efficiency.remediate.codemods.deepcopy_live import (
-    LIVE_KINDS,
-    during_reads,
-    end_of_direct_read,
-)
-from efficiency.remediate.codemods.deepcopy_numbers import NumberReads
-from efficiency.remediate.codemods.deepcopy_properties import as_methods, returned_once
-from efficiency.remediate.codemods.deepcopy_types import (
-    Types,
-    mutation,
-)
-from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure
+from efficiency.remediate.codemods.deepcopy_live import end_of_direct_read
+from efficiency.remediate.codemods.deepcopy_properties import as_methods
+from efficiency.remediate.codemods.deepcopy_refusal import CopyJudge
 from efficiency.remediate.codemods.deepcopy_views import (
     AddViews,
     View,
@@ -131,23 +110,18 @@ from efficiency.remediate.codemods.deepcopy_views import (
     lookup,
 )
 from efficiency.remediate.codemods.pysource import (
-    COMPREHENSIONS,
-    SCOPES,
     Edit,
     PythonCodemod,
     Targets,
-    calls_introspection,
     code,
-    declares_global,
     names_in,
     unique_name,
-    walk,
 )
 
 
-class _Finder(NumberReads):
+class _Finder(CopyJudge):
     METADATA_DEPENDENCIES = (
-        *NumberReads.METADATA_DEPENDENCIES,
+        *CopyJudge.METADATA_DEPENDENCIES,
         QualifiedNameProvider,
         ScopeProvider,
         PositionProvider,
@@ -293,19 +267,6 @@ class _Finder(NumberReads):
             return
         self._add_site(None, node, f"{code(node.func)}(...)", helper)
 
-    def _repeated(self, leaving: cst.CSTNode, call: cst.Call) -> bool:
-        """May ``leaving`` run more than once for one run of ``call``: inside a loop whose
-        body (each turn) does not hold the call too?"""
-        if returned_once(leaving, self.ancestors):  # deepcopy_properties
-            return False
-        around = set(map(id, self.ancestors(call)))
-        for loop in self.ancestors(leaving):
-            if isinstance(loop, COMPREHENSIONS):
-                return True
-            if isinstance(loop, cst.For | cst.While) and id(loop.body) not in around:
-                return True
-        return False
-
     def _add_site(
         self, node: cst.Assign | None, call: cst.Call, name: str, helper: Helper | View | None
     ) -> None:
@@ -321,94 +282,6 @@ class _Finder(NumberReads):
         self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
         if isinstance(helper, View):
             self.views.append(helper)
-
-    def _refusal(self, node: cst.Assign | cst.Call, helper: Helper | View | None) -> str | None:
-        call = node if isinstance(node, cst.Call) else copied_element(node.value) or node.value
-        assert isinstance(call, cst.Call)
-        if helper is None and (
-            len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star
-        ):
-            return "deepcopy with a memo or unusual arguments"
-        name = ""
-        if isinstance(node, cst.Assign):
-            if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
-                return "the copy is not bound to one plain name"
-            name = node.targets[0].target.value
-        function = self.scope_of(node)
-        if not isinstance(function, cst.FunctionDef):
-            return "not inside a function"
-        if name and declares_global(function, name):
-            return f"{name} is declared global/nonlocal"
-        caught = catches_copy_failure(function, call)
-        if caught is not None:
-            return (
-                f"catches {caught} around the copy (deepcopy's own failure, an uncopyable "
-                "value, would reach that handler; without the copy nothing fails)"
-            )
-        if calls_introspection(function):
-            return "the function calls locals()/vars()/eval()/exec()"
-        assert self._module is not None
-        types = self._types = Types(self._module, function)
-        types.shadowed = self._shadowed
-        types.math = self._math
-        types.returns = self._returns  # deepcopy_methods
-        for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
-            if not isinstance(scope, cst.Lambda):
-                return "the function defines a nested function, lambda or class"
-            why = key_lambda_refusal(scope, self.parent, self._shadowed, types.bound.__contains__)
-            if why is not None:
-                return why
-        listed = isinstance(node, cst.Assign) and call is not node.value  # [deepcopy(x) ...]
-        source = types.type_of(call.args[0].value) if helper is None and not listed else None
-        if listed:
-            assert isinstance(node, cst.Assign)
-            source = listed_type(node.value, types)
-        if isinstance(helper, View) and helper.helper.returns is not None:
-            source = helper.helper.returns.annotation  # the helper's copy is of its type
-        if isinstance(node, cst.Assign):
-            if source is not None:
-                types.env[name] = source
-            scope = self.get_metadata(ScopeProvider, node.targets[0].target, None)
-            if scope is None:
-                return f"{name} is bound more than once"
-            if len(scope[name]) != 1:
-                why = derived_rebinds(name, node, len(scope[name]), types)
-                if why is not None:
-                    return why
-        flagged: list[tuple[cst.CSTNode, str]] = []
-        placed: str | None = None  # ``n += [...]`` on a local that may hold someone's list
-        for other in walk(function.body):
-            if other is node:
-                continue
-            why = mutation(other, call, types)
-            placed = placed or (None if why else in_place(other, types))  # deepcopy_callees
-            if why is not None and not (
-                (
-                    isinstance(other, cst.Call)
-                    and (
-                        builtin_read(other, self._shadowed)
-                        or types.snapshot(other, self._shadowed)
-                        or self._pure_call(other)  # deepcopy_callees, deepcopy_methods
-                    )
-                )
-                or self._fresh_store(other)  # deepcopy_dicts
-            ):
-                why = self._method_note(other, why)  # deepcopy_methods
-                if not isinstance(other, LIVE_KINDS):
-                    return why
-                flagged.append((other, why))
-        if isinstance(node, cst.Assign):
-            reads = self._name_read_only(function, name, node.targets[0].target, 0)
-        else:
-            reads = self._read_only(node, function, 0)
-            reads = None if reads is None else f"its value {reads}"
-        if reads is None and placed is not None:
-            return placed
-        if reads is not None or not flagged:
-            return flagged[0][1] if flagged else reads
-        span = functools.partial(self.get_metadata, PositionProvider)
-        scalar = lambda value: types.scalar(types.type_of(value))  # noqa: E731
-        return during_reads(flagged, node, function, self._tracked, self.parent, span, scalar)
 
 
 class DeepcopyReadOnly(PythonCodemod):

@@ -30,24 +30,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import libcst as cst
-from libcst.metadata import (
-    BuiltinAssignment,
-    ComprehensionScope,
-    GlobalScope,
-    QualifiedNameProvider,
-    Scope,
-    ScopeProvider,
-)
 
 from efficiency.remediate.codemods.pysource import code, walk
-
-Kind = Literal["str", "strs", "pairs", "bool"]
-
-#: the dict views a container input may be read through: the kind of what each yields
-_VIEWS: dict[str, Kind] = {"keys": "strs", "values": "strs", "items": "pairs"}
+from efficiency.remediate.codemods.re_built_inputs import (
+    VIEWS,
+    Kind,
+    ScopeLookups,
+    item_of,
+    literal,
+    plain_attribute,
+    two_names,
+    view_container,
+    view_of,
+)
 
 #: str methods that are pure on an exact str, called with literal arguments
 _TO_STR = "lower upper casefold strip lstrip rstrip replace title capitalize removeprefix"
@@ -77,7 +75,7 @@ class Input:
 
 
 @dataclass
-class Checker:
+class Checker(ScopeLookups):
     """Walks one pattern expression (and the locals it was built in) of a function."""
 
     #: the analysing visitor's ``get_metadata``
@@ -93,37 +91,6 @@ class Checker:
     #: how many branches of a conditional expression the walk is in
     branch: int = 0
 
-    # -- metadata ---------------------------------------------------------------------------
-    def _scope(self, node: cst.CSTNode) -> Scope | None:
-        found: Scope | None = self.meta(ScopeProvider, node, None)
-        return found
-
-    def _qualified(self, node: cst.CSTNode) -> set[str]:
-        names = self.meta(QualifiedNameProvider, node, set())
-        return {q.name for q in names}
-
-    def _builtin(self, node: cst.BaseExpression, name: str) -> bool:
-        if not isinstance(node, cst.Name) or node.value != name:
-            return False
-        scope = self._scope(node)
-        found = scope[name] if scope is not None else set()
-        return bool(found) and all(isinstance(a, BuiltinAssignment) for a in found)
-
-    def _is_re(self, node: cst.BaseExpression, attr: str) -> bool:
-        """Is ``node`` ``re.<attr>``, ``re`` the module imported once at module level?"""
-        if not (
-            isinstance(node, cst.Attribute)
-            and node.attr.value == attr
-            and isinstance(node.value, cst.Name)
-            and node.value.value in self.re_names
-            and f"re.{attr}" in self._qualified(node)
-        ):
-            return False
-        scope = self._scope(node.value)
-        found = list(scope[node.value.value]) if scope is not None else []
-        return len(found) == 1 and isinstance(found[0].scope, GlobalScope)
-
-    # -- the walk ---------------------------------------------------------------------------
     def bind(self, name: str, value: cst.BaseExpression, kind: Kind) -> None:
         """Walk the value of an absorbed local ``name`` of ``kind``, then record it (in
         :attr:`once` when it iterates an input lazily: the input itself, a generator or a map
@@ -160,14 +127,14 @@ class Checker:
         if isinstance(node, cst.Name | cst.Attribute):
             return self._value(node, want)
         if isinstance(node, cst.Subscript) and want in ("str", "strs"):
-            container = _item_of(node, self._quiet)
+            container = item_of(node, self._quiet)
             if container is None:
                 raise Refused(f"the key of {code(node)} is not a parameter, a module-level name "
                               "or a literal (reading it could run code)")  # fmt: skip
             return self._source(node, want, container)
-        view = _view_of(node)
-        if view is not None and want == _VIEWS[view]:
-            return self._source(node, want, _view_container(node))  # type: ignore[arg-type]
+        view = view_of(node)
+        if view is not None and want == VIEWS[view]:
+            return self._source(node, want, view_container(node))  # type: ignore[arg-type]
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             self.check(node.left, "str")
             self.check(node.right, "str")
@@ -247,7 +214,7 @@ class Checker:
         if isinstance(func, cst.Attribute) and func.attr.value in STR_METHODS:
             self.check(func.value, "str")
             for arg in args:
-                if arg.keyword is not None or not _literal(arg.value):
+                if arg.keyword is not None or not literal(arg.value):
                     raise Refused(f"the argument {code(arg.value)} of .{func.attr.value}()")
             return STR_METHODS[func.attr.value]
         raise Refused(f"the call {code(node).splitlines()[0]}")
@@ -273,7 +240,7 @@ class Checker:
         loop = node.for_in
         if loop.inner_for_in is not None or loop.asynchronous is not None:
             raise Refused("a comprehension with more than one for")
-        pair = _two_names(loop.target)
+        pair = two_names(loop.target)
         if pair is None and not isinstance(loop.target, cst.Name):
             raise Refused("a comprehension that unpacks its items into other than two names")
         # evaluated first, when the comprehension is made
@@ -303,7 +270,7 @@ class Checker:
         quiet = isinstance(node, cst.Name) and self._quiet(node)
         if not quiet and self.comp_vars:
             raise Refused(f"{text} is read for every item (it may change or raise between)")
-        if isinstance(node, cst.Attribute) and not _plain_attribute(node):
+        if isinstance(node, cst.Attribute) and not plain_attribute(node):
             raise Refused(f"{text} is not a name or an attribute of a name")
         for known in self.inputs:
             if known.text == text:
@@ -335,7 +302,7 @@ class Checker:
         text = code(node)
         if container is None or not isinstance(container, cst.Name | cst.Attribute):
             raise Refused(f"{text} is not an item or a view of a name or attribute")
-        if isinstance(container, cst.Attribute) and not _plain_attribute(container):
+        if isinstance(container, cst.Attribute) and not plain_attribute(container):
             raise Refused(f"{text} is not an item or a view of a name or attribute")
         if self.comp_vars:
             raise Refused(f"{text} is read for every item (it may change or raise between)")
@@ -345,79 +312,3 @@ class Checker:
             raise Refused(f"{text} is read only when a condition holds (the memo reads it always)")
         self.inputs.append(Input(text, want, [node]))
         return want
-
-    def _parameter(self, node: cst.BaseExpression) -> bool:
-        """Is ``node`` a name bound as a parameter of a function (reading it is harmless)?"""
-        scope = self._scope(node) if isinstance(node, cst.Name) else None
-        found = scope[node.value] if scope is not None else set()  # type: ignore[attr-defined]
-        return any(isinstance(a.node, cst.Param) for a in found)
-
-    def _quiet(self, name: cst.Name) -> bool:
-        """Reading ``name`` can neither raise nor run code: every binding is a parameter of
-        its function (never deleted: checked by the caller) or a module-level one."""
-        scope = self._scope(name)
-        if scope is None:
-            return False
-        found = scope[name.value]
-        if not found:
-            return False
-        if all(isinstance(a.scope, GlobalScope) for a in found):
-            return not any(isinstance(a, BuiltinAssignment) for a in found)
-        if all(isinstance(a.scope, ComprehensionScope) for a in found):
-            return True
-        return any(isinstance(a.node, cst.Param) for a in found)
-
-
-def _item_of(node: cst.Subscript, quiet: Callable[[cst.Name], bool]) -> cst.BaseExpression | None:
-    """The container of ``x[key]`` when ``key`` is a literal or a name that reads quietly (a
-    parameter, a module-level name), one plain index; else None."""
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-        return None
-    key = node.slice[0].slice.value
-    if isinstance(key, cst.SimpleString | cst.Integer) or (
-        isinstance(key, cst.Name) and quiet(key)
-    ):
-        return node.value
-    return None
-
-
-def _view_of(node: cst.BaseExpression) -> str | None:
-    """``keys``, ``values`` or ``items`` for ``x.keys()`` and the like, called bare."""
-    if (
-        isinstance(node, cst.Call)
-        and not node.args
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in _VIEWS
-    ):
-        return node.func.attr.value
-    return None
-
-
-def _view_container(node: cst.Call) -> cst.BaseExpression:
-    return node.func.value  # type: ignore[attr-defined, no-any-return]
-
-
-def _two_names(target: cst.BaseExpression) -> tuple[str, str] | None:
-    if not isinstance(target, cst.Tuple) or len(target.elements) != 2:
-        return None
-    first, second = (e.value for e in target.elements)
-    if isinstance(first, cst.Name) and isinstance(second, cst.Name) and first.value != second.value:
-        return first.value, second.value
-    return None
-
-
-def _plain_attribute(node: cst.Attribute) -> bool:
-    return isinstance(node.value, cst.Name) or (
-        isinstance(node.value, cst.Attribute) and _plain_attribute(node.value)
-    )
-
-
-def _literal(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.SimpleString | cst.Integer):
-        return True
-    if isinstance(node, cst.Tuple):
-        return all(
-            not isinstance(e, cst.StarredElement) and isinstance(e.value, cst.SimpleString)
-            for e in node.elements
-        )
-    return False
