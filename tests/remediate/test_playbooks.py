@@ -71,6 +71,7 @@ def test_repository_playbooks_load_and_cover_the_issue() -> None:
         "python-string-concat", "python-eager-logging", "python-re-compile-in-loop",
         "python-json-codec", "python-deepcopy",
         "python-re-pattern-method", "python-re-loop-pattern", "python-struct-format",
+        "python-struct-built-per-call",
         "python-deepcopy-read-only",
         "python-strptime-per-call", "python-sort-for-min",
         # GPU

@@ -112,15 +112,15 @@ def memo_for(module: cst.Module, compile_func: str, bounded: bool, re_at: int) -
         found = _existing_memo(module, memo) if functools_at is not None else None
         if found is not None:
             helper, at = found
-            return _late(module, at) or MemoPlan(helper, [], functools_at or 0)
+            return too_late_for_memo(module, at) or MemoPlan(helper, [], functools_at or 0)
     helper = unique_name("_re_compiled", names_in(module))
     lines = [] if functools_at is not None else ["import functools"]
     lines.append(f"{helper} = {memo_expression(compile_func, bounded)}")
     at = end_of_imports(module, max(re_at, functools_at or 0)) + 1
-    return _late(module, at) or MemoPlan(helper, lines, functools_at or 0)
+    return too_late_for_memo(module, at) or MemoPlan(helper, lines, functools_at or 0)
 
 
-def _late(module: cst.Module, at: int) -> str | None:
+def too_late_for_memo(module: cst.Module, at: int) -> str | None:
     """Why a memo bound at ``module.body[at]`` would come too late: a statement before it,
     other than an import or a plain ``def``, could run code (a call, a decorator, a class
     body) that calls a rewritten function while the memo's name is still unbound."""

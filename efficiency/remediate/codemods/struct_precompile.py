@@ -21,6 +21,11 @@ call to import time); only through a module ``struct`` imported once at module l
 pack`` then ``pack``; then ``import struct`` is added after that import when the module has
 none and binds no other ``struct``), and only for calls in a function or a loop (code that runs
 once gains nothing).
+
+A ``struct.Struct(fmt)`` built in a function from a format computed at run time (a table's
+item, a parameter, a concatenation) is then built once per format through a module-level memo,
+under the conditions :mod:`efficiency.remediate.codemods.struct_memo` states; that stage runs
+on the result of this one.
 """
 
 from __future__ import annotations
@@ -49,10 +54,12 @@ from efficiency.remediate.codemods.pysource import (
     code,
     literal_value,
     names_in,
+    restage,
     unique_name,
     walk,
     where,
 )
+from efficiency.remediate.codemods.struct_memo import rewrite_structs
 
 FUNCTIONS = frozenset({"pack", "unpack", "pack_into", "unpack_from", "iter_unpack", "calcsize"})
 
@@ -141,7 +148,9 @@ class _Finder(ScopedVisitor):
             if len(bindings) == 1 and isinstance(next(iter(bindings)).scope, GlobalScope):
                 value, bound_at = self.constants[fmt.value]
         if value is None:
-            self.refused.append(f"{shown}: the format is not a literal")
+            self.refused.append(
+                f"{shown}: the format is not a literal (struct's own cache compiles it once)"
+            )
             return
         try:
             struct.Struct(value)
@@ -259,6 +268,19 @@ class StructPrecompile(PythonCodemod):
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        """The literal formats first, then, on that result, the Structs built per call from
+        any format (:mod:`.struct_memo`)."""
+        first = self._rewrite_literals(wrapper, targets)
+        again, chosen = restage(wrapper.module, first.module, targets)
+        built = rewrite_structs(again, chosen)
+        if not built.sites:
+            summary = f"{first.summary}; {built.summary}" if built.summary else first.summary
+            return Edit(first.module, first.sites, summary)
+        if not first.sites:
+            return Edit(built.module, built.sites, built.summary)
+        return Edit(built.module, first.sites + built.sites, f"{first.summary}; {built.summary}")
+
+    def _rewrite_literals(self, wrapper: MetadataWrapper, targets: Targets | None) -> Edit:
         module = wrapper.module
         finder = _Finder(module, targets)
         wrapper.visit(finder)
