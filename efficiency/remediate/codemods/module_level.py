@@ -3,9 +3,11 @@ after the imports, and the string constants a module binds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import literal_value, walk
+from efficiency.remediate.codemods.pysource import code, literal_value, walk
 
 
 def name_free(module: cst.Module, name: str) -> bool:
@@ -100,3 +102,38 @@ def is_import_line(stmt: cst.BaseStatement) -> bool:
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
     )
+
+
+#: calls that can bind any module-level name by its text (``vars`` only without arguments)
+_BINDS_BY_TEXT = frozenset({"exec", "globals", "vars"})
+
+
+def hidden_binding(module: cst.Module, names: Iterable[str]) -> str | None:
+    """Why one of ``names`` may be bound at module level in a way libcst's scope analysis
+    misses, else None: a star import (but struct's, whose ``__all__`` is fixed), a ``match``
+    capture (``case name``, ``*name``, ``**name``, ``as name``), a ``:=`` (in a comprehension
+    it binds the enclosing scope's name), or a call of exec, globals or ``vars()`` (any name,
+    by its text)."""
+    wanted = set(names)
+    for node in walk(module):
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+            source = code(node.module) if node.module is not None else "."
+            if source != "struct":
+                return f"the module star-imports from {source}"
+        elif isinstance(node, cst.MatchAs | cst.MatchStar) and node.name is not None:
+            if node.name.value in wanted:
+                return f"a match pattern binds {node.name.value}"
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            if node.rest.value in wanted:
+                return f"a match pattern binds {node.rest.value}"
+        elif isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+            if node.target.value in wanted:
+                return f"a := binds {node.target.value}"
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value in _BINDS_BY_TEXT
+            and (node.func.value != "vars" or not node.args)
+        ):
+            return f"the module calls {node.func.value}(), which can bind any name"
+    return None

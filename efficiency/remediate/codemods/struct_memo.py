@@ -18,8 +18,8 @@ imports (``import functools`` added when missing)::
         return struct.Struct(fmt)
 
 
-    def _struct_for(fmt):
-        if type(fmt) is str or type(fmt) is bytes:
+    def _struct_for(fmt, real=struct.Struct):
+        if struct.Struct is real and (type(fmt) is str or type(fmt) is bytes):
             return _struct_compiled(fmt)
         return struct.Struct(fmt)
 
@@ -50,13 +50,18 @@ Why the results are the same:
   statement before that point other than an import or an undecorated ``def`` could run code
   (which might call a rewritten function before they exist), when ``struct`` (or the
   imported ``Struct``) is not bound once, at module level, by its import, or when the module
-  binds ``type``, ``str``, ``bytes`` or (other than by its import) ``functools``.
+  binds ``type``, ``str``, ``bytes`` or (other than by its import) ``functools``, or could
+  bind them (or ``struct``) where libcst's scopes do not look: a star import, a ``match``
+  capture, a ``:=`` in a comprehension, ``exec``/``globals()``/``vars()``.
+* The memo is asked only while ``struct.Struct`` is still the class it was when the functions
+  were bound: a test that patches it (``mock.patch``) gets its fake at every call, as before,
+  and never leaves a fake in the memo for the calls after the patch.
 * Where: the calls in the function the engine names (a rewrite is kept only when it replaces a
   line the profile sampled) or, with no function named, in loops inside functions; never at
   module level, where a Struct is built once anyway.
 
-The difference left: the extra frames of the two functions in a traceback, and a later
-monkeypatch of ``struct.Struct`` is not seen for formats already in the memo.
+The difference left: the extra frames of the two functions in a traceback (and a Struct
+reached through a frame's or closure's internals, ``sys._getframe().f_locals``, is shared).
 """
 
 from __future__ import annotations
@@ -78,7 +83,12 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.module_level import end_of_imports, module_import, name_free
+from efficiency.remediate.codemods.module_level import (
+    end_of_imports,
+    hidden_binding,
+    module_import,
+    name_free,
+)
 from efficiency.remediate.codemods.pysource import (
     Edit,
     ScopedVisitor,
@@ -188,6 +198,9 @@ class StructFinder(ScopedVisitor):
             return "not called with one positional format"
         if self.rebound:
             return f"the module binds {self.rebound[0]}"
+        hidden = hidden_binding(self.module, (*BUILTINS_USED, root.value))
+        if hidden is not None:
+            return hidden
         why = self._use(node)
         if why is None:
             self.struct_at = max(self.struct_at, self.top[id(bound[0].node)])
@@ -270,14 +283,16 @@ class _Rewriter(cst.CSTTransformer):
 
 def _helpers(callee: str, memo: str, helper: str) -> list[cst.BaseStatement]:
     """The memo and the function the calls go through, building with ``callee``."""
-    param = "spec" if callee.split(".")[0] == "fmt" else "fmt"
+    root = callee.split(".")[0]
+    param = "spec" if root == "fmt" else "fmt"
+    real = "original" if root == "real" else "real"
     text = (
         f"@functools.lru_cache(maxsize={MEMO_SIZE})\n"
         f"def {memo}({param}):\n"
         f"    return {callee}({param})\n"
         f"\n\n"
-        f"def {helper}({param}):\n"
-        f"    if type({param}) is str or type({param}) is bytes:\n"
+        f"def {helper}({param}, {real}={callee}):\n"
+        f"    if {callee} is {real} and (type({param}) is str or type({param}) is bytes):\n"
         f"        return {memo}({param})\n"
         f"    return {callee}({param})\n"
     )

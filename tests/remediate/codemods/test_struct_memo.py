@@ -4,6 +4,9 @@ run time, the spellings it covers, same results before and after, refusals."""
 from __future__ import annotations
 
 import struct
+import sys
+import types
+from unittest import mock
 
 import pytest
 
@@ -38,8 +41,8 @@ def _struct_compiled(fmt):
     return struct.Struct(fmt)
 
 
-def _struct_for(fmt):
-    if type(fmt) is str or type(fmt) is bytes:
+def _struct_for(fmt, real=struct.Struct):
+    if struct.Struct is real and (type(fmt) is str or type(fmt) is bytes):
         return _struct_compiled(fmt)
     return struct.Struct(fmt)
 
@@ -246,3 +249,62 @@ def test_refusals_leave_the_text_byte_identical_and_say_why(case: str) -> None:
 def test_a_struct_from_another_module_is_left_alone() -> None:
     source = _fn("return Struct(fmt).size", "from construct import Struct\n")
     assert not STRUCT.apply(source, function="f").changed
+
+
+# `str` rebound at module level in ways the scope analysis does not see: the memo's
+# `type(fmt) is str` would then let in a str subclass whose equality folds case
+HIDDEN_REBINDINGS = {
+    "star import": "from struct_memo_compat import *\n",
+    "match capture": "match _Folded:\n    case str:\n        pass\n",
+    "walrus in a comprehension": "[(str := _Folded) for _ in (0,)]\n",
+    "exec": "exec('str = _Folded')\n",
+    "globals()": "globals()['str'] = _Folded\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN_REBINDINGS))
+def test_a_builtin_rebound_out_of_the_scopes_sight_keeps_the_results(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compat = types.ModuleType("struct_memo_compat")
+    compat.str = Folded  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "struct_memo_compat", compat)
+    source = (
+        "import struct\n\n\nclass _Folded(str):\n"
+        "    def __eq__(self, other):\n"
+        "        return isinstance(other, str) and self.lower() == other.lower()\n\n"
+        "    def __hash__(self):\n        return hash(self.lower())\n\n\n"
+        f"{HIDDEN_REBINDINGS[case]}\n\n"
+        "def read(fmt, blob):\n    return struct.Struct(str(fmt)).unpack(blob)\n"
+    )
+    result = STRUCT.apply(source, function="read")
+    blob = b"\xff\xff\xff\xff"
+    same_results(source, result.source, "read", ("<i", blob), ("<I", blob), ("<i", blob))
+
+
+@pytest.mark.parametrize(
+    ("head", "patched"),
+    [("import struct\n", "struct.Struct"), ("from struct import Struct\n", "Struct")],
+)
+def test_a_struct_built_while_the_class_is_patched_is_not_kept_after(
+    head: str, patched: str
+) -> None:
+    """A test that patches struct.Struct (or the module's own Struct) gets its fake at every
+    call, as before, and the calls after the patch get real Structs again."""
+    source = f"{head}\n\ndef size(fmt):\n    return {patched}(fmt).size\n"
+    after = STRUCT.apply(source, function="size").source
+    assert "_struct_for(fmt)" in after
+    for text in (source, after):
+        namespace = load(text)
+        size = namespace["size"]
+        assert size("<i") == 4
+        fake = mock.MagicMock()
+        fake.return_value.size = 99
+        if patched == "Struct":
+            patch = mock.patch.dict(namespace, {"Struct": fake})
+        else:
+            patch = mock.patch.object(struct, "Struct", fake)
+        with patch:
+            assert (size("<i"), size("<i")) == (99, 99)
+        assert fake.call_count == 2
+        assert size("<i") == 4, text
