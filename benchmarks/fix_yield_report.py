@@ -7,158 +7,29 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from benchmarks.fix_yield_batches import (
+    BATCHES,
+    DEEPCOPY_ADDITIONS,
+    DEV_ADDITIONS,
+    EIGHTH_BATCH,
+    ELEVENTH_BATCH,
+    FIFTH_BATCH,
+    FOURTH_BATCH,
+    FRESH_BATCH,
+    NINTH_BATCH,
+    SEVENTH_BATCH,
+    SIXTH_BATCH,
+    TENTH_BATCH,
+    THIRD_BATCH,
+    UNSEEN,
+    batch_of,
+)
+
 COMMAND = "make bench-fix-yield"
 TARGET_PROPOSED = 0.90
 TARGET_GREEN = 1.0
 TARGET_SPEEDUP = 1.3
 SPLITS = ("dev", "test")
-#: test programs added after the codemods and playbooks were written, never run through them
-#: before their first benchmark (reported as such; all but the first came with FRESH_BATCH)
-UNSEEN = (
-    "slug_builder",
-    "stock_alerts",
-    "csv_rows",
-    "tag_normalizer",
-    "frame_packer",
-    "render_settings",
-)
-#: the second batch: written in one session before any of it ran through ``remediate``, split
-#: (dev / test) before it was first measured; its first run is reported as blind in the docs
-FRESH_BATCH = (
-    "ledger_post",
-    "grid_text",
-    "report_render",
-    "wire_encoder",
-    "policy_resolver",
-    "email_screen",
-    "acl_filter",
-    "cheapest_quote",
-    "price_feed",
-    "stamp_buckets",
-    *UNSEEN[1:],
-)
-#: the third batch: five test programs written blind (before any ran through ``remediate``)
-#: while the codemods for the second batch's dev misses were made; measured once, as they came
-THIRD_BATCH = ("invoice_totals", "sitemap_writer", "mime_headers", "sensor_decoder", "event_relay")
-#: written blind (by a session that had not read the codemods), committed to the test split
-#: before any of it ran through ``remediate``
-FOURTH_BATCH = ("contact_merge", "shipment_tracker", "statement_text")
-#: written blind (by a helper that read no codemod, playbook or fix-yield report), committed to
-#: the test split before any of it ran through ``remediate``; its first run is in the docs
-FIFTH_BATCH = ("rate_limiter", "webhook_dedupe", "quota_overage", "sku_lines", "coupon_redeem")
-#: written blind by a helper that read no codemod, playbook or report, committed to the dev
-#: split before any of it ran through ``remediate``: measured once as it came, then tuned on
-SIXTH_BATCH = (
-    "route_manifest",
-    "payslip_batch",
-    "telemetry_export",
-    "catalog_titles",
-    "fare_quote",
-)
-#: written blind the same way at the same time, committed to the test split before any of it
-#: ran; its writer's reply named only the kinds, so the forms stay unread
-SEVENTH_BATCH = ("transfer_holds", "hls_playlist", "access_audit", "clinic_slots", "quiz_grader")
-#: written blind by a helper that read no codemod, playbook or report, committed to the dev
-#: split before any of it ran through ``remediate``: measured once as it came, then tuned on
-EIGHTH_BATCH = ("bid_ladder", "library_holds", "meter_readings", "tenant_quota", "parcel_router")
-#: written blind the same way at the same time, committed to the test split before any of it
-#: ran; its writer's reply named only the kinds, so the forms stay unread
-NINTH_BATCH = (
-    "courier_dispatch",
-    "listing_screen",
-    "pick_waves",
-    "phone_cleanup",
-    "loyalty_accrual",
-)
-#: dev programs written for classes of code the codemods missed, before they were generalised,
-#: each in its own spelling with the missed program's source unread: the fourth batch's misses
-#: (``visitor_firsts``, ``receipt_lines``; ``stub_codegen``: an attribute built by ``+=`` in a
-#: helper method a loop calls), the third batch's (``stock_markdown``: a string appended to
-#: before its loop and after it) and the fifth batch's (``rate_cards``: a deep-copied dataclass
-#: from a lookup table, only read; ``bounce_suppress``: a list built once by an expression,
-#: tested in a closure; ``signup_rules``: a helper that matches a pattern it is passed, through
-#: re's cache per call), and ``notify_channels`` (a helper returning a deep copy of module
-#: settings, called per item by a loop that only reads it)
-DEV_ADDITIONS = (
-    "visitor_firsts",
-    "receipt_lines",
-    "stock_markdown",
-    "stub_codegen",
-    "rate_cards",
-    "bounce_suppress",
-    "signup_rules",
-    "notify_channels",
-)
-#: five dev programs of one kind, needless deep copies (the kind the seventh, eighth and ninth
-#: batches missed most), written blind by a helper asked for five different spellings
-DEEPCOPY_ADDITIONS = (
-    "irrigation_schedule",
-    "dorm_rooms",
-    "tour_quotes",
-    "lab_results",
-    "freight_tariff",
-)
-#: written blind by a helper (the kinds the issue names, one deep copy more), committed to the
-#: test split before any of it ran, and run once, with the session's final code; its
-#: writer's reply named only the kinds
-TENTH_BATCH = ("warranty_claims", "ics_feed", "query_scrubber", "print_quotes", "sla_clock")
-#: written blind by a helper (the kinds the issue names), committed to the dev split before
-#: any of it ran; measured once as it came, then tuned on
-ELEVENTH_BATCH = (
-    "kiln_firing",
-    "subtitle_cues",
-    "ticket_triage",
-    "venue_seating",
-    "menu_allergens",
-)
-#: written blind by two helpers at once (each told five kinds: the issue's, with deep copies,
-#: set membership and regexes twice), committed to the dev split before any of it ran
-TWELFTH_BATCH = ("crew_rostering", "dose_checker", "vin_decoder", "loot_drops", "edi_asn_builder")
-FOURTEENTH_BATCH = ("sky_survey", "seismic_traces", "crop_rotation", "cdr_rating", "marc_records")
-#: written blind by a third helper at the same time (kinds of its own choosing), committed to
-#: the test split before any of it ran; its writer's reply named only the kinds
-THIRTEENTH_BATCH = (
-    "greenhouse_vents",
-    "gcode_emitter",
-    "zone_file_lint",
-    "recipe_scaler",
-    "export_screening",
-)
-#: written blind by helpers (kinds of their own choosing), committed to the test split before
-#: any of it ran; its writers' replies named only the kinds
-FIFTEENTH_BATCH = (
-    "bird_census",
-    "business_days",
-    "commit_lint",
-    "court_dockets",
-    "gantt_chart",
-    "pallet_labels",
-    "ride_matching",
-    "tax_withholding",
-)
-BATCHES = (
-    ("first corpus", ()),
-    ("second batch", FRESH_BATCH),
-    ("third batch", THIRD_BATCH),
-    ("fourth batch", FOURTH_BATCH),
-    ("fifth batch", FIFTH_BATCH),
-    ("dev additions", DEV_ADDITIONS),
-    ("sixth batch", SIXTH_BATCH),
-    ("seventh batch", SEVENTH_BATCH),
-    ("eighth batch", EIGHTH_BATCH),
-    ("ninth batch", NINTH_BATCH),
-    ("deep-copy additions", DEEPCOPY_ADDITIONS),
-    ("tenth batch", TENTH_BATCH),
-    ("eleventh batch", ELEVENTH_BATCH),
-    ("twelfth batch", TWELFTH_BATCH),
-    ("thirteenth batch", THIRTEENTH_BATCH),
-    ("fourteenth batch", FOURTEENTH_BATCH),
-    ("fifteenth batch", FIFTEENTH_BATCH),
-)
-
-
-def batch_of(program: str) -> str:
-    return next((name for name, names in BATCHES[1:] if program in names), BATCHES[0][0])
 
 
 @dataclass
