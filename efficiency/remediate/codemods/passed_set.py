@@ -171,7 +171,12 @@ class PassedFinder(ScopedVisitor):
             if any(isinstance(a, SCOPES) for a in self._between(use, function)):
                 return f"{name} is used in a nested function, lambda or class"
             arg = self.parent(use)
-            if isinstance(arg, cst.Arg) and arg.value is use:
+            call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+            if (
+                isinstance(arg, cst.Arg)
+                and isinstance(call, cst.Call)
+                and self._resolve(call.func, cls, receiver)[0] is not None
+            ):
                 why = self._call(arg, site, cls, receiver)
             elif isinstance(arg, cst.ComparisonTarget) and isinstance(
                 arg.operator, cst.In | cst.NotIn

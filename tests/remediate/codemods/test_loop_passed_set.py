@@ -110,7 +110,7 @@ class Auditor:
 
     def audit(self, plans):
         banned = self.pairs
-        return [self.check(p, banned) for p in plans]
+        return [self.check(p, banned) for p in plans], len(banned)
 
 
 def audit(families, plans, cls=Auditor):
