@@ -228,6 +228,9 @@ class LoopFinder(ScopedVisitor):
             parts.append(loop.target)
             if loop.asynchronous is not None:
                 return "the loop is `async for`"
+            why = self._store_refusal(loop.target, function, name)  # each item stored there
+            if why:
+                return why
         if loop.orelse is not None:  # type: ignore[attr-defined]
             parts.append(loop.orelse)  # type: ignore[attr-defined]
         for part in parts:
@@ -278,16 +281,23 @@ class LoopFinder(ScopedVisitor):
             elif isinstance(node, cst.AugAssign | cst.AnnAssign | cst.For | cst.CompFor | cst.Del):
                 targets = [node.target]
             for target in targets:
-                for part in walk(target):
-                    if isinstance(part, cst.Attribute) or (
-                        isinstance(part, cst.Subscript)
-                        and not (
-                            isinstance(part.value, cst.Name)
-                            and part.value.value != name
-                            and self._made_here(part.value.value, function)
-                        )
-                    ):
-                        return f"the loop stores to `{code(part)[:40]}`, which could be {name}"
+                why = self._store_refusal(target, function, name)
+                if why:
+                    return why
+        return ""
+
+    def _store_refusal(self, target: cst.CSTNode, function: cst.FunctionDef, name: str) -> str:
+        """Why storing to ``target`` could change the list ``name`` holds, or ''."""
+        for part in walk(target):
+            if isinstance(part, cst.Attribute) or (
+                isinstance(part, cst.Subscript)
+                and not (
+                    isinstance(part.value, cst.Name)
+                    and part.value.value != name
+                    and self._made_here(part.value.value, function)
+                )
+            ):
+                return f"the loop stores to `{code(part)[:40]}`, which could be {name}"
         return ""
 
     def _made_here(self, local: str, function: cst.FunctionDef) -> bool:

@@ -1,0 +1,52 @@
+"""set-membership's loop snapshot and handed-down set, against code that changes the list in
+ways a loop body's calls and stores do not show (the loop's own target, lazy iteration, key
+functions, augmented assignment through another name) and against callees rebound at run time:
+the rewritten code answers as the original did, or the text is left as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from efficiency.remediate.codemods import codemod
+from tests.remediate.codemods.sample import same_results
+
+SET = codemod("set-membership")
+ITEMS = [f"i{k}" for k in range(12)]
+
+MUTATOR = """\
+class Resolver:
+    def __init__(self, bans):
+        self.bans = bans
+
+    def bump(self, r):
+        self.bans.append(r)
+        return r
+
+    def run(self, rows):
+        banned = self.bans
+        out = []
+        for e in ROWS:
+            out.append(e in banned)
+            EXTRA
+        return out
+
+
+def run(bans, rows):
+    return Resolver(list(bans)).run(list(rows))
+"""
+
+LOOP_CASES = {
+    # the loop's own target stores into the list
+    "for target subscript": MUTATOR.replace("for e in ROWS", "for banned[0] in rows")
+    .replace("out.append(e in banned)", "out.append('zz' in banned)")
+    .replace("EXTRA", "pass"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOOP_CASES))
+def test_a_loop_that_changes_the_list_out_of_sight_answers_as_before(case: str) -> None:
+    source = LOOP_CASES[case]
+    result = SET.apply(source, function="Resolver.run")
+    same_results(source, result.source, "run", (ITEMS, ["zz", "i3", "zz", "i3", "yy"]), (ITEMS, []))
+    assert not result.changed, case
+    assert "banned (tested in a loop in run)" in result.summary, case
