@@ -55,6 +55,7 @@ from efficiency.remediate.codemods.pysource import (
 )
 from efficiency.remediate.codemods.set_snapshot import (
     SNAPSHOT_BUILTINS,
+    module_generators,
     module_hooks,
     needle_refusal,
 )
@@ -103,6 +104,8 @@ class LoopFinder(ScopedVisitor):
         if any(isinstance(n, cst.ImportStar) for n in walk(module)):
             self.module_binds |= SNAPSHOT_BUILTINS | _PURE
         self.dunders, self.hook_attrs = module_hooks(module)
+        self.generators = module_generators(module)
+        self.defs = {n.name.value for n in walk(module) if isinstance(n, cst.FunctionDef)}
         self.skip = skip
         self.sites: list[LoopSite] = []
         self.refused: list[str] = []
@@ -228,7 +231,9 @@ class LoopFinder(ScopedVisitor):
             parts.append(loop.target)
             if loop.asynchronous is not None:
                 return "the loop is `async for`"
-            why = self._store_refusal(loop.target, function, name)  # each item stored there
+            why = self._store_refusal(loop.target, function, name) or self._lazy_refusal(
+                loop.iter, function, name
+            )
             if why:
                 return why
         if loop.orelse is not None:  # type: ignore[attr-defined]
@@ -255,6 +260,8 @@ class LoopFinder(ScopedVisitor):
         hooks = [w for d, w in dunders.items() if formats or d not in _FORMATTING]
         if hooks:
             return f"{hooks[0]} is defined in the module and could run in the loop"
+        if self.generators:
+            return f"{self.generators[0]} is a generator of the module; iterating could run it"
         for node in walk(region):
             if isinstance(node, _BANNED):
                 return f"the loop has a {type(node).__name__} in it"
@@ -284,6 +291,26 @@ class LoopFinder(ScopedVisitor):
                 why = self._store_refusal(target, function, name)
                 if why:
                     return why
+        return ""
+
+    def _lazy_refusal(self, iterable: cst.CSTNode, function: cst.FunctionDef, name: str) -> str:
+        """Why iterating ``iterable`` (evaluated before the snapshot, iterated in the loop)
+        could run code that changes ``name``: a generator expression's calls, or a function
+        of the module handed to a lazy call (``map(self.bump, rows)``), or ''."""
+        for node in walk(iterable):
+            if isinstance(node, cst.GeneratorExp):
+                why = self._region(node, function, name)
+                if why:
+                    return f"iterating the loop's generator expression runs code: {why}"
+            if isinstance(node, cst.Lambda):
+                return "the loop iterates something that calls a lambda"
+            parent = self.parent(node)
+            if (
+                isinstance(node, cst.Name | cst.Attribute)
+                and (node.value if isinstance(node, cst.Name) else node.attr.value) in self.defs
+                and not (isinstance(parent, cst.Call) and parent.func is node)
+            ):
+                return f"iterating the loop could call `{code(node)[:40]}` of the module"
         return ""
 
     def _store_refusal(self, target: cst.CSTNode, function: cst.FunctionDef, name: str) -> str:

@@ -104,3 +104,19 @@ def module_hooks(module: cst.Module) -> tuple[dict[str, str], set[str]]:
                         attrs |= {t.target.value for t in targets
                                   if isinstance(t.target, cst.Name)}  # fmt: skip
     return dunders, attrs
+
+
+def module_generators(module: cst.Module) -> list[str]:
+    """The names of the module's generator functions (a ``def`` with ``yield`` of its own),
+    whose code runs whenever something iterates what they return."""
+    out = []
+    for function in (n for n in walk(module) if isinstance(n, cst.FunctionDef)):
+        stack: list[cst.CSTNode] = [function.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Yield):
+                out.append(function.name.value)
+                break
+            if not isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+                stack.extend(node.children)
+    return out

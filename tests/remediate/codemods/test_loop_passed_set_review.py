@@ -40,6 +40,18 @@ LOOP_CASES = {
     "for target subscript": MUTATOR.replace("for e in ROWS", "for banned[0] in rows")
     .replace("out.append(e in banned)", "out.append('zz' in banned)")
     .replace("EXTRA", "pass"),
+    # iterating runs a method of the module that appends to the list
+    "generator expression": MUTATOR.replace("ROWS", "(self.bump(r) for r in rows)").replace(
+        "EXTRA", "pass"
+    ),
+    "map of a method": MUTATOR.replace("ROWS", "map(self.bump, rows)").replace("EXTRA", "pass"),
+    "generator method": MUTATOR.replace("ROWS", "self.feed(rows)")
+    .replace("EXTRA", "pass")
+    .replace(
+        "    def run(self",
+        "    def feed(self, rows):\n        for r in rows:\n            yield self.bump(r)\n\n"
+        "    def run(self",
+    ),
 }
 
 
