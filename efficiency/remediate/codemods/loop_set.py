@@ -267,8 +267,13 @@ class LoopFinder(ScopedVisitor):
                 return f"the loop has a {type(node).__name__} in it"
             if isinstance(node, cst.Call):
                 func = node.func
-                if isinstance(func, cst.Name) and func.value in _PURE - local - self.module_binds:
-                    continue
+                pure = _PURE - local - self.module_binds
+                if isinstance(func, cst.Name) and func.value in pure:
+                    key = next((a.value for a in node.args if a.keyword and a.keyword.value ==
+                                "key"), None)  # fmt: skip
+                    if key is None or (isinstance(key, cst.Name) and key.value in pure):
+                        continue
+                    return f"the loop's `{func.value}` calls back `{code(key)[:40]}`"
                 if (
                     isinstance(func, cst.Attribute)
                     and isinstance(func.value, cst.Name)

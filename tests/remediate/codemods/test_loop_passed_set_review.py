@@ -52,6 +52,13 @@ LOOP_CASES = {
         "    def feed(self, rows):\n        for r in rows:\n            yield self.bump(r)\n\n"
         "    def run(self",
     ),
+    # a builtin that calls back into the module
+    "sorted key": MUTATOR.replace("ROWS", "rows").replace(
+        "EXTRA", "out.append(sorted(rows, key=self.bump))"
+    ),
+    "max key": MUTATOR.replace("ROWS", "rows").replace(
+        "EXTRA", "out.append(max(rows, key=self.bump))"
+    ),
 }
 
 
