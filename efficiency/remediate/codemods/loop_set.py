@@ -58,6 +58,7 @@ from efficiency.remediate.codemods.set_snapshot import (
     module_generators,
     module_hooks,
     needle_refusal,
+    scalar_local,
 )
 
 #: builtins that run no code of the module's but the dunder methods of their arguments
@@ -287,6 +288,13 @@ class LoopFinder(ScopedVisitor):
                 return (
                     f".{node.attr.value} may run code when read (a decorated method or descriptor)"
                 )
+            if (
+                isinstance(node, cst.AugAssign)
+                and isinstance(node.operator, cst.AddAssign | cst.MultiplyAssign)
+                and isinstance(node.target, cst.Name)
+                and not scalar_local(node.target.value, function)
+            ):
+                return f"`{code(node.target)} +=` or `*=` could grow {name} in place"
             targets: list[cst.CSTNode] = []
             if isinstance(node, cst.Assign):
                 targets = [t.target for t in node.targets]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import code, walk
+from efficiency.remediate.codemods.pysource import code, declares_global, walk
 
 #: a shorter list scans about as fast as the snapshot's guards
 MIN_LEN = 8
@@ -120,3 +120,25 @@ def module_generators(module: cst.Module) -> list[str]:
             if not isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
                 stack.extend(node.children)
     return out
+
+
+def scalar_local(local: str, function: cst.FunctionDef) -> bool:
+    """Is ``local`` bound in ``function`` only to number or string literals (and by augmented
+    assignments), so that ``+=``/``*=`` on it cannot grow a list in place?"""
+    if local in {p.name.value for p in walk(function.params) if isinstance(p, cst.Param)}:
+        return False
+    literal = cst.Integer | cst.Float | cst.SimpleString | cst.FormattedString
+    for node in walk(function.body):
+        if isinstance(node, cst.Assign) and any(
+            local in {n.value for n in walk(t.target) if isinstance(n, cst.Name)}
+            for t in node.targets
+        ):
+            if not (len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+                    and isinstance(node.value, literal)):  # fmt: skip
+                return False
+        elif not isinstance(node, cst.AugAssign | cst.AssignTarget) and local in {
+            n.value for n in walk(getattr(node, "target", None) or cst.Pass())
+            if isinstance(n, cst.Name)
+        }:  # fmt: skip
+            return False
+    return not declares_global(function, local)

@@ -59,6 +59,13 @@ LOOP_CASES = {
     "max key": MUTATOR.replace("ROWS", "rows").replace(
         "EXTRA", "out.append(max(rows, key=self.bump))"
     ),
+    # list += through another name for the same list
+    "augmented alias": MUTATOR.replace("ROWS", "rows")
+    .replace("        out = []\n", "        out = []\n        pool = self.bans\n")
+    .replace("EXTRA", "pool += [e]"),
+    "multiplied alias": MUTATOR.replace("ROWS", "rows")
+    .replace("        out = []\n", "        out = []\n        pool = self.bans\n")
+    .replace("EXTRA", "pool *= 0"),
 }
 
 
@@ -69,3 +76,15 @@ def test_a_loop_that_changes_the_list_out_of_sight_answers_as_before(case: str) 
     same_results(source, result.source, "run", (ITEMS, ["zz", "i3", "zz", "i3", "yy"]), (ITEMS, []))
     assert not result.changed, case
     assert "banned (tested in a loop in run)" in result.summary, case
+
+
+def test_counting_with_plain_numbers_still_gets_the_snapshot() -> None:
+    source = (
+        MUTATOR.replace("ROWS", "rows")
+        .replace("        out = []\n", "        out = []\n        hits = 0\n")
+        .replace("EXTRA", "hits += 1")
+        .replace("return out", "out.append(hits)\n        return out")
+    )
+    result = SET.apply(source, function="Resolver.run")
+    assert result.changed
+    same_results(source, result.source, "run", (ITEMS, ["zz", "i3", "yy"]), (ITEMS, []))
