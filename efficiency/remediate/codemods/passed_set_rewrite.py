@@ -19,6 +19,7 @@ class PassedRewriter(StatementRewriter):
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
         self.calls = {k: (s, c) for s in sites for k, c in s.calls.items()}
+        self.funcs: dict[int, str] = {}  # id(call) -> the called expression's text
         self.params: dict[int, str] = {}  # id(callee) -> its keyword
         self.tests: dict[int, tuple[Callee, str]] = {}
         for site in sites:
@@ -41,6 +42,15 @@ class PassedRewriter(StatementRewriter):
                         if c.cls
                     }
                 )
+                # what the calls run now must be the def that takes the set (not a callable
+                # rebound on the instance or in the module's globals after it was defined)
+                checks += sorted(
+                    {
+                        f' and "{c.keyword}" in (getattr({f}, "__kwdefaults__", None) or ())'
+                        for k, c in site.calls.items()
+                        for f in [self.funcs[k]]
+                    }
+                )
                 out.append(snapshot_line(site.shadow, site.name, "".join(checks)))
         return out
 
@@ -48,6 +58,7 @@ class PassedRewriter(StatementRewriter):
         found = self.calls.get(id(original_node))
         if found is None:
             return updated_node
+        self.funcs[id(original_node)] = code(original_node.func)
         site, callee = found
         given = updated_node.with_changes(
             args=[
@@ -62,8 +73,6 @@ class PassedRewriter(StatementRewriter):
                 ),
             ]
         )
-        if not callee.cls:
-            return given
         return cst.parse_expression(
             f"({code(given)} if {site.shadow} is not None else {code(updated_node)})"
         ).with_changes(

@@ -88,3 +88,53 @@ def test_counting_with_plain_numbers_still_gets_the_snapshot() -> None:
     result = SET.apply(source, function="Resolver.run")
     assert result.changed
     same_results(source, result.source, "run", (ITEMS, ["zz", "i3", "yy"]), (ITEMS, []))
+
+
+HANDED = """\
+class Auditor:
+    def __init__(self, names, quick=False):
+        self.names = names
+        if quick:
+            self.check = self.quick
+
+    def quick(self, plan, banned):
+        return len(plan)
+
+    def check(self, plan, banned):
+        return [p in banned for p in plan]
+
+    def audit(self, plans):
+        banned = list(self.names)
+        return [self.check(p, banned) for p in plans]
+
+
+def check(plan, banned):
+    return [p in banned for p in plan]
+
+
+def audit(names, plans):
+    banned = list(names)
+    return [check(p, banned) for p in plans]
+
+
+def run(names, plans, quick):
+    return Auditor(names, quick).audit(plans)
+
+
+def run_patched(names, plans):
+    global check
+    saved = check
+    check = lambda plan, banned: len(plan)
+    try:
+        return audit(names, plans)
+    finally:
+        check = saved
+"""
+
+
+def test_a_callee_rebound_at_run_time_is_called_as_before() -> None:
+    result = SET.apply(HANDED)
+    plans = [["i1", "zz"], ["i3"]]
+    same_results(HANDED, result.source, "run", (ITEMS, plans, True), (ITEMS, plans, False))
+    same_results(HANDED, result.source, "run_patched", (ITEMS, plans))
+    same_results(HANDED, result.source, "audit", (ITEMS, plans))
