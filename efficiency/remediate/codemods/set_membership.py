@@ -47,6 +47,8 @@ from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewriter
 from efficiency.remediate.codemods.global_set import global_stage
+from efficiency.remediate.codemods.loop_set_rewrite import loop_stage
+from efficiency.remediate.codemods.passed_set_rewrite import passed_stage
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -252,6 +254,7 @@ class SetMembership(PythonCodemod):
         wrapper.visit(finder)
         refused = list(finder.refused)
         taken = names_in(wrapper.module)
+        original = frozenset(taken)
         names: dict[int, tuple[str, str]] = {}
         for site in finder.sites:
             items = unique_name(f"_{site.name.upper().lstrip('_')}", taken)
@@ -336,8 +339,32 @@ class SetMembership(PythonCodemod):
                 f"{where(targets, (o for s in moduled for o in s.owners))} "
                 f"({plural(tests, 'membership test')})"
             )
+        skip |= {s.name for s in moduled} | (taken - original)
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        new, passed, left = passed_stage(staged, staged_targets, taken, frozenset(skip))
+        refused = _unrefused(refused, {s.name for s in passed}) + left
+        if passed:
+            callees = [c for s in passed for c in s.calls.values()]
+            parts.append(
+                f"membership in {', '.join(s.name for s in passed)}, a new list handed to "
+                f"{', '.join(sorted({c.function.name.value for c in callees}))}, by a frozenset "
+                f"made once beside it and handed along, for exact str/int values or tuples of "
+                f"them {where(targets, (s.owner for s in passed))} "
+                f"({plural(sum(len(c.tests) for c in callees), 'membership test')})"
+            )
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        skip |= {s.name for s in passed} | (taken - original)
+        new, looped, left = loop_stage(staged, staged_targets, taken, frozenset(skip))
+        refused = _unrefused(refused, {s.name for s in looped}) + left
+        if looped:
+            parts.append(
+                f"membership in {', '.join(s.name for s in looped)} by a frozenset snapshot "
+                f"taken before the loop that tests it, for exact str/int values or tuples of "
+                f"them {where(targets, (s.owner for s in looped))} "
+                f"({plural(sum(len(s.tests) for s in looped), 'membership test')})"
+            )
         sites = len(finder.sites) + len(growing.sites) + len(frozen.sites) + len(held)
-        sites += len(moduled)
+        sites += len(moduled) + len(passed) + len(looped)
         if not sites:
             why = "; ".join(refused) or (
                 f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
@@ -349,3 +376,9 @@ class SetMembership(PythonCodemod):
         if refused:
             summary += f"; left: {'; '.join(refused)}"
         return Edit(new, sites, summary)
+
+
+def _unrefused(refused: list[str], names: set[str]) -> list[str]:
+    """``refused`` without the earlier stages' refusals of ``names``, which a later one took."""
+    ends = tuple(f"{n}{end}" for n in names for end in (" =", ":", " (tested"))
+    return [r for r in refused if not ends or not r.startswith(ends)]

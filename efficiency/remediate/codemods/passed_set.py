@@ -1,0 +1,376 @@
+"""Membership in a list a caller builds once and hands to a function of the same module that
+only tests it, by a frozenset made once at the caller and handed beside it (part of
+``set-membership``).
+
+``banned = self.pairs`` (a property that builds a new list) and then
+``[self.check(p, banned) for p in plans]``, with ``check`` using its parameter ``banned`` only
+in ``(a, b) in banned``, scans the list in every call. Making a set in every call of ``check``
+would cost as much as the scans; the caller makes it once instead and passes it by a new
+keyword-only parameter::
+
+    banned = self.pairs
+    banned_set = (frozenset(banned) if <exact list of hash-safe items>
+                  and type(self).check is Auditor.check else None)
+    audits = [(self.check(p, banned, _banned_set=banned_set) if banned_set is not None
+               else self.check(p, banned)) for p in plans]
+
+    def check(self, plan, banned, *, _banned_set=None):
+        ... ((a, b) in _banned_set if _banned_set is not None and <a, b hash-safe>
+             else (a, b) in banned) ...
+
+The snapshot's and the tests' guards are those of :mod:`~efficiency.remediate.codemods.loop_set`;
+any other caller passes no set and the callee scans the list as before. The set stays right
+because nothing can change the list: it is new (a display, a comprehension, ``list()``/
+``sorted()``..., or the result of a property, method or function of the module that returns
+such a value, or a local list it only grows and returns), the caller only hands it to the
+callee, tests it or reads it, and the callee only tests or reads its parameter (never stores,
+returns or passes it on, never rebinds it). A method callee is called on the caller's own
+first parameter; it is plain (no decorator), defined once, and no class of the module
+overrides it; the set is passed only while ``type(self)`` has the method the module defines,
+so a subclass elsewhere that overrides it is called as before. Anything else is refused with
+the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import ScopeProvider
+
+from efficiency.remediate.codemods.constant_table import binds
+from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _fresh, reading_refusal
+from efficiency.remediate.codemods.pysource import (
+    SCOPES,
+    ScopedVisitor,
+    Targets,
+    calls_introspection,
+    code,
+    declares_global,
+    walk,
+)
+from efficiency.remediate.codemods.set_snapshot import (
+    SNAPSHOT_BUILTINS,
+    needle_refusal,
+)
+
+_GROWERS = frozenset({"append", "extend", "insert", "sort", "reverse"})
+
+
+@dataclass
+class Callee:
+    function: cst.FunctionDef
+    param: str
+    tests: list[cst.Comparison] = field(default_factory=list)
+    #: the class whose method it is ('' for a module-level function)
+    cls: str = ""
+    keyword: str = ""
+
+
+@dataclass
+class PassedSite:
+    init: cst.SimpleStatementLine
+    name: str
+    owner: str
+    calls: dict[int, Callee] = field(default_factory=dict)
+    shadow: str = ""
+    receiver: str = ""
+
+
+class PassedFinder(ScopedVisitor):
+    METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
+
+    def __init__(self, module: cst.Module, targets: Targets | None, skip: frozenset[str]) -> None:
+        super().__init__(targets)
+        self.module = module
+        self.skip = skip
+        self.top_binds = [n for s in module.body for n in _bound_by(s)]
+        self.functions = {
+            s.name.value: s for s in module.body
+            if isinstance(s, cst.FunctionDef) and not s.decorators
+            and self.top_binds.count(s.name.value) == 1
+        }  # fmt: skip
+        self.classes: dict[str, dict[str, cst.FunctionDef]] = {}
+        overridden: set[str] = set()
+        for cls in (s for s in module.body if isinstance(s, cst.ClassDef)):
+            own = [n for s in cls.body.body for n in _bound_by(s)]  # type: ignore[union-attr]
+            self.classes[cls.name.value] = {
+                s.name.value: s for s in cls.body.body  # type: ignore[union-attr]
+                if isinstance(s, cst.FunctionDef) and own.count(s.name.value) == 1
+            }  # fmt: skip
+            if cls.bases:
+                overridden |= set(own)
+        self.overridden = overridden
+        self.module_binds = binds(module, top=True)
+        self.sites: list[PassedSite] = []
+        self.refused: list[str] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
+        super().visit_FunctionDef(node)
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for line in body:
+            if (
+                isinstance(line, cst.SimpleStatementLine)
+                and len(line.body) == 1
+                and isinstance(line.body[0], cst.Assign)
+                and len(line.body[0].targets) == 1
+                and isinstance(line.body[0].targets[0].target, cst.Name)
+                and line.body[0].targets[0].target.value not in self.skip
+            ):
+                self._consider(node, line)
+        return None
+
+    def _consider(self, function: cst.FunctionDef, line: cst.SimpleStatementLine) -> None:
+        assign = line.body[0]
+        assert isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name)
+        name = assign.targets[0].target.value
+        site = PassedSite(line, name, function.name.value)
+        why = self._refusal(function, assign, site)
+        chosen = self.active or any(
+            self.targets is not None and id(c.function) in self.targets.ids
+            for c in site.calls.values()
+        )
+        if not chosen or (why == "" and not site.calls) or why == "-":
+            return
+        if why:
+            self.refused.append(f"{name} = {code(assign.value)[:40]}: {why}")
+        else:
+            self.sites.append(site)
+
+    def _cls(self, function: cst.FunctionDef) -> tuple[str, str]:
+        """The class ``function`` is a method of and its first parameter's name, or ''s."""
+        parent = self.parent(self.parent(function))  # type: ignore[arg-type]
+        params = function.params.params
+        if isinstance(parent, cst.ClassDef) and params and not function.decorators:
+            return parent.name.value, params[0].name.value
+        return "", ""
+
+    def _refusal(self, function: cst.FunctionDef, assign: cst.Assign, site: PassedSite) -> str:
+        name = site.name
+        cls, receiver = self._cls(function)
+        site.receiver = receiver
+        uses = [n for n in walk(function.body) if isinstance(n, cst.Name) and n.value == name
+                and n is not assign.targets[0].target]  # fmt: skip
+        handed = [self.parent(self.parent(u)) for u in uses if isinstance(self.parent(u), cst.Arg)]
+        if not any(
+            isinstance(c, cst.Call) and self._resolve(c.func, cls, receiver)[0] is not None
+            for c in handed
+        ):
+            return "-"  # not handed to a def of the module: another stage's business
+        if declares_global(function, name) or calls_introspection(function):
+            return "it is global/nonlocal or the function reads its locals by name"
+        rebound = (SNAPSHOT_BUILTINS | _FRESH_CALLS) & (self.module_binds | binds(function))
+        if rebound:
+            return f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
+        scope = self.get_metadata(ScopeProvider, assign.targets[0].target, None)
+        if scope is None or len(scope[name]) != 1 or (receiver and len(scope[receiver]) != 1):
+            return f"{name} (or {receiver or 'the receiver'}) is bound more than once"
+        if not self._new(assign.value, cls, receiver):
+            return "it may be a list something else holds and changes (not made by the module)"
+        for use in uses:
+            if any(isinstance(a, SCOPES) for a in self._between(use, function)):
+                return f"{name} is used in a nested function, lambda or class"
+            arg = self.parent(use)
+            call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+            if (
+                isinstance(arg, cst.Arg)
+                and isinstance(call, cst.Call)
+                and self._resolve(call.func, cls, receiver)[0] is not None
+            ):
+                why = self._call(arg, site, cls, receiver)
+            elif isinstance(arg, cst.ComparisonTarget) and isinstance(
+                arg.operator, cst.In | cst.NotIn
+            ):
+                why = ""
+            else:
+                why = self._reading(use, name)
+            if why:
+                return why
+        return ""
+
+    def _between(self, node: cst.CSTNode, top: cst.CSTNode) -> list[cst.CSTNode]:
+        out = []
+        for ancestor in self.ancestors(node):
+            if ancestor is top:
+                break
+            out.append(ancestor)
+        return out
+
+    def _reading(self, use: cst.Name, shown: str) -> str:
+        parent = self.parent(use)
+        grandparent = self.parent(parent) if parent is not None else None
+        if isinstance(parent, cst.Subscript):
+            targets = [t for n in walk(self.module) if isinstance(n, cst.Assign | cst.AugAssign |
+                       cst.Del | cst.AnnAssign) for t in walk(n) if t is parent]  # fmt: skip
+            return reading_refusal(shown, use, parent, grandparent, bool(targets), set())
+        return reading_refusal(shown, use, parent, grandparent, False, set())
+
+    def _resolve(
+        self, func: cst.BaseExpression, cls: str, receiver: str
+    ) -> tuple[cst.FunctionDef | None, str]:
+        """The def a call of ``func`` runs (and its class), when the module shows it."""
+        if isinstance(func, cst.Name) and func.value in self.functions:
+            return self.functions[func.value], ""
+        if (
+            receiver
+            and isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == receiver
+            and func.attr.value in self.classes.get(cls, {})
+            and func.attr.value not in self.overridden
+            and self.top_binds.count(cls) == 1
+        ):
+            method = self.classes[cls][func.attr.value]
+            return (None if method.decorators else method), cls
+        return None, ""
+
+    def _call(self, arg: cst.Arg, site: PassedSite, cls: str, receiver: str) -> str:
+        call = self.parent(arg)
+        assert isinstance(call, cst.Call)
+        callee, owner = self._resolve(call.func, cls, receiver)
+        shown = code(call.func)[:40]
+        if callee is None:
+            return f"{site.name} is passed to `{shown}`, which the module does not show to be plain"
+        if any(a.star for a in call.args):
+            return f"`{shown}` is called with * or ** arguments"
+        params = callee.params
+        if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param):
+            return f"`{shown}` takes *args or **kwargs"
+        positional = [*params.posonly_params, *params.params][1 if owner else 0 :]
+        if arg.keyword is not None:
+            param = arg.keyword.value
+        else:
+            index = [a for a in call.args if a.keyword is None].index(arg)
+            if index >= len(positional):
+                return f"`{shown}` has no parameter for {site.name}"
+            param = positional[index].name.value
+        return self._callee(callee, param, site, call, owner)
+
+    def _callee(self, callee: cst.FunctionDef, param: str, site: PassedSite, call: cst.Call,
+                owner: str) -> str:  # fmt: skip
+        shown = f"{callee.name.value}'s {param}"
+        if declares_global(callee, param) or calls_introspection(callee):
+            return f"{shown} is global/nonlocal or {callee.name.value} reads its locals by name"
+        if SNAPSHOT_BUILTINS & binds(callee):
+            return f"{callee.name.value} rebinds a builtin the rewrite uses"
+        uses = [n for n in walk(callee.body) if isinstance(n, cst.Name) and n.value == param]
+        if param in binds(callee.body) or not uses:
+            return f"{shown} is rebound or unused"
+        entry = Callee(callee, param, cls=owner)
+        for use in uses:
+            target = self.parent(use)
+            comparison = self.parent(target) if target is not None else None
+            if (
+                isinstance(target, cst.ComparisonTarget)
+                and target.comparator is use
+                and isinstance(target.operator, cst.In | cst.NotIn)
+                and isinstance(comparison, cst.Comparison)
+                and len(comparison.comparisons) == 1
+            ):
+                why = needle_refusal(comparison, list(self.ancestors(comparison)))
+                if why:
+                    return why
+                entry.tests.append(comparison)
+                continue
+            if any(isinstance(a, SCOPES) for a in self._between(use, callee)):
+                return f"{shown} is used in a nested function other than by `in`"
+            why = self._reading(use, shown)
+            if why:
+                return why
+        if not entry.tests:
+            return f"{shown} is never tested with `in`"
+        site.calls[id(call)] = entry
+        return ""
+
+    def _new(self, value: cst.BaseExpression, cls: str, receiver: str) -> bool:
+        """Is ``value`` a new list (or tuple) nothing else holds?"""
+        if _fresh(value, True):
+            return True
+        producer: cst.FunctionDef | None = None
+        if isinstance(value, cst.Call) and not value.args:
+            producer, _ = self._resolve(value.func, cls, receiver)
+        elif (
+            isinstance(value, cst.Attribute)
+            and receiver
+            and isinstance(value.value, cst.Name)
+            and value.value.value == receiver
+            and value.attr.value not in self.overridden
+            and self.top_binds.count(cls) == 1
+        ):
+            method = self.classes.get(cls, {}).get(value.attr.value)
+            if method is not None and [code(d.decorator) for d in method.decorators] == [
+                "property"
+            ]:
+                producer = method
+        return producer is not None and _returns_new(producer)
+
+
+def _returns_new(function: cst.FunctionDef) -> bool:
+    """Does every ``return`` of ``function`` give a new list: a fresh expression, or a local
+    bound once to one that the function only grows, reads and returns?"""
+    own = list(walk(function.body))
+    if any(isinstance(n, cst.Yield | cst.Await) for n in own) or calls_introspection(function):
+        return False
+    returns = [n for n in own if isinstance(n, cst.Return)]
+    if not returns or any(isinstance(n, SCOPES) for n in own):
+        return False
+    for ret in returns:
+        value = ret.value
+        if value is not None and _fresh(value, not _FRESH_CALLS & binds(function)):
+            continue
+        if not isinstance(value, cst.Name) or not _grown_local(function, value.value):
+            return False
+    return True
+
+
+def _grown_local(function: cst.FunctionDef, name: str) -> bool:
+    bindings = [n for n in walk(function.body) if isinstance(n, cst.Assign)
+                and any(isinstance(t.target, cst.Name) and t.target.value == name
+                        for t in n.targets)]  # fmt: skip
+    if (
+        len(bindings) != 1
+        or not _fresh(bindings[0].value, False)
+        or declares_global(function, name)
+    ):
+        return False
+    if name in {p.name.value for p in walk(function.params) if isinstance(p, cst.Param)}:
+        return False
+    for n in walk(function.body):
+        target = getattr(n, "target", None)
+        if (
+            not isinstance(n, cst.AssignTarget)
+            and isinstance(target, cst.CSTNode)
+            and any(isinstance(t, cst.Name) and t.value == name for t in walk(target))
+        ):
+            return False  # bound elsewhere too (a for target, :=, +=...)
+    parents = {id(c): n for n in walk(function) for c in n.children}
+    for use in walk(function.body):
+        if not isinstance(use, cst.Name) or use.value != name:
+            continue
+        parent = parents.get(id(use))
+        if isinstance(parent, cst.AssignTarget | cst.Return):
+            continue
+        grand = parents.get(id(parent)) if parent is not None else None
+        if isinstance(parent, cst.Attribute) and parent.attr.value in _GROWERS and isinstance(
+            grand, cst.Call
+        ) and not any(isinstance(n, cst.Name) and n.value == name for a in grand.args
+                      for n in walk(a)):  # fmt: skip
+            continue
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is use:
+            continue
+        return False
+    return True
+
+
+def _bound_by(statement: cst.CSTNode) -> list[str]:
+    """The names one top-level statement binds (each binding counted)."""
+    if isinstance(statement, cst.FunctionDef | cst.ClassDef):
+        return [statement.name.value]
+    out: list[str] = []
+    for n in walk(statement):
+        if isinstance(n, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
+            out += [t.value for t in walk(n.target) if isinstance(t, cst.Name)]
+        elif isinstance(n, cst.ImportAlias):
+            alias = n.asname.name if n.asname else n.name
+            out += [t.value for t in walk(alias) if isinstance(t, cst.Name)][:1]
+    return out
