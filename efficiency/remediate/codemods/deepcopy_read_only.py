@@ -54,17 +54,20 @@ may leave. A call or store that runs only before the copy or after its last read
 to keep it (``deepcopy_live``), nor is a builtin that only iterates or inspects its arguments
 (``any``, ``zip``...; ``deepcopy_builtins``) or a function of the module that only reads the
 copy it is passed (``deepcopy_callees``), or a method of the function's own class, called
-through ``self``, that changes nothing and is handed nothing of the copy (``deepcopy_methods``,
-which says what is assumed of overrides elsewhere). A new dict made of the copy's parts
+through ``self``, that changes nothing (``deepcopy_methods``, which says what is assumed of
+overrides elsewhere); a static or class method is taken likewise, also through ``cls`` or the
+class's name, and a method handed the copy is followed into its parameter
+(``deepcopy_statics``). A new dict made of the copy's parts
 (``{**part, "k": v}``) is followed as a read, and stores into it are allowed
 (``deepcopy_dicts``); one value leaving once per item of a list of deep copies is deep-copied
 on its own (``deepcopy_items``).
 Arithmetic on reads
-with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
-name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
-list in place). A shallow copy is not attempted. (Where each read goes is followed in
-``deepcopy_reads``; the copy itself and what else the function runs are judged in
-``deepcopy_refusal``.)
+with scalars or other reads is followed as a read (``deepcopy_flow.combined``; a module global
+bound once, to a number literal, is a scalar), and so is a name rebound only to such values
+(``p = p * k``) or to a tuple of them (``best = (az, alt)``, whose items are each a read or a
+scalar); ``+=`` on a read is refused (it may extend a list in place). A shallow copy is not
+attempted. (Where each read goes is followed in ``deepcopy_reads``; the copy itself and what
+else the function runs are judged in ``deepcopy_refusal``.)
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.

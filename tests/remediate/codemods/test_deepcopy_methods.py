@@ -197,12 +197,6 @@ REFUSED = {
         "    _known = print\n\n" + CALLER,
         "is not bound once in G, by a def",
     ),
-    "a part of the copy handed to a method": (
-        HEAD + "class G:\n    def _known(self, names):\n        return 'x' in names\n\n"
-        "    def allowed(self, user):\n        cfg = copy.deepcopy(LIMITS)\n"
-        "        return self._known(cfg['blocked']) and cfg['daily'] > 1\n",
-        "is passed to self._known(), a method",
-    ),
     "a static method's self is no instance": (
         HEAD + "class G:\n    def _known(self, user):\n        return True\n\n"
         "    @staticmethod\n    def allowed(self, user):\n        cfg = copy.deepcopy(LIMITS)\n"
