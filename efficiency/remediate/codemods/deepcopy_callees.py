@@ -17,7 +17,7 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
           mm = needed_mm(profile, plot.stage)   →    mm = needed_mm(profile, plot.stage)
 
   The function must be a plain module-level ``def`` (a method of a class of the module is
-  followed likewise, with the trust ``deepcopy_statics`` states), bound once in the module,
+  followed likewise, behind the run-time check ``deepcopy_guards`` adds), bound once in the module,
   neither decorated nor async, in a module with no star import and no call of
   ``globals()``/``setattr``/``vars`` (which could rebind it); its body must change
   nothing and call nothing but what the caller may call (pure builtins, read methods, other

@@ -17,6 +17,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, tests_only
+from efficiency.remediate.codemods.deepcopy_guards import Guard, wrap
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
@@ -39,6 +40,8 @@ class Site:
     #: for a helper with a view (``deepcopy_views``): the view the call is made to call
     #: (``Owner.__x_view`` for a method, called with the caller's self first)
     view: str | None = None
+    #: the check that the methods the proof relied on are the module's (``deepcopy_guards``)
+    guard: Guard | None = None
 
 
 def consumed(
@@ -187,6 +190,15 @@ class Rewriter(cst.CSTTransformer):
         if id(original_node) not in self.calls:
             return self._escape(original_node, updated_node)
         site = self.calls[id(original_node)]
+        new = self._dropped(site, updated_node)
+        if site.guard is None:
+            return new
+        bare = site.assign is not None and site.assign.value is original_node
+        dropped = new.deep_clone().with_changes(lpar=[], rpar=[])
+        return wrap(site.guard.test(), updated_node, dropped, bare)
+
+    def _dropped(self, site: Site, updated_node: cst.Call) -> cst.BaseExpression:
+        """What replaces the copy (or the helper's call)."""
         if site.view is not None:
             func = updated_node.func
             if isinstance(func, cst.Attribute):

@@ -30,20 +30,16 @@ place, as ``append`` would) and call nothing but what a module function may
 (``deepcopy_callees``) and other such methods, at most three calls deep; attribute reads of
 ``self`` (or ``cls``) are reads.
 
-The rule for what the module cannot see, a subclass elsewhere overriding ``m`` (or ``rate``
-called as ``TariffBook.rate(other, ...)``):
-
-* a read of the copy handed to the method is followed into its parameter, as into a module
-  function's (``deepcopy_statics``): the method written here only reads it. An override
-  elsewhere would be handed the original where it was handed a copy: assumed not to change it
-  (said in ``deepcopy_statics``); a class of this module deriving from the class is refused.
-* what an override can reach is everything else, the original data included (``self.RULES``
-  here). With the copy the function read a snapshot; without it, it reads the original, so an
-  override that changes the original while the function reads it would change the result.
-  This is assumed and not proven: that no subclass elsewhere overrides a method
-  which, as written here, changes nothing with one that changes the data the function copied
-  - the same trust as in attribute reads running no code (a property could). A method written
-  here that changes anything, the original included, is refused.
+What the module cannot see, a subclass elsewhere overriding ``m``, a patch of ``m`` on the
+class, an instance attribute hiding it, is checked at run time: the copy is dropped only while
+every method the proof reached through ``self``/``cls`` is the object the class statement made
+(``deepcopy_guards``), and made as before otherwise. What stays assumed: that ``rate`` itself
+is not called as ``TariffBook.rate(other, ...)`` with an object of an unrelated class (its
+methods are then checked on ``other``, and kept where they differ), and - the same trust as in
+attribute reads running no code - that reading ``self``'s attributes runs none (a property of a
+subclass could). A method written here that changes anything, the original included, is
+refused; a read of the copy handed to it is followed into its parameter, as into a module
+function's (``deepcopy_statics``).
 """
 
 from __future__ import annotations
@@ -54,6 +50,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_callees import Callee, CalleeReads, _rebinds, in_place
 from efficiency.remediate.codemods.deepcopy_statics import (
+    THROUGH_CLASS,
     first_param,
     implicit,
     kind_refusal,
@@ -77,6 +74,27 @@ class MethodReads(CalleeReads):
 
     ancestors: Callable[[cst.CSTNode], Iterator[cst.CSTNode]]
     _is_deepcopy: Callable[[cst.Call], bool]
+    #: for the copy judged (set by ``deepcopy_refusal``): the methods of the copying
+    #: function's class that the proof reached through its ``self``/``cls``, which the rewrite
+    #: checks are still the module's at run time (``deepcopy_guards``), and the functions
+    #: (by id) whose ``self``/``cls`` is the copying function's: itself, and those reached
+    _guards: list[str]
+    _reached: set[int]
+
+    def _note(self, call: cst.Call, target: tuple[cst.ClassDef, str, str]) -> None:
+        """Record the method ``call`` reaches, when through the copying function's own
+        ``self``/``cls`` (directly or from a method so reached)."""
+        owner, name, through = target
+        caller: cst.CSTNode | None = self.parent(call)
+        while caller is not None and not isinstance(caller, cst.FunctionDef):
+            caller = self.parent(caller)
+        if through == THROUGH_CLASS or id(caller) not in self._reached:
+            return  # through the class's own name: the method written here, as a function's
+        if name not in self._guards:
+            self._guards.append(name)
+        method = _method_def(owner, name)
+        if method is not None:
+            self._reached.add(id(method))
 
     def _pure_call(self, call: cst.Call) -> bool:
         return super()._pure_call(call) or self._self_method(call) is None
@@ -129,6 +147,7 @@ class MethodReads(CalleeReads):
         target = self._target(call)
         if target is None or isinstance(target, str):
             return "" if target is None else target
+        self._note(call, target)
         return self._method_refusal(*target, 0, frozenset())
 
     def _module_node(self) -> cst.Module:
@@ -188,6 +207,8 @@ class MethodReads(CalleeReads):
             if isinstance(target, str):
                 return f"calls {code(inner or node)}(), which {target}"
             if target is not None:
+                assert isinstance(node, cst.Call)
+                self._note(node, target)
                 again = self._method_refusal(*target, depth + 1, seen | {key})
                 if again is None:
                     continue

@@ -78,6 +78,7 @@ class CopyJudge(NumberReads):
         function = self.scope_of(node)
         if not isinstance(function, cst.FunctionDef):
             return "not inside a function"
+        self._guards, self._reached = [], {id(function)}  # deepcopy_methods
         if name and declares_global(function, name):
             return f"{name} is declared global/nonlocal"
         caught = catches_copy_failure(function, call)

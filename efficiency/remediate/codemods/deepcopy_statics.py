@@ -33,12 +33,14 @@ Two neighbouring shapes are as common::
   parameters past the implicit ``self``/``cls``. The return annotation of a method handed a
   read is not taken as proof that its value holds nothing of the copy.
 
-What stays assumed beyond ``deepcopy_methods``'s trust: a method called through ``self`` or
-``cls`` may be overridden by a subclass defined in another module, and with the copy dropped
-such an override is handed the original where it was handed a copy, so an override that
-changes its argument would change the original. The module itself is checked: a class of this
-module deriving from the method's class (overriding the method or not) keeps the copy. Called
-through the class's own name, the method is the one written here.
+A method called through ``self`` or ``cls`` may be overridden by a subclass defined in another
+module, patched on the class or hidden by an instance attribute; with the copy dropped such a
+method would be handed the original where it was handed a copy. So the copy is dropped only
+behind a run-time check that every method so reached is still the one the class statement made
+(``deepcopy_guards``); otherwise it is made as before. A class of this module deriving from the
+method's class (overriding the method or not) keeps the copy outright. Called through the
+class's own name, the method is the one written here and is not checked, as a module function
+is not.
 """
 
 from __future__ import annotations

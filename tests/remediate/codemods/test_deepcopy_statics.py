@@ -137,7 +137,8 @@ def test_each_spelling_reads_the_original_with_the_same_results(case: str) -> No
     source, expected = SPELLINGS[case]
     result = DEEP.apply(source)
     assert result.changed, result.summary
-    assert expected in result.source, result.source
+    # dropped unless a method relied on is not the module's at run time (deepcopy_guards)
+    assert expected.rstrip("\n") + " if _" in result.source, result.source
     before, after = load(source), load(result.source)
     pristine = copy.deepcopy(after["SITE"])
     for args in CALLS:
@@ -263,20 +264,6 @@ def test_a_static_method_that_changes_its_argument_would_change_the_original() -
     kept = load(source)
     kept["f"](*CALLS[0])
     assert kept["SITE"]["mask"]
-
-
-def test_an_override_elsewhere_is_the_assumed_risk_the_docstring_names() -> None:
-    """A subclass defined in another module is not seen: the rewrite hands it the original.
-    This pins the documented trust (deepcopy_statics), not a guarantee."""
-    source, _ = SPELLINGS["a static method through self, a method handed the copy"]
-    after = load(DEEP.apply(source).source)
-    elsewhere = type(
-        "Elsewhere",
-        (after["Planner"],),
-        {"_mask": lambda self, profile, az: profile["mask"].clear() or 0.0},
-    )
-    elsewhere().score(after["Target"](30.0, 45.0, 15.0, "V"))
-    assert after["SITE"]["mask"] == []
 
 
 def test_the_class_name_bound_in_the_caller_is_not_the_class() -> None:
