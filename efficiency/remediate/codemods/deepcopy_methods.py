@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_callees import Callee, CalleeReads, _rebinds, in_place
+from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
 from efficiency.remediate.codemods.deepcopy_statics import (
     THROUGH_CLASS,
     first_param,
@@ -180,6 +181,9 @@ class MethodReads(CalleeReads):
         if any(isinstance(n, SCOPES) for n in walk(method.body)):
             return "defines a nested function, lambda or class"
         module = self._module_node()
+        why = hooked_read(method, owner, first, module, self._bound)
+        if why is not None:
+            return why
         types = Types(module, method)
         types.shadowed = lambda n: n in self._bound or n in types.bound
         if first is not None and rebound(method, first, self.parent):
