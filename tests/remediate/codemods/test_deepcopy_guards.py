@@ -124,3 +124,24 @@ def test_the_reference_is_taken_at_import_not_at_the_copy() -> None:
     assert namespace["_planner_unchanged"](planner(), "airmass", "_mask")
     with mock.patch.object(planner, "airmass", staticmethod(lambda alt: 1.0)):
         assert not namespace["_planner_unchanged"](planner(), "airmass")
+
+
+@pytest.mark.parametrize(
+    ("binding", "why"),
+    [
+        ("def all(xs):\n    return True\n\n", "the module binds all"),
+        ("inspect = None\n\n", "binds inspect otherwise"),
+    ],
+)
+def test_a_module_rebinding_a_name_the_check_uses_keeps_the_copy(binding: str, why: str) -> None:
+    source = PLANNER.replace("PENALTY = 0.004\n", "PENALTY = 0.004\n" + binding)
+    result = DEEP.apply(source)
+    assert not result.changed, result.source
+    assert why in result.summary, result.summary
+
+
+def test_an_existing_import_of_inspect_is_reused() -> None:
+    source = "import inspect\n" + PLANNER
+    after = DEEP.apply(source).source
+    assert after.count("import inspect\n") == 1, after
+    assert load(after)["f"](*CALLS[0]) == load(source)["f"](*CALLS[0])
