@@ -28,7 +28,8 @@ the class's name is only called, read an attribute of, tested by
 The method's body must change nothing (a ``+=`` on a local that may hold a list changes it in
 place, as ``append`` would) and call nothing but what a module function may
 (``deepcopy_callees``) and other such methods, at most three calls deep; attribute reads of
-``self`` (or ``cls``) are reads.
+``self`` (or ``cls``) are reads, unless the class's own property, descriptor or
+``__getattr__`` answers them (``deepcopy_hooks``).
 
 What the module cannot see, a subclass elsewhere overriding ``m``, a patch of ``m`` on the
 class, an instance attribute hiding it, is checked at run time: the copy is dropped only while
