@@ -16,9 +16,10 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
           profile = crop_profile(plot.crop)          profile = _crop_profile_view(plot.crop)
           mm = needed_mm(profile, plot.stage)   →    mm = needed_mm(profile, plot.stage)
 
-  The function must be a plain module-level ``def`` (not a method: a subclass may override it),
-  bound once in the module, neither decorated nor async, in a module with no star import and no
-  call of ``globals()``/``setattr``/``vars`` (which could rebind it); its body must change
+  The function must be a plain module-level ``def`` (a method of a class of the module is
+  followed likewise, behind the run-time check ``deepcopy_guards`` adds), bound once in the module,
+  neither decorated nor async, in a module with no star import and no call of
+  ``globals()``/``setattr``/``vars`` (which could rebind it); its body must change
   nothing and call nothing but what the caller may call (pure builtins, read methods, other
   such functions, at most three calls deep, never itself; and the number functions of an
   ``import math`` such as ``math.ceil``), and hold no nested function, lambda
@@ -31,6 +32,7 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import libcst as cst
 
@@ -48,7 +50,22 @@ _RETURNED = "<returned>"
 MATH = frozenset(
     {"ceil", "floor", "trunc", "sqrt", "exp", "log", "log2", "log10", "pow", "fabs", "hypot"}
     | {"isclose", "isfinite", "isinf", "isnan", "fsum", "prod", "copysign", "gcd", "lcm"}
+    | {"sin", "cos", "tan", "asin", "acos", "atan", "atan2", "radians", "degrees"}
+    | {"sinh", "cosh", "tanh", "expm1", "log1p", "fmod", "isqrt", "dist"}
 )
+
+
+class Callee(NamedTuple):
+    """A function of the module a read is handed to."""
+
+    #: None where it cannot be told (then ``refusal`` says why)
+    function: cst.FunctionDef | None
+    #: as the call spells it (``needed``, ``self._mask``)
+    name: str
+    #: why it may change something or be another function at run time, or None
+    refusal: str | None
+    #: the positional parameters the call fills itself (a method's ``self`` or ``cls``)
+    skip: int
 
 
 class CalleeReads:
@@ -79,16 +96,14 @@ class CalleeReads:
             if not self._own_others(call, arg):
                 leaving = f"{code(call.func)}(), whose value may hold another argument's objects"
             return self._result(call, function, depth, leaving, whole)
-        if not isinstance(call.func, cst.Name) or self._local(call.func.value):
+        callee = self._callee(call)
+        if callee is None:
             return ""
-        helper = self._functions().get(call.func.value)
-        if helper is None:
-            return ""
-        name = call.func.value
-        why = self._pure_refusal(name, 0)
+        helper, name, why, skip = callee
         if why is not None:
             return f"is passed to {name}(), which {why}"
-        param = _param_for(helper, call, arg)
+        assert helper is not None  # found, and nothing refused
+        param = _param_for(helper, call, arg, skip)
         if param is None:
             return f"is passed to {name}() other than as one plain parameter"
         why = self._param_reads(helper, param, depth)
@@ -97,6 +112,16 @@ class CalleeReads:
         if why is None:
             return None  # nothing of it is returned: the call's value is not the copy's
         return self._result(call, function, depth + 1, f"the value of {name}()", False)
+
+    def _callee(self, call: cst.Call) -> Callee | None:
+        """The function of this module ``call`` calls, with why it may change something (or
+        None); None when it calls no such function (``deepcopy_methods`` adds methods)."""
+        if not isinstance(call.func, cst.Name) or self._local(call.func.value):
+            return None
+        helper = self._functions().get(call.func.value)
+        if helper is None:
+            return None
+        return Callee(helper, call.func.value, self._pure_refusal(call.func.value, 0), 0)
 
     def _own_others(self, call: cst.Call, arg: cst.Arg) -> bool:
         """Is every other argument of ``call`` (but the function of ``map``/``filter`` and
@@ -269,18 +294,22 @@ def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]
     return isinstance(outer, cst.Call) and materialized(outer, shadowed)
 
 
-def _param_for(helper: cst.FunctionDef, call: cst.Call, arg: cst.Arg) -> cst.Param | None:
+def _param_for(
+    helper: cst.FunctionDef, call: cst.Call, arg: cst.Arg, skip: int
+) -> cst.Param | None:
     """The parameter of ``helper`` that ``arg`` of ``call`` binds, when every argument is plain
-    and ``helper`` takes no ``*args``/``**kwargs``."""
+    and ``helper`` takes no ``*args``/``**kwargs`` (the first ``skip`` positional parameters
+    are bound by the call itself: a method's ``self`` or ``cls``)."""
     params = helper.params
     if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param):
         return None
     if any(a.star for a in call.args):
         return None
     if arg.keyword is not None:
-        named = [*params.params, *params.kwonly_params]
+        named = [*params.params[max(0, skip - len(params.posonly_params)) :]]
+        named += params.kwonly_params
         return next((p for p in named if p.name.value == arg.keyword.value), None)
     positional = [a for a in call.args if a.keyword is None]
-    ordered = [*params.posonly_params, *params.params]
+    ordered = [*params.posonly_params, *params.params][skip:]
     index = next(i for i, a in enumerate(positional) if a is arg)
     return ordered[index] if index < len(ordered) else None

@@ -79,13 +79,20 @@ def replace_spellings(module: cst.Module) -> frozenset[str]:
 
 def global_annotations(module: cst.Module) -> dict[str, cst.BaseExpression]:
     """The annotation of each module global bound once in the whole module, by an annotated
-    assignment at the top level (``PANELS: dict[str, Panel] = {...}``)."""
+    assignment at the top level (``PANELS: dict[str, Panel] = {...}``), or the number type of
+    one bound so to a number literal (``PENALTY = 0.004``; not where the module may rebind
+    names behind their bindings' backs)."""
     bound = _bindings(module) or {}
     found: dict[str, cst.BaseExpression] = {}
+    fixed = not rebinds(module)
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and fixed:
+                number, target = _number_literal(small.value), small.targets[0].target
+                if number and isinstance(target, cst.Name) and bound.get(target.value) == 1:
+                    found[target.value] = cst.Name(number)
             if (
                 isinstance(small, cst.AnnAssign)
                 and isinstance(small.target, cst.Name)
@@ -94,6 +101,13 @@ def global_annotations(module: cst.Module) -> dict[str, cst.BaseExpression]:
             ):
                 found[small.target.value] = small.annotation.annotation
     return found
+
+
+def _number_literal(value: cst.BaseExpression) -> str | None:
+    """The type, "int" or "float", for an int or float literal, negated or not, else None."""
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    return {cst.Integer: "int", cst.Float: "float"}.get(type(value))
 
 
 def derived_call(call: cst.CSTNode | None, types: Types) -> bool:

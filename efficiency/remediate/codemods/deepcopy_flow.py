@@ -17,7 +17,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, tests_only
-from efficiency.remediate.codemods.deepcopy_derived import derived_from
+from efficiency.remediate.codemods.deepcopy_guards import Guard, wrap
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
@@ -40,6 +40,8 @@ class Site:
     #: for a helper with a view (``deepcopy_views``): the view the call is made to call
     #: (``Owner.__x_view`` for a method, called with the caller's self first)
     view: str | None = None
+    #: the check that the methods the proof relied on are the module's (``deepcopy_guards``)
+    guard: Guard | None = None
 
 
 def consumed(
@@ -188,6 +190,15 @@ class Rewriter(cst.CSTTransformer):
         if id(original_node) not in self.calls:
             return self._escape(original_node, updated_node)
         site = self.calls[id(original_node)]
+        new = self._dropped(site, updated_node)
+        if site.guard is None:
+            return new
+        bare = site.assign is not None and site.assign.value is original_node
+        dropped = new.deep_clone().with_changes(lpar=[], rpar=[])
+        return wrap(site.guard.test(), updated_node, dropped, bare)
+
+    def _dropped(self, site: Site, updated_node: cst.Call) -> cst.BaseExpression:
+        """What replaces the copy (or the helper's call)."""
         if site.view is not None:
             func = updated_node.func
             if isinstance(func, cst.Attribute):
@@ -276,6 +287,8 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
         parts = [node.left, node.right]
     elif isinstance(node, cst.IfExp):
         parts = [node.body, node.orelse]
+    elif isinstance(node, cst.Tuple) and plain_tuple(node):
+        parts = [e.value for e in node.elements]  # a new tuple of such values
     if parts:
         return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
     if isinstance(node, cst.Call) and (tests_only(node, types.shadowed) or types.math(node.func)):
@@ -293,14 +306,23 @@ def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], dept
     if node.value in tracked:
         return True
     binds = types.bound.get(node.value, [])
-    if len(binds) == 1 and isinstance(binds[0], cst.For) and isinstance(binds[0].target, cst.Name):
-        return _own_operand(binds[0].iter, types, tracked, depth + 1)  # its elements
+    if len(binds) == 1 and isinstance(binds[0], cst.For) and plain_tuple(binds[0].target, True):
+        return _own_operand(binds[0].iter, types, tracked, depth + 1)  # its elements' parts
     return (
         len(binds) == 1
         and isinstance(binds[0], cst.Assign)
         and len(binds[0].targets) == 1
         and _own_operand(binds[0].value, types, tracked, depth + 1)
     )
+
+
+def plain_tuple(node: cst.BaseExpression, name: bool = False) -> bool:
+    """Is ``node`` a tuple display of plain items, of names only (or a name, where ``name``)?"""
+    if isinstance(node, cst.Name):
+        return name
+    items = node.elements if isinstance(node, cst.Tuple) else ()
+    return bool(items) and all(isinstance(e, cst.Element) for e in items) and (
+        not name or all(isinstance(e.value, cst.Name) for e in items))  # fmt: skip
 
 
 def _field(node: cst.BaseExpression, types: Types) -> bool:
@@ -343,33 +365,6 @@ def scalar_result(parent_of: Parents, node: cst.BaseExpression, types: Types) ->
     ):
         top, parent = parent, parent_of(parent)
     return top is not node and consumed(parent_of, parent, top, types.shadowed)
-
-
-def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:
-    """Why ``name``, bound more than once in ``function`` and once to a read of the copy, may
-    not be followed as a read: some binding is not ``name = <value>`` with a value made only of
-    scalars and reads of the copy (``price = price * band["pct"] // 100``), or is augmented
-    (``+=`` would change a list or dict of the copy in place)."""
-    if any(
-        isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == name
-        for n in walk(function.body)
-    ):
-        return (
-            f"{name} is bound more than once (an augmented assignment could change a list or "
-            "dict of the copy in place)"
-        )
-    for bind in types.bound.get(name, []):
-        if not (
-            isinstance(bind, cst.Assign)
-            and len(bind.targets) == 1
-            and isinstance(bind.targets[0].target, cst.Name)
-            and (
-                _own_operand(bind.value, types, tracked | {name})
-                or derived_from(bind.value, tracked | {name}, types)
-            )
-        ):
-            return f"{name} is bound more than once, not always to a value read from the copy"
-    return None
 
 
 def summarize(sites: list[Site], targets: Targets | None, viewed: bool) -> str:

@@ -18,7 +18,8 @@ decorator) directly in a class at module level, ``self`` is its first parameter 
 rebound; the class is bound once, has no decorator but ``@dataclass``, no metaclass or other
 class keyword, no ``__getattribute__`` nor ``__new__``, no base class (which could have
 them, or a metaclass), and no class of the module derives from it; its body
-binds ``m`` once, by a plain ``def`` (no decorator, not async), and nothing in the module
+binds ``m`` once, by a ``def`` (no decorator but ``@staticmethod``/``@classmethod``, not
+async; ``deepcopy_statics`` says how those are reached), and nothing in the module
 assigns or deletes an attribute named ``m`` (an instance attribute would hide the method), nor
 calls ``setattr``/``globals``/``vars``/``exec``/``eval``, mentions ``__setattr__`` or assigns
 ``.__class__``, nor makes a class at run time (``type(n, bases, ns)``, a nested ``class``);
@@ -26,23 +27,20 @@ the class's name is only called, read an attribute of, tested by
 ``isinstance`` or annotated with (``Alias = G`` then ``class H(Alias)`` would derive from it).
 The method's body must change nothing (a ``+=`` on a local that may hold a list changes it in
 place, as ``append`` would) and call nothing but what a module function may
-(``deepcopy_callees``) and other such methods through ``self``, at most three calls deep;
-attribute reads of ``self`` are reads.
+(``deepcopy_callees``) and other such methods, at most three calls deep; attribute reads of
+``self`` (or ``cls``) are reads, unless the class's own property, descriptor or
+``__getattr__`` answers them (``deepcopy_hooks``).
 
-The rule for what the module cannot see, a subclass elsewhere overriding ``m`` (or ``rate``
-called as ``TariffBook.rate(other, ...)``):
-
-* the method receives nothing of the copy: a read of the copy passed to it is refused as a
-  read passed to any call is ("is passed to a call"); only immutable scalars read from it may
-  be passed. The copy is a local that is never stored (stores of it are refused), so no
-  override can reach it - with the copy kept, an override could not have changed it either.
-* what an override can reach is everything else, the original data included (``self.RULES``
-  here). With the copy the function read a snapshot; without it, it reads the original, so an
-  override that changes the original while the function reads it would change the result.
-  This is the one thing assumed and not proven: that no subclass elsewhere overrides a method
-  which, as written here, changes nothing with one that changes the data the function copied
-  - the same trust as in attribute reads running no code (a property could). A method written
-  here that changes anything, the original included, is refused.
+What the module cannot see, a subclass elsewhere overriding ``m``, a patch of ``m`` on the
+class, an instance attribute hiding it, is checked at run time: the copy is dropped only while
+every method the proof reached through ``self``/``cls`` is the object the class statement made
+(``deepcopy_guards``), and made as before otherwise. What stays assumed: that ``rate`` itself
+is not called as ``TariffBook.rate(other, ...)`` with an object of an unrelated class (its
+methods are then checked on ``other``, and kept where they differ), and - the same trust as in
+attribute reads running no code - that reading ``self``'s attributes runs none (a property of a
+subclass could). A method written here that changes anything, the original included, is
+refused; a read of the copy handed to it is followed into its parameter, as into a module
+function's (``deepcopy_statics``).
 """
 
 from __future__ import annotations
@@ -51,8 +49,18 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_callees import CalleeReads, _rebinds, in_place
-from efficiency.remediate.codemods.deepcopy_items import binds_name
+from efficiency.remediate.codemods.deepcopy_callees import Callee, CalleeReads, _rebinds, in_place
+from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
+from efficiency.remediate.codemods.deepcopy_statics import (
+    THROUGH_CLASS,
+    first_param,
+    implicit,
+    kind_refusal,
+    mentions,
+    method_kind,
+    method_target,
+    rebound,
+)
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
@@ -62,50 +70,70 @@ _NUMBERS = frozenset({"int", "float", "complex", "str", "bytes"})
 
 
 class MethodReads(CalleeReads):
-    """Mixed into ``ReadFollower``: lets ``self.m(...)`` count as a call that changes
-    nothing when the method above does."""
+    """Mixed into ``ReadFollower``: lets ``self.m(...)`` (and a static or class method,
+    ``deepcopy_statics``) count as a call that changes nothing when the method above does, and
+    follows a read handed to one into its parameter as a module function's is."""
 
     ancestors: Callable[[cst.CSTNode], Iterator[cst.CSTNode]]
     _is_deepcopy: Callable[[cst.Call], bool]
+    #: for the copy judged (set by ``deepcopy_refusal``): the methods of the copying
+    #: function's class that the proof reached through its ``self``/``cls``, which the rewrite
+    #: checks are still the module's at run time (``deepcopy_guards``), and the functions
+    #: (by id) whose ``self``/``cls`` is the copying function's: itself, and those reached
+    _guards: list[str]
+    _reached: set[int]
+
+    def _note(self, call: cst.Call, target: tuple[cst.ClassDef, str, str]) -> None:
+        """Record the method ``call`` reaches, when through the copying function's own
+        ``self``/``cls`` (directly or from a method so reached)."""
+        owner, name, through = target
+        caller: cst.CSTNode | None = self.parent(call)
+        while caller is not None and not isinstance(caller, cst.FunctionDef):
+            caller = self.parent(caller)
+        if through == THROUGH_CLASS or id(caller) not in self._reached:
+            return  # through the class's own name: the method written here, as a function's
+        if name not in self._guards:
+            self._guards.append(name)
+        method = _method_def(owner, name)
+        if method is not None:
+            self._reached.add(id(method))
 
     def _pure_call(self, call: cst.Call) -> bool:
         return super()._pure_call(call) or self._self_method(call) is None
 
-    def _through_call(
-        self, arg: cst.Arg, function: cst.FunctionDef, depth: int, whole: bool
-    ) -> str | None:
-        why = super()._through_call(arg, function, depth, whole)
-        call = self.parent(arg)
-        if why == "" and isinstance(call, cst.Call) and self._self_method(call) != "":
-            return (
-                f"is passed to {code(call.func)}(), a method: the copy may reach no method "
-                "(an override elsewhere could change or keep it)"
-            )
-        return why
+    def _callee(self, call: cst.Call) -> Callee | None:
+        """A function of the module (``deepcopy_callees``), or the method of a class of the
+        module that ``call`` calls through ``self``, ``cls`` or the class (``deepcopy_statics``),
+        with why it may change something or be another function at run time."""
+        found = super()._callee(call)
+        target = self._target(call)
+        if found is not None or target is None:
+            return found
+        if isinstance(target, str):
+            return Callee(None, code(call.func), target, 0)
+        method = _method_def(*target[:2])
+        kind = method_kind(method, self._bound) if method is not None else None
+        return Callee(method, code(call.func), self._self_method(call), implicit(kind))
 
     def _returns(self, call: cst.Call) -> cst.BaseExpression | None:
-        """The number or string type a method called through ``self`` that changes nothing
-        (above) is annotated to return, or None. Only such a method: it is handed nothing of
-        the copy, so its value holds nothing of it whatever it is (a module function may
-        return a part of its parameter under ``-> bool``, and its value is followed instead).
-        ``bool`` is not taken, for the same truthy idiom; the annotation is taken as true, as
-        everywhere in ``deepcopy-read-only``."""
-        func = call.func
-        if not isinstance(func, cst.Attribute) or self._self_method(call) is not None:
+        """The number or string type a method that changes nothing (above) is annotated to
+        return, or None. Only such a method handed nothing of the copy: its value then holds
+        nothing of it whatever it is (a function handed a read may return a part of it under
+        ``-> bool``, and its value is followed instead). ``bool`` is not taken, for the same
+        truthy idiom; the annotation is taken as true, as everywhere in
+        ``deepcopy-read-only``."""
+        if self._self_method(call) is not None:
             return None
-        owner = self._caller_class(call)
-        assert owner is not None
-        callee = next(
-            s
-            for s in _body(owner)
-            if isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value
-        )
-        kind = callee.returns.annotation if callee.returns else None
+        if any(mentions(a.value, self._tracked) for a in call.args):
+            return None
+        target = self._target(call)
+        assert isinstance(target, tuple)
+        callee = _method_def(*target[:2])
+        kind = callee.returns.annotation if callee is not None and callee.returns else None
         return kind if isinstance(kind, cst.Name) and kind.value in _NUMBERS else None
 
-    def _caller_class(self, call: cst.Call) -> cst.ClassDef | None:
-        caller = next((a for a in self.ancestors(call) if isinstance(a, SCOPES)), None)
-        return self._owner(caller) if isinstance(caller, cst.FunctionDef) else None
+    def _target(self, call: cst.Call) -> tuple[cst.ClassDef, str, str] | str | None:
+        return method_target(call, self._module_node(), self._bound, self.parent)
 
     def _method_note(self, node: cst.CSTNode, why: str) -> str:
         """``why`` a call is refused, with why a ``self.m(...)`` is not taken as a read."""
@@ -115,67 +143,51 @@ class MethodReads(CalleeReads):
         return why if not reason else f"{why} ({code(node.func)} {reason})"
 
     def _self_method(self, call: cst.Call) -> str | None:
-        """None when ``call`` is ``self.m(...)`` for a method that changes nothing (above),
-        "" when it is no call through ``self``, else why the method is not taken as such."""
-        func = call.func
-        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
-            return ""
-        caller = next((a for a in self.ancestors(call) if isinstance(a, SCOPES)), None)
-        if not isinstance(caller, cst.FunctionDef):
-            return ""
-        owner = self._owner(caller)
-        first = _first_param(caller)
-        if owner is None or first is None or func.value.value != first:
-            return ""
-        if caller.decorators:
-            return "is called from a decorated method (self may be no instance)"
-        if self._rebound(caller, first):
-            return f"is called through {first}, which is rebound"
-        return self._method_refusal(owner, func.attr.value, 0, frozenset())
-
-    def _rebound(self, function: cst.FunctionDef, name: str) -> bool:
-        """Is the parameter ``name`` bound again in ``function``'s body?"""
-        return any(
-            isinstance(n, cst.Name) and n.value == name and binds_name(n, self.parent)
-            for n in walk(function.body)
-        )
+        """None when ``call`` is ``self.m(...)`` (or ``cls.m``, ``Class.m``) for a method that
+        changes nothing (above), "" when it is no such call, else why the method is not taken
+        as such."""
+        target = self._target(call)
+        if target is None or isinstance(target, str):
+            return "" if target is None else target
+        self._note(call, target)
+        return self._method_refusal(*target, 0, frozenset())
 
     def _module_node(self) -> cst.Module:
         assert self._module is not None
         return self._module
 
-    def _owner(self, function: cst.FunctionDef) -> cst.ClassDef | None:
-        """The class at module level whose body holds ``function`` directly."""
-        block = self.parent(function)
-        owner = self.parent(block) if isinstance(block, cst.IndentedBlock) else None
-        if isinstance(owner, cst.ClassDef) and isinstance(self.parent(owner), cst.Module):
-            return owner
-        return None
-
     def _method_refusal(
-        self, owner: cst.ClassDef, name: str, depth: int, seen: frozenset[str]
+        self, owner: cst.ClassDef, name: str, through: str, depth: int, seen: frozenset[str]
     ) -> str | None:
-        """Why ``owner``'s method ``name``, called through ``self``, may change something or be
-        another function at run time, or None."""
-        if name in seen or depth >= _DEPTH:
+        """Why ``owner``'s method ``name``, called ``through`` an instance, a class object or
+        the class's name (``deepcopy_statics``), may change something or be another function
+        at run time, or None."""
+        key = f"{owner.name.value}.{name}"
+        if key in seen or depth >= _DEPTH:
             return "calls methods too deep (or itself)"
         why = self._class_refusal(owner, name)
         if why is not None:
             return why
-        method = next(
-            s for s in _body(owner) if isinstance(s, cst.FunctionDef) and s.name.value == name
-        )
-        first = _first_param(method)
-        if method.decorators or method.asynchronous or first is None:
+        method = _method_def(owner, name)
+        assert method is not None  # bound once in the class, by a def (_class_refusal)
+        kind = method_kind(method, self._bound)
+        why = kind_refusal(kind, through)
+        if why is not None:
+            return why
+        first = first_param(method) if kind != "static" else None
+        if method.asynchronous or (kind != "static" and first is None):
             return "is decorated, async or takes no self"
         if calls_introspection(method):
             return "calls locals()/vars()/eval()/exec()"
         if any(isinstance(n, SCOPES) for n in walk(method.body)):
             return "defines a nested function, lambda or class"
         module = self._module_node()
+        why = hooked_read(method, owner, first, module, self._bound)
+        if why is not None:
+            return why
         types = Types(module, method)
         types.shadowed = lambda n: n in self._bound or n in types.bound
-        if self._rebound(method, first):
+        if first is not None and rebound(method, first, self.parent):
             return f"rebinds {first}"
         functions = self._functions()
         for node in walk(method.body):
@@ -196,15 +208,16 @@ class MethodReads(CalleeReads):
                 if again is None:
                     continue
                 return f"calls {inner.value}(), which {again}"
-            if (
-                isinstance(inner, cst.Attribute)
-                and isinstance(inner.value, cst.Name)
-                and inner.value.value == first
-            ):
-                again = self._method_refusal(owner, inner.attr.value, depth + 1, seen | {name})
+            target = self._target(node) if isinstance(node, cst.Call) else None
+            if isinstance(target, str):
+                return f"calls {code(inner or node)}(), which {target}"
+            if target is not None:
+                assert isinstance(node, cst.Call)
+                self._note(node, target)
+                again = self._method_refusal(*target, depth + 1, seen | {key})
                 if again is None:
                     continue
-                return f"calls {code(inner)}(), which {again}"
+                return f"calls {code(inner or node)}(), which {again}"
             return why.replace("the function ", "", 1)
         return None
 
@@ -313,6 +326,8 @@ def _binds(statement: cst.CSTNode) -> set[str]:
     return names
 
 
-def _first_param(function: cst.FunctionDef) -> str | None:
-    params = [*function.params.posonly_params, *function.params.params]
-    return params[0].name.value if params else None
+def _method_def(owner: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    """The first ``def name`` directly in ``owner``'s body, or None."""
+    return next(
+        (s for s in _body(owner) if isinstance(s, cst.FunctionDef) and s.name.value == name), None
+    )

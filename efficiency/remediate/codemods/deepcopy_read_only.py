@@ -54,17 +54,20 @@ may leave. A call or store that runs only before the copy or after its last read
 to keep it (``deepcopy_live``), nor is a builtin that only iterates or inspects its arguments
 (``any``, ``zip``...; ``deepcopy_builtins``) or a function of the module that only reads the
 copy it is passed (``deepcopy_callees``), or a method of the function's own class, called
-through ``self``, that changes nothing and is handed nothing of the copy (``deepcopy_methods``,
-which says what is assumed of overrides elsewhere). A new dict made of the copy's parts
-(``{**part, "k": v}``) is followed as a read, and stores into it are allowed
-(``deepcopy_dicts``); one value leaving once per item of a list of deep copies is deep-copied
-on its own (``deepcopy_items``).
+through ``self``, that changes nothing (``deepcopy_methods``; the copy is then still made
+when such a method is overridden, patched or hidden at run time: ``deepcopy_guards``); a
+static or class method is taken likewise, also through ``cls`` or the class's name, and a
+method handed the copy is followed into its parameter (``deepcopy_statics``). A new dict
+made of the copy's parts (``{**part, "k": v}``) is followed as a read, and stores into it are
+allowed (``deepcopy_dicts``); one value leaving once per item of a list of deep copies is
+deep-copied on its own (``deepcopy_items``).
 Arithmetic on reads
-with scalars or other reads is followed as a read (``deepcopy_flow.combined``), and so is a
-name rebound only to such values (``p = p * k``); ``+=`` on a read is refused (it may extend a
-list in place). A shallow copy is not attempted. (Where each read goes is followed in
-``deepcopy_reads``; the copy itself and what else the function runs are judged in
-``deepcopy_refusal``.)
+with scalars or other reads is followed as a read (``deepcopy_flow.combined``; a module global
+bound once, to a number literal, is a scalar), and so is a name rebound only to such values
+(``p = p * k``) or to a tuple of them (``best = (az, alt)``, whose items are each a read or a
+scalar); ``+=`` on a read is refused (it may extend a list in place). A shallow copy is not
+attempted. (Where each read goes is followed in ``deepcopy_reads``; the copy itself and what
+else the function runs are judged in ``deepcopy_refusal``.)
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:
 the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the original's
 sentinel would make it true.
@@ -97,11 +100,18 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     direct_mark,
     summarize,
 )
+from efficiency.remediate.codemods.deepcopy_guards import (
+    AddCaptures,
+    Guard,
+    guard_refusal,
+    inspect_import,
+)
 from efficiency.remediate.codemods.deepcopy_helpers import Helper, find_helpers, module_bindings
 from efficiency.remediate.codemods.deepcopy_items import one_per_item
 from efficiency.remediate.codemods.deepcopy_live import end_of_direct_read
 from efficiency.remediate.codemods.deepcopy_properties import as_methods
 from efficiency.remediate.codemods.deepcopy_refusal import CopyJudge
+from efficiency.remediate.codemods.deepcopy_statics import first_param, owner_of
 from efficiency.remediate.codemods.deepcopy_views import (
     AddViews,
     View,
@@ -134,10 +144,15 @@ class _Finder(CopyJudge):
         self.views: list[View] = []
         self.refused: list[str] = []
         self._module: cst.Module | None = None
+        #: per class whose methods a copy's check compares: the capture's name, the methods
+        self.captures: dict[str, tuple[str, str, set[str]]] = {}
+        self.taken: set[str] = set()
+        self._guards, self._reached = [], set()
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
         self._bound = module_bindings(node)
+        self.taken = names_in(node)
         self._helpers, self._not_helpers = find_helpers(node, self._is_deepcopy)
         self._views, self._not_views = find_views(node, self._is_deepcopy, self._bound)
 
@@ -276,12 +291,50 @@ class _Finder(CopyJudge):
                 helper.source, helper.copier)  # fmt: skip
         else:
             source, copier = call.args[0].value, call.func
+        guard = self._guard(call, helper)
+        if isinstance(guard, str):
+            shown = code(node if node is not None else call).splitlines()[0]
+            self.refused.append(f"{shown}: {guard}")
+            return
         view = None
         if isinstance(helper, View):  # a method's view is reached through its class
             view = f"{helper.owner.name.value}.{helper.view}" if helper.owner else helper.view
-        self.sites.append(Site(node, call, name, owner, list(self._escapes), source, copier, view))
+        self.sites.append(
+            Site(node, call, name, owner, list(self._escapes), source, copier, view, guard)
+        )
         if isinstance(helper, View):
             self.views.append(helper)
+
+    def _guard(self, call: cst.Call, helper: Helper | View | None) -> Guard | str | None:
+        """The run-time check the copy at ``call`` needs (``deepcopy_guards``), or why the
+        module cannot have it, or None where the proof relied on no method reached through
+        ``self``/``cls``. The method whose view the call is made to call is none: the view
+        checks it is still itself (``deepcopy_views``), and its other calls are left as they
+        were."""
+        names = list(self._guards)
+        if isinstance(helper, View) and helper.helper.name.value in names:
+            names.remove(helper.helper.name.value)
+        if not names:
+            return None
+        assert self._module is not None
+        why = guard_refusal(self._bound, self._module)
+        if why is not None:
+            return why
+        function = self.scope_of(call)
+        while not isinstance(function, cst.FunctionDef):
+            function = self.parent(function)
+        owner = owner_of(function, self.parent)
+        subject = first_param(function)
+        assert owner is not None and subject is not None  # it reached methods through self
+        cls = owner.name.value
+        if cls not in self.captures:
+            stem = cls.lower().lstrip("_")
+            defs = unique_name(f"_{stem.upper()}_DEFS", self.taken)
+            check = unique_name(f"_{stem}_unchanged", self.taken | {defs})
+            self.taken |= {defs, check}
+            self.captures[cls] = (defs, check, set())
+        self.captures[cls][2].update(names)
+        return Guard(subject, self.captures[cls][1], tuple(names))
 
 
 class DeepcopyReadOnly(PythonCodemod):
@@ -303,13 +356,16 @@ class DeepcopyReadOnly(PythonCodemod):
                 "only returns copy.deepcopy of a module global"
             )
             return Edit(original, 0, f"{self.name}: nothing to rewrite ({why})")
-        taken = names_in(wrapper.module)
+        taken = names_in(wrapper.module) | finder.taken
         memos: dict[int, str] = {}
         for site in finder.sites:
             if site.escapes and site.assign is not None:
                 memos[id(site.assign)] = unique_name("memo", taken)
                 taken.add(memos[id(site.assign)])
         new = wrapper.module.visit(Rewriter(finder.sites, memos))
+        if finder.captures:
+            imported = inspect_import(new) is not None
+            new = new.visit(AddCaptures(finder.captures, imported))
         views = {id(v.helper): v for v in finder.views}
         if views:
             new = new.visit(AddViews(list(views.values())))

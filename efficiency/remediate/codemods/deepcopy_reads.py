@@ -23,7 +23,7 @@ from efficiency.remediate.codemods.deepcopy_flow import (
     foreign_default,
     get_default,
     identity_test,
-    rebinding,
+    plain_tuple,
     returned,
     scalar_result,
 )
@@ -58,6 +58,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         self._tracked.add(name)
         for use in walk(function.body):
             if isinstance(use, cst.Name) and use.value == name and use is not bound:
+                if _not_a_load(self.parent(use), use):
+                    continue
                 why = self._read_only(use, function, depth)
                 if why is not None:
                     return why if why.startswith(name + " ") else f"{name} {why}"
@@ -80,9 +82,11 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             isinstance(e.value, cst.Name) for e in target.elements
         ):
             names = [e.value for e in target.elements]
+        assert self._types is not None and isinstance(node, cst.BaseExpression)
+        if names and depth >= 3 and all(self._followed(n.value) for n in names):
+            return None  # ``best = (az, alt)`` where ``best = mask[0]`` is followed already
         if not names or depth >= 3:
             return ""
-        assert self._types is not None and isinstance(node, cst.BaseExpression)
         if isinstance(parent, cst.Assign) and len(names) == 1:
             kinds = [self._types.type_of(node)]
         elif isinstance(parent, cst.For | cst.CompFor):
@@ -107,6 +111,26 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
                 return why
         return None
 
+    def _followed(self, name: str) -> bool:
+        """Is ``name``, bound more than once, followed already (its bindings judged)?"""
+        assert self._types is not None
+        return name in self._tracked and len(self._types.bound.get(name, [])) > 1
+
+    def _named_tuple(self, display: cst.Tuple) -> bool:
+        """Is ``display`` the whole value of ``name = (...)`` (one plain name), every item a
+        scalar or a read of the copy (``_own_operand``; so that deep-copying the tuple where
+        it leaves copies nothing that was not the copy's)?"""
+        assign = self.parent(display)
+        assert self._types is not None
+        return (
+            isinstance(assign, cst.Assign)
+            and assign.value is display
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+            and plain_tuple(display)
+            and _own_operand(display, self._types, self._tracked)
+        )
+
     def _read_only(
         self, use: cst.BaseExpression, function: cst.FunctionDef, depth: int, whole: bool = True
     ) -> str | None:
@@ -128,6 +152,10 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             parent = self.parent(node)
             if isinstance(parent, cst.Subscript) and parent.value is node:
                 node = parent
+                continue
+            display = self.parent(parent) if isinstance(parent, cst.Element) else None
+            if isinstance(display, cst.Tuple) and self._named_tuple(display):
+                node = display  # ``best = (az, alt)``, each item a read or scalar: a read
                 continue
             if (
                 isinstance(parent, cst.Arg)
@@ -241,6 +269,14 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         return f"flows into `{shown}`, which could keep it"
 
 
+def _not_a_load(parent: cst.CSTNode | None, name: cst.Name) -> bool:
+    """Is ``name`` an attribute's name (``target.band``) or a keyword (``f(band=1)``), not the
+    local variable it spells?"""
+    if isinstance(parent, cst.Attribute):
+        return parent.attr is name
+    return isinstance(parent, cst.Arg) and parent.keyword is name
+
+
 def _dict_view(node: cst.CSTNode) -> bool:
     """``x.keys()``, ``x.values()`` or ``x.items()``: a view, which ``copy.deepcopy`` refuses."""
     return (
@@ -259,3 +295,30 @@ def _kept(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
         cst.Assign | cst.AnnAssign | cst.NamedExpr | cst.BooleanOperation | cst.Element
         | cst.DictElement | cst.StarredElement | cst.Return | cst.Yield,
     )  # fmt: skip
+
+
+def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:
+    """Why ``name``, bound more than once in ``function`` and once to a read of the copy, may
+    not be followed as a read: some binding is not ``name = <value>`` with a value made only of
+    scalars and reads of the copy (``price = price * band["pct"] // 100``), or is augmented
+    (``+=`` would change a list or dict of the copy in place)."""
+    if any(
+        isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == name
+        for n in walk(function.body)
+    ):
+        return (
+            f"{name} is bound more than once (an augmented assignment could change a list or "
+            "dict of the copy in place)"
+        )
+    for bind in types.bound.get(name, []):
+        if not (
+            isinstance(bind, cst.Assign)
+            and len(bind.targets) == 1
+            and isinstance(bind.targets[0].target, cst.Name)
+            and (
+                _own_operand(bind.value, types, tracked | {name})
+                or derived_from(bind.value, tracked | {name}, types)
+            )
+        ):
+            return f"{name} is bound more than once, not always to a value read from the copy"
+    return None

@@ -27,9 +27,11 @@ from efficiency.remediate.codemods.deepcopy_helpers import (
     builtin_read,
     key_lambda_refusal,
 )
+from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
 from efficiency.remediate.codemods.deepcopy_live import LIVE_KINDS, during_reads
 from efficiency.remediate.codemods.deepcopy_numbers import NumberReads
 from efficiency.remediate.codemods.deepcopy_properties import returned_once
+from efficiency.remediate.codemods.deepcopy_statics import first_param, method_kind, owner_of
 from efficiency.remediate.codemods.deepcopy_types import Types, mutation
 from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure
 from efficiency.remediate.codemods.deepcopy_views import View
@@ -78,6 +80,7 @@ class CopyJudge(NumberReads):
         function = self.scope_of(node)
         if not isinstance(function, cst.FunctionDef):
             return "not inside a function"
+        self._guards, self._reached = [], {id(function)}  # deepcopy_methods
         if name and declares_global(function, name):
             return f"{name} is declared global/nonlocal"
         caught = catches_copy_failure(function, call)
@@ -89,6 +92,14 @@ class CopyJudge(NumberReads):
         if calls_introspection(function):
             return "the function calls locals()/vars()/eval()/exec()"
         assert self._module is not None
+        owner = owner_of(function, self.parent)
+        if owner is not None:
+            first = (
+                first_param(function) if method_kind(function, self._bound) != "static" else None
+            )
+            why = hooked_read(function, owner, first, self._module, self._bound)
+            if why is not None:
+                return f"the function {why}"
         types = self._types = Types(self._module, function)
         types.shadowed = self._shadowed
         types.math = self._math

@@ -167,12 +167,6 @@ REFUSED = {
         "setattr(sys.modules[__name__], 'needed', print)\n\n" + CALLER,
         "calls needed(), which could mutate the data",
     ),
-    "a helper reached through self": (
-        HEAD + "class P:\n    def needed(self, profile, stage):\n        return 1.0\n\n"
-        "    def f(self, stage='seed'):\n        profile = profile_for()\n"
-        "        return self.needed(profile, stage) > 0 and 'veg' in profile['water']\n",
-        "is passed to self.needed(), a method",
-    ),
     "a rebound builtin": (
         HEAD + "def any(xs):\n    PROFILE.clear()\n    return True\n\n"
         "def f(stage='seed'):\n    profile = profile_for()\n"

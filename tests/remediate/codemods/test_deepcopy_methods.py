@@ -95,7 +95,8 @@ SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
         "            if charge < cap + len(lane['zones']):\n"
         "                out.append(lane['carrier'])\n        return out\n\n"
         "def f(*args):\n    return Rater().rate(*args)\n",
-        "        lanes = [r for r in self.LANES if r['mode'] == mode]\n",
+        '        lanes = [(r if _rater_unchanged(self, "_kg") else copy.deepcopy(r)) for r in '
+        "self.LANES if r['mode'] == mode]\n",
         [("road", 100.0), ("road", 900.0, 1.0), ("air", 5.0), ("sea", 1.0), ("road", 10.0)],
     ),
     # a named copy, a method calling another method and a module function, a scalar passed in
@@ -107,7 +108,8 @@ SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
         "        if user in cfg['blocked']:\n            return False\n"
         "        return used < self._cap(len(cfg['blocked'])) + cfg['daily']\n\n"
         "def f(user='bob', used=3):\n    return Gate().allowed(user, used)\n",
-        "        cfg = self.limits\n",
+        '        cfg = self.limits if _gate_unchanged(self, "_cap", "_floor") else '
+        "copy.deepcopy(self.limits)\n",
         [(), ("eve", 0), ("bob", 12), ("bob", 20)],
     ),
     # a dataclass with a method read after the copy, through a conditional
@@ -118,7 +120,7 @@ SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
         "        n = cfg['burst']['n'] if self._big(used) else cfg['daily']\n"
         "        return n - used\n\n"
         "def f(used=3, scale=1):\n    return Quota(scale).check(used)\n",
-        "        cfg = LIMITS\n",
+        '        cfg = LIMITS if _quota_unchanged(self, "_big") else deepcopy(LIMITS)\n',
         [(), (30,), (30, 5), (0, 0)],
     ),
     # the lab_results shape: cls(...) runs once its scalar arguments are read from the copy
@@ -196,12 +198,6 @@ REFUSED = {
         HEAD + "class G:\n    def _known(self, user):\n        return True\n\n"
         "    _known = print\n\n" + CALLER,
         "is not bound once in G, by a def",
-    ),
-    "a part of the copy handed to a method": (
-        HEAD + "class G:\n    def _known(self, names):\n        return 'x' in names\n\n"
-        "    def allowed(self, user):\n        cfg = copy.deepcopy(LIMITS)\n"
-        "        return self._known(cfg['blocked']) and cfg['daily'] > 1\n",
-        "is passed to self._known(), a method",
     ),
     "a static method's self is no instance": (
         HEAD + "class G:\n    def _known(self, user):\n        return True\n\n"
