@@ -67,48 +67,22 @@ class AchFileWriter:
         if len(routing) != 9 or routing_check_digit(routing[:8]) != int(routing[8]):
             raise AchError(f"{payment.employee_id}: bad routing number {routing!r}")
         return (
-            "6"
-            + TRANSACTION_CODES[payment.account_type]
-            + routing
-            + _field(payment.account, 17)
-            + _field(payment.cents, 10, numeric=True)
-            + _field(payment.employee_id, 15)
-            + _field(payment.name.upper(), 22)
-            + "  0"
-            + self.originator.odfi_routing[:8]
-            + _field(trace, 7, numeric=True)
+            f"6{TRANSACTION_CODES[payment.account_type]}{routing}{_field(payment.account, 17)}"
+            f"{_field(payment.cents, 10, numeric=True)}{_field(payment.employee_id, 15)}"
+            f"{_field(payment.name.upper(), 22)}  0{self.originator.odfi_routing[:8]}"
+            f"{_field(trace, 7, numeric=True)}"
         )
 
     def write(self, payments: list[Payment]) -> str:
         o = self.originator
         when = self.effective.strftime("%y%m%d")
         self._emit(
-            "101 "
-            + o.odfi_routing
-            + " "
-            + _field(o.company_id, 9, True)
-            + when
-            + "0000"
-            + self.file_id
-            + "094"
-            + "10"
-            + "1"
-            + _field(o.destination_name, 23)
-            + _field(o.company_name, 23)
-            + " " * 8
+            f"101 {o.odfi_routing} {_field(o.company_id, 9, True)}{when}0000{self.file_id}094101"
+            f"{_field(o.destination_name, 23)}{_field(o.company_name, 23)}{'':8}"
         )
         self._emit(
-            "5220"
-            + _field(o.company_name, 16)
-            + " " * 20
-            + _field(o.company_id, 10)
-            + "PPD"
-            + "PAYROLL   "
-            + when
-            + when
-            + "   1"
-            + o.odfi_routing[:8]
-            + "0000001"
+            f"5220{_field(o.company_name, 16)}{'':20}{_field(o.company_id, 10)}PPDPAYROLL   "
+            f"{when}{when}   1{o.odfi_routing[:8]}0000001"
         )
         hash_total = 0
         credit = 0
@@ -118,25 +92,14 @@ class AchFileWriter:
             credit += payment.cents
         count = len(payments)
         self._emit(
-            "8220"
-            + _field(count, 6, True)
-            + _field(hash_total, 10, True)
-            + "0" * 12
-            + _field(credit, 12, True)
-            + _field(o.company_id, 10)
-            + " " * 25
-            + o.odfi_routing[:8]
-            + "0000001"
+            f"8220{_field(count, 6, True)}{_field(hash_total, 10, True)}{'':0>12}"
+            f"{_field(credit, 12, True)}{_field(o.company_id, 10)}{'':25}"
+            f"{o.odfi_routing[:8]}0000001"
         )
         blocks = -(-(self.records + 1) // BLOCKING_FACTOR)
         self._emit(
-            "9000001"
-            + _field(blocks, 6, True)
-            + _field(count, 8, True)
-            + _field(hash_total, 10, True)
-            + "0" * 12
-            + _field(credit, 12, True)
-            + " " * 39
+            f"9000001{_field(blocks, 6, True)}{_field(count, 8, True)}"
+            f"{_field(hash_total, 10, True)}{'':0>12}{_field(credit, 12, True)}{'':39}"
         )
         while self.records % BLOCKING_FACTOR:
             self._emit("9" * RECORD_LENGTH)
