@@ -14,6 +14,7 @@ from efficiency.remediate import git as gitops
 from efficiency.remediate.codemods import codemod
 from efficiency.remediate.errors import ProposalError
 from efficiency.remediate.locate import LocateError, find_file, locate_in
+from efficiency.remediate.other_modules import OtherModules
 from efficiency.remediate.playbooks import Playbook
 from efficiency.remediate.sampled import on_sampled_lines
 from efficiency.services import ServiceConfig
@@ -128,7 +129,9 @@ def apply_fix(
         source = path.read_text(encoding="utf-8")
         try:
             result = codemod(str(playbook.fix.codemod)).apply(
-                source, function=where.function, params=params
+                source,
+                function=where.function,
+                params={**params, "other_modules": OtherModules(tree, where.path)},
             )
         except Exception as exc:  # one codemod's fault must not end the whole run
             raise ProposalError(
@@ -183,7 +186,7 @@ def _apply_everywhere(
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        result = mod.apply(source, params=params)
+        result = mod.apply(source, params={**params, "other_modules": OtherModules(tree, rel)})
         if result.changed:
             path.write_text(result.source, encoding="utf-8")
             changed.append(str(rel))

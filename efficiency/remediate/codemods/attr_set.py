@@ -47,7 +47,10 @@ deleted, given to a call (except read-only builtins), returned, aliased or used 
 other than ``count``/``index``/``copy``; nothing reaches attributes by name (``setattr``,
 ``vars``, ``__dict__``, a string equal to the name, ``eval``...); the tests are ``x in
 self.attr`` in a method (or ``cls.attr``, ``Class.attr``), ``self`` is never rebound, and the
-builtins the rewrite calls are not rebound. Anything else is refused with the reason. The
+builtins the rewrite calls are not rebound; the attribute is private (``_x``) or ``ALL_CAPS``,
+or public and named by no other module of the repository (the ``other_modules`` param, see
+:mod:`~efficiency.remediate.codemods.public_names`; without it a public one is refused). Anything
+else is refused with the reason. The
 rewrite itself is :mod:`efficiency.remediate.codemods.attr_set_rewrite`.
 """
 
@@ -65,6 +68,7 @@ from efficiency.remediate.codemods.frozen_set import (
     _fresh,
     reading_refusal,
 )
+from efficiency.remediate.codemods.public_names import Elsewhere, public_refusal
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     ScopedVisitor,
@@ -81,14 +85,6 @@ _HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr
 _INITS = frozenset({"__init__", "__post_init__"})
 #: names that reach attributes by a string
 _BY_NAME = INTROSPECTION | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
-
-
-def public_refusal(name: str) -> str:
-    """'' for a private (``_x``) or constant (``ALL_CAPS``) name, which no other module should
-    change in place; else why not: this file cannot see the other modules."""
-    if name.startswith("_") or name.isupper():
-        return ""
-    return f"{name} is public: another module could change the list in place, unseen here"
 
 
 @dataclass
@@ -167,9 +163,12 @@ def _decorator_name(node: cst.Decorator) -> str:
 class AttrFinder(ScopedVisitor):
     """Finds ``x in self.attr`` tests in the selected code and proves (or refuses) each list."""
 
-    def __init__(self, module: cst.Module, targets: Targets | None) -> None:
+    def __init__(
+        self, module: cst.Module, targets: Targets | None, elsewhere: Elsewhere | None = None
+    ) -> None:
         super().__init__(targets)
         self.module = module
+        self.elsewhere = elsewhere
         self.candidates: dict[tuple[int, str], list[tuple[cst.Comparison, str]]] = {}
         self.classes: dict[int, cst.ClassDef] = {}
         self.sites: list[AttrSite] = []
@@ -368,7 +367,7 @@ class AttrFinder(ScopedVisitor):
         )
 
     def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:
-        if why := public_refusal(site.attr):
+        if why := public_refusal(site.attr, self.elsewhere):
             return why
         tested = {id(c.comparisons[0].comparator) for c, _ in tests}
         defined = {id(n) for n in walk(site.init)}

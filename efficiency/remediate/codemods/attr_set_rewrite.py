@@ -11,6 +11,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.attr_set import AttrFinder, AttrSite
+from efficiency.remediate.codemods.public_names import Elsewhere
 from efficiency.remediate.codemods.pysource import StatementRewriter, Targets, code, unique_name
 
 
@@ -81,13 +82,17 @@ def _pairs(site: AttrSite) -> list[tuple[cst.Comparison, str]]:
 
 
 def attribute_stage(
-    wrapper: MetadataWrapper, targets: Targets | None, taken: set[str]
+    wrapper: MetadataWrapper,
+    targets: Targets | None,
+    taken: set[str],
+    elsewhere: Elsewhere | None = None,
 ) -> tuple[cst.Module, list[AttrSite], list[str]]:
     """The attribute-list rewrite of the wrapped tree (``targets`` found in it, as
     :func:`~efficiency.remediate.codemods.pysource.restage` gives them): the new tree, the sites
-    rewritten and the refusals. ``taken`` gets the names it adds."""
+    rewritten and the refusals. ``taken`` gets the names it adds. ``elsewhere`` (the
+    ``other_modules`` param) lets a public attribute through that no other module names."""
     module = wrapper.module
-    finder = AttrFinder(wrapper.module, targets)
+    finder = AttrFinder(wrapper.module, targets, elsewhere)
     wrapper.visit(finder)
     finder.finish()
     if not finder.sites:

@@ -49,6 +49,7 @@ from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewrite
 from efficiency.remediate.codemods.global_set import global_stage
 from efficiency.remediate.codemods.loop_set_rewrite import loop_stage
 from efficiency.remediate.codemods.passed_set_rewrite import passed_stage
+from efficiency.remediate.codemods.public_names import public_assumption, public_refusal
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -313,7 +314,9 @@ class SetMembership(PythonCodemod):
                 f"({plural(tests, 'membership test')})"
             )
         staged, staged_targets = restage(staged.module, new, staged_targets)
-        new, held, left = attribute_stage(staged, staged_targets, taken)
+        new, held, left = attribute_stage(
+            staged, staged_targets, taken, params.get("other_modules")
+        )
         refused += left
         if held:
             rewritten = tuple(f"{s.attr}{end}" for s in held if not s.holder for end in " =:")
@@ -325,6 +328,7 @@ class SetMembership(PythonCodemod):
                 f"str/int values {where(targets, (s.cls.name.value for s in held))} "
                 f"({plural(tests, 'membership test')})"
             )
+            parts += [public_assumption(s.attr) for s in held if public_refusal(s.attr)]
         staged, staged_targets = restage(staged.module, new, staged_targets)
         skip = done | {s.name for s in frozen.sites} | {n for pair in names.values() for n in pair}
         new, moduled, left = global_stage(staged, staged_targets, taken, frozenset(skip))
