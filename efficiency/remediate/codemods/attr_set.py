@@ -42,12 +42,15 @@ top-level, has no bases but ``object``, no metaclass, no decorator but a ``datac
 ``__delattr__`` and no subclass in the module; the attribute is bound exactly once, by a
 statement of its own in the class body or in ``__init__``/``__post_init__``'s own body (as
 ``self.attr``), to a value nothing else holds (a display, a comprehension, ``list()``/
-``tuple()``/``sorted()`` or ``+`` of them); no other ``.attr`` anywhere in the module is stored,
-deleted, given to a call (except read-only builtins), returned, aliased or used by a method
-other than ``count``/``index``/``copy``; nothing reaches attributes by name (``setattr``,
-``vars``, ``__dict__``, a string equal to the name, ``eval``...); the tests are ``x in
-self.attr`` in a method (or ``cls.attr``, ``Class.attr``), ``self`` is never rebound, and the
-builtins the rewrite calls are not rebound; the attribute is private (``_x``) or ``ALL_CAPS``,
+``tuple()``/``sorted()`` or ``+`` of them; in ``__init__`` also a call of a plain function of
+the module that builds and returns a new list, proved as
+:func:`~efficiency.remediate.codemods.passed_set.module_call_is_new` proves it); no other
+``.attr`` anywhere in the module is stored, deleted, given to a call (except read-only
+builtins), returned, aliased or used by a method other than ``count``/``index``/``copy``;
+nothing reaches attributes by name (``setattr``, ``vars``, ``__dict__``, a string equal to the
+name, ``eval``...); the tests are ``x in self.attr`` in a method (or ``cls.attr``,
+``Class.attr``), ``self`` is never rebound, and the builtins the rewrite calls are not
+rebound; the attribute is private (``_x``) or ``ALL_CAPS``,
 or public and named by no other module of the repository (the ``other_modules`` param, see
 :mod:`~efficiency.remediate.codemods.public_names`; without it a public one is refused). Anything
 else is refused with the reason. The
@@ -68,6 +71,7 @@ from efficiency.remediate.codemods.frozen_set import (
     _fresh,
     reading_refusal,
 )
+from efficiency.remediate.codemods.passed_set import module_call_is_new
 from efficiency.remediate.codemods.public_names import Elsewhere, public_refusal
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
@@ -355,7 +359,14 @@ class AttrFinder(ScopedVisitor):
             return None, f"{code(store)} does not store on the instance being made"
         if _USED & binds(method):
             return None, f"{method.name.value} rebinds a builtin the rewrite calls"
-        if not _fresh(stmt.value, fresh_ok and not binds(method) & _FRESH_CALLS):
+        own = binds(method)
+        trusted = fresh_ok and not own & _FRESH_CALLS
+        if not _fresh(stmt.value, trusted) and not (
+            trusted
+            and isinstance(stmt.value, cst.Call)
+            and code(stmt.value.func) not in own
+            and module_call_is_new(self.module, stmt.value)
+        ):
             return None, self._not_fresh(attr, stmt.value)
         return AttrSite(cls, attr, line, holder, method), ""
 
@@ -363,7 +374,8 @@ class AttrFinder(ScopedVisitor):
     def _not_fresh(attr: str, value: cst.BaseExpression) -> str:
         return (
             f"{attr} = `{code(value)[:40]}` may be a list something else holds and changes "
-            "(only a display, a comprehension, list()/tuple()/sorted() or + of them)"
+            "(only a display, a comprehension, list()/tuple()/sorted(), + of them "
+            "or a module function returning a new list)"
         )
 
     def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:

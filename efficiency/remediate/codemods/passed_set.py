@@ -22,13 +22,14 @@ The snapshot's and the tests' guards are those of :mod:`~efficiency.remediate.co
 any other caller passes no set and the callee scans the list as before. The set stays right
 because nothing can change the list: it is new (a display, a comprehension, ``list()``/
 ``sorted()``..., or the result of a property, method or function of the module that returns
-such a value, or a local list it only grows and returns), the caller only hands it to the
-callee, tests it or reads it, and the callee only tests or reads its parameter (never stores,
-returns or passes it on, never rebinds it). A method callee is called on the caller's own
-first parameter; it is plain (no decorator), defined once, and no class of the module
-overrides it; the set is passed only while ``type(self)`` has the method the module defines,
-so a subclass elsewhere that overrides it is called as before. Anything else is refused with
-the reason.
+such a value, or a local list it only grows and returns; :func:`module_call_is_new` is the same
+proof for a call of a module function, which the attribute stage uses too), the caller only
+hands it to the callee, tests it or reads it, and the callee only tests or reads its parameter
+(never stores, returns or passes it on, never rebinds it). A method callee is called on the
+caller's own first parameter; it is plain (no decorator), defined once, and no class of the
+module overrides it; the set is passed only while ``type(self)`` has the method the module
+defines, so a subclass elsewhere that overrides it is called as before. Anything else is
+refused with the reason.
 """
 
 from __future__ import annotations
@@ -303,6 +304,25 @@ class PassedFinder(ScopedVisitor):
             ]:
                 producer = method
         return producer is not None and _returns_new(producer)
+
+
+def module_call_is_new(module: cst.Module, value: cst.BaseExpression) -> bool:
+    """Is ``value`` a call (any arguments) of a function of ``module`` that gives a new list:
+    top-level, undecorated, bound once at the top and declared ``global`` nowhere, every
+    ``return`` as :func:`_returns_new` needs? The caller checks the builtins it trusts."""
+    if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Name):
+        return False
+    name = value.func.value
+    tops = [n for s in module.body for n in _bound_by(s)]
+    defs = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
+    declared = {i.name.value for g in walk(module) if isinstance(g, cst.Global) for i in g.names}
+    return (
+        tops.count(name) == 1
+        and len(defs) == 1
+        and not defs[0].decorators
+        and name not in declared
+        and _returns_new(defs[0])
+    )
 
 
 def _returns_new(function: cst.FunctionDef) -> bool:
