@@ -38,12 +38,11 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.attr_set import (
     _BY_NAME,
-    _STORES,
     _USED,
     AttrFinder,
-    _bare_targets,
     public_refusal,
 )
+from efficiency.remediate.codemods.attr_set_targets import _STORES, _bare_targets
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READERS, _fresh
 from efficiency.remediate.codemods.pysource import (
