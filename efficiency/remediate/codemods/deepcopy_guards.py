@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from efficiency.remediate.codemods.module_level import with_import
 from efficiency.remediate.codemods.pysource import code
 
 _BUILTINS = ("all", "type", "isinstance", "object", "str", "bool")
@@ -103,9 +104,8 @@ class AddCaptures(cst.CSTTransformer):
             body.append(statement)
             if isinstance(statement, cst.ClassDef) and statement.name.value in self.captures:
                 body.extend(_capture(statement.name.value, *self.captures[statement.name.value]))
-        if not self.imported:
-            body.insert(_after_imports(body), cst.parse_statement("import inspect\n"))
-        return updated_node.with_changes(body=body)
+        module = updated_node.with_changes(body=body)
+        return module if self.imported else with_import(module, "inspect")
 
 
 def _capture(owner: str, defs: str, check: str, names: set[str]) -> list[cst.BaseStatement]:
@@ -127,18 +127,3 @@ def _capture(owner: str, defs: str, check: str, names: set[str]) -> list[cst.Bas
         statements[0].with_changes(leading_lines=gap),
         statements[1].with_changes(leading_lines=gap),
     ]
-
-
-def _after_imports(body: list[cst.BaseStatement]) -> int:
-    """Where an import goes: after the docstring, ``__future__`` imports and leading imports."""
-    at = 0
-    for index, statement in enumerate(body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        small = statement.body[0]
-        docstring = index == 0 and isinstance(small, cst.Expr)
-        if docstring or isinstance(small, cst.Import | cst.ImportFrom):
-            at = index + 1
-            continue
-        break
-    return at
