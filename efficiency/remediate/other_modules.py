@@ -264,14 +264,38 @@ class OtherModules:
         return scans
 
     def __call__(self, name: str) -> str:
+        files, why = self.naming(name)
+        return f"{files[0]} names it" if files else why  # the first file in the walk
+
+    def naming(self, name: str) -> tuple[list[str], str]:
+        """The other modules that name ``name``, and '' or why any of them could reach any
+        name (a computed attribute access, a file that could not be read or tokenized)."""
         if self._scans is None:
             self._scans = self._read()
+        files = []
         for rel, scan in self._scans.items():
             if isinstance(scan, str):
-                return scan
+                return files, scan
             names, generic = scan
             if generic:
-                return f"{rel} reaches attributes by a computed name ({generic})"
+                return files, f"{rel} reaches attributes by a computed name ({generic})"
             if name in names:
-                return f"{rel} names it"
-        return ""
+                files.append(rel)
+        return files, ""
+
+    def source(self, rel: str) -> str | None:
+        """The Python text of the other module ``rel`` (a notebook's code cells), or None for a
+        template or a file that cannot be read or decoded now."""
+        path = self.tree / rel
+        kind = _kind(path)
+        try:
+            data = path.read_bytes()
+            if kind == "notebook":
+                return _notebook_source(data.decode("utf-8"))
+            if kind == "python":
+                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+                return data.decode(encoding)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, KeyError,
+                TypeError, AttributeError):  # fmt: skip
+            return None
+        return None

@@ -35,8 +35,16 @@ a list bound to it where this module cannot see is scanned. A class attribute (`
 in the class body, read through the class (``Codes.BLOCKED_SET``, the class name bound once):
 a method borrowed by another class (``Codes.hit(other, v)``) scans ``other``'s own list.
 
-What must hold, in the module (what other modules do with the attribute is beyond what one
-module can show, as for :mod:`~efficiency.remediate.codemods.join_attribute`): the class is
+The object may also be a parameter annotated with a class of the module (``plan: Plan``,
+``"Plan"``, ``Plan | None``) of any function, method or not: ``claim.ndc in plan.excluded``
+in ``adjudicate(claim, plan: Plan)``. The annotation only says which class's attribute it is;
+the test checks ``isinstance(plan, Plan)`` as for ``self``, so anything else passed scans its
+own list. The list may be a dataclass field (``excluded: list[str] = field(default_factory=
+list)``), which the generated ``__init__`` takes from its caller: its set is made first thing
+in ``__post_init__`` (added when the class has none) and every caller must be shown to hand it
+a new list, as :mod:`~efficiency.remediate.codemods.attr_set_fields` proves.
+
+What must hold, in the module: the class is
 top-level, has no bases but ``object``, no metaclass, no decorator but a ``dataclass`` without
 ``slots=True``, no ``__slots__``, no ``__setattr__``/``__getattr__``/``__getattribute__``/
 ``__delattr__`` and no subclass in the module; the attribute is bound exactly once, by a
@@ -48,21 +56,28 @@ the module that builds and returns a new list, proved as
 ``.attr`` anywhere in the module is stored, deleted, given to a call (except read-only
 builtins), returned, aliased or used by a method other than ``count``/``index``/``copy``;
 nothing reaches attributes by name (``setattr``, ``vars``, ``__dict__``, a string equal to the
-name, ``eval``...); the tests are ``x in self.attr`` in a method (or ``cls.attr``,
-``Class.attr``), ``self`` is never rebound, and the builtins the rewrite calls are not
-rebound; the attribute is private (``_x``) or ``ALL_CAPS``,
-or public and named by no other module of the repository (the ``other_modules`` param, see
-:mod:`~efficiency.remediate.codemods.public_names`; without it a public one is refused). Anything
+name other than a dictionary key, ``eval``...) and no ``case Cls(...)`` pattern binds it; the
+tests are ``x in self.attr`` in a method (or ``cls.attr``, ``Class.attr``, ``param.attr``), the
+object's name is never rebound there, and the builtins the rewrite calls are not rebound; the
+attribute is private (``_x``) or ``ALL_CAPS``, or public and only read by the repository's
+other modules (the ``other_modules`` param: what other modules do is shown by
+:mod:`~efficiency.remediate.codemods.other_reads`, which also checks how they build a public
+dataclass whose field it is; without the param a public one is refused). Anything
 else is refused with the reason. The
 rewrite itself is :mod:`efficiency.remediate.codemods.attr_set_rewrite`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 
+from efficiency.remediate.codemods.attr_set_fields import field_site
+from efficiency.remediate.codemods.attr_set_sites import (
+    USED,
+    AttrSite,
+    class_site,
+    instance_site,
+)
 from efficiency.remediate.codemods.attr_set_targets import (
     _DEFS,
     _decorator_name,
@@ -70,17 +85,18 @@ from efficiency.remediate.codemods.attr_set_targets import (
     _imported_as,
     _is_stored,
     _rebinds,
+    annotated_class,
+    key_string,
 )
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import (
     _FRESH_CALLS,
     _READ_METHODS,
     _READERS,
-    _fresh,
     reading_refusal,
 )
-from efficiency.remediate.codemods.new_lists import module_call_is_new
-from efficiency.remediate.codemods.public_names import Elsewhere, public_refusal
+from efficiency.remediate.codemods.other_reads import elsewhere_refusal
+from efficiency.remediate.codemods.public_names import Elsewhere
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     ScopedVisitor,
@@ -89,32 +105,10 @@ from efficiency.remediate.codemods.pysource import (
     walk,
 )
 
-#: builtins the rewrite calls
-_USED = frozenset({"type", "str", "int", "frozenset", "all", "isinstance"})
 #: methods that could make an attribute store or load something else
 _HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
-#: where an instance attribute may be bound
-_INITS = frozenset({"__init__", "__post_init__"})
 #: names that reach attributes by a string
 _BY_NAME = INTROSPECTION | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
-
-
-@dataclass
-class AttrSite:
-    cls: cst.ClassDef
-    attr: str
-    #: the statement line that binds the list (the set is made right after it)
-    init: cst.SimpleStatementLine
-    #: ``self`` of ``__init__`` for an instance attribute, "" for a class attribute
-    holder: str
-    #: the ``__init__`` (or ``__post_init__``) def, for an instance attribute
-    method: cst.FunctionDef | None
-    #: the membership tests -> the name of the object they read the attribute of
-    tests: dict[int, str] = field(default_factory=dict)
-    nodes: list[cst.Comparison] = field(default_factory=list)
-    #: filled by the caller: the set's attribute name and the probe's local name
-    shadow: str = ""
-    probe: str = ""
 
 
 class AttrFinder(ScopedVisitor):
@@ -147,20 +141,31 @@ class AttrFinder(ScopedVisitor):
         if not isinstance(held, cst.Attribute) or not isinstance(held.value, cst.Name):
             return
         method = next((a for a in self.ancestors(node) if isinstance(a, cst.FunctionDef)), None)
-        cls = self.parent(self.parent(method)) if method is not None else None  # type: ignore[arg-type]
-        if not isinstance(cls, cst.ClassDef) or not isinstance(self.parent(cls), cst.Module):
+        if method is None:
             return
-        assert method is not None
         obj = held.value.value
-        first = _first_param(method)
-        static = any(_decorator_name(d) == "staticmethod" for d in method.decorators)
-        if obj != cls.name.value and (first is None or static or first.name.value != obj):
+        cls, first = self._owner(method, obj)
+        if cls is None:
             return  # not an attribute of this class's instance: not this rewrite's business
         if _rebinds(method, obj, first):
             self.refused.append(f"{code(node)[:60]}: {obj} is rebound in {method.name.value}")
             return
         self.classes[id(cls)] = cls
         self.candidates.setdefault((id(cls), held.attr.value), []).append((node, obj))
+
+    def _owner(
+        self, method: cst.FunctionDef, obj: str
+    ) -> tuple[cst.ClassDef | None, cst.Param | None]:
+        """The top-level class whose instance (or itself) ``obj`` is in ``method``, and the
+        parameter that holds it: a method's ``self``/``cls``, the class's own name, or a
+        parameter annotated with a class of the module (the rewrite checks ``isinstance``)."""
+        cls = self.parent(self.parent(method))  # type: ignore[arg-type]
+        if isinstance(cls, cst.ClassDef) and isinstance(self.parent(cls), cst.Module):
+            first = _first_param(method)
+            static = any(_decorator_name(d) == "staticmethod" for d in method.decorators)
+            if obj == cls.name.value or (first and not static and first.name.value == obj):
+                return cls, first
+        return annotated_class(method, obj, self.module)
 
     def finish(self) -> None:
         """Prove or refuse each (class, attribute) the tests use."""
@@ -170,6 +175,8 @@ class AttrFinder(ScopedVisitor):
             site, why = self._site(cls, attr)
             if site is not None and not why:
                 why = self._uses_refusal(site, tests)
+            if why == "-":
+                continue  # no list: not this rewrite's business
             if why or site is None:
                 self.refused.append(f"{cls.name.value}.{attr}: {why}")
                 continue
@@ -204,16 +211,20 @@ class AttrFinder(ScopedVisitor):
         why = self._class_refusal(cls)
         if why:
             return None, why
-        strings = {n.evaluated_value for n in walk(self.module) if isinstance(n, cst.SimpleString)}
-        if attr in strings or any(
-            (isinstance(n, cst.Name) and n.value in _BY_NAME) or isinstance(n, cst.ImportStar)
+        if any(
+            (isinstance(n, cst.Name) and n.value in _BY_NAME)
+            or isinstance(n, cst.ImportStar)
+            or (isinstance(n, cst.SimpleString) and n.evaluated_value == attr
+                and not key_string(n, self.parents))
             for n in walk(self.module)
-        ):
+        ):  # fmt: skip
             return (
                 None,
                 "the module may reach attributes by name (setattr, vars, a string, import *...)",
             )
-        rebound = _USED & binds(self.module, top=True)
+        if any(isinstance(n, cst.MatchClass) for n in walk(self.module)):
+            return None, "a `case Cls(...)` pattern could bind the list to a name"
+        rebound = USED & binds(self.module, top=True)
         if rebound:
             return None, f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
         name = cls.name.value
@@ -235,104 +246,27 @@ class AttrFinder(ScopedVisitor):
         if len(stores) > 1:
             return None, f".{attr} is stored {len(stores)} times in the module"
         fresh_ok = not (_FRESH_CALLS & binds(self.module, top=True))
+        if in_body and cls.decorators and any(
+            isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.AnnAssign)
+            and code(s.body[0].target) == attr for s in cls.body.body
+        ):  # fmt: skip
+            shape, why = field_site(self.module, cls, attr, parents, fresh_ok)
+            if shape is None:
+                return None, why
+            return AttrSite(cls, attr, shape.line, shape.holder, None, shape=shape), ""
         if in_body:
-            return self._class_site(cls, attr, fresh_ok)
+            return class_site(cls, attr, fresh_ok)
         if not stores:
             return None, f".{attr} is never bound in the module"
-        return self._instance_site(cls, attr, stores[0], parents, fresh_ok)
-
-    def _class_site(
-        self, cls: cst.ClassDef, attr: str, fresh_ok: bool
-    ) -> tuple[AttrSite | None, str]:
-        found = []
-        for line in cls.body.body:
-            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
-                stmt = line.body[0]
-                if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
-                    target, value = stmt.targets[0].target, stmt.value
-                elif isinstance(stmt, cst.AnnAssign) and stmt.value is not None:
-                    if cls.decorators:
-                        continue  # an annotated name in a dataclass is a field
-                    target, value = stmt.target, stmt.value
-                else:
-                    continue
-                if isinstance(target, cst.Name) and target.value == attr:
-                    found.append((line, value))
-        uses = [
-            n
-            for line in cls.body.body
-            if not isinstance(line, cst.FunctionDef | cst.ClassDef)
-            for n in walk(line)
-            if isinstance(n, cst.Name) and n.value == attr
-        ]
-        defs = [
-            line
-            for line in cls.body.body
-            if isinstance(line, cst.FunctionDef | cst.ClassDef) and line.name.value == attr
-        ]
-        if len(found) != 1 or len(uses) != 1 or defs:
-            return None, f"{attr} is bound or used by name in the class body other than once"
-        line, value = found[0]
-        own = binds(cls, top=True)
-        if own & _USED:
-            return None, f"the class body binds {', '.join(sorted(own & _USED))}"
-        if not _fresh(value, fresh_ok and not own & _FRESH_CALLS):
-            return None, self._not_fresh(attr, value)
-        return AttrSite(cls, attr, line, "", None), ""
-
-    def _instance_site(
-        self,
-        cls: cst.ClassDef,
-        attr: str,
-        store: cst.Attribute,
-        parents: dict[int, cst.CSTNode],
-        fresh_ok: bool,
-    ) -> tuple[AttrSite | None, str]:
-        assign = parents.get(id(store))
-        stmt = parents.get(id(assign)) if isinstance(assign, cst.AssignTarget) else assign
-        line = parents.get(id(stmt))
-        method = parents.get(id(parents.get(id(line))))
-        if (
-            not isinstance(stmt, cst.Assign | cst.AnnAssign)
-            or not isinstance(line, cst.SimpleStatementLine)
-            or len(line.body) != 1
-            or (isinstance(stmt, cst.Assign) and len(stmt.targets) != 1)
-            or stmt.value is None
-            or not isinstance(method, cst.FunctionDef)
-            or method.name.value not in _INITS
-            or parents.get(id(parents.get(id(method)))) is not cls
-        ):
-            return None, (
-                f".{attr} is not bound by a statement of its own in the body of "
-                f"{cls.name.value}.__init__ or __post_init__"
-            )
-        first = _first_param(method)
-        holder = code(store.value)
-        if first is None or first.name.value != holder or _rebinds(method, holder, first):
-            return None, f"{code(store)} does not store on the instance being made"
-        if _USED & binds(method):
-            return None, f"{method.name.value} rebinds a builtin the rewrite calls"
-        own = binds(method)
-        trusted = fresh_ok and not own & _FRESH_CALLS
-        if not _fresh(stmt.value, trusted) and not (
-            trusted
-            and isinstance(stmt.value, cst.Call)
-            and code(stmt.value.func) not in own
-            and module_call_is_new(self.module, stmt.value)
-        ):
-            return None, self._not_fresh(attr, stmt.value)
-        return AttrSite(cls, attr, line, holder, method), ""
-
-    @staticmethod
-    def _not_fresh(attr: str, value: cst.BaseExpression) -> str:
-        return (
-            f"{attr} = `{code(value)[:40]}` may be a list something else holds and changes "
-            "(only a display, a comprehension, list()/tuple()/sorted(), + of them "
-            "or a module function returning a new list)"
-        )
+        return instance_site(self.module, cls, attr, stores[0], parents, fresh_ok)
 
     def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:
-        if why := public_refusal(site.attr, self.elsewhere):
+        field = site.shape
+        why, site.assumed = elsewhere_refusal(
+            self.elsewhere, site.attr, site.cls.name.value if field else "",
+            field.position if field else None,
+        )  # fmt: skip
+        if why:
             return why
         tested = {id(c.comparisons[0].comparator) for c, _ in tests}
         defined = {id(n) for n in walk(site.init)}
@@ -347,7 +281,7 @@ class AttrFinder(ScopedVisitor):
                 return why
         for comparison, _ in tests:
             method = next(a for a in self.ancestors(comparison) if isinstance(a, cst.FunctionDef))
-            if _USED & binds(method):
+            if USED & binds(method):
                 return f"{method.name.value} rebinds a builtin the rewrite calls"
             if not isinstance(comparison.left, cst.Name) and any(
                 isinstance(a, cst.CompFor) and any(n is comparison for n in walk(a.iter))

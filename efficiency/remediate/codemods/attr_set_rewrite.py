@@ -10,7 +10,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from efficiency.remediate.codemods.attr_set import AttrFinder, AttrSite
+from efficiency.remediate.codemods.attr_set import AttrFinder
+from efficiency.remediate.codemods.attr_set_sites import AttrSite
 from efficiency.remediate.codemods.public_names import Elsewhere
 from efficiency.remediate.codemods.pysource import StatementRewriter, Targets, code, unique_name
 
@@ -24,10 +25,24 @@ class AttrRewriter(StatementRewriter):
         self.inits = {id(s.init): s for s in sites}
         self.defaults = {id(s.method): s for s in sites if s.method is not None}
         self.tests = {id(c): (s, obj) for s in sites for c, obj in _pairs(s)}
+        # a dataclass field's set is made in __post_init__: the class's own, or one added
+        self.posts: dict[int, list[AttrSite]] = {}
+        for site in sites:
+            if site.shape is not None:
+                key = id(site.shape.post_init) if site.shape.post_init else id(site.cls)
+                self.posts.setdefault(key, []).append(site)
 
     def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
         out: list = []
+        added: list[AttrSite] = []
         for old, new in zip(original, updated, strict=True):
+            if id(old) in self.posts and isinstance(new, cst.FunctionDef):
+                new = _made_first(new, self.posts[id(old)])
+            site = self.inits.get(id(old))
+            if site is not None and site.shape is not None:
+                out += [new, cst.parse_statement(f"{site.shadow} = None\n")]
+                added += [] if site.shape.post_init else [site]
+                continue
             site = self.defaults.get(id(old))
             if site is not None and isinstance(new, cst.FunctionDef):
                 lines = list(new.leading_lines)
@@ -48,6 +63,10 @@ class AttrRewriter(StatementRewriter):
                         f"is str or type(v) is int for v in {held}) else None)\n"
                     )
                 )
+        if added:
+            made = _pair(added[0].shape.holder, added)  # type: ignore[union-attr]
+            post = cst.parse_statement(f"def __post_init__({added[0].shape.holder}):\n{made}")  # type: ignore[union-attr]
+            out.append(post.with_changes(leading_lines=[cst.EmptyLine(indent=False)]))
         return out
 
     def leave_Comparison(
@@ -75,6 +94,25 @@ class AttrRewriter(StatementRewriter):
         return new.with_changes(
             lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
         )
+
+
+def _pair(holder: str, sites: list[AttrSite], indent: str = "    ") -> str:
+    """The lines that make each site's ``(list, frozenset)`` pair on ``holder``."""
+    return "".join(
+        f"{indent}{holder}.{s.shadow} = (({holder}.{s.attr}, frozenset({holder}.{s.attr})) if "
+        f"all(type(v) is str or type(v) is int for v in {holder}.{s.attr}) else None)\n"
+        for s in sites
+    )
+
+
+def _made_first(method: cst.FunctionDef, sites: list[AttrSite]) -> cst.FunctionDef:
+    """The class's own ``__post_init__`` with the pairs made first (after its docstring)."""
+    body = method.body
+    assert isinstance(body, cst.IndentedBlock)
+    made = cst.parse_module(_pair(sites[0].shape.holder, sites, "")).body  # type: ignore[union-attr]
+    lines = list(body.body)
+    at = 1 if lines and method.get_docstring() is not None else 0
+    return method.with_changes(body=body.with_changes(body=[*lines[:at], *made, *lines[at:]]))
 
 
 def _pairs(site: AttrSite) -> list[tuple[cst.Comparison, str]]:

@@ -36,15 +36,13 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from efficiency.remediate.codemods.attr_set import (
-    _BY_NAME,
-    _USED,
-    AttrFinder,
-    public_refusal,
-)
+from efficiency.remediate.codemods.attr_set import _BY_NAME, AttrFinder
+from efficiency.remediate.codemods.attr_set_sites import USED as _USED
+from efficiency.remediate.codemods.attr_set_sites import not_fresh
 from efficiency.remediate.codemods.attr_set_targets import _STORES, _bare_targets
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READERS, _fresh
+from efficiency.remediate.codemods.public_names import public_refusal
 from efficiency.remediate.codemods.pysource import (
     StatementRewriter,
     Targets,
@@ -157,7 +155,7 @@ class GlobalFinder(AttrFinder):
         stmt = line.body[0]
         assert isinstance(stmt, cst.Assign | cst.AnnAssign) and stmt.value is not None
         if not _fresh(stmt.value, not _FRESH_CALLS & module_binds):
-            return self._not_fresh(name, stmt.value)
+            return not_fresh(name, stmt.value)
         target = stmt.targets[0].target if isinstance(stmt, cst.Assign) else stmt.target
         tested = {id(t.comparisons[0].comparator) for t in tests}
         rebound = _READERS & module_binds

@@ -155,21 +155,22 @@ class PassedFinder(ScopedVisitor):
         site.receiver = receiver
         uses = [n for n in walk(function.body) if isinstance(n, cst.Name) and n.value == name
                 and n is not assign.targets[0].target]  # fmt: skip
-        handed = [self.parent(self.parent(u)) for u in uses if isinstance(self.parent(u), cst.Arg)]
         site.callees = {
-            id(f) for c in handed if isinstance(c, cst.Call)
-            for f in [self._resolve(c.func, cls, receiver)[0]] if f is not None
+            id(f) for u in uses if isinstance(arg := self.parent(u), cst.Arg)
+            for f in [self._tester(arg, cls, receiver)] if f is not None
         }  # fmt: skip
         if not site.callees:
-            return "-"  # not handed to a def of the module: another stage's business
+            return "-"  # not handed to a def of the module that tests it: not this stage's
         if declares_global(function, name) or calls_introspection(function):
             return "it is global/nonlocal or the function reads its locals by name"
         rebound = _TRUSTED & (self.module_binds | binds(function))
         if rebound:
             return f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
         scope = self.get_metadata(ScopeProvider, assign.targets[0].target, None)
-        if scope is None or len(scope[name]) != 1 or (receiver and len(scope[receiver]) != 1):
-            return f"{name} (or {receiver or 'the receiver'}) is bound more than once"
+        if scope is None or len(scope[name]) != 1:
+            return f"{name} is bound more than once in {function.name.value}"
+        if receiver and len(scope[receiver]) != 1:
+            return f"{receiver} is bound more than once in {function.name.value}"
         if not self._new(assign.value, cls, receiver):
             return "it may be a list something else holds and changes (not made by the module)"
         for use in uses:
@@ -229,6 +230,24 @@ class PassedFinder(ScopedVisitor):
             return (None if method.decorators else method), cls
         return None, ""
 
+    def _tester(self, arg: cst.Arg, cls: str, receiver: str) -> cst.FunctionDef | None:
+        """The def of the module ``arg``'s call runs, when the parameter ``arg`` lands on is
+        tested with ``in`` there (or which one it lands on is not plain: the refusal says why)."""
+        call = self.parent(arg)
+        if not isinstance(call, cst.Call) or arg not in call.args:
+            return None
+        callee, owner = self._resolve(call.func, cls, receiver)
+        if callee is None:
+            return None
+        param = _param(arg, call, callee, owner)
+        if not param:
+            return callee
+        return callee if any(
+            isinstance(n, cst.ComparisonTarget) and isinstance(n.operator, cst.In | cst.NotIn)
+            and isinstance(n.comparator, cst.Name) and n.comparator.value == param
+            for n in walk(callee.body)
+        ) else None  # fmt: skip
+
     def _call(self, arg: cst.Arg, site: PassedSite, cls: str, receiver: str) -> str:
         call = self.parent(arg)
         assert isinstance(call, cst.Call)
@@ -236,19 +255,11 @@ class PassedFinder(ScopedVisitor):
         shown = code(call.func)[:40]
         if callee is None:
             return f"{site.name} is passed to `{shown}`, which the module does not show to be plain"
-        if any(a.star for a in call.args):
-            return f"`{shown}` is called with * or ** arguments"
-        params = callee.params
-        if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param):
-            return f"`{shown}` takes *args or **kwargs"
-        positional = [*params.posonly_params, *params.params][1 if owner else 0 :]
-        if arg.keyword is not None:
-            param = arg.keyword.value
-        else:
-            index = [a for a in call.args if a.keyword is None].index(arg)
-            if index >= len(positional):
-                return f"`{shown}` has no parameter for {site.name}"
-            param = positional[index].name.value
+        param = _param(arg, call, callee, owner)
+        if param.startswith("`"):
+            return f"`{shown}` {param[1:]}"
+        if not param:
+            return f"`{shown}` has no parameter for {site.name}"
         return self._callee(callee, param, site, call, owner)
 
     def _callee(self, callee: cst.FunctionDef, param: str, site: PassedSite, call: cst.Call,
@@ -308,3 +319,18 @@ class PassedFinder(ScopedVisitor):
             ]:
                 producer = method
         return producer is not None and returns_new(producer)
+
+
+def _param(arg: cst.Arg, call: cst.Call, callee: cst.FunctionDef, owner: str) -> str:
+    """The name of ``callee``'s parameter ``arg`` of ``call`` lands on; '' when none does; a
+    text starting with a backquote when the call or the def is not plain enough to say."""
+    if any(a.star for a in call.args):
+        return "`is called with * or ** arguments"
+    params = callee.params
+    if params.star_kwarg is not None or isinstance(params.star_arg, cst.Param):
+        return "`takes *args or **kwargs"
+    if arg.keyword is not None:
+        return arg.keyword.value
+    positional = [*params.posonly_params, *params.params][1 if owner else 0 :]
+    index = [a for a in call.args if a.keyword is None].index(arg)
+    return positional[index].name.value if index < len(positional) else ""

@@ -20,6 +20,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from efficiency.remediate.codemods.base import CodemodResult
+from efficiency.remediate.codemods.def_paths import defs_by_path
 
 #: nodes that open a new name scope (a name inside them may be a different variable)
 SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
@@ -389,11 +390,10 @@ def restage(
     """For a codemod that rewrites in stages: a wrapper over ``new`` for the next stage's
     analysis (a rewriter finds its sites by node identity, which a transform does not keep),
     and the defs ``targets`` selected in ``old``, found in it by position (the stages before
-    the last must neither add nor remove a def)."""
+    the last may add a def, such as a ``__post_init__``, but neither rename nor remove one)."""
     wrapper = MetadataWrapper(new)
     if targets is None:
         return wrapper, None
-    before = [n for n in walk(old) if isinstance(n, cst.FunctionDef)]
-    after = [n for n in walk(wrapper.module) if isinstance(n, cst.FunctionDef)]
-    chosen = tuple(after[i] for i, d in enumerate(before) if id(d) in targets.ids)
+    after = dict(defs_by_path(wrapper.module))
+    chosen = tuple(after[k] for k, d in defs_by_path(old) if id(d) in targets.ids and k in after)
     return wrapper, Targets(chosen, targets.label)

@@ -49,7 +49,6 @@ from efficiency.remediate.codemods.frozen_set import FrozenFinder, FrozenRewrite
 from efficiency.remediate.codemods.global_set import global_stage
 from efficiency.remediate.codemods.loop_set_rewrite import loop_stage
 from efficiency.remediate.codemods.passed_set_rewrite import passed_stage
-from efficiency.remediate.codemods.public_names import public_assumption, public_refusal
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -328,7 +327,7 @@ class SetMembership(PythonCodemod):
                 f"str/int values {where(targets, (s.cls.name.value for s in held))} "
                 f"({plural(tests, 'membership test')})"
             )
-            parts += [public_assumption(s.attr) for s in held if public_refusal(s.attr)]
+            parts += [s.assumed for s in held if s.assumed]
         staged, staged_targets = restage(staged.module, new, staged_targets)
         skip = done | {s.name for s in frozen.sites} | {n for pair in names.values() for n in pair}
         new, moduled, left = global_stage(staged, staged_targets, taken, frozenset(skip))
