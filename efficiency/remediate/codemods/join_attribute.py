@@ -23,22 +23,36 @@ and added in the same ``finally``; the others (``job.written += 1``) are ordinar
 building attributes of two objects are refused (they could be one object).
 
 While the loop runs the built attributes lag behind, so nothing that could read them may run
-there: the loop (its body, ``else:``, a ``while`` test) mentions ``.body`` only in the appends,
-calls no function or method of the module whose code reads ``.body``, directly or through calls
-(nor ``getattr``-style introspection), uses the object only in ways that provably cannot read
-it (its other plain attributes, its non-reading methods, passing it to the module's
-non-reading functions, which use it alike), does not rebind or alias the object in the
-function, and neither yields nor awaits (``async for``/``async with`` included). The attribute
-must be a plain one holding a str: the class has no bases (and no class of the module subclasses
-it), no ``__setattr__``/``__getattr__``/``__getattribute__``/``__delattr__``, no class-level
-``body`` other than an exact str, no decorator but a non-frozen ``dataclass``, and every store
-to ``.body`` in the module is a provably exact str (a literal, an f-string, a conditional of
-them, a module constant...: :mod:`~efficiency.remediate.codemods.join_exact`) or one of these
-appends. (A subclass defined elsewhere that makes ``body`` a property, code elsewhere storing a
-non-str in it, or an argument that is not the annotated class, is beyond what one module can
-show.) As for a local string, the pieces are taken to be str: one that is not makes both
-versions raise ``TypeError``, the original at that piece with the pieces before it added, the
-rewrite after the loop with none of them added (nor those of the attributes added after it).
+there: the loop (its body, ``else:``, a ``while`` test, a ``for``'s iterable, whose generator
+runs at each step) mentions ``.body`` only in the appends, calls no function or method of the
+module whose code reads ``.body``, directly or through calls (nor ``getattr``-style
+introspection, nor a module-level value such as a lambda or ``partial`` mentioning it), uses
+the object only in ways that provably cannot read it (its other plain attributes, its
+non-reading methods, passing it to the module's non-reading functions, which use it alike),
+does not rebind or alias the object in the function, and neither yields nor awaits (``async
+for``/``async with`` included). Names the module shows may hold the same object (another
+parameter annotated with the class, a ``TypeVar``/``Protocol`` naming it or ``"Job"``; a
+module-level name bound to something naming the class, or declared ``global``) are held to
+the same rules, since a dataclass's ``__repr__``/``__eq__`` reads every field. Before the loop
+the function keeps nothing for later: no lambda, nested def or generator expression capturing
+the object (or mentioning ``.body``), no bound method, container or foreign call holding it.
+The attribute must be a plain one holding a str when the loop starts: the class has no bases
+(and no class of the module subclasses it), no ``__setattr__``/``__getattr__``/
+``__getattribute__``/``__delattr__``, no class-level ``body`` other than an exact str, no
+decorator but the standard non-frozen ``dataclass``, nothing in the module patches it
+(``setattr``, ``__dict__``, ``Job.x = ...``, ``x.__class__ = ...``) or stores to the name of a
+method called in the loop, every store to ``.body`` in the module is a provably exact str (a
+literal, an f-string, a conditional of them, a module constant...:
+:mod:`~efficiency.remediate.codemods.join_exact`) or one of these appends, and it is set when
+the loop starts: stored by the function before the statement holding the loop, or bound at
+class level (not as a dataclass field, which ``Job(...)`` sets to whatever it is given), or
+stored by ``__init__`` in a statement of its own. (A subclass defined elsewhere that makes
+``body`` a property, code elsewhere storing a non-str in it, an argument that is not the
+annotated class, or the object reaching the loop inside a container, another object or a
+value not declared to be the class, is beyond what one module can show.) As for a local
+string, the pieces are taken to be str: one that is not makes both versions raise
+``TypeError``, the original at that piece with the pieces before it added, the rewrite after
+the loop with none of them added (nor those of the attributes added after it).
 Anything else is refused with the reason.
 """
 
@@ -53,11 +67,15 @@ from efficiency.remediate.codemods.join_attribute_class import (
 )
 from efficiency.remediate.codemods.join_attribute_class import (
     class_refusal,
+    patch_refusal,
+    start_refusal,
     subclass_of,
     type_refusal,
 )
 from efficiency.remediate.codemods.join_attribute_uses import (
+    DEFERRED,
     ObjectUses,
+    alias_names,
     is_reference,
     object_class,
     parameters,
@@ -172,10 +190,12 @@ class AttrFinder(ScopedVisitor):
             allowed |= _append_targets(node)
         if rebinds(func.body, obj):
             return f"{obj} is rebound in {func.name.value}"
-        alias = next((n for n in walk(func.body) if _aliases(n, obj)), None)
+        others, shared = alias_names(self.module, func, cls, obj)
+        names = {obj} | others
+        alias = next(((n, o) for n in walk(func.body) for o in names if _aliases(n, o)), None)
         if alias is not None:
-            return f"`{code(alias)[:50]}` aliases {obj}"
-        uses = ObjectUses(self.module, self.parent, cls, set(attrs))
+            return f"`{code(alias[0])[:50]}` aliases {alias[1]}"
+        uses = ObjectUses(self.module, self.parent, cls, set(attrs), shared)
         for part in _run_each_time(loop):
             for node in walk(part):
                 if isinstance(node, cst.Yield | cst.Await) or (
@@ -192,20 +212,51 @@ class AttrFinder(ScopedVisitor):
                     return f"`{code(node.func)}` is called in the loop and could read {uses.shown}"
                 if (
                     isinstance(node, cst.Name)
-                    and node.value == obj
+                    and node.value in names
                     and id(node) not in allowed
                     and is_reference(self.parent, node)
                 ):
                     why = uses.refusal(node, func)
                     if why:
                         return why
+        why = self._outside(loop, func, names, uses)
+        if why:
+            return why
         subclass = subclass_of(self.module, cls)
         if subclass:
             return f"{subclass} subclasses {cls.name.value} (and could make .{attrs[0]} a property)"
         for attr in attrs:
-            why = class_refusal(self.module, cls, attr)
+            why = class_refusal(self.module, cls, attr) or start_refusal(
+                self.module, cls, func, loop, obj, attr
+            )
             if why:
                 return why
+        return patch_refusal(self.module, cls)
+
+    def _outside(
+        self, loop: cst.CSTNode, func: cst.FunctionDef, names: set[str], uses: ObjectUses
+    ) -> str:
+        """Why a use of the object (or of a name that may hold it) in ``func``, outside the
+        loop but maybe before it runs (earlier, or anywhere when a loop encloses it), could let
+        the loop read a built attribute, else ""."""
+        order = {id(n): i for i, n in enumerate(walk(func.body))}
+        start, end = order[id(loop)], max(order[id(n)] for n in walk(loop))
+        enclosed = any(isinstance(a, cst.For | cst.While) for a in self._between(loop, func))
+        for node in walk(func.body):
+            at = order[id(node)]
+            if start <= at <= end or (at > end and not enclosed):
+                continue
+            if (
+                isinstance(node, cst.Name)
+                and node.value in names
+                and is_reference(self.parent, node)
+                and (why := uses.outside(node, func))
+            ):
+                return why
+            if isinstance(node, DEFERRED) and any(
+                isinstance(n, cst.Attribute) and n.attr.value in uses.built for n in walk(node)
+            ):
+                return f"`{code(node)[:50]}` could read {uses.shown} later, before the loop"
         return ""
 
     def _between(self, node: cst.CSTNode, loop: cst.CSTNode) -> list[cst.CSTNode]:
@@ -248,12 +299,12 @@ def _could_read(func: cst.BaseExpression, readers: set[str]) -> bool:
 
 
 def _run_each_time(loop: cst.For | cst.While) -> list[cst.CSTNode]:
-    """The parts of a loop that run while it builds: body, else, and a while's test (a for's
-    iterable is evaluated once, before anything is appended)."""
+    """The parts of a loop that run while it builds: body, else, a while's test, a for's
+    target and iterable (evaluated once, but a generator it makes runs at each step)."""
     parts: list[cst.CSTNode] = [loop.body]
     if loop.orelse is not None:
         parts.append(loop.orelse)
-    parts.append(loop.test if isinstance(loop, cst.While) else loop.target)
+    parts += [loop.test] if isinstance(loop, cst.While) else [loop.target, loop.iter]
     return parts
 
 

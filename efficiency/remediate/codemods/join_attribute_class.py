@@ -16,6 +16,9 @@ from efficiency.remediate.codemods.module_level import hidden_binding
 from efficiency.remediate.codemods.pysource import code, walk
 
 HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
+STORES = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)
+#: attributes through which code stores any attribute by name
+_RAW = frozenset({"__dict__", "__setattr__", "__delattr__"})
 Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
 
 
@@ -67,12 +70,12 @@ def module_def(
                    for n in walk(stmt)):  # fmt: skip
                 return None
         elif rebinds(stmt, name) or any(
-            isinstance(n, cst.ImportAlias)
-            and n.asname is None
-            and code(n.name).split(".")[0] == name
+            (isinstance(n, cst.ImportAlias) and n.asname is None
+             and code(n.name).split(".")[0] == name)
+            or (isinstance(n, cst.FunctionDef | cst.ClassDef) and n.name.value == name)
             for n in walk(stmt)
-        ):
-            return None
+        ):  # fmt: skip
+            return None  # (a def or class of that name under an ``if``/``try`` too)
     return found[0]
 
 
@@ -103,11 +106,10 @@ def class_refusal(module: cst.Module, cls: cst.ClassDef, attr: str) -> str:
         func = decorator.decorator
         call = func if isinstance(func, cst.Call) else None
         func = call.func if call else func
-        name = func.attr.value if isinstance(func, cst.Attribute) else code(func)
         frozen = call is not None and any(
-            a.keyword and a.keyword.value == "frozen" for a in call.args
-        )
-        if name != "dataclass" or frozen:
+            a.keyword is None or a.keyword.value == "frozen" for a in call.args
+        )  # frozen=, or **options that may hold it
+        if not _stdlib_dataclass(module, func) or frozen:
             return f"class {cls.name.value} is decorated with {code(decorator.decorator)}"
     for stmt in cls.body.body:
         if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
@@ -128,6 +130,45 @@ def class_refusal(module: cst.Module, cls: cst.ClassDef, attr: str) -> str:
             ):
                 return f"class {cls.name.value} binds {attr} other than to a str"
     return ""
+
+
+def _stdlib_dataclass(module: cst.Module, func: cst.BaseExpression) -> bool:
+    """Is ``func`` the standard ``dataclass``: ``dataclass`` from ``from dataclasses import
+    dataclass``, or ``dataclasses.dataclass`` from ``import dataclasses``, that name bound by
+    nothing else in the module?"""
+    text = code(func)
+    if text not in {"dataclass", "dataclasses.dataclass"}:
+        return False
+    name = text.split(".")[0]
+    found = []
+    for node in walk(module):
+        if isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(
+            node.names, cst.ImportStar
+        ):
+            found += [
+                (node, a)
+                for a in node.names
+                if code(a.asname.name if a.asname else a.name).split(".")[0] == name
+            ]
+        elif isinstance(node, cst.FunctionDef | cst.ClassDef) and node.name.value == name:
+            return False
+    if (
+        len(found) != 1
+        or hidden_binding(module, [name])
+        or any(rebinds(s, name) for s in module.body)
+    ):
+        return False
+    node, alias = found[0]
+    if alias.asname is not None or code(alias.name) != name:
+        return False
+    if name == "dataclasses":
+        return isinstance(node, cst.Import)
+    return (
+        isinstance(node, cst.ImportFrom)
+        and not node.relative
+        and node.module is not None
+        and code(node.module) == "dataclasses"
+    )
 
 
 def member(module: cst.Module, cls: cst.ClassDef, name: str) -> str:
@@ -167,8 +208,11 @@ def _plain(value: cst.BaseExpression, module: cst.Module) -> bool:
         return isinstance(value.expression, cst.Integer | cst.Float)
     if isinstance(value, cst.Tuple | cst.List | cst.Set):
         return all(_plain(e.value, module) for e in value.elements)
-    if isinstance(value, cst.Call):
-        return code(value.func) in {"field", "dataclasses.field"}
+    if isinstance(value, cst.Call):  # field(default=<a descriptor>) puts it on the class
+        return code(value.func) in {"field", "dataclasses.field"} and all(
+            a.keyword is not None and (a.keyword.value != "default" or _plain(a.value, module))
+            for a in value.args
+        )
     return False
 
 
@@ -224,3 +268,94 @@ def _class_literal(module: cst.Module, attr: str) -> bool:
         and exact_str(n.value, module)
         for n in walk(module)
     )
+
+
+def patch_refusal(module: cst.Module, cls: cst.ClassDef) -> str:
+    """Why code of the module could give ``cls`` (or an object's ``__dict__``) a member the
+    class body does not show, else "": ``setattr``/``delattr``/``vars(x)``/``__dict__``/
+    ``object.__setattr__``, a store to ``x.__class__``, or to an attribute of the class itself
+    (``Job.size = property(...)``, through ``type(x)``, ``x.__class__`` or a classmethod's
+    ``cls``)."""
+    classy = {cls.name.value} | {
+        m.params.params[0].name.value
+        for m in cls.body.body
+        if isinstance(m, cst.FunctionDef)
+        and m.params.params
+        and any(code(d.decorator) == "classmethod" for d in m.decorators)
+    }
+    for node in walk(module):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            if node.func.value in {"setattr", "delattr"} or (
+                node.func.value == "vars" and node.args
+            ):
+                return f"the module calls {node.func.value}(), which could store any attribute"
+        elif isinstance(node, cst.Attribute) and node.attr.value in _RAW:
+            return f"the module uses `{code(node)[:40]}`, which could store any attribute"
+        elif isinstance(node, (*STORES, cst.AsName)):
+            stored = node.name if isinstance(node, cst.AsName) else node.target
+            for target in walk(stored):
+                if not isinstance(target, cst.Attribute):
+                    continue
+                owner = target.value
+                if (
+                    (isinstance(owner, cst.Name) and owner.value in classy)
+                    or isinstance(owner, cst.Call)
+                    or (isinstance(owner, cst.Attribute) and owner.attr.value == "__class__")
+                    or target.attr.value == "__class__"
+                ):
+                    return f"`{code(target)}` is stored to: it could change {cls.name.value}"
+    return ""
+
+
+def start_refusal(
+    module: cst.Module,
+    cls: cst.ClassDef,
+    func: cst.FunctionDef,
+    loop: cst.CSTNode,
+    obj: str,
+    attr: str,
+) -> str:
+    """Why ``obj.attr`` may be missing, or not a str, when ``loop`` (in ``func``) starts, else
+    "" (the stores of the module are exact strs, :func:`type_refusal`): ``func`` stores it in a
+    statement of its own before the one holding the loop, or the class binds it at class level
+    (not as a dataclass field, which ``__init__`` sets to whatever it is given), or the class's
+    ``__init__`` stores it in a statement of its own (and no ``__new__`` in the module could
+    make an object without it)."""
+    if _stores_first(func, obj, attr, loop):
+        return ""
+    shown = f"{cls.name.value}.{attr}"
+    dataclass = any("dataclass" in code(d.decorator) for d in cls.decorators)
+    for stmt in cls.body.body:
+        for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.AnnAssign | cst.Assign) and rebinds(small, attr):
+                if dataclass and isinstance(small, cst.AnnAssign):
+                    return (
+                        f"{shown} is a dataclass field, which {cls.name.value}(...) sets to "
+                        f"whatever it is given; store a str to {obj}.{attr} before the loop"
+                    )
+                return ""
+    methods = {m.name.value: m for m in cls.body.body if isinstance(m, cst.FunctionDef)}
+    init = methods.get("__init__")
+    if (
+        init is not None
+        and not any(isinstance(n, cst.Name) and n.value == "__new__" for n in walk(module))
+        and init.params.params
+        and _stores_first(init, init.params.params[0].name.value, attr, None)
+    ):
+        return ""
+    return f"nothing shows {obj}.{attr} is set when the loop starts"
+
+
+def _stores_first(func: cst.FunctionDef, obj: str, attr: str, loop: cst.CSTNode | None) -> bool:
+    """Does a statement of ``func``'s own body, before the one holding ``loop`` (anywhere
+    without one), store ``obj.attr = ...``?"""
+    for stmt in func.body.body:
+        if loop is not None and any(n is loop for n in walk(stmt)):
+            return False
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+            isinstance(small, cst.Assign)
+            and any(is_attr(t.target, obj, attr) for t in small.targets)
+            for small in stmt.body
+        ):
+            return True
+    return False

@@ -15,15 +15,21 @@ storing the object) is refused with the reason.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from efficiency.remediate.codemods.join_attribute_class import (
+    STORES,
     Parent,
     member,
     module_def,
 )
 from efficiency.remediate.codemods.join_builder_facts import callee, rebinds
 from efficiency.remediate.codemods.pysource import code, walk
+
+#: code kept to run later
+DEFERRED = (cst.Lambda, cst.FunctionDef, cst.ClassDef, cst.GeneratorExp)
 
 
 def parameters(func: cst.FunctionDef) -> list[cst.Param]:
@@ -58,25 +64,85 @@ def object_class(
     return None, f"{name} is neither annotated with a class of this module nor a method's object"
 
 
-def readers(module: cst.Module, attrs: set[str]) -> set[str]:
+def readers(module: cst.Module, attrs: set[str], names: frozenset[str] = frozenset()) -> set[str]:
     """The names of the module's functions and classes that mention ``.attr`` for one of
-    ``attrs``, or call one that does (by name, so any method of that name counts)."""
+    ``attrs`` or one of the module-level ``names`` (objects that may be the one built), or
+    call one that does (by name, so any method of that name counts); and the module-level
+    names whose assigned value mentions any of these (``PEEK = lambda: DEFAULT.payload``,
+    ``SHOW = partial(show, ...)``)."""
     defs = [d for d in walk(module) if isinstance(d, cst.FunctionDef | cst.ClassDef)]
-    found = {
-        d.name.value
-        for d in defs
-        if any(isinstance(n, cst.Attribute) and n.attr.value in attrs for n in walk(d))
-    }
+    values = [
+        (n.value, small.value)
+        for stmt in module.body
+        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ())
+        if isinstance(small, cst.Assign | cst.AnnAssign) and small.value is not None
+        for t in (small.targets if isinstance(small, cst.Assign) else [small])
+        for n in walk(t.target)
+        if isinstance(n, cst.Name)
+    ]
+
+    def reads(node: cst.CSTNode, found: set[str], by_name: bool) -> bool:
+        return any(
+            (isinstance(n, cst.Attribute) and n.attr.value in attrs)
+            or (isinstance(n, cst.Name) and n.value in names | (found if by_name else set()))
+            or (isinstance(n, cst.Call) and callee(n.func) in found)
+            for n in walk(node)
+        )
+
+    found: set[str] = set()
     grown = True
     while grown:
         before = len(found)
-        found |= {
-            d.name.value
-            for d in defs
-            if any(isinstance(n, cst.Call) and callee(n.func) in found for n in walk(d))
-        }
+        found |= {d.name.value for d in defs if reads(d, found, False)}
+        found |= {name for name, value in values if reads(value, found, True)}
         grown = len(found) > before
     return found
+
+
+def alias_names(
+    module: cst.Module, func: cst.FunctionDef, cls: cst.ClassDef, obj: str
+) -> tuple[set[str], frozenset[str]]:
+    """Names that may hold the object too: module-level names bound to a value or annotation
+    naming ``cls`` (``DEFAULT = Job()``, ``T = TypeVar("T", bound=Job)``) or declared
+    ``global`` in a function, and ``func``'s other parameters whose annotation names ``cls``,
+    such a name or a ``Protocol`` of the module (``other: Job``, ``"Job"``, ``list[T]``)."""
+    kinds = {cls.name.value} | {
+        c.name.value
+        for c in module.body
+        if isinstance(c, cst.ClassDef) and any("Protocol" in code(b.value) for b in c.bases)
+    }
+    found = {a.name.value for n in walk(module) if isinstance(n, cst.Global) for a in n.names}
+    grown = True
+    while grown:  # ALL = [DEFAULT] holds it too
+        before = len(found)
+        for stmt in module.body:
+            for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign | cst.AnnAssign) and (
+                    _names(small.value, {cls.name.value} | found, strings=False)
+                    or (isinstance(small, cst.AnnAssign) and _names(small.annotation, kinds))
+                ):
+                    targets = small.targets if isinstance(small, cst.Assign) else [small]
+                    found |= {n.value for t in targets for n in walk(t.target)
+                              if isinstance(n, cst.Name)}  # fmt: skip
+        grown = len(found) > before
+    params = {
+        p.name.value
+        for p in (*parameters(func), func.params.star_arg, func.params.star_kwarg)
+        if isinstance(p, cst.Param) and p.name.value != obj and p.annotation is not None
+        and _names(p.annotation.annotation, kinds | found)
+    }  # fmt: skip
+    return params | found, frozenset(found)
+
+
+def _names(node: cst.CSTNode | None, names: set[str], strings: bool = True) -> bool:
+    """Does ``node`` mention one of ``names`` (as a name, or a word of a string: a string
+    annotation)?"""
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    return node is not None and any(
+        (isinstance(n, cst.Name) and n.value in names)
+        or (strings and isinstance(n, cst.SimpleString) and words.search(n.value))
+        for n in walk(node)
+    )
 
 
 def is_reference(parent: Parent, node: cst.Name) -> bool:
@@ -93,13 +159,18 @@ class ObjectUses:
     """Checks uses of an object of ``cls`` while its attributes ``built`` lag."""
 
     def __init__(
-        self, module: cst.Module, parent: Parent, cls: cst.ClassDef, built: set[str]
+        self,
+        module: cst.Module,
+        parent: Parent,
+        cls: cst.ClassDef,
+        built: set[str],
+        shared: frozenset[str] = frozenset(),
     ) -> None:
         self.module = module
         self.parent = parent
         self.cls = cls
         self.built = built
-        self.readers = readers(module, built)
+        self.readers = readers(module, built, shared)
         self.shown = "/".join(f".{a}" for a in sorted(built))
         self._seen: set[tuple[int, str]] = set()
 
@@ -116,6 +187,34 @@ class ObjectUses:
             f"`{context}` uses {node.value} other than through its attributes, methods or "
             "the module's functions"
         )
+
+    def outside(self, node: cst.Name, func: cst.FunctionDef) -> str:
+        """Why a use of the object in ``func`` but outside the loop, that may run before it,
+        could let the loop read a built attribute, else "": one kept for later (a lambda, a
+        nested def or class, a generator expression, a bound method, a container, a call's
+        argument, a method called) is held to the loop's rules; reading or storing a plain
+        attribute keeps nothing."""
+        for up in self._up_to(node, func):
+            if isinstance(up, DEFERRED):
+                return f"`{code(up)[:50]}` keeps {node.value} for later, before the loop"
+        up = self.parent(node)
+        if isinstance(up, cst.Attribute) and up.value is node:
+            name, outer = up.attr.value, self.parent(up)
+            called = isinstance(outer, cst.Call) and outer.func is up
+            if name in self.built or not (
+                called or name.startswith("__") or member(self.module, self.cls, name) == "method"
+            ):
+                return ""  # read or stored now, nothing kept
+        why = self.refusal(node, func)
+        return f"before the loop: {why}" if why else ""
+
+    def _up_to(self, node: cst.CSTNode, func: cst.FunctionDef) -> list[cst.CSTNode]:
+        chain = []
+        up = self.parent(node)
+        while up is not None and up is not func:
+            chain.append(up)
+            up = self.parent(up)
+        return chain
 
     def _attribute(self, attribute: cst.Attribute) -> str:
         name, shown = attribute.attr.value, code(attribute)
@@ -135,6 +234,9 @@ class ObjectUses:
             return f"`{shown}` takes a bound method without calling it"
         if name in self.readers:
             return f"`{shown}` is called in the loop and could read {self.shown}"
+        if any(isinstance(n, STORES) and any(isinstance(t, cst.Attribute) and t.attr.value == name
+               for t in walk(n.target)) for n in walk(self.module)):  # fmt: skip
+            return f"`.{name}` is also stored to, which could hide the method {name}"
         for method in self.cls.body.body:
             if not (isinstance(method, cst.FunctionDef) and method.name.value == name):
                 continue
