@@ -44,7 +44,7 @@ statement of its own in the class body or in ``__init__``/``__post_init__``'s ow
 ``self.attr``), to a value nothing else holds (a display, a comprehension, ``list()``/
 ``tuple()``/``sorted()`` or ``+`` of them; in ``__init__`` also a call of a plain function of
 the module that builds and returns a new list, proved as
-:func:`~efficiency.remediate.codemods.passed_set.module_call_is_new` proves it); no other
+:func:`~efficiency.remediate.codemods.new_lists.module_call_is_new` proves it); no other
 ``.attr`` anywhere in the module is stored, deleted, given to a call (except read-only
 builtins), returned, aliased or used by a method other than ``count``/``index``/``copy``;
 nothing reaches attributes by name (``setattr``, ``vars``, ``__dict__``, a string equal to the
@@ -79,7 +79,7 @@ from efficiency.remediate.codemods.frozen_set import (
     _fresh,
     reading_refusal,
 )
-from efficiency.remediate.codemods.passed_set import module_call_is_new
+from efficiency.remediate.codemods.new_lists import module_call_is_new
 from efficiency.remediate.codemods.public_names import Elsewhere, public_refusal
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,

@@ -10,7 +10,7 @@ keyword-only parameter::
 
     banned = self.pairs
     banned_set = (frozenset(banned) if <exact list of hash-safe items>
-                  and type(self).check is Auditor.check else None)
+                  and getattr(type(self), "check", None) is Auditor.check else None)
     audits = [(self.check(p, banned, _banned_set=banned_set) if banned_set is not None
                else self.check(p, banned)) for p in plans]
 
@@ -18,18 +18,24 @@ keyword-only parameter::
         ... ((a, b) in _banned_set if _banned_set is not None and <a, b hash-safe>
              else (a, b) in banned) ...
 
-The snapshot's and the tests' guards are those of :mod:`~efficiency.remediate.codemods.loop_set`;
-any other caller passes no set and the callee scans the list as before. The set stays right
-because nothing can change the list: it is new (a display, a comprehension, ``list()``/
-``sorted()``..., or the result of a property, method or function of the module that returns
-such a value, or a local list it only grows and returns; :func:`module_call_is_new` is the same
-proof for a call of a module function, which the attribute stage uses too), the caller only
+The guards are those of :mod:`~efficiency.remediate.codemods.loop_set`; any other caller passes
+no set and the callee scans the list as before. The set stays right because nothing can change
+the list: it is new (a display, a comprehension, ``list()``/``sorted()``..., or the result of a
+property, method or function of the module that returns such a value, or a local list it only
+grows and returns, as :mod:`~efficiency.remediate.codemods.new_lists` proves), the caller only
 hands it to the callee, tests it or reads it, and the callee only tests or reads its parameter
-(never stores, returns or passes it on, never rebinds it). A method callee is called on the
-caller's own first parameter; it is plain (no decorator), defined once, and no class of the
-module overrides it; the set is passed only while ``type(self)`` has the method the module
-defines, so a subclass elsewhere that overrides it is called as before. Anything else is
-refused with the reason.
+(never stores, returns or passes it on, never rebinds it). Each list parameter is proved on its
+own and gets its own keyword: a call may hand several sets, and a parameter whose list fails a
+proof keeps its scan (the refusal is reported where the caller or the callee is a target). A
+method callee is called on the caller's own first parameter; it is plain (no decorator),
+defined once, and no class of the module overrides it; the set is passed only while
+``type(self)`` has the method the module defines, so a subclass elsewhere that overrides it is
+called as before. A callee or producer is one the module cannot rebind after it has run: its
+name is bound once at the top (no other def, import, ``with``/``:=``/``del`` target in any block,
+no star import), declared ``global`` nowhere, not shadowed where it is called, and a method's
+name is never stored or deleted as an attribute (nor ``setattr``/``delattr`` called); a callee
+defined after its caller has only plain defs between them (no code that could run the caller
+before the callee exists). Anything else is refused with the reason.
 """
 
 from __future__ import annotations
@@ -37,10 +43,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import GlobalScope, ScopeProvider
 
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _fresh, reading_refusal
+from efficiency.remediate.codemods.new_lists import (
+    bound_by,
+    rebound_anywhere,
+    returns_new,
+    runs_code,
+    stored_attributes,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -55,7 +68,7 @@ from efficiency.remediate.codemods.set_snapshot import (
     needle_refusal,
 )
 
-_GROWERS = frozenset({"append", "extend", "insert", "sort", "reverse"})
+_TRUSTED = SNAPSHOT_BUILTINS | _FRESH_CALLS | {"getattr"}  # the builtins the rewrite relies on
 
 
 @dataclass
@@ -73,9 +86,12 @@ class PassedSite:
     init: cst.SimpleStatementLine
     name: str
     owner: str
-    calls: dict[int, Callee] = field(default_factory=dict)
+    #: (id of the call, the callee's parameter) -> the callee that gets the list there
+    calls: dict[tuple[int, str], Callee] = field(default_factory=dict)
     shadow: str = ""
     receiver: str = ""
+    #: ids of the module's defs the list is handed to (proved or not)
+    callees: set[int] = field(default_factory=set)
 
 
 class PassedFinder(ScopedVisitor):
@@ -85,16 +101,21 @@ class PassedFinder(ScopedVisitor):
         super().__init__(targets)
         self.module = module
         self.skip = skip
-        self.top_binds = [n for s in module.body for n in _bound_by(s)]
+        self.top_binds = [n for s in module.body for n in bound_by(s)]
+        self.declared = rebound_anywhere(module)
+        if "*" in self.top_binds:  # a star import may rebind any name
+            self.declared |= set(self.top_binds)
         self.functions = {
             s.name.value: s for s in module.body
             if isinstance(s, cst.FunctionDef) and not s.decorators
-            and self.top_binds.count(s.name.value) == 1
+            and self.top_binds.count(s.name.value) == 1 and s.name.value not in self.declared
         }  # fmt: skip
+        self.order = {id(s): k for k, s in enumerate(module.body)}
+        self.stored = stored_attributes(module)
         self.classes: dict[str, dict[str, cst.FunctionDef]] = {}
         overridden: set[str] = set()
         for cls in (s for s in module.body if isinstance(s, cst.ClassDef)):
-            own = [n for s in cls.body.body for n in _bound_by(s)]  # type: ignore[union-attr]
+            own = [n for s in cls.body.body for n in bound_by(s)]  # type: ignore[union-attr]
             self.classes[cls.name.value] = {
                 s.name.value: s for s in cls.body.body  # type: ignore[union-attr]
                 if isinstance(s, cst.FunctionDef) and own.count(s.name.value) == 1
@@ -127,10 +148,7 @@ class PassedFinder(ScopedVisitor):
         name = assign.targets[0].target.value
         site = PassedSite(line, name, function.name.value)
         why = self._refusal(function, assign, site)
-        chosen = self.active or any(
-            self.targets is not None and id(c.function) in self.targets.ids
-            for c in site.calls.values()
-        )
+        chosen = self.active or (self.targets is not None and bool(site.callees & self.targets.ids))
         if not chosen or (why == "" and not site.calls) or why == "-":
             return
         if why:
@@ -153,14 +171,15 @@ class PassedFinder(ScopedVisitor):
         uses = [n for n in walk(function.body) if isinstance(n, cst.Name) and n.value == name
                 and n is not assign.targets[0].target]  # fmt: skip
         handed = [self.parent(self.parent(u)) for u in uses if isinstance(self.parent(u), cst.Arg)]
-        if not any(
-            isinstance(c, cst.Call) and self._resolve(c.func, cls, receiver)[0] is not None
-            for c in handed
-        ):
+        site.callees = {
+            id(f) for c in handed if isinstance(c, cst.Call)
+            for f in [self._resolve(c.func, cls, receiver)[0]] if f is not None
+        }  # fmt: skip
+        if not site.callees:
             return "-"  # not handed to a def of the module: another stage's business
         if declares_global(function, name) or calls_introspection(function):
             return "it is global/nonlocal or the function reads its locals by name"
-        rebound = (SNAPSHOT_BUILTINS | _FRESH_CALLS) & (self.module_binds | binds(function))
+        rebound = _TRUSTED & (self.module_binds | binds(function))
         if rebound:
             return f"{', '.join(sorted(rebound))} is rebound, so the rewrite proves nothing"
         scope = self.get_metadata(ScopeProvider, assign.targets[0].target, None)
@@ -210,7 +229,11 @@ class PassedFinder(ScopedVisitor):
         self, func: cst.BaseExpression, cls: str, receiver: str
     ) -> tuple[cst.FunctionDef | None, str]:
         """The def a call of ``func`` runs (and its class), when the module shows it."""
-        if isinstance(func, cst.Name) and func.value in self.functions:
+        if (
+            isinstance(func, cst.Name)
+            and func.value in self.functions
+            and self._global_here(func, func.value)
+        ):
             return self.functions[func.value], ""
         if (
             receiver
@@ -218,12 +241,38 @@ class PassedFinder(ScopedVisitor):
             and isinstance(func.value, cst.Name)
             and func.value.value == receiver
             and func.attr.value in self.classes.get(cls, {})
-            and func.attr.value not in self.overridden
-            and self.top_binds.count(cls) == 1
+            and func.attr.value not in self.overridden | self.stored
+            and self._fixed_class(func, cls)
         ):
             method = self.classes[cls][func.attr.value]
             return (None if method.decorators else method), cls
         return None, ""
+
+    def _global_here(self, node: cst.CSTNode, name: str) -> bool:
+        """Does ``name`` read where ``node`` is mean the module's global (no local, enclosing
+        or comprehension binding shadows it)?"""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        assignments = scope[name] if scope is not None else ()
+        return bool(assignments) and all(isinstance(a.scope, GlobalScope) for a in assignments)
+
+    def _fixed_class(self, node: cst.CSTNode, cls: str) -> bool:
+        return (
+            self.top_binds.count(cls) == 1
+            and cls not in self.declared
+            and self._global_here(node, cls)
+        )
+
+    def _defined_first(self, callee: cst.FunctionDef, call: cst.Call) -> bool:
+        """Is ``callee`` defined before anything could run ``call``? When it comes after the
+        top-level statement holding the call, nothing from that statement to the callee's def
+        runs code (plain defs and classes, assignments of literals)."""
+        top = next((a for a in self.ancestors(call) if id(a) in self.order), None)
+        if top is None or id(callee) not in self.order:
+            return False
+        if self.order[id(top)] > self.order[id(callee)]:
+            return True
+        start = self.order[id(top)] + (0 if isinstance(top, cst.ClassDef) else 1)
+        return not any(runs_code(s) for s in self.module.body[start : self.order[id(callee)]])
 
     def _call(self, arg: cst.Arg, site: PassedSite, cls: str, receiver: str) -> str:
         call = self.parent(arg)
@@ -232,6 +281,8 @@ class PassedFinder(ScopedVisitor):
         shown = code(call.func)[:40]
         if callee is None:
             return f"{site.name} is passed to `{shown}`, which the module does not show to be plain"
+        if not owner and not self._defined_first(callee, call):
+            return f"`{shown}` is defined after code that could call {site.owner} before it exists"
         if any(a.star for a in call.args):
             return f"`{shown}` is called with * or ** arguments"
         params = callee.params
@@ -280,7 +331,7 @@ class PassedFinder(ScopedVisitor):
                 return why
         if not entry.tests:
             return f"{shown} is never tested with `in`"
-        site.calls[id(call)] = entry
+        site.calls[(id(call), param)] = entry
         return ""
 
     def _new(self, value: cst.BaseExpression, cls: str, receiver: str) -> bool:
@@ -295,102 +346,12 @@ class PassedFinder(ScopedVisitor):
             and receiver
             and isinstance(value.value, cst.Name)
             and value.value.value == receiver
-            and value.attr.value not in self.overridden
-            and self.top_binds.count(cls) == 1
+            and value.attr.value not in self.overridden | self.stored
+            and self._fixed_class(value, cls)
         ):
             method = self.classes.get(cls, {}).get(value.attr.value)
             if method is not None and [code(d.decorator) for d in method.decorators] == [
                 "property"
             ]:
                 producer = method
-        return producer is not None and _returns_new(producer)
-
-
-def module_call_is_new(module: cst.Module, value: cst.BaseExpression) -> bool:
-    """Is ``value`` a call (any arguments) of a function of ``module`` that gives a new list:
-    top-level, undecorated, bound once at the top and declared ``global`` nowhere, every
-    ``return`` as :func:`_returns_new` needs? The caller checks the builtins it trusts."""
-    if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Name):
-        return False
-    name = value.func.value
-    tops = [n for s in module.body for n in _bound_by(s)]
-    defs = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
-    declared = {i.name.value for g in walk(module) if isinstance(g, cst.Global) for i in g.names}
-    return (
-        tops.count(name) == 1
-        and len(defs) == 1
-        and not defs[0].decorators
-        and name not in declared
-        and _returns_new(defs[0])
-    )
-
-
-def _returns_new(function: cst.FunctionDef) -> bool:
-    """Does every ``return`` of ``function`` give a new list: a fresh expression, or a local
-    bound once to one that the function only grows, reads and returns?"""
-    own = list(walk(function.body))
-    if any(isinstance(n, cst.Yield | cst.Await) for n in own) or calls_introspection(function):
-        return False
-    returns = [n for n in own if isinstance(n, cst.Return)]
-    if not returns or any(isinstance(n, SCOPES) for n in own):
-        return False
-    for ret in returns:
-        value = ret.value
-        if value is not None and _fresh(value, not _FRESH_CALLS & binds(function)):
-            continue
-        if not isinstance(value, cst.Name) or not _grown_local(function, value.value):
-            return False
-    return True
-
-
-def _grown_local(function: cst.FunctionDef, name: str) -> bool:
-    bindings = [n for n in walk(function.body) if isinstance(n, cst.Assign)
-                and any(isinstance(t.target, cst.Name) and t.target.value == name
-                        for t in n.targets)]  # fmt: skip
-    if (
-        len(bindings) != 1
-        or not _fresh(bindings[0].value, False)
-        or declares_global(function, name)
-    ):
-        return False
-    if name in {p.name.value for p in walk(function.params) if isinstance(p, cst.Param)}:
-        return False
-    for n in walk(function.body):
-        target = getattr(n, "target", None)
-        if (
-            not isinstance(n, cst.AssignTarget)
-            and isinstance(target, cst.CSTNode)
-            and any(isinstance(t, cst.Name) and t.value == name for t in walk(target))
-        ):
-            return False  # bound elsewhere too (a for target, :=, +=...)
-    parents = {id(c): n for n in walk(function) for c in n.children}
-    for use in walk(function.body):
-        if not isinstance(use, cst.Name) or use.value != name:
-            continue
-        parent = parents.get(id(use))
-        if isinstance(parent, cst.AssignTarget | cst.Return):
-            continue
-        grand = parents.get(id(parent)) if parent is not None else None
-        if isinstance(parent, cst.Attribute) and parent.attr.value in _GROWERS and isinstance(
-            grand, cst.Call
-        ) and not any(isinstance(n, cst.Name) and n.value == name for a in grand.args
-                      for n in walk(a)):  # fmt: skip
-            continue
-        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is use:
-            continue
-        return False
-    return True
-
-
-def _bound_by(statement: cst.CSTNode) -> list[str]:
-    """The names one top-level statement binds (each binding counted)."""
-    if isinstance(statement, cst.FunctionDef | cst.ClassDef):
-        return [statement.name.value]
-    out: list[str] = []
-    for n in walk(statement):
-        if isinstance(n, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
-            out += [t.value for t in walk(n.target) if isinstance(t, cst.Name)]
-        elif isinstance(n, cst.ImportAlias):
-            alias = n.asname.name if n.asname else n.name
-            out += [t.value for t in walk(alias) if isinstance(t, cst.Name)][:1]
-    return out
+        return producer is not None and returns_new(producer)

@@ -349,12 +349,14 @@ class SetMembership(PythonCodemod):
         refused = _unrefused(refused, {s.name for s in passed}) + left
         if passed:
             callees = [c for s in passed for c in s.calls.values()]
+            tests = len({id(t) for c in callees for t in c.tests})
             parts.append(
-                f"membership in {', '.join(s.name for s in passed)}, a new list handed to "
+                f"membership in {', '.join(dict.fromkeys(s.name for s in passed))}, "
+                f"{'a new list' if len(passed) == 1 else 'new lists'} handed to "
                 f"{', '.join(sorted({c.function.name.value for c in callees}))}, by a frozenset "
-                f"made once beside it and handed along, for exact str/int values or tuples of "
+                f"made once beside each and handed along, for exact str/int values or tuples of "
                 f"them {where(targets, (s.owner for s in passed))} "
-                f"({plural(sum(len(c.tests) for c in callees), 'membership test')})"
+                f"({plural(tests, 'membership test')})"
             )
         staged, staged_targets = restage(staged.module, new, staged_targets)
         skip |= {s.name for s in passed} | (taken - original)
