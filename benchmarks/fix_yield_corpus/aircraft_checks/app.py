@@ -52,19 +52,21 @@ def _load_programmes() -> dict[str, dict]:
     for type_code, (scale, mtow, engine) in _TYPES.items():
         tasks = []
         for code, title, hours, cycles, days, labour, zones in _TASK_TABLE:
-            tasks.append({
-                "code": code,
-                "title": f"{title} ({type_code})",
-                "interval": {
-                    "hours": int(hours * scale),
-                    "cycles": int(cycles * scale),
-                    "days": days,
-                },
-                "labour_h": labour * scale,
-                "zones": list(zones),
-                "skills": ["B1", "B2"] if labour > 5 else ["B1"],
-                "refs": {"amm": f"AMM-{type_code}-{code}", "rev": 14},
-            })
+            tasks.append(
+                {
+                    "code": code,
+                    "title": f"{title} ({type_code})",
+                    "interval": {
+                        "hours": int(hours * scale),
+                        "cycles": int(cycles * scale),
+                        "days": days,
+                    },
+                    "labour_h": labour * scale,
+                    "zones": list(zones),
+                    "skills": ["B1", "B2"] if labour > 5 else ["B1"],
+                    "refs": {"amm": f"AMM-{type_code}-{code}", "rev": 14},
+                }
+            )
         programmes[type_code] = {
             "type": type_code,
             "mtow_kg": mtow,
@@ -143,8 +145,11 @@ def plan_fleet(fleet: list[Aircraft], horizon: float = 0.1) -> list[WorkPackage]
             packages.append(package)
     packages.sort(key=lambda p: (-len(p.overdue), p.tasks[0][1], p.tail))
     if packages:
-        log.info("planned %d work packages, %d with overdue tasks",
-                 len(packages), sum(1 for p in packages if p.overdue))
+        log.info(
+            "planned %d work packages, %d with overdue tasks",
+            len(packages),
+            sum(1 for p in packages if p.overdue),
+        )
     return packages
 
 

@@ -45,8 +45,16 @@ def build_rate_book(territories: dict[str, float]) -> dict:
             "base": {terr: round(rate * weight, 2) for terr, rate in territories.items()},
             "age_bands": [
                 {"min": lo, "max": hi, "factor": round(f * young, 3)}
-                for lo, hi, f in ((16, 18, 2.45), (19, 21, 1.9), (22, 24, 1.45), (25, 29, 1.12),
-                                  (30, 49, 1.0), (50, 64, 0.93), (65, 74, 1.02), (75, 120, 1.25))
+                for lo, hi, f in (
+                    (16, 18, 2.45),
+                    (19, 21, 1.9),
+                    (22, 24, 1.45),
+                    (25, 29, 1.12),
+                    (30, 49, 1.0),
+                    (50, 64, 0.93),
+                    (65, 74, 1.02),
+                    (75, 120, 1.25),
+                )
             ],
             "symbols": [
                 {"symbol": s, "factor": round(0.72 + 0.045 * s * (1.3 if cov == "COLL" else 1), 3)}
@@ -61,8 +69,10 @@ def build_rate_book(territories: dict[str, float]) -> dict:
         "experienced": {"rate": 0.04, "min_years": 10, "applies_to": ["BI", "PD"]},
     }
     book["miles"] = [
-        {"upto": 5_000, "factor": 0.85}, {"upto": 10_000, "factor": 0.94},
-        {"upto": 15_000, "factor": 1.0}, {"upto": 20_000, "factor": 1.08},
+        {"upto": 5_000, "factor": 0.85},
+        {"upto": 10_000, "factor": 0.94},
+        {"upto": 15_000, "factor": 1.0},
+        {"upto": 20_000, "factor": 1.08},
         {"upto": 10**9, "factor": 1.17},
     ]
     book["minimum_premium"] = 35.0
@@ -127,13 +137,21 @@ class RatingEngine:
         for cov in req.coverages:
             table = book["coverages"][cov]
             base = table["base"][req.territory]
-            premium = (base * _driver_factor(table, req.drivers)
-                       * _symbol_factor(table, req.vehicle_symbol)
-                       * miles * _discount(book, req, cov))
+            premium = (
+                base
+                * _driver_factor(table, req.drivers)
+                * _symbol_factor(table, req.vehicle_symbol)
+                * miles
+                * _discount(book, req, cov)
+            )
             lines[cov] = round(premium, 2)
         total = round(max(sum(lines.values()), book["minimum_premium"]), 2)
-        return {"quote_id": req.quote_id, "version": book["version"],
-                "lines": lines, "total": total}
+        return {
+            "quote_id": req.quote_id,
+            "version": book["version"],
+            "lines": lines,
+            "total": total,
+        }
 
     def quote_many(self, requests: list[QuoteRequest]) -> list[dict]:
         quotes = []

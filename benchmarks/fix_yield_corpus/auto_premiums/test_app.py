@@ -8,8 +8,14 @@ ADULT = Driver(age=40, years_licensed=5, at_fault_claims=0, violations=0)
 
 
 def _req(**kw):
-    base = dict(quote_id="Q1", territory="T001", vehicle_symbol=6, coverages=("BI",),
-                drivers=(ADULT,), annual_miles=12_000)
+    base = dict(
+        quote_id="Q1",
+        territory="T001",
+        vehicle_symbol=6,
+        coverages=("BI",),
+        drivers=(ADULT,),
+        annual_miles=12_000,
+    )
     base.update(kw)
     return QuoteRequest(**base)
 
@@ -36,8 +42,16 @@ def test_worst_driver_and_surcharges_apply(engine):
 
 def test_discounts_stack_per_coverage(engine):
     vet = Driver(age=55, years_licensed=30, at_fault_claims=0, violations=0)
-    q = engine.quote(_req(territory="T002", coverages=("BI", "MED"), drivers=(vet,),
-                          multi_policy=True, paid_in_full=True, annual_miles=25_000))
+    q = engine.quote(
+        _req(
+            territory="T002",
+            coverages=("BI", "MED"),
+            drivers=(vet,),
+            multi_policy=True,
+            paid_in_full=True,
+            annual_miles=25_000,
+        )
+    )
     bi = 250 * 1.0 * 0.93 * 1.1 * 0.99 * 1.17 * (1 - 0.12 - 0.05 - 0.04)
     med = 250 * 0.09 * 0.93 * 0.99 * 1.17 * (1 - 0.05)
     assert q["lines"]["BI"] == pytest.approx(bi, abs=0.01)
@@ -53,9 +67,12 @@ def test_minimum_premium(engine):
 
 def test_bad_requests_are_declined_not_fatal(engine):
     good = _req(quote_id="ok")
-    bad = [_req(quote_id="terr", territory="T999"), _req(quote_id="sym", vehicle_symbol=40),
-           _req(quote_id="nodrv", drivers=()),
-           _req(quote_id="old", drivers=(Driver(130, 100, 0, 0),))]
+    bad = [
+        _req(quote_id="terr", territory="T999"),
+        _req(quote_id="sym", vehicle_symbol=40),
+        _req(quote_id="nodrv", drivers=()),
+        _req(quote_id="old", drivers=(Driver(130, 100, 0, 0),)),
+    ]
     quotes = engine.quote_many([bad[0], good, *bad[1:]])
     assert [q["quote_id"] for q in quotes] == ["ok"]
     with pytest.raises(ValueError):
@@ -64,10 +81,12 @@ def test_bad_requests_are_declined_not_fatal(engine):
 
 def test_quoting_does_not_alter_rate_book(engine):
     before = copy.deepcopy(engine.rate_book)
-    first = engine.quote(_req(coverages=("BI", "PD", "COLL", "COMP", "UM", "MED"),
-                              multi_policy=True))
+    first = engine.quote(
+        _req(coverages=("BI", "PD", "COLL", "COMP", "UM", "MED"), multi_policy=True)
+    )
     first["lines"].clear()
     assert engine.rate_book == before
-    again = engine.quote(_req(coverages=("BI", "PD", "COLL", "COMP", "UM", "MED"),
-                              multi_policy=True))
+    again = engine.quote(
+        _req(coverages=("BI", "PD", "COLL", "COMP", "UM", "MED"), multi_policy=True)
+    )
     assert len(again["lines"]) == 6

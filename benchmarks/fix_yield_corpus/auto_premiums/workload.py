@@ -9,8 +9,12 @@ import time
 
 from app import Driver, QuoteRequest, RatingEngine, build_rate_book
 
-COVERAGE_SETS = [("BI", "PD"), ("BI", "PD", "UM"), ("BI", "PD", "COLL", "COMP"),
-                 ("BI", "PD", "COLL", "COMP", "UM", "MED")]
+COVERAGE_SETS = [
+    ("BI", "PD"),
+    ("BI", "PD", "UM"),
+    ("BI", "PD", "COLL", "COMP"),
+    ("BI", "PD", "COLL", "COMP", "UM", "MED"),
+]
 
 
 def make_input() -> tuple[RatingEngine, list[QuoteRequest]]:
@@ -20,15 +24,27 @@ def make_input() -> tuple[RatingEngine, list[QuoteRequest]]:
     requests = []
     for i in range(400):
         drivers = tuple(
-            Driver(age, max(0, age - rng.randint(16, 25)), rng.choice([0, 0, 0, 1, 2]),
-                   rng.choice([0, 0, 1, 2, 5]))
+            Driver(
+                age,
+                max(0, age - rng.randint(16, 25)),
+                rng.choice([0, 0, 0, 1, 2]),
+                rng.choice([0, 0, 1, 2, 5]),
+            )
             for age in (rng.randint(16, 85) for _ in range(rng.randint(1, 3)))
         )
         territory = f"T{rng.randrange(62):03d}"  # a few out-of-state territories get declined
-        requests.append(QuoteRequest(
-            f"Q{i:05d}", territory, rng.randint(1, 27), rng.choice(COVERAGE_SETS), drivers,
-            rng.randrange(2_000, 30_000), rng.random() < 0.4, rng.random() < 0.3,
-        ))
+        requests.append(
+            QuoteRequest(
+                f"Q{i:05d}",
+                territory,
+                rng.randint(1, 27),
+                rng.choice(COVERAGE_SETS),
+                drivers,
+                rng.randrange(2_000, 30_000),
+                rng.random() < 0.4,
+                rng.random() < 0.3,
+            )
+        )
     return engine, requests
 
 

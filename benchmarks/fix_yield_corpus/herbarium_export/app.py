@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 COLUMNS = (
-    "occurrenceID", "catalogNumber", "basisOfRecord", "scientificName", "family",
-    "recordedBy", "recordNumber", "eventDate", "country", "stateProvince", "locality",
-    "decimalLatitude", "decimalLongitude", "coordinateUncertaintyInMeters", "habitat",
+    "occurrenceID",
+    "catalogNumber",
+    "basisOfRecord",
+    "scientificName",
+    "family",
+    "recordedBy",
+    "recordNumber",
+    "eventDate",
+    "country",
+    "stateProvince",
+    "locality",
+    "decimalLatitude",
+    "decimalLongitude",
+    "coordinateUncertaintyInMeters",
+    "habitat",
 )
 
 
@@ -116,6 +128,7 @@ def export_occurrences(job: ExportJob, specimens: list[Specimen]) -> ExportJob:
         job.payload += occurrence_row(job, specimen)
         job.written += 1
     if job.rejected:
-        log.info("%s export: %d written, %d rejected", job.collection, job.written,
-                 len(job.rejected))
+        log.info(
+            "%s export: %d written, %d rejected", job.collection, job.written, len(job.rejected)
+        )
     return job

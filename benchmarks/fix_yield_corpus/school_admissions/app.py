@@ -23,9 +23,9 @@ class School:
     seats: int
     lat: float
     lon: float
-    catchment_streets: tuple[str, ...]   # "POSTCODE-DISTRICT|STREET"
+    catchment_streets: tuple[str, ...]  # "POSTCODE-DISTRICT|STREET"
     feeder_schools: tuple[str, ...]
-    families_on_roll: tuple[int, ...]    # family ids of current pupils
+    families_on_roll: tuple[int, ...]  # family ids of current pupils
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * math.hypot(x, y)
 
 
-def criterion(app: Applicant, catchment: list[str], feeders: list[str],
-              sibling_families: list[int]) -> int:
+def criterion(
+    app: Applicant, catchment: list[str], feeders: list[str], sibling_families: list[int]
+) -> int:
     if app.looked_after:
         return LOOKED_AFTER
     if app.family_id in sibling_families:
@@ -92,7 +93,7 @@ def allocate(schools: list[School], applicants: list[Applicant]) -> dict:
         for code, group in wanting.items():
             if remaining[code] == 0:
                 continue
-            for crit, dist, app_id in rank_applicants(by_code[code], group)[:remaining[code]]:
+            for crit, dist, app_id in rank_applicants(by_code[code], group)[: remaining[code]]:
                 offers[app_id] = code
                 last_offer[code] = (crit, dist)
                 remaining[code] -= 1

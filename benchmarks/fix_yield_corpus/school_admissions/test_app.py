@@ -13,13 +13,20 @@ from app import (
     rank_applicants,
 )
 
-NORTH = School("N", 2, 53.85, -1.55, ("LS6|OTLEY ROAD", "LS6|HEADINGLEY LANE"), ("P1",),
-               (100, 101))
+NORTH = School("N", 2, 53.85, -1.55, ("LS6|OTLEY ROAD", "LS6|HEADINGLEY LANE"), ("P1",), (100, 101))
 SOUTH = School("S", 1, 53.78, -1.55, ("LS12|TONG ROAD",), ("P9",), ())
 
 
-def _app(app_id, prefs, family=0, street="LS8|NOWHERE", primary="P0", lat=53.84, lon=-1.55,
-         looked_after=False):
+def _app(
+    app_id,
+    prefs,
+    family=0,
+    street="LS8|NOWHERE",
+    primary="P0",
+    lat=53.84,
+    lon=-1.55,
+    looked_after=False,
+):
     return Applicant(app_id, family, street, primary, lat, lon, tuple(prefs), looked_after)
 
 
@@ -39,8 +46,12 @@ def test_distance():
 
 
 def test_ranking_breaks_ties_on_distance():
-    apps = [_app(1, "N", lat=53.80), _app(2, "N", lat=53.84), _app(3, "N", primary="P1"),
-            _app(4, "N", family=101, lat=53.70)]
+    apps = [
+        _app(1, "N", lat=53.80),
+        _app(2, "N", lat=53.84),
+        _app(3, "N", primary="P1"),
+        _app(4, "N", family=101, lat=53.70),
+    ]
     ranked = rank_applicants(NORTH, apps)
     assert [r[2] for r in ranked] == [4, 3, 2, 1]
     assert [r[0] for r in ranked] == [SIBLING, FEEDER, OTHER, OTHER]
@@ -51,7 +62,7 @@ def test_allocation_by_preference_rounds():
     apps = [
         _app(1, "NS", street="LS6|HEADINGLEY LANE"),
         _app(2, "N", family=100, lat=53.70),
-        _app(3, "NS", lat=53.849),            # nearest, but no priority: loses N
+        _app(3, "NS", lat=53.849),  # nearest, but no priority: loses N
         _app(4, "SN", primary="P9"),
         _app(5, "N"),
     ]

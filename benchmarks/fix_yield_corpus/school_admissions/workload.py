@@ -19,20 +19,32 @@ def make_input() -> tuple[list[School], list[Applicant]]:
     families = list(range(1, 9001))
     schools = []
     for n in range(12):
-        schools.append(School(
-            f"S{n:02d}", rng.randint(150, 240),
-            53.80 + rng.uniform(0, 0.08), -1.60 + rng.uniform(0, 0.12),
-            tuple(rng.sample(streets, 1500)), tuple(rng.sample(PRIMARIES, 6)),
-            tuple(rng.sample(families, 900)),
-        ))
+        schools.append(
+            School(
+                f"S{n:02d}",
+                rng.randint(150, 240),
+                53.80 + rng.uniform(0, 0.08),
+                -1.60 + rng.uniform(0, 0.12),
+                tuple(rng.sample(streets, 1500)),
+                tuple(rng.sample(PRIMARIES, 6)),
+                tuple(rng.sample(families, 900)),
+            )
+        )
     codes = [s.code for s in schools]
     applicants = []
     for i in range(2800):
-        applicants.append(Applicant(
-            i, rng.choice(families), rng.choice(streets), rng.choice(PRIMARIES),
-            53.79 + rng.uniform(0, 0.10), -1.62 + rng.uniform(0, 0.16),
-            tuple(rng.sample(codes, rng.randint(1, 3))), rng.random() < 0.01,
-        ))
+        applicants.append(
+            Applicant(
+                i,
+                rng.choice(families),
+                rng.choice(streets),
+                rng.choice(PRIMARIES),
+                53.79 + rng.uniform(0, 0.10),
+                -1.62 + rng.uniform(0, 0.16),
+                tuple(rng.sample(codes, rng.randint(1, 3))),
+                rng.random() < 0.01,
+            )
+        )
     return schools, applicants
 
 

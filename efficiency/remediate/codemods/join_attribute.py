@@ -14,30 +14,74 @@ the attribute holding exactly the pieces appended so far, as before::
                                                  if body_parts:
                                                      self.body += "".join(body_parts)
 
-``self.body = self.body + a + b`` is rewritten alike (``body_parts.extend((a, b))``). While the
-loop runs the attribute lags behind, so nothing that could read it may run there: the loop
-(its body, ``else:``, a ``while`` test) mentions the object only in those statements, calls no
-function or method of the module whose code reads ``.body``, directly or through calls (nor
-``getattr``-style introspection), and neither yields nor awaits. The attribute must be a plain
-one holding a str: the class has no bases (and no class of the module subclasses it), no
-``__setattr__``/``__getattr__``/``__getattribute__``/``__delattr__``, no class-level ``body``
-other than an exact str, no decorator but a non-frozen ``dataclass``, and every store to
-``.body`` in the module is a provably exact str (a literal, an f-string, a conditional of
-them, a module constant...: :mod:`~efficiency.remediate.codemods.join_exact`) or one of
-these appends. (A subclass defined elsewhere that makes ``body`` a property, or code elsewhere
-storing a non-str in it, is beyond what one module can show.) As for a local string, the
-pieces are taken to be str: one that is not makes both versions raise ``TypeError``, the
-original at that piece with the pieces before it added, the rewrite after the loop with none of
-them added. Anything else is refused with the reason.
+``self.body = self.body + a + b`` is rewritten alike (``body_parts.extend((a, b))``). The object
+is a parameter of the loop's function: a plain method's first one, or one annotated with a
+class of the module (``def export(job: Job)``); see
+:mod:`~efficiency.remediate.codemods.join_attribute_uses`. A loop may append to several
+attributes of it: those that are provably str (below) are each built with a list of their own
+and added in the same ``finally``; the others (``job.written += 1``) are ordinary uses. Loops
+building attributes of two objects are refused (they could be one object).
+
+While the loop runs the built attributes lag behind, so nothing that could read them may run
+there: the loop (its body, ``else:``, a ``while`` test, a ``for``'s iterable, whose generator
+runs at each step) mentions ``.body`` only in the appends, calls no function or method of the
+module whose code reads ``.body``, directly or through calls (nor ``getattr``-style
+introspection, nor a module-level value such as a lambda or ``partial`` mentioning it), uses
+the object only in ways that provably cannot read it (its other plain attributes, its
+non-reading methods, passing it to the module's non-reading functions, which use it alike),
+does not rebind or alias the object in the function, and neither yields nor awaits (``async
+for``/``async with`` included). Names the module shows may hold the same object (another
+parameter annotated with the class, a ``TypeVar``/``Protocol`` naming it or ``"Job"``; a
+module-level name bound to something naming the class, or declared ``global``) are held to
+the same rules, since a dataclass's ``__repr__``/``__eq__`` reads every field. Before the loop
+the function keeps nothing for later: no lambda, nested def or generator expression capturing
+the object (or mentioning ``.body``), no bound method, container or foreign call holding it.
+The attribute must be a plain one holding a str when the loop starts: the class has no bases
+(and no class of the module subclasses it), no ``__setattr__``/``__getattr__``/
+``__getattribute__``/``__delattr__``, no class-level ``body`` other than an exact str, no
+decorator but the standard non-frozen ``dataclass``, nothing in the module patches it
+(``setattr``, ``__dict__``, ``Job.x = ...``, ``x.__class__ = ...``) or stores to the name of a
+method called in the loop, every store to ``.body`` in the module is a provably exact str (a
+literal, an f-string, a conditional of them, a module constant...:
+:mod:`~efficiency.remediate.codemods.join_exact`) or one of these appends, and it is set when
+the loop starts: stored by the function before the statement holding the loop, or bound at
+class level (not as a dataclass field, which ``Job(...)`` sets to whatever it is given), or
+stored by ``__init__`` in a statement of its own. (A subclass defined elsewhere that makes
+``body`` a property, code elsewhere storing a non-str in it, an argument that is not the
+annotated class, or the object reaching the loop inside a container, another object or a
+value not declared to be the class, is beyond what one module can show.) As for a local
+string, the pieces are taken to be str: one that is not makes both versions raise
+``TypeError``, the original at that piece with the pieces before it added, the rewrite after
+the loop with none of them added (nor those of the attributes added after it).
+Anything else is refused with the reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-from efficiency.remediate.codemods.join_exact import exact_str
+from efficiency.remediate.codemods.join_attribute_class import (
+    attr_append as _attr_append,
+)
+from efficiency.remediate.codemods.join_attribute_class import (
+    class_refusal,
+    patch_refusal,
+    start_refusal,
+    subclass_of,
+    type_refusal,
+)
+from efficiency.remediate.codemods.join_attribute_uses import (
+    DEFERRED,
+    ObjectUses,
+    alias_names,
+    is_reference,
+    object_class,
+    parameters,
+)
+from efficiency.remediate.codemods.join_builder_facts import callee as _callee
+from efficiency.remediate.codemods.join_builder_facts import rebinds
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     SCOPES,
@@ -48,48 +92,22 @@ from efficiency.remediate.codemods.pysource import (
     walk,
 )
 
-_HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
+#: an appending statement's id -> (attribute, pieces, the statement)
+Appends = dict[int, tuple[str, list[cst.BaseExpression], cst.CSTNode]]
 
 
 @dataclass
 class AttrSite:
     loop: cst.For | cst.While
     obj: str
-    attr: str
+    #: the attributes built, sorted
+    attrs: list[str]
     #: the appending statements -> their pieces, in order
     appends: dict[int, list[cst.BaseExpression]]
     owner: str
-    parts: str = ""
-
-
-def _is_attr(node: cst.CSTNode, obj: str, attr: str | None = None) -> bool:
-    return (
-        isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value == obj
-        and (attr is None or node.attr.value == attr)
-        and not node.lpar
-    )
-
-
-def _attr_append(node: cst.CSTNode, obj: str) -> tuple[str, list[cst.BaseExpression]] | None:
-    """``obj.a += p`` or ``obj.a = obj.a + p + q`` → (``a``, the pieces)."""
-    if isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.AddAssign):
-        if _is_attr(node.target, obj):
-            return node.target.attr.value, [node.value]  # type: ignore[attr-defined]
-        return None
-    if not isinstance(node, cst.Assign) or len(node.targets) != 1:
-        return None
-    target = node.targets[0].target
-    if not _is_attr(target, obj):
-        return None
-    attr = target.attr.value  # type: ignore[attr-defined]
-    pieces: list[cst.BaseExpression] = []
-    value = node.value
-    while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
-        pieces.insert(0, value.right)
-        value = value.left
-    return (attr, pieces) if pieces and _is_attr(value, obj, attr) else None
+    cls: cst.ClassDef
+    #: attribute -> the name of its list
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 class AttrFinder(ScopedVisitor):
@@ -109,207 +127,184 @@ class AttrFinder(ScopedVisitor):
     def _consider(self, loop: cst.For | cst.While) -> None:
         if not self.active or id(loop) in self._done:
             return
-        method = self.scope_of(loop)
-        if not isinstance(method, cst.FunctionDef) or not method.params.params:
+        func = self.scope_of(loop)
+        if not isinstance(func, cst.FunctionDef):
             return
-        obj = method.params.params[0].name.value
-        appends: dict[int, tuple[str, list[cst.BaseExpression], cst.CSTNode]] = {}
-        for node in walk(loop):
-            found = _attr_append(node, obj)
-            if found is not None:
-                appends[id(node)] = (*found, node)
-        if not appends:
+        found: dict[str, Appends] = {}
+        for param in parameters(func):
+            name = param.name.value
+            for node in walk(loop):
+                append = _attr_append(node, name)
+                if append is not None:
+                    found.setdefault(name, {})[id(node)] = (*append, node)
+        if not found:
             return
         self._done |= {id(n) for n in walk(loop) if isinstance(n, cst.For | cst.While)}
-        attrs = sorted({a for a, _, _ in appends.values()})
-        shown = f"`{obj}.{attrs[0]} += ...` loop"
-        why = self._refusal(loop, method, obj, attrs, appends)
-        if why:
+        built: dict[str, list[str]] = {}
+        unproven: list[str] = []
+        for obj, appends in found.items():
+            attrs = sorted({a for a, _, _ in appends.values()})
+            typed = {a: type_refusal(self.module, self.parent, a) for a in attrs}
+            unproven += [why for why in typed.values() if why]
+            if any(not why for why in typed.values()):
+                built[obj] = [a for a in attrs if not typed[a]]
+        first = next(iter(found))
+        shown = f"`{first}.{sorted({a for a, _, _ in found[first].values()})[0]} += ...` loop"
+        if not built:
+            self.refused.append(f"{shown}: {'; '.join(unproven)}")
+            return
+        if len(built) > 1:
+            objects = ", ".join(sorted(built))
+            why = f"the loop builds attributes of several objects ({objects}), maybe one"
+            self.refused.append(f"{shown}: {why}")
+            return
+        ((obj, attrs),) = built.items()
+        shown = f"`{', '.join(f'{obj}.{a}' for a in attrs)} += ...` loop"
+        appends = {k: v for k, v in found[obj].items() if v[0] in attrs}
+        cls, why = object_class(self.module, self.parent, func, obj)
+        if cls is not None:
+            why = self._refusal(loop, func, obj, cls, attrs, appends)
+        if why or cls is None:
             self.refused.append(f"{shown}: {why}")
             return
         pieces = {key: p for key, (_, p, _) in appends.items()}
-        self.sites.append(AttrSite(loop, obj, attrs[0], pieces, self.def_stack[-1]))
+        self.sites.append(AttrSite(loop, obj, attrs, pieces, self.def_stack[-1], cls))
 
     def _refusal(
         self,
         loop: cst.For | cst.While,
-        method: cst.FunctionDef,
+        func: cst.FunctionDef,
         obj: str,
+        cls: cst.ClassDef,
         attrs: list[str],
-        appends: dict[int, tuple[str, list[cst.BaseExpression], cst.CSTNode]],
+        appends: Appends,
     ) -> str:
-        if len(attrs) > 1:
-            return f"the loop builds several attributes ({', '.join(attrs)})"
-        attr = attrs[0]
-        cls = self.parent(self.parent(method))  # type: ignore[arg-type]
-        if not isinstance(cls, cst.ClassDef) or method.decorators:
-            return "not a plain method of a class"
+        if isinstance(loop, cst.For) and loop.asynchronous:
+            return "an async for awaits each step: code elsewhere could read the attribute"
         allowed: set[int] = set()
-        for _, pieces, node in appends.values():
+        for attr, _, node in appends.values():
             if not any(a is loop.body for a in self.ancestors(node)):
                 return f"{obj}.{attr} is appended to outside the loop body"
             if any(isinstance(a, SCOPES) for a in self._between(node, loop)):
                 return f"{obj}.{attr} is appended to in a nested function or class"
-            if any(_mentions(p, obj) for p in pieces):
-                return f"the appended expression reads {obj}"
-            allowed |= {id(n) for n in walk(node) if isinstance(n, cst.Name) and n.value == obj}
-            allowed -= {id(n) for p in pieces for n in walk(p)}
+            allowed |= _append_targets(node)
+        if rebinds(func.body, obj):
+            return f"{obj} is rebound in {func.name.value}"
+        others, shared = alias_names(self.module, func, cls, obj)
+        names = {obj} | others
+        alias = next(((n, o) for n in walk(func.body) for o in names if _aliases(n, o)), None)
+        if alias is not None:
+            return f"`{code(alias[0])[:50]}` aliases {alias[1]}"
+        uses = ObjectUses(self.module, self.parent, cls, set(attrs), shared)
         for part in _run_each_time(loop):
             for node in walk(part):
-                if isinstance(node, cst.Name) and node.value == obj and id(node) not in allowed:
-                    return f"the loop uses {obj} other than to append to {obj}.{attr}"
-                if isinstance(node, cst.Yield | cst.Await):
+                if isinstance(node, cst.Yield | cst.Await) or (
+                    isinstance(node, cst.With) and node.asynchronous
+                ):
                     return "the loop yields or awaits: code elsewhere could read the attribute"
-                if isinstance(node, cst.Call) and self._could_read(node.func, attr):
-                    return f"`{code(node.func)}` is called in the loop and could read .{attr}"
-        subclass = next(
-            (
-                d.name.value
-                for d in walk(self.module)
-                if isinstance(d, cst.ClassDef)
-                and any(_mentions(b.value, cls.name.value) for b in d.bases)
-            ),
-            None,
-        )
+                if (
+                    isinstance(node, cst.Attribute)
+                    and node.attr.value in attrs
+                    and id(node) not in allowed
+                ):
+                    return f"the loop uses `{code(node)}` other than to append to it"
+                if isinstance(node, cst.Call) and _could_read(node.func, uses.readers):
+                    return f"`{code(node.func)}` is called in the loop and could read {uses.shown}"
+                if (
+                    isinstance(node, cst.Name)
+                    and node.value in names
+                    and id(node) not in allowed
+                    and is_reference(self.parent, node)
+                ):
+                    why = uses.refusal(node, func)
+                    if why:
+                        return why
+        why = self._outside(loop, func, names, uses)
+        if why:
+            return why
+        subclass = subclass_of(self.module, cls)
         if subclass:
-            return f"{subclass} subclasses {cls.name.value} (and could make .{attr} a property)"
-        return self._class_refusal(cls, attr) or self._type_refusal(attr)
+            return f"{subclass} subclasses {cls.name.value} (and could make .{attrs[0]} a property)"
+        for attr in attrs:
+            why = class_refusal(self.module, cls, attr) or start_refusal(
+                self.module, cls, func, loop, obj, attr
+            )
+            if why:
+                return why
+        return patch_refusal(self.module, cls)
+
+    def _outside(
+        self, loop: cst.CSTNode, func: cst.FunctionDef, names: set[str], uses: ObjectUses
+    ) -> str:
+        """Why a use of the object (or of a name that may hold it) in ``func``, outside the
+        loop but maybe before it runs (earlier, or anywhere when a loop encloses it), could let
+        the loop read a built attribute, else ""."""
+        order = {id(n): i for i, n in enumerate(walk(func.body))}
+        start, end = order[id(loop)], max(order[id(n)] for n in walk(loop))
+        enclosed = any(isinstance(a, cst.For | cst.While) for a in self._between(loop, func))
+        for node in walk(func.body):
+            at = order[id(node)]
+            if start <= at <= end or (at > end and not enclosed):
+                continue
+            if (
+                isinstance(node, cst.Name)
+                and node.value in names
+                and is_reference(self.parent, node)
+                and (why := uses.outside(node, func))
+            ):
+                return why
+            if isinstance(node, DEFERRED) and any(
+                isinstance(n, cst.Attribute) and n.attr.value in uses.built for n in walk(node)
+            ):
+                return f"`{code(node)[:50]}` could read {uses.shown} later, before the loop"
+        return ""
 
     def _between(self, node: cst.CSTNode, loop: cst.CSTNode) -> list[cst.CSTNode]:
         chain = list(self.ancestors(node))
         return chain[: next(i for i, a in enumerate(chain) if a is loop)]
 
-    def _could_read(self, func: cst.BaseExpression, attr: str) -> bool:
-        name = _callee(func)
-        if name is None:
-            return True  # a call of a call's result, a subscript...: unknown
-        if name in INTROSPECTION or name in {"getattr", "setattr", "delattr"}:
-            return True
-        return name in self._readers(attr)
 
-    def _readers(self, attr: str) -> set[str]:
-        """The names of the module's functions and classes that read ``.attr``, or call one
-        that does (by name, so any method of that name counts)."""
-        defs = [d for d in walk(self.module) if isinstance(d, cst.FunctionDef | cst.ClassDef)]
-        readers = {
-            d.name.value
-            for d in defs
-            if any(isinstance(n, cst.Attribute) and n.attr.value == attr for n in walk(d))
-        }
-        grown = True
-        while grown:
-            before = len(readers)
-            readers |= {
-                d.name.value
-                for d in defs
-                if any(isinstance(n, cst.Call) and _callee(n.func) in readers for n in walk(d))
-            }
-            grown = len(readers) > before
-        return readers
-
-    def _class_refusal(self, cls: cst.ClassDef, attr: str) -> str:
-        if cls.keywords or any(
-            not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases
-        ):
-            return f"class {cls.name.value} has bases (one could make .{attr} a property)"
-        for decorator in cls.decorators:
-            func = decorator.decorator
-            call = func if isinstance(func, cst.Call) else None
-            func = call.func if call else func
-            name = func.attr.value if isinstance(func, cst.Attribute) else code(func)
-            frozen = call is not None and any(
-                a.keyword and a.keyword.value == "frozen" for a in call.args
-            )
-            if name != "dataclass" or frozen:
-                return f"class {cls.name.value} is decorated with {code(decorator.decorator)}"
-        for stmt in cls.body.body:
-            if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
-                if stmt.name.value in _HOOKS | {attr}:
-                    return f"class {cls.name.value} defines {stmt.name.value}"
-                continue
-            for node in walk(stmt):
-                if isinstance(node, cst.AnnAssign | cst.AugAssign):
-                    targets, value = [node.target], node.value
-                elif isinstance(node, cst.Assign):
-                    targets, value = [t.target for t in node.targets], node.value
-                else:
-                    continue
-                named = any(isinstance(n, cst.Name) and n.value == attr for t in targets
-                            for n in walk(t))  # fmt: skip
-                if named and not (
-                    isinstance(node, cst.Assign | cst.AnnAssign) and exact_str(value, self.module)
-                ):
-                    return f"class {cls.name.value} binds {attr} other than to a str"
-        return ""
-
-    def _type_refusal(self, attr: str) -> str:
-        """Every store to ``.attr`` in the module is a str literal or an append (``+=``)."""
-        literal = False
-        for node in walk(self.module):
-            if not (isinstance(node, cst.Attribute) and node.attr.value == attr):
-                continue
-            parent = self.parent(node)
-            if isinstance(parent, cst.AssignTarget) and parent.target is node:
-                assign = self.parent(parent)
-                value = assign.value if isinstance(assign, cst.Assign) else None
-                obj = node.value.value if isinstance(node.value, cst.Name) else ""
-                if assign is not None and _attr_append(assign, obj) is not None:
-                    continue  # x.attr = x.attr + ...: str + str stays str
-            elif isinstance(parent, cst.AnnAssign) and parent.target is node:
-                value = parent.value
-            elif isinstance(parent, cst.AugAssign) and parent.target is node:
-                if isinstance(parent.operator, cst.AddAssign):
-                    continue
-                return f".{attr} is changed by `{code(parent.operator).strip()}`"
-            elif self._stored(node):
-                return f".{attr} is stored by unpacking, a loop, `as` or deleted"
-            else:
-                continue  # a read
-            if not exact_str(value, self.module):
-                shown = code(value)[:40] if value is not None else "?"
-                return f".{attr} is also set to `{shown}`, not provably a str"
-            literal = True
-        if not literal and not self._class_literal(attr):
-            return f'nothing shows .{attr} starts as a str (no `.{attr} = "..."` in the module)'
-        return ""
-
-    def _stored(self, node: cst.CSTNode) -> bool:
-        """Is ``node`` (not a plain assignment's target) stored to: unpacked into, a loop's or
-        ``as`` target, deleted?"""
-        child, outer = node, self.parent(node)
-        while isinstance(outer, cst.Element | cst.StarredElement | cst.Tuple | cst.List):
-            child, outer = outer, self.parent(outer)
-        if isinstance(outer, cst.AssignTarget | cst.For | cst.CompFor | cst.Del):
-            return outer.target is child
-        return isinstance(outer, cst.AsName) and outer.name is child
-
-    def _class_literal(self, attr: str) -> bool:
-        return any(
-            isinstance(n, cst.AnnAssign)
-            and isinstance(n.target, cst.Name)
-            and n.target.value == attr
-            and exact_str(n.value, self.module)
-            for n in walk(self.module)
-        )
+def _append_targets(node: cst.CSTNode) -> set[int]:
+    """The ids of an append's ``obj.attr`` nodes (the target, and the left operand of
+    ``obj.attr = obj.attr + ...``) and of their ``obj`` names."""
+    if isinstance(node, cst.AugAssign):
+        ends = [node.target]
+    else:
+        assert isinstance(node, cst.Assign)
+        value = node.value
+        while isinstance(value, cst.BinaryOperation):
+            value = value.left
+        ends = [node.targets[0].target, value]
+    return {id(n) for end in ends for n in (end, end.value)}  # type: ignore[attr-defined]
 
 
-def _callee(func: cst.BaseExpression) -> str | None:
-    if isinstance(func, cst.Name):
-        return func.value
-    return func.attr.value if isinstance(func, cst.Attribute) else None
+def _aliases(node: cst.CSTNode, obj: str) -> bool:
+    """Does ``node`` bind another name (or anything) to the object itself?"""
+    if isinstance(node, cst.Assign | cst.AnnAssign | cst.NamedExpr):
+        value = node.value
+    elif isinstance(node, cst.WithItem):
+        value = node.item if node.asname is not None else None
+    else:
+        return False
+    return isinstance(value, cst.Name) and value.value == obj
 
 
-def _mentions(node: cst.CSTNode, name: str) -> bool:
-    return any(isinstance(n, cst.Name) and n.value == name for n in walk(node))
+def _could_read(func: cst.BaseExpression, readers: set[str]) -> bool:
+    name = _callee(func)
+    if name is None:
+        return True  # a call of a call's result, a subscript...: unknown
+    if name in INTROSPECTION or name in {"getattr", "setattr", "delattr"}:
+        return True
+    return name in readers
 
 
 def _run_each_time(loop: cst.For | cst.While) -> list[cst.CSTNode]:
-    """The parts of a loop that run while it builds: body, else, and a while's test (a for's
-    iterable is evaluated once, before anything is appended)."""
+    """The parts of a loop that run while it builds: body, else, a while's test, a for's
+    target and iterable (evaluated once, but a generator it makes runs at each step)."""
     parts: list[cst.CSTNode] = [loop.body]
     if loop.orelse is not None:
         parts.append(loop.orelse)
-    parts.append(loop.test if isinstance(loop, cst.While) else loop.target)
+    parts += [loop.test] if isinstance(loop, cst.While) else [loop.target, loop.iter]
     return parts
 
 
@@ -336,13 +331,13 @@ class AttrRewriter(StatementRewriter):
         site, _ = found
         again = _attr_append(updated, site.obj)
         assert again is not None
-        pieces = again[1]
+        attr, pieces = again
         if len(pieces) == 1:
             method, arg = "append", pieces[0]
         else:
             method, arg = "extend", cst.Tuple(elements=[cst.Element(p) for p in pieces])
         call = cst.Call(
-            func=cst.Attribute(value=cst.Name(site.parts), attr=cst.Name(method)),
+            func=cst.Attribute(value=cst.Name(site.parts[attr]), attr=cst.Name(method)),
             args=[cst.Arg(arg)],
         )
         return cst.Expr(value=call, semicolon=updated.semicolon)
@@ -354,13 +349,16 @@ class AttrRewriter(StatementRewriter):
             if site is None:
                 body.append(new)
                 continue
-            start = cst.parse_statement(f"{site.parts} = []\n")
-            final = cst.parse_statement(
-                f"try:\n    pass\nfinally:\n    if {site.parts}:\n"
-                f'        {site.obj}.{site.attr} += "".join({site.parts})\n'
+            names = [site.parts[a] for a in site.attrs]
+            adds = "".join(
+                f'    if {p}:\n        {site.obj}.{a} += "".join({p})\n'
+                for a, p in zip(site.attrs, names, strict=True)
             )
+            final = cst.parse_statement(f"try:\n    pass\nfinally:\n{adds}")
             assert isinstance(final, cst.Try)
-            body.append(start.with_changes(leading_lines=new.leading_lines))
+            starts = [cst.parse_statement(f"{p} = []\n") for p in names]
+            body.append(starts[0].with_changes(leading_lines=new.leading_lines))
+            body += starts[1:]
             body.append(
                 final.with_changes(
                     body=cst.IndentedBlock(body=[new.with_changes(leading_lines=[])])

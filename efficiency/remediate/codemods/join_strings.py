@@ -280,11 +280,12 @@ class JoinStrings(PythonCodemod):
         skip = _taken(wrapper.module, attrs.sites)
         if attrs.sites:
             taken = names_in(new)
-            for attr in attrs.sites:
-                attr.parts = unique_name(f"{attr.attr.lstrip('_')}_parts", taken)
-                taken.add(attr.parts)
+            for site in attrs.sites:
+                for attr in site.attrs:
+                    site.parts[attr] = unique_name(f"{attr.lstrip('_')}_parts", taken)
+                    taken.add(site.parts[attr])
             new = new.visit(AttrRewriter(attrs.sites))
-            built += sorted({f"{s.obj}.{s.attr}" for s in attrs.sites})
+            built += sorted({f"{s.obj}.{a}" for s in attrs.sites for a in s.attrs})
             owners += [s.owner for s in attrs.sites]
             wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
@@ -325,25 +326,23 @@ def _taken(module: cst.Module, sites: list[AttrSite]) -> set[tuple[str, str]]:
     rewritten loop) is left to join_builder, whose parts make every append cheap, those of the
     rewritten loops included."""
     covered = {key for site in sites for key in site.appends}
-    classes = [c for c in walk(module) if isinstance(c, cst.ClassDef)]
     taken: set[tuple[str, str]] = set()
     for site in sites:
-        cls = next((c for c in reversed(classes) if any(n is site.loop for n in walk(c))), None)
-        if cls is None:
-            continue
+        cls = site.cls
         methods = {
             m.name.value: m
             for m in cls.body.body
             if isinstance(m, cst.FunctionDef) and (m.params.posonly_params or m.params.params)
         }
-        outside: dict[int, str] = {}
-        for name, method in methods.items():
-            obj = object_name(method)
-            for node in walk(method):
-                found = _attr_append(node, obj)
-                if found is not None and found[0] == site.attr and id(node) not in covered:
-                    outside[id(node)] = name
-        appenders = _appenders(methods, set(outside.values()))
-        if not outside or not driven(module, appenders, set(outside)):
-            taken.add((cls.name.value, site.attr))
+        for attr in site.attrs:
+            outside: dict[int, str] = {}
+            for name, method in methods.items():
+                obj = object_name(method)
+                for node in walk(method):
+                    found = _attr_append(node, obj)
+                    if found is not None and found[0] == attr and id(node) not in covered:
+                        outside[id(node)] = name
+            appenders = _appenders(methods, set(outside.values()))
+            if not outside or not driven(module, appenders, set(outside)):
+                taken.add((cls.name.value, attr))
     return taken

@@ -1,7 +1,8 @@
 """Whether a function of a module gives a new list nothing else holds (the proof
 :mod:`~efficiency.remediate.codemods.passed_set` makes of a caller's list and
-:mod:`~efficiency.remediate.codemods.attr_set` of an attribute's), and which names a top-level
-statement binds."""
+:mod:`~efficiency.remediate.codemods.attr_set` of an attribute's), which names a top-level
+statement binds, which names could be rebound after the module ran (``global``, attribute
+stores), and whether a statement runs calls when it is executed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import libcst as cst
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _fresh
 from efficiency.remediate.codemods.pysource import (
+    INTROSPECTION,
     SCOPES,
     calls_introspection,
     declares_global,
@@ -17,6 +19,7 @@ from efficiency.remediate.codemods.pysource import (
 )
 
 _GROWERS = frozenset({"append", "extend", "insert", "sort", "reverse"})
+_TARGETED = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr, cst.Del)
 
 
 def module_call_is_new(module: cst.Module, value: cst.BaseExpression) -> bool:
@@ -28,9 +31,10 @@ def module_call_is_new(module: cst.Module, value: cst.BaseExpression) -> bool:
     name = value.func.value
     tops = [n for s in module.body for n in bound_by(s)]
     defs = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
-    declared = {i.name.value for g in walk(module) if isinstance(g, cst.Global) for i in g.names}
+    declared = rebound_anywhere(module)
     return (
-        tops.count(name) == 1
+        "*" not in tops
+        and tops.count(name) == 1
         and len(defs) == 1
         and not defs[0].decorators
         and name not in declared
@@ -96,14 +100,106 @@ def _grown_local(function: cst.FunctionDef, name: str) -> bool:
 
 
 def bound_by(statement: cst.CSTNode) -> list[str]:
-    """The names one top-level statement binds (each binding counted)."""
+    """The names one top-level statement binds in the module's namespace, each binding counted:
+    assignments, ``for``/``with``/``except``/``:=``/``match`` targets, ``del``, imports, and defs
+    and classes at any depth of its blocks (``if``/``try``/``with``...), not inside a def, class
+    or lambda; ``*`` for a star import, which may bind any name."""
     if isinstance(statement, cst.FunctionDef | cst.ClassDef):
         return [statement.name.value]
     out: list[str] = []
-    for n in walk(statement):
-        if isinstance(n, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For):
-            out += [t.value for t in walk(n.target) if isinstance(t, cst.Name)]
+    stack = [statement]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.FunctionDef | cst.ClassDef):
+            out.append(n.name.value)
+            continue
+        if isinstance(n, cst.Lambda):
+            continue
+        stack.extend(n.children)
+        target: cst.CSTNode | None = None
+        if isinstance(n, _TARGETED):
+            target = n.target
+        elif isinstance(n, cst.WithItem) and n.asname is not None:
+            target = n.asname.name
+        elif isinstance(n, cst.ExceptHandler | cst.ExceptStarHandler) and n.name is not None:
+            target = n.name.name
+        elif isinstance(n, cst.MatchAs | cst.MatchStar) and n.name is not None:
+            target = n.name
+        elif isinstance(n, cst.MatchMapping) and n.rest is not None:
+            target = n.rest
         elif isinstance(n, cst.ImportAlias):
             alias = n.asname.name if n.asname else n.name
             out += [t.value for t in walk(alias) if isinstance(t, cst.Name)][:1]
+        elif isinstance(n, cst.ImportStar):
+            out.append("*")
+        if target is not None:
+            out += [t.value for t in walk(target) if isinstance(t, cst.Name)]
     return out
+
+
+def rebound_anywhere(module: cst.Module) -> set[str]:
+    """Names some function of ``module`` declares ``global`` or ``nonlocal`` (so a call can
+    rebind them after the module has run)."""
+    return {i.name.value for g in walk(module) if isinstance(g, cst.Global | cst.Nonlocal)
+            for i in g.names}  # fmt: skip
+
+
+def stored_attributes(module: cst.Module) -> set[str]:
+    """The attribute names some statement of ``module`` stores or deletes (``x.name = ...``,
+    ``del x.name``, a ``for``/``with`` target...); every def's name when the module reaches
+    attributes by name (``setattr``, ``delattr``, ``__dict__``, ``vars``...)."""
+    out: set[str] = set()
+    by_name = False
+    for n in walk(module):
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Name):
+            by_name |= n.func.value in {"setattr", "delattr", *INTROSPECTION}
+        elif isinstance(n, cst.Attribute):
+            by_name |= n.attr.value in {"__dict__", "__setattr__", "__delattr__"}
+        target = getattr(n, "target", None)
+        if isinstance(n, cst.WithItem) and n.asname is not None:
+            target = n.asname.name
+        if isinstance(target, cst.CSTNode):
+            out |= {a.attr.value for a in walk(target) if isinstance(a, cst.Attribute)}
+    if by_name:
+        out |= {d.name.value for d in walk(module) if isinstance(d, cst.FunctionDef)}
+    return out
+
+
+_INERT = (cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString,
+          cst.ConcatenatedString, cst.List, cst.Tuple, cst.Set, cst.Dict, cst.Ellipsis)  # fmt: skip
+_PLAIN = (cst.Assign, cst.AnnAssign, cst.Expr, cst.Pass)
+
+
+def runs_code(statement: cst.CSTNode) -> bool:
+    """Could executing the top-level ``statement`` call anything (so run a function of the
+    module)? A def: its decorators, defaults and annotations; a class: its decorators, bases
+    and body; a line: anything but assignments of literals, names and displays of them."""
+    if isinstance(statement, cst.FunctionDef):
+        heads = [statement.params, *([statement.returns] if statement.returns else [])]
+        return bool(statement.decorators) or any(
+            isinstance(n, cst.Call) for h in heads for n in walk(h)
+        )
+    if isinstance(statement, cst.ClassDef):
+        body = statement.body
+        return (
+            bool(statement.decorators)
+            or any(
+                isinstance(n, cst.Call)
+                for a in (*statement.bases, *statement.keywords)
+                for n in walk(a)
+            )
+            or (
+                _runs_in_line(body)
+                if isinstance(body, cst.SimpleStatementSuite)
+                else any(runs_code(s) for s in body.body)
+            )
+        )
+    return not isinstance(statement, cst.SimpleStatementLine) or _runs_in_line(statement)
+
+
+def _runs_in_line(line: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> bool:
+    return any(
+        (isinstance(n, cst.BaseSmallStatement) and not isinstance(n, _PLAIN))
+        or (isinstance(n, cst.BaseExpression) and not isinstance(n, _INERT))
+        for n in walk(line)
+    )

@@ -10,7 +10,7 @@ keyword-only parameter::
 
     banned = self.pairs
     banned_set = (frozenset(banned) if <exact list of hash-safe items>
-                  and type(self).check is Auditor.check else None)
+                  and getattr(type(self), "check", None) is Auditor.check else None)
     audits = [(self.check(p, banned, _banned_set=banned_set) if banned_set is not None
                else self.check(p, banned)) for p in plans]
 
@@ -30,8 +30,12 @@ proof keeps its scan (the refusal is reported where the caller or the callee is 
 method callee is called on the caller's own first parameter; it is plain (no decorator),
 defined once, and no class of the module overrides it; the set is passed only while
 ``type(self)`` has the method the module defines, so a subclass elsewhere that overrides it is
-called as before. Anything else is
-refused with the reason.
+called as before. A callee or producer is one the module cannot rebind after it has run: its
+name is bound once at the top (no other def, import, ``with``/``:=``/``del`` target in any block,
+no star import), declared ``global`` nowhere, not shadowed where it is called, and a method's
+name is never stored or deleted as an attribute (nor ``setattr``/``delattr`` called); a callee
+defined after its caller has only plain defs between them (no code that could run the caller
+before the callee exists). Anything else is refused with the reason.
 """
 
 from __future__ import annotations
@@ -39,11 +43,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import GlobalScope, ScopeProvider
 
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _fresh, reading_refusal
-from efficiency.remediate.codemods.new_lists import bound_by, returns_new
+from efficiency.remediate.codemods.new_lists import (
+    bound_by,
+    rebound_anywhere,
+    returns_new,
+    runs_code,
+    stored_attributes,
+)
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -92,11 +102,16 @@ class PassedFinder(ScopedVisitor):
         self.module = module
         self.skip = skip
         self.top_binds = [n for s in module.body for n in bound_by(s)]
+        self.declared = rebound_anywhere(module)
+        if "*" in self.top_binds:  # a star import may rebind any name
+            self.declared |= set(self.top_binds)
         self.functions = {
             s.name.value: s for s in module.body
             if isinstance(s, cst.FunctionDef) and not s.decorators
-            and self.top_binds.count(s.name.value) == 1
+            and self.top_binds.count(s.name.value) == 1 and s.name.value not in self.declared
         }  # fmt: skip
+        self.order = {id(s): k for k, s in enumerate(module.body)}
+        self.stored = stored_attributes(module)
         self.classes: dict[str, dict[str, cst.FunctionDef]] = {}
         overridden: set[str] = set()
         for cls in (s for s in module.body if isinstance(s, cst.ClassDef)):
@@ -215,7 +230,11 @@ class PassedFinder(ScopedVisitor):
         self, func: cst.BaseExpression, cls: str, receiver: str
     ) -> tuple[cst.FunctionDef | None, str]:
         """The def a call of ``func`` runs (and its class), when the module shows it."""
-        if isinstance(func, cst.Name) and func.value in self.functions:
+        if (
+            isinstance(func, cst.Name)
+            and func.value in self.functions
+            and self._global_here(func, func.value)
+        ):
             return self.functions[func.value], ""
         if (
             receiver
@@ -223,8 +242,8 @@ class PassedFinder(ScopedVisitor):
             and isinstance(func.value, cst.Name)
             and func.value.value == receiver
             and func.attr.value in self.classes.get(cls, {})
-            and func.attr.value not in self.overridden
-            and self.top_binds.count(cls) == 1
+            and func.attr.value not in self.overridden | self.stored
+            and self._fixed_class(func, cls)
         ):
             method = self.classes[cls][func.attr.value]
             return (None if method.decorators else method), cls
@@ -248,6 +267,32 @@ class PassedFinder(ScopedVisitor):
             for n in walk(callee.body)
         ) else None  # fmt: skip
 
+    def _global_here(self, node: cst.CSTNode, name: str) -> bool:
+        """Does ``name`` read where ``node`` is mean the module's global (no local, enclosing
+        or comprehension binding shadows it)?"""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        assignments = scope[name] if scope is not None else ()
+        return bool(assignments) and all(isinstance(a.scope, GlobalScope) for a in assignments)
+
+    def _fixed_class(self, node: cst.CSTNode, cls: str) -> bool:
+        return (
+            self.top_binds.count(cls) == 1
+            and cls not in self.declared
+            and self._global_here(node, cls)
+        )
+
+    def _defined_first(self, callee: cst.FunctionDef, call: cst.Call) -> bool:
+        """Is ``callee`` defined before anything could run ``call``? When it comes after the
+        top-level statement holding the call, nothing from that statement to the callee's def
+        runs code (plain defs and classes, assignments of literals)."""
+        top = next((a for a in self.ancestors(call) if id(a) in self.order), None)
+        if top is None or id(callee) not in self.order:
+            return False
+        if self.order[id(top)] > self.order[id(callee)]:
+            return True
+        start = self.order[id(top)] + (0 if isinstance(top, cst.ClassDef) else 1)
+        return not any(runs_code(s) for s in self.module.body[start : self.order[id(callee)]])
+
     def _call(self, arg: cst.Arg, site: PassedSite, cls: str, receiver: str) -> str:
         call = self.parent(arg)
         assert isinstance(call, cst.Call)
@@ -255,6 +300,8 @@ class PassedFinder(ScopedVisitor):
         shown = code(call.func)[:40]
         if callee is None:
             return f"{site.name} is passed to `{shown}`, which the module does not show to be plain"
+        if not owner and not self._defined_first(callee, call):
+            return f"`{shown}` is defined after code that could call {site.owner} before it exists"
         param = _param(arg, call, callee, owner)
         if param.startswith("`"):
             return f"`{shown}` {param[1:]}"
@@ -310,8 +357,8 @@ class PassedFinder(ScopedVisitor):
             and receiver
             and isinstance(value.value, cst.Name)
             and value.value.value == receiver
-            and value.attr.value not in self.overridden
-            and self.top_binds.count(cls) == 1
+            and value.attr.value not in self.overridden | self.stored
+            and self._fixed_class(value, cls)
         ):
             method = self.classes.get(cls, {}).get(value.attr.value)
             if method is not None and [code(d.decorator) for d in method.decorators] == [

@@ -5,7 +5,10 @@ has the module's method), and asked there in place of the list when the tested v
 A callee may take several sets, one keyword per list parameter; a call hands every set its
 caller made for it (``None`` where a list is no exact list of hash-safe items, which the
 callee's default is anyway) once any of them is made, and each of those sets is made only
-after checking that what the call runs takes every keyword the call hands."""
+after checking that what the call runs takes every keyword the call hands. A function's call
+checks that again, reading the function's name just before the call reads it, so a function
+rebound while the caller runs (by code the caller calls) is called as before; a method's check
+is made once, beside the set."""
 
 from __future__ import annotations
 
@@ -56,8 +59,8 @@ class PassedRewriter(StatementRewriter):
             if site is not None:
                 checks = sorted(
                     {
-                        f" and type({site.receiver}).{c.function.name.value} is "
-                        f"{c.cls}.{c.function.name.value}"
+                        f' and getattr(type({site.receiver}), "{c.function.name.value}", None)'
+                        f" is {c.cls}.{c.function.name.value}"
                         for c in site.calls.values()
                         if c.cls
                     }
@@ -96,6 +99,14 @@ class PassedRewriter(StatementRewriter):
         )
         shadows = dict.fromkeys(site.shadow for site, _ in given.values())
         made = " or ".join(f"{shadow} is not None" for shadow in shadows)
+        if not any(callee.cls for _, callee in given.values()):
+            # a function may be rebound while the caller runs (by code it calls): read again
+            # just before the call reads it, it must still take every set
+            func = code(original_node.func)
+            made = f"({made})" + "".join(
+                f' and "{keyword}" in (getattr({func}, "__kwdefaults__", None) or ())'
+                for keyword in given
+            )
         return cst.parse_expression(
             f"({code(handed)} if {made} else {code(updated_node)})"
         ).with_changes(

@@ -131,7 +131,7 @@ def test_a_new_list_handed_to_a_method_gets_its_set_once_at_the_caller() -> None
     result = SET.apply(PASSED, function="Auditor.check")
     assert result.changed and result.sites == 1
     assert "def check(self, plan, banned, *, _banned_set=None):" in result.source
-    assert "type(self).check is Auditor.check" in result.source
+    assert 'getattr(type(self), "check", None) is Auditor.check' in result.source
     same_results(PASSED, result.source, "audit", (FAMILIES, PLANS))
     same_results(PASSED, result.source, "audit", ([[[1], "a"], ["b"] * 9], PLANS))  # unhashable
     same_results(PASSED, result.source, "audit", ([["a"]], PLANS))  # too short for a set

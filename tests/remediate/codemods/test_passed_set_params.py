@@ -134,7 +134,7 @@ def test_the_same_list_for_two_parameters_hands_its_set_twice() -> None:
     )
     result = SET.apply(source, function="rank_shared")
     assert result.changed, result.summary
-    assert "_catchment_set=both_set, _feeders_set=both_set) if both_set is not None" in (
+    assert "_catchment_set=both_set, _feeders_set=both_set) if (both_set is not None)" in (
         result.source
     )
     for items in ITEM_LISTS:
