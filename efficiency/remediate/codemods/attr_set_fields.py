@@ -11,7 +11,9 @@ list, only grows (``append``/``extend``...), tests or reads, and hands over in i
 statement, ``return Cls(...)``, so nothing keeps it after. The class is used otherwise only in
 annotations, ``isinstance``, and ``Cls.method`` reads; nothing makes an instance by another road
 (``type(x)(...)``, ``.__class__``, ``.__init__``, ``replace(x, **kw)``), and a keyword argument
-named like the field is a new list wherever it appears. Refused: a frozen dataclass (the set
+named like the field is a new list wherever it appears; every annotation in the class body
+certainly makes a field or a ClassVar (:mod:`~efficiency.remediate.codemods.attr_set_annotations`:
+an alias could move the field among ``__init__``'s parameters). Refused: a frozen dataclass (the set
 could be stored only by ``object.__setattr__``), one with ``init=False``, its own ``__init__``,
 an ``InitVar``/``KW_ONLY`` pseudo-field, or a field with other options. What other modules do
 (build the class with a list they keep) is :mod:`~efficiency.remediate.codemods.other_reads`'s.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from efficiency.remediate.codemods.attr_set_annotations import annotation_kind
 from efficiency.remediate.codemods.attr_set_targets import (
     _STORES,
     _bare_targets,
@@ -119,7 +122,11 @@ def field_site(
         shown = code(stmt.annotation.annotation)
         if "InitVar" in shown or "KW_ONLY" in shown:
             return None, "the dataclass has an InitVar or KW_ONLY pseudo-field"
-        if "ClassVar" in shown:
+        kind = annotation_kind(module, cls, stmt.annotation.annotation)
+        if not kind or ("ClassVar" in shown) != (kind == "classvar"):
+            return None, (f"the annotation `{shown[:30]}` of {stmt.target.value} may not make a "
+                          "plain field (a ClassVar or InitVar by another name?)")  # fmt: skip
+        if kind == "classvar":
             if stmt.target.value == attr:
                 return None, f"{attr} is a ClassVar of the dataclass"
             continue

@@ -135,14 +135,37 @@ def attribute_stage(
     finder.finish()
     if not finder.sites:
         return module, [], finder.refused
+    sites = []
     for site in finder.sites:
         upper = site.attr.isupper()
         site.shadow = unique_name(f"{site.attr}{'_SET' if upper else '_set'}", taken)
         site.probe = unique_name(f"_{site.attr.strip('_').lower()}_key", taken)
         taken |= {site.shadow, site.probe}
-    new = wrapper.module.visit(AttrRewriter(finder.sites))
+        why = _taken_elsewhere(elsewhere, site.shadow)
+        if why:  # another module's own .{shadow} would meet (or overwrite) the set
+            finder.refused.append(f"{site.cls.name.value}.{site.attr}: the set's name, "
+                                  f"{site.shadow}, is used elsewhere ({why})")  # fmt: skip
+        else:
+            sites.append(site)
+    finder.sites = sites
+    if not sites:
+        return module, [], finder.refused
+    new = wrapper.module.visit(AttrRewriter(sites))
     try:
         compile(new.code, "<set-membership>", "exec")
     except SyntaxError as exc:  # e.g. `:=` where Python allows none
         return module, [], [*finder.refused, f"the attribute rewrite would not compile ({exc})"]
     return new, finder.sites, finder.refused
+
+
+def _taken_elsewhere(elsewhere: Elsewhere | None, name: str) -> str:
+    """Why another module of the repository may use the attribute ``name`` ('' if none names
+    it; without the repository, only a private list's set is made, under the same assumption
+    that lets the list through)."""
+    if elsewhere is None:
+        return ""
+    naming = getattr(elsewhere, "naming", None)
+    if naming is None:
+        return elsewhere(name)
+    files, _ = naming(name)
+    return f"{files[0]} names it" if files else ""

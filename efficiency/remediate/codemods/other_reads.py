@@ -5,7 +5,8 @@ A set made beside the list stays right while nothing changes the list in place. 
 that only reads it is no threat: each use of ``.attr`` there is the right side of ``in``, the
 iterable of a ``for``, a subscript read, ``.count``/``.index``/``.copy()``, a truth test or the
 argument of a builtin that only reads (``sorted``, ``set``, ``len``... not rebound in that file).
-Anything else (a store, ``append``, an alias, a return, a call that could keep it) refuses, as
+Anything else (a store, ``append``, an alias, a return, a call that could keep it, a class
+pattern ``case object(attr=x)`` binding it) refuses, as
 does the name in a string other than a dictionary key (``row["excluded"]``, ``{"excluded": 1}``,
 ``d.get("excluded")``, ``k == "excluded"``) or a docstring: ``getattr(o, "excluded")`` reaches
 the list by name. A dataclass field takes its list from whoever builds the class, so there the
@@ -151,6 +152,8 @@ def _file_refusal(tree: ast.Module, attr: str, cls: str, position: int | None) -
         why = ""
         if isinstance(node, ast.Attribute) and node.attr == attr:
             why = _read_refusal(node, parents, bound)
+        elif isinstance(node, ast.MatchClass) and attr in node.kwd_attrs:
+            why = f"a class pattern binds .{attr} to a name"
         elif isinstance(node, ast.keyword) and node.arg == attr and not _new(node.value, bound):
             why = f"passes {attr}= something other than a new list"
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -132,3 +132,22 @@ def test_a_public_class_needs_the_repository_even_for_a_private_field() -> None:
     result = SET.apply(source)
     assert not result.changed
     assert "Plan takes _excluded from its caller: another module could change" in result.summary
+
+
+def test_a_class_pattern_elsewhere_that_binds_the_list_refuses(tmp_path: Path) -> None:
+    """``case object(excluded=kept)`` names the attribute by no ``.excluded``: it hands the list
+    itself to ``kept``, which could change it behind the set."""
+    text = (
+        "def f(p):\n    match p:\n        case object(excluded=kept):\n            kept.append(1)\n"
+    )
+    after, summary = _apply(tmp_path, {"jobs.py": text})
+    assert after == PLAN
+    assert "jobs.py names it" in summary and "a class pattern binds .excluded" in summary, summary
+
+
+def test_another_module_using_the_sets_name_refuses(tmp_path: Path) -> None:
+    """An attribute ``excluded_set`` another module stores on the instance would overwrite the
+    set (and the guard would index what it stored), so the name must be free there too."""
+    after, summary = _apply(tmp_path, {"jobs.py": "def f(p):\n    p.excluded_set = {'Q'}\n"})
+    assert after == PLAN
+    assert "the set's name, excluded_set, is used elsewhere (jobs.py names it)" in summary, summary
