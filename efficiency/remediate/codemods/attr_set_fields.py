@@ -136,10 +136,15 @@ def field_site(
         kw, init = every_kw, True
         if isinstance(value, cst.Call) and from_dataclasses(module, value.func, "field"):
             given = _options(value)
-            if given is None or any(k not in _FIELD_OPTIONS for k in given):
+            if (
+                given is None
+                or any(k not in _FIELD_OPTIONS for k in given)
+                or any(isinstance(_flag(given[k]), str) for k in ("kw_only", "init") if k in given)
+            ):
                 return None, f"the field {stmt.target.value} has options other than plain flags"
-            kw = kw or bool(given.get("kw_only") is not None and _flag(given["kw_only"]))
-            init = given.get("init") is None or bool(_flag(given["init"]))
+            # the field's own kw_only wins over the class's (kw_only=False makes it positional)
+            kw = bool(_flag(given["kw_only"])) if "kw_only" in given else kw
+            init = bool(_flag(given["init"])) if "init" in given else True
             if stmt.target.value == attr:
                 factory = given.get("default_factory")
                 flags = [v for k, v in given.items() if k != "default_factory"]

@@ -107,3 +107,30 @@ def test_builtins_standard_library_names_and_module_classes_still_rewrite() -> N
         expected = _outcome(before, _rows(items), values)
         assert expected == _outcome(after, _rows(items), values)
         assert not isinstance(expected, str), expected
+
+
+KW_ONLY_FIELD = (
+    PLAN.replace("@dataclass\n", "@dataclass(kw_only=True)\n")
+    .replace("field(default_factory=list)", "field(default_factory=list, kw_only=False)")
+    .replace("return cls(name, tiers, excluded)", "return cls(excluded, name=name, tiers=tiers)")
+)
+
+
+@pytest.mark.parametrize("where", ["module", "elsewhere"])
+def test_a_field_positional_in_a_keyword_only_class_is_checked_at_its_place(where: str) -> None:
+    """``field(kw_only=False)`` in a ``@dataclass(kw_only=True)`` class is the one positional
+    parameter: ``Plan(kept, ...)`` hands it a list the caller keeps, refused in the module and
+    in another module alike (read as keyword-only, the call went unchecked)."""
+    call = "Plan(kept, name='n', tiers={})"
+    if where == "module":
+        source, others = KW_ONLY_FIELD + f"\n\ndef keep(kept):\n    return {call}\n", {}
+    else:
+        source, others = KW_ONLY_FIELD, {"jobs.py": f"from app import Plan\n\nx = {call}\n"}
+    result = apply(source, function="judge", others=others)
+    assert result.source == source and not result.changed
+    assert "hands excluded `kept`" in result.summary or "hands Plan a list for excluded" in (
+        result.summary
+    ), result.summary
+    namespace = _load(KW_ONLY_FIELD + f"\n\ndef keep(kept):\n    return {call}\n")
+    kept = ["A"]
+    assert namespace["keep"](kept).excluded is kept
