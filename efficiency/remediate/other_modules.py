@@ -14,10 +14,12 @@ the file asked about is never "another" module, under whatever path it is also r
 
 A module that reaches attributes by a computed name (``vars(o)``, ``__dict__``, ``getattr`` /
 ``setattr`` / ``delattr`` / ``attrgetter`` / ``eval`` / ``exec`` whose name or source is not one
-plain string literal, ``inspect.getmembers``, ``.__getattribute__``, or ``getattr`` itself passed
-around) could reach any attribute: it counts as naming every name. So does a file that cannot be
-read (or is no regular file: a pipe would block) or tokenized. Not seen: code outside the tree,
-``gc``/``ctypes`` tricks, a template filter fetching an attribute by a computed name.
+plain string literal, ``inspect.getmembers``, ``.__getattribute__``, the pickling hooks
+``__getstate__``/``__reduce__``/``__reduce_ex__`` (their state is the attributes' values), or
+``getattr`` itself passed around) could reach any attribute: it counts as naming every name.
+So does a file that cannot be read (or is no regular file: a pipe would block) or tokenized.
+Not seen: code outside the tree, ``gc``/``ctypes`` tricks, a template filter fetching an
+attribute by a computed name.
 
 Scans are cached by the file's content (a BLAKE2 digest), so the fresh worktree each proposal is
 made in reads its files but tokenizes none seen before.
@@ -48,8 +50,9 @@ TEMPLATE_SUFFIXES = frozenset(
 #: (the position of that argument: 1 for getattr(obj, name), 0 for eval(source))
 _NAMED_ARG = {"getattr": 1, "setattr": 1, "delattr": 1, "getattr_static": 1}
 _SOURCE_ARG = {"eval": 0, "exec": 0, "compile": 0}
-#: names that reach every attribute whatever their arguments (``vars()`` alone is the locals)
-_ALWAYS = frozenset({"__dict__", "getmembers"})
+#: names that reach every attribute whatever their arguments (``vars()`` alone is the locals;
+#: ``__getstate__``/``__reduce__``/``__reduce_ex__`` hand out the instance's attribute values)
+_ALWAYS = frozenset({"__dict__", "getmembers", "__getstate__", "__reduce__", "__reduce_ex__"})
 _DUNDER_CALLS = frozenset({"__getattribute__", "__setattr__", "__delattr__"})
 _GENERIC = frozenset({*_NAMED_ARG, *_SOURCE_ARG, *_ALWAYS, *_DUNDER_CALLS, "vars", "attrgetter"})
 _WORD = re.compile(r"\w+")

@@ -55,7 +55,8 @@ the module that builds and returns a new list, proved as
 :func:`~efficiency.remediate.codemods.new_lists.module_call_is_new` proves it); no other
 ``.attr`` anywhere in the module is stored, deleted, given to a call (except read-only
 builtins), returned, aliased or used by a method other than ``count``/``index``/``copy``;
-nothing reaches attributes by name (``setattr``, ``vars``, ``__dict__``, a string equal to the
+nothing reaches attributes by name (``setattr``, ``vars``, ``__dict__``, ``__getstate__``/
+``__reduce_ex__``, whose state holds the list, a string equal to the
 name other than a dictionary key, ``eval``...) and no ``case Cls(...)`` pattern binds it; the
 tests are ``x in self.attr`` in a method (or ``cls.attr``, ``Class.attr``, ``param.attr``), the
 object's name is never rebound there, and the builtins the rewrite calls are not rebound; the
@@ -108,7 +109,12 @@ from efficiency.remediate.codemods.pysource import (
 #: methods that could make an attribute store or load something else
 _HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
 #: names that reach attributes by a string
-_BY_NAME = INTROSPECTION | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
+#: names that reach attributes by name, or (the pickling hooks) hand out their values
+_BY_NAME = (
+    INTROSPECTION
+    | {"setattr", "delattr", "getattr", "hasattr", "__dict__"}
+    | {"__getstate__", "__reduce__", "__reduce_ex__"}
+)
 
 
 class AttrFinder(ScopedVisitor):

@@ -13,7 +13,7 @@ import pytest
 
 from efficiency.remediate.codemods import codemod
 from efficiency.remediate.other_modules import OtherModules
-from tests.remediate.codemods.sample import LooseEq, same_results
+from tests.remediate.codemods.sample import LooseEq, load, same_results
 from tests.remediate.codemods.test_attr_set_fields import ODD_ITEMS, PLAN, _rows
 
 SET = codemod("set-membership")
@@ -151,3 +151,31 @@ def test_another_module_using_the_sets_name_refuses(tmp_path: Path) -> None:
     after, summary = _apply(tmp_path, {"jobs.py": "def f(p):\n    p.excluded_set = {'Q'}\n"})
     assert after == PLAN
     assert "the set's name, excluded_set, is used elsewhere (jobs.py names it)" in summary, summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "def f(p):\n    for v in p.__getstate__().values():\n        v.append(1)\n",
+        "def f(p):\n    p.__reduce_ex__(2)[2]['excluded'].append(1)\n",
+    ],
+)
+def test_the_pickling_hooks_elsewhere_hand_out_the_list_and_refuse(
+    tmp_path: Path, text: str
+) -> None:
+    """``__getstate__``/``__reduce_ex__`` give the instance's attribute values (the list itself)
+    without a ``.excluded``: they count as reaching every attribute by name."""
+    after, summary = _apply(tmp_path, {"jobs.py": text})
+    assert after == PLAN
+    assert "jobs.py reaches attributes by a computed name (__" in summary, summary
+
+
+def test_the_pickling_hooks_in_the_module_refuse() -> None:
+    source = PLAN + "\n\ndef spoil(p):\n    p.__getstate__()['excluded'].append('X')\n"
+    result = SET.apply(source, params={"other_modules": None})
+    assert result.source == source
+    assert "the module may reach attributes by name" in result.summary, result.summary
+    namespace = load(source)
+    made = namespace["Plan"]("n", {}, ["A"])
+    namespace["spoil"](made)
+    assert made.excluded == ["A", "X"]  # the state's list is the field's
