@@ -26,7 +26,12 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
   or class. Its parameter is then followed as a read of the copy, by the same rules as a name of
   the caller, and its value at the call (which may be what it returned of the parameter) is
   followed on in the caller as a read too; a value of the call that leaves the caller is
-  refused (deep-copying it there could copy what was not the copy's).
+  refused (deep-copying it there could copy what was not the copy's). Such a function
+  annotated to return a number or a string (``-> float``, not ``bool``: a truthy idiom may
+  return a part of its argument under it) is taken at its word, as a parameter's annotation
+  is: its value is that scalar (``f = band(...)`` then ``f *= k`` makes a new number,
+  ``base * factor(table)`` is arithmetic on scalars). Its parameters are followed three names
+  deep each, however deep the calls that reach them.
 """
 
 from __future__ import annotations
@@ -37,13 +42,17 @@ from typing import NamedTuple
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_builtins import lazy, materialized, passes_through
-from efficiency.remediate.codemods.deepcopy_flow import _own_operand
 from efficiency.remediate.codemods.deepcopy_live import Parents
+from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_names import rebinds as _rebinds
-from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.deepcopy_operands import _own_operand
+from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
 _DEPTH = 3
+#: return annotations taken as an immutable value (not ``bool``: a truthy idiom may return a
+#: part of an argument under it, as in ``deepcopy_methods``)
+_SCALAR_RETURNS = frozenset({"int", "float", "complex", "str", "bytes"})
 _LAZY = "an iterator over it"
 _RETURNED = "<returned>"
 #: functions of ``math`` that compute a number from numbers and change nothing
@@ -76,6 +85,7 @@ class CalleeReads:
     _types: Types | None
     _tracked: set[str]
     _escapes: list[cst.CSTNode]
+    _entry: int
     parent: Callable[[cst.CSTNode], cst.CSTNode | None]
     _shadowed: Callable[[str], bool]
     _read_only: Callable[..., str | None]
@@ -155,17 +165,21 @@ class CalleeReads:
     def _param_reads(self, helper: cst.FunctionDef, param: cst.Param, depth: int) -> str | None:
         """Why ``helper`` could keep or change what ``param`` holds, or None."""
         assert self._module is not None
-        saved = (self._types, self._tracked, self._escapes)
+        saved = (self._types, self._tracked, self._escapes, self._entry)
         types = Types(self._module, helper)
         self._types, self._tracked, self._escapes = types, set(), []
+        self._entry = depth + 1
         types.shadowed, types.math = self._shadowed, self._math
+        types.returns = lambda call: (
+            self._annotated(call, types.bound.__contains__) if self._pure_call(call) else None
+        )
         try:
             if len(types.bound.get(param.name.value, [])) != 1:
                 return f"{param.name.value} is rebound"
             why = self._name_read_only(helper, param.name.value, param.name, depth + 1)
             return _RETURNED if why is None and self._escapes else why
         finally:
-            self._types, self._tracked, self._escapes = saved
+            self._types, self._tracked, self._escapes, self._entry = saved
 
     def _pure_call(self, call: cst.Call) -> bool:
         """Is ``call`` a call of a function of this module that changes nothing, or of a
@@ -194,6 +208,22 @@ class CalleeReads:
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
         )
+
+    def _annotated(self, call: cst.Call, local: Callable[[str], bool]) -> cst.BaseExpression | None:
+        """The number or string type the module function ``call`` calls is annotated to
+        return (taken as true, as a parameter's annotation is), or None. Only a function
+        bound once at module level, not by a name ``local`` to the caller: nothing can
+        override it, unlike a method. It lets ``f = band_factor(...)`` then ``f *= k`` be a
+        new number, not a list changed in place (``in_place``), and ``base * factor(t)`` be
+        arithmetic on scalars (the caller asks only of functions that change nothing)."""
+        func = call.func
+        if not isinstance(func, cst.Name) or local(func.value):
+            return None
+        helper = self._functions().get(func.value)
+        if helper is None or self._bound.get(func.value) != 1 or helper.returns is None:
+            return None
+        kind = helper.returns.annotation
+        return kind if isinstance(kind, cst.Name) and kind.value in _SCALAR_RETURNS else None
 
     def _local(self, name: str) -> bool:
         return self._types is not None and name in self._types.bound
@@ -228,6 +258,7 @@ class CalleeReads:
         assert self._module is not None
         types = Types(self._module, helper)
         types.shadowed = lambda n: n in self._bound or n in types.bound
+        types.returns = lambda call: self._annotated(call, types.bound.__contains__)
         for node in walk(helper.body):
             why = mutation(node, helper.name, types) or in_place(node, types)
             if why is None:
