@@ -147,6 +147,17 @@ def materialized(node: cst.CSTNode, shadowed: Callable[[str], bool]) -> bool:
     )
 
 
+def drained(node: cst.CSTNode, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:
+    """Is the iterator ``node`` makes (a call, a generator expression) read through where it
+    is made: iterated by a ``for``, or given to a builtin that is not lazy itself (``list``,
+    ``sorted``, ``any``...)?"""
+    parent = parent_of(node)
+    if isinstance(parent, cst.For) and parent.iter is node:
+        return True
+    outer = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    return isinstance(outer, cst.Call) and materialized(outer, shadowed)
+
+
 def tests_only(call: cst.CSTNode | None, shadowed: Callable[[str], bool]) -> bool:
     """Is ``call`` a pure builtin whose result keeps nothing of its arguments?"""
     return (

@@ -50,9 +50,11 @@ def consumed(
     parent: cst.CSTNode | None,
     node: cst.CSTNode,
     shadowed: Callable[[str], bool],
+    lookup: Callable[[cst.BaseExpression], bool] = lambda receiver: False,
 ) -> bool:
     """Does ``parent`` use ``node``'s value only to test, compare, look up or measure it
-    (``len``/``int``... only where that name is not rebound in the module or function)?"""
+    (``len``/``int``... only where that name is not rebound in the module or function; a
+    ``.get`` key only of a receiver ``lookup`` knows to be a builtin container)?"""
     if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.Index)):
         return True  # compared, or a subscript's key (stores in a subscript are refused)
     if isinstance(parent, cst.FormattedStringExpression):
@@ -64,7 +66,7 @@ def consumed(
     call = parent_of(parent) if isinstance(parent, cst.Arg) else None
     if tests_only(call, shadowed):
         return True  # any/all/round...: keeps nothing of it (deepcopy_builtins)
-    if lookup_key(call, parent):
+    if lookup_key(call, parent) and lookup(call.func.value):  # type: ignore[union-attr]
         return True  # ``d.get(read)``: a key, as a subscript's
     return (
         isinstance(call, cst.Call)
@@ -77,7 +79,8 @@ def consumed(
 def lookup_key(call: cst.CSTNode | None, arg: cst.CSTNode | None) -> bool:
     """Is ``arg`` the first, plain argument of ``x.get(...)``/``.count``/``.index``: a key
     looked up or compared (the read methods, assumed to read as a subscript does), never in
-    what the call returns?"""
+    what the call returns? Only where the receiver is a dict, list... (``consumed``'s
+    ``lookup``): any other object's ``get`` may keep its argument."""
     return (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Attribute)
@@ -273,7 +276,7 @@ def scalar_result(parent_of: Parents, node: cst.BaseExpression, types: Types) ->
         isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)
     ):
         top, parent = parent, parent_of(parent)
-    return top is not node and consumed(parent_of, parent, top, types.shadowed)
+    return top is not node and consumed(parent_of, parent, top, types.shadowed, types.container)
 
 
 def summarize(sites: list[Site], targets: Targets | None, viewed: bool) -> str:

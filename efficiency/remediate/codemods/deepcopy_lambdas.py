@@ -18,6 +18,12 @@ later, keep it, or do more with what it returns than the function itself may. Ta
   from every call of it, and the name counts as a read of the copy for when code may run
   (``deepcopy_live``: a later ``score()`` reads the copy then).
 
+A called lambda a read is handed to must be handed only reads of the copy or scalars by
+every call of it (its value, deep-copied where it leaves, would otherwise be someone else's
+object copied). A ``filter`` whose lambda, or a generator expression that, mentions the copy
+must be read through where it is made (``lazy_reads``): kept, it would read the copy whenever
+it is consumed, after the function's reads or the call.
+
 Any other lambda (stored in a container or attribute, returned, passed to any other call,
 bound to a name used otherwise) is refused: whoever holds it could call it at any time and
 keep or change what it returns. The body of every lambda taken may call only the builtins
@@ -33,7 +39,7 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import mapped_lambda
+from efficiency.remediate.codemods.deepcopy_builtins import drained, mapped_lambda
 from efficiency.remediate.codemods.deepcopy_helpers import LAMBDA_CALLS, PICKERS
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import code, walk
@@ -101,6 +107,44 @@ def lambda_refusal(
         if param.name.value in types.bound or param.name.value in others:
             return f"a lambda's parameter {param.name.value} shadows a local or another lambda's"
     return _body_refusal(node, shadowed, f"the lambda bound to {name}" if name else "a key lambda")
+
+
+def lazy_reads(
+    function: cst.FunctionDef, tracked: set[str], parent: Parents, shadowed: Callable[[str], bool]
+) -> str | None:
+    """Why a generator expression, or a ``filter`` whose lambda closes over the copy, that
+    mentions a name holding the copy or a read of it may be read after the function's own
+    reads (returned, stored, handed on: its test or item is computed when it is consumed,
+    perhaps after someone changed the data), or None. Each must be read through where it is
+    made (``deepcopy_builtins.drained``: a ``for``, ``list``, ``any``...) or joined there by
+    a string literal's ``join``."""
+    names = {n for n in tracked if n.isidentifier()}
+    for node in walk(function.body):
+        if isinstance(node, cst.GeneratorExp):
+            made: cst.CSTNode | None = node
+        elif isinstance(node, cst.Lambda) and mapped_lambda(node, parent, shadowed) == "":
+            arg = parent(node)
+            made = parent(arg) if arg is not None else None  # the map/filter call
+        else:
+            continue
+        if made is None or not any(
+            isinstance(n, cst.Name) and n.value in names for n in walk(node)
+        ):
+            continue
+        arg = parent(made)
+        joined = parent(arg) if isinstance(arg, cst.Arg) else None
+        if drained(made, parent, shadowed) or (
+            isinstance(joined, cst.Call)
+            and isinstance(joined.func, cst.Attribute)
+            and isinstance(joined.func.value, cst.SimpleString)
+            and joined.func.attr.value == "join"
+        ):
+            continue
+        return (
+            "the function makes a lazy iterator that reads the copy when consumed (not read "
+            "through where it is made: it may outlive the reads, or the call)"
+        )
+    return None
 
 
 def _compared(node: cst.Lambda, parent: Parents, shadowed: Callable[[str], bool]) -> bool:
@@ -171,6 +215,7 @@ class LambdaReads:
     parent: Parents
     ancestors: Callable[[cst.CSTNode], Iterator[cst.CSTNode]]
     _read_only: Callable[..., str | None]
+    _own: Callable[[cst.BaseExpression], bool]
 
     def _compared_in_lambda(self, use: cst.CSTNode, function: cst.FunctionDef) -> bool:
         """Is ``use`` inside a lambda whose value is only compared or tested (a key, the
@@ -197,14 +242,22 @@ class LambdaReads:
             return ""
         assert self._types is not None
         name = bound_lambda(above, self.parent, self._types)
-        if name is None or f"{name}()" in self._tracked:
-            return None  # a key (only compared), or its calls are being followed already
+        if name is None:
+            return None  # a key (only compared)
+        calls = [c for c in walk(function.body) if isinstance(c, cst.Call) and code(c.func) == name]
+        params = [p.name.value for p in above.params.params]
+        for call in calls:  # a parameter handed a read is in the value: so is each other call's
+            for param, arg in zip(params, call.args, strict=False):
+                if param in self._tracked and not self._own(arg.value):
+                    # ``ident(mine)``: someone else's, which would be deep-copied where it leaves
+                    return f"is returned by {name}(), which is also handed what is not the copy's"
+        if f"{name}()" in self._tracked:
+            return None  # its calls are being followed already
         self._tracked |= {name, f"{name}()"}
-        for call in walk(function.body):
-            if isinstance(call, cst.Call) and code(call.func) == name:
-                why = self._read_only(call, function, depth, False)
-                if why is not None:
-                    return f"is returned by {name}(), whose value {why}"
+        for call in calls:
+            why = self._read_only(call, function, depth, False)
+            if why is not None:
+                return f"is returned by {name}(), whose value {why}"
         return None
 
     def _through_call(

@@ -18,7 +18,12 @@ this call made, so ``append``/``extend``/``sort`` on such a list, ``add``/``upda
 set, change nothing that existed before, as an ``append`` to a list display the function made
 does; and a store to a field of the object annotated as an immutable scalar
 (``package.labour_h += hours``) changes only the object. Container fields are never stored to
-(the store stays refused), so they stay the ones the call made. A value read from the copy
+(the store stays refused), so they stay the ones the call made; and the object is used only
+through those fields and returned (``_private``): handed to a hook, even before the copy, it
+could get someone else's list in a field, which ``append`` would then change. Each field up to
+the container one must be annotated with a builtin type or a class of the module, so that the
+positional arguments counted are the fields' (a ``ClassVar`` is no parameter of ``__init__``).
+A value read from the copy
 that goes into such a container or field goes with the object wherever it goes, so it is
 deep-copied where it goes in, as a value that leaves (``deepcopy_flow``).
 """
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_derived import builtin_factory
-from efficiency.remediate.codemods.pysource import code
+from efficiency.remediate.codemods.pysource import code, walk
 
 if TYPE_CHECKING:
     from efficiency.remediate.codemods.deepcopy_types import Types
@@ -50,7 +55,51 @@ def owned_object(node: cst.BaseExpression, types: Types) -> cst.Call | None:
     call = binds[0].value
     if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
         return None
-    return call if types.harmless_call(call) else None
+    if not types.harmless_call(call) or not _private(node.value, call, types):
+        return None
+    return call
+
+
+def _private(name: str, call: cst.Call, types: Types) -> bool:
+    """Is the object ``name`` holds used in the function only through its fields (a number
+    field read or stored, a container field grown or tested) and returned, never handed to
+    other code, aliased or stored (which could put someone else's list in a field: a hook
+    given it before the copy, ``hook(package)``, would make ``package.tasks.append`` change
+    that list)?"""
+    fields = types.fields(call.func)
+    if not isinstance(fields, dict):
+        return False
+    parents: dict[int, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [types.function.body]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            parents[id(child)] = node
+            stack.append(child)
+    for use in walk(types.function.body):
+        if not isinstance(use, cst.Name) or use.value != name:
+            continue
+        above = parents.get(id(use))
+        if (
+            (isinstance(above, cst.AssignTarget) and above.target is use)
+            or (isinstance(above, cst.Return) and above.value is use)
+            or (isinstance(above, cst.Attribute) and above.attr is use)
+            or (isinstance(above, cst.Arg) and above.keyword is use)
+        ):
+            continue  # its binding, ``return name``, or no use of it (``x.name``, ``f(name=)``)
+        if not isinstance(above, cst.Attribute) or above.attr.value not in fields:
+            return False
+        if types.scalar(fields[above.attr.value]):
+            continue
+        outer = parents.get(id(above))
+        grown = parents.get(id(outer)) if isinstance(outer, cst.Attribute) else None
+        if not (
+            (isinstance(grown, cst.Call) and grown.func is outer and outer.value is above)
+            or (isinstance(outer, cst.UnaryOperation) and isinstance(outer.operator, cst.Not))
+            or (isinstance(outer, cst.If | cst.While) and outer.test is above)
+        ):
+            return False  # (which methods may grow it is ``grows``'s to judge)
+    return True
 
 
 def _stored_into(bind: cst.CSTNode, name: str) -> bool:
@@ -100,6 +149,8 @@ def owned_container(node: cst.BaseExpression, types: Types) -> str | None:
     index = next((i for i, f in enumerate(fields) if code_of(f) == node.attr.value), None)
     if index is None:
         return None
+    if not all(_plain(f.annotation.annotation, types) for f in fields[: index + 1]):
+        return None  # a ``ClassVar`` before it is no parameter: the count below would be off
     default = fields[index].value
     positional = sum(a.keyword is None for a in call.args)
     given = positional > index or any(
@@ -113,6 +164,25 @@ def owned_container(node: cst.BaseExpression, types: Types) -> str | None:
     factory = default.args[0].value
     assert isinstance(factory, cst.Name)
     return factory.value
+
+
+#: the builtin types a field annotated with may be taken to be a parameter of ``__init__``
+_TYPES = frozenset({"int", "float", "str", "bool", "bytes", "complex", "list", "dict", "set"})
+_TYPES |= frozenset({"tuple", "frozenset", "None"})
+
+
+def _plain(annotation: cst.BaseExpression, types: Types) -> bool:
+    """Is ``annotation`` a builtin type not rebound or a class of the module (``list[str]``,
+    ``Plane | None``...), never ``ClassVar``/``InitVar``/``KW_ONLY`` under whatever name?"""
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _plain(annotation.left, types) and _plain(annotation.right, types)
+    if isinstance(annotation, cst.Subscript):
+        annotation = annotation.value
+    if not isinstance(annotation, cst.Name):
+        return False
+    name = annotation.value
+    builtin = name in _TYPES and not types.shadowed(name)
+    return builtin or isinstance(types.classes.get(name), dict)
 
 
 def code_of(field: cst.AnnAssign) -> str:

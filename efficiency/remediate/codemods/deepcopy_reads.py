@@ -122,6 +122,12 @@ class ReadFollower(DictReads, LambdaReads, MethodReads, ScopedVisitor):
                 return why
         return None
 
+    def _lookup(self, receiver: cst.BaseExpression) -> bool:
+        """May ``receiver.get(read)`` take a read as a key: is it annotated as a builtin
+        container, or a read of the copy (its data, read as everywhere here)?"""
+        assert self._types is not None
+        return self._types.container(receiver) or _own_operand(receiver, self._types, self._tracked)
+
     def _followed(self, name: str) -> bool:
         """Is ``name``, bound more than once, followed already (its bindings judged)?"""
         assert self._types is not None
@@ -215,7 +221,9 @@ class ReadFollower(DictReads, LambdaReads, MethodReads, ScopedVisitor):
             return "is kept as a dict view (deepcopy cannot copy one where it leaves)"
         if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
-        if foreign and not consumed(self.parent, self.parent(node), node, self._shadowed):
+        if foreign and not consumed(
+            self.parent, self.parent(node), node, self._shadowed, self._lookup
+        ):
             return (
                 "is read by a .get whose default is not from the copy (copied where it "
                 "leaves, the default would be copied too)"
@@ -246,7 +254,7 @@ class ReadFollower(DictReads, LambdaReads, MethodReads, ScopedVisitor):
             break
         if identity_test(self.parent, parent, node):
             return "is compared by identity with a value that may be the original's own"
-        if consumed(self.parent, parent, node, self._shadowed) or (
+        if consumed(self.parent, parent, node, self._shadowed, self._lookup) or (
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):
             return None

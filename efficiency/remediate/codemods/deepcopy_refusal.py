@@ -24,7 +24,11 @@ from efficiency.remediate.codemods.deepcopy_derived import (
 )
 from efficiency.remediate.codemods.deepcopy_helpers import Helper, builtin_read
 from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
-from efficiency.remediate.codemods.deepcopy_lambdas import called_lambda, lambda_refusal
+from efficiency.remediate.codemods.deepcopy_lambdas import (
+    called_lambda,
+    lambda_refusal,
+    lazy_reads,
+)
 from efficiency.remediate.codemods.deepcopy_live import LIVE_KINDS, during_reads
 from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_numbers import NumberReads
@@ -157,6 +161,8 @@ class CopyJudge(NumberReads):
             reads = None if reads is None else f"its value {reads}"
         if reads is None and placed is not None:
             return placed
+        if reads is None:  # deepcopy_lambdas: a generator or filter that outlives the reads
+            reads = lazy_reads(function, self._tracked, self.parent, self._shadowed)
         if reads is not None or not flagged:
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)

@@ -196,7 +196,7 @@ class Types:
     """What the annotations say about the values of one function."""
 
     def __init__(self, module: cst.Module, function: cst.FunctionDef) -> None:
-        self.module = module
+        self.module, self.function = module, function
         self._unpacking: set[str] = set()  # the names ``_unpacked`` is typing now
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
@@ -335,6 +335,11 @@ class Types:
         if count != 1:
             return [None] * count
         return [self._item(self.type_of(node), mapping_value=False)]
+
+    def container(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` annotated as a builtin dict, list, tuple or str (whose ``get``/``count``/
+        ``index`` keep nothing they are given)?"""
+        return _generic(self.type_of(node))[0] in MAPPINGS | SEQUENCES | {"str"}
 
     def own_list(self, node: cst.BaseExpression) -> bool:
         """Is ``node`` a name bound once, in this function, to a list display?"""

@@ -33,7 +33,7 @@ BOOK = {
 }
 
 
-def _band(bands: list, age: int) -> float:
+def _band(bands: list[dict[str, float]], age: int) -> float:
     for band in bands:
         if band["min"] <= age <= band["max"]:
             return band["f"]
@@ -132,6 +132,22 @@ REFUSED = {
         "from os.path import *\n" + HEAD + QUOTE,
         "ValueError()",
     ),
+    # a return annotation is believed only where the body proves it (deepcopy_returns)
+    "a -> float function returning a list of the copy": (
+        HEAD + "def _tags(book) -> float:\n    return book['tags']\n\n"
+        "def f():\n    book = copy.deepcopy(BOOK)\n    tags = _tags(book)\n    return [tags]\n",
+        "leaves the function through the value of _tags()",
+    ),
+    "a -> int function returning the original's list, grown by *=": (
+        HEAD + "def _tags() -> int:\n    return BOOK['tags']\n\n"
+        "def f():\n    book = copy.deepcopy(BOOK)\n    n = _tags()\n    n *= 2\n"
+        "    return len(book['tags'])\n",
+        "changes n in place",
+    ),
+    "a -> float whose body proves nothing": (
+        HEAD.replace("bands: list[dict[str, float]]", "bands: list") + QUOTE,
+        "calls _worst()",
+    ),
     "+= on a list of the copy": (
         HEAD + "def f(extra):\n    book = copy.deepcopy(BOOK)\n    tags = book['tags']\n"
         "    tags += [extra]\n    return len(tags)\n",
@@ -157,6 +173,15 @@ def test_the_exception_hands_the_catcher_what_the_copy_kept_apart() -> None:
     except LookupError as exc:
         exc.args[0].append("changed by the catcher")
     assert module["BOOK"]["tags"] == ["filed"]
+
+
+def test_an_annotation_the_body_contradicts_is_why_the_copy_stays() -> None:
+    """The ``-> int`` look-alike above: ``n *= 2`` grows the original's list, which the copy
+    had kept apart from what the function reads afterwards."""
+    source, _ = REFUSED["a -> int function returning the original's list, grown by *="]
+    module = load(source)
+    assert module["f"]() == 1  # the copy's list, taken before
+    assert module["BOOK"]["tags"] == ["filed", "filed"]  # the original's, doubled
 
 
 def test_a_number_times_a_list_of_the_copy_is_copied_where_it_leaves() -> None:

@@ -124,6 +124,28 @@ REFUSED = {
         "    hot = lambda k: k in table['rows'][0]['tags']\n    reset()\n    return hot('hot')\n",
         "calls reset(), which could mutate the data, while the copy is read",
     ),
+    # lazy iterators that read the copy when consumed, perhaps after the caller changed it
+    "a filter closing over the copy, returned": (
+        HEAD + "def f(names):\n    table = copy.deepcopy(TABLE)\n"
+        "    return filter(lambda k: k in table['weights'], names)\n",
+        "a lazy iterator that reads the copy when consumed",
+    ),
+    "a generator expression over the copy, returned": (
+        HEAD + "def f(names):\n    table = copy.deepcopy(TABLE)\n"
+        "    return (k for k in names if k in table['weights'])\n",
+        "a lazy iterator that reads the copy when consumed",
+    ),
+    "a generator made by a function called, returned": (
+        HEAD + "def _known(t, names):\n    return (k for k in names if k in t['weights'])\n\n"
+        "def f(names):\n    table = copy.deepcopy(TABLE)\n    return _known(table, names)\n",
+        "a lazy iterator that reads the copy when consumed",
+    ),
+    # its value would be deep-copied where it leaves, the caller's own object too
+    "a called lambda also handed someone else's value": (
+        HEAD + "def f(mine):\n    table = copy.deepcopy(TABLE)\n    pick = lambda r: r\n"
+        "    return [pick(table['rows'][0]['tags']), pick(mine)]\n",
+        "is returned by pick(), which is also handed what is not the copy's",
+    ),
     "a lambda's parameter shadowing a local": (
         HEAD + "def f(k):\n    table = copy.deepcopy(TABLE)\n"
         "    w = lambda k: table['weights'][k]\n    return w(k) > 1\n",
@@ -146,3 +168,19 @@ def test_the_copy_kept_for_a_late_call_is_why_it_must_stay() -> None:
     module = load(source)
     assert module["f"](lambda: module["SHARED"].clear()) is True
     assert module["SHARED"] == []  # the reset ran; the copy still had "hot"
+
+
+def test_a_filter_read_later_sees_the_copy_as_it_was() -> None:
+    """The returned filter above: consumed after the caller changed the table, it still
+    tests against the copy taken in the call."""
+    source, _ = REFUSED["a filter closing over the copy, returned"]
+    module = load(source)
+    kept = module["f"](["a", "z"])
+    module["TABLE"]["weights"]["z"] = 9
+    assert list(kept) == ["a"]
+
+
+def test_a_called_lambda_hands_back_the_callers_own_object() -> None:
+    source, _ = REFUSED["a called lambda also handed someone else's value"]
+    mine: list[str] = []
+    assert load(source)["f"](mine)[1] is mine

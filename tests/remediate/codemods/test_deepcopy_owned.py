@@ -140,6 +140,25 @@ REFUSED = {
         + "\nPACKAGE = Package('shared')\n",
         "calls package.tasks.append()",
     ),
+    # other code that held the object could have put someone else's list in a field
+    "the object handed to other code before the copy": (
+        HEAD
+        + PLAN.replace(
+            "    programme = programme_for(plane.type_code)\n    package = Package(plane.tail)\n",
+            "    package = Package(plane.tail)\n    hook(package)\n"
+            "    programme = programme_for(plane.type_code)\n",
+        ).replace("horizon: float)", "horizon: float, hook)"),
+        "hook()",
+    ),
+    # ``kind`` is no parameter of __init__: BACKLOG goes to ``tasks``
+    "a ClassVar before the fields": (
+        HEAD.replace("import copy\n", "import copy\nfrom typing import ClassVar\n").replace(
+            "class Package:\n", "class Package:\n    kind: ClassVar[str] = 'check'\n"
+        )
+        + PLAN.replace("Package(plane.tail)", "Package(plane.tail, BACKLOG)")
+        + "\nBACKLOG = []\n",
+        "calls package.tasks.append()",
+    ),
     "a class that is not a plain dataclass": (
         HEAD.replace("class Package:", "class Package(dict):") + PLAN,
         "calls Package()",
@@ -162,3 +181,29 @@ def test_a_name_unpacked_from_itself_is_no_type_and_no_endless_question() -> Non
     )
     result = DEEP.apply(source)
     assert result.source == source and "flows into" in result.summary
+
+
+def test_a_read_used_as_a_key_of_an_unknown_object_keeps_the_copy() -> None:
+    """``index.get(read)`` is a lookup only on a dict (or list...) the annotations name: any
+    other object's ``get`` may keep what it is handed."""
+    body = (
+        "    programme = copy.deepcopy(PROGRAMMES['ATR'])\n    n = 0\n"
+        "    for task in programme['tasks']:\n        n = n + INDEX.get(task['code'], 0)\n"
+        "    return n\n"
+    )
+    typed = DEEP.apply(HEAD + "INDEX: dict[str, int] = {'A': 2}\n\ndef f():\n" + body)
+    assert typed.sites == 1, typed.summary
+    source = HEAD + "def f(index):\n" + body.replace("INDEX", "index")
+    result = DEEP.apply(source)
+    assert result.source == source and "task is passed to a call" in result.summary
+
+
+def test_a_hook_that_held_the_package_reaches_the_programme() -> None:
+    """The hook look-alike above: a hook given the package before the copy puts the shared
+    zone list in it; the plan's append then changes that list, not the copy read after."""
+    source, _ = REFUSED["the object handed to other code before the copy"]
+    module = load(source)
+    plane = module["Plane"]("N1", "ATR", 700.0, {})
+    package = module["plan"](plane, 0.5, lambda p: setattr(p, "late", module["ZONES"]))
+    assert module["ZONES"] == ["100", "200", "A", "OIL"]  # the late codes went into ZONES
+    assert package.zones == {"100", "200", "410"}  # the copy's zones, taken before, had none
