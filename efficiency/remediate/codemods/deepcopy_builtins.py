@@ -21,10 +21,19 @@ may read nothing but its parameter, since its result is an element of what ``map
 the original's, and the default hash is derived from the id. ``iter`` with a
 sentinel calls its first argument, and a ``key=`` other than a lambda or one of
 these builtins is a call of unknown code: both are refused.
+
+The exception classes of ``builtins`` (``ValueError``, ``KeyError``... every subclass of
+``BaseException`` there; ``EXCEPTIONS``) are pure builtins too: making one only stores its
+arguments in ``args`` (and a few named attributes), running no code of theirs. The new object
+holds those arguments, so a read of the copy given to one is not followed through it: it may
+only be an immutable scalar or a value that keeps nothing of the copy (an f-string, ``len``...),
+else it is refused (``raise ValueError(cfg["tiers"])`` hands whoever catches it the
+original's own list, no longer a copy).
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 
 import libcst as cst
@@ -43,6 +52,12 @@ IDENTITY = frozenset({"id", "hash"})
 PASSING = frozenset(
     {"sorted", "min", "max", "sum", "list", "tuple", "set", "frozenset", "dict"}
     | {"enumerate", "zip", "reversed", "iter", "next", "map", "filter"}
+)
+#: the exception classes of ``builtins``: making one stores its arguments and runs nothing
+EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
 )
 #: those whose result is an iterator over their arguments (it reads them later)
 LAZY = frozenset({"enumerate", "zip", "reversed", "iter", "map", "filter"})
@@ -66,9 +81,19 @@ def _builtin(func: cst.BaseExpression, shadowed: Callable[[str], bool]) -> str |
     return None
 
 
+def exception(call: cst.CSTNode | None, shadowed: Callable[[str], bool]) -> str | None:
+    """The name of the builtin exception class ``call`` makes (not rebound), or None."""
+    func = call.func if isinstance(call, cst.Call) else None
+    if isinstance(func, cst.Name) and func.value in EXCEPTIONS and not shadowed(func.value):
+        return func.value
+    return None
+
+
 def pure_builtin(call: cst.Call, shadowed: Callable[[str], bool]) -> bool:
     """Is ``call`` one of these builtins, called so that it runs no code of unknown callers
     (each lambda it is given is judged apart)?"""
+    if exception(call, shadowed):
+        return not any(a.star for a in call.args)  # ``*args`` would iterate unknown code
     name = _builtin(call.func, shadowed)
     if name is None or any(a.star for a in call.args):
         return False
@@ -120,6 +145,17 @@ def materialized(node: cst.CSTNode, shadowed: Callable[[str], bool]) -> bool:
         and pure_builtin(node, shadowed)
         and _builtin(node.func, shadowed) in (PASSING | TESTING) - LAZY
     )
+
+
+def drained(node: cst.CSTNode, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:
+    """Is the iterator ``node`` makes (a call, a generator expression) read through where it
+    is made: iterated by a ``for``, or given to a builtin that is not lazy itself (``list``,
+    ``sorted``, ``any``...)?"""
+    parent = parent_of(node)
+    if isinstance(parent, cst.For) and parent.iter is node:
+        return True
+    outer = parent_of(parent) if isinstance(parent, cst.Arg) else None
+    return isinstance(outer, cst.Call) and materialized(outer, shadowed)
 
 
 def tests_only(call: cst.CSTNode | None, shadowed: Callable[[str], bool]) -> bool:

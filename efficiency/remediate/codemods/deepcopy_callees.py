@@ -26,7 +26,14 @@ the copy is read, and refuses any read passed to a call. Two kinds of call are s
   or class. Its parameter is then followed as a read of the copy, by the same rules as a name of
   the caller, and its value at the call (which may be what it returned of the parameter) is
   followed on in the caller as a read too; a value of the call that leaves the caller is
-  refused (deep-copying it there could copy what was not the copy's).
+  refused (deep-copying it there could copy what was not the copy's). Such a function
+  annotated to return a number or a string (``-> float``, not ``bool``: a truthy idiom may
+  return a part of its argument under it) is believed where its body agrees, every
+  ``return`` a value its own annotations prove a scalar (``deepcopy_returns``; not the
+  annotation alone: ``-> float`` over ``return t["tiers"]`` would hand a list on): its value
+  is then that scalar (``f = band(...)`` then ``f *= k`` makes a new number,
+  ``base * factor(table)`` is arithmetic on scalars). Its parameters are followed three names
+  deep each, however deep the calls that reach them.
 """
 
 from __future__ import annotations
@@ -36,14 +43,19 @@ from typing import NamedTuple
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import lazy, materialized, passes_through
-from efficiency.remediate.codemods.deepcopy_flow import _own_operand
-from efficiency.remediate.codemods.deepcopy_live import Parents
+from efficiency.remediate.codemods.deepcopy_builtins import drained, lazy, passes_through
+from efficiency.remediate.codemods.deepcopy_lambdas import lazy_reads
+from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_names import rebinds as _rebinds
-from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.deepcopy_operands import _own_operand
+from efficiency.remediate.codemods.deepcopy_returns import scalar_returns
+from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
 _DEPTH = 3
+#: return annotations taken as an immutable value (not ``bool``: a truthy idiom may return a
+#: part of an argument under it, as in ``deepcopy_methods``)
+_SCALAR_RETURNS = frozenset({"int", "float", "complex", "str", "bytes"})
 _LAZY = "an iterator over it"
 _RETURNED = "<returned>"
 #: functions of ``math`` that compute a number from numbers and change nothing
@@ -76,6 +88,8 @@ class CalleeReads:
     _types: Types | None
     _tracked: set[str]
     _escapes: list[cst.CSTNode]
+    _entry: int
+    _checking: frozenset[str]
     parent: Callable[[cst.CSTNode], cst.CSTNode | None]
     _shadowed: Callable[[str], bool]
     _read_only: Callable[..., str | None]
@@ -91,7 +105,7 @@ class CalleeReads:
             return ""
         if passes_through(arg, call, self._shadowed):
             leaving = _LAZY if lazy(call, self._shadowed) else None
-            if leaving and _drained(call, self.parent, self._shadowed):
+            if leaving and drained(call, self.parent, self._shadowed):
                 leaving = None  # read through at once: list(zip(...)), for x in reversed(...)
             if not self._own_others(call, arg):
                 leaving = f"{code(call.func)}(), whose value may hold another argument's objects"
@@ -122,6 +136,11 @@ class CalleeReads:
         if helper is None:
             return None
         return Callee(helper, call.func.value, self._pure_refusal(call.func.value, 0), 0)
+
+    def _own(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` a scalar or made only of reads of the copy (``_own_operand``)?"""
+        assert self._types is not None
+        return _own_operand(node, self._types, self._tracked)
 
     def _own_others(self, call: cst.Call, arg: cst.Arg) -> bool:
         """Is every other argument of ``call`` (but the function of ``map``/``filter`` and
@@ -155,17 +174,23 @@ class CalleeReads:
     def _param_reads(self, helper: cst.FunctionDef, param: cst.Param, depth: int) -> str | None:
         """Why ``helper`` could keep or change what ``param`` holds, or None."""
         assert self._module is not None
-        saved = (self._types, self._tracked, self._escapes)
+        saved = (self._types, self._tracked, self._escapes, self._entry)
         types = Types(self._module, helper)
         self._types, self._tracked, self._escapes = types, set(), []
+        self._entry = depth + 1
         types.shadowed, types.math = self._shadowed, self._math
+        types.returns = lambda call: (
+            self._annotated(call, types.bound.__contains__) if self._pure_call(call) else None
+        )
         try:
             if len(types.bound.get(param.name.value, [])) != 1:
                 return f"{param.name.value} is rebound"
             why = self._name_read_only(helper, param.name.value, param.name, depth + 1)
+            if why is None:  # a generator or filter made there that outlives the call
+                why = lazy_reads(helper, self._tracked, self.parent, self._shadowed)
             return _RETURNED if why is None and self._escapes else why
         finally:
-            self._types, self._tracked, self._escapes = saved
+            self._types, self._tracked, self._escapes, self._entry = saved
 
     def _pure_call(self, call: cst.Call) -> bool:
         """Is ``call`` a call of a function of this module that changes nothing, or of a
@@ -194,6 +219,36 @@ class CalleeReads:
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
         )
+
+    def _annotated(self, call: cst.Call, local: Callable[[str], bool]) -> cst.BaseExpression | None:
+        """The number or string type the module function ``call`` calls is annotated to
+        return, where its body agrees (``deepcopy_returns``), or None. Only a function
+        bound once at module level, not by a name ``local`` to the caller: nothing can
+        override it, unlike a method. It lets ``f = band_factor(...)`` then ``f *= k`` be a
+        new number, not a list changed in place (``in_place``), and ``base * factor(t)`` be
+        arithmetic on scalars (the caller asks only of functions that change nothing)."""
+        func = call.func
+        if not isinstance(func, cst.Name) or local(func.value):
+            return None
+        helper = self._functions().get(func.value)
+        if helper is None or self._bound.get(func.value) != 1 or helper.returns is None:
+            return None
+        kind = helper.returns.annotation
+        if not isinstance(kind, cst.Name) or kind.value not in _SCALAR_RETURNS:
+            return None
+        checking: frozenset[str] = getattr(self, "_checking", frozenset())
+        if func.value in checking or len(checking) >= _DEPTH:
+            return None  # (recursion: not believed)
+        assert self._module is not None
+        types = Types(self._module, helper)  # believed only where its body agrees
+        types.shadowed = lambda n: n in self._bound or "*" in self._bound or n in types.bound
+        types.math = self._math
+        types.returns = lambda inner: self._annotated(inner, types.bound.__contains__)
+        self._checking = checking | {func.value}
+        try:
+            return kind if scalar_returns(helper, types) else None
+        finally:
+            self._checking = checking
 
     def _local(self, name: str) -> bool:
         return self._types is not None and name in self._types.bound
@@ -228,6 +283,7 @@ class CalleeReads:
         assert self._module is not None
         types = Types(self._module, helper)
         types.shadowed = lambda n: n in self._bound or n in types.bound
+        types.returns = lambda call: self._annotated(call, types.bound.__contains__)
         for node in walk(helper.body):
             why = mutation(node, helper.name, types) or in_place(node, types)
             if why is None:
@@ -282,16 +338,6 @@ def in_place(node: cst.CSTNode, types: Types) -> str | None:
         # new container (``parts = [...]``: ``+=`` changes its top level, not what it holds)
         return None
     return f"changes {name} in place (augmented assignment on what may be a list)"
-
-
-def _drained(call: cst.Call, parent_of: Parents, shadowed: Callable[[str], bool]) -> bool:
-    """Is the iterator ``call`` makes read through where it is made: iterated by a ``for``,
-    or given to a builtin that is not lazy itself (``list``, ``sorted``, ``any``...)?"""
-    parent = parent_of(call)
-    if isinstance(parent, cst.For) and parent.iter is call:
-        return True
-    outer = parent_of(parent) if isinstance(parent, cst.Arg) else None
-    return isinstance(outer, cst.Call) and materialized(outer, shadowed)
 
 
 def _param_for(

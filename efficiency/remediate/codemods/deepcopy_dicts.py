@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_flow import _own_operand
+from efficiency.remediate.codemods.deepcopy_operands import _own_operand
 from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.pysource import COMPREHENSIONS, walk
 

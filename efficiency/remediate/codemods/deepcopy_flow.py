@@ -1,10 +1,11 @@
 """Where values read from a copy go, and the rewrite, for ``deepcopy-read-only``.
 
 ``consumed``, ``returned`` and ``get_default`` tell, for a value read from the copy, whether its
-parent only tests or measures it, makes it leave the function inside a display (returned, or
-passed to a plain dataclass or an ``append`` to a list the function made), or is a ``.get``
-on the copy whose value is followed itself. ``Rewriter`` drops each proven copy (the call
-becomes what it copied) and deep-copies, through one memo per copy, each value that leaves.
+parent only tests, measures or looks it up, makes it leave the function inside a display
+(returned, or passed to a plain dataclass or an ``append`` to a list the function made), or
+is a ``.get`` on the copy whose value is followed itself. ``Rewriter`` drops each proven copy
+(the call becomes what it copied) and deep-copies, through one memo per copy, each value that
+leaves.
 """
 
 from __future__ import annotations
@@ -49,9 +50,11 @@ def consumed(
     parent: cst.CSTNode | None,
     node: cst.CSTNode,
     shadowed: Callable[[str], bool],
+    lookup: Callable[[cst.BaseExpression], bool] = lambda receiver: False,
 ) -> bool:
     """Does ``parent`` use ``node``'s value only to test, compare, look up or measure it
-    (``len``/``int``... only where that name is not rebound in the module or function)?"""
+    (``len``/``int``... only where that name is not rebound in the module or function; a
+    ``.get`` key only of a receiver ``lookup`` knows to be a builtin container)?"""
     if isinstance(parent, (cst.ComparisonTarget, cst.Comparison, cst.Index)):
         return True  # compared, or a subscript's key (stores in a subscript are refused)
     if isinstance(parent, cst.FormattedStringExpression):
@@ -63,11 +66,29 @@ def consumed(
     call = parent_of(parent) if isinstance(parent, cst.Arg) else None
     if tests_only(call, shadowed):
         return True  # any/all/round...: keeps nothing of it (deepcopy_builtins)
+    if lookup_key(call, parent) and lookup(call.func.value):  # type: ignore[union-attr]
+        return True  # ``d.get(read)``: a key, as a subscript's
     return (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Name)
         and call.func.value in SCALAR_BUILTINS - IDENTITY
         and not shadowed(call.func.value)
+    )
+
+
+def lookup_key(call: cst.CSTNode | None, arg: cst.CSTNode | None) -> bool:
+    """Is ``arg`` the first, plain argument of ``x.get(...)``/``.count``/``.index``: a key
+    looked up or compared (the read methods, assumed to read as a subscript does), never in
+    what the call returns? Only where the receiver is a dict, list... (``consumed``'s
+    ``lookup``): any other object's ``get`` may keep its argument."""
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value in ("get", "count", "index")
+        and isinstance(arg, cst.Arg)
+        and call.args[0] is arg
+        and arg.keyword is None
+        and not arg.star
     )
 
 
@@ -238,115 +259,6 @@ class Rewriter(cst.CSTTransformer):
         return cst.FlattenSentinel([updated_node, *added])
 
 
-def combined(
-    parent_of: Parents,
-    node: cst.CSTNode,
-    types: Types,
-    tracked: set[str],
-    shadowed: Callable[[str], bool],
-) -> cst.CSTNode | None:
-    """The arithmetic around a value read from the copy, followed as a read of it: ``-x``,
-    ``x * n``, ``x + y`` and ``min(x, 0)``/``max(a, b)`` (the result is one of the arguments)
-    where every other operand is an immutable scalar, a literal or read from the copy too, so
-    that a value this leads to that leaves holds nothing of anyone else's. Operators on the
-    data's values are assumed to change nothing, as for subscripts and comparisons. None when
-    ``node``'s parent is no such operation."""
-    parent = parent_of(node)
-    if isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not):
-        return parent
-    if isinstance(parent, cst.BinaryOperation):
-        other = parent.right if parent.left is node else parent.left
-        return parent if _own_operand(other, types, tracked) else None
-    call = parent_of(parent) if isinstance(parent, cst.Arg) else None
-    if (
-        isinstance(parent, cst.Arg)
-        and isinstance(call, cst.Call)
-        and isinstance(call.func, cst.Name)
-        and call.func.value in ("min", "max")
-        and not shadowed(call.func.value)
-        and len(call.args) >= 2
-        and all(a.keyword is None and not a.star for a in call.args)
-        and all(_own_operand(a.value, types, tracked) for a in call.args if a is not parent)
-    ):
-        return call
-    return None
-
-
-def _own_operand(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int = 0) -> bool:
-    """Is ``node`` an immutable scalar, or arithmetic or a conditional on such values and reads
-    (subscripts, plain dataclass fields) of a name that holds the copy or a read of it, or a
-    local name bound once to such a value (eight levels deep)?"""
-    if types.scalar(types.type_of(node)):
-        return True
-    if depth > 8:
-        return False
-    parts: list[cst.BaseExpression] = []
-    if isinstance(node, cst.UnaryOperation) and not isinstance(node.operator, cst.Not):
-        parts = [node.expression]
-    elif isinstance(node, cst.BinaryOperation):
-        parts = [node.left, node.right]
-    elif isinstance(node, cst.IfExp):
-        parts = [node.body, node.orelse]
-    elif isinstance(node, cst.Tuple) and plain_tuple(node):
-        parts = [e.value for e in node.elements]  # a new tuple of such values
-    if parts:
-        return all(_own_operand(p, types, tracked, depth + 1) for p in parts)
-    if isinstance(node, cst.Call) and (tests_only(node, types.shadowed) or types.math(node.func)):
-        return True  # a new number: round(x), len(x), math.ceil(x) (deepcopy_builtins)
-    while (
-        isinstance(node, cst.Subscript)
-        or _own_get(node, types, tracked, depth)
-        or _field(node, types)
-    ):
-        node = node.func.value if isinstance(node, cst.Call) else node.value  # type: ignore
-    if isinstance(node, cst.Call) and direct_mark(node) in tracked:
-        return True  # the copy read directly (``limit = plan_for(t)["rpm"]``)
-    if not isinstance(node, cst.Name):
-        return False
-    if node.value in tracked:
-        return True
-    binds = types.bound.get(node.value, [])
-    if len(binds) == 1 and isinstance(binds[0], cst.For) and plain_tuple(binds[0].target, True):
-        return _own_operand(binds[0].iter, types, tracked, depth + 1)  # its elements' parts
-    return (
-        len(binds) == 1
-        and isinstance(binds[0], cst.Assign)
-        and len(binds[0].targets) == 1
-        and _own_operand(binds[0].value, types, tracked, depth + 1)
-    )
-
-
-def plain_tuple(node: cst.BaseExpression, name: bool = False) -> bool:
-    """Is ``node`` a tuple display of plain items, of names only (or a name, where ``name``)?"""
-    if isinstance(node, cst.Name):
-        return name
-    items = node.elements if isinstance(node, cst.Tuple) else ()
-    return bool(items) and all(isinstance(e, cst.Element) for e in items) and (
-        not name or all(isinstance(e.value, cst.Name) for e in items))  # fmt: skip
-
-
-def _field(node: cst.BaseExpression, types: Types) -> bool:
-    """Is ``node`` a field of a plain dataclass read from its object (no code runs)?"""
-    if not isinstance(node, cst.Attribute):
-        return False
-    fields = types.fields(types.type_of(node.value))
-    return isinstance(fields, dict) and node.attr.value in fields
-
-
-def _own_get(node: cst.BaseExpression, types: Types, tracked: set[str], depth: int) -> bool:
-    """Is ``node`` ``x.get(key)`` or ``x.get(key, default)`` with a default that is itself
-    such an operand (``x`` is judged by the caller)?"""
-    if not (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "get"
-        and 1 <= len(node.args) <= 2
-        and all(a.keyword is None and not a.star for a in node.args)
-    ):
-        return False
-    return len(node.args) == 1 or _own_operand(node.args[1].value, types, tracked, depth + 1)
-
-
 def direct_mark(call: cst.Call) -> str:
     """How the tracked names mark a copy read directly, which no name holds."""
     return f"<copy {id(call)}>"
@@ -364,7 +276,7 @@ def scalar_result(parent_of: Parents, node: cst.BaseExpression, types: Types) ->
         isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not)
     ):
         top, parent = parent, parent_of(parent)
-    return top is not node and consumed(parent_of, parent, top, types.shadowed)
+    return top is not node and consumed(parent_of, parent, top, types.shadowed, types.container)
 
 
 def summarize(sites: list[Site], targets: Targets | None, viewed: bool) -> str:

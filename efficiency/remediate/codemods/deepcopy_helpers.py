@@ -20,8 +20,9 @@ reads, ``reverse=``), whose result is an element of the copy (or a new list of t
 followed as a read of the copy; and using a read as a subscript's key. A key lambda is only
 called by that ``min``/``max``/``sorted`` and its result only compared, so its body may compute
 anything from what it reads, as long as it runs nothing that could change or keep data: no call
-other than a few builtins (``abs``, ``len``...) and the read methods, no keyword arguments, no
-walrus, no nested lambda or comprehension, and its parameter shadows no local name.
+other than a few builtins (``abs``, ``len``...; ``LAMBDA_CALLS``) and the read methods, no
+keyword arguments, no walrus, no nested lambda or comprehension, and its parameter shadows no
+local name. Which lambdas are taken, and how, is ``deepcopy_lambdas``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, mapped_lambda
-from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS
+from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY
+from efficiency.remediate.codemods.deepcopy_types import SCALAR_BUILTINS
 from efficiency.remediate.codemods.pysource import walk
 
 #: builtins that pick an element of their argument (``sorted``: a new list of its elements)
@@ -40,7 +41,6 @@ PICKERS = frozenset({"min", "max", "sorted"})
 #: builtins a key lambda may call: they read their arguments and keep none of them
 LAMBDA_CALLS = (SCALAR_BUILTINS - IDENTITY) | {"abs", "round", "min", "max", "sum"}
 _TARGETS = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.Del)
-_NESTED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
 @dataclass
@@ -223,55 +223,3 @@ def picker(arg: cst.Arg, call: cst.CSTNode | None, shadowed: Callable[[str], boo
         a.keyword is not None and a.keyword.value in ("key", "reverse") and not a.star
         for a in others
     )
-
-
-def key_lambda_refusal(
-    node: cst.Lambda, parent: Callable[[cst.CSTNode], cst.CSTNode | None],
-    shadowed: Callable[[str], bool], local: Callable[[str], bool],
-) -> str | None:  # fmt: skip
-    """Why the lambda ``node`` is not a key lambda that only reads, or None."""
-    arg = parent(node)
-    call = parent(arg) if arg is not None else None
-    mapped = mapped_lambda(node, parent, shadowed)  # the function of map/filter
-    if mapped:
-        return mapped
-    if mapped is None and (
-        not isinstance(arg, cst.Arg)
-        or arg.keyword is None
-        or arg.keyword.value != "key"
-        or not isinstance(call, cst.Call)
-        or not isinstance(call.func, cst.Name)
-        or call.func.value not in PICKERS
-        or shadowed(call.func.value)
-    ):
-        return "the function defines a lambda other than the key= of min/max/sorted"
-    params = node.params
-    star = isinstance(params.star_arg, cst.Param | cst.ParamStar)
-    if params.posonly_params or params.kwonly_params or star or params.star_kwarg:
-        return "a key lambda takes other than plain parameters"
-    if len(params.params) != 1 or params.params[0].default is not None:
-        return "a key lambda takes other than one plain parameter"
-    if local(params.params[0].name.value):
-        return f"a key lambda's parameter {params.params[0].name.value} shadows a local name"
-    for inner in walk(node.body):
-        if isinstance(inner, _NESTED):
-            return "a key lambda holds a lambda or comprehension"
-        if isinstance(inner, cst.NamedExpr | cst.Yield | cst.Await):
-            return "a key lambda binds a name, yields or awaits"
-        if isinstance(inner, cst.Call):
-            why = _lambda_call_refusal(inner, shadowed)
-            if why is not None:
-                return why
-    return None
-
-
-def _lambda_call_refusal(call: cst.Call, shadowed: Callable[[str], bool]) -> str | None:
-    if any(a.keyword is not None for a in call.args):
-        return "a key lambda calls with keyword arguments"
-    func = call.func
-    if isinstance(func, cst.Name) and func.value in LAMBDA_CALLS and not shadowed(func.value):
-        return None
-    if isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS:
-        return None
-    shown = func.value if isinstance(func, cst.Name) else cst.Module([]).code_for_node(func)
-    return f"a key lambda calls {shown}(), which could change or keep data"

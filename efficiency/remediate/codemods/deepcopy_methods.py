@@ -51,6 +51,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_callees import Callee, CalleeReads, _rebinds, in_place
 from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
+from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_statics import (
     THROUGH_CLASS,
     first_param,
@@ -61,7 +62,7 @@ from efficiency.remediate.codemods.deepcopy_statics import (
     method_target,
     rebound,
 )
-from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.pysource import SCOPES, calls_introspection, code, walk
 
 _DEPTH = 3
@@ -122,7 +123,10 @@ class MethodReads(CalleeReads):
         ``-> bool``, and its value is followed instead). ``bool`` is not taken, for the same
         truthy idiom; the annotation is taken as true, as everywhere in
         ``deepcopy-read-only``."""
-        if self._self_method(call) is not None:
+        reason = self._self_method(call)
+        if reason == "" and self._pure_call(call):  # a function of the module (callees)
+            return self._annotated(call, self._local)
+        if reason is not None:
             return None
         if any(mentions(a.value, self._tracked) for a in call.args):
             return None

@@ -9,8 +9,9 @@ copy buys nothing and ``cfg = DEFAULTS`` does the same::
         return user in cfg["users"] and ...         return user in cfg["users"] and ...
 
 Proving "only read" is deliberately narrow. The function must bind the copy once, to a plain
-local name (no ``global``/``nonlocal``, no nested function or class, no lambda other than the
-``key=`` of ``min``/``max``/``sorted``, no ``locals()`` or ``eval``), and every use of that
+local name (no ``global``/``nonlocal``, no nested function or class, no lambda but a key, the
+function of ``map``/``filter`` or one bound to a name and only called, ``deepcopy_lambdas``, no
+``locals()`` or ``eval``), and every use of that
 name must end in a value that cannot alias the data: a comparison or membership test, a
 subscript's key, ``len``/``str``/``repr``/``int``/``float``/``bool``/``hash``/``isinstance``,
 an f-string field, ``not``, the test of an ``if``/``while``/conditional, or the body of a key
@@ -60,12 +61,15 @@ static or class method is taken likewise, also through ``cls`` or the class's na
 method handed the copy is followed into its parameter (``deepcopy_statics``). A new dict
 made of the copy's parts (``{**part, "k": v}``) is followed as a read, and stores into it are
 allowed (``deepcopy_dicts``); one value leaving once per item of a list of deep copies is
-deep-copied on its own (``deepcopy_items``).
-Arithmetic on reads
-with scalars or other reads is followed as a read (``deepcopy_flow.combined``; a module global
-bound once, to a number literal, is a scalar), and so is a name rebound only to such values
-(``p = p * k``) or to a tuple of them (``best = (az, alt)``, whose items are each a read or a
-scalar); ``+=`` on a read is refused (it may extend a list in place). A shallow copy is not
+deep-copied on its own (``deepcopy_items``); a plain dataclass the function makes may be
+filled from the copy, its new containers grown and its number fields stored to, what goes in
+deep-copied there (``deepcopy_owned``). Making a builtin exception (``raise ValueError(...)``)
+changes nothing; a read it carries must be a scalar (``deepcopy_builtins``).
+Arithmetic on reads with scalars or other reads is followed as a read
+(``deepcopy_operands.combined``; a module global bound once, to a number literal, is a
+scalar), and so is a name rebound only to such values (``p = p * k``, ``f *= k`` where ``f``
+starts as a number) or to a tuple of them (``best = (az, alt)``, whose items are each a read
+or a scalar); ``+=`` on a read is refused (it may extend a list in place). A shallow copy is not
 attempted. (Where each read goes is followed in ``deepcopy_reads``; the copy itself and what
 else the function runs are judged in ``deepcopy_refusal``.)
 A read compared with ``is``/``is not`` to anything but ``None``, a bool or ``...`` is refused:

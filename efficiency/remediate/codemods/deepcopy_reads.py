@@ -14,26 +14,28 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
+from efficiency.remediate.codemods.deepcopy_builtins import exception
+from efficiency.remediate.codemods.deepcopy_callees import in_place
 from efficiency.remediate.codemods.deepcopy_derived import derived_from
 from efficiency.remediate.codemods.deepcopy_dicts import DictReads
 from efficiency.remediate.codemods.deepcopy_flow import (
-    _own_operand,
-    combined,
     consumed,
     foreign_default,
     get_default,
     identity_test,
-    plain_tuple,
     returned,
     scalar_result,
 )
 from efficiency.remediate.codemods.deepcopy_helpers import picker
+from efficiency.remediate.codemods.deepcopy_lambdas import LambdaReads
 from efficiency.remediate.codemods.deepcopy_methods import MethodReads
+from efficiency.remediate.codemods.deepcopy_operands import _own_operand, combined, plain_tuple
+from efficiency.remediate.codemods.deepcopy_owned import stored_in_field
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import ScopedVisitor, Targets, code, walk
 
 
-class ReadFollower(DictReads, MethodReads, ScopedVisitor):
+class ReadFollower(DictReads, LambdaReads, MethodReads, ScopedVisitor):
     METADATA_DEPENDENCIES = (*ScopedVisitor.METADATA_DEPENDENCIES, ScopeProvider)
 
     def __init__(self, targets: Targets | None) -> None:
@@ -46,10 +48,16 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         self._types: Types | None = None
         #: how often each name is bound in the module (``module_bindings``)
         self._bound: dict[str, int] = {}
+        #: the depth the function being followed starts at (a callee's parameter is one
+        #: deeper than the read handed to it): each function may follow three levels of
+        #: names bound from reads, however deep the calls that reach it (``_DEPTH``) are
+        self._entry = 0
 
     def _shadowed(self, name: str) -> bool:
-        """Is the builtin ``name`` bound anywhere in the module (or the function judged)?"""
-        return name in self._bound or (self._types is not None and name in self._types.bound)
+        """Is the builtin ``name`` bound anywhere in the module (or the function judged), or
+        may a star import bind it?"""
+        local = self._types is not None and name in self._types.bound
+        return name in self._bound or "*" in self._bound or local
 
     def _name_read_only(
         self, function: cst.FunctionDef, name: str, bound: cst.CSTNode, depth: int
@@ -73,6 +81,8 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         could keep the data, or None; "" when ``parent`` binds no such alias."""
         if isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
             target: cst.BaseExpression = parent.targets[0].target
+        elif isinstance(parent, cst.AugAssign) and parent.value is node:
+            target = parent.target  # ``f *= read``: f = f * read, judged by ``rebinding``
         elif isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
             target = parent.target  # a comprehension's too: its names are bound there once
         else:
@@ -83,9 +93,10 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         ):
             names = [e.value for e in target.elements]
         assert self._types is not None and isinstance(node, cst.BaseExpression)
-        if names and depth >= 3 and all(self._followed(n.value) for n in names):
+        deep = depth - self._entry >= 3
+        if names and deep and all(self._followed(n.value) for n in names):
             return None  # ``best = (az, alt)`` where ``best = mask[0]`` is followed already
-        if not names or depth >= 3:
+        if not names or deep:
             return ""
         if isinstance(parent, cst.Assign) and len(names) == 1:
             kinds = [self._types.type_of(node)]
@@ -110,6 +121,12 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             if why is not None:
                 return why
         return None
+
+    def _lookup(self, receiver: cst.BaseExpression) -> bool:
+        """May ``receiver.get(read)`` take a read as a key: is it annotated as a builtin
+        container, or a read of the copy (its data, read as everywhere here)?"""
+        assert self._types is not None
+        return self._types.container(receiver) or _own_operand(receiver, self._types, self._tracked)
 
     def _followed(self, name: str) -> bool:
         """Is ``name``, bound more than once, followed already (its bindings judged)?"""
@@ -143,11 +160,11 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
         target = self.parent(use)
         if isinstance(target, cst.AssignTarget) and target.target is use:
             return None  # a name rebound only to reads (see ``rebinding``): not a use
-        for ancestor in self.ancestors(use):
-            if ancestor is function:
-                break
-            if isinstance(ancestor, cst.Lambda):
-                return None  # a key lambda (all others are refused): its result is compared
+        if isinstance(target, cst.AugAssign) and target.target is use:
+            assert isinstance(use, cst.Name)  # ``f *= k``: f = f * k, a new value (or why not)
+            return rebinding(function, use.value, types, self._tracked)
+        if self._compared_in_lambda(use, function):  # deepcopy_lambdas
+            return None  # a key lambda's result is only compared, a map/filter lambda's too
         while True:
             parent = self.parent(node)
             if isinstance(parent, cst.Subscript) and parent.value is node:
@@ -204,7 +221,9 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             return "is kept as a dict view (deepcopy cannot copy one where it leaves)"
         if types.scalar(types.type_of(node)) or scalar_result(self.parent, node, types):
             return None  # an immutable scalar: whatever is done with it, the data is safe
-        if foreign and not consumed(self.parent, self.parent(node), node, self._shadowed):
+        if foreign and not consumed(
+            self.parent, self.parent(node), node, self._shadowed, self._lookup
+        ):
             return (
                 "is read by a .get whose default is not from the copy (copied where it "
                 "leaves, the default would be copied too)"
@@ -235,7 +254,7 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
             break
         if identity_test(self.parent, parent, node):
             return "is compared by identity with a value that may be the original's own"
-        if consumed(self.parent, parent, node, self._shadowed) or (
+        if consumed(self.parent, parent, node, self._shadowed, self._lookup) or (
             isinstance(parent, cst.Arg) and get_default(self.parent, parent, types, self._tracked)
         ):
             return None
@@ -246,18 +265,25 @@ class ReadFollower(DictReads, MethodReads, ScopedVisitor):
                 return "is picked whole by a conditional expression (nothing to save)"
             self._escapes.append(operand)
             return None
+        value = self._lambda_value(node, function, depth)  # returned by a called lambda
+        if value != "":
+            return value
+        call = self.parent(parent) if isinstance(parent, cst.Arg) else None
+        if stored_in_field(parent, node, types) or (  # deepcopy_owned
+            isinstance(parent, cst.Arg)
+            and isinstance(call, cst.Call)
+            and types.harmless_call(call)
+            and parent.value is node
+            and not parent.star
+        ):
+            if node is use and depth == 0 and whole:
+                return "is stored whole in a new object (nothing to save)"
+            self._escapes.append(node)  # stored in a new object or list: copied there
+            return None
         if isinstance(parent, cst.Arg):
-            call = self.parent(parent)
-            if (
-                isinstance(call, cst.Call)
-                and types.harmless_call(call)
-                and parent.value is node
-                and not parent.star
-            ):
-                if node is use and depth == 0 and whole:
-                    return "is stored whole in a new object (nothing to save)"
-                self._escapes.append(node)  # stored in a new object or list: copied there
-                return None
+            made = exception(call, self._shadowed)
+            if made is not None:  # its args would hand the original's own object on
+                return f"is carried by {made}() (whoever catches it gets the original's object)"
             return "is passed to a call"
         made = self._new_dict(parent, node, function, depth)  # deepcopy_dicts
         if made != "":
@@ -300,17 +326,26 @@ def _kept(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
 def rebinding(function: cst.FunctionDef, name: str, types: Types, tracked: set[str]) -> str | None:
     """Why ``name``, bound more than once in ``function`` and once to a read of the copy, may
     not be followed as a read: some binding is not ``name = <value>`` with a value made only of
-    scalars and reads of the copy (``price = price * band["pct"] // 100``), or is augmented
-    (``+=`` would change a list or dict of the copy in place)."""
-    if any(
-        isinstance(n, cst.AugAssign) and isinstance(n.target, cst.Name) and n.target.value == name
-        for n in walk(function.body)
-    ):
-        return (
-            f"{name} is bound more than once (an augmented assignment could change a list or "
-            "dict of the copy in place)"
-        )
+    scalars and reads of the copy (``price = price * band["pct"] // 100``), nor ``name op=
+    <such a value>`` where ``in_place`` shows the operation makes a new object (``f *= k``
+    where ``f`` starts as a number: ``f = f * k``; on a list of the copy, ``+=`` would change
+    it in place)."""
+    for node in walk(function.body):
+        if (
+            isinstance(node, cst.AugAssign)
+            and code(node.target) == name
+            and (
+                in_place(node, types) is not None
+                or not _own_operand(node.value, types, tracked | {name})
+            )
+        ):
+            return (
+                f"{name} is bound more than once (an augmented assignment could change a "
+                "list or dict of the copy in place, or add another value)"
+            )
     for bind in types.bound.get(name, []):
+        if isinstance(bind, cst.AugAssign):
+            continue  # judged above
         if not (
             isinstance(bind, cst.Assign)
             and len(bind.targets) == 1

@@ -22,17 +22,20 @@ from efficiency.remediate.codemods.deepcopy_derived import (
     derived_rebinds,
     listed_type,
 )
-from efficiency.remediate.codemods.deepcopy_helpers import (
-    Helper,
-    builtin_read,
-    key_lambda_refusal,
-)
+from efficiency.remediate.codemods.deepcopy_helpers import Helper, builtin_read
 from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
+from efficiency.remediate.codemods.deepcopy_lambdas import (
+    called_lambda,
+    lambda_refusal,
+    lazy_reads,
+)
 from efficiency.remediate.codemods.deepcopy_live import LIVE_KINDS, during_reads
+from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_numbers import NumberReads
+from efficiency.remediate.codemods.deepcopy_owned import owned_store
 from efficiency.remediate.codemods.deepcopy_properties import returned_once
 from efficiency.remediate.codemods.deepcopy_statics import first_param, method_kind, owner_of
-from efficiency.remediate.codemods.deepcopy_types import Types, mutation
+from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.deepcopy_view_checks import catches_copy_failure
 from efficiency.remediate.codemods.deepcopy_views import View
 from efficiency.remediate.codemods.pysource import (
@@ -107,7 +110,7 @@ class CopyJudge(NumberReads):
         for scope in (n for n in walk(function.body) if isinstance(n, SCOPES)):
             if not isinstance(scope, cst.Lambda):
                 return "the function defines a nested function, lambda or class"
-            why = key_lambda_refusal(scope, self.parent, self._shadowed, types.bound.__contains__)
+            why = lambda_refusal(scope, function, self.parent, types)  # deepcopy_lambdas
             if why is not None:
                 return why
         listed = isinstance(node, cst.Assign) and call is not node.value  # [deepcopy(x) ...]
@@ -141,9 +144,11 @@ class CopyJudge(NumberReads):
                         builtin_read(other, self._shadowed)
                         or types.snapshot(other, self._shadowed)
                         or self._pure_call(other)  # deepcopy_callees, deepcopy_methods
+                        or called_lambda(other, types) is not None  # judged above
                     )
                 )
                 or self._fresh_store(other)  # deepcopy_dicts
+                or owned_store(other, types)  # deepcopy_owned
             ):
                 why = self._method_note(other, why)  # deepcopy_methods
                 if not isinstance(other, LIVE_KINDS):
@@ -156,6 +161,8 @@ class CopyJudge(NumberReads):
             reads = None if reads is None else f"its value {reads}"
         if reads is None and placed is not None:
             return placed
+        if reads is None:  # deepcopy_lambdas: a generator or filter that outlives the reads
+            reads = lazy_reads(function, self._tracked, self.parent, self._shadowed)
         if reads is not None or not flagged:
             return flagged[0][1] if flagged else reads
         span = functools.partial(self.get_metadata, PositionProvider)

@@ -20,15 +20,14 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from efficiency.remediate.codemods.deepcopy_builtins import pure_builtin
 from efficiency.remediate.codemods.deepcopy_decimal import decimal_imported
 from efficiency.remediate.codemods.deepcopy_derived import (
     builtin_factory,
-    derived_call,
     field_from_dataclasses,
     global_annotations,
     replace_spellings,
 )
+from efficiency.remediate.codemods.deepcopy_owned import grows
 from efficiency.remediate.codemods.pysource import code, walk
 
 #: builtins whose result cannot alias their argument and which mutate nothing
@@ -197,6 +196,8 @@ class Types:
     """What the annotations say about the values of one function."""
 
     def __init__(self, module: cst.Module, function: cst.FunctionDef) -> None:
+        self.module, self.function = module, function
+        self._unpacking: set[str] = set()  # the names ``_unpacked`` is typing now
         self.classes = plain_classes(module)
         self.bound = bound_names(function)
         #: is ``Decimal`` here ``decimal.Decimal`` (an immutable number)?
@@ -245,7 +246,7 @@ class Types:
             kind = LITERALS.get(type(node)) or ("None" if _name(node) == "None" else "bool")
             return cst.Name(kind)
         if isinstance(node, cst.Name):
-            return self.env.get(node.value)
+            return self.env.get(node.value) or self._unpacked(node.value)
         if isinstance(node, cst.Attribute):
             fields = self.fields(self.type_of(node.value))
             return fields.get(node.attr.value) if isinstance(fields, dict) else None
@@ -269,12 +270,37 @@ class Types:
         value = self._item(owner, mapping_value=True)
         if len(call.args) == 1:
             return value if self.scalar(value) else None
-        default = self.type_of(call.args[1].value) if len(call.args) == 2 else None
+        given = call.args[1].value if len(call.args) == 2 else None
+        default = self.type_of(given) if given is not None else None
+        generic, args = _generic(value)
+        if isinstance(given, cst.Tuple) and generic in ("tuple", "Tuple"):  # ``.get(k, (0, 0))``
+            items = [self.type_of(e.value) for e in given.elements]
+            same = len(items) == len(args) and all(map(self.scalar, [*items, *args]))
+            return value if same else None
         if value is None or default is None:
             return None
         if self.scalar(value) and self.scalar(default):
             return value
         return value if code(value) == code(default) else None
+
+    def _unpacked(self, name: str) -> cst.BaseExpression | None:
+        """The type of a local bound once, by ``a, b = value``, where ``value``'s type is
+        ``tuple[A, B]``: ``A`` for ``a``."""
+        binds = self.bound.get(name, [])
+        if len(binds) != 1 or not isinstance(binds[0], cst.Assign) or len(binds[0].targets) != 1:
+            return None
+        target = binds[0].targets[0].target
+        names = [_name(e.value) for e in target.elements] if isinstance(target, cst.Tuple) else []
+        if name not in names or name in self._unpacking:
+            return None  # (``a, b = c`` and ``c, d = a``: each asked once)
+        self._unpacking.add(name)
+        try:
+            generic, args = _generic(self.type_of(binds[0].value))
+        finally:
+            self._unpacking.discard(name)
+        if generic not in ("tuple", "Tuple") or len(args) != len(names):
+            return None
+        return args[names.index(name)]
 
     def _item(
         self, kind: cst.BaseExpression | None, *, mapping_value: bool
@@ -310,6 +336,11 @@ class Types:
             return [None] * count
         return [self._item(self.type_of(node), mapping_value=False)]
 
+    def container(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` annotated as a builtin dict, list, tuple or str (whose ``get``/``count``/
+        ``index`` keep nothing they are given)?"""
+        return _generic(self.type_of(node))[0] in MAPPINGS | SEQUENCES | {"str"}
+
     def own_list(self, node: cst.BaseExpression) -> bool:
         """Is ``node`` a name bound once, in this function, to a list display?"""
         binds = self.bound.get(_name(node) or "", [])
@@ -334,15 +365,16 @@ class Types:
         )
 
     def harmless_call(self, call: cst.Call) -> bool:
-        """Is ``call`` the construction of a plain dataclass, or an ``append`` to a list this
-        function made (bound once, to a list display)? Neither runs user code or changes data
-        that existed before the call."""
+        """Is ``call`` the construction of a plain dataclass, an ``append`` to a list this
+        function made (bound once, to a list display), or one to a new container of an object
+        it made (``deepcopy_owned``)? None runs user code or changes data that existed before
+        the call."""
         func = call.func
         if isinstance(func, cst.Name):
             return func.value not in self.bound and isinstance(self.fields(func), dict)
-        if not isinstance(func, cst.Attribute) or func.attr.value != "append":
-            return False
-        return self.own_list(func.value)
+        if isinstance(func, cst.Attribute) and func.attr.value == "append":
+            return self.own_list(func.value) or grows(call, self)
+        return grows(call, self)
 
 
 def _generic(kind: cst.BaseExpression | None) -> tuple[str | None, list[cst.BaseExpression]]:
@@ -358,35 +390,3 @@ def _generic(kind: cst.BaseExpression | None) -> tuple[str | None, list[cst.Base
 
 def _is_ellipsis(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Ellipsis)
-
-
-def mutation(node: cst.CSTNode, copy_call: cst.BaseExpression, types: Types) -> str | None:
-    """Why ``node``, somewhere in the function, could change data (or run code that could),
-    or None. ``copy_call`` is the ``deepcopy(...)`` call itself."""
-    if isinstance(node, (cst.Yield, cst.Await)):
-        return "the function yields or awaits: other code runs while the copy is in use"
-    if isinstance(node, cst.AsName):
-        return "the function binds a name with `as` (a context manager or except clause)"
-    if isinstance(node, (cst.Del, cst.Global, cst.Nonlocal)):
-        return "the function deletes or rebinds outer names"
-    if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor)):
-        target = node.target
-        if not isinstance(target, (cst.Name, cst.Tuple, cst.List)) or any(
-            isinstance(n, (cst.Subscript, cst.Attribute)) for n in walk(target)
-        ):
-            return "the function assigns to a subscript or attribute"
-    if isinstance(node, cst.Call) and node is not copy_call and not _harmless(node, types):
-        return f"the function calls {code(node.func)}(), which could mutate the data"
-    return None
-
-
-def _harmless(node: cst.Call, types: Types) -> bool:
-    func = node.func
-    if types.harmless_call(node) or derived_call(node, types):
-        return True
-    if isinstance(func, cst.Name):
-        scalar = func.value in SCALAR_BUILTINS and not types.shadowed(func.value)
-        return scalar or pure_builtin(node, types.shadowed)
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.SimpleString):
-        return func.attr.value in STR_METHODS  # ", ".join(parts): a new str
-    return isinstance(func, cst.Attribute) and func.attr.value in READ_METHODS

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import sys
+import types
 from typing import Any
 
 _counter = itertools.count()
@@ -13,6 +15,15 @@ def load(source: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": f"codemod_sample_{next(_counter)}"}
     exec(compile(source, "<codemod sample>", "exec"), namespace)
     return namespace
+
+
+def load_registered(source: str) -> dict[str, Any]:
+    """Execute ``source`` as a module registered in ``sys.modules`` (dataclasses look their
+    module up), compiled without this file's ``from __future__`` flags; its globals."""
+    module = types.ModuleType(f"codemod_sample_{next(_counter)}")
+    sys.modules[module.__name__] = module
+    exec(compile(source, module.__name__, "exec", dont_inherit=True), module.__dict__)
+    return module.__dict__
 
 
 def same_results(before: str, after: str, function: str, *calls: tuple[Any, ...]) -> None:

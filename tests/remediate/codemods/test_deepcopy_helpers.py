@@ -140,8 +140,8 @@ REFUSED = {
         "a key lambda calls w()",
     ),
     "key lambda is not a key": (
-        HEAD + HELPER + "def f():\n    c = _d()\n    g = lambda v: v\n    return len(c)\n",
-        "a lambda other than the key=",
+        HEAD + HELPER + "def f():\n    c = _d()\n    g = lambda v: v\n    return len(c), g\n",
+        "the lambda bound to g is used other than by calling it",
     ),
     "key is a function": (
         HEAD + HELPER + "def f(w):\n    c = _d()\n    return min(c['a'], key=w) > 1\n",

@@ -125,7 +125,11 @@ REFUSED = {
     "memo": HEAD + "def f(m):\n    c = copy.deepcopy(D, m)\n    return len(c)\n",
     "generator": HEAD + "def f():\n    c = copy.deepcopy(D)\n    yield len(c)\n",
     "nested function": (
-        HEAD + "def f():\n    c = copy.deepcopy(D)\n    g = lambda: 1\n    return len(c)\n"
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    def g():\n        return 1\n"
+        "    return len(c)\n"
+    ),
+    "a lambda that leaves": (
+        HEAD + "def f():\n    c = copy.deepcopy(D)\n    g = lambda: c\n    return [g]\n"
     ),
     "module level": HEAD + "c = copy.deepcopy(D)\nn = len(c)\n",
     "a .get with the caller's default, returned": (
