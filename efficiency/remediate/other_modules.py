@@ -176,6 +176,20 @@ def _notebook_source(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: what decoding a file's bytes (or a notebook's JSON) can raise
+_DECODE_ERRORS = (SyntaxError, UnicodeDecodeError, LookupError, ValueError, KeyError, TypeError,
+                  AttributeError)  # fmt: skip
+
+
+def _python_text(data: bytes, kind: str) -> str:
+    """The Python source in a file's bytes: a notebook's code cells, else the text in the
+    encoding its coding line (or UTF-8) names. Raises what :data:`_DECODE_ERRORS` lists."""
+    if kind == "notebook":
+        return _notebook_source(data.decode("utf-8"))
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
 def _kind(path: Path) -> str:
     """'python', 'notebook', 'template' or '' (not read)."""
     suffix = path.suffix.lower()
@@ -203,13 +217,9 @@ def _scan_bytes(data: bytes, kind: str) -> Scan | None:
     try:
         if kind == "template":
             scan: Scan | None = (frozenset(_WORD.findall(data.decode("utf-8", "replace"))), "")
-        elif kind == "notebook":
-            scan = source_scan(_notebook_source(data.decode("utf-8")))
         else:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-            scan = source_scan(data.decode(encoding))
-    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError, ValueError,
-            KeyError, TypeError, AttributeError):  # fmt: skip
+            scan = source_scan(_python_text(data, kind))
+    except (tokenize.TokenError, *_DECODE_ERRORS):
         scan = None
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.clear()
@@ -291,14 +301,11 @@ class OtherModules:
         template or a file that cannot be read or decoded now."""
         path = self.tree / rel
         kind = _kind(path)
-        try:
-            data = path.read_bytes()
-            if kind == "notebook":
-                return _notebook_source(data.decode("utf-8"))
-            if kind == "python":
-                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-                return data.decode(encoding)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, KeyError,
-                TypeError, AttributeError):  # fmt: skip
+        if kind not in ("python", "notebook"):
             return None
-        return None
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):  # a pipe would block the read
+                return None
+            return _python_text(path.read_bytes(), kind)
+        except (OSError, *_DECODE_ERRORS):
+            return None

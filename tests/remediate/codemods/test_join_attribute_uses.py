@@ -18,7 +18,7 @@ from efficiency.remediate.codemods import codemod
 
 JOIN = codemod("join-strings")
 
-SOURCE = """\
+_CLASSES = """\
 from dataclasses import dataclass, field
 
 HEADER = "id\\tname\\n"
@@ -43,6 +43,11 @@ def label(job: Job, n):
     return job.tag(n)
 
 
+"""
+
+SOURCE = (
+    _CLASSES
+    + """\
 def export(job: Job, items):
     job.payload = HEADER
     job.written = 0
@@ -54,32 +59,11 @@ def export(job: Job, items):
         job.written += 1
     return job.written
 """
+)
 
-AFTER = """\
-from dataclasses import dataclass, field
-
-HEADER = "id\\tname\\n"
-
-
-@dataclass
-class Job:
-    prefix: str
-    payload: str = ""
-    written: int = 0
-    rejected: list = field(default_factory=list)
-
-    def tag(self, n):
-        return self.prefix + ":" + str(n)
-
-
-def row(job, n, name):
-    return label(job, n) + "\\t" + name.strip() + "\\n"
-
-
-def label(job: Job, n):
-    return job.tag(n)
-
-
+AFTER = (
+    _CLASSES
+    + """\
 def export(job: Job, items):
     job.payload = HEADER
     job.written = 0
@@ -96,6 +80,7 @@ def export(job: Job, items):
             job.payload += "".join(payload_parts)
     return job.written
 """
+)
 
 _modules = itertools.count()
 
