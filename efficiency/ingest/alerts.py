@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from efficiency.ingest.timeparse import AlertEndTime, EventTime
 from efficiency.ingest.validation import IngestModel
 from efficiency.store.events import Alert, AlertEvent
+from efficiency.store.fence import hold_for_write
 
 #: Go's zero time: Alertmanager's ``endsAt`` for an alert still firing
 GO_ZERO_YEAR = 1
@@ -97,6 +98,7 @@ def store_alerts(
     apply in order, exactly as if they had arrived one by one.
     """
     now = now or datetime.now(UTC)
+    hold_for_write(session)  # its alert events commit before a reader's horizon passes them
     result = AlertIngestResult()
     items = [
         (am.identity(), am, payload) for payload in payloads for am in payload.alerts

@@ -13,6 +13,7 @@ from efficiency.ingest.timeparse import EventTime
 from efficiency.ingest.validation import IngestModel
 from efficiency.store.bulk import insert_ignore
 from efficiency.store.events import ChangeEvent
+from efficiency.store.fence import hold_for_write
 
 
 class ChangeIn(IngestModel):
@@ -49,6 +50,7 @@ def store_changes(
 ) -> CountResult:
     now = now or datetime.now(UTC)
     rows = [{**c.model_dump(), "received_at": now} for c in changes]
+    hold_for_write(session)  # the correlate stage follows change events by id
     stored = insert_ignore(
         session,
         ChangeEvent.__table__,

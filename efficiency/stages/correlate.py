@@ -63,6 +63,7 @@ from efficiency.stages.correlate_records import (
 )
 from efficiency.stages.correlate_store import (
     WM_ALERTS,
+    fenced_horizon,
     flapping_keys,
     move_marks,
     read_new,
@@ -75,6 +76,7 @@ from efficiency.stages.correlate_store import (
 from efficiency.stages.incident_merges import apply_merges, apply_splits, split_merges
 from efficiency.stages.rca import rank_at
 from efficiency.store.db import Database
+from efficiency.store.fence import WAIT_SECONDS
 from efficiency.store.incident_queries import incident_dict, set_incident_status
 from efficiency.store.incidents import Incident
 from efficiency.store.silence_queries import active_rules
@@ -142,6 +144,8 @@ class CorrelateStage:
         self.rules = rules or CorrelationRules()
         self.lifecycle = lifecycle or Lifecycle()
         self.catalog = catalog
+        #: how long a run waits for writers still between insert and commit (PostgreSQL)
+        self.fence_wait_seconds = WAIT_SECONDS
         self._lock = threading.Lock()
         self._correlator: Correlator | None = None
         self._state: tuple[Any, ...] | None = None
@@ -183,7 +187,8 @@ class CorrelateStage:
             report.rebuilt = True
         correlator = self._correlator
 
-        events, detections, changes = read_new(session, marks)
+        horizon = fenced_horizon(self.database, marks, self.fence_wait_seconds)
+        events, detections, changes = read_new(session, marks, horizon)
         alerts: dict[int, Any] = {row.id: row for row in events}  # its latest state
         report.alerts, report.detections = len(alerts), len(detections)
         report.changes = len(changes)

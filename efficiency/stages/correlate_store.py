@@ -3,6 +3,7 @@ correlator from the stored incidents, and writing an incident with its members."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,7 +30,9 @@ from efficiency.stages.correlate_records import (
     detection_record,
 )
 from efficiency.store.bulk import insert_ignore
+from efficiency.store.db import Database
 from efficiency.store.events import Alert, AlertEvent, ChangeEvent
+from efficiency.store.fence import WAIT_SECONDS, FenceBusy, committed_horizon
 from efficiency.store.incidents import (
     Detection,
     Incident,
@@ -40,6 +43,8 @@ from efficiency.store.incidents import (
 )
 from efficiency.store.metric_queries import series_labels_with
 from efficiency.store.remediation import Watermark
+
+log = logging.getLogger(__name__)
 
 WM_ALERTS = "correlate.alert_events"
 WM_DETECTIONS = "correlate.detections"
@@ -252,27 +257,50 @@ def store_state(session: Session) -> tuple[Any, ...]:
 
 
 def read_new(
-    session: Session, marks: dict[str, Watermark]
+    session: Session, marks: dict[str, Watermark], horizon: dict[str, int] | None = None
 ) -> tuple[Sequence[Any], Sequence[Detection], Sequence[ChangeEvent]]:
     """What arrived since the watermarks, in row order: alert events (rows of
-    :data:`ALERT_COLUMNS` with their ``event_id``), detections and change events."""
+    :data:`ALERT_COLUMNS` with their ``event_id``), detections and change events; with a
+    ``horizon`` (:func:`efficiency.store.fence.committed_horizon`), only rows up to it, so
+    that a row whose transaction has not committed yet is read next time, not skipped."""
+
+    def window(column: Any, mark: str, table: str) -> Any:
+        above = column > (marks[mark].position or 0)
+        return above if horizon is None else above & (column <= horizon[table])
+
     events = session.execute(
         select(AlertEvent.id.label("event_id"), *ALERT_COLUMNS)
         .join(Alert, Alert.id == AlertEvent.alert_id)
-        .where(AlertEvent.id > (marks[WM_ALERTS].position or 0))
+        .where(window(AlertEvent.id, WM_ALERTS, "alert_events"))
         .order_by(AlertEvent.id)
     ).all()
     detections = session.scalars(
         select(Detection)
-        .where(Detection.id > (marks[WM_DETECTIONS].position or 0))
+        .where(window(Detection.id, WM_DETECTIONS, "detections"))
         .order_by(Detection.id)
     ).all()
     changes = session.scalars(
         select(ChangeEvent)
-        .where(ChangeEvent.id > (marks[WM_CHANGES].position or 0))
+        .where(window(ChangeEvent.id, WM_CHANGES, "change_events"))
         .order_by(ChangeEvent.id)
     ).all()
     return events, detections, changes
+
+
+def fenced_horizon(
+    database: Database, marks: dict[str, Watermark], wait_seconds: float = WAIT_SECONDS
+) -> dict[str, int] | None:
+    """The committed horizon to read up to; when writers hold the fence longer than
+    ``wait_seconds``, the marks themselves (nothing new this run: the next run reads it)."""
+    try:
+        return committed_horizon(database.engine, wait_seconds)
+    except FenceBusy as exc:
+        log.warning("correlate: %s; reading new records on the next run", exc)
+        return {
+            "alert_events": marks[WM_ALERTS].position or 0,
+            "detections": marks[WM_DETECTIONS].position or 0,
+            "change_events": marks[WM_CHANGES].position or 0,
+        }
 
 
 def flapping_keys(session: Session, owner: dict[str, str], since: datetime, count: int) -> set[str]:

@@ -34,6 +34,7 @@ from efficiency.detect import (
 from efficiency.stages.partitions import Mapper, local_map, partitioned_scores
 from efficiency.store.canary_queries import judged_canary_windows
 from efficiency.store.events import ChangeEvent
+from efficiency.store.fence import hold_for_write
 from efficiency.store.incidents import Detection
 from efficiency.store.metric_queries import latest_metric_ts, metric_points_frame
 from efficiency.store.profile_queries import latest_window_end, samples_frame
@@ -207,6 +208,7 @@ def _store_findings(
             suspected_change_id=suspects[0].change_id if suspects else None,
             evidence=evidence,
         )
+        hold_for_write(session)  # the correlate stage follows detections by id
         session.add(detection)
         session.flush()
         report.new.append(detection.id)
@@ -336,6 +338,7 @@ def detect_metric_anomalies(
                 status="active",
                 evidence=evidence,
             )
+            hold_for_write(session)
             session.add(detection)
             session.flush()
             report.new.append(detection.id)
