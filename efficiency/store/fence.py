@@ -32,6 +32,8 @@ _LOCK = "{fn}(:key, hashtext(current_schema()))"
 FENCED = {"alert_events": AlertEvent, "detections": Detection, "change_events": ChangeEvent}
 #: how long a reader waits for the writers in flight before it reads nothing new this time
 WAIT_SECONDS = 10.0
+#: SQLSTATE of a lock wait past ``lock_timeout``
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def hold_for_write(session: Session) -> None:
@@ -54,7 +56,9 @@ def committed_horizon(engine: Engine, wait_seconds: float = WAIT_SECONDS) -> dic
         try:
             lock = _LOCK.format(fn="pg_advisory_xact_lock")
             conn.execute(text(f"SELECT {lock}"), {"key": FENCE_KEY})
-        except OperationalError as exc:  # lock_timeout: a writer is still in flight
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
             raise FenceBusy(f"writers held the fence for over {wait_seconds:g} s") from exc
         return {
             name: int(conn.scalar(select(func.coalesce(func.max(table.id), 0))) or 0)
