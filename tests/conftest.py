@@ -13,15 +13,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from efficiency.store.db import Database
 
-# Unit tests never depend on timing: hypothesis's per-example deadline (200 ms by default) fails
-# a property test on a loaded 2-core machine, so no test has one (a test's own @settings may
-# still set one).
-settings.register_profile("efficiency", deadline=None)
+# Unit tests never depend on timing: hypothesis's per-example deadline (200 ms by default) and
+# its "data generation is too slow" health check fail a property test on a loaded 2-core
+# machine, so no test has either (a test's own @settings may still set them).
+settings.register_profile("efficiency", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("efficiency")
 
 PG_URL = os.environ.get("EFFICIENCY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
