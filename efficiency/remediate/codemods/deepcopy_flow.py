@@ -18,7 +18,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.deepcopy_builtins import IDENTITY, tests_only
-from efficiency.remediate.codemods.deepcopy_guards import Guard, wrap
+from efficiency.remediate.codemods.deepcopy_guards import Guard, wrap, wrap_comprehension
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, SCALAR_BUILTINS, Types
 from efficiency.remediate.codemods.pysource import Targets, code, walk, where
 
@@ -206,17 +206,27 @@ class Rewriter(cst.CSTTransformer):
         self.escapes = {id(e): s for s in sites for e in s.escapes}
         self.memos = memos  # id(assign) -> the memo's name, for sites with escapes
         self.lines = {id(s.assign): s for s in sites if s.assign is not None}
+        #: comprehensions checked once, before they run, for all their items
+        self.around = {id(s.guard.around): s.guard for s in sites if s.guard and s.guard.around}
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if id(original_node) not in self.calls:
             return self._escape(original_node, updated_node)
         site = self.calls[id(original_node)]
         new = self._dropped(site, updated_node)
-        if site.guard is None:
-            return new
+        if site.guard is None or site.guard.around is not None:
+            return new  # (checked once, around its comprehension: leave_ListComp)
         bare = site.assign is not None and site.assign.value is original_node
         dropped = new.deep_clone().with_changes(lpar=[], rpar=[])
         return wrap(site.guard.test(), updated_node, dropped, bare)
+
+    def leave_ListComp(
+        self, original_node: cst.ListComp, updated_node: cst.ListComp
+    ) -> cst.BaseExpression:
+        guard = self.around.get(id(original_node))
+        if guard is None:
+            return updated_node
+        return wrap_comprehension(guard, original_node, updated_node)
 
     def _dropped(self, site: Site, updated_node: cst.Call) -> cst.BaseExpression:
         """What replaces the copy (or the helper's call)."""

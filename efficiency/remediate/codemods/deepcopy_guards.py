@@ -29,6 +29,18 @@ attribute, a subclass's override, a data descriptor of a subclass) without runni
 descriptors or ``__getattribute__`` the static lookup of a class does not weigh. A static method
 called through the class's own name needs no check, as a module function does not. The names
 the check uses (``all``, ``type``, ``inspect``) must not be bound otherwise in the module.
+
+A list of copies (``[copy.deepcopy(r) for r in self.RULES if r["mode"] == mode]``) is checked
+once, before the comprehension, not at each item: the check costs about what copying a small
+item does (each name is looked up statically, in Python), so made per item it keeps most of
+the copy's cost. The comprehension becomes ``[r for r in ...] if check else [<as it was>]``,
+where nothing it runs can patch the class or hide a method between that check and the ones it
+replaces: its iterable and filters hold no call, operator, walrus, lambda, f-string or nested
+comprehension - only names, attribute reads, subscripts, literals, comparisons and ``and``/
+``or``/``not``, the reads the rewrite already assumes run no code that changes anything. (A
+check per item relied on that too, for every item after the first: an item taken as the
+original before a filter patched the class stays the original.) Otherwise the check stays on
+each item.
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from efficiency.remediate.codemods.module_level import with_import
-from efficiency.remediate.codemods.pysource import code
+from efficiency.remediate.codemods.pysource import COMPREHENSIONS, code, walk
 
 _BUILTINS = ("all", "type", "isinstance", "object", "str", "bool")
 
@@ -52,10 +64,38 @@ class Guard:
     #: the module-level function that checks (one per class), and the methods relied on
     check: str
     names: tuple[str, ...]
+    #: the comprehension checked once, before it runs, for all its items (see above), and
+    #: whether it is the whole value of an assignment (no parentheses around the choice)
+    around: cst.ListComp | None = None
+    bare: bool = False
 
     def test(self) -> cst.BaseExpression:
         listed = "".join(f', "{n}"' for n in self.names)
         return cst.parse_expression(f"{self.check}({self.subject}{listed})")
+
+
+#: what a comprehension's iterable and filters may not hold for it to be checked once: each may
+#: run code of its own (a call, an operator's method, ``__format__``) or bind a name
+_RUNS_CODE = (
+    cst.Call, cst.BinaryOperation, cst.AugAssign, cst.NamedExpr, cst.Lambda, cst.Await,
+    cst.Yield, cst.FormattedString, *COMPREHENSIONS,
+)  # fmt: skip
+
+
+def checked_once(comprehension: cst.ListComp, copy: cst.Call) -> bool:
+    """Is ``comprehension`` ``[<copy> for x in SRC if ...]`` (the copy its element, one plain
+    ``for``) whose iterable and filters run nothing that could patch a class (see above)?"""
+    loop = comprehension.for_in
+    if comprehension.elt is not copy or loop.inner_for_in is not None or loop.asynchronous:
+        return False
+    parts = [loop.iter, *(test.test for test in loop.ifs)]
+    return not any(_runs_code(n) for part in parts for n in walk(part))
+
+
+def _runs_code(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.UnaryOperation):
+        return not isinstance(node.operator, cst.Not)  # ``-x``, ``~x``: the operand's method
+    return isinstance(node, _RUNS_CODE)
 
 
 def guard_refusal(bound: dict[str, int], module: cst.Module) -> str | None:
@@ -87,6 +127,16 @@ def wrap(
     paren = ([], []) if bare else ([cst.LeftParen()], [cst.RightParen()])
     bare_kept = kept.with_changes(lpar=[], rpar=[])
     return cst.IfExp(test, dropped, bare_kept, lpar=paren[0], rpar=paren[1])
+
+
+def wrap_comprehension(
+    guard: Guard, original: cst.ListComp, updated: cst.ListComp
+) -> cst.BaseExpression:
+    """``[x for x in SRC ...] if check else [copy.deepcopy(x) for x in SRC ...]``: the check
+    made once, before the comprehension (``updated`` has its copy dropped; ``original`` is
+    kept as it was, nothing in it rewritten: its parts hold no call)."""
+    dropped = updated.with_changes(lpar=[], rpar=[])
+    return wrap(guard.test(), original.deep_clone(), dropped, guard.bare)
 
 
 class AddCaptures(cst.CSTTransformer):

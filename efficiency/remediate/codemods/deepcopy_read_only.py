@@ -107,6 +107,7 @@ from efficiency.remediate.codemods.deepcopy_flow import (
 from efficiency.remediate.codemods.deepcopy_guards import (
     AddCaptures,
     Guard,
+    checked_once,
     guard_refusal,
     inspect_import,
 )
@@ -250,7 +251,9 @@ class _Finder(CopyJudge):
             return
         assert isinstance(target, cst.Name)
         # a value leaving once per item is deep-copied with no memo (a site with no binding)
-        self._add_site(None if alone else node, call, target.value, None)
+        assert isinstance(node.value, cst.ListComp)
+        once = node.value if checked_once(node.value, call) else None
+        self._add_site(None if alone else node, call, target.value, None, once)
 
     def visit_Call(self, node: cst.Call) -> None:
         """A copy read directly, never bound: ``plan_for(t)["limits"]["rpm"]``."""
@@ -287,8 +290,15 @@ class _Finder(CopyJudge):
         self._add_site(None, node, f"{code(node.func)}(...)", helper)
 
     def _add_site(
-        self, node: cst.Assign | None, call: cst.Call, name: str, helper: Helper | View | None
+        self,
+        node: cst.Assign | None,
+        call: cst.Call,
+        name: str,
+        helper: Helper | View | None,
+        around: cst.ListComp | None = None,
     ) -> None:
+        """Adds the site; ``around``: the comprehension whose check (if any) may run once,
+        before it (``deepcopy_guards.checked_once``)."""
         owner = self.def_stack[-1]
         if isinstance(helper, Helper | View):
             source, copier = (call, helper.copier) if isinstance(helper, View) else (
@@ -296,6 +306,10 @@ class _Finder(CopyJudge):
         else:
             source, copier = call.args[0].value, call.func
         guard = self._guard(call, helper)
+        if isinstance(guard, Guard) and around is not None:
+            guard.around = around
+            parent = self.parent(around)
+            guard.bare = isinstance(parent, cst.Assign) and parent.value is around
         if isinstance(guard, str):
             shown = code(node if node is not None else call).splitlines()[0]
             self.refused.append(f"{shown}: {guard}")

@@ -95,8 +95,8 @@ SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
         "            if charge < cap + len(lane['zones']):\n"
         "                out.append(lane['carrier'])\n        return out\n\n"
         "def f(*args):\n    return Rater().rate(*args)\n",
-        '        lanes = [(r if _rater_unchanged(self, "_kg") else copy.deepcopy(r)) for r in '
-        "self.LANES if r['mode'] == mode]\n",
+        "        lanes = [r for r in self.LANES if r['mode'] == mode] if _rater_unchanged("
+        "self, \"_kg\") else [copy.deepcopy(r) for r in self.LANES if r['mode'] == mode]\n",
         [("road", 100.0), ("road", 900.0, 1.0), ("air", 5.0), ("sea", 1.0), ("road", 10.0)],
     ),
     # a named copy, a method calling another method and a module function, a scalar passed in

@@ -1,0 +1,151 @@
+"""deepcopy-read-only's run-time method check made once for a list of copies
+(``deepcopy_guards.checked_once``): ``[copy.deepcopy(r) for r in self.LANES if <reads>]``
+checks that the methods relied on are the module's once, before the comprehension, not at each
+item; where its filter calls something (which might patch the class between the checks) the
+check stays on each item, or the copy is kept. Each runs the original and the rewrite the same
+way and compares the results and the table afterwards."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from tests.remediate.codemods.test_deepcopy_methods import DEEP, HEAD, RATER, load
+
+CALLS = [("road", 900.0, 1.0), ("road", 100.0), ("air", 5.0), ("sea", 1.0), ("road", 10.0)]
+TAIL = (
+    "        kg = self._kg(w, v)\n        out = []\n        for lane in lanes:\n"
+    "            charge = max(lane['minimum'], kg * lane['per_kg'])\n"
+    "            if charge < cap + len(lane['zones']):\n"
+    "                out.append(lane['carrier'])\n        return out\n"
+)
+
+
+def _rater(comprehension: str, extra: str = "") -> str:
+    return (
+        HEAD + extra + RATER + "    def rate(self, mode, w, v=0.0, cap=100.0):\n"
+        f"        lanes = {comprehension}\n" + TAIL
+    )
+
+
+ONCE = {
+    "a comparison with a parameter": "[copy.deepcopy(r) for r in self.LANES if r['mode'] == mode]",
+    "no filter": "[copy.deepcopy(r) for r in self.LANES]",
+    "and/not, membership, a subscript of a read": (
+        "[copy.deepcopy(r) for r in self.LANES if not r['mode'] != mode and 'DE' in r['zones']]"
+    ),
+}
+
+
+def _spoiling_kg(self: Any, w: float, v: float) -> float:
+    """A patched ``_kg`` that changes the tables the copies were made of."""
+    for lane in [*type(self).LANES, *getattr(sys.modules[type(self).__module__], "TABLE", [])]:
+        if "zones" in lane:
+            lane["zones"].clear()
+        lane["minimum"] = lane["per_kg"] = 0.0
+    return w
+
+
+def _run(source: str, patched: bool, method: str = "rate") -> tuple[list[Any], Any]:
+    """Every call's result, and the tables afterwards, with ``_kg`` patched on the class or
+    not (the patch spoils the tables: where the copies are kept, only later calls see it)."""
+    namespace = load(source)
+    rater = namespace["Rater"]
+    with mock.patch.object(rater, "_kg", _spoiling_kg) if patched else mock.MagicMock():
+        results = [getattr(rater(), method)(*args) for args in CALLS]
+    return results, (rater.LANES, namespace.get("TABLE"))
+
+
+@pytest.mark.parametrize("spelling", list(ONCE))
+@pytest.mark.parametrize("patched", [False, True])
+def test_a_list_of_copies_is_checked_once_and_runs_the_same(spelling: str, patched: bool) -> None:
+    source = _rater(ONCE[spelling])
+    result = DEEP.apply(source)
+    assert result.sites == 1, result.summary
+    line = next(x for x in result.source.splitlines() if "lanes = " in x)
+    kept = ONCE[spelling]
+    assert line.strip() == (
+        f"lanes = {kept.replace('copy.deepcopy(r)', 'r')} if _rater_unchanged(self, "
+        f'"_kg") else {kept}'
+    )
+    assert _run(result.source, patched) == _run(source, patched)
+
+
+def test_the_check_runs_once_per_call_not_per_item() -> None:
+    namespace = load(DEEP.apply(_rater(ONCE["no filter"])).source)
+    check = namespace["_rater_unchanged"]
+    with mock.patch.dict(namespace, {"_rater_unchanged": mock.Mock(wraps=check)}) as patched:
+        namespace["Rater"]().rate("road", 100.0)
+        assert patched["_rater_unchanged"].call_count == 1
+    with mock.patch.object(namespace["copy"], "deepcopy", wraps=copy.deepcopy) as copying:
+        namespace["Rater"]().rate("road", 100.0)
+    assert [type(c.args[0]) for c in copying.call_args_list] == [str, str]  # the carriers
+
+
+#: a table whose items compare by value (so a filter may call), and a method reading copies of it
+TABLE = """\
+TABLE: list[dict[str, float]] = [
+    {"minimum": 40.0, "per_kg": 0.2},
+    {"minimum": 70.0, "per_kg": 0.1},
+    {"minimum": 5.0, "per_kg": 3.0},
+]
+
+
+"""
+CHEAPEST = (
+    "    def _fits(self, minimum: float, w: float) -> bool:\n        return minimum < w\n\n"
+    "    def cheapest(self, mode, w, v=0.0):\n        lanes = {}\n        kg = self._kg(w, v)\n"
+    "        best = None\n        for lane in lanes:\n"
+    "            charge = max(lane['minimum'], kg * lane['per_kg'])\n"
+    "            if best is None or charge < best:\n                best = charge\n"
+    "        return None if best is None else round(best, 2)\n"
+)
+#: filters that run code: a method through ``self`` (relied on, so itself checked), arithmetic
+#: (an operator's method); the check stays on each item
+PER_ITEM = {
+    "a method of the class in the filter": "self._fits(r['minimum'], w)",
+    "arithmetic in the filter": "r['minimum'] * 2 < w",
+}
+
+
+@pytest.mark.parametrize("spelling", list(PER_ITEM))
+@pytest.mark.parametrize("patched", [False, True])
+def test_a_filter_that_runs_code_keeps_the_check_per_item(spelling: str, patched: bool) -> None:
+    comprehension = f"[copy.deepcopy(r) for r in TABLE if {PER_ITEM[spelling]}]"
+    source = HEAD + TABLE + RATER + CHEAPEST.format(comprehension)
+    result = DEEP.apply(source)
+    assert result.sites == 1, result.summary
+    line = next(x for x in result.source.splitlines() if "lanes = " in x)
+    assert line.strip().startswith("lanes = [(r if _rater_unchanged(self, "), line
+    assert _run(result.source, patched, "cheapest") == _run(source, patched, "cheapest")
+
+
+PATCHER = """\
+def pick(rule, mode):
+    Rater._kg = lambda self, w, v: [lane["zones"].clear() for lane in Rater.LANES] and w
+    return rule["mode"] == mode
+
+
+"""
+
+
+def test_a_filter_that_can_patch_the_class_keeps_the_copy() -> None:
+    """``pick`` patches ``Rater._kg`` while the comprehension runs: a check made before it
+    would pass, and the patched method then spoils the table the list would alias."""
+    for table in ("self.LANES", "TABLE"):
+        body = CHEAPEST if table == "TABLE" else ""
+        comprehension = f"[copy.deepcopy(r) for r in {table} if pick(r, mode)]"
+        source = (
+            _rater(comprehension, PATCHER + TABLE) if not body
+            else HEAD + PATCHER.replace('"mode"', '"minimum"') + TABLE + RATER
+            + body.format(comprehension)
+        )  # fmt: skip
+        result = DEEP.apply(source)
+        assert f"lanes = {comprehension}" in result.source, result.summary
+        assert "if _rater_unchanged(self" not in result.source
+        method = "cheapest" if body else "rate"
+        assert _run(result.source, False, method) == _run(source, False, method)
