@@ -39,18 +39,27 @@ replaces: its iterable and filters hold no call, operator, walrus, lambda, f-str
 comprehension - only names, attribute reads, subscripts, literals, comparisons and ``and``/
 ``or``/``not``, the reads the rewrite already assumes run no code that changes anything. (A
 check per item relied on that too, for every item after the first: an item taken as the
-original before a filter patched the class stays the original.) Otherwise the check stays on
-each item.
+original before a filter patched the class stays the original.) A comparison, a truth test or
+a key runs the operands' own ``__eq__``/``__bool__``/``__hash__``, though: a caller's object
+(``rate(mode=<object whose __eq__ patches Rater>)``) would patch the class at the first item's
+filter, which the check at that item saw and the check made before the comprehension does not.
+So each operand of a comparison, each truth-tested value and each key must be a literal, a read
+of the item (whose values compare by value: ``listed_by_value``) or annotated as a scalar
+(``mode: str``); otherwise the check stays on each item.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from efficiency.remediate.codemods.module_level import with_import
 from efficiency.remediate.codemods.pysource import COMPREHENSIONS, code, walk
+
+if TYPE_CHECKING:
+    from efficiency.remediate.codemods.deepcopy_types import Types
 
 _BUILTINS = ("all", "type", "isinstance", "object", "str", "bool")
 
@@ -82,14 +91,50 @@ _RUNS_CODE = (
 )  # fmt: skip
 
 
-def checked_once(comprehension: cst.ListComp, copy: cst.Call) -> bool:
+def checked_once(comprehension: cst.ListComp, copy: cst.Call, types: Types | None) -> bool:
     """Is ``comprehension`` ``[<copy> for x in SRC if ...]`` (the copy its element, one plain
     ``for``) whose iterable and filters run nothing that could patch a class (see above)?"""
     loop = comprehension.for_in
     if comprehension.elt is not copy or loop.inner_for_in is not None or loop.asynchronous:
         return False
+    if types is None or not isinstance(loop.target, cst.Name):
+        return False
     parts = [loop.iter, *(test.test for test in loop.ifs)]
-    return not any(_runs_code(n) for part in parts for n in walk(part))
+    if any(_runs_code(n) for part in parts for n in walk(part)):
+        return False
+    item = loop.target.value
+    tested = [test.test for test in loop.ifs]
+    for part in parts:
+        for node in walk(part):
+            if isinstance(node, cst.BooleanOperation):
+                tested += [node.left, node.right]
+            elif isinstance(node, cst.UnaryOperation | cst.IfExp):
+                tested.append(
+                    node.expression if isinstance(node, cst.UnaryOperation) else node.test
+                )
+            elif isinstance(node, cst.Comparison):
+                operands = [node.left, *(c.comparator for c in node.comparisons)]
+                if not all(_plain(o, item, types) for o in operands):
+                    return False
+            elif isinstance(node, cst.Index | cst.Slice):
+                keys = [node.value] if isinstance(node, cst.Index) else [
+                    node.lower, node.upper, node.step]  # fmt: skip
+                if not all(k is None or _plain(k, item, types) for k in keys):
+                    return False
+    bools = (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation)
+    return all(isinstance(t, bools) or _plain(t, item, types) for t in tested)
+
+
+def _plain(node: cst.BaseExpression, item: str, types: Types) -> bool:
+    """Is ``node`` a value whose ``__eq__``, ``__bool__`` and ``__hash__`` are no code of the
+    program's: a literal or a scalar by its annotation, or a read of the item (``r["mode"]``;
+    the items compare by value, ``deepcopy_derived.listed_by_value``)?"""
+    root = node
+    while isinstance(root, cst.Subscript | cst.Attribute):
+        root = root.value
+    if isinstance(root, cst.Name) and root.value == item:
+        return True
+    return types.scalar(types.type_of(node))
 
 
 def _runs_code(node: cst.CSTNode) -> bool:

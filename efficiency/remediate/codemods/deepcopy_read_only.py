@@ -252,7 +252,7 @@ class _Finder(CopyJudge):
         assert isinstance(target, cst.Name)
         # a value leaving once per item is deep-copied with no memo (a site with no binding)
         assert isinstance(node.value, cst.ListComp)
-        once = node.value if checked_once(node.value, call) else None
+        once = node.value if checked_once(node.value, call, self._types) else None
         self._add_site(None if alone else node, call, target.value, None, once)
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -25,9 +25,9 @@ TAIL = (
 )
 
 
-def _rater(comprehension: str, extra: str = "") -> str:
+def _rater(comprehension: str, extra: str = "", mode: str = "mode: str") -> str:
     return (
-        HEAD + extra + RATER + "    def rate(self, mode, w, v=0.0, cap=100.0):\n"
+        HEAD + extra + RATER + f"    def rate(self, {mode}, w, v=0.0, cap=100.0):\n"
         f"        lanes = {comprehension}\n" + TAIL
     )
 
@@ -149,3 +149,70 @@ def test_a_filter_that_can_patch_the_class_keeps_the_copy() -> None:
         assert "if _rater_unchanged(self" not in result.source
         method = "cheapest" if body else "rate"
         assert _run(result.source, False, method) == _run(source, False, method)
+
+
+class _PatchingMode:
+    """A caller's ``mode`` whose first comparison patches ``Rater._kg`` (which spoils the
+    table): the check at the first item saw the patch, a check before the comprehension not."""
+
+    def __init__(self, rater: type) -> None:
+        self.rater, self.done = rater, False
+
+    def __eq__(self, other: object) -> bool:
+        if not self.done:
+            self.done = True
+            self.rater._kg = _spoiling_kg  # type: ignore[attr-defined]
+        return other == "road"
+
+    __hash__ = object.__hash__
+
+
+#: filters whose operands or keys are a caller's object of unknown type (``mode`` unannotated)
+UNTYPED = {
+    "a comparison with an unannotated parameter": "r['mode'] == mode",
+    "membership of an unannotated parameter": "mode in (r['mode'], 'x')",
+    "an unannotated parameter as a key": "r[mode] == 'road'",
+    "a truth test of an unannotated parameter": "r['mode'] == 'road' and mode",
+}
+
+
+@pytest.mark.parametrize("spelling", list(UNTYPED))
+def test_a_filter_running_a_callers_dunder_keeps_the_check_per_item(spelling: str) -> None:
+    comprehension = f"[copy.deepcopy(r) for r in self.LANES if {UNTYPED[spelling]}]"
+    source = _rater(comprehension, mode="mode")
+    result = DEEP.apply(source)
+    assert result.sites == 1, result.summary
+    line = next(x for x in result.source.splitlines() if "lanes = " in x)
+    assert line.strip().startswith("lanes = [(r if _rater_unchanged(self, "), line
+
+
+@pytest.mark.parametrize("road", [True, False])
+def test_a_comparison_patching_the_class_at_the_first_item_runs_the_same(road: bool) -> None:
+    """Rewritten once, ``[r ...] if check else [...]`` aliased the table and then read it
+    spoiled (['A', 'B'] where the original's copies gave [])."""
+    source = _rater("[copy.deepcopy(r) for r in self.LANES if r['mode'] == mode]", mode="mode")
+    outcomes = []
+    for program in (source, DEEP.apply(source).source):
+        rater = load(program)["Rater"]
+        mode = _PatchingMode(rater) if road else "air"
+        outcomes.append((rater().rate(mode, 100.0, 0.0, 10.0), rater.LANES))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_dataclass_field_annotated_str_is_checked_once() -> None:
+    """The freight_tariff shape: ``rule["mode"] == shipment.mode``, ``mode: str``."""
+    extra = "@dataclass\nclass Shipment:\n    mode: str\n\n\n"
+    comprehension = "[copy.deepcopy(r) for r in self.LANES if r['mode'] == shipment.mode]"
+    source = _rater(comprehension, extra, mode="shipment: Shipment")
+    result = DEEP.apply(source)
+    line = next(x for x in result.source.splitlines() if "lanes = " in x)
+    assert line.strip().startswith("lanes = [r for r in self.LANES"), result.summary
+
+    def run(program: str, patched: bool) -> tuple[list[Any], Any]:
+        namespace = load(program)
+        rater, shipment = namespace["Rater"], namespace["Shipment"]
+        with mock.patch.object(rater, "_kg", _spoiling_kg) if patched else mock.MagicMock():
+            return [rater().rate(shipment(m), 100.0) for m in ("road", "air")], rater.LANES
+
+    for patched in (False, True):
+        assert run(result.source, patched) == run(source, patched)

@@ -88,7 +88,7 @@ RATER = (
 SPELLINGS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
     # the freight_tariff shape: a list of copies, a method read between the copy and its reads
     "a method through self between the copy and the reads, its float in arithmetic": (
-        HEAD + RATER + "    def rate(self, mode, w, v=0.0, cap=100.0):\n"
+        HEAD + RATER + "    def rate(self, mode: str, w, v=0.0, cap=100.0):\n"
         "        lanes = [copy.deepcopy(r) for r in self.LANES if r['mode'] == mode]\n"
         "        kg = self._kg(w, v)\n        out = []\n        for lane in lanes:\n"
         "            charge = max(lane['minimum'], kg * lane['per_kg'])\n"
