@@ -334,6 +334,9 @@ class _Finder(CopyJudge):
             names.remove(helper.helper.name.value)
         if not names:
             return None
+        mangled = [n for n in names if n.startswith("__") and not n.endswith("__")]
+        if mangled:  # the class stores it as _Class__name: the check could not look it up
+            return f"the run-time method check cannot name the private method {mangled[0]}"
         assert self._module is not None
         why = guard_refusal(self._bound, self._module)
         if why is not None:

@@ -216,3 +216,13 @@ def test_a_dataclass_field_annotated_str_is_checked_once() -> None:
 
     for patched in (False, True):
         assert run(result.source, patched) == run(source, patched)
+
+
+def test_a_private_method_relied_on_keeps_the_copy() -> None:
+    """``self.__kg()`` is stored as ``_Rater__kg``: a check naming ``__kg`` would fail at
+    import, so the copy is kept, with the reason."""
+    source = _rater(ONCE["no filter"]).replace("_kg(", "__kg(")
+    result = DEEP.apply(source)
+    assert result.sites == 0
+    assert "cannot name the private method __kg" in result.summary
+    assert result.source == source
