@@ -97,6 +97,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from efficiency.remediate.codemods.deepcopy_args import direct_label, handed_to_call
 from efficiency.remediate.codemods.deepcopy_derived import copied_element, listed_by_value
 from efficiency.remediate.codemods.deepcopy_flow import (
     Rewriter,
@@ -265,6 +266,7 @@ class _Finder(CopyJudge):
         helper: Helper | View | str | None = None
         if self._is_deepcopy(node):
             read = isinstance(parent, cst.Subscript | cst.Attribute) and parent.value is node
+            read = read or handed_to_call(node, self.parent) is not None  # deepcopy_args
             if not (self.active and read):
                 return
         else:
@@ -287,7 +289,7 @@ class _Finder(CopyJudge):
         if why is not None:
             self.refused.append(f"{shown}: {why}")
             return
-        self._add_site(None, node, f"{code(node.func)}(...)", helper)
+        self._add_site(None, node, direct_label(node, self.parent), helper)
 
     def _add_site(
         self,
@@ -373,8 +375,8 @@ class DeepcopyReadOnly(PythonCodemod):
         refused = properties.reword("; ".join(finder.refused))
         if not finder.sites:
             why = refused or (
-                "no `name = copy.deepcopy(value)` in a function, nor `name = f()` where f "
-                "only returns copy.deepcopy of a module global"
+                "no `name = copy.deepcopy(value)` or `f(copy.deepcopy(value))` in a function, "
+                "nor `name = f()` where f only returns copy.deepcopy of a module global"
             )
             return Edit(original, 0, f"{self.name}: nothing to rewrite ({why})")
         taken = names_in(wrapper.module) | finder.taken
