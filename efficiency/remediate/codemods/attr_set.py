@@ -49,7 +49,9 @@ top-level, has no bases but ``object``, no metaclass, no decorator but a ``datac
 ``slots=True``, no ``__slots__``, no ``__setattr__``/``__getattr__``/``__getattribute__``/
 ``__delattr__`` and no subclass in the module; the attribute is bound exactly once, by a
 statement of its own in the class body or in ``__init__``/``__post_init__``'s own body (as
-``self.attr``), to a value nothing else holds (a display, a comprehension, ``list()``/
+``self.attr``; that method may then fill it with ``append``/``extend``/``+=``, its set made
+after the last of them, as :mod:`~efficiency.remediate.codemods.attr_set_growth` proves), to a
+value nothing else holds (a display, a comprehension, ``list()``/
 ``tuple()``/``sorted()`` or ``+`` of them; in ``__init__`` also a call of a plain function of
 the module that builds and returns a new list, proved as
 :func:`~efficiency.remediate.codemods.new_lists.module_call_is_new` proves it); no other
@@ -73,6 +75,7 @@ from __future__ import annotations
 import libcst as cst
 
 from efficiency.remediate.codemods.attr_set_fields import field_site
+from efficiency.remediate.codemods.attr_set_growth import grows
 from efficiency.remediate.codemods.attr_set_sites import (
     USED,
     AttrSite,
@@ -244,8 +247,11 @@ class AttrFinder(ScopedVisitor):
         stores = [
             n
             for n in walk(self.module)
-            if isinstance(n, cst.Attribute) and n.attr.value == attr and _is_stored(n, parents)
-        ]
+            if isinstance(n, cst.Attribute)
+            and n.attr.value == attr
+            and _is_stored(n, parents)
+            and not (grows(n, parents) and self._in_init(n, cls))
+        ]  # a `+=` in __init__ grows the list: attr_set_growth proves it or it is refused
         in_body = attr in binds(cls, top=True)
         if in_body and stores:
             return None, f"{attr} is bound in the class body and stored as .{attr} too"
@@ -266,6 +272,15 @@ class AttrFinder(ScopedVisitor):
             return None, f".{attr} is never bound in the module"
         return instance_site(self.module, cls, attr, stores[0], parents, fresh_ok)
 
+    def _in_init(self, node: cst.CSTNode, cls: cst.ClassDef) -> bool:
+        """Is ``node`` in the ``__init__``/``__post_init__`` of ``cls``?"""
+        method = next((a for a in self.ancestors(node) if isinstance(a, cst.FunctionDef)), None)
+        return (
+            method is not None
+            and method.name.value in ("__init__", "__post_init__")
+            and self.parent(self.parent(method)) is cls
+        )
+
     def _uses_refusal(self, site: AttrSite, tests: list[tuple[cst.Comparison, str]]) -> str:
         field = site.shape
         why, site.assumed = elsewhere_refusal(
@@ -280,7 +295,7 @@ class AttrFinder(ScopedVisitor):
         for use in walk(self.module):
             if not isinstance(use, cst.Attribute) or use.attr.value != site.attr:
                 continue
-            if id(use) in tested or id(use) in defined:
+            if id(use) in tested or id(use) in defined or id(use) in site.grown:
                 continue
             why = self._use_refusal(use, site.attr, rebound)
             if why:

@@ -23,7 +23,16 @@ class AttrRewriter(StatementRewriter):
     def __init__(self, sites: list[AttrSite]) -> None:
         super().__init__()
         self.inits = {id(s.init): s for s in sites}
-        self.defaults = {id(s.method): s for s in sites if s.method is not None}
+        # the set is made after the line that binds the list, or after __init__ grows it
+        self.afters: dict[int, list[AttrSite]] = {}
+        for site in sites:
+            if site.shape is None:
+                self.afters.setdefault(id(site.after or site.init), []).append(site)
+        # the class-level None of each list the method binds (two lists: two Nones)
+        self.defaults: dict[int, list[AttrSite]] = {}
+        for site in sites:
+            if site.method is not None:
+                self.defaults.setdefault(id(site.method), []).append(site)
         self.tests = {id(c): (s, obj) for s in sites for c, obj in _pairs(s)}
         # a dataclass field's set is made in __post_init__: the class's own, or one added
         self.posts: dict[int, list[AttrSite]] = {}
@@ -43,18 +52,18 @@ class AttrRewriter(StatementRewriter):
                 out += [new, cst.parse_statement(f"{site.shadow} = None\n")]
                 added += [] if site.shape.post_init else [site]
                 continue
-            site = self.defaults.get(id(old))
-            if site is not None and isinstance(new, cst.FunctionDef):
+            bound = self.defaults.get(id(old), [])
+            if bound and isinstance(new, cst.FunctionDef):
                 lines = list(new.leading_lines)
                 blank = 0
                 while blank < len(lines) and lines[blank].comment is None:
                     blank += 1
-                default = cst.parse_statement(f"{site.shadow} = None\n")
-                out.append(default.with_changes(leading_lines=lines[:blank]))
+                for i, site in enumerate(bound):
+                    default = cst.parse_statement(f"{site.shadow} = None\n")
+                    out.append(default.with_changes(leading_lines=lines[:blank] if i == 0 else []))
                 new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False), *lines[blank:]])
             out.append(new)
-            site = self.inits.get(id(old))
-            if site is not None:
+            for site in self.afters.get(id(old), []):
                 prefix = f"{site.holder}." if site.holder else ""
                 held = f"{prefix}{site.attr}"
                 out.append(

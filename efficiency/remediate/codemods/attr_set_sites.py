@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from efficiency.remediate.codemods.attr_set_fields import FieldShape
+from efficiency.remediate.codemods.attr_set_growth import init_growth
 from efficiency.remediate.codemods.attr_set_targets import _first_param, _rebinds
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _fresh
@@ -41,6 +42,12 @@ class AttrSite:
     shape: FieldShape | None = None
     #: what accepting a public name rests on, for the summary ('' for a private one)
     assumed: str = ""
+    #: the statement of ``__init__`` after which the set is made, when ``__init__`` grows the
+    #: list after binding it (None: right after ``init``)
+    after: cst.BaseStatement | None = None
+    #: the ``.attr`` nodes of that growth, proven by
+    #: :mod:`~efficiency.remediate.codemods.attr_set_growth`
+    grown: set[int] = field(default_factory=set)
 
 
 def class_site(cls: cst.ClassDef, attr: str, fresh_ok: bool) -> tuple[AttrSite | None, str]:
@@ -122,7 +129,13 @@ def instance_site(
         and module_call_is_new(module, stmt.value)
     ):
         return None, not_fresh(attr, stmt.value)
-    return AttrSite(cls, attr, line, holder, method), ""
+    growth, why = init_growth(module, cls, method, holder, line, attr, parents)
+    if why:
+        return None, why
+    site = AttrSite(cls, attr, line, holder, method)
+    if growth is not None:
+        site.after, site.grown = growth.after, growth.uses
+    return site, ""
 
 
 def not_fresh(attr: str, value: cst.BaseExpression) -> str:
