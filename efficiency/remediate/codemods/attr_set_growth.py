@@ -22,9 +22,13 @@ change of the list can come after it. What holds:
 - from the start of that method to the end of the last growing statement, ``self`` cannot get
   out, so nothing else can run ``__init__`` again on it (and grow the list it is filling after
   that run made its set): ``self`` appears only as ``self.name``, where ``name`` is not bound
-  in the class body (a method would be bound to ``self``, a property would get it), and there
-  is no ``super()``; the class has no ``__new__`` (which could hand the object out before
-  ``__init__``) and the module calls no ``.__init__`` explicitly (on an object others hold);
+  in the class body (a method would be bound to ``self``, a property would get it) and is
+  not a special name but ``__class__`` (object's ``__str__``/``__format__``/``__ne__`` call the
+  class's ``__repr__``/``__eq__`` with it), and there is no ``super()``; the class has no
+  ``__new__`` (which could hand the object out before ``__init__``), nothing sets an attribute
+  of the class from outside its body (``Cls.__new__ = ...``, ``Cls.tag = property(...)``), and
+  the module neither calls ``.__init__`` explicitly (on an object others hold) nor names the
+  method other than by its ``def`` (``again = __init__``, ``methodcaller("__init__")``);
 - no ``return`` of the method comes between the binding line and the set (that path would
   leave the list without its set: refused rather than scanned in silence).
 
@@ -190,17 +194,10 @@ def _escape_refusal(
             f"{cls.name.value} has a __new__, which could hand the object out before "
             f"{attr} is built"
         )
-    for n in walk(module):
-        if (
-            isinstance(n, cst.Attribute)
-            and n.attr.value == "__init__"
-            and not (isinstance(n.value, cst.Call) and code(n.value.func) == "super")
-        ):  # another class's super().__init__ is not this one's (no subclass in the module)
-            return (
-                f"{code(n)[:40]} runs an __init__ explicitly (again, on an object whose "
-                f"{attr} others may be filling)"
-            )
     name = method.name.value
+    why = _rerun_refusal(module, cls, method, attr, parents)
+    if why:
+        return why
     for statement in statements:
         for n in walk(statement):
             if not isinstance(n, cst.Name):
@@ -212,12 +209,74 @@ def _escape_refusal(
             parent = parents.get(id(n))
             if not isinstance(parent, cst.Attribute) or parent.value is not n:
                 return f"{name} hands {holder} out (`{_shown(n, parents)}`) before {attr} is built"
-            if parent.attr.value in own:
+            if parent.attr.value in own or _dunder(parent.attr.value):
                 return (
                     f"{name} reads {code(parent)} before {attr} is built (a method or "
-                    f"descriptor of the class could reach {holder})"
+                    f"descriptor of the class, or object's own __str__/__ne__/... calling "
+                    f"one, could reach {holder})"
                 )
     return ""
+
+
+def _dunder(name: str) -> bool:
+    """A special name other than ``__class__`` (object's ``__str__``, ``__format__``,
+    ``__ne__``... call the class's own ``__repr__``/``__eq__`` with the object)."""
+    return name.startswith("__") and name.endswith("__") and name != "__class__"
+
+
+def _rerun_refusal(
+    module: cst.Module,
+    cls: cst.ClassDef,
+    method: cst.FunctionDef,
+    attr: str,
+    parents: dict[int, cst.CSTNode],
+) -> str:
+    """Why something in the module could run ``method`` again on an object (or hand the
+    object out before it runs): an explicit ``.__init__``, the method named other than by its
+    ``def`` (``again = __init__`` in the class body, ``methodcaller("__init__")``), or an
+    attribute set on the class from outside its body (``Cls.__new__ = ...`` would hand the
+    object out, ``Cls.tag = property(...)`` would give ``self.tag`` a getter); '' if not."""
+    name, cls_name = method.name.value, cls.name.value
+    for n in walk(module):
+        if (
+            isinstance(n, cst.Attribute)
+            and n.attr.value in ("__init__", name)
+            and not (isinstance(n.value, cst.Call) and code(n.value.func) == "super")
+        ):  # another class's super().__init__ is not this one's (no subclass in the module)
+            return (
+                f"{code(n)[:40]} runs an __init__ explicitly (again, on an object whose "
+                f"{attr} others may be filling)"
+            )
+        if (
+            isinstance(n, cst.Name)
+            and n.value == name
+            and not (isinstance(parents.get(id(n)), cst.FunctionDef | cst.Attribute))
+        ) or (isinstance(n, cst.SimpleString) and n.evaluated_value == name):
+            return (
+                f"`{_shown(n, parents)}` names {name} other than by its def (it could run "
+                f"again on an object whose {attr} is being filled)"
+            )
+        if (
+            isinstance(n, cst.Attribute)
+            and isinstance(n.value, cst.Name)
+            and n.value.value == cls_name
+            and _is_set(n, parents)
+        ):
+            return (
+                f"{code(n)[:40]} is set outside the class body (a __new__ or a descriptor "
+                f"added so could hand the object out before {attr} is built)"
+            )
+    return ""
+
+
+def _is_set(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
+    """Is ``node`` a target of an assignment, augmented assignment or ``del``?"""
+    parent = parents.get(id(node))
+    while isinstance(parent, cst.Element | cst.StarredElement | cst.List | cst.Tuple):
+        node, parent = parent, parents.get(id(parent))
+    if isinstance(parent, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.Del):
+        return parent.target is node
+    return False
 
 
 def _shown(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> str:
