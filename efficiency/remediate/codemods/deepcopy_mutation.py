@@ -5,7 +5,8 @@ that could): a ``yield``/``await``, a binding by ``as``, ``del``/``global``/``no
 store to a subscript or attribute, a call of anything but the builtins that read, read
 methods, constructors of plain dataclasses and what ``Types.harmless_call`` allows. The
 finder (``deepcopy_refusal``) then lets through the calls and stores other modules prove
-harmless, or that run only outside the copy's reads (``deepcopy_live``).
+harmless, or that run only outside the copy's reads (``deepcopy_live``), and the ``except ... as
+name`` clauses whose name hands nothing on (``deepcopy_excepts``).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from efficiency.remediate.codemods.deepcopy_derived import (
     derived_rebinds,
     listed_type,
 )
+from efficiency.remediate.codemods.deepcopy_excepts import except_refusals
 from efficiency.remediate.codemods.deepcopy_helpers import Helper, builtin_read
 from efficiency.remediate.codemods.deepcopy_hooks import hooked_read
 from efficiency.remediate.codemods.deepcopy_lambdas import (
@@ -132,8 +133,16 @@ class CopyJudge(NumberReads):
                     return why
         flagged: list[tuple[cst.CSTNode, str]] = []
         placed: str | None = None  # ``n += [...]`` on a local that may hold someone's list
+        excepts = except_refusals(  # deepcopy_excepts: ``except E as exc`` that hands on nothing
+            function, self._module, self._bound, self._shadowed, self.parent
+        )
         for other in walk(function.body):
             if other is node:
+                continue
+            if id(other) in excepts:
+                why = excepts[id(other)]
+                if why is not None:
+                    return why
                 continue
             why = mutation(other, call, types)
             placed = placed or (None if why else in_place(other, types))  # deepcopy_callees
