@@ -20,16 +20,18 @@ parameter, declared ``global``, nor read outside the handlers that bind it; so i
 the names the copy or its reads are held in) and each use of it in its handler must be one of:
 ``raise name`` (the same object leaves as it would uncaught), ``str``/``repr``/``format`` of it,
 an f-string field, the right operand of ``"..." % name`` (alone or an item of a tuple there) or
-the first argument of ``isinstance``. Each of those makes a new ``str`` (or a bool) and keeps
-nothing; storing it, returning it, passing it to any other call, reading its attributes
-(``exc.args``) or calling its methods is refused. Formatting runs the exception's
-``__str__``/``__repr__``/``__format__``: a builtin exception's formats its arguments, which are
-reads (their text is the same for the original as for the copy, as the module docstring
-assumes). So where the name is formatted, every class the clause names must be a builtin
-exception (not rebound) or a class of the module, bound once, undecorated, that defines none of
-``__str__``, ``__repr__``, ``__format__``, ``__getattr__``, ``__getattribute__``, with such
-bases; and every class of the module that could be caught there (one whose bases reach a caught
-class, or any exception class of the module where a builtin one is caught) must be one too.
+the first argument of ``isinstance`` against builtin exceptions or plain classes of the module
+(a metaclass's ``__instancecheck__`` is handed the exception, and may keep it). Each of those
+makes a new ``str`` (or a bool) and keeps nothing; storing it, returning it, passing it to any
+other call, reading its attributes (``exc.args``) or calling its methods is refused. Formatting
+runs the exception's ``__str__``/``__repr__``/``__format__``: a builtin exception's formats its
+arguments, which are reads (their text is the same for the original as for the copy, as the
+module docstring assumes). So where the name is formatted, every class the clause names must be
+a builtin exception (not rebound) or a class of the module, bound once, undecorated, with no
+metaclass (which may add hooks to its namespace), that defines none of ``__str__``,
+``__repr__``, ``__format__``, ``__getattr__``, ``__getattribute__``, with such bases; and every
+class of the module that could be caught there (one whose bases reach a caught class, or any
+exception class of the module where a builtin one is caught) must be one too.
 A ``with ... as`` stays refused: its manager's ``__enter__`` chooses what the name holds.
 """
 
@@ -99,6 +101,10 @@ def _handler_refusal(
                 f"the except clause's `{name}` is used other than formatted, tested with "
                 "isinstance or re-raised (the exception may carry a piece of the copy)"
             )
+        if use == "tested":
+            why = _test_refusal(parent_of(parent_of(node)), module, bound, shadowed)
+            if why is not None:
+                return why
         formatted = formatted or use == "formatted"
     if formatted:
         return _class_refusal(handler.type, module, bound, shadowed)
@@ -152,6 +158,35 @@ def _use(node: cst.Name, parent_of: Parents, shadowed: Callable[[str], bool]) ->
     return None
 
 
+def _test_refusal(
+    call: cst.CSTNode | None,
+    module: cst.Module,
+    bound: dict[str, int],
+    shadowed: Callable[[str], bool],
+) -> str | None:
+    """Why ``isinstance(name, classes)`` could hand the exception to code: a metaclass's
+    ``__instancecheck__`` is called with it (and may keep it), so each class tested against
+    must be a builtin exception or a plain class of the module (no metaclass), or None."""
+    why = "the except clause's name is tested with isinstance against a class that may hook it"
+    if not isinstance(call, cst.Call) or len(call.args) != 2:
+        return why
+    second = call.args[1]
+    if second.star or second.keyword is not None:
+        return why
+    value = second.value
+    items = value.elements if isinstance(value, cst.Tuple) else [value]
+    classes = {c.name.value: c for c in module.body if isinstance(c, cst.ClassDef)}
+    for item in items:
+        if isinstance(item, cst.StarredElement):
+            return why
+        name = item.value if isinstance(item, cst.Element) else item
+        if not isinstance(name, cst.Name) or not _plain(
+            name.value, classes, bound, shadowed, set()
+        ):
+            return why
+    return None
+
+
 def _class_refusal(
     caught: cst.BaseExpression | None,
     module: cst.Module,
@@ -190,7 +225,8 @@ def _plain(
     seen: set[str],
 ) -> bool:
     """Is ``name`` a builtin exception, or a class of the module bound once, undecorated,
-    defining none of ``_HOOKS`` and with such bases?"""
+    without a metaclass or other class keyword, defining none of ``_HOOKS`` and with such
+    bases?"""
     if name in EXCEPTIONS and not shadowed(name):
         return True
     node = classes.get(name)
@@ -198,7 +234,7 @@ def _plain(
         return True  # judged already (a base shared by two bases)
     if node is None or bound.get(name, 0) != 1 or "*" in bound:
         return False
-    if node.decorators or any(a.keyword is not None or a.star for a in node.bases):
+    if node.decorators or node.keywords or any(a.keyword or a.star for a in node.bases):
         return False
     seen.add(name)
     defined = {t.value for n in walk(node.body) for t in _defined(n) if isinstance(t, cst.Name)}

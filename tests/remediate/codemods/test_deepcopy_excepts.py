@@ -144,6 +144,31 @@ REFUSED = {
         "        return f'{exc}'\n",
         "KeyError may format itself",
     ),
+    "isinstance against a class whose metaclass may hook the check": (
+        "class Spy(type):\n    def __instancecheck__(cls, obj):\n        return False\n\n"
+        "class Seen(metaclass=Spy):\n    pass\n\n"
+        "def f(line):\n    book = copy.deepcopy(RATES)\n    try:\n"
+        "        return book['lines'][line]['N']\n    except KeyError as exc:\n"
+        "        return isinstance(exc, (IndexError, Seen))\n",
+        "tested with isinstance against a class that may hook it",
+    ),
+    "a caught class made by a metaclass that may add a __str__": (
+        "class Stamp(type):\n    def __new__(mcs, name, bases, ns):\n"
+        "        ns['__str__'] = lambda self: 'stamped'\n"
+        "        return super().__new__(mcs, name, bases, ns)\n\n"
+        "class Stamped(KeyError, metaclass=Stamp):\n    pass\n\n"
+        "def f(line):\n    book = copy.deepcopy(RATES)\n    try:\n"
+        "        return book['lines'][line]['N']\n    except Stamped as exc:\n"
+        "        return f'{exc}'\n",
+        "Stamped may format itself with code of its own",
+    ),
+    "isinstance against classes held in a name": (
+        "WANTED = (KeyError,)\n\n"
+        "def f(line):\n    book = copy.deepcopy(RATES)\n    try:\n"
+        "        return book['lines'][line]['N']\n    except KeyError as exc:\n"
+        "        return isinstance(exc, WANTED)\n",
+        "tested with isinstance against a class that may hook it",
+    ),
     "a with ... as": (
         "def f(line, lock):\n    book = copy.deepcopy(RATES)\n    with lock as held:\n"
         "        return book['lines'][line]['N']\n",
@@ -193,3 +218,41 @@ def test_an_exception_may_carry_a_piece_of_the_copy_for_its_handler_to_change() 
     assert kept["f"]() == 2 and kept["BOOK"]["tag"].names == ["filed"]
     dropped = load(CARRIER.replace("copy.deepcopy(BOOK)", "BOOK"))
     assert dropped["f"]() == 2 and dropped["BOOK"]["tag"].names != ["filed"]
+
+
+HOOKED = CARRIER.replace(
+    "def f():",
+    """class Spy(type):
+    def __instancecheck__(cls, obj):
+        KEPT.append(obj)
+        return False
+
+
+class Seen(metaclass=Spy):
+    pass
+
+
+KEPT = []
+
+
+def f():""",
+).replace(
+    """        exc.args[0].names.append("changed by the handler")
+        return len(exc.args[0].names)""",
+    "        return isinstance(exc, Seen)",
+)
+
+
+def test_isinstance_hands_the_exception_to_a_metaclass_that_may_keep_it() -> None:
+    """``isinstance(exc, Seen)`` calls ``type(Seen).__instancecheck__(Seen, exc)``: here it keeps
+    the exception, whose key is a piece of the copy, for the caller to change later."""
+    result = DEEP.apply(HOOKED)
+    assert result.sites == 0 and "tested with isinstance against a class" in result.summary
+    kept = load(HOOKED)
+    assert kept["f"]() is False
+    kept["KEPT"][0].args[0].names.append("changed by the caller")
+    assert kept["BOOK"]["tag"].names == ["filed"]
+    dropped = load(HOOKED.replace("copy.deepcopy(BOOK)", "BOOK"))
+    assert dropped["f"]() is False
+    dropped["KEPT"][0].args[0].names.append("changed by the caller")
+    assert dropped["BOOK"]["tag"].names != ["filed"]
