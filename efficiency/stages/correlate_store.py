@@ -50,6 +50,8 @@ WM_ALERTS = "correlate.alert_events"
 WM_DETECTIONS = "correlate.detections"
 WM_CHANGES = "correlate.changes"
 MARKS = (WM_ALERTS, WM_DETECTIONS, WM_CHANGES)
+#: the table each watermark follows by id (the fence's names: ``store.fence.FENCED``)
+TABLE_OF = {WM_ALERTS: "alert_events", WM_DETECTIONS: "detections", WM_CHANGES: "change_events"}
 #: pg_advisory_xact_lock key of the stage ("effcorr")
 LOCK_KEY = 0x65_66_66_63_6F_72_72
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -264,25 +266,21 @@ def read_new(
     ``horizon`` (:func:`efficiency.store.fence.committed_horizon`), only rows up to it, so
     that a row whose transaction has not committed yet is read next time, not skipped."""
 
-    def window(column: Any, mark: str, table: str) -> Any:
+    def window(column: Any, mark: str) -> Any:
         above = column > (marks[mark].position or 0)
-        return above if horizon is None else above & (column <= horizon[table])
+        return above if horizon is None else above & (column <= horizon[TABLE_OF[mark]])
 
     events = session.execute(
         select(AlertEvent.id.label("event_id"), *ALERT_COLUMNS)
         .join(Alert, Alert.id == AlertEvent.alert_id)
-        .where(window(AlertEvent.id, WM_ALERTS, "alert_events"))
+        .where(window(AlertEvent.id, WM_ALERTS))
         .order_by(AlertEvent.id)
     ).all()
     detections = session.scalars(
-        select(Detection)
-        .where(window(Detection.id, WM_DETECTIONS, "detections"))
-        .order_by(Detection.id)
+        select(Detection).where(window(Detection.id, WM_DETECTIONS)).order_by(Detection.id)
     ).all()
     changes = session.scalars(
-        select(ChangeEvent)
-        .where(window(ChangeEvent.id, WM_CHANGES, "change_events"))
-        .order_by(ChangeEvent.id)
+        select(ChangeEvent).where(window(ChangeEvent.id, WM_CHANGES)).order_by(ChangeEvent.id)
     ).all()
     return events, detections, changes
 
@@ -296,11 +294,7 @@ def fenced_horizon(
         return committed_horizon(database.engine, wait_seconds)
     except FenceBusy as exc:
         log.warning("correlate: %s; reading new records on the next run", exc)
-        return {
-            "alert_events": marks[WM_ALERTS].position or 0,
-            "detections": marks[WM_DETECTIONS].position or 0,
-            "change_events": marks[WM_CHANGES].position or 0,
-        }
+        return {table: marks[mark].position or 0 for mark, table in TABLE_OF.items()}
 
 
 def flapping_keys(session: Session, owner: dict[str, str], since: datetime, count: int) -> set[str]:
