@@ -238,25 +238,31 @@ class FrozenFinder(ScopedVisitor):
         return out
 
     def _repeated(self, test: cst.Comparison, function: cst.FunctionDef) -> bool:
-        """Does ``test`` run more than once per call: in a loop, a comprehension (not its first
-        iterable), a nested function or lambda?"""
-        child: cst.CSTNode = test
-        once = False  # inside the outermost iterable of the comprehension around it
-        for ancestor in self._between(test, function):
-            if isinstance(ancestor, (*SCOPES, cst.While)):
+        return runs_repeatedly(test, self._between(test, function))
+
+
+def runs_repeatedly(test: cst.CSTNode, chain: list[cst.CSTNode]) -> bool:
+    """Does ``test`` run more than once per call of its function (``chain``: its ancestors
+    below the function, innermost first): in a loop, a comprehension (not its first iterable),
+    a nested function or lambda?"""
+    child: cst.CSTNode = test
+    once = False  # inside the outermost iterable of the comprehension around it
+    for index, ancestor in enumerate(chain):
+        if isinstance(ancestor, (*SCOPES, cst.While)):
+            return True
+        if isinstance(ancestor, cst.For) and child is not ancestor.iter:
+            return True
+        if isinstance(ancestor, cst.CompFor):
+            above = chain[index + 1] if index + 1 < len(chain) else None
+            once = child is ancestor.iter and isinstance(above, COMPREHENSIONS)
+            if not once:
                 return True
-            if isinstance(ancestor, cst.For) and child is not ancestor.iter:
+        elif isinstance(ancestor, COMPREHENSIONS):
+            if not once:
                 return True
-            if isinstance(ancestor, cst.CompFor):
-                once = child is ancestor.iter and isinstance(self.parent(ancestor), COMPREHENSIONS)
-                if not once:
-                    return True
-            elif isinstance(ancestor, COMPREHENSIONS):
-                if not once:
-                    return True
-                once = False
-            child = ancestor
-        return False
+            once = False
+        child = ancestor
+    return False
 
 
 def _nested_binds(function: cst.FunctionDef) -> set[str]:

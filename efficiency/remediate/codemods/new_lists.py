@@ -24,22 +24,30 @@ _TARGETED = (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedE
 
 def module_call_is_new(module: cst.Module, value: cst.BaseExpression) -> bool:
     """Is ``value`` a call (any arguments) of a function of ``module`` that gives a new list:
-    top-level, undecorated, bound once at the top and declared ``global`` nowhere, every
-    ``return`` as :func:`returns_new` needs? The caller checks the builtins it trusts."""
+    one :func:`module_def` finds, every ``return`` as :func:`returns_new` needs? The caller
+    checks the builtins it trusts."""
+    function = module_def(module, value)
+    return function is not None and returns_new(function)
+
+
+def module_def(module: cst.Module, value: cst.BaseExpression) -> cst.FunctionDef | None:
+    """The function of ``module`` that ``value`` calls (any arguments), if the call can run
+    no other: a top-level, undecorated def, its name bound once at the top and declared
+    ``global`` nowhere (and no star import)."""
     if not isinstance(value, cst.Call) or not isinstance(value.func, cst.Name):
-        return False
+        return None
     name = value.func.value
     tops = [n for s in module.body for n in bound_by(s)]
     defs = [s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == name]
-    declared = rebound_anywhere(module)
-    return (
-        "*" not in tops
-        and tops.count(name) == 1
-        and len(defs) == 1
-        and not defs[0].decorators
-        and name not in declared
-        and returns_new(defs[0])
-    )
+    if (
+        "*" in tops
+        or tops.count(name) != 1
+        or len(defs) != 1
+        or defs[0].decorators
+        or name in rebound_anywhere(module)
+    ):
+        return None
+    return defs[0]
 
 
 def returns_new(function: cst.FunctionDef) -> bool:

@@ -31,7 +31,9 @@ read after, tested in a loop, a comprehension or a closure, gets a frozenset mad
 (:mod:`efficiency.remediate.codemods.frozen_set`). A list held on an attribute (bound once in
 ``__init__`` or the class body) or by a module-level name, only read in the module and tested in
 methods or functions, gets one too (:mod:`efficiency.remediate.codemods.attr_set`,
-:mod:`efficiency.remediate.codemods.global_set`).
+:mod:`efficiency.remediate.codemods.global_set`). A tuple, or a dict of tuples, bound before the
+loop that tests it gets frozensets asked only for the very tuples they were made of
+(:mod:`efficiency.remediate.codemods.tuple_set`).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from efficiency.remediate.codemods.pysource import (
     where,
 )
 from efficiency.remediate.codemods.shadow_set import GrowingFinder, GrowingRewriter
+from efficiency.remediate.codemods.tuple_set_rewrite import tuple_stage
 
 #: fewer items scan about as fast as the type test and the hash lookup
 MIN_ITEMS = 4
@@ -368,8 +371,13 @@ class SetMembership(PythonCodemod):
                 f"them {where(targets, (s.owner for s in looped))} "
                 f"({plural(sum(len(s.tests) for s in looped), 'membership test')})"
             )
+        staged, staged_targets = restage(staged.module, new, staged_targets)
+        skip |= {s.name for s in looped} | (taken - original)
+        new, tupled, left, part = tuple_stage(staged, staged_targets, taken, frozenset(skip))
+        refused = _unrefused(refused, {s.name for s in tupled if not s.from_dict}) + left
+        parts += [part] if part else []
         sites = len(finder.sites) + len(growing.sites) + len(frozen.sites) + len(held)
-        sites += len(moduled) + len(passed) + len(looped)
+        sites += len(moduled) + len(passed) + len(looped) + len(tupled)
         if not sites:
             why = "; ".join(refused) or (
                 f"no local list or tuple of {MIN_ITEMS} or more string or integer literals, "
