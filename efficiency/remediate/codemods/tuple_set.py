@@ -11,21 +11,26 @@ tests it, by a frozenset made once beside it (part of ``set-membership``).
         if issubclass(type(roster), dict) else ()) if type(v) is tuple and len(v) >= 8
         and {str, int}.issuperset(map(type, v))}
     for s in sightings:
-        if (plate in _roster_entry[1] if ((type(plate) is str or type(plate) is int),
+        if (_roster_probe in _roster_entry[1] if ((type(_roster_probe := plate) is str
+                or type(_roster_probe) is int),
                 (_roster_entry := _roster_sets.get(id(_roster_held := roster.get(s.zone, ())))))[0]
                 and _roster_entry is not None and _roster_entry[0] is _roster_held
-            else plate in _roster_held): ...
+            else _roster_probe in _roster_held): ...
 
 Why the answers are the same: the tested value, then the tuple expression, are evaluated once
-each, in their order, exactly as before. The set is asked only when the tuple the expression
-gave *is* (by identity, not equality) a tuple the snapshot was made of, so whatever the dict
-or the name holds later (rebound, items replaced, the dict shared and changed by others) can
-only send a test to the scan. Each snapshot tuple is exactly a ``tuple`` (immutable, so its set
-stays right) of exactly ``str``/``int`` items (whose ``==`` and ``hash`` agree), and the set is
-asked only for a value that is exactly a ``str`` or an ``int``; anything else scans the tuple as
-before. The snapshot holds its tuples, so no other object can take one's ``id`` while it lives.
-Making it runs no code of anyone's: an exact ``type`` test, ``dict.values`` read at C speed (not
-an override, not racing a thread), ``frozenset`` of exact str/int items.
+each, in their order, exactly as before; the value is kept under a name of its own (a plain name
+is read again only in ``x in t``, where nothing runs between the reads), since the tuple
+expression may rebind the name (``:=``, a ``global`` or ``nonlocal`` a call changes), and a test
+inside another's expression keeps its value under yet another name. The set is asked only when
+the tuple the expression gave *is* (by identity, not equality) a tuple the snapshot was made of,
+so whatever the dict or the name holds later (rebound, items replaced, the dict shared and
+changed by others) can only send a test to the scan. Each snapshot tuple is exactly a ``tuple``
+(immutable, so its set stays right) of exactly ``str``/``int`` items (whose ``==`` and ``hash``
+agree), and the set is asked only for a value that is exactly a ``str`` or an ``int``; anything
+else scans the tuple as before. The snapshot holds its tuples, so no other object can take one's
+``id`` while it lives. Making it runs no code of anyone's: an exact ``type`` test,
+``dict.values`` read at C speed (not an override, not racing a thread), ``frozenset`` of exact
+str/int items.
 
 What the codemod checks, for relevance and for the snapshot's own safety: the name is a local
 (not global/nonlocal, no ``locals()``/``eval``), bound once, by a statement of its own at the top
@@ -34,7 +39,9 @@ tuple (a display, ``tuple(...)``, a function of the module all of whose returns 
 of them (a display or comprehension with such values, or a function returning one); the tests
 run repeatedly (a loop, a comprehension), in the function itself (not a nested def or lambda),
 not in a comprehension's iterable (no ``:=`` there); and no builtin the rewrite calls is
-rebound. Anything else is left, with the reason where the name was shown to hold tuples.
+rebound (at the top of the module, in the function or those around it, or by a function that
+declares it ``global``). Anything else is left, with the reason where the name was shown to
+hold tuples.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from libcst.metadata import ScopeProvider
 
 from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _nested_binds, runs_repeatedly
-from efficiency.remediate.codemods.new_lists import module_def
+from efficiency.remediate.codemods.new_lists import module_def, rebound_anywhere
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     ScopedVisitor,
@@ -74,7 +81,11 @@ class TupleSite:
     snapshot: str = ""
     entry: str = ""
     held: str = ""
-    probe: str = ""
+    #: one name per depth: a test inside another test's tuple expression (or value) keeps its
+    #: value under a name of its own, so the outer test's value is not overwritten
+    probes: list[str] = field(default_factory=list)
+    #: ``id(test)``: how many tests of the site are around it
+    depth: dict[int, int] = field(default_factory=dict)
 
 
 def _own_nodes(function: cst.FunctionDef) -> list[cst.CSTNode]:
@@ -156,7 +167,8 @@ class TupleFinder(ScopedVisitor):
     def __init__(self, module: cst.Module, targets: Targets | None, skip: frozenset[str]) -> None:
         super().__init__(targets)
         self.module = module
-        self.module_binds = binds(module, top=True)
+        # a builtin some function declares ``global`` can be rebound by a call at any time
+        self.module_binds = binds(module, top=True) | rebound_anywhere(module)
         if any(isinstance(n, cst.ImportStar) for n in walk(module)):
             self.module_binds |= USED
         #: names another part of the codemod already rewrote
@@ -241,6 +253,8 @@ class TupleFinder(ScopedVisitor):
                     return f"{name} is tested in a comprehension's iterable (no `:=` there)"
                 child = ancestor
         site.init, site.tests = line, tests
+        ids = {id(t) for t in tests}
+        site.depth = {id(t): sum(id(a) in ids for a in self._between(t, function)) for t in tests}
         return ""
 
 

@@ -58,11 +58,12 @@ class TupleRewriter(StatementRewriter):
         comparison = updated_node.comparisons[0]
         op = "not in" if isinstance(comparison.operator, cst.NotIn) else "in"
         left = updated_node.left
-        if isinstance(left, cst.Name):  # read twice: a plain name, evaluated alike
+        if isinstance(left, cst.Name) and isinstance(comparison.comparator, cst.Name):
+            # read twice, with only a local's read between: no code runs that could rebind it
             value = left.value
             safe = f"(type({value}) is str or type({value}) is int)"
-        else:  # evaluated once, first, as before
-            value = site.probe
+        else:  # evaluated once, first, as before (the tuple expression may rebind a name)
+            value = site.probes[site.depth[id(original_node)]]
             safe = f"(type({value} := {code(left)}) is str or type({value}) is int)"
         entry, held = site.entry, site.held
         lookup = f"({entry} := {site.snapshot}.get(id({held} := {code(comparison.comparator)})))"
@@ -88,10 +89,12 @@ def tuple_stage(
         return module, [], finder.refused, ""
     for site in finder.sites:
         base = site.name.strip("_")
-        for attr, stem in (("snapshot", "sets"), ("entry", "entry"), ("held", "held"),
-                           ("probe", "probe")):  # fmt: skip
+        for attr, stem in (("snapshot", "sets"), ("entry", "entry"), ("held", "held")):
             setattr(site, attr, unique_name(f"_{base}_{stem}", taken))
             taken.add(getattr(site, attr))
+        for _ in range(max(site.depth.values()) + 1):
+            site.probes.append(unique_name(f"_{base}_probe", taken))
+            taken.add(site.probes[-1])
     new = module.visit(TupleRewriter(finder.sites))
     try:
         compile(new.code, "<set-membership>", "exec")

@@ -74,8 +74,10 @@ def test_the_dev_programs_spelling() -> None:
     assert "_roster_sets = {id(v): (v, frozenset(v)) for v in (tuple(dict.values(roster))" in (
         result.source
     )
-    assert "plate in self.fleet or (plate in _roster_entry[1] if" in result.source
-    assert "else plate in _roster_held)" in result.source
+    # the value is kept before the tuple expression runs (which could rebind the name)
+    assert "plate in self.fleet or (_roster_probe in _roster_entry[1] if" in result.source
+    assert "(type(_roster_probe := plate) is str" in result.source
+    assert "else _roster_probe in _roster_held)" in result.source
     for items in ODD_ITEMS:
         sightings = [(z, n) for z in ("A", "B", "C") for n in ODD_NEEDLES if n != [1]]
         same_results(ROSTER, result.source, "run", (_rows(items), sightings))
