@@ -31,6 +31,7 @@ from efficiency.remediate.codemods.deepcopy_lambdas import LambdaReads
 from efficiency.remediate.codemods.deepcopy_methods import MethodReads
 from efficiency.remediate.codemods.deepcopy_operands import _own_operand, combined, plain_tuple
 from efficiency.remediate.codemods.deepcopy_owned import stored_in_field
+from efficiency.remediate.codemods.deepcopy_raised import module_exception
 from efficiency.remediate.codemods.deepcopy_types import READ_METHODS, Types
 from efficiency.remediate.codemods.pysource import ScopedVisitor, Targets, code, walk
 
@@ -281,7 +282,7 @@ class ReadFollower(DictReads, LambdaReads, MethodReads, ScopedVisitor):
             self._escapes.append(node)  # stored in a new object or list: copied there
             return None
         if isinstance(parent, cst.Arg):
-            made = exception(call, self._shadowed)
+            made = exception(call, self._shadowed) or module_exception(call, types.module)
             if made is not None:  # its args would hand the original's own object on
                 return f"is carried by {made}() (whoever catches it gets the original's object)"
             return "is passed to a call"

@@ -1,0 +1,281 @@
+"""deepcopy-read-only where the function, or a function or method it calls, raises an exception
+class of the module that is as plain as a builtin one (``deepcopy_raised``); the look-alikes
+whose making could run code, or that the module patches or hands on, keep their copy, and so
+does ``raise Class`` of a class whose ``__init__`` could change the data."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from efficiency.remediate.codemods import codemod
+from tests.remediate.codemods.sample import load, same_results
+
+DEEP = codemod("deepcopy-read-only")
+
+CLASSES = '''
+
+class QuoteError(ValueError):
+    """A quote that cannot be made."""
+
+    status = 400
+    label: str = "quote"
+
+
+class UnknownZone(QuoteError):
+    def __init__(self, zone, hint="check the zone"):
+        super().__init__(f"unknown zone {zone}")
+        self.zone = zone
+        self.hint = hint
+
+
+class Tiny(QuoteError): pass
+'''
+
+HEAD = (
+    "import copy\n\n"
+    'TARIFF = {"zones": {"A": {"rate": 2.5, "tags": ["peak"]}, "B": {"rate": 1.0, "tags": []}},'
+    ' "floor": 3.0}\n' + CLASSES
+)
+
+BODY = """
+
+def _check(tariff, zone, kwh):
+    if zone not in tariff["zones"]:
+        raise UnknownZone(zone)
+    if kwh < 0:
+        raise QuoteError(f"negative use {kwh}")
+    if kwh > 1e6:
+        raise Tiny
+
+
+def quote(zone: str, kwh: float):
+    t = copy.deepcopy(TARIFF)
+    _check(t, zone, kwh)
+    z = t["zones"][zone]
+    if not z["tags"] and kwh == 0:
+        raise QuoteError(f"nothing to quote in {zone}")
+    return max(t["floor"], z["rate"] * kwh)
+
+
+class Quoter:
+    def __init__(self, tariff):
+        self.tariff = tariff
+
+    def _validate(self, zone):
+        if zone not in self.tariff["zones"]:
+            raise UnknownZone(zone, hint="zones: " + ", ".join(self.tariff["zones"]))
+
+    def quote(self, zone: str, kwh: float):
+        t = copy.deepcopy(self.tariff)
+        self._validate(zone)
+        return round(t["zones"][zone]["rate"] * kwh, 2)
+
+
+def quote_all(requests):
+    out, errors = [], []
+    for zone, kwh in requests:
+        try:
+            out.append(quote(zone, kwh))
+        except QuoteError as exc:
+            errors.append((type(exc).__name__, str(exc), isinstance(exc, (UnknownZone, Tiny))))
+    return out, errors
+
+
+def quote_both(zone, kwh):
+    return quote(zone, kwh), Quoter(TARIFF).quote(zone, kwh)
+"""
+
+CALLS = [("A", 2), ("B", 0), ("C", 1), ("A", -1), ("A", 2e6), ("B", 5)]
+
+
+def test_plain_exception_classes_of_the_module_let_the_copy_go() -> None:
+    source = HEAD + BODY
+    result = DEEP.apply(source)
+    assert result.sites == 2, result.summary
+    assert "    t = TARIFF\n" in result.source
+    assert "t = self.tariff if _quoter_unchanged(self, " in result.source
+    for call in CALLS:
+        same_results(source, result.source, "quote_both", call)
+    same_results(source, result.source, "quote_all", (CALLS,))
+    after = load(result.source)
+    pristine = copy.deepcopy(after["TARIFF"])
+    for zone, kwh in CALLS:
+        try:
+            after["quote_both"](zone, kwh)
+        except after["QuoteError"] as exc:
+            assert all(isinstance(a, str) for a in exc.args)
+            assert all(isinstance(v, str) for v in vars(exc).values())
+    assert after["TARIFF"] == pristine
+
+
+def test_an_exception_of_the_module_carrying_a_proven_number_is_fine() -> None:
+    source = HEAD + (
+        "def check(caps: dict[str, int], key: str) -> int:\n    c = copy.deepcopy(caps)\n"
+        "    if c[key] > 3:\n        raise UnknownZone(c[key], key)\n    return c[key]\n"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1 and "    c = caps\n" in result.source, result.summary
+    calls = [({"a": 1, "b": 9}, "a"), ({"a": 1, "b": 9}, "b"), ({"a": 1}, "z")]
+    same_results(source, result.source, "check", *calls)
+
+
+HOOK = "\n\ndef _hook(self, *args):\n    TARIFF['zones']['A']['tags'].clear()\n"
+INIT = '    def __init__(self, zone, hint="check the zone"):\n'
+
+REFUSED = {
+    "an __init__ that changes data": (
+        HEAD.replace(INIT, INIT + "        TARIFF['zones']['A']['tags'].clear()\n") + BODY,
+        "UnknownZone(), which could mutate the data",
+    ),
+    "an __init__ that stores what it is given elsewhere": (
+        HEAD.replace("        self.hint = hint\n", "        self.hint = hint\n        LOG = zone\n")
+        + BODY,
+        "UnknownZone(), which could mutate the data",
+    ),
+    "an __init__ storing into args (whose setter converts)": (
+        HEAD.replace("        self.hint = hint\n", "        self.args = hint\n") + BODY,
+        "UnknownZone()",
+    ),
+    "an __init__ taking *args": (
+        HEAD.replace('zone, hint="check the zone"):', "zone, *hint):") + BODY,
+        "UnknownZone()",
+    ),
+    "a default that is no literal": (
+        HEAD.replace('hint="check the zone"', "hint=TARIFF") + BODY,
+        "UnknownZone()",
+    ),
+    "a metaclass": (
+        "class Meta(type):\n    pass\n\n"
+        + HEAD.replace("(ValueError):", "(ValueError, metaclass=Meta):")
+        + BODY,
+        "UnknownZone()",
+    ),
+    "a class decorator": (
+        "def register(cls):\n    return cls\n\n"
+        + HEAD.replace("class QuoteError", "@register\nclass QuoteError")
+        + BODY,
+        "UnknownZone()",
+    ),
+    "a subclass with a metaclass (handed the class)": (
+        "class Meta(type):\n    pass\n\n"
+        + HEAD
+        + BODY
+        + "\n\nclass Later(QuoteError, metaclass=Meta):\n    pass\n",
+        "UnknownZone()",
+    ),
+    "__init_subclass__": (
+        HEAD.replace(
+            "    status = 400\n",
+            "    status = 400\n\n    def __init_subclass__(cls):\n        TARIFF.clear()\n",
+        )
+        + BODY,
+        "UnknownZone()",
+    ),
+    "a descriptor as a class attribute": (
+        HEAD.replace("    status = 400\n", "    status = property(lambda self: 400)\n") + BODY,
+        "UnknownZone()",
+    ),
+    "__slots__": (
+        HEAD.replace("    status = 400\n", "    __slots__ = ()\n") + BODY,
+        "UnknownZone()",
+    ),
+    "a base that is no exception class": (
+        "class Mixin:\n    def __init__(self, *args):\n        TARIFF.clear()\n\n\n"
+        + HEAD.replace("(ValueError):", "(Mixin, ValueError):")
+        + BODY,
+        "UnknownZone()",
+    ),
+    "the class rebound": (HEAD + "QuoteError = KeyError\n" + BODY, "UnknownZone()"),
+    "the class patched": (HEAD + HOOK + "\nQuoteError.__init__ = _hook\n" + BODY, "UnknownZone()"),
+    "the class patched by setattr": (
+        HEAD + HOOK + "\nsetattr(QuoteError, '__init__', _hook)\n" + BODY,
+        "calls setattr()",
+    ),
+    "the class handed on as a value": (
+        HEAD + "\nKINDS = {QuoteError: 'quote'}\n" + BODY,
+        "UnknownZone()",
+    ),
+    "super rebound": (HEAD + "\n\ndef super():\n    return TARIFF\n" + BODY, "UnknownZone()"),
+    "an exception carrying a list of the copy": (
+        HEAD
+        + BODY.replace(
+            'raise QuoteError(f"nothing to quote in {zone}")',
+            'raise QuoteError("nothing to quote", z["tags"])',
+        ),
+        "is carried by QuoteError()",
+    ),
+    "an exception made from *args": (
+        HEAD + BODY.replace('QuoteError(f"nothing to quote in {zone}")', 'QuoteError(*z["tags"])'),
+        "calls QuoteError(), which could mutate the data",
+    ),
+}
+
+
+#: the look-alikes in ``quote`` alone (``Quoter.quote``'s copy may go)
+ONLY_QUOTE = {"an exception carrying a list of the copy", "an exception made from *args"}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_look_alikes_keep_their_copy_and_say_why(case: str) -> None:
+    source, why = REFUSED[case]
+    load(source)  # a valid module
+    result = DEEP.apply(source)
+    assert "    t = copy.deepcopy(TARIFF)\n" in result.source, result.summary
+    if case not in ONLY_QUOTE:  # the class itself is not plain: the method's copy stays too
+        assert "        t = copy.deepcopy(self.tariff)\n" in result.source, result.summary
+    assert why in result.summary, result.summary
+
+
+def test_a_patched_class_is_why_the_copy_stays() -> None:
+    """``QuoteError.__init__ = _hook``: making one clears the original's tags, which the copy
+    had kept apart from what ``quote`` reads after ``_check`` raised nothing but made one."""
+    source, _ = REFUSED["the class patched"]
+    module = load(source)
+    try:
+        module["_check"](module["TARIFF"], "A", -1)
+    except module["QuoteError"]:
+        pass
+    assert module["TARIFF"]["zones"]["A"]["tags"] == []
+
+
+RAISE_CLASS = """import copy
+
+BOOK = {"tags": ["a"], "n": 3}
+
+
+class Wipe(Exception):
+    def __init__(self):
+        BOOK["tags"].clear()
+
+
+def count(k):
+    book = copy.deepcopy(BOOK)
+    tags = book["tags"]
+    try:
+        if k not in book:
+            raise Wipe
+    except Exception:
+        pass
+    return len(tags)
+"""
+
+
+def test_raising_a_class_whose_init_runs_code_keeps_the_copy() -> None:
+    result = DEEP.apply(RAISE_CLASS)
+    assert result.sites == 0 and "the function raises Wipe" in result.summary, result.summary
+    module = load(RAISE_CLASS)
+    assert module["count"]("zz") == 1  # the copy's tags, read before Wipe cleared BOOK's
+    assert module["BOOK"]["tags"] == []
+
+
+def test_raising_a_plain_class_or_what_was_caught_lets_the_copy_go() -> None:
+    source = RAISE_CLASS.replace(
+        '    def __init__(self):\n        BOOK["tags"].clear()\n', "    pass\n"
+    ).replace(
+        "    except Exception:\n        pass\n", "    except Wipe as exc:\n        raise exc\n"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1 and "    book = BOOK\n" in result.source, result.summary
+    same_results(source, result.source, "count", ("n",), ("zz",))
