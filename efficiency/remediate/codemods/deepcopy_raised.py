@@ -28,12 +28,14 @@ bound in the class or stored on ``self`` is a dunder or an attribute of a builti
 
 The module must not patch the class either: no store to or ``del`` of an attribute of its
 name, no ``setattr``/``globals``/``vars``/``exec``/``eval`` nor ``__dict__``/``__globals__``
-(``deepcopy_names.rebinds``), no mention of ``__setattr__``; and its name is used only as its
-class statement's name, called, raised, caught by an ``except`` clause, read an attribute of,
-tested by ``isinstance``/``issubclass``, in an annotation, or as a base of a class at module
-level with no decorator and no keyword (a metaclass or decorator would be handed the class
-and could patch it through ``__mro__``). What stays assumed, as for the plain dataclasses of
-``deepcopy_types``: that no other module patches or rebinds the class.
+(``deepcopy_names.rebinds``), no mention of ``__setattr__``, no store to a dunder attribute
+of anything and no class reached from another object (``type(exc)``, ``exc.__class__``,
+``Sub.__bases__``...) but to read its name or compare it (``deepcopy_reached``); and its name
+is used only as its class statement's name, called, raised, caught by an ``except`` clause,
+read an attribute of, tested by ``isinstance``/``issubclass``, in an annotation, or as a base
+of a class at module level with no decorator and no keyword (a metaclass or decorator would be
+handed the class and could patch it through ``__mro__``). What stays assumed, as for the plain
+dataclasses of ``deepcopy_types``: that no other module patches or rebinds the class.
 
 The instance holds the call's arguments (in ``args`` or as attributes), so a read of the copy
 given to one follows the rule of a builtin exception: it must be an immutable scalar or a value
@@ -49,6 +51,7 @@ import libcst as cst
 from efficiency.remediate.codemods.deepcopy_builtins import EXCEPTIONS
 from efficiency.remediate.codemods.deepcopy_helpers import module_bindings
 from efficiency.remediate.codemods.deepcopy_names import rebinds
+from efficiency.remediate.codemods.deepcopy_reached import NAMES, reaches_classes
 from efficiency.remediate.codemods.deepcopy_types import Types
 from efficiency.remediate.codemods.pysource import code, walk
 
@@ -85,6 +88,8 @@ def _judge(module: cst.Module) -> frozenset[str]:
     if "*" in bound or rebinds(module):
         return frozenset()
     if any(isinstance(n, cst.Attribute) and n.attr.value == "__setattr__" for n in walk(module)):
+        return frozenset()
+    if reaches_classes(module, bound):  # ``type(exc).__init__ = hook`` (deepcopy_reached)
         return frozenset()
     classes = {c.name.value: c for c in module.body if isinstance(c, cst.ClassDef)}
     # a class patched or handed on is no plain class, nor is one deriving from it (its
@@ -276,10 +281,6 @@ def _misused(module: cst.Module, names: set[str], bound: dict[str, int]) -> set[
     return bad
 
 
-#: the dunder attributes of a class that are plain strings
-_NAMES = frozenset({"__name__", "__qualname__", "__module__", "__doc__"})
-
-
 def _passed(
     name: cst.Name, parents: dict[int, cst.CSTNode], module: cst.Module, bound: dict[str, int]
 ) -> bool:
@@ -294,7 +295,7 @@ def _passed(
         if parent.attr is name:
             return False  # ``x.N``: another object's attribute
         attr = parent.attr.value
-        return attr.startswith("__") and attr.endswith("__") and attr not in _NAMES
+        return attr.startswith("__") and attr.endswith("__") and attr not in NAMES
     if isinstance(parent, cst.Arg) and parent.keyword is name:
         return False  # ``f(N=...)``: a keyword
     if isinstance(parent, cst.Raise):

@@ -279,3 +279,89 @@ def test_raising_a_plain_class_or_what_was_caught_lets_the_copy_go() -> None:
     result = DEEP.apply(source)
     assert result.sites == 1 and "    book = BOOK\n" in result.source, result.summary
     same_results(source, result.source, "count", ("n",), ("zz",))
+
+
+#: a module whose ``count`` drops its copy where ``BookError`` is plain; each case below
+#: reaches the class through an instance or a subclass, not its name, and patches it
+REACHED = """import copy
+
+BOOK = {"tags": ["a"], "n": 3}
+
+
+class BookError(ValueError):
+    def __init__(self, msg):
+        super().__init__(msg)
+        self.msg = msg
+
+
+class Later(BookError):
+    pass
+
+
+def _hook(self, *args):
+    BOOK["tags"].clear()
+
+
+def count(k):
+    book = copy.deepcopy(BOOK)
+    tags = book["tags"]
+    try:
+        if k not in book:
+            raise BookError("missing")
+    except BookError:
+        pass
+    return len(tags)
+
+
+def go(k):
+    setup()
+    return count(k)
+
+
+"""
+
+PATCHES = {
+    "type() of a caught instance": (
+        "def setup():\n    try:\n        raise BookError('x')\n"
+        "    except BookError as e:\n        type(e).__init__ = _hook\n"
+    ),
+    "an alias made by type()": (
+        "def setup():\n    kind = type(BookError('x'))\n    kind.__init__ = _hook\n"
+    ),
+    "__class__ of an instance held": (
+        "def setup():\n    made = BookError('x')\n    kind = made.__class__\n"
+        "    kind.__init__ = _hook\n"
+    ),
+    "a subclass's __bases__": "def setup():\n    Later.__bases__[0].__init__ = _hook\n",
+    "a subclass's __base__": "def setup():\n    Later.__base__.__init__ = _hook\n",
+    "a subclass's mro()": "def setup():\n    Later.mro()[1].__init__ = _hook\n",
+    "a descriptor put on the class through type()": (
+        "def setup():\n    kind = type(BookError('x'))\n"
+        "    kind.msg = property(lambda s: 0, _hook)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PATCHES))
+def test_a_class_reached_through_an_instance_or_subclass_and_patched_keeps_the_copy(
+    case: str,
+) -> None:
+    """Patching ``BookError.__init__`` through ``type(e)``, ``e.__class__`` or a subclass's
+    ``__bases__`` makes ``raise BookError(...)`` clear the original's tags, which the copy had
+    kept apart from what ``count`` reads after."""
+    source = REACHED + PATCHES[case]
+    before = load(source)
+    assert before["go"]("zz") == 1  # the copy's tags, though the hook cleared BOOK's
+    result = DEEP.apply(source)
+    assert result.sites == 0, result.source
+    assert "BookError(), which could mutate the data" in result.summary, result.summary
+
+
+def test_reading_the_name_of_a_caught_exceptions_class_still_lets_the_copy_go() -> None:
+    source = REACHED + (
+        "def setup():\n    try:\n        raise Later('x')\n    except BookError as e:\n"
+        "        return type(e).__name__, e.__class__.__qualname__, type(e) is Later\n"
+    )
+    result = DEEP.apply(source)
+    assert result.sites == 1 and "    book = BOOK\n" in result.source, result.summary
+    same_results(source, result.source, "go", ("zz",), ("n",))
