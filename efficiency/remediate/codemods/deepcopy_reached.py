@@ -13,8 +13,11 @@ subclass (``Later.__bases__[0]``, ``Later.__base__``, ``Later.mro()``) or from a
 dunder attribute of anything (other than the plain strings ``__name__``, ``__qualname__``,
 ``__module__``, ``__doc__``), or uses an expression that yields a class from another object
 (above, and ``__reduce__``/``__reduce_ex__``, whose answer holds the class) otherwise than by
-reading one of those plain strings of it (``type(exc).__name__``) or comparing it
-(``type(exc) is Later``). Where it does, no class of the module is taken as plain.
+reading one of those plain strings of it (``type(exc).__name__``), calling it where it is an
+instance's class (``type(self)(...)``, which makes one as its name would) or comparing it
+(``type(exc) is Later``). Where it does, no class of the module is taken as plain. Still
+assumed: that nothing reaches the class through the module object (``sys.modules``, an
+``import`` of the module itself) or the garbage collector.
 """
 
 from __future__ import annotations
@@ -74,8 +77,10 @@ def _reaching(node: cst.CSTNode, bound: dict[str, int]) -> bool:
 
 def _plain_use(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
     """Is the class ``node`` yields only read for a plain string (a store there renames
-    it, which runs nothing) or compared?"""
+    it, which runs nothing), called or compared?"""
     parent = parents.get(id(node))
     if isinstance(parent, cst.Attribute) and parent.value is node:
         return parent.attr.value in NAMES
+    if isinstance(parent, cst.Call) and parent.func is node:  # ``type(self)(...)``: made,
+        return not isinstance(node, cst.Attribute) or node.attr.value == "__class__"  # not mro()
     return isinstance(parent, cst.Comparison | cst.ComparisonTarget)

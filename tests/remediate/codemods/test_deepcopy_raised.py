@@ -335,6 +335,9 @@ PATCHES = {
     "a subclass's __bases__": "def setup():\n    Later.__bases__[0].__init__ = _hook\n",
     "a subclass's __base__": "def setup():\n    Later.__base__.__init__ = _hook\n",
     "a subclass's mro()": "def setup():\n    Later.mro()[1].__init__ = _hook\n",
+    "a descriptor put on a base found by mro()": (
+        "def setup():\n    base = Later.mro()[1]\n    base.msg = property(lambda s: 0, _hook)\n"
+    ),
     "a descriptor put on the class through type()": (
         "def setup():\n    kind = type(BookError('x'))\n"
         "    kind.msg = property(lambda s: 0, _hook)\n"
@@ -360,7 +363,8 @@ def test_a_class_reached_through_an_instance_or_subclass_and_patched_keeps_the_c
 def test_reading_the_name_of_a_caught_exceptions_class_still_lets_the_copy_go() -> None:
     source = REACHED + (
         "def setup():\n    try:\n        raise Later('x')\n    except BookError as e:\n"
-        "        return type(e).__name__, e.__class__.__qualname__, type(e) is Later\n"
+        "        again = type(e)('y'), e.__class__('z')\n"
+        "        return type(e).__name__, e.__class__.__qualname__, type(e) is Later, again\n"
     )
     result = DEEP.apply(source)
     assert result.sites == 1 and "    book = BOOK\n" in result.source, result.summary
