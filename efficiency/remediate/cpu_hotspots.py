@@ -230,14 +230,23 @@ def _source_lines(
     """A ``source`` rule's evidence: the frame's sampled lines whose statement matches the
     pattern, their share of the service's samples and the heaviest one's statement; None
     when no sampled line matches (or the source cannot be read)."""
-    if source is None or rule.source is None or not ev.get("target_is_frame"):
+    if source is None or rule.source is None:
         return None
     pattern = re.compile(rule.source)
     found: list[tuple[int, int, str]] = []
-    for line, n in ev.get("lines") or []:
-        text = source.statement(ev["hot_file"], int(line), ev.get("hot_function"))
-        if text is not None and pattern.search(text):
-            found.append((int(n), int(line), text))
+    if rule.source_at == "caller":  # the application lines the frame was called from
+        if ev.get("target_is_frame"):
+            return None
+        for site in ev.get("call_sites") or []:
+            line = int(site.get("line") or 0)
+            text = source.statement(site["file"], line, site["function"]) if line else None
+            if text is not None and pattern.search(text):
+                found.append((int(site["samples"]), line, text))
+    elif ev.get("target_is_frame"):
+        for line, n in ev.get("lines") or []:
+            text = source.statement(ev["hot_file"], int(line), ev.get("hot_function"))
+            if text is not None and pattern.search(text):
+                found.append((int(n), int(line), text))
     if not found:
         return None
     samples = sum(n for n, _, _ in found)

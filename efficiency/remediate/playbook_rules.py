@@ -106,6 +106,10 @@ class FrameRule(Strict):
     #: profile cannot tell apart by frame names, such as ``s += x`` in a loop. Needs
     #: ``share: lines``; without the repository the rule cannot hold.
     source: str | None = None
+    #: whose sampled lines ``source`` reads: the frame's own (``frame``, for the service's own
+    #: code), or (``caller``) those of the application call sites under which a library or
+    #: native frame ran, the lines it was called from (a ``memcpy`` under ``s[k] += x``)
+    source_at: Literal["frame", "caller"] = "frame"
 
     @field_validator("function", "file", "ancestor", "caller", "callee", "source")
     @classmethod
@@ -116,6 +120,8 @@ class FrameRule(Strict):
     def _evidence(self) -> FrameRule:
         if (self.source is None) != (self.share != "lines"):
             raise ValueError("source and share: lines go together")
+        if self.source_at != "frame" and self.source is None:
+            raise ValueError("source_at needs source")
         evidence = (self.file, self.ancestor, self.caller, self.callee, self.source)
         if self.matches_any_function and all(e is None for e in evidence):
             raise ValueError(

@@ -199,3 +199,41 @@ def test_remediate_on_a_real_profile_fixes_what_the_source_shows(
             assert not {"python-string-concat", "python-list-dict-resize"} & set(
                 spot["playbooks"]
             ), spot
+
+
+ITEMS = """class Doc:
+    def __init__(self):
+        self._parts = {}
+
+    def add(self, key, rows):
+        self._parts[key] = ""
+        for row in rows:
+            self._parts[key] += f"{row},"
+        return len(rows)
+"""
+
+
+def test_a_copy_under_an_item_append_matches_string_concat_by_its_caller_line(
+    tmp_path: Path, playbooks: list[Playbook]
+) -> None:
+    (tmp_path / "app.py").write_text(ITEMS)
+    code = RepoSource(tmp_path)
+    libc = "__memmove_avx_unaligned_erms (/usr/lib/x86_64-linux-gnu/libc.so.6)"
+    stacks = profile(
+        f"main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:8);{libc} 500\n"
+        "main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:8) 100\n"
+        "main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:9) 400\n"
+    )
+    found = {r.frame.split(" (")[0]: r for r in frame_hotspots("app", stacks, playbooks,
+                                                               source=code)}  # fmt: skip
+    copy = found["__memmove_avx_unaligned_erms"]
+    assert copy.playbooks[0] == "python-string-concat"
+    match = copy.evidence["matches"]["python-string-concat"]
+    assert match["actual"] == 0.5 and match["source"]["lines"] == [8]
+    assert match["source"]["statement"]["text"] == 'self._parts[key] += f"{row},"'
+    # the Python frame's own time at the item's += is evidence too
+    assert found["Doc.add"].playbooks == ["python-string-concat"]
+    # a copy called from any other line is no evidence of concatenation
+    other = profile(f"main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:9);{libc} 500\n")
+    found = frame_hotspots("app", other, playbooks, source=code)
+    assert all("python-string-concat" not in r.playbooks for r in found)

@@ -55,7 +55,9 @@ own ``__radd__`` is not consulted by ``join``.
 An attribute built the same way (``self.text += piece`` in a loop) is handled by
 :mod:`efficiency.remediate.codemods.join_attribute`; one appended to in helper methods that a
 loop calls, or in a loop that rewrite refuses, by :mod:`~efficiency.remediate.codemods.join_builder`
-(a list of parts behind a property). Each stage analyses the tree the stages before produced.
+(a list of parts behind a property); the str values of a private dict attribute grown with
+``self._x[k] += piece`` by :mod:`~efficiency.remediate.codemods.join_dict` (lists of parts,
+joined where an item is read). Each stage analyses the tree the stages before produced.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ from efficiency.remediate.codemods.join_attribute import (
 from efficiency.remediate.codemods.join_builder import BuilderFinder, _appenders, object_name
 from efficiency.remediate.codemods.join_builder_reach import driven
 from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
+from efficiency.remediate.codemods.join_dict import DictFinder
+from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -289,11 +293,17 @@ class JoinStrings(PythonCodemod):
             owners += [s.owner for s in attrs.sites]
             wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
+        dicts = DictFinder(wrapper.module, targets, params.get("other_modules"))
+        wrapper.visit(dicts)
+        if dicts.sites:
+            new = new.visit(DictRewriter(dicts.sites))
+            wrapper, targets = restage(wrapper.module, new, targets)
+            new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)
         wrapper.visit(builders)
-        refused = "; ".join(finder.refused + attrs.refused + builders.refused)
+        refused = "; ".join(finder.refused + attrs.refused + dicts.refused + builders.refused)
         sites = len(finder.sites) + len(attrs.sites)
-        if not sites and not builders.sites:
+        if not sites and not builders.sites and not dicts.sites:
             why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         summaries = []
@@ -302,6 +312,14 @@ class JoinStrings(PythonCodemod):
             summaries.append(
                 f"built {', '.join(built)} with list.append + str.join instead of += in a loop "
                 f"{where(targets, owners)} ({plural(loops, 'loop')})"
+            )
+        if dicts.sites:
+            kept = [f"{s.cls.name.value}.{s.attr}" for s in dicts.sites]
+            appenders = sorted({o for s in dicts.sites for o in s.owners})
+            summaries.append(
+                f"kept the str values of {', '.join(kept)} as lists of parts (joined where an "
+                f"item is read) instead of += in {', '.join(appenders)} "
+                f"({plural(len(dicts.sites), 'attribute')})"
             )
         if builders.sites:
             name_parts(builders.sites, new)
@@ -316,7 +334,7 @@ class JoinStrings(PythonCodemod):
         summary = "; ".join(summaries)
         if refused:
             summary += f"; left: {refused}"
-        return Edit(new, sites + len(builders.sites), summary)
+        return Edit(new, sites + len(builders.sites) + len(dicts.sites), summary)
 
 
 def _taken(module: cst.Module, sites: list[AttrSite]) -> set[tuple[str, str]]:
