@@ -22,26 +22,32 @@ unchanged, so key-only uses (:mod:`~efficiency.remediate.codemods.join_dict_uses
 
 What must hold, else the reason is given: the attribute's name starts with ``_`` (a mangled
 ``__x`` included) and no other module of the repository names it (the ``other_modules`` param;
-a module reaching attributes by computed names counts as naming it; without the param the
-other modules cannot be seen and it is refused); every ``.attr`` in this module is on the
-object of a method of the class (its first parameter, never rebound there, the method
-undecorated) and one of the accepted uses: ``self.attr = {}`` (a new empty dict, a statement's
-only target), items stored, appended to, read whole, deleted, or key-only uses; at least one
-such start exists; every value that goes in (pieces, stored values, defaults) is provably an
-exact str (:mod:`~efficiency.remediate.codemods.join_exact`, an item read whole, ``+`` and
-conditionals of them, str methods on them), so the original's ``+`` could not raise or run a
-subclass's ``__radd__``; the class is top-level, has no bases but ``object``, no keywords, no
-decorators (a dataclass field would reach ``__eq__``/``__repr__``), defines no attribute hook
-(``__getattr__``, ``__setattr__``...) and binds no name ``attr``; a subclass in the module
-binds no ``attr``, defines no hook and is undecorated; the module does not patch the class or
-reach attributes by name (``setattr``/``delattr``/``vars(x)``/``__dict__``, a store to the
-class or to ``__class__``, ``getattr`` with a computed name, a string equal to the name,
-``eval``/``exec``), and imports no pickling module (a pickle written by the original would
-hold strs). An appended value neither yields nor awaits, passes the object on, calls a
-function of the module that stores ``.attr`` (by name, through calls), a callable the module
-does not define (``self.fmt`` not a method, a local or assigned name), nor could run a special
-method of the module that stores it: re-entrant appends the original's ``+=`` drops, the list
-would keep.
+a module reaching attributes by computed names counts as naming it; without the param the other
+modules cannot be seen and it is refused); every ``.attr`` in this module is on the object of a
+method of the class (its first parameter, never rebound there, the method undecorated) and one
+of the accepted uses: ``self.attr = {}`` (a new empty dict, a statement's only target), items
+stored, appended to, read whole, deleted, or key-only uses; at least one such start exists;
+every value that goes in (pieces, stored values, defaults) is provably an exact str
+(:mod:`~efficiency.remediate.codemods.join_exact`, an item read whole, ``+`` and conditionals
+of them, str methods on them), so the original's ``+`` could not raise or run a subclass's
+``__radd__``; the class is top-level, has no bases but ``object``, no keywords, no decorators
+(a dataclass field would reach ``__eq__``/``__repr__``), defines no attribute hook
+(``__getattr__``, ``__setattr__``...) and binds no name ``attr``; a subclass in the module (a
+grandchild too) binds no ``attr``, defines no hook and is undecorated; the module does not
+patch the class or reach attributes by name (``setattr``/``delattr``/``vars(x)``/ ``__dict__``,
+a store to the class or to ``__class__``, ``getattr`` with a computed name, a string equal to
+the name, ``eval``/``exec``), and imports no pickling module (a pickle written by the original
+would hold strs). An appended value neither yields nor awaits, passes the object on, names a
+function of the module that changes the dict (stores or deletes ``.attr`` or an item, calls a
+method on it other than ``get``/``keys``; by name, through any naming: a call, a property read,
+a bound method handed to ``map``, a name or attribute assigned one;
+:mod:`~efficiency.remediate.codemods.join_dict_reach`), calls a method of the dict itself other
+than ``get``, calls a callable the module does not define (``self.fmt`` not a method, a local
+or assigned name), could resume a generator that changes the dict, nor could run a special
+method of the module that changes it: what the piece does to the dict the original's ``+=``
+undoes (an append dropped, a popped key put back), the list would keep. Item reads compared
+with ``is`` or handed to ``id()`` are refused (two joins are two objects); so are key-only
+builtins the method or a ``global`` statement rebinds.
 
 Rewritten only where the appends are what the profile blames (a targeted method appends,
 directly or through ``self.`` calls) or, with no profile, a loop of the module runs one.
@@ -67,9 +73,13 @@ from efficiency.remediate.codemods.join_builder_facts import (
     imported,
     names_bound,
     rebinds,
-    storers,
 )
 from efficiency.remediate.codemods.join_builder_reach import driven, foreign_call, implicit_writer
+from efficiency.remediate.codemods.join_dict_reach import (
+    dict_writers,
+    generator_refusal,
+    value_refusal,
+)
 from efficiency.remediate.codemods.join_dict_uses import KEY_FUNCS, DictUses, UseReader
 from efficiency.remediate.codemods.pysource import INTROSPECTION, ScopedVisitor, Targets, code, walk
 
@@ -131,7 +141,8 @@ class DictFinder(ScopedVisitor):
                 return  # not what the profile blames
         elif not driven(self.module, appenders, grown):
             return
-        reader = UseReader(self.module, self.parent, attr, names_bound(self.module) & KEY_FUNCS)
+        rebound = names_bound(self.module) | _declared_global(self.module)
+        reader = UseReader(self.module, self.parent, attr, rebound & KEY_FUNCS)
         shown = f"`self.{attr}[...] += ...` in {cls.name.value} ({', '.join(sorted(owners))})"
         why = self._uses(cls, methods, attr, reader)
         if not why and any(_number(v) for v in reader.uses.values()):
@@ -221,12 +232,15 @@ class DictFinder(ScopedVisitor):
     ) -> str:
         """Why a value going into an item may not be an exact str, or could append
         re-entrantly (an append the original's ``+=`` drops), else ''."""
-        writers = storers(self.module, attr)
+        names = {attr, _mangled(cls.name.value, attr)}
+        writers = dict_writers(self.module, names)
         values = reader.uses.values()
         for value in values:
             if not reader.str_value(value):
                 return f"`{code(value)[:50]}` is not provably a str"
-        why = implicit_writer(writers, attr, values)
+        why = implicit_writer(writers, attr, values) or generator_refusal(
+            self.module, writers, values
+        )
         if why:
             return why
         for value in values:
@@ -247,7 +261,9 @@ class DictFinder(ScopedVisitor):
                     name = callee(node.func)
                     if name is None or name in writers or name in _NAMED_ACCESS:
                         return f"`{code(node.func)}` in a value put in an item could store .{attr}"
-            why = foreign_call(self.module, value, method, set(methods))
+            why = value_refusal(value, writers, names, self.parent) or foreign_call(
+                self.module, value, method, set(methods)
+            )
             if why:
                 return why
         return ""
@@ -318,12 +334,27 @@ def _plain_method(method: cst.FunctionDef, bound: set[str]) -> bool:
 
 
 def _subclasses(module: cst.Module, name: str) -> list[cst.ClassDef]:
-    return [
-        d
-        for d in walk(module)
-        if isinstance(d, cst.ClassDef)
-        and any(isinstance(n, cst.Name) and n.value == name for b in d.bases for n in walk(b.value))
-    ]
+    """The module's classes deriving from ``name``, directly or through one another (a
+    grandchild's ``__getattribute__`` sees the attribute as much as a child's)."""
+    classes = [d for d in walk(module) if isinstance(d, cst.ClassDef)]
+    names, found = {name}, []
+    grown = True
+    while grown:
+        grown = False
+        for d in classes:
+            if d in found or d.name.value == name:
+                continue
+            if any(isinstance(n, cst.Name) and n.value in names
+                   for b in d.bases for n in walk(b.value)):  # fmt: skip
+                found.append(d)
+                names.add(d.name.value)
+                grown = True
+    return found
+
+
+def _declared_global(module: cst.Module) -> set[str]:
+    """The names some function of the module declares ``global`` (and may rebind there)."""
+    return {a.name.value for n in walk(module) if isinstance(n, cst.Global) for a in n.names}
 
 
 def _number(node: cst.BaseExpression) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from efficiency.remediate.codemods.join_attribute_class import Parent, _stored
+from efficiency.remediate.codemods.join_builder_facts import rebinds
 from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import code, walk
 
@@ -162,13 +163,15 @@ class UseReader:
         if isinstance(up, cst.Del) and up.target is node:
             return ""
         if isinstance(up, cst.Attribute) and up.value is node:
-            return self._method(up, shown)
-        if self._keys_only(node):
+            return self._method(up, shown, method)
+        if self._keys_only(node, method):
             return ""
         return f"{shown} uses .{self.attr} other than by its keys or items"
 
-    def _keys_only(self, node: cst.BaseExpression) -> bool:
-        """Does ``node`` (the dict, or its ``.keys()``) sit where only its keys count?"""
+    def _keys_only(self, node: cst.BaseExpression, method: cst.FunctionDef) -> bool:
+        """Does ``node`` (the dict, or its ``.keys()``) sit where only its keys count? A
+        builtin counts only where neither the module nor ``method`` binds its name (a
+        parameter ``sorted=...``, a local, ``global sorted`` in any function)."""
         up = self.parent(node)
         if isinstance(up, cst.ComparisonTarget) and up.comparator is node:
             return isinstance(up.operator, cst.In | cst.NotIn)
@@ -184,11 +187,12 @@ class UseReader:
                 isinstance(call, cst.Call)
                 and isinstance(call.func, cst.Name)
                 and call.func.value in KEY_FUNCS - self.rebound
+                and not _binds(method, call.func.value)
                 and call.args[0] is up
             )
         return False
 
-    def _method(self, method: cst.Attribute, shown: str) -> str:
+    def _method(self, method: cst.Attribute, shown: str, scope: cst.FunctionDef) -> str:
         call = self.parent(method)
         name = method.attr.value
         if not isinstance(call, cst.Call) or call.func is not method:
@@ -196,7 +200,7 @@ class UseReader:
         if any(a.keyword is not None or a.star for a in call.args):
             return f"`{code(call)[:60]}` passes keywords or unpacked arguments"
         used = not isinstance(self.parent(call), cst.Expr)
-        if name == "keys" and not call.args and self._keys_only(call):
+        if name == "keys" and not call.args and self._keys_only(call, scope):
             return ""
         if name == "clear" and not call.args and not used:
             return ""
@@ -234,6 +238,8 @@ class UseReader:
             return ""
         if (isinstance(up, cst.AnnAssign) and up.target is sub) or _stored(self.parent, sub):
             return f"{shown} stores an item by annotation, unpacking, a loop or `as`"
+        if _identity(self.parent, sub):
+            return f"{shown} asks for an item's identity, which a joined str does not keep"
         self.uses.reads.add(id(sub))
         return ""
 
@@ -253,6 +259,36 @@ class UseReader:
             return None
         self.uses.covered.add(id(value.value))
         return pieces
+
+
+def _binds(method: cst.FunctionDef, name: str) -> bool:
+    """Does ``method`` bind ``name`` in any of its scopes (a parameter, a local, a nested def,
+    class or import)?"""
+    if rebinds(method, name):
+        return True
+    return any(
+        (isinstance(n, cst.FunctionDef | cst.ClassDef) and n.name.value == name)
+        or (isinstance(n, cst.ImportAlias) and code(n.asname.name if n.asname else n.name) == name)
+        for n in walk(method.body)
+    )
+
+
+def _identity(parent: Parent, sub: cst.Subscript) -> bool:
+    """Is the item read compared with ``is``/``is not`` or handed to ``id()``? Two reads of
+    the original's item are one object; two joins of the parts are not."""
+    up = parent(sub)
+    if isinstance(up, cst.ComparisonTarget):
+        return isinstance(up.operator, cst.Is | cst.IsNot)
+    if isinstance(up, cst.Comparison) and up.left is sub:
+        return isinstance(up.comparisons[0].operator, cst.Is | cst.IsNot)
+    if isinstance(up, cst.Arg):
+        call = parent(up)
+        return (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Name)
+            and call.func.value == "id"
+        )
+    return False
 
 
 def _empty(value: cst.BaseExpression | None) -> bool:
