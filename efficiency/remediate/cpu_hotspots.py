@@ -54,6 +54,9 @@ class _Context:
     outer: defaultdict[tuple[str, str, int], Counter[int]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
+    #: per application call site, the samples where only native frames lie between it and
+    #: the candidate (not a library's Python code, whose own copying is not the call's)
+    direct: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     under: Counter[str] = field(default_factory=Counter)  # ancestor regex → samples
     callees: set[str] = field(default_factory=set)  # ``function (file)`` of direct callees
 
@@ -135,6 +138,8 @@ def _context(
             if caller >= 0:
                 c = frames[caller]
                 ctx.callers[(c.function, c.file, c.line)] += n
+                if all(f.runtime == "native" for f in frames[caller + 1 : pos]):
+                    ctx.direct[(c.function, c.file, c.line)] += n
                 above = app_above[caller]
                 if above >= 0 and frames[above].file == c.file and frames[above].line:
                     ctx.outer[(c.function, c.file, c.line)][frames[above].line] += n
@@ -215,6 +220,7 @@ def _frame_evidence(
                 "file": cfile,
                 "line": cline,
                 "samples": cn,
+                "direct_samples": ctx.direct.get((cf, cfile, cline), 0),
                 "caller_lines": sorted(ctx.outer.get((cf, cfile, cline), ())),
             }
             for (cf, cfile, cline), cn in sorted(
@@ -239,9 +245,12 @@ def _source_lines(
             return None
         for site in ev.get("call_sites") or []:
             line = int(site.get("line") or 0)
+            # only what ran straight under the line (``d[k] += json.dumps(x)``: json's own
+            # copies, under its Python frames, are no evidence of the concatenation)
+            direct = int(site.get("direct_samples", site["samples"]))
             text = source.statement(site["file"], line, site["function"]) if line else None
-            if text is not None and pattern.search(text):
-                found.append((int(site["samples"]), line, text))
+            if direct and text is not None and pattern.search(text):
+                found.append((direct, line, text))
     elif ev.get("target_is_frame"):
         for line, n in ev.get("lines") or []:
             text = source.statement(ev["hot_file"], int(line), ev.get("hot_function"))

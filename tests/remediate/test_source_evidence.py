@@ -237,3 +237,26 @@ def test_a_copy_under_an_item_append_matches_string_concat_by_its_caller_line(
     other = profile(f"main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:9);{libc} 500\n")
     found = frame_hotspots("app", other, playbooks, source=code)
     assert all("python-string-concat" not in r.playbooks for r in found)
+
+
+def test_a_copy_inside_a_library_called_on_the_line_is_no_concatenation(
+    tmp_path: Path, playbooks: list[Playbook]
+) -> None:
+    # `self._parts[key] += json.dumps(rows)`: the memmove runs in json's encoder, under its
+    # Python frames; the application line is only the nearest caller, not the copy's cause
+    (tmp_path / "app.py").write_text(
+        "import json\n\n\nclass Doc:\n    def __init__(self):\n        self._parts = {}\n\n"
+        "    def add(self, key, rows):\n        self._parts[key] += json.dumps(rows)\n"
+    )
+    libc = "__memmove_avx_unaligned_erms (/usr/lib/x86_64-linux-gnu/libc.so.6)"
+    json_frames = (
+        "dumps (/usr/lib/python3.12/json/__init__.py:231);"
+        "encode (/usr/lib/python3.12/json/encoder.py:200)"
+    )
+    stacks = profile(
+        f"main (/srv/app/app.py:50);Doc.add (/srv/app/app.py:9);{json_frames};{libc} 500\n"
+    )
+    spots = frame_hotspots("app", stacks, playbooks, source=RepoSource(tmp_path))
+    copy = next(r for r in spots if r.frame.startswith("__memmove_avx_unaligned_erms"))
+    assert "python-string-concat" not in copy.playbooks
+    assert "native-memcpy-volume" in copy.playbooks
