@@ -29,6 +29,9 @@ module whose code reads ``.body``, directly or through calls (nor ``getattr``-st
 introspection, nor a module-level value such as a lambda or ``partial`` mentioning it), uses
 the object only in ways that provably cannot read it (its other plain attributes, its
 non-reading methods, passing it to the module's non-reading functions, which use it alike),
+names no name or attribute assigned anywhere in the module a value naming such a function
+(``self._cb = self.show`` in ``__init__``, then ``map(self._cb, xs)`` in the loop: see
+:func:`~efficiency.remediate.codemods.join_dict_reach.reach`),
 does not rebind or alias the object in the function, and neither yields nor awaits (``async
 for``/``async with`` included). Names the module shows may hold the same object (another
 parameter annotated with the class, a ``TypeVar``/``Protocol`` naming it or ``"Job"``; a
@@ -82,6 +85,7 @@ from efficiency.remediate.codemods.join_attribute_uses import (
 )
 from efficiency.remediate.codemods.join_builder_facts import callee as _callee
 from efficiency.remediate.codemods.join_builder_facts import rebinds
+from efficiency.remediate.codemods.join_dict_reach import naming, reach
 from efficiency.remediate.codemods.pysource import (
     INTROSPECTION,
     SCOPES,
@@ -231,7 +235,18 @@ class AttrFinder(ScopedVisitor):
             )
             if why:
                 return why
-        return patch_refusal(self.module, cls)
+        return patch_refusal(self.module, cls) or self._held(loop, attrs, uses)
+
+    def _held(self, loop: cst.For | cst.While, attrs: list[str], uses: ObjectUses) -> str:
+        """Why the loop could read a built attribute through a name or attribute that holds
+        a reader without calling it here (``self._cb`` set to ``self.show`` elsewhere, handed
+        to ``map``), else ""."""
+        held = reach(self.module, uses.readers, set(attrs))
+        for part in _run_each_time(loop):
+            found = naming(part, held - set(attrs))
+            if found is not None:
+                return f"`{code(found)}` in the loop could hold code that reads {uses.shown}"
+        return ""
 
     def _outside(
         self, loop: cst.CSTNode, func: cst.FunctionDef, names: set[str], uses: ObjectUses

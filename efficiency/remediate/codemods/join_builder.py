@@ -49,7 +49,10 @@ refused), and none stores it on the class itself; an appended piece neither call
 or method of the module that stores ``.out`` (which the original would overwrite with its
 result), nor a callable the module does not define (``self.fmt(x)`` where ``fmt`` is no method,
 a parameter's ``fmt(x)``: one that appends would have its append dropped by the original's
-``+=``), nor uses the object other than to read its attributes, yields or awaits; and no
+``+=``), nor names such a function or a name or attribute assigned one (a property read
+``self.stamp``, ``map(self.also, xs)``, ``self._cb`` set to ``self.also``: see
+:func:`~efficiency.remediate.codemods.join_dict_reach.reach`), nor resumes a generator that
+stores it, nor uses the object other than to read its attributes, yields or awaits; and no
 special method of the module (``__format__``, ``__str__``...) stores ``.out`` unless every
 piece is a str literal; the module defines no str subclass with its own ``+`` and imports no
 ``markupsafe`` (``Markup``'s ``+`` escapes the other operand, a join does not).
@@ -87,6 +90,7 @@ from efficiency.remediate.codemods.join_builder_reach import (
     odd_addition,
     paired_value,
 )
+from efficiency.remediate.codemods.join_dict_reach import generator_refusal, naming, reach
 from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -200,9 +204,12 @@ class BuilderFinder(ScopedVisitor):
         attr: str,
         appends: dict[int, tuple[str, cst.CSTNode, str]],
     ) -> str:
-        writers = storers(self.module, attr)
+        stored = storers(self.module, attr)
+        writers = reach(self.module, stored, {attr})
         pieces = [p for o, n, _ in appends.values() for p in (_attr_append(n, o) or ("", []))[1]]
-        why = implicit_writer(writers, attr, pieces)
+        why = implicit_writer(writers, attr, pieces) or generator_refusal(
+            self.module, writers, pieces, f".{attr}"
+        )
         if why:
             return why
         for obj, node, owner in appends.values():
@@ -218,11 +225,14 @@ class BuilderFinder(ScopedVisitor):
             pieces = _attr_append(node, obj)
             assert pieces is not None
             for piece in pieces[1]:
-                why = self._piece_refusal(piece, obj, attr, writers) or foreign_call(
+                why = self._piece_refusal(piece, obj, attr, stored) or foreign_call(
                     self.module, piece, method, set(methods)
                 )
                 if why:
                     return why
+                found = naming(piece, writers)  # a property read, a bound method handed on
+                if found is not None:
+                    return f"`{code(found)}` in an appended piece could store .{attr}"
         return ""
 
     def _piece_refusal(

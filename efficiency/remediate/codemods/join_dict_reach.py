@@ -11,7 +11,10 @@ code that changes the dict:
   an item of it, or call a method on it other than ``get``/``keys``, those that name one of
   them in any way (a call, a property read ``self.stamp``, a bound method handed to
   ``map``/``sorted``), and the names and attributes assigned a value that names one
-  (``self._cb = self.also``, ``cb = self.also``);
+  (``self._cb = self.also``, ``cb = self.also``); :func:`reach` is that closure, which
+  :mod:`~efficiency.remediate.codemods.join_builder` (over the defs storing its attribute)
+  and :mod:`~efficiency.remediate.codemods.join_attribute` (over those reading it) share;
+* :func:`naming`: the first name in a value that is one of them;
 * :func:`value_refusal`: a value that names a writer, or changes the dict itself
   (``self._x.pop(k, "")`` in an f-string field);
 * :func:`generator_refusal`: a writer that is a generator runs whenever anything resumes it
@@ -62,12 +65,23 @@ def _named(d: cst.CSTNode) -> set[str]:
 
 def dict_writers(module: cst.Module, names: set[str]) -> set[str]:
     """The module's functions and classes that change the dict (see the module docstring),
-    closed over naming one another."""
+    closed over naming one another (:func:`reach`)."""
     defs = [d for d in walk(module) if isinstance(d, cst.FunctionDef | cst.ClassDef)]
     found: set[str] = set()
     for name in names:
         found |= storers(module, name)
     found |= {d.name.value for d in defs if _changes_dict(d, names)}
+    return reach(module, found, names)
+
+
+def reach(module: cst.Module, base: set[str], names: set[str]) -> set[str]:
+    """``base`` (names of defs that change or read an attribute), closed over the module's
+    functions and classes that name one of them in any way (a call, a property read, a bound
+    method handed on) and over the names and attributes assigned a value that names one
+    (``self._cb = self.also``, ``cb = self.also``); assignments to ``names`` themselves, the
+    attribute's own spellings, bind nothing here."""
+    defs = [d for d in walk(module) if isinstance(d, cst.FunctionDef | cst.ClassDef)]
+    found = set(base)
     used = {id(d): _named(d.body) for d in defs}
     stores = _bindings(module, names)
     grown = True
@@ -81,8 +95,8 @@ def dict_writers(module: cst.Module, names: set[str]) -> set[str]:
 
 def _bindings(module: cst.Module, names: set[str]) -> list[tuple[set[str], set[str]]]:
     """Each assignment of the module as (the names or attributes it binds, the names its
-    value uses): ``self._cb = self.also`` makes ``_cb`` hold a writer. Items of the dict
-    itself hold exact strs (checked apart), so they bind nothing here."""
+    value uses): ``self._cb = self.also`` makes ``_cb`` hold a writer. The attribute itself
+    (or items of the dict) holds exact strs (checked apart), so it binds nothing here."""
     out: list[tuple[set[str], set[str]]] = []
     for n in walk(module):
         targets: list[cst.CSTNode] = []
@@ -113,15 +127,25 @@ def _bound(target: cst.BaseExpression) -> set[str]:
     return set()
 
 
+def naming(value: cst.BaseExpression, reached: set[str]) -> cst.CSTNode | None:
+    """The first name or attribute in ``value`` that is one of ``reached`` (a def that could
+    change the attribute, or a name or attribute that could hold one), else None."""
+    for node in walk(value):
+        if isinstance(node, cst.Name) and node.value in reached:
+            return node
+        if isinstance(node, cst.Attribute) and node.attr.value in reached:
+            return node
+    return None
+
+
 def value_refusal(
     value: cst.BaseExpression, writers: set[str], names: set[str], parent: Callable
 ) -> str:
     """Why ``value`` could change the dict while it is evaluated, else ''."""
+    found = naming(value, writers)
+    if found is not None:
+        return f"`{code(found)}` in a value put in an item could change the dict"
     for node in walk(value):
-        if isinstance(node, cst.Name | cst.Attribute):
-            name = node.value if isinstance(node, cst.Name) else node.attr.value
-            if isinstance(name, str) and name in writers:
-                return f"`{code(node)}` in a value put in an item could change the dict"
         if isinstance(node, cst.Attribute) and node.attr.value in names:
             up = parent(node)
             if isinstance(up, cst.Attribute) and up.value is node and up.attr.value not in _READERS:
@@ -130,7 +154,7 @@ def value_refusal(
 
 
 def generator_refusal(
-    module: cst.Module, writers: set[str], values: list[cst.BaseExpression]
+    module: cst.Module, writers: set[str], values: list[cst.BaseExpression], what: str = "the dict"
 ) -> str:
     """Why a generator that changes the dict rules the rewrite out: a value that calls,
     iterates (a comprehension, ``*``), or tests ``in`` could resume it. '' if none."""
@@ -142,5 +166,5 @@ def generator_refusal(
             and d.name.value in writers
             and any(isinstance(n, cst.Yield) for n in walk(d.body))
         ):
-            return f"{d.name.value} is a generator that changes the dict: a value could resume it"
+            return f"{d.name.value} is a generator that changes {what}: a value could resume it"
     return ""
