@@ -44,6 +44,7 @@ from typing import NamedTuple
 import libcst as cst
 
 from efficiency.remediate.codemods.deepcopy_builtins import drained, lazy, passes_through
+from efficiency.remediate.codemods.deepcopy_descriptors import Descriptors
 from efficiency.remediate.codemods.deepcopy_lambdas import lazy_reads
 from efficiency.remediate.codemods.deepcopy_mutation import mutation
 from efficiency.remediate.codemods.deepcopy_names import rebinds as _rebinds
@@ -94,6 +95,20 @@ class CalleeReads:
     _shadowed: Callable[[str], bool]
     _read_only: Callable[..., str | None]
     _name_read_only: Callable[..., str | None]
+    #: the module's classes' descriptors (``deepcopy_descriptors``), and the module they are of
+    _descriptors: Descriptors
+    _described: cst.Module | None = None
+
+    def _descriptor_reads(
+        self, function: cst.FunctionDef, types: Types, skip: tuple[cst.CSTNode, ...] = ()
+    ) -> list[tuple[cst.Attribute, str]]:
+        """The attribute reads in ``function`` (not under ``skip``) that may run code of a
+        class of the module, each with why (``deepcopy_descriptors``)."""
+        assert self._module is not None
+        if self._described is not self._module:
+            self._descriptors = Descriptors(self._module, self._bound)
+            self._described = self._module
+        return self._descriptors.refusal(function, types, skip)
 
     def _through_call(
         self, arg: cst.Arg, function: cst.FunctionDef, depth: int, whole: bool
@@ -284,6 +299,9 @@ class CalleeReads:
         types = Types(self._module, helper)
         types.shadowed = lambda n: n in self._bound or n in types.bound
         types.returns = lambda call: self._annotated(call, types.bound.__contains__)
+        spoiling = self._descriptor_reads(helper, types)
+        if spoiling:
+            return spoiling[0][1]
         for node in walk(helper.body):
             why = mutation(node, helper.name, types) or in_place(node, types)
             if why is None:

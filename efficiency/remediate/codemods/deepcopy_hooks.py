@@ -17,8 +17,9 @@ read, through the function's first parameter or the class's own name, keeps the 
             p = copy.deepcopy(SITE)               # stays: p["moon"] was read from the copy
             n = self._n() ...
 
-A name not bound in the class body is an instance attribute (the class has no base, or its
-methods are not followed). A class attribute may be bound to literals and displays of them, to
+A name not bound in the class body (an annotation alone binds none) is an instance attribute
+(the class has no base, or its methods are not followed); reads of other objects' attributes
+are judged in ``deepcopy_descriptors``. A class attribute may be bound to literals and displays of them, to
 a module global bound once to such a value, or, in a ``@dataclass``, to ``field(...)`` (the
 decorator replaces it by the default). What a subclass elsewhere adds is checked at run time
 for the methods only (``deepcopy_guards``); its attributes stay assumed plain.
@@ -47,7 +48,7 @@ def hooked_read(
     """Why a read of an attribute of ``first`` (``self``/``cls``) or of ``owner``'s name in
     ``function`` may run code of ``owner``, or None."""
     names = {n for n in (first, owner.name.value) if n is not None}
-    plain = _plain_attributes(owner, module, bound)
+    plain = plain_attributes(owner, module, bound)
     called = {id(n.func) for n in walk(function.body) if isinstance(n, cst.Call)}
     for node in walk(function.body):
         if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
@@ -74,7 +75,7 @@ class _Attributes:
         self.hooks: set[str] = set()
 
 
-def _plain_attributes(
+def plain_attributes(
     owner: cst.ClassDef, module: cst.Module, bound: Mapping[str, int]
 ) -> _Attributes:
     found = _Attributes()
@@ -98,9 +99,10 @@ def _plain_attributes(
         smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
         for small in smalls:
             targets, value = _binding(small)
+            alone = isinstance(small, cst.AnnAssign) and small.value is None  # binds nothing
             for name in targets:
                 found.bound.add(name)
-                if value is None or not _data(value, data, dataclass, bound):
+                if not alone and (value is None or not _data(value, data, dataclass, bound)):
                     unplain.add(name)
     found.plain = found.bound - unplain
     return found

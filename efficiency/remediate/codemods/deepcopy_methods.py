@@ -193,6 +193,9 @@ class MethodReads(CalleeReads):
         types.shadowed = lambda n: n in self._bound or n in types.bound
         if first is not None and rebound(method, first, self.parent):
             return f"rebinds {first}"
+        spoiling = self._descriptor_reads(method, types)  # deepcopy_descriptors
+        if spoiling:
+            return spoiling[0][1]
         functions = self._functions()
         for node in walk(method.body):
             why = mutation(node, method.name, types) or in_place(node, types)

@@ -77,8 +77,9 @@ the copy's objects were new, so ``cfg["mode"] is SENTINEL`` was false where the 
 sentinel would make it true.
 What stays assumed: no other thread mutates the original meanwhile, deepcopy itself had no
 side effects (a ``__deepcopy__`` hook or an uncopyable object would have run or raised), the
-annotations are true, and reads of other values (subscripts, attributes, comparisons, the
-builtins above) run no code that changes the original. Also that the data's values compare and
+annotations are true, and reads of other values (subscripts, comparisons, the builtins above,
+attributes of classes from elsewhere: ``deepcopy_descriptors`` judges the module's) run no code
+that changes the original. Also that the data's values compare and
 hash by value: an object that equals only itself (a plain ``object()`` sentinel, a class
 without ``__eq__``) compared with ``==``/``in`` against the original's own object, or given to
 ``hash``/``repr``/``str`` (an address), answers differently for the original than it did for

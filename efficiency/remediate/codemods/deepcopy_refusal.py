@@ -132,6 +132,12 @@ class CopyJudge(NumberReads):
                 if why is not None:
                     return why
         flagged: list[tuple[cst.CSTNode, str]] = []
+        # deepcopy_descriptors: a read that may run a property's code, judged as a call is
+        # (the arguments of the copy, or of the helper making it, run before it)
+        spoiling: list[tuple[cst.CSTNode, str]] = [
+            (read, f"the function {why}")
+            for read, why in self._descriptor_reads(function, types, tuple(call.args))
+        ]
         placed: str | None = None  # ``n += [...]`` on a local that may hold someone's list
         excepts = except_refusals(  # deepcopy_excepts: ``except E as exc`` that hands on nothing
             function, self._module, self._bound, self._shadowed, self.parent
@@ -172,8 +178,9 @@ class CopyJudge(NumberReads):
             return placed
         if reads is None:  # deepcopy_lambdas: a generator or filter that outlives the reads
             reads = lazy_reads(function, self._tracked, self.parent, self._shadowed)
-        if reads is not None or not flagged:
+        if reads is not None or not (flagged or spoiling):
             return flagged[0][1] if flagged else reads
+        flagged += spoiling
         span = functools.partial(self.get_metadata, PositionProvider)
         scalar = lambda value: types.scalar(types.type_of(value))  # noqa: E731
         return during_reads(flagged, node, function, self._tracked, self.parent, span, scalar)
