@@ -63,6 +63,7 @@ from benchmarks.nezha_signals import log_records, span_records
 from benchmarks.rca_nezha_notes import (
     EARLIER_STEP,
     FINDINGS,
+    JUDGED_LAYOUT,
     LAST_STEP,
     PREVIOUS,
     STEP_BEFORE,
@@ -186,7 +187,8 @@ def run(root: Path, workdir: Path, splits: tuple[str, ...]) -> dict[str, dict[st
             continue
         start = min(f.at for f in every) - pd.Timedelta(hours=1, minutes=5)
         end = max(f.at for f in every) + pd.Timedelta(minutes=10)
-        stores = {"metrics": workdir / f"{day}-metrics.db", "full": workdir / f"{day}-full.db"}
+        stores = {"metrics": workdir / f"{day}-metrics.db", "full": workdir / f"{day}-full.db",
+                  "edges": workdir / f"{day}-edges.db"}  # fmt: skip
         if not stores["full"].exists():  # a kept --workdir is reused as it is
             pods = day_points(root, day, start, end)
             spans = list(span_records(day_files(root, day, "trace"), start, end))
@@ -196,10 +198,14 @@ def run(root: Path, workdir: Path, splits: tuple[str, ...]) -> dict[str, dict[st
             shutil.copyfile(stores["metrics"], stores["full"])
             logs = log_records(day_files(root, day, "log"), start, end)
             _store(runner, workdir / f"{day}-full", [("logs", list(logs))])
+        if not stores["edges"].exists():
+            shutil.copyfile(stores["metrics"], stores["edges"])
+            _drop_operations(stores["edges"])
         database = Database(f"sqlite:///{stores['metrics']}")
         for fault in listed:
             at = fault.at.isoformat()
-            for method, store in (("ours", "full"), ("ours-metrics", "metrics")):
+            for method, store in (("ours", "full"), ("ours-metrics", "metrics"),
+                                  ("ours-edges", "edges")):  # fmt: skip
                 res = runner.invoke(cli, ["--db", str(stores[store]), "rca", "--at", at, "--json"])
                 if res.exit_code != 0:
                     raise SystemExit(f"rca failed: {res.output}")
@@ -213,6 +219,18 @@ def run(root: Path, workdir: Path, splits: tuple[str, ...]) -> dict[str, dict[st
             _record(found, "baseline", fault, baseline_ranking(points, fault.at))
         database.dispose()
     return found
+
+
+def _drop_operations(db: Path) -> None:
+    """Leave pod, node, frontend and call-edge series only: what the issue describes the judged
+    data as (per-minute pod, node, call-edge and frontend metrics), without the per-operation
+    series (``span_*``) that ``ingest spans`` also derives."""
+    with sqlite3.connect(db) as con:
+        ids = "SELECT id FROM metric_series WHERE name LIKE 'span!_%' ESCAPE '!'"
+        con.execute(f"DELETE FROM metric_points WHERE series_id IN ({ids})")
+        con.execute("DELETE FROM metric_series WHERE name LIKE 'span!_%' ESCAPE '!'")
+    with sqlite3.connect(db) as con:
+        con.execute("VACUUM")
 
 
 def _store(runner: CliRunner, stem: Path, parts: list[tuple[str, list[str]]]) -> Path:
@@ -237,6 +255,7 @@ def _record(found: dict, method: str, fault: Fault, ranking: list[str]) -> None:
 METHODS = {
     "ours": "efficiency rca (default CLI), pod metrics + spans + logs",
     "ours-metrics": "efficiency rca (default CLI), pod metrics + spans, no logs",
+    "ours-edges": "efficiency rca (default CLI), pod metrics + call-edge series only",
     "baseline": "baseline: largest robust z-score jump (pod metrics + span series)",
 }
 
@@ -260,9 +279,12 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float, how: str) -> 
         "reshapes the CSV columns into those JSON-lines layouts and reads no fault label. The "
         "logs and spans cover only the minutes around each fault and a fault-free stretch, so "
         "their series have gaps. *metrics + spans* is the same ranking on a store without the "
-        "logs. Split: *dev* = SHA-256 of `day inject_time inject_pod` even (parameters were "
-        "chosen looking at these only), *test* = odd. The issue's target (on the held-out "
-        "OnlineBoutique days, not measured here): AC@1 >= 0.80, AC@3 >= 0.95.",
+        "logs; *call-edge series only* on a store without the per-operation span series too "
+        "(pod, node, frontend and call-edge metrics: the layout the issue gives for the judged "
+        "OnlineBoutique data). Split: *dev* = SHA-256 of `day inject_time inject_pod` even "
+        "(parameters were chosen looking at these only), *test* = odd. The issue's target "
+        "(on the held-out OnlineBoutique days, not measured here): AC@1 >= 0.80, "
+        "AC@3 >= 0.95.",
         "",
         "| method | split | faults | AC@1 | AC@3 | Avg@5 |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
@@ -274,8 +296,8 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float, how: str) -> 
             lines.append(f"| {name} | {split} | {len(pos)} | {a1:.2f} | {a3:.2f} | {avg:.2f} |")
     kinds = sorted({k.split(":")[1] for k in found["ours"] if ":" in k})
     lines += ["", "By fault kind (AC@1 / AC@3; dev, test):", "",
-              "| kind | split | faults | + spans + logs | + spans | baseline |",
-              "| --- | --- | ---: | --- | --- | --- |"]  # fmt: skip
+              "| kind | split | faults | + spans + logs | + spans | call edges only | baseline |",
+              "| --- | --- | ---: | --- | --- | --- | --- |"]  # fmt: skip
     for kind in kinds:
         for split in ("dev", "test"):
             cells = []
@@ -297,6 +319,8 @@ def report(found: dict[str, dict[str, list[int]]], seconds: float, how: str) -> 
         STEP_BEFORE,
         "",
         LAST_STEP,
+        "",
+        JUDGED_LAYOUT,
         "",
         f"Ran in {seconds:.0f} s ({how}), load average {load_average()}.",
     ]
