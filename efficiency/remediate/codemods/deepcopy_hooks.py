@@ -19,10 +19,11 @@ read, through the function's first parameter or the class's own name, keeps the 
 
 A name not bound in the class body (an annotation alone binds none) is an instance attribute
 (the class has no base, or its methods are not followed); reads of other objects' attributes
-are judged in ``deepcopy_descriptors``. A class attribute may be bound to literals and displays of them, to
-a module global bound once to such a value, or, in a ``@dataclass``, to ``field(...)`` (the
-decorator replaces it by the default). What a subclass elsewhere adds is checked at run time
-for the methods only (``deepcopy_guards``); its attributes stay assumed plain.
+are judged in ``deepcopy_descriptors``. A class attribute may be bound to literals and
+displays of them, to a module global bound once to such a value, or, in a ``@dataclass``, to
+``field(...)`` (the decorator replaces it by the default). What a subclass elsewhere adds is
+checked at run time for the methods only (``deepcopy_guards``); its attributes stay assumed
+plain.
 """
 
 from __future__ import annotations
