@@ -47,7 +47,6 @@ from efficiency.remediate.codemods.pysource import (
     COMPREHENSIONS,
     SCOPES,
     ScopedVisitor,
-    StatementRewriter,
     Targets,
     calls_introspection,
     code,
@@ -55,6 +54,7 @@ from efficiency.remediate.codemods.pysource import (
     walk,
 )
 from efficiency.remediate.codemods.shadow_set import guarded_test
+from efficiency.remediate.codemods.site_rewriter import SiteRewriter
 
 #: builtins the rewrite calls
 _USED = frozenset({"type", "str", "int", "frozenset", "all"})
@@ -286,27 +286,14 @@ def _tested(function: cst.FunctionDef, name: str) -> bool:
     )
 
 
-class FrozenRewriter(StatementRewriter):
+class FrozenRewriter(SiteRewriter):
     """Makes each site's set after the line that binds its list and asks it in the tests."""
 
-    def __init__(self, sites: list[FrozenSite]) -> None:
-        super().__init__()
-        self.inits = {id(s.init): s for s in sites}
-        self.tests = {id(t): s for s in sites for t in s.tests}
-
-    def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
-        out: list = []
-        for old, new in zip(original, updated, strict=True):
-            out.append(new)
-            site = self.inits.get(id(old))
-            if site is not None:
-                out.append(
-                    cst.parse_statement(
-                        f"{site.shadow} = (frozenset({site.name}) if all(type(v) is str or "
-                        f"type(v) is int for v in {site.name}) else None)\n"
-                    )
-                )
-        return out
+    def after(self, site: FrozenSite) -> cst.BaseStatement:
+        return cst.parse_statement(
+            f"{site.shadow} = (frozenset({site.name}) if all(type(v) is str or "
+            f"type(v) is int for v in {site.name}) else None)\n"
+        )
 
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison

@@ -44,12 +44,12 @@ from efficiency.remediate.codemods.constant_table import binds
 from efficiency.remediate.codemods.frozen_set import _FRESH_CALLS, _READERS, _fresh
 from efficiency.remediate.codemods.public_names import public_refusal
 from efficiency.remediate.codemods.pysource import (
-    StatementRewriter,
     Targets,
     code,
     unique_name,
     walk,
 )
+from efficiency.remediate.codemods.site_rewriter import SiteRewriter
 
 
 @dataclass
@@ -207,26 +207,13 @@ def _stored_attribute(node: cst.Attribute, parents: dict[int, cst.CSTNode]) -> b
     return isinstance(parent, cst.AsName)
 
 
-class GlobalRewriter(StatementRewriter):
-    def __init__(self, sites: list[GlobalSite]) -> None:
-        super().__init__()
-        self.inits = {id(s.init): s for s in sites}
-        self.tests = {id(t): s for s in sites for t in s.tests}
-
-    def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
-        out: list = []
-        for old, new in zip(original, updated, strict=True):
-            out.append(new)
-            site = self.inits.get(id(old))
-            if site is not None:
-                held = site.name
-                out.append(
-                    cst.parse_statement(
-                        f"{site.shadow} = (({held}, frozenset({held})) if all(type(v) is str "
-                        f"or type(v) is int for v in {held}) else None)\n"
-                    )
-                )
-        return out
+class GlobalRewriter(SiteRewriter):
+    def after(self, site: GlobalSite) -> cst.BaseStatement:
+        held = site.name
+        return cst.parse_statement(
+            f"{site.shadow} = (({held}, frozenset({held})) if all(type(v) is str "
+            f"or type(v) is int for v in {held}) else None)\n"
+        )
 
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison

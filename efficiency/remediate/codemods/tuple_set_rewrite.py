@@ -9,13 +9,13 @@ from libcst.metadata import MetadataWrapper
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.pysource import (
-    StatementRewriter,
     Targets,
     code,
     unique_name,
     where,
 )
 from efficiency.remediate.codemods.set_snapshot import MIN_LEN
+from efficiency.remediate.codemods.site_rewriter import SiteRewriter
 from efficiency.remediate.codemods.tuple_set import TupleFinder, TupleSite
 
 
@@ -34,20 +34,9 @@ def snapshot_line(site: TupleSite) -> cst.BaseStatement:
     )
 
 
-class TupleRewriter(StatementRewriter):
-    def __init__(self, sites: list[TupleSite]) -> None:
-        super().__init__()
-        self.inits = {id(s.init): s for s in sites}
-        self.tests = {id(t): s for s in sites for t in s.tests}
-
-    def _body(self, original: tuple[cst.CSTNode, ...], updated: tuple[cst.CSTNode, ...]) -> list:
-        out: list = []
-        for old, new in zip(original, updated, strict=True):
-            out.append(new)
-            site = self.inits.get(id(old))
-            if site is not None:
-                out.append(snapshot_line(site))
-        return out
+class TupleRewriter(SiteRewriter):
+    def after(self, site: TupleSite) -> cst.BaseStatement:
+        return snapshot_line(site)
 
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison
