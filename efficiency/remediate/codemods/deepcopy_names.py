@@ -110,3 +110,15 @@ def rebinds(module: cst.Module | None) -> bool:
         or (isinstance(n, cst.Attribute) and n.attr.value in _NAMESPACES)
         for n in walk(module)
     )
+
+
+def reached_by_name(module: cst.Module, name: str) -> str | None:
+    """How ``module`` may reach its global ``name`` other than by the name itself, or None:
+    as an attribute (``sys.modules[__name__].C``, ``import self; self.C``), by a string
+    (``getattr(module, "C")``) or through a namespace (``__dict__``, ``__globals__``)."""
+    for node in walk(module):
+        if isinstance(node, cst.Attribute) and node.attr.value in {name, *_NAMESPACES}:
+            return f"`{node.attr.value}` is read as an attribute"
+        if isinstance(node, cst.SimpleString) and node.evaluated_value == name:
+            return f"the string {node.value} names it"
+    return None

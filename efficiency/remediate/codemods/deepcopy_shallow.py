@@ -55,7 +55,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
 
 from efficiency.remediate.codemods.deepcopy_helpers import module_bindings
-from efficiency.remediate.codemods.deepcopy_names import bindings, loaded
+from efficiency.remediate.codemods.deepcopy_names import bindings, loaded, reached_by_name
 from efficiency.remediate.codemods.deepcopy_shapes import (
     Shapes,
     SharedUses,
@@ -208,6 +208,9 @@ class _Finder:
                 "display of plain literal data (its exact type and contents are not known)"
             )
         constant = source.value
+        reached = reached_by_name(self.module, constant)
+        if reached is not None:  # code of the module (a property's too) may change it so
+            return None, f"{constant} may be reached other than by its name ({reached})"
         for use in walk(self.module):
             above = self.parent(use)
             if isinstance(above, cst.AssignTarget | cst.AnnAssign) and above.target is use:

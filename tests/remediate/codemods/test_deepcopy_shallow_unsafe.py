@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from efficiency.remediate.codemods import codemod
-from tests.remediate.codemods.sample import load
+from tests.remediate.codemods.sample import load, load_registered
 
 SHALLOW = codemod("deepcopy-shallow")
 
@@ -225,3 +225,63 @@ def test_a_method_borrowed_by_an_object_without_the_property() -> None:
     assert after.changed, after.summary
     call = "K.use(Fake())"
     assert eval(call, load(source)) == eval(call, load(after.source)) == (7, 3)
+
+
+#: a constant whose copy's top level is changed while an attribute read or call (READ) runs
+#: code of the module (HOOK) that changes the constant's nested list (SPOIL)
+REACHED = """\
+import copy
+import importlib
+import sys
+
+C = {"hits": [1, 2], "n": 0}
+
+
+HOOK
+
+
+def f(r):
+    d = copy.deepcopy(C)
+    d["n"] = 1
+    x = READ
+    return [list(d["hits"]), x]
+"""
+
+
+@pytest.mark.parametrize(("hook", "read", "why"), [
+    # a property, a __getattr__ naming the constant: it is used other than by a deep copy
+    (
+        "class R:\n    @property\n    def label(self):\n        C['hits'].append(9)\n"
+        "        return 1",
+        "r.label", "used other than as the argument",
+    ),
+    (
+        "class R:\n    def __getattr__(self, name):\n        C['hits'].append(9)\n"
+        "        return 1",
+        "r.label", "used other than as the argument",
+    ),
+    # a descriptor's __get__ reaching it through the module object, not by its name
+    (
+        "class Spoil:\n    def __get__(self, obj, kind=None):\n"
+        "        sys.modules[__name__].C['hits'].append(9)\n        return 1\n\n\n"
+        "class R:\n    label = Spoil()",
+        "r.label", "reached other than by its name",
+    ),
+    # a plain function doing so through getattr() and a string
+    (
+        "class R:\n    pass\n\n\ndef spoil():\n"
+        "    getattr(importlib.import_module(__name__), 'C')['hits'].append(9)\n    return 1",
+        "spoil()", "reached other than by its name",
+    ),
+])  # fmt: skip
+def test_constant_changed_by_code_an_attribute_read_runs(hook: str, read: str, why: str) -> None:
+    source = REACHED.replace("HOOK", hook).replace("READ", read)
+    result = SHALLOW.apply(source)
+    if result.changed:
+        assert _run(source) == _run(result.source), result.source
+    assert not result.changed and why in result.summary, result.summary
+
+
+def _run(source: str) -> str:
+    ns = load_registered(source)  # sys.modules[__name__] finds it
+    return repr((eval("f(R())", ns), eval("f(R())", ns), ns["C"]))
