@@ -90,7 +90,12 @@ from efficiency.remediate.codemods.join_builder_reach import (
     odd_addition,
     paired_value,
 )
-from efficiency.remediate.codemods.join_dict_reach import generator_refusal, naming, reach
+from efficiency.remediate.codemods.join_dict_reach import (
+    generator_refusal,
+    naming,
+    piece_refusal,
+    reach,
+)
 from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -225,31 +230,14 @@ class BuilderFinder(ScopedVisitor):
             pieces = _attr_append(node, obj)
             assert pieces is not None
             for piece in pieces[1]:
-                why = self._piece_refusal(piece, obj, attr, stored) or foreign_call(
-                    self.module, piece, method, set(methods)
-                )
+                why = piece_refusal(
+                    piece, obj, attr, stored | _NAMED_ACCESS, self.parent, "an appended piece"
+                ) or foreign_call(self.module, piece, method, set(methods))
                 if why:
                     return why
                 found = naming(piece, writers)  # a property read, a bound method handed on
                 if found is not None:
                     return f"`{code(found)}` in an appended piece could store .{attr}"
-        return ""
-
-    def _piece_refusal(
-        self, piece: cst.BaseExpression, obj: str, attr: str, writers: set[str]
-    ) -> str:
-        for node in walk(piece):
-            if isinstance(node, cst.Yield | cst.Await):
-                return "an appended piece yields or awaits"
-            if isinstance(node, cst.Name) and node.value == obj:
-                parent = self.parent(node)
-                if not (isinstance(parent, cst.Attribute) and parent.value is node):
-                    return f"an appended piece passes {obj} itself on"
-            if isinstance(node, cst.Call):
-                name = callee(node.func)
-                if name is None or name in writers or name in _NAMED_ACCESS:
-                    shown = code(node.func)
-                    return f"`{shown}` in an appended piece could store .{attr}"
         return ""
 
     def _class_refusal(self, cls: cst.ClassDef, attr: str) -> str:

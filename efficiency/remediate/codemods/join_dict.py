@@ -78,6 +78,7 @@ from efficiency.remediate.codemods.join_builder_reach import driven, foreign_cal
 from efficiency.remediate.codemods.join_dict_reach import (
     dict_writers,
     generator_refusal,
+    piece_refusal,
     value_refusal,
 )
 from efficiency.remediate.codemods.join_dict_uses import KEY_FUNCS, DictUses, UseReader
@@ -243,6 +244,7 @@ class DictFinder(ScopedVisitor):
         )
         if why:
             return why
+        storing = writers | _NAMED_ACCESS
         for value in values:
             method = next(
                 m
@@ -250,19 +252,10 @@ class DictFinder(ScopedVisitor):
                 if isinstance(m, cst.FunctionDef) and any(n is value for n in walk(m))
             )  # every value sits in a method (checked by _uses)
             obj = object_name(method)
-            for node in walk(value):
-                if isinstance(node, cst.Yield | cst.Await):
-                    return "a value put in an item yields or awaits"
-                if isinstance(node, cst.Name) and node.value == obj:
-                    up = self.parent(node)
-                    if not (isinstance(up, cst.Attribute) and up.value is node):
-                        return f"a value put in an item passes {obj} itself on"
-                if isinstance(node, cst.Call):
-                    name = callee(node.func)
-                    if name is None or name in writers or name in _NAMED_ACCESS:
-                        return f"`{code(node.func)}` in a value put in an item could store .{attr}"
-            why = value_refusal(value, writers, names, self.parent) or foreign_call(
-                self.module, value, method, set(methods)
+            why = (
+                piece_refusal(value, obj, attr, storing, self.parent, "a value put in an item")
+                or value_refusal(value, writers, names, self.parent)
+                or foreign_call(self.module, value, method, set(methods))
             )
             if why:
                 return why

@@ -17,6 +17,8 @@ code that changes the dict:
 * :func:`naming`: the first name in a value that is one of them;
 * :func:`value_refusal`: a value that names a writer, or changes the dict itself
   (``self._x.pop(k, "")`` in an f-string field);
+* :func:`piece_refusal`: a value (or, for ``join_builder``, an appended piece) that yields or
+  awaits, hands the object on, or calls what could store the attribute;
 * :func:`generator_refusal`: a writer that is a generator runs whenever anything resumes it
   (``next(it)``, a ``join`` over it), which a name in the value need not show (a generator
   handed back by a call); a value that calls or iterates nothing cannot resume it.
@@ -28,7 +30,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from efficiency.remediate.codemods.join_builder_facts import storers
+from efficiency.remediate.codemods.join_builder_facts import callee, storers
 from efficiency.remediate.codemods.pysource import code, walk
 
 #: expressions that could resume a generator
@@ -150,6 +152,31 @@ def value_refusal(
             up = parent(node)
             if isinstance(up, cst.Attribute) and up.value is node and up.attr.value not in _READERS:
                 return f"`{code(up)}` in a value put in an item changes the dict"
+    return ""
+
+
+def piece_refusal(
+    piece: cst.BaseExpression,
+    obj: str,
+    attr: str,
+    storing: set[str],
+    parent: Callable[[cst.CSTNode], cst.CSTNode | None],
+    noun: str,
+) -> str:
+    """Why ``piece`` (``noun`` in the reason: "an appended piece") could change ``.attr`` of
+    ``obj`` behind the append, else '': it yields or awaits, passes ``obj`` itself on, or calls
+    a callee with no name or one of ``storing`` (the defs storing it, getattr-like builtins)."""
+    for node in walk(piece):
+        if isinstance(node, cst.Yield | cst.Await):
+            return f"{noun} yields or awaits"
+        if isinstance(node, cst.Name) and node.value == obj:
+            up = parent(node)
+            if not (isinstance(up, cst.Attribute) and up.value is node):
+                return f"{noun} passes {obj} itself on"
+        if isinstance(node, cst.Call):
+            name = callee(node.func)
+            if name is None or name in storing:
+                return f"`{code(node.func)}` in {noun} could store .{attr}"
     return ""
 
 

@@ -124,39 +124,36 @@ def test_an_exception_of_the_module_carrying_a_proven_number_is_fine() -> None:
 HOOK = "\n\ndef _hook(self, *args):\n    TARIFF['zones']['A']['tags'].clear()\n"
 INIT = '    def __init__(self, zone, hint="check the zone"):\n'
 
+
+def _changed(old: str, new: str, why: str = "UnknownZone()", before: str = "") -> tuple[str, str]:
+    """A look-alike: the module with ``old`` in its classes made ``new`` (``before`` put
+    ahead), and the reason its refusal gives."""
+    return before + HEAD.replace(old, new) + BODY, why
+
+
 REFUSED = {
-    "an __init__ that changes data": (
-        HEAD.replace(INIT, INIT + "        TARIFF['zones']['A']['tags'].clear()\n") + BODY,
+    "an __init__ that changes data": _changed(
+        INIT,
+        INIT + "        TARIFF['zones']['A']['tags'].clear()\n",
         "UnknownZone(), which could mutate the data",
     ),
-    "an __init__ that stores what it is given elsewhere": (
-        HEAD.replace("        self.hint = hint\n", "        self.hint = hint\n        LOG = zone\n")
-        + BODY,
+    "an __init__ that stores what it is given elsewhere": _changed(
+        "        self.hint = hint\n",
+        "        self.hint = hint\n        LOG = zone\n",
         "UnknownZone(), which could mutate the data",
     ),
-    "an __init__ storing into args (whose setter converts)": (
-        HEAD.replace("        self.hint = hint\n", "        self.args = hint\n") + BODY,
-        "UnknownZone()",
+    "an __init__ storing into args (whose setter converts)": _changed(
+        "        self.hint = hint\n", "        self.args = hint\n"
     ),
-    "an __init__ taking *args": (
-        HEAD.replace('zone, hint="check the zone"):', "zone, *hint):") + BODY,
-        "UnknownZone()",
+    "an __init__ taking *args": _changed('zone, hint="check the zone"):', "zone, *hint):"),
+    "a default that is no literal": _changed('hint="check the zone"', "hint=TARIFF"),
+    "a metaclass": _changed(
+        "(ValueError):", "(ValueError, metaclass=Meta):", before="class Meta(type):\n    pass\n\n"
     ),
-    "a default that is no literal": (
-        HEAD.replace('hint="check the zone"', "hint=TARIFF") + BODY,
-        "UnknownZone()",
-    ),
-    "a metaclass": (
-        "class Meta(type):\n    pass\n\n"
-        + HEAD.replace("(ValueError):", "(ValueError, metaclass=Meta):")
-        + BODY,
-        "UnknownZone()",
-    ),
-    "a class decorator": (
-        "def register(cls):\n    return cls\n\n"
-        + HEAD.replace("class QuoteError", "@register\nclass QuoteError")
-        + BODY,
-        "UnknownZone()",
+    "a class decorator": _changed(
+        "class QuoteError",
+        "@register\nclass QuoteError",
+        before="def register(cls):\n    return cls\n\n",
     ),
     "a subclass with a metaclass (handed the class)": (
         "class Meta(type):\n    pass\n\n"
@@ -165,27 +162,18 @@ REFUSED = {
         + "\n\nclass Later(QuoteError, metaclass=Meta):\n    pass\n",
         "UnknownZone()",
     ),
-    "__init_subclass__": (
-        HEAD.replace(
-            "    status = 400\n",
-            "    status = 400\n\n    def __init_subclass__(cls):\n        TARIFF.clear()\n",
-        )
-        + BODY,
-        "UnknownZone()",
+    "__init_subclass__": _changed(
+        "    status = 400\n",
+        "    status = 400\n\n    def __init_subclass__(cls):\n        TARIFF.clear()\n",
     ),
-    "a descriptor as a class attribute": (
-        HEAD.replace("    status = 400\n", "    status = property(lambda self: 400)\n") + BODY,
-        "UnknownZone()",
+    "a descriptor as a class attribute": _changed(
+        "    status = 400\n", "    status = property(lambda self: 400)\n"
     ),
-    "__slots__": (
-        HEAD.replace("    status = 400\n", "    __slots__ = ()\n") + BODY,
-        "UnknownZone()",
-    ),
-    "a base that is no exception class": (
-        "class Mixin:\n    def __init__(self, *args):\n        TARIFF.clear()\n\n\n"
-        + HEAD.replace("(ValueError):", "(Mixin, ValueError):")
-        + BODY,
-        "UnknownZone()",
+    "__slots__": _changed("    status = 400\n", "    __slots__ = ()\n"),
+    "a base that is no exception class": _changed(
+        "(ValueError):",
+        "(Mixin, ValueError):",
+        before="class Mixin:\n    def __init__(self, *args):\n        TARIFF.clear()\n\n\n",
     ),
     "the class rebound": (HEAD + "QuoteError = KeyError\n" + BODY, "UnknownZone()"),
     "the class patched": (HEAD + HOOK + "\nQuoteError.__init__ = _hook\n" + BODY, "UnknownZone()"),

@@ -17,7 +17,8 @@ from tests.remediate.codemods.sample import load
 JOIN = codemod("join-strings")
 NOBODY = {"other_modules": lambda name: ""}
 
-SOURCE = """\
+#: the module's top, alike before and after the rewrite
+TOP = """\
 HEAD = "<doc>"
 
 
@@ -29,6 +30,11 @@ class Report:
 
     def add(self, section, rows):
         if section not in self._sections:
+"""
+
+SOURCE = (
+    TOP
+    + """\
             self._sections[section] = ""
         self._sections[section] += (
             f"<h1>{section}</h1>"
@@ -60,19 +66,11 @@ class Report:
             out.append(self._sections[name])
         return "".join(out) + str(len(self._sections[name]) if self._sections else 0)
 """
+)
 
-AFTER = """\
-HEAD = "<doc>"
-
-
-class Report:
-    def __init__(self, title):
-        self.title = title
-        self._sections = {}
-        self.rows = 0
-
-    def add(self, section, rows):
-        if section not in self._sections:
+AFTER = (
+    TOP
+    + """\
             self._sections[section] = []
         self._sections[section].append(
             f"<h1>{section}</h1>"
@@ -104,6 +102,7 @@ class Report:
             out.append("".join(self._sections[name]))
         return "".join(out) + str(len("".join(self._sections[name])) if self._sections else 0)
 """
+)
 
 
 def test_the_rewrite() -> None:
