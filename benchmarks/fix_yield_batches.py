@@ -202,6 +202,14 @@ TWENTY_SECOND_BATCH = (
     "tachograph_records",
     "ski_lift_passes",
 )
+TWENTY_THIRD_BATCH = (
+    "marathon_splits",
+    "ham_logbook",
+    "wine_cellar",
+    "museum_loans",
+    "podcast_loudness",
+    "kitchen_tickets",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -227,6 +235,7 @@ BATCHES = (
     ("twentieth batch", TWENTIETH_BATCH),
     ("twenty-first batch", TWENTY_FIRST_BATCH),
     ("twenty-second batch", TWENTY_SECOND_BATCH),
+    ("twenty-third batch", TWENTY_THIRD_BATCH),
 )
 
 
