@@ -113,7 +113,8 @@ def apply_fix(
     """The change on the branch. ``site`` (a call site of :mod:`efficiency.remediate.engine`:
     function, file, line and the sampled ``lines``, and ``caller_lines``, those of its callers
     in the same file) replaces the hot spot's own target, and then a rewrite touching none of
-    the sampled lines is refused. A codemod edits ``path``
+    the sampled lines is refused; the codemod is given those lines (``sampled_lines``, which
+    ``deepcopy-plain`` rewrites at). A codemod edits ``path``
     (from :func:`source_path`, relative to ``tree``)."""
     kind = playbook.fix.kind
     params = dict(playbook.fix.params or {})
@@ -127,11 +128,13 @@ def apply_fix(
             raise ProposalError(f"hot spot {hotspot.id}: {exc}") from None
         path = tree / where.path
         source = path.read_text(encoding="utf-8")
+        sampled = [*(site.get("lines") or []), *(site.get("caller_lines") or [])] if site else []
+        extra = {"sampled_lines": sampled} if site is not None else {}
         try:
             result = codemod(str(playbook.fix.codemod)).apply(
                 source,
                 function=where.function,
-                params={**params, "other_modules": OtherModules(tree, where.path)},
+                params={**params, "other_modules": OtherModules(tree, where.path), **extra},
             )
         except Exception as exc:  # one codemod's fault must not end the whole run
             raise ProposalError(
@@ -144,7 +147,6 @@ def apply_fix(
                 f"({result.summary})"
             )
         if site is not None:
-            sampled = [*(site.get("lines") or []), *(site.get("caller_lines") or [])]
             on_sampled_lines(playbook, where.path, where.function, source, result.source,
                               sampled)  # fmt: skip
         path.write_text(result.source, encoding="utf-8")

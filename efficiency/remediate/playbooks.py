@@ -61,6 +61,7 @@ CODEMODS = (
     "struct-precompile",
     "deepcopy-read-only",
     "deepcopy-shallow",
+    "deepcopy-plain",
     "lazy-logging",
     "join-strings",
     "hoist-constant-table",

@@ -160,6 +160,7 @@ EXAMPLES = [
      "python-strptime-per-call"),
     (f"deepcopy ({LIB}/copy.py:128);_deepcopy_dict ({LIB}/copy.py:227)",
      "python-deepcopy-read-only"),
+    (f"deepcopy ({LIB}/copy.py:128);_reconstruct ({LIB}/copy.py:259)", "python-deepcopy-plain"),
 ]  # fmt: skip
 
 

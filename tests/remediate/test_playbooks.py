@@ -72,7 +72,7 @@ def test_repository_playbooks_load_and_cover_the_issue() -> None:
         "python-json-codec", "python-deepcopy",
         "python-re-pattern-method", "python-re-loop-pattern", "python-struct-format",
         "python-struct-built-per-call",
-        "python-deepcopy-read-only",
+        "python-deepcopy-read-only", "python-deepcopy-plain",
         "python-strptime-per-call", "python-sort-for-min",
         # GPU
         "gpu-launch-bound", "gpu-pageable-h2d", "gpu-host-sync", "gpu-dataloader-stall",
@@ -205,6 +205,14 @@ def test_advice_fix_needs_text_and_no_codemod(tmp_path: Path) -> None:
     write(tmp_path, "t.yaml", text)
     message = refused(tmp_path)
     assert "t.yaml: fix: a advice fix changes no code: drop codemod" in message
+
+
+def test_the_faster_copy_matches_as_the_read_only_copy_does() -> None:
+    by_id = {b.id: b for b in load_playbooks()}
+    plain, read_only = by_id["python-deepcopy-plain"], by_id["python-deepcopy-read-only"]
+    assert plain.fix.codemod == "deepcopy-plain" and plain.match == read_only.match
+    # matches are tried by savings, so a proof that removes the copy comes first
+    assert plain.savings.fraction < by_id["python-deepcopy-shallow"].savings.fraction
 
 
 def test_trace_rules_check_statistic_names_and_runtime(tmp_path: Path) -> None:

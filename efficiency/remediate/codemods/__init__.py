@@ -12,6 +12,7 @@ from efficiency.remediate.codemods.base import Codemod, CodemodResult
 from efficiency.remediate.codemods.comprehension import AppendToComprehension
 from efficiency.remediate.codemods.constant_table import HoistConstantTable
 from efficiency.remediate.codemods.dataloader import DataLoaderWorkers
+from efficiency.remediate.codemods.deepcopy_plain import DeepcopyPlain
 from efficiency.remediate.codemods.deepcopy_read_only import DeepcopyReadOnly
 from efficiency.remediate.codemods.deepcopy_shallow import DeepcopyShallow
 from efficiency.remediate.codemods.env_line import EnvLine
@@ -35,6 +36,7 @@ CODEMODS: dict[str, Codemod] = {
         StructPrecompile(),
         DeepcopyReadOnly(),
         DeepcopyShallow(),
+        DeepcopyPlain(),
         LazyLogging(),
         JoinStrings(),
         HoistConstantTable(),

@@ -15,6 +15,7 @@ PYTHON = [
     "struct-precompile",
     "deepcopy-read-only",
     "deepcopy-shallow",
+    "deepcopy-plain",
     "lazy-logging",
     "join-strings",
     "hoist-constant-table",

@@ -1,0 +1,284 @@
+"""Deep-copy plain data faster, with the same result (``deepcopy-plain``).
+
+When a copy cannot be shown unneeded (``deepcopy-read-only``, ``deepcopy-shallow``), the copy
+itself can still be cheaper. ``copy.deepcopy`` spends most of its time on the generic path it
+takes for every object: the memo lookup, the dispatch, the keep-alive list, and for an instance
+``__reduce_ex__``, ``copyreg.__newobj__`` and ``_reconstruct``. This codemod rewrites the hot
+``copy.deepcopy(value)`` calls to a helper it adds once, after the imports::
+
+    import copy                                  import copy
+
+                                                 def _make_deepcopy_plain(): ...
+                                                 _deepcopy_plain = _make_deepcopy_plain()
+    def estimate(self, p):               →
+        climate = copy.deepcopy(self.c[p])       def estimate(self, p):
+                                                     climate = _deepcopy_plain(self.c[p])
+
+The helper (:mod:`.deepcopy_plain_helper`, whose docstring says exactly what it mirrors) copies
+exact dicts, lists and tuples, atomic values and instances of plain classes as copy.deepcopy
+does, with the same memo, and hands everything else to ``copy.deepcopy`` with that memo, so it
+is the same function for every input; no proof about the data or its use is needed.
+
+Only a call of the standard ``copy.deepcopy`` with one positional argument (no memo, keyword
+or ``*``) is rewritten: through ``import copy`` (``as`` any name) or ``from copy import
+deepcopy`` (``as`` any name), a statement of the module's own top level, the only binding of
+that name in the module (no local or later rebinding, star import, ``:=``, ``exec``), and no
+``copy.py`` or ``copy/`` package in the file's folder or above it in the repository that could
+be imported instead. Which calls: those on the sampled lines (``sampled_lines`` in the
+parameters, as the engine passes them), else every call in the selected function. A call that
+runs at import before the helper is defined is left. A module that already holds the helper
+(a second run) calls it again instead of adding another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    Assignment,
+    GlobalScope,
+    MetadataWrapper,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.deepcopy_plain_insert import (
+    FACTORY,
+    HELPER,
+    existing_helper,
+    helper_statements,
+    insert_at,
+    spaced,
+)
+from efficiency.remediate.codemods.module_level import hidden_binding
+from efficiency.remediate.codemods.pysource import (
+    Edit,
+    PythonCodemod,
+    ScopedVisitor,
+    Targets,
+    code,
+    names_in,
+    where,
+)
+
+
+@dataclass(frozen=True)
+class _Import:
+    """A top-level import binding a name to the copy module (``module``) or to deepcopy."""
+
+    index: int
+    node: cst.Import | cst.ImportFrom
+    module: bool
+
+
+def _copy_imports(module: cst.Module) -> dict[str, _Import]:
+    """Names the module's own top-level statements bind to ``copy`` or ``copy.deepcopy``."""
+    found: dict[str, _Import] = {}
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if code(alias.name) == "copy":
+                        found[alias.evaluated_alias or "copy"] = _Import(index, small, True)
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and small.module is not None
+                and code(small.module) == "copy"
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                for alias in small.names:
+                    if code(alias.name) == "deepcopy":
+                        found[alias.evaluated_alias or "deepcopy"] = _Import(index, small, False)
+    return found
+
+
+def shadowing_copy(params: dict[str, Any]) -> str | None:
+    """A ``copy`` module of the repository in the rewritten file's folder or above it, which
+    ``import copy`` may find before the standard library's, else None."""
+    others = params.get("other_modules")
+    if others is None:
+        return None
+    tree = Path(others.tree)
+    folder = (tree / others.path).parent
+    while True:
+        for candidate in (folder / "copy.py", folder / "copy" / "__init__.py"):
+            if candidate.is_file():
+                return candidate.relative_to(tree).as_posix()
+        if folder == tree or tree not in folder.parents:
+            return None
+        folder = folder.parent
+
+
+@dataclass
+class _Site:
+    call: cst.Call
+    line: int
+    index: int  # the module-level statement holding it
+    deferred: bool  # in the body of a def or lambda: runs only when called
+    owner: str
+
+
+class _Finder(ScopedVisitor):
+    METADATA_DEPENDENCIES = (
+        *ScopedVisitor.METADATA_DEPENDENCIES,
+        QualifiedNameProvider,
+        ScopeProvider,
+        PositionProvider,
+    )
+
+    def __init__(self, module: cst.Module, targets: Targets | None, lines: set[int] | None):
+        super().__init__(targets)
+        self.module = module
+        self.lines = lines
+        self.imports = _copy_imports(module)
+        self.top = {id(stmt): i for i, stmt in enumerate(module.body)}
+        self.sites: list[_Site] = []
+        self.refused: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            if func.attr.value != "deepcopy":
+                return
+            base, looks = func.value, self._imported_as(func.value.value, "copy", True)
+        elif isinstance(func, cst.Name):
+            base, looks = func, self._imported_as(func.value, "deepcopy", False)
+        else:
+            return
+        names = {q.name for q in self.get_metadata(QualifiedNameProvider, func, set())}
+        if not looks and "copy.deepcopy" not in names:
+            return
+        span = self.get_metadata(PositionProvider, node)
+        sampled = self.lines is not None and any(
+            span.start.line <= n <= span.end.line for n in self.lines
+        )
+        if not (sampled if self.lines is not None else self.active):
+            return
+        shown = f"line {span.start.line}: {code(node).splitlines()[0]}"
+        why = self._binding_refusal(base, names)
+        if why is None and (
+            len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star
+        ):
+            why = "not one positional argument (a memo, a keyword or * is left to copy)"
+        if why is not None:
+            self.refused.append(f"{shown}: {why}")
+            return
+        index, deferred = self._placement(node)
+        owner = self.def_stack[-1] if self.def_stack else ""
+        self.sites.append(_Site(node, span.start.line, index, deferred, owner))
+
+    def _imported_as(self, name: str, plain: str, module: bool) -> bool:
+        """Is ``name`` the plain name (``copy``, ``deepcopy``) or one the module's top-level
+        imports bind to the copy module (``module``) or to deepcopy?"""
+        imported = self.imports.get(name)
+        return name == plain or (imported is not None and imported.module == module)
+
+    def _binding_refusal(self, base: cst.Name, names: set[str]) -> str | None:
+        """Why ``base`` may not be the module-level import of the standard copy module or of
+        its deepcopy, else None."""
+        imported = self.imports.get(base.value)
+        if imported is None:
+            return f"{base.value} is not copy or copy.deepcopy imported at the module's top level"
+        scope = self.get_metadata(ScopeProvider, base, None)
+        seen = list(scope[base.value]) if scope is not None else []
+        if (
+            len(seen) != 1
+            or not isinstance(seen[0], Assignment)
+            or not isinstance(seen[0].scope, GlobalScope)
+            or seen[0].node is not imported.node
+            or names != {"copy.deepcopy"}
+        ):
+            return f"{base.value} is bound otherwise as well (a local or a second binding)"
+        return hidden_binding(self.module, [base.value])
+
+    def _placement(self, node: cst.CSTNode) -> tuple[int, bool]:
+        """The index of the module-level statement holding ``node``, and whether ``node`` is in
+        the body of a def or lambda (not a default or a decorator: those run at definition)."""
+        child, deferred = node, False
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, cst.FunctionDef | cst.Lambda) and child is ancestor.body:
+                deferred = True
+            if id(ancestor) in self.top:
+                return self.top[id(ancestor)], deferred
+            child = ancestor
+        return len(self.module.body), deferred
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, calls: set[int], helper: str) -> None:
+        super().__init__()
+        self.calls, self.helper = calls, helper
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) in self.calls:
+            return updated_node.with_changes(func=cst.Name(self.helper))
+        return updated_node
+
+
+class DeepcopyPlain(PythonCodemod):
+    name = "deepcopy-plain"
+    needs = ("deepcopy",)
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        lines = params.get("sampled_lines")
+        if lines is not None and not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in lines
+        ):
+            raise ValueError(f"sampled_lines must be line numbers, not {lines!r}")
+
+    def rewrite(
+        self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
+    ) -> Edit:
+        module = wrapper.module
+        lines = params.get("sampled_lines")
+        finder = _Finder(module, targets, None if lines is None else set(lines))
+        wrapper.visit(finder)
+        shadow = shadowing_copy(params) if finder.sites else None
+        if shadow is not None:
+            finder.refused = [f"{shadow} may be imported as copy instead of the standard one"]
+            finder.sites = []
+        existing = existing_helper(module)
+        helper, at = existing if existing is not None else (None, -1)
+        if helper is None and finder.sites:
+            at = insert_at(module, min(i.index for i in finder.imports.values()))
+        sites = [s for s in finder.sites if s.deferred or s.index > at]
+        finder.refused += [
+            f"line {s.line}: runs at import, before the helper would be defined"
+            for s in finder.sites
+            if s not in sites
+        ]
+        if not sites:
+            places = "the sampled lines" if lines is not None else "the selected code"
+            why = "; ".join(finder.refused) or f"no copy.deepcopy call on {places}"
+            return Edit(module, 0, f"{self.name}: nothing to rewrite ({why})")
+        if helper is None:
+            taken = names_in(module)
+            suffix, number = "", 1
+            while f"{HELPER}{suffix}" in taken or f"{FACTORY}{suffix}" in taken:
+                number += 1
+                suffix = f"_{number}"
+            helper = f"{HELPER}{suffix}"
+        new = module.visit(_Rewriter({id(s.call) for s in sites}, helper))
+        if existing is None:
+            body = list(new.body)
+            following = [spaced(body[at + 1])] if at + 1 < len(body) else []
+            added = helper_statements(f"{FACTORY}{helper.removeprefix(HELPER)}", helper)
+            new = new.with_changes(body=[*body[: at + 1], *added, *following, *body[at + 2 :]])
+        shown = ", ".join(str(s.line) for s in sites)
+        summary = (
+            f"copy.deepcopy at line(s) {shown} {where(targets, (s.owner for s in sites))} "
+            f"now calls {helper} ({plural(len(sites), 'call')}), which copies dicts, lists, "
+            "tuples and instances of plain classes itself, exactly as copy.deepcopy would, "
+            "and hands anything else to copy.deepcopy"
+        )
+        if finder.refused:
+            summary += "; left: " + "; ".join(finder.refused)
+        return Edit(new, len(sites), summary)
