@@ -63,6 +63,7 @@ from efficiency.remediate.codemods.pysource import (
     Targets,
     code,
     names_in,
+    walk,
     where,
 )
 
@@ -139,6 +140,8 @@ class _Finder(ScopedVisitor):
         self.module = module
         self.lines = lines
         self.imports = _copy_imports(module)
+        deleted = (n for d in walk(module) if isinstance(d, cst.Del) for n in walk(d.target))
+        self.deleted = {n.value for n in deleted if isinstance(n, cst.Name)}
         self.top = {id(stmt): i for i, stmt in enumerate(module.body)}
         self.sites: list[_Site] = []
         self.refused: list[str] = []
@@ -197,6 +200,8 @@ class _Finder(ScopedVisitor):
             or names != {"copy.deepcopy"}
         ):
             return f"{base.value} is bound otherwise as well (a local or a second binding)"
+        if base.value in self.deleted:  # the call would fail where the helper would not
+            return f"{base.value} is deleted in the module"
         return hidden_binding(self.module, [base.value])
 
     def _placement(self, node: cst.CSTNode) -> tuple[int, bool]:

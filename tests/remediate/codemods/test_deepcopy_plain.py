@@ -130,6 +130,8 @@ REFUSED = [
     ("import copy\n\ndef f(x):\n    global copy\n    copy = x\n    return copy.deepcopy(x)\n",
      LOCAL),
     ("import copy\nimport copy\n\ndef f(x):\n    return copy.deepcopy(x)\n", LOCAL),
+    ("import copy\n\ndef f(x):\n    return copy.deepcopy(x)\n\ndel copy\n",
+     "copy is deleted in the module"),
     ("import copy\nfrom shapes import *\n\ndef f(x):\n    return copy.deepcopy(x)\n",
      "the module star-imports from shapes"),
     ("try:\n    import copy\nexcept ImportError:\n    pass\n\ndef f(x):\n"
