@@ -20,7 +20,9 @@ def _make_deepcopy_plain() -> object:
     __setstate__, reduce or getnewargs hook, __getattr__, __new__ or __slots__ in its classes,
     no copyreg entry, no builtin base, the layout of a class statement with no slots.
     Assumed: no __deepcopy__ hook elsewhere in the data writes a memo entry for an atomic
-    value, and nothing patches copy's functions. Inserted by efficiency (deepcopy-plain).
+    value, and nothing patches copy's functions. It takes one frame per level of nesting where
+    copy takes two: data nested so deep that copy.deepcopy raises RecursionError may copy.
+    Inserted by efficiency (deepcopy-plain).
     """
     import copy
     import copyreg
