@@ -31,7 +31,7 @@ def test_both_branches_are_made_the_faster_copy_after(db: Database, tmp_path: Pa
     assert _branches(report) == [READ_ONLY, PLAIN]
     plain = next(r for r in report["best_first"] if r["playbook"] == PLAIN)
     after = git(repo, "show", f"{plain['branch']}:app/settings.py")
-    assert "    return _deepcopy_plain(DEFAULTS)\n" in after
+    assert "    return _deepcopy_plain(copy.deepcopy, DEFAULTS)\n" in after
     assert "_deepcopy_plain = _make_deepcopy_plain()\n" in after
 
 

@@ -12,12 +12,15 @@ takes for every object: the memo lookup, the dispatch, the keep-alive list, and 
                                                  _deepcopy_plain = _make_deepcopy_plain()
     def estimate(self, p):               →
         climate = copy.deepcopy(self.c[p])       def estimate(self, p):
-                                                     climate = _deepcopy_plain(self.c[p])
+                                                     climate = _deepcopy_plain(
+                                                         copy.deepcopy, self.c[p])
 
 The helper (:mod:`.deepcopy_plain_helper`, whose docstring says exactly what it mirrors) copies
 exact dicts, lists and tuples, atomic values and instances of plain classes as copy.deepcopy
 does, with the same memo, and hands everything else to ``copy.deepcopy`` with that memo, so it
-is the same function for every input; no proof about the data or its use is needed.
+is the same function for every input; no proof about the data or its use is needed. The call
+still names ``copy.deepcopy`` (looked up as before, then passed): when that is not the standard
+library's function at that moment (a test's mock, a patch), the helper just calls it.
 
 Only a call of the standard ``copy.deepcopy`` with one positional argument (no memo, keyword
 or ``*``) is rewritten: through ``import copy`` (``as`` any name) or ``from copy import
@@ -26,14 +29,17 @@ that name in the module (no local or later rebinding, star import, ``:=``, ``exe
 ``copy.py`` or ``copy/`` package in the file's folder or above it in the repository that could
 be imported instead. Which calls: those on the sampled lines (``sampled_lines`` in the
 parameters, as the engine passes them), else every call in the selected function. A call that
-runs at import before the helper is defined is left. A module that already holds the helper
-(a second run) calls it again instead of adding another.
+runs at import before the helper is defined is left, and so is every call when the statement
+importing copy does more than import the standard library (``import copy; main()``). The
+helper goes above the first import after it that is not of the standard library or may be a
+module of the repository named like one (either could import this module back and call it).
+A module that already holds the helper (a second run) calls it again instead of adding
+another, unless its name is used otherwise there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -53,7 +59,10 @@ from efficiency.remediate.codemods.deepcopy_plain_insert import (
     existing_helper,
     helper_statements,
     insert_at,
+    rebound,
+    shadowing,
     spaced,
+    stdlib_imports,
 )
 from efficiency.remediate.codemods.module_level import hidden_binding
 from efficiency.remediate.codemods.pysource import (
@@ -99,23 +108,6 @@ def _copy_imports(module: cst.Module) -> dict[str, _Import]:
                     if code(alias.name) == "deepcopy":
                         found[alias.evaluated_alias or "deepcopy"] = _Import(index, small, False)
     return found
-
-
-def shadowing_copy(params: dict[str, Any]) -> str | None:
-    """A ``copy`` module of the repository in the rewritten file's folder or above it, which
-    ``import copy`` may find before the standard library's, else None."""
-    others = params.get("other_modules")
-    if others is None:
-        return None
-    tree = Path(others.tree)
-    folder = (tree / others.path).parent
-    while True:
-        for candidate in (folder / "copy.py", folder / "copy" / "__init__.py"):
-            if candidate.is_file():
-                return candidate.relative_to(tree).as_posix()
-        if folder == tree or tree not in folder.parents:
-            return None
-        folder = folder.parent
 
 
 @dataclass
@@ -223,9 +215,16 @@ class _Rewriter(cst.CSTTransformer):
         self.calls, self.helper = calls, helper
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if id(original_node) in self.calls:
-            return updated_node.with_changes(func=cst.Name(self.helper))
-        return updated_node
+        if id(original_node) not in self.calls:
+            return updated_node
+        named = cst.Arg(
+            updated_node.func, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        (arg,) = updated_node.args
+        if isinstance(arg.value, cst.GeneratorExp) and not arg.value.lpar:  # no longer alone
+            paren = {"lpar": [cst.LeftParen()], "rpar": [cst.RightParen()]}
+            arg = arg.with_changes(value=arg.value.with_changes(**paren))
+        return updated_node.with_changes(func=cst.Name(self.helper), args=[named, arg])
 
 
 class DeepcopyPlain(PythonCodemod):
@@ -244,16 +243,26 @@ class DeepcopyPlain(PythonCodemod):
     ) -> Edit:
         module = wrapper.module
         lines = params.get("sampled_lines")
-        finder = _Finder(module, targets, None if lines is None else set(lines))
-        wrapper.visit(finder)
-        shadow = shadowing_copy(params) if finder.sites else None
-        if shadow is not None:
-            finder.refused = [f"{shadow} may be imported as copy instead of the standard one"]
-            finder.sites = []
         existing = existing_helper(module)
         helper, at = existing if existing is not None else (None, -1)
-        if helper is None and finder.sites:
-            at = insert_at(module, min(i.index for i in finder.imports.values()))
+        finder = _Finder(module, targets, None if lines is None else set(lines))
+        wrapper.visit(finder)
+        why = shadowing(params, "copy") if finder.sites else None
+        if why is not None:
+            why = f"{why} may be imported as copy instead of the standard one"
+        elif helper is None and finder.sites:
+            start = min(i.index for i in finder.imports.values())
+            at = insert_at(module, start, params)
+            if not stdlib_imports(module.body[start], params):
+                why = (
+                    f"line {wrapper.resolve(PositionProvider)[module.body[start]].start.line}: "
+                    "the statement importing copy runs "
+                    "more than standard-library imports before the helper could be defined"
+                )
+        elif helper is not None and finder.sites:
+            why = rebound(module, helper)
+        if why is not None:
+            finder.refused, finder.sites = [why], []
         sites = [s for s in finder.sites if s.deferred or s.index > at]
         finder.refused += [
             f"line {s.line}: runs at import, before the helper would be defined"
@@ -279,7 +288,8 @@ class DeepcopyPlain(PythonCodemod):
             new = new.with_changes(body=[*body[: at + 1], *added, *following, *body[at + 2 :]])
         shown = ", ".join(str(s.line) for s in sites)
         summary = (
-            f"copy.deepcopy at line(s) {shown} {where(targets, (s.owner for s in sites))} "
+            f"copy.deepcopy at line(s) {shown} "
+            f"{where(targets, (s.owner for s in sites if s.owner))} "
             f"now calls {helper} ({plural(len(sites), 'call')}), which copies dicts, lists, "
             "tuples and instances of plain classes itself, exactly as copy.deepcopy would, "
             "and hands anything else to copy.deepcopy"

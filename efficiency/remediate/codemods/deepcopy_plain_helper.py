@@ -1,14 +1,18 @@
 """The helper the ``deepcopy-plain`` codemod copies into a module (this file's one function,
 renamed when its name is taken, and the line binding the function it makes).
 
-Its source travels into other people's code: it imports what it needs inside itself, is
+Its source travels into other people's code: it imports what it needs inside itself (the
+builtins too: the module may bind ``id``, ``list`` or ``type`` to something else), is
 annotated with builtins only and must run on any Python 3 that ``copy`` behaves the same on.
 What it mirrors of ``copy.deepcopy`` (CPython 3.8 to 3.13) is stated where it does so.
 """
 
 
 def _make_deepcopy_plain() -> object:
-    """A function that returns what ``copy.deepcopy(x)`` returns, faster.
+    """A function ``f(named, x)`` that returns what ``named(x)`` returns, faster: ``named`` is
+    what the rewritten call named, looked up there as before (``copy.deepcopy`` or the
+    module's ``deepcopy``), and the call is ``named(x)`` unless it is the standard library's
+    deepcopy (so a patch or mock of it still runs).
 
     Exact dicts, lists and tuples, the atomic values int, float, bool, complex, str, bytes and
     None, and instances of plain classes are copied here as copy.deepcopy copies them: the
@@ -18,43 +22,90 @@ def _make_deepcopy_plain() -> object:
     take object.__reduce_ex__(4): a new object whose __dict__ is updated with a deep copy of
     the instance's __dict__ (none when it is empty); no __deepcopy__, __getstate__,
     __setstate__, reduce or getnewargs hook, __getattr__, __new__ or __slots__ in its classes,
-    no copyreg entry, no builtin base, the layout of a class statement with no slots.
-    Assumed: no __deepcopy__ hook elsewhere in the data writes a memo entry for an atomic
-    value, and nothing patches copy's functions. It takes one frame per level of nesting where
-    copy takes two: data nested so deep that copy.deepcopy raises RecursionError may copy.
-    Inserted by efficiency (deepcopy-plain).
+    no copy or copyreg entry, no builtin base, the layout of a class statement with no slots,
+    the __dict__ descriptor its class statement made, an exact dict as the instance's
+    __dict__ and none of those hooks in it. Each class is judged once per call.
+    Assumed, as checking would cost the speed: copy's dispatch for the types above is still
+    its own (checked when the helper is made) and its private functions are not replaced;
+    no code that runs during the copy (a hook in the data, a metaclass or dict key __hash__,
+    a finalizer) changes a class's copy hooks, copy's or copyreg's tables, or has an effect
+    that depends on how often a class is hashed (the helper hashes classes more often); no
+    __deepcopy__ hook writes a memo entry for an atomic value. It takes one frame per level
+    of nesting where copy takes two: data so deep that copy.deepcopy raises RecursionError
+    may copy. Inserted by efficiency (deepcopy-plain).
     """
     import copy
     import copyreg
+    import os
+    from builtins import (  # noqa: UP029 (the module may bind these names to its own)
+        all,
+        bool,
+        bytes,
+        complex,
+        dict,
+        float,
+        frozenset,
+        getattr,
+        id,
+        int,
+        len,
+        list,
+        map,
+        object,
+        str,
+        tuple,
+        type,
+        vars,
+    )
     from operator import is_
 
     atomic = frozenset({type(None), bool, int, float, complex, str, bytes})
     copy_hooks = {"__deepcopy__", "__reduce_ex__", "__reduce__", "__getstate__", "__setstate__"}
     new_hooks = {"__getnewargs__", "__getnewargs_ex__", "__new__", "__slots__"}
     hooks = frozenset({*copy_hooks, *new_hooks, "__getattr__", "__getattribute__"})
-    reference = type("Plain", (), {})
-    getset = type(vars(reference)["__dict__"])
     missing = object()
+    kinds = (*atomic, dict, list, tuple)
+    genuine = copy.deepcopy
+    table = getattr(copy, "_deepcopy_dispatch", None)
+    copiers = tuple(map(table.get, kinds)) if type(table) is dict else ()
+    own = vars(copy)
+    where = [getattr(m, "__file__", None) for m in (copy, os)]
+    if (
+        None in where
+        or len(copiers) != len(kinds)
+        or os.path.dirname(where[0]) != os.path.dirname(where[1])
+        or not all(getattr(f, "__globals__", None) is own for f in (genuine, *copiers))
+    ):
+        genuine = missing  # not the standard library's copy: every call is named(x)
 
     def layout(cls: type) -> tuple:
         return cls.__basicsize__, cls.__itemsize__, cls.__dictoffset__, cls.__weakrefoffset__
 
+    reference = type("Plain", (), {})  # what a class statement makes
+    getset, plain_layout = type(vars(reference)["__dict__"]), layout(reference)
+    del reference  # not kept among object.__subclasses__() once collected
+
     def is_plain(cls: type) -> bool:
         dispatch = getattr(copy, "_deepcopy_dispatch", None)
-        if type(cls) is not type or dispatch is None or cls in dispatch:
+        registered = getattr(copy, "dispatch_table", None)  # copy's name for copyreg's table
+        if type(cls) is not type or type(dispatch) is not dict or type(registered) is not dict:
             return False
-        if cls in copyreg.dispatch_table or layout(cls) != layout(reference):
+        if cls in dispatch or cls in registered or layout(cls) != plain_layout:
             return False
+        described = False
         for base in cls.__mro__[:-1]:
-            own = vars(base)
-            if not base.__flags__ & 512 or not hooks.isdisjoint(own):  # 512: a heap type
+            attrs = vars(base)
+            if not base.__flags__ & 512 or not hooks.isdisjoint(attrs):  # 512: a heap type
                 return False
-            if type(own.get("__dict__", vars(reference)["__dict__"])) is not getset:
-                return False
+            if "__dict__" in attrs:  # the descriptor a class statement makes, for this class
+                descriptor = attrs["__dict__"]
+                if type(descriptor) is not getset or descriptor.__objclass__ is not base:
+                    return False
+                described = True
         names = vars(cls).get("__slotnames__", missing)
         if names is missing:  # as reducing an instance would: copyreg caches them on cls
             names = copyreg._slotnames(cls)
-        return names is None or (type(names) is list and not names)
+        return described and (names is None or (type(names) is list and not names))
 
     def copy_(x: object, memo: dict, plain: dict) -> object:
         """deepcopy(x, memo); ``plain``: is_plain's answers in this call."""
@@ -88,16 +139,17 @@ def _make_deepcopy_plain() -> object:
             else:
                 y = tuple(y)
         else:
-            if cls not in plain:
-                plain[cls] = is_plain(cls)
-            state = x.__dict__ if plain[cls] else None
+            answer = plain.get(cls)
+            if answer is None:
+                answer = plain[cls] = is_plain(cls)
+            state = x.__dict__ if answer else None
             if (
-                state is None
+                type(state) is not dict
                 or "__deepcopy__" in state
                 or "__reduce_ex__" in state
                 or "__getstate__" in state
             ):
-                return copy.deepcopy(x, memo)
+                return genuine(x, memo)
             y = object.__new__(cls)
             memo[key] = y
             if state:
@@ -111,7 +163,9 @@ def _make_deepcopy_plain() -> object:
                 kept.append(x)
         return y
 
-    def deepcopy_plain(x: object) -> object:
-        return copy_(x, {}, {})
+    def deepcopy_plain(named: object, x: object) -> object:
+        if named is genuine:
+            return copy_(x, {}, {})
+        return named(x)
 
     return deepcopy_plain

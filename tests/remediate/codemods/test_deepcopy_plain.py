@@ -40,7 +40,10 @@ def test_the_sampled_call_calls_the_helper_added_after_the_imports() -> None:
     head, _, rest = after.partition("\n\n\ndef _make_deepcopy_plain() -> object:\n")
     assert head == '"""Seasons."""\n\nimport copy\nimport logging'
     assert "\n\n\n_deepcopy_plain = _make_deepcopy_plain()\n\n\nlog = logging" in rest
-    assert "    snapshot = _deepcopy_plain(season)  # the caller keeps its own\n" in after
+    assert (
+        "    snapshot = _deepcopy_plain(copy.deepcopy, season)  # the caller keeps its own\n"
+        in after
+    )
     assert "    return copy.deepcopy(season)\n" in after  # another function: left
     assert result.summary.startswith(
         "copy.deepcopy at line(s) 10 in table_after now calls _deepcopy_plain (1 call)"
@@ -60,7 +63,7 @@ def test_same_results_before_and_after() -> None:
 def test_only_the_sampled_lines_when_they_are_given() -> None:
     result = PLAIN.apply(SOURCE, function="table_after", params={"sampled_lines": [16]})
     assert result.sites == 1  # line 16, in another function, was sampled: rewritten
-    assert "return _deepcopy_plain(season)" in result.source
+    assert "return _deepcopy_plain(copy.deepcopy, season)" in result.source
     assert "snapshot = copy.deepcopy(season)" in result.source
     missed = PLAIN.apply(SOURCE, function="table_after", params={"sampled_lines": [11]})
     assert not missed.changed
@@ -72,7 +75,7 @@ def test_only_the_sampled_lines_when_they_are_given() -> None:
 def test_a_sampled_line_inside_a_call_over_several_lines() -> None:
     source = "import copy\n\n\ndef f(x):\n    return copy.deepcopy(\n        x\n    )\n"
     result = PLAIN.apply(source, params={"sampled_lines": [6]})
-    assert "    return _deepcopy_plain(\n        x\n    )\n" in result.source
+    assert "    return _deepcopy_plain(\n        copy.deepcopy, x\n    )\n" in result.source
 
 
 @pytest.mark.parametrize(
@@ -87,7 +90,7 @@ def test_a_sampled_line_inside_a_call_over_several_lines() -> None:
 def test_each_way_of_importing_deepcopy(imports: str, call: str) -> None:
     source = f"{imports}\n\n\ndef f(x):\n    return {call}(x)\n"
     result = PLAIN.apply(source, function="f")
-    assert result.changed and "    return _deepcopy_plain(x)\n" in result.source
+    assert result.changed and f"    return _deepcopy_plain({call}, x)\n" in result.source
     value = {"a": [1, (2, [3])]}
     same_results(source, result.source, "f", (value,), ([value, value],))
 
@@ -97,7 +100,7 @@ def test_a_second_run_reuses_the_helper() -> None:
     once = PLAIN.apply(source, function="table_after").source
     twice = PLAIN.apply(once, function="other")
     assert twice.changed and twice.source.count("def _make_deepcopy_plain") == 1
-    assert "    return _deepcopy_plain(season)\n" in twice.source
+    assert "    return _deepcopy_plain(copy.deepcopy, season)\n" in twice.source
     load(twice.source)
 
 
@@ -106,7 +109,7 @@ def test_taken_names_get_a_suffix() -> None:
     after = PLAIN.apply(source, function="table_after").source
     assert "def _make_deepcopy_plain_2() -> object:" in after
     assert "_deepcopy_plain_2 = _make_deepcopy_plain_2()" in after
-    assert "snapshot = _deepcopy_plain_2(season)" in after
+    assert "snapshot = _deepcopy_plain_2(copy.deepcopy, season)" in after
     assert load(after)["_deepcopy_plain"]() == 1
 
 
