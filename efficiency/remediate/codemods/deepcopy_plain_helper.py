@@ -3,12 +3,14 @@ renamed when its name is taken, and the line binding the function it makes).
 
 Its source travels into other people's code: it imports what it needs inside itself (the
 builtins too: the module may bind ``id``, ``list`` or ``type`` to something else), is
-annotated with builtins only and must run on any Python 3 that ``copy`` behaves the same on.
+not annotated (a type checker then leaves its body alone, as it is not the project's code, and
+types the rewritten calls as ``Any``, as it types ``copy.deepcopy``'s) and must run on any
+Python 3 that ``copy`` behaves the same on.
 What it mirrors of ``copy.deepcopy`` (CPython 3.8 to 3.13) is stated where it does so.
 """
 
 
-def _make_deepcopy_plain() -> object:
+def _make_deepcopy_plain():  # untyped: checkers skip it, its calls type as Any
     """A function ``f(named, x)`` that returns what ``named(x)`` returns, faster: ``named`` is
     what the rewritten call named, looked up there as before (``copy.deepcopy`` or the
     module's ``deepcopy``), and the call is ``named(x)`` unless it is the standard library's
@@ -78,14 +80,14 @@ def _make_deepcopy_plain() -> object:
     ):
         genuine = missing  # not the standard library's copy: every call is named(x)
 
-    def layout(cls: type) -> tuple:
+    def layout(cls):
         return cls.__basicsize__, cls.__itemsize__, cls.__dictoffset__, cls.__weakrefoffset__
 
     reference = type("Plain", (), {})  # what a class statement makes
     getset, plain_layout = type(vars(reference)["__dict__"]), layout(reference)
     del reference  # not kept among object.__subclasses__() once collected
 
-    def is_plain(cls: type) -> bool:
+    def is_plain(cls):
         dispatch = getattr(copy, "_deepcopy_dispatch", None)
         registered = getattr(copy, "dispatch_table", None)  # copy's name for copyreg's table
         if type(cls) is not type or type(dispatch) is not dict or type(registered) is not dict:
@@ -107,7 +109,7 @@ def _make_deepcopy_plain() -> object:
             names = copyreg._slotnames(cls)
         return described and (names is None or (type(names) is list and not names))
 
-    def copy_(x: object, memo: dict, plain: dict) -> object:
+    def copy_(x, memo, plain):
         """deepcopy(x, memo); ``plain``: is_plain's answers in this call."""
         cls = type(x)
         if cls in atomic:
@@ -163,7 +165,7 @@ def _make_deepcopy_plain() -> object:
                 kept.append(x)
         return y
 
-    def deepcopy_plain(named: object, x: object) -> object:
+    def deepcopy_plain(named, x):
         if named is genuine:
             return copy_(x, {}, {})
         return named(x)
