@@ -210,6 +210,14 @@ TWENTY_THIRD_BATCH = (
     "podcast_loudness",
     "kitchen_tickets",
 )
+TWENTY_FOURTH_BATCH = (
+    "gtfs_feed",
+    "exam_booklet",
+    "bom_explosion",
+    "crossword_check",
+    "ballot_canvass",
+    "music_royalties",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -236,6 +244,7 @@ BATCHES = (
     ("twenty-first batch", TWENTY_FIRST_BATCH),
     ("twenty-second batch", TWENTY_SECOND_BATCH),
     ("twenty-third batch", TWENTY_THIRD_BATCH),
+    ("twenty-fourth batch", TWENTY_FOURTH_BATCH),
 )
 
 
