@@ -108,6 +108,7 @@ from efficiency.remediate.codemods.pysource import (
     code,
     walk,
 )
+from efficiency.remediate.codemods.set_probe import probe_refusal
 
 #: methods that could make an attribute store or load something else
 _HOOKS = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__delattr__"})
@@ -304,14 +305,8 @@ class AttrFinder(ScopedVisitor):
             method = next(a for a in self.ancestors(comparison) if isinstance(a, cst.FunctionDef))
             if USED & binds(method):
                 return f"{method.name.value} rebinds a builtin the rewrite calls"
-            if not isinstance(comparison.left, cst.Name) and any(
-                isinstance(a, cst.CompFor) and any(n is comparison for n in walk(a.iter))
-                for a in self.ancestors(comparison)
-            ):
-                return (
-                    f"the value tested, `{code(comparison.left)[:40]}`, is not a plain name "
-                    "and the test is in a comprehension's iterable (no `:=` there)"
-                )
+            if why := probe_refusal(comparison, self.ancestors(comparison)):
+                return why
         return ""
 
     def _use_refusal(self, use: cst.Attribute, attr: str, rebound: set[str]) -> str:

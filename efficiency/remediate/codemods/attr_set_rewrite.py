@@ -13,7 +13,8 @@ from libcst.metadata import MetadataWrapper
 from efficiency.remediate.codemods.attr_set import AttrFinder
 from efficiency.remediate.codemods.attr_set_sites import AttrSite
 from efficiency.remediate.codemods.public_names import Elsewhere
-from efficiency.remediate.codemods.pysource import StatementRewriter, Targets, code, unique_name
+from efficiency.remediate.codemods.pysource import StatementRewriter, Targets, unique_name
+from efficiency.remediate.codemods.set_probe import in_operator, keep_parens, probed
 
 
 class AttrRewriter(StatementRewriter):
@@ -89,20 +90,15 @@ class AttrRewriter(StatementRewriter):
         # class (``Codes.hit(other, v)``) meets a self without the set, and its own list
         holder = obj if site.holder else site.cls.name.value
         shadow, held = f"{holder}.{site.shadow}", f"{obj}.{site.attr}"
-        op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
-        if isinstance(updated_node.left, cst.Name):
-            value = first = updated_node.left.value
-        else:
-            value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
+        op = in_operator(updated_node)
+        first, value = probed(updated_node.left, site.probe)
         # an instance's set only on an instance: a borrowed method's self may have none
         mine = f"isinstance({obj}, {site.cls.name.value}) and " if site.holder else ""
         new = cst.parse_expression(
             f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
             f"{mine}{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
         )
-        return new.with_changes(
-            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
-        )
+        return keep_parens(updated_node, new)
 
 
 def _pair(holder: str, sites: list[AttrSite], indent: str = "    ") -> str:

@@ -10,7 +10,7 @@ a frozenset made once right after it answers each test by hashing::
     blocked_set = (frozenset(blocked)
                    if all(type(v) is str or type(v) is int for v in blocked) else None)
     keep = lambda addr: (addr not in blocked_set
-                         if blocked_set is not None and (type(addr) is str or type(addr) is int)
+                         if (type(addr) is str or type(addr) is int) and blocked_set is not None
                          else addr not in blocked)
 
 Why the answers are the same: ``x in some_list`` is true when an item ``is`` ``x`` or
@@ -32,7 +32,8 @@ iterated, indexed, sliced, measured, counted, searched with ``index``, tested fo
 to a builtin that only reads it (``len``, ``sorted``, ``min``...). Anything that could change it
 or let it escape (a method such as ``append``, a store or ``del`` through it, ``+=``, passing it
 to another call, returning, yielding or storing it) is refused with the reason, and so is a
-tested value that is not a plain name (it would run twice) or a rebound builtin the rewrite uses.
+rebound builtin the rewrite uses. A tested value that is no plain name is evaluated once, first
+(:mod:`~efficiency.remediate.codemods.set_probe` says where that is refused).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from efficiency.remediate.codemods.pysource import (
     declares_global,
     walk,
 )
+from efficiency.remediate.codemods.set_probe import probe_refusal
 from efficiency.remediate.codemods.shadow_set import guarded_test
 from efficiency.remediate.codemods.site_rewriter import SiteRewriter
 
@@ -76,8 +78,9 @@ class FrozenSite:
     name: str
     owner: str
     tests: list[cst.Comparison] = field(default_factory=list)
-    #: filled by the caller: the shadow set's name
+    #: filled by the caller: the shadow set's name and the tested value's (when no plain name)
     shadow: str = ""
+    probe: str = ""
 
 
 def _fresh(value: cst.BaseExpression, builtins_free: bool) -> bool:
@@ -211,9 +214,8 @@ class FrozenFinder(ScopedVisitor):
                 return f"{name} is compared other than by `in` (the other side could keep it)"
             if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
                 return f"{name} is tested in a chained comparison"
-            if not isinstance(comparison.left, cst.Name):
-                shown = code(comparison.left)[:40]
-                return f"the value tested, `{shown}`, is not a plain name (it would run twice)"
+            if why := probe_refusal(comparison, self.ancestors(comparison)):
+                return why
             site.tests.append(comparison)
             return ""
         if any(isinstance(a, SCOPES) for a in self._between(use, function)):
@@ -305,7 +307,10 @@ class FrozenRewriter(SiteRewriter):
             updated_node,
             site.shadow,
             site.name,
-            lambda v: f"{site.shadow} is not None and (type({v}) is str or type({v}) is int)",
+            lambda first, v: (
+                f"(type({first}) is str or type({v}) is int) and {site.shadow} is not None"
+            ),
+            site.probe,
         )
 
 

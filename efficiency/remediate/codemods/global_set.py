@@ -49,6 +49,7 @@ from efficiency.remediate.codemods.pysource import (
     unique_name,
     walk,
 )
+from efficiency.remediate.codemods.set_probe import in_operator, keep_parens, probe_refusal, probed
 from efficiency.remediate.codemods.site_rewriter import SiteRewriter
 
 
@@ -178,14 +179,8 @@ class GlobalFinder(AttrFinder):
             defs = [a for a in self.ancestors(test) if isinstance(a, cst.FunctionDef)]
             if any(_USED & binds(d) for d in defs):
                 return f"{defs[0].name.value} rebinds a builtin the rewrite calls"
-            if not isinstance(test.left, cst.Name) and any(
-                isinstance(a, cst.CompFor) and any(n is test for n in walk(a.iter))
-                for a in self.ancestors(test)
-            ):
-                return (
-                    f"the value tested, `{code(test.left)[:40]}`, is not a plain name "
-                    "and the test is in a comprehension's iterable (no `:=` there)"
-                )
+            if why := probe_refusal(test, self.ancestors(test)):
+                return why
         return ""
 
 
@@ -222,18 +217,13 @@ class GlobalRewriter(SiteRewriter):
         if site is None:
             return updated_node
         shadow, held = site.shadow, site.name
-        op = "not in" if isinstance(updated_node.comparisons[0].operator, cst.NotIn) else "in"
-        if isinstance(updated_node.left, cst.Name):
-            value = first = updated_node.left.value
-        else:
-            value, first = site.probe, f"{site.probe} := {code(updated_node.left)}"
+        op = in_operator(updated_node)
+        first, value = probed(updated_node.left, site.probe)
         new = cst.parse_expression(
             f"({value} {op} {shadow}[1] if (type({first}) is str or type({value}) is int) and "
             f"{shadow} is not None and {shadow}[0] is {held} else {value} {op} {held})"
         )
-        return new.with_changes(
-            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
-        )
+        return keep_parens(updated_node, new)
 
 
 def global_stage(

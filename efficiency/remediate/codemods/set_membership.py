@@ -22,8 +22,8 @@ asked only when the value's type is exactly ``str`` (``int`` for a table of inte
 function, to a list or tuple display of at least :data:`MIN_ITEMS` string literals (or of
 integer literals), every other use of the name is the right side of one ``in``/``not in`` test
 (so nothing can change or keep the list: the tuple that replaces it answers ``in`` alike), the
-value tested is a plain name (evaluated once either way) and neither ``type`` nor ``str``/
-``int`` is rebound in the module or the function. Anything else is refused with the reason.
+value tested is evaluated once (:mod:`~efficiency.remediate.codemods.set_probe`) and neither
+``type`` nor ``str``/``int`` is rebound in the module or the function. Anything else is refused.
 
 A list the function starts empty and grows with ``append`` is kept, with a set in step with it
 (:mod:`efficiency.remediate.codemods.shadow_set`); a list built once by any expression and only
@@ -67,6 +67,7 @@ from efficiency.remediate.codemods.pysource import (
     walk,
     where,
 )
+from efficiency.remediate.codemods.set_probe import in_operator, keep_parens, probe_refusal, probed
 from efficiency.remediate.codemods.shadow_set import GrowingFinder, GrowingRewriter
 from efficiency.remediate.codemods.tuple_set_rewrite import tuple_stage
 
@@ -85,6 +86,8 @@ class _Site:
     #: the top-level statement the function is defined in (the constants go before it)
     anchor: cst.CSTNode
     owner: str
+    #: the tested value's name, when it is no plain name
+    probe: str = ""
 
 
 def _item_kind(node: cst.BaseExpression) -> str | None:
@@ -179,10 +182,7 @@ class _Finder(ScopedVisitor):
         comparison = self.parent(target)
         if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
             return f"{name} is tested in a chained comparison"
-        if not isinstance(comparison.left, cst.Name):
-            shown = code(comparison.left)[:40]
-            return f"the value tested, `{shown}`, is not a plain name (it would run twice)"
-        return ""
+        return probe_refusal(comparison, self.ancestors(comparison))
 
 
 class _Rewriter(cst.CSTTransformer):
@@ -205,17 +205,14 @@ class _Rewriter(cst.CSTTransformer):
         site = self.tests.get(id(original_node))
         if site is None:
             return updated_node
-        value = code(updated_node.left)
-        negated = isinstance(updated_node.comparisons[0].operator, cst.NotIn)
+        first, value = probed(updated_node.left, site.probe)
         lookup = (
-            f"{value} in {self.names[id(site.assign)][1]} if type({value}) is {site.kind} "
+            f"{value} in {self.names[id(site.assign)][1]} if type({first}) is {site.kind} "
             f"else {value} in {site.name}"
         )
-        text = f"(not ({lookup}))" if negated else f"({lookup})"
-        new = cst.parse_expression(text)
-        return new.with_changes(
-            lpar=[*updated_node.lpar, *new.lpar], rpar=[*new.rpar, *updated_node.rpar]
-        )
+        negated = in_operator(updated_node) == "not in"
+        return keep_parens(updated_node, cst.parse_expression(f"(not ({lookup}))" if negated
+                                                             else f"({lookup})"))  # fmt: skip
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         def statements(site: Any) -> list[cst.BaseStatement]:
@@ -263,7 +260,8 @@ class SetMembership(PythonCodemod):
             items = unique_name(f"_{site.name.upper().lstrip('_')}", taken)
             taken.add(items)
             members = unique_name(f"{items}_SET", taken)
-            taken.add(members)
+            site.probe = unique_name(f"_{site.name.strip('_')}_key", taken | {members})
+            taken |= {members, site.probe}
             names[id(site.assign)] = (items, members)
         new = wrapper.module
         parts = []
@@ -284,7 +282,8 @@ class SetMembership(PythonCodemod):
         if growing.sites:
             for grown in growing.sites:
                 grown.shadow = unique_name(f"{grown.name}_set", taken)
-                taken.add(grown.shadow)
+                grown.probe = unique_name(f"_{grown.name.strip('_')}_key", taken | {grown.shadow})
+                taken |= {grown.shadow, grown.probe}
             new = new.visit(GrowingRewriter(growing.sites))
             tests = sum(len(s.tests) for s in growing.sites)
             parts.append(
@@ -304,7 +303,8 @@ class SetMembership(PythonCodemod):
         if frozen.sites:
             for site in frozen.sites:
                 site.shadow = unique_name(f"{site.name}_set", taken)
-                taken.add(site.shadow)
+                site.probe = unique_name(f"_{site.name.strip('_')}_key", taken | {site.shadow})
+                taken |= {site.shadow, site.probe}
             new = new.visit(FrozenRewriter(frozen.sites))
             rewritten = tuple(f"{site.name}{end}" for site in frozen.sites for end in " =:")
             refused = [r for r in refused if not r.startswith(rewritten)]  # refused before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from efficiency.remediate.codemods.pysource import code, declares_global, walk
+from efficiency.remediate.codemods.set_probe import probe_refusal, probed
 
 #: a shorter list scans about as fast as the snapshot's guards
 MIN_LEN = 8
@@ -46,12 +47,7 @@ def needle_refusal(node: cst.Comparison, ancestors: list[cst.CSTNode]) -> str:
         and all(isinstance(e, cst.Element) and _simple(e.value) for e in left.elements)
     ):
         return ""
-    child: cst.CSTNode = node
-    for ancestor in ancestors:
-        if isinstance(ancestor, cst.CompFor) and child is ancestor.iter:
-            return f"`{code(left)[:40]}` is tested in a comprehension's iterable (no `:=` there)"
-        child = ancestor
-    return ""
+    return probe_refusal(node, ancestors)
 
 
 def needle_test(node: cst.Comparison, shadow: str, listed: str, probe: str) -> cst.BaseExpression:
@@ -73,9 +69,8 @@ def needle_test(node: cst.Comparison, shadow: str, listed: str, probe: str) -> c
         value = code(left.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
         guard = " and ".join([f"{shadow} is not None", *(safe(n) for n in names)])
     else:
-        value = probe
-        guard = f"(type({probe} := {code(left)}) is str or type({probe}) is int) and {shadow} " \
-                "is not None"  # fmt: skip
+        first, value = probed(left, probe)
+        guard = f"(type({first}) is str or type({value}) is int) and {shadow} is not None"
     new = cst.parse_expression(f"({value} {op} {shadow} if {guard} else {value} {op} {listed})")
     return new.with_changes(lpar=[*node.lpar, *new.lpar], rpar=[*new.rpar, *node.rpar])
 

@@ -29,11 +29,12 @@ a string the set does not hold). It is asked only when the value tested is exact
 and the set is as long as the list: then every item of the list is a distinct exact ``str``
 and both answer alike; otherwise (a duplicate or any other item was appended) the list is
 scanned as before. Done only when the name is a local bound once, to ``[]``, by a statement of
-the function's own body, and every later use is a membership test of a plain name, a
-``name.append(plain_name)`` statement, ``len(name)``, the iterable of a ``for`` or part of a
-``return`` (which ends the function: the list may leave then, not before). Anything else
-(other methods, indexing, passing it on, a closure, ``locals()``, a rebound ``type``, ``str``,
-``len`` or ``set``) is refused with the reason.
+the function's own body, and every later use is a membership test (of any value, evaluated once:
+:mod:`~efficiency.remediate.codemods.set_probe`), a ``name.append(plain_name)`` statement,
+``len(name)``, the iterable of a ``for`` or part of a ``return`` (which ends the function: the
+list may leave then, not before). Anything else (other methods, indexing, passing it on, a
+closure, ``locals()``, a rebound ``type``, ``str``, ``len`` or ``set``) is refused with the
+reason.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from efficiency.remediate.codemods.pysource import (
     mentions_in_nested_scopes,
     walk,
 )
+from efficiency.remediate.codemods.set_probe import in_operator, keep_parens, probe_refusal, probed
 
 #: builtins the rewrite calls; rebound anywhere, they prove nothing
 _BUILTINS = frozenset({"type", "str", "len", "set"})
@@ -69,8 +71,9 @@ class GrowingSite:
     tests: list[cst.Comparison] = field(default_factory=list)
     #: ``name.append(value)`` expression statements -> the value's name
     appends: dict[int, str] = field(default_factory=dict)
-    #: filled by the caller: the shadow set's name
+    #: filled by the caller: the shadow set's name and the tested value's (when no plain name)
     shadow: str = ""
+    probe: str = ""
 
 
 class GrowingFinder(ScopedVisitor):
@@ -147,9 +150,8 @@ class GrowingFinder(ScopedVisitor):
                 return f"{name} is compared other than by `in`"
             if not isinstance(comparison, cst.Comparison) or len(comparison.comparisons) != 1:
                 return f"{name} is tested in a chained comparison"
-            if not isinstance(comparison.left, cst.Name):
-                shown = code(comparison.left)[:40]
-                return f"the value tested, `{shown}`, is not a plain name (it would run twice)"
+            if why := probe_refusal(comparison, self.ancestors(comparison)):
+                return why
             site.tests.append(comparison)
             return ""
         if isinstance(parent, cst.Attribute) and parent.value is use:
@@ -263,18 +265,20 @@ class GrowingRewriter(StatementRewriter):
             updated_node,
             site.shadow,
             site.name,
-            lambda v: f"type({v}) is str and len({site.shadow}) == len({site.name})",
+            lambda first, _: f"type({first}) is str and len({site.shadow}) == len({site.name})",
+            site.probe,
         )
 
 
 def guarded_test(
-    node: cst.Comparison, shadow: str, listed: str, guard: Callable[[str], str]
+    node: cst.Comparison, shadow: str, listed: str, guard: Callable[[str, str], str], probe: str
 ) -> cst.BaseExpression:
-    """``x in listed`` (or ``not in``) → ``(x in shadow if <guard(x)> else x in listed)``, with
-    the comparison's own parentheses kept around it."""
-    value = code(node.left)
-    op = "not in" if isinstance(node.comparisons[0].operator, cst.NotIn) else "in"
+    """``x in listed`` (or ``not in``) → ``(x in shadow if <guard> else x in listed)``, with
+    the comparison's own parentheses kept around it. ``guard(first, x)`` must evaluate ``first``
+    before anything else: a value that is no plain name is bound there once to ``probe``."""
+    first, value = probed(node.left, probe)
+    op = in_operator(node)
     new = cst.parse_expression(
-        f"({value} {op} {shadow} if {guard(value)} else {value} {op} {listed})"
+        f"({value} {op} {shadow} if {guard(first, value)} else {value} {op} {listed})"
     )
-    return new.with_changes(lpar=[*node.lpar, *new.lpar], rpar=[*new.rpar, *node.rpar])
+    return keep_parens(node, new)

@@ -77,7 +77,8 @@ REFUSED = {
     "iterated": "def f(x):\n    t = ['a','b','c','d']\n    return x in t, [y for y in t]\n",
     "rebound": "def f(x):\n    t = ['a','b','c','d']\n    if x:\n        t = []\n"
     "    return x in t\n",
-    "a call tested": "def f(g):\n    t = ['a','b','c','d']\n    return g() in t\n",
+    "a call tested in an iterable": "def f(g):\n    t = ['a','b','c','d']\n"
+    "    return [y for y in (g() in t, 1)]\n",
     "chained": "def f(x, y):\n    t = ['a','b','c','d']\n    return x < y in t\n",
     "str rebound": "str = bytes\n\ndef f(x):\n    t = ['a','b','c','d']\n    return x in t\n",
     "import star": "from os import *\n\ndef f(x):\n    t = ['a','b','c','d']\n    return x in t\n",
@@ -101,6 +102,8 @@ def test_refusals_leave_the_text_byte_identical(case: str) -> None:
 
 def test_refusals_say_why() -> None:
     assert "used other than as `x in t`" in SET.apply(REFUSED["mutated"]).summary
-    assert "`g()`, is not a plain name" in SET.apply(REFUSED["a call tested"]).summary
+    assert "`g()`, is not a plain name and the test is in a comprehension's iterable" in (
+        SET.apply(REFUSED["a call tested in an iterable"]).summary
+    )
     assert "str is rebound" in SET.apply(REFUSED["str rebound"]).summary
     assert "bound more than once" in SET.apply(REFUSED["rebound"]).summary

@@ -104,8 +104,8 @@ REFUSED = {
     "        if x not in s:\n            s.append(x.lower())\n    return s\n",
     "indexed": "def f(xs):\n    s = []\n    for x in xs:\n        if x not in s:\n"
     "            s.append(x)\n    s[0] = 'q'\n    return s\n",
-    "tested value is a call": "def f(xs):\n    s = []\n    for x in xs:\n"
-    "        if x.lower() not in s:\n            s.append(x)\n    return s\n",
+    "tested value is a call in an iterable": "def f(xs):\n    s = []\n    for x in xs:\n"
+    "        if [y for y in (x.lower() not in s,) if y]:\n            s.append(x)\n    return s\n",
     "not empty": "def f(xs):\n    s = ['a']\n    for x in xs:\n        if x not in s:\n"
     "            s.append(x)\n    return s\n",
     "rebound": "def f(xs):\n    s = []\n    for x in xs:\n        if x not in s:\n"
@@ -146,7 +146,9 @@ def test_refusals_say_why() -> None:
     assert "used other than to test, append, measure or return it (Arg)" in why("passed on")
     assert "s.insert changes or reads it other than by append" in why("other method")
     assert "`x.lower()`, is not a plain name" in why("value appended is a call")
-    assert "`x.lower()`, is not a plain name" in why("tested value is a call")
+    assert "`x.lower()`, is not a plain name and the test is in a comprehension's iterable" in (
+        why("tested value is a call in an iterable")
+    )
     assert "bound more than once" in why("rebound")
     assert "not a statement of its own in the function's body" in why("inside a loop")
     assert "str is rebound" in why("str rebound")
