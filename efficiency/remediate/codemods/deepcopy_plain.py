@@ -64,7 +64,7 @@ from efficiency.remediate.codemods.deepcopy_plain_insert import (
     spaced,
     stdlib_imports,
 )
-from efficiency.remediate.codemods.module_level import hidden_binding
+from efficiency.remediate.codemods.module_level import hidden_binding, top_imports
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -88,26 +88,11 @@ class _Import:
 
 def _copy_imports(module: cst.Module) -> dict[str, _Import]:
     """Names the module's own top-level statements bind to ``copy`` or ``copy.deepcopy``."""
-    found: dict[str, _Import] = {}
-    for index, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if code(alias.name) == "copy":
-                        found[alias.evaluated_alias or "copy"] = _Import(index, small, True)
-            elif (
-                isinstance(small, cst.ImportFrom)
-                and not small.relative
-                and small.module is not None
-                and code(small.module) == "copy"
-                and not isinstance(small.names, cst.ImportStar)
-            ):
-                for alias in small.names:
-                    if code(alias.name) == "deepcopy":
-                        found[alias.evaluated_alias or "deepcopy"] = _Import(index, small, False)
-    return found
+    return {
+        t.local: _Import(t.index, t.node, t.target == "copy")
+        for t in top_imports(module, "copy")
+        if t.target in ("copy", "copy.deepcopy")
+    }
 
 
 @dataclass

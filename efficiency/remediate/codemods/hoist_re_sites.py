@@ -16,7 +16,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from efficiency.remediate.codemods.module_level import module_string_constants
+from efficiency.remediate.codemods.module_level import module_string_constants, top_imports
 from efficiency.remediate.codemods.pysource import (
     ScopedVisitor,
     Targets,
@@ -77,27 +77,7 @@ class SiteFinder(ScopedVisitor):
     @staticmethod
     def _module_level_imports(module: cst.Module) -> dict[str, tuple[str, int]]:
         """Name → (what it is: ``re`` or ``re.<attr>``, index of its import statement)."""
-        found: dict[str, tuple[str, int]] = {}
-        for index, stmt in enumerate(module.body):
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if isinstance(small, cst.Import):
-                    for alias in small.names:
-                        if isinstance(alias.name, cst.Name) and alias.name.value == "re":
-                            local = alias.evaluated_alias or "re"
-                            found[local] = ("re", index)
-                elif (
-                    isinstance(small, cst.ImportFrom)
-                    and isinstance(small.module, cst.Name)
-                    and small.module.value == "re"
-                    and not small.relative
-                    and not isinstance(small.names, cst.ImportStar)
-                ):
-                    for alias in small.names:
-                        local = alias.evaluated_alias or alias.evaluated_name
-                        found[local] = (f"re.{alias.evaluated_name}", index)
-        return found
+        return {t.local: (t.target, t.index) for t in top_imports(module, "re")}
 
     # -- where loops are ------------------------------------------------------------------
     def _enter_loop(self, _node: cst.CSTNode) -> None:

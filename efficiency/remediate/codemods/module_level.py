@@ -4,6 +4,7 @@ after the imports, and the string constants a module binds."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -58,6 +59,42 @@ def module_string_constants(module: cst.Module) -> dict[str, tuple[str | bytes, 
         literal = literal_value(value)
         if literal is not None:
             found[target.value] = (literal, index)
+    return found
+
+
+@dataclass(frozen=True)
+class TopImport:
+    """A name a module-level import statement binds to a standard module or to a name in it."""
+
+    local: str  #: the name bound in the module
+    target: str  #: ``re`` for the module itself, ``re.compile`` for a name imported from it
+    index: int  #: the statement's index in the module's body
+    node: cst.Import | cst.ImportFrom
+
+
+def top_imports(module: cst.Module, name: str) -> list[TopImport]:
+    """What the module's own top-level statements import of the module ``name`` (one plain
+    name: ``re``, ``copy``), in order: ``import name [as x]`` and ``from name import a [as
+    b]`` (absolute, not ``*``)."""
+    found: list[TopImport] = []
+    for index, stmt in enumerate(module.body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value == name:
+                        found.append(TopImport(alias.evaluated_alias or name, name, index, small))
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and isinstance(small.module, cst.Name)
+                and small.module.value == name
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                for alias in small.names:
+                    local = alias.evaluated_alias or alias.evaluated_name
+                    found.append(TopImport(local, f"{name}.{alias.evaluated_name}", index, small))
     return found
 
 

@@ -45,7 +45,11 @@ from libcst.metadata import (
 )
 
 from efficiency.remediate.codemods.base import plural
-from efficiency.remediate.codemods.module_level import end_of_imports, module_string_constants
+from efficiency.remediate.codemods.module_level import (
+    end_of_imports,
+    module_string_constants,
+    top_imports,
+)
 from efficiency.remediate.codemods.pysource import (
     Edit,
     PythonCodemod,
@@ -172,26 +176,9 @@ class _Finder(ScopedVisitor):
 def _struct_imports(module: cst.Module) -> tuple[dict[str, int], dict[str, int]]:
     """Local names of the ``struct`` module, and of functions imported from it, → index of
     their module-level import statement."""
-    found: dict[str, int] = {}
-    functions: dict[str, int] = {}
-    for index, stmt in enumerate(module.body):
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if isinstance(alias.name, cst.Name) and alias.name.value == "struct":
-                        found[alias.evaluated_alias or "struct"] = index
-            elif (
-                isinstance(small, cst.ImportFrom)
-                and not small.relative
-                and isinstance(small.module, cst.Name)
-                and small.module.value == "struct"
-                and not isinstance(small.names, cst.ImportStar)
-            ):
-                for alias in small.names:
-                    if isinstance(alias.name, cst.Name) and alias.name.value in FUNCTIONS:
-                        functions[alias.evaluated_alias or alias.name.value] = index
+    imports = top_imports(module, "struct")
+    found = {t.local: t.index for t in imports if t.target == "struct"}
+    functions = {t.local: t.index for t in imports if t.target.removeprefix("struct.") in FUNCTIONS}
     return found, functions
 
 
