@@ -67,7 +67,13 @@ from efficiency.remediate.codemods.pysource import (
     walk,
     where,
 )
-from efficiency.remediate.codemods.set_probe import in_operator, keep_parens, probe_refusal, probed
+from efficiency.remediate.codemods.set_probe import (
+    in_operator,
+    keep_parens,
+    probe_refusal,
+    probed,
+    stem,
+)
 from efficiency.remediate.codemods.shadow_set import GrowingFinder, GrowingRewriter
 from efficiency.remediate.codemods.tuple_set_rewrite import tuple_stage
 
@@ -257,10 +263,10 @@ class SetMembership(PythonCodemod):
         original = frozenset(taken)
         names: dict[int, tuple[str, str]] = {}
         for site in finder.sites:
-            items = unique_name(f"_{site.name.upper().lstrip('_')}", taken)
+            items = unique_name(f"_{stem(site.name).upper()}", taken)
             taken.add(items)
             members = unique_name(f"{items}_SET", taken)
-            site.probe = unique_name(f"_{site.name.strip('_')}_key", taken | {members})
+            site.probe = unique_name(f"_{stem(site.name)}_key", taken | {members})
             taken |= {members, site.probe}
             names[id(site.assign)] = (items, members)
         new = wrapper.module
@@ -282,7 +288,7 @@ class SetMembership(PythonCodemod):
         if growing.sites:
             for grown in growing.sites:
                 grown.shadow = unique_name(f"{grown.name}_set", taken)
-                grown.probe = unique_name(f"_{grown.name.strip('_')}_key", taken | {grown.shadow})
+                grown.probe = unique_name(f"_{stem(grown.name)}_key", taken | {grown.shadow})
                 taken |= {grown.shadow, grown.probe}
             new = new.visit(GrowingRewriter(growing.sites))
             tests = sum(len(s.tests) for s in growing.sites)
@@ -303,7 +309,7 @@ class SetMembership(PythonCodemod):
         if frozen.sites:
             for site in frozen.sites:
                 site.shadow = unique_name(f"{site.name}_set", taken)
-                site.probe = unique_name(f"_{site.name.strip('_')}_key", taken | {site.shadow})
+                site.probe = unique_name(f"_{stem(site.name)}_key", taken | {site.shadow})
                 taken |= {site.shadow, site.probe}
             new = new.visit(FrozenRewriter(frozen.sites))
             rewritten = tuple(f"{site.name}{end}" for site in frozen.sites for end in " =:")

@@ -13,9 +13,10 @@ the list; an exception it raises leaves the same way. ``x not in t`` keeps its `
 both sides. The name is new to the module (it clashes with no comprehension variable) and lands
 in the innermost function or lambda around the test (a comprehension's ``:=`` binds there).
 Refused where that binding could not be placed or could be seen: in a comprehension's iterable
-(``:=`` is a SyntaxError there), in a class body or a comprehension in one (it would bind a
-class attribute, or is a SyntaxError), at module level (it would bind a module global), and in
-a function that reads its locals by name (``locals()``, ``vars()``, ``eval``...)."""
+or an annotation (``:=`` is a SyntaxError there), in a class body or a comprehension in one (it
+would bind a class attribute, or is a SyntaxError), at module level (it would bind a module
+global), and in a function that reads its locals by name (``locals()``, ``vars()``, ``eval``...).
+A name made here never starts with two underscores (:func:`stem`): Python mangles those."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def probe_refusal(test: cst.Comparison, ancestors: Iterable[cst.CSTNode]) -> str
     start = f"the value tested, `{code(test.left)[:40]}`, is not a plain name and the test is"
     child: cst.CSTNode = test
     for ancestor in ancestors:
+        if isinstance(ancestor, cst.Annotation):
+            return f"{start} in an annotation (no `:=` there)"
         if isinstance(ancestor, cst.CompFor) and child is ancestor.iter:
             return f"{start} in a comprehension's iterable (no `:=` there)"
         if isinstance(ancestor, cst.FunctionDef | cst.Lambda) and child is ancestor.body:
@@ -44,6 +47,14 @@ def probe_refusal(test: cst.Comparison, ancestors: Iterable[cst.CSTNode]) -> str
             return f"{start} in a class body (`:=` would bind a class attribute, or not compile)"
         child = ancestor
     return f"{start} at module level (`:=` would bind a module global)"
+
+
+def stem(name: str) -> str:
+    """``name`` without its leading and trailing underscores, ``value`` for a name of
+    underscores only: a list ``_`` would give ``__key``, which Python mangles to ``_Cls__key``
+    in a class's method (a name the method may have; a module constant ``__2`` would then not
+    be found)."""
+    return name.strip("_") or "value"
 
 
 def probed(left: cst.BaseExpression, probe: str) -> tuple[str, str]:

@@ -180,6 +180,15 @@ REFUSED = {
         "    return list(filter(lambda x: g(x) in t and locals(), xs))\n",
         "reads its locals by name",
     ),
+    "annotation of a nested function": (
+        "def f(g):\n    t = ['a', 'b', 'c', 'd', 'e']\n"
+        "    def h(x: g() in t):\n        return x\n    return h.__annotations__\n",
+        "in an annotation",
+    ),
+    "annotated local": (
+        "def f(g):\n    t = ['a', 'b', 'c', 'd', 'e']\n    y: g() in t = 1\n    return y\n",
+        "in an annotation",
+    ),
     "class body in a function": (
         "X = ['a', 'b', 'c', 'd']\n\n\ndef f(g):\n    class K:\n        hit = g() in X\n"
         "    return K.hit\n",
@@ -199,3 +208,16 @@ def test_refusals_leave_the_text_and_say_why(case: str) -> None:
     result = SET.apply(source)
     assert not result.changed and result.source == source
     assert why in result.summary
+
+
+def test_a_list_named_underscore_in_a_method_gets_no_name_python_mangles() -> None:
+    # `__key` (or a constant `__2`) in a class's method is read as `_K__key`: it would clobber
+    # the method's own `_K__key`, or miss the module's constant
+    source = (
+        "class K:\n    def m(self, xs):\n        _ = ['a', 'b', 'c', 'd', 'e']\n"
+        "        _K__key = 'keep'\n        return [x[0] in _ for x in xs], _K__key\n\n\n"
+        "def f(xs):\n    return K().m(xs)\n"
+    )
+    result = SET.apply(source)
+    assert result.changed, result.summary
+    same_results(source, result.source, "f", (["ab", "zz"],), ([],))
