@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load bench-storm-heldout bench-fix-real
+.PHONY: demo test lint format bench-ingest bench-overhead bench-kineto bench-fleet bench-tcpd bench-sap bench-nab bench-storm bench-webhook bench-fix-yield bench-scale bench-rca-nezha bench-rca-testbed bench-nab-split bench-dashboard bench-capacity dashboard screenshots clean datasets bench-gpu-patterns bench-fleet-heldout bench-canary bench-canary-metrics bench-load bench-storm-heldout bench-fix-real bench-deepcopy-plain
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-ingest: $(STAMP)
 
 bench-overhead: $(STAMP)
 	$(BIN)/python -m benchmarks.overhead
+
+bench-deepcopy-plain: $(STAMP)
+	$(BIN)/python -m benchmarks.deepcopy_plain
 
 bench-fleet: $(BENCH)
 	$(BIN)/python -m benchmarks.fleet
