@@ -14,7 +14,17 @@ Exact str, whatever the names in them hold:
   text of its own (``"{}".format(x)`` and ``"%s" % (x,)`` return ``x``'s own str, which may be
   a subclass); for ``%`` the operand must be a tuple, list or dict display, a number or an
   exact str (a str subclass operand with ``__rmod__`` is asked first);
-* ``a + b`` and ``a if c else b`` of exact strs;
+* ``a if c else b`` of exact strs, and ``a + b`` where either operand is an exact str: the
+  other is taken to be a str, as the builders' pieces are (one that is not makes both versions
+  raise ``TypeError`` at the same statement), in a module that defines no str subclass and
+  imports nothing from ``markupsafe`` (a ``Markup`` operand's own ``__radd__`` would be asked);
+* a call of a function bound once in the module (an undecorated, non-async ``def`` at module
+  level, no other binding of its name) or of a method ``self.m(...)`` of the class whose method
+  holds the call (``self`` its first parameter, not rebound; the class has no bases, keywords
+  or decorators, no class of the module subclasses it, it defines ``m`` once and no attribute
+  hook, and nothing in the module stores ``.m`` or uses ``setattr``/``__dict__``/``vars``),
+  when every ``return`` of that function returns an exact str, it never falls off its end and
+  it neither yields nor awaits;
 * a module-level name bound exactly once in the whole module, by ``NAME = <exact str>`` at
   module level (no other assignment, parameter, loop target, import, ``global`` or ``del`` of
   that name anywhere in the module, and no ``globals()``, ``vars()``, ``exec``, ``eval``,
@@ -22,16 +32,20 @@ Exact str, whatever the names in them hold:
 
 Not exact: ``str(x)`` (returns what ``x.__str__`` returns, a subclass allowed), a parameter
 even with a str default (a caller may pass anything), any other call or name.
-Residual risk: code in another module storing a non-str into a module constant.
+Residual risks: code in another module storing a non-str into a module constant, patching a
+module function, or subclassing the class to override ``m``; a ``+`` operand from another
+module whose type handles str addition itself.
 """
 
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 
 import libcst as cst
 
+from efficiency.remediate.codemods.join_exact_callee import method_called, no_str_subclass
 from efficiency.remediate.codemods.pysource import walk
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z]")
@@ -63,7 +77,7 @@ def exact_str(node: cst.BaseExpression | None, module: cst.Module | None, depth:
     if isinstance(node, cst.BinaryOperation):
         return _binary(node, module, depth)
     if isinstance(node, cst.Call):
-        return _method_of_literal(node, module, depth)
+        return _method_of_literal(node, module, depth) or _returns_exact(node, module, depth)
     if isinstance(node, cst.Name):
         value = module_constant(module, node.value)
         return value is not None and exact_str(value, module, depth + 1)
@@ -86,7 +100,8 @@ def _pieces(node: cst.CSTNode) -> tuple[int, bool]:
 def _binary(node: cst.BinaryOperation, module: cst.Module | None, depth: int) -> bool:
     left, right, op = node.left, node.right, node.operator
     if isinstance(op, cst.Add):
-        return exact_str(left, module, depth + 1) and exact_str(right, module, depth + 1)
+        one, other = exact_str(left, module, depth + 1), exact_str(right, module, depth + 1)
+        return (one and other) or ((one or other) and no_str_subclass(module))
     if isinstance(op, cst.Multiply):
         return (exact_str(left, module, depth + 1) and isinstance(right, cst.Integer)) or (
             isinstance(left, cst.Integer) and exact_str(right, module, depth + 1)
@@ -99,6 +114,48 @@ def _binary(node: cst.BinaryOperation, module: cst.Module | None, depth: int) ->
         return isinstance(
             right, cst.Tuple | cst.List | cst.Dict | cst.Integer | cst.Float
         ) or exact_str(right, module, depth + 1)
+    return False
+
+
+def _returns_exact(node: cst.Call, module: cst.Module | None, depth: int) -> bool:
+    """A call of a module function or a ``self.`` method (see the module docstring) whose
+    every ``return`` returns an exact str and which never ends without one."""
+    func: cst.FunctionDef | None = None
+    if isinstance(node.func, cst.Name):
+        func = module_function(module, node.func.value)
+    elif isinstance(node.func, cst.Attribute):
+        func = method_called(node, module)
+    if func is None or not isinstance(func.body, cst.IndentedBlock):
+        return False
+    returns: list[cst.Return] = []
+    stack: list[cst.CSTNode] = [func.body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Yield | cst.Await):
+            return False
+        if isinstance(current, cst.Return):
+            returns.append(current)
+        if not isinstance(current, cst.FunctionDef | cst.Lambda | cst.ClassDef):
+            stack.extend(current.children)
+    if not returns or not _ends(func.body.body):
+        return False
+    return all(exact_str(r.value, module, depth + 1) for r in returns)
+
+
+def _ends(body: Sequence[cst.BaseStatement]) -> bool:
+    """Does a block never run off its end (its last statement returns or raises, or is an
+    ``if`` whose every branch does)?"""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], cst.Return | cst.Raise)
+    if isinstance(last, cst.If):
+        other = last.orelse
+        if other is None:
+            return False
+        rest = [other] if isinstance(other, cst.If) else list(other.body.body)
+        return _ends(last.body.body) and _ends(rest)
     return False
 
 
@@ -130,14 +187,30 @@ def _method_of_literal(node: cst.Call, module: cst.Module | None, depth: int) ->
 def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression | None:
     """The value of ``name = <value>`` at module level when that is the one and only binding
     of ``name`` anywhere in ``module``; else ``None``."""
+    found = _only_binding(module, name)
+    return found.value if isinstance(found, cst.Assign) else None
+
+
+def module_function(module: cst.Module | None, name: str) -> cst.FunctionDef | None:
+    """The ``def name`` at module level, undecorated and not async, when that is the one and
+    only binding of ``name`` anywhere in ``module``; else ``None``."""
+    found = _only_binding(module, name)
+    if not isinstance(found, cst.FunctionDef) or found.decorators or found.asynchronous:
+        return None
+    return found
+
+
+def _only_binding(module: cst.Module | None, name: str) -> cst.Assign | cst.FunctionDef | None:
+    """The one binding of ``name`` anywhere in ``module`` when it is a plain ``name = value``
+    statement or a ``def`` at module level; else ``None``."""
     if module is None:
         return None
-    found: cst.BaseExpression | None = None
+    found: cst.Assign | cst.FunctionDef | None = None
     top = {
         id(s.body[0])
         for s in module.body
         if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
-    }
+    } | {id(s) for s in module.body if isinstance(s, cst.FunctionDef)}
     for node in walk(module):
         if isinstance(node, cst.Name) and node.value in _BY_NAME:
             return None  # globals()["NAME"] = ..., setattr(sys.modules[...], "NAME", ...)
@@ -153,7 +226,12 @@ def module_constant(module: cst.Module | None, name: str) -> cst.BaseExpression 
                 plain = len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
                 if found is not None or not plain or id(node) not in top:
                     return None
-                found = node.value
+                found = node
+            continue
+        if isinstance(node, cst.FunctionDef) and node.name.value == name:
+            if found is not None or id(node) not in top:
+                return None
+            found = node
             continue
         if isinstance(node, cst.AnnAssign | cst.AugAssign | cst.For | cst.CompFor | cst.NamedExpr
                       | cst.Del):  # fmt: skip

@@ -161,9 +161,9 @@ BAD = {
         "class W:\n    def __init__(self, x):\n        self.out = 'n=%s' % x\n\n",
         "'n=%s' % x",
     ),
-    "a + with a parameter": (
-        "class W:\n    def __init__(self, h):\n        self.out = '# ' + h if h else ''\n\n",
-        "'# ' + h if h else ''",
+    "a + of two parameters": (
+        "class W:\n    def __init__(self, h):\n        self.out = h + h if h else ''\n\n",
+        "h + h if h else ''",
     ),
     "a constant bound twice": (
         "HEAD = ''\n\n\ndef f():\n    global HEAD\n    HEAD = 1\n\n\n"
