@@ -57,7 +57,10 @@ An attribute built the same way (``self.text += piece`` in a loop) is handled by
 loop calls, or in a loop that rewrite refuses, by :mod:`~efficiency.remediate.codemods.join_builder`
 (a list of parts behind a property); the str values of a private dict attribute grown with
 ``self._x[k] += piece`` by :mod:`~efficiency.remediate.codemods.join_dict` (lists of parts,
-joined where an item is read). Each stage analyses the tree the stages before produced.
+joined where an item is read); those of a local dict grown with ``d[k] += piece`` in a loop by
+:mod:`~efficiency.remediate.codemods.join_dict_local` (a dict of lists of parts, each key's
+joined and added once when the loop ends; only a loop holding a line the profile sampled, the
+``sampled_lines`` param, when given). Each stage analyses the tree the stages before produced.
 """
 
 from __future__ import annotations
@@ -80,6 +83,13 @@ from efficiency.remediate.codemods.join_builder import BuilderFinder, _appenders
 from efficiency.remediate.codemods.join_builder_reach import driven
 from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
 from efficiency.remediate.codemods.join_dict import DictFinder
+from efficiency.remediate.codemods.join_dict_local import LocalDictFinder
+from efficiency.remediate.codemods.join_dict_local_rewrite import (
+    LocalDictRewriter,
+    current_lines,
+    name_sites,
+    summary,
+)
 from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
@@ -263,9 +273,17 @@ class JoinStrings(PythonCodemod):
     name = "join-strings"
     needs = ("+=", "+", ".join(")
 
+    def check_params(self, params: dict[str, Any]) -> None:
+        lines = params.get("sampled_lines")
+        if lines is not None and not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in lines
+        ):
+            raise ValueError(f"sampled_lines must be line numbers, not {lines!r}")
+
     def rewrite(
         self, wrapper: MetadataWrapper, targets: Targets | None, params: dict[str, Any]
     ) -> Edit:
+        source = wrapper.module.code  # where the sampled lines are numbered
         finder = _Finder(targets)
         wrapper.visit(finder)
         new, built, owners = wrapper.module, [], [s.owner for s in finder.sites]
@@ -299,11 +317,21 @@ class JoinStrings(PythonCodemod):
             new = new.visit(DictRewriter(dicts.sites))
             wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
+        lines = current_lines(source, new.code, params.get("sampled_lines"))
+        local = LocalDictFinder(wrapper.module, targets, lines)
+        wrapper.visit(local)
+        if local.sites:
+            name_sites(local.sites, new)
+            new = new.visit(LocalDictRewriter(local.sites))
+            wrapper, targets = restage(wrapper.module, new, targets)
+            new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)
         wrapper.visit(builders)
-        refused = "; ".join(finder.refused + attrs.refused + dicts.refused + builders.refused)
+        refused = "; ".join(
+            finder.refused + attrs.refused + dicts.refused + local.refused + builders.refused
+        )
         sites = len(finder.sites) + len(attrs.sites)
-        if not sites and not builders.sites and not dicts.sites:
+        if not sites and not builders.sites and not dicts.sites and not local.sites:
             why = refused or 'no `s = ""` followed by a loop doing `s += ...` or `s = s + ...`'
             return Edit(wrapper.module, 0, f"{self.name}: nothing to rewrite ({why})")
         summaries = []
@@ -321,6 +349,8 @@ class JoinStrings(PythonCodemod):
                 f"item is read) instead of += in {', '.join(appenders)} "
                 f"({plural(len(dicts.sites), 'attribute')})"
             )
+        if local.sites:
+            summaries.append(summary(local.sites))
         if builders.sites:
             name_parts(builders.sites, new)
             new = new.visit(BuilderRewriter(builders.sites))
@@ -331,10 +361,11 @@ class JoinStrings(PythonCodemod):
                 f"read) instead of += in {', '.join(appenders)} "
                 f"({plural(len(builders.sites), 'attribute')})"
             )
-        summary = "; ".join(summaries)
+        shown = "; ".join(summaries)
         if refused:
-            summary += f"; left: {refused}"
-        return Edit(new, sites + len(builders.sites) + len(dicts.sites), summary)
+            shown += f"; left: {refused}"
+        count = sites + len(builders.sites) + len(dicts.sites) + len(local.sites)
+        return Edit(new, count, shown)
 
 
 def _taken(module: cst.Module, sites: list[AttrSite]) -> set[tuple[str, str]]:
