@@ -218,6 +218,14 @@ TWENTY_FOURTH_BATCH = (
     "ballot_canvass",
     "music_royalties",
 )
+TWENTY_FIFTH_BATCH = (
+    "harvest_ledger",
+    "press_digest",
+    "catch_reports",
+    "container_codes",
+    "hvac_setpoints",
+    "fdr_frames",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -245,6 +253,7 @@ BATCHES = (
     ("twenty-second batch", TWENTY_SECOND_BATCH),
     ("twenty-third batch", TWENTY_THIRD_BATCH),
     ("twenty-fourth batch", TWENTY_FOURTH_BATCH),
+    ("twenty-fifth batch", TWENTY_FIFTH_BATCH),
 )
 
 
