@@ -61,3 +61,41 @@ def test_module_functions_are_the_format_playbooks() -> None:
     found = {r.frame.split(" (")[0]: r for r in frame_hotspots("app", stacks, load_playbooks())}
     assert "python-struct-format" in found["cache_struct_converter"].playbooks
     assert all(BOOK not in r.playbooks for r in found.values())
+
+
+SCAN = """import struct
+
+HEADER = "<HH"
+
+
+def scan(body, fmt):
+    out = []
+    for off in range(0, len(body), 8):
+        t, alt = struct.unpack(
+            "<Ii", body[off : off + 8]
+        )
+        out.append(t + alt)
+    head = struct.unpack(HEADER, body[:4])
+    tail = struct.unpack(fmt, body[-4:])
+    return out, head, tail
+"""
+
+
+def test_a_constant_format_at_a_sampled_line_is_the_format_playbooks(tmp_path: Path) -> None:
+    """A record loop whose struct cache lookups are too thin a slice to match by struct's own
+    frames still shows its constant-format call at the sampled line; a format the function is
+    passed does not."""
+    (tmp_path / "app.py").write_text(SCAN)
+    stacks = profile(
+        "main (/srv/app/app.py:30);scan (/srv/app/app.py:10) 300\n"
+        "main (/srv/app/app.py:30);scan (/srv/app/app.py:13) 100\n"
+        "main (/srv/app/app.py:30);other (/srv/app/app.py:40) 600\n"
+    )
+    found = {r.frame.split(" (")[0]: r for r in frame_hotspots(
+        "app", stacks, load_playbooks(), source=RepoSource(tmp_path))}  # fmt: skip
+    assert "python-struct-format" in found["scan"].playbooks
+    passed = SCAN.replace('"<Ii", body', "fmt, body").replace("HEADER, body", "fmt, body")
+    (tmp_path / "app.py").write_text(passed)
+    found = {r.frame.split(" (")[0]: r for r in frame_hotspots(
+        "app", stacks, load_playbooks(), source=RepoSource(tmp_path))}  # fmt: skip
+    assert "python-struct-format" not in found["scan"].playbooks
