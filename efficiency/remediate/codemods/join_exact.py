@@ -16,13 +16,15 @@ Exact str, whatever the names in them hold:
   exact str (a str subclass operand with ``__rmod__`` is asked first);
 * ``a if c else b`` of exact strs, and ``a + b`` where either operand is an exact str: the
   other is taken to be a str, as the builders' pieces are (one that is not makes both versions
-  raise ``TypeError`` at the same statement), in a module that defines no str subclass and
-  imports nothing from ``markupsafe`` (a ``Markup`` operand's own ``__radd__`` would be asked);
+  raise ``TypeError`` at the same statement), in a module where no type adds itself to a str:
+  no str subclass, no ``__add__``/``__radd__`` anywhere, no ``Markup`` import (an operand's own
+  ``__radd__`` would be asked, and could return anything);
 * a call of a function bound once in the module (an undecorated, non-async ``def`` at module
   level, no other binding of its name) or of a method ``self.m(...)`` of the class whose method
-  holds the call (``self`` its first parameter, not rebound; the class has no bases, keywords
-  or decorators, no class of the module subclasses it, it defines ``m`` once and no attribute
-  hook, and nothing in the module stores ``.m`` or uses ``setattr``/``__dict__``/``vars``),
+  holds the call (that method undecorated, ``self`` its first parameter, not rebound; the class
+  has no bases, keywords or decorators, the module names it only to call it, it defines ``m``
+  once and no attribute hook, and nothing in the module stores ``.m`` or uses
+  ``setattr``/``__dict__``/``vars``: see :mod:`~efficiency.remediate.codemods.join_exact_callee`),
   when every ``return`` of that function returns an exact str, it never falls off its end and
   it neither yields nor awaits;
 * a module-level name bound exactly once in the whole module, by ``NAME = <exact str>`` at
@@ -45,7 +47,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from efficiency.remediate.codemods.join_exact_callee import method_called, no_str_subclass
+from efficiency.remediate.codemods.join_exact_callee import method_called, plain_addition
 from efficiency.remediate.codemods.pysource import walk
 
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z]")
@@ -101,7 +103,7 @@ def _binary(node: cst.BinaryOperation, module: cst.Module | None, depth: int) ->
     left, right, op = node.left, node.right, node.operator
     if isinstance(op, cst.Add):
         one, other = exact_str(left, module, depth + 1), exact_str(right, module, depth + 1)
-        return (one and other) or ((one or other) and no_str_subclass(module))
+        return (one and other) or ((one or other) and plain_addition(module))
     if isinstance(op, cst.Multiply):
         return (exact_str(left, module, depth + 1) and isinstance(right, cst.Integer)) or (
             isinstance(left, cst.Integer) and exact_str(right, module, depth + 1)

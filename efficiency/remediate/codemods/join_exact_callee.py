@@ -3,13 +3,23 @@ subclass with operators of its own to a ``+``, for
 :mod:`~efficiency.remediate.codemods.join_exact`.
 
 ``self.m(...)`` runs the class's own ``m`` when ``self`` is the first parameter of the method
-holding the call (the innermost function around it, never rebound there), the class is defined
-at module level with no bases (``object`` aside), keywords or decorators, no class of the module
-names it as a base, it binds ``m`` once, as an undecorated non-async ``def`` with a first
-parameter, and defines no ``__getattr__``/``__getattribute__``; nothing in the module stores
-an attribute called ``m`` or reaches attributes by computed names (``setattr``, ``__dict__``,
-``vars``). A subclass defined in another module overriding ``m`` is beyond what one module can
-show.
+holding the call (the innermost function around it, undecorated and not one Python makes static
+or a classmethod by itself, ``self`` never rebound there), the class is defined at module level
+with no bases (``object`` aside, when the module binds no name ``object``), keywords or
+decorators, and the module names the class only to call it (an alias could be subclassed,
+``Cls.method(other)`` or ``type(obj).method(other)`` hands the holder a ``self`` of another
+class: a ``type(x)`` serves only for ``.__name__``-like reads and ``is``/``==`` tests), it binds
+``m`` once, as an undecorated non-async ``def`` with a first parameter (nowhere else in its
+body, under an ``if`` either), and binds no ``__getattr__``/``__getattribute__``; nothing in the
+module stores an attribute called ``m`` or reaches attributes by computed names (``setattr``,
+``__dict__``, ``vars``). A subclass defined in another module overriding ``m`` is beyond what
+one module can show.
+
+``a + b`` with one exact str operand is an exact str when no type of the module adds itself
+to a str: no class with a base of ``str``'s family or a starred base list, no ``__add__`` or
+``__radd__`` named anywhere in the module (a class's own, one stored on a class, one in a
+``type(...)`` namespace), and no import of a ``Markup`` (markupsafe's, or the one flask and
+jinja2 re-exported).
 """
 
 from __future__ import annotations
@@ -19,6 +29,10 @@ import libcst as cst
 from efficiency.remediate.codemods.pysource import walk
 
 _HOOKS = frozenset({"__getattr__", "__getattribute__"})
+#: methods Python makes static (``__new__``) or class methods without a decorator
+_IMPLICIT = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+#: what reading through ``type(x)`` may do without reaching the class's methods
+_TYPE_READS = frozenset({"__name__", "__qualname__", "__module__"})
 _BY_NAME = frozenset({"setattr", "__dict__", "vars", "__setattr__", "__class__"})
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
@@ -34,9 +48,13 @@ def method_called(call: cst.Call, module: cst.Module | None) -> cst.FunctionDef 
     if holder is None:
         return None
     cls, method = holder
+    if method.decorators or method.name.value in _IMPLICIT:
+        return None  # self may be any object, or the class
     if _first_param(method) != func.value.value or _rebinds(method, func.value.value):
         return None
     if not _plain_class(cls, module) or _stored_anywhere(module, func.attr.value):
+        return None
+    if _class_reached(module, cls.name.value):
         return None
     defs = [
         s for s in cls.body.body
@@ -49,8 +67,8 @@ def method_called(call: cst.Call, module: cst.Module | None) -> cst.FunctionDef 
     return defs[0]
 
 
-def no_str_subclass(module: cst.Module | None) -> bool:
-    """Neither defines a class with bases of ``str``'s family nor imports ``markupsafe``."""
+def plain_addition(module: cst.Module | None) -> bool:
+    """Does no type of the module add itself to a str (see the module docstring)?"""
     if module is None:
         return False
     for node in walk(module):
@@ -60,11 +78,11 @@ def no_str_subclass(module: cst.Module | None) -> bool:
                 tail = name.attr.value if isinstance(name, cst.Attribute) else None
                 if isinstance(name, cst.Name):
                     tail = name.value
-                if tail is None or tail in {"str", "UserString", "Markup"}:
+                if base.star or tail is None or tail in {"str", "UserString", "Markup"}:
                     return False
-        elif isinstance(node, cst.Import | cst.ImportFrom) and "markupsafe" in _code(node):
+        elif isinstance(node, cst.Import | cst.ImportFrom) and "markup" in _code(node):
             return False
-    return True
+    return not any(hook in module.code for hook in ("__add__", "__radd__"))
 
 
 def _holder(module: cst.Module, call: cst.Call) -> tuple[cst.ClassDef, cst.FunctionDef] | None:
@@ -135,7 +153,12 @@ def _bound(target: cst.CSTNode) -> set[str]:
 def _plain_class(cls: cst.ClassDef, module: cst.Module) -> bool:
     if cls.decorators or cls.keywords:
         return False
-    if any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in cls.bases):
+    if any(
+        b.star or not (isinstance(b.value, cst.Name) and b.value.value == "object")
+        for b in cls.bases
+    ):
+        return False
+    if cls.bases and _module_binds(module, "object"):
         return False
     for node in walk(module):
         if isinstance(node, cst.ClassDef) and any(
@@ -144,7 +167,70 @@ def _plain_class(cls: cst.ClassDef, module: cst.Module) -> bool:
             for n in walk(b)
         ):
             return False
-    return not any(isinstance(s, cst.FunctionDef) and s.name.value in _HOOKS for s in cls.body.body)
+    return not any(_binds_at_class(s, hook) for s in cls.body.body for hook in _HOOKS)
+
+
+def _class_reached(module: cst.Module, name: str) -> bool:
+    """Could the module get hold of the class ``name`` other than to call it (an alias, a
+    ``Cls.method`` or ``type(obj).method`` taking any ``self``)?"""
+    called: set[int] = set()
+    for node in walk(module):
+        if isinstance(node, cst.Call):
+            called.add(id(node.func))
+        elif isinstance(node, cst.ClassDef) and node.name.value == name:
+            called.add(id(node.name))
+        elif isinstance(node, cst.Attribute) and node.attr.value in _TYPE_READS:
+            called.add(id(node.value))
+        elif isinstance(node, cst.Comparison):
+            called.update(id(n) for n in (node.left, *(c.comparator for c in node.comparisons)))
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Annotation):
+            continue
+        if isinstance(node, cst.Name) and node.value == name and id(node) not in called:
+            return True
+        if _is_type_of(node) and id(node) not in called:
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _is_type_of(node: cst.CSTNode) -> bool:
+    """``type(x)``: the class of ``x``."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "type"
+        and len(node.args) == 1
+    )
+
+
+def _module_binds(module: cst.Module, name: str) -> bool:
+    """Does anything in the module bind ``name`` (or ``import *`` maybe)?"""
+    for node in walk(module):
+        target: cst.CSTNode | None = None
+        if isinstance(node, cst.ImportStar):
+            return True
+        if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For
+                      | cst.CompFor | cst.NamedExpr | cst.Del):  # fmt: skip
+            target = node.target
+        elif isinstance(node, cst.AsName | cst.Param | cst.FunctionDef | cst.ClassDef) or (
+            isinstance(node, cst.ImportAlias) and node.asname is None
+        ):
+            target = node.name
+        elif isinstance(node, cst.MatchAs | cst.MatchStar | cst.MatchMapping):
+            target = node  # a capture pattern: every name in it may be bound
+        if target is not None and name in _names(target) | _dotted_head(target):
+            return True
+    return False
+
+
+def _names(target: cst.CSTNode) -> set[str]:
+    """The plain names a target binds; every name for a match pattern."""
+    if isinstance(target, cst.MatchAs | cst.MatchStar | cst.MatchMapping):
+        return {n.value for n in walk(target) if isinstance(n, cst.Name)}
+    return _bound(target)
 
 
 def _stored_anywhere(module: cst.Module, attr: str) -> bool:
@@ -165,12 +251,13 @@ def _stored_anywhere(module: cst.Module, attr: str) -> bool:
 
 
 def _binds_at_class(stmt: cst.CSTNode, name: str) -> bool:
-    """Does a statement of a class body bind ``name`` (a second ``def``, an assignment...)?"""
-    if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
-        return stmt.name.value == name
+    """Does a statement of a class body bind ``name`` (a second ``def``, one under an ``if``,
+    an assignment...)? Nested scopes count too (an over-cautious no)."""
     for node in walk(stmt):
         target: cst.CSTNode | None = None
-        if isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For
+        if isinstance(node, cst.FunctionDef | cst.ClassDef):
+            target = node.name
+        elif isinstance(node, cst.AssignTarget | cst.AnnAssign | cst.AugAssign | cst.For
                       | cst.NamedExpr):  # fmt: skip
             target = node.target
         elif isinstance(node, cst.AsName) or (

@@ -104,6 +104,46 @@ SWAPS = {
         "        return Loud(str.__add__(o.upper(), self))"
     ),
     "markupsafe imported": ("WIDTH = 20", "from markupsafe import Markup\nWIDTH = 20"),
+    "Markup imported through flask": ("WIDTH = 20", "from flask import Markup\nWIDTH = 20"),
+    "a class of the module with its own __radd__": (
+        "WIDTH = 20", "WIDTH = 20\n\n\nclass Doc:\n    def __radd__(self, other):\n"
+        "        return self"
+    ),
+    "__add__ set on a class by setattr-free store": (
+        "WIDTH = 20", "WIDTH = 20\n\n\nclass Doc:\n    pass\n\n\nDoc.__add__ = max"
+    ),
+    "a star base that may be str": (
+        "WIDTH = 20", "WIDTH = 20\nBASES = (str,)\n\n\nclass Doc(*BASES):\n    pass"
+    ),
+    "a static holder method (self is any object)": (
+        "    def reset(self):\n", "    @staticmethod\n    def reset(self):\n"
+    ),
+    "the holder reached through the class (a foreign self)": (
+        "    led.reset()\n", "    Ledger.reset(led)\n"
+    ),
+    "the holder reached through type()": (
+        "    led.reset()\n", "    type(led).reset(led)\n"
+    ),
+    "the holder reached by getattr on type()": (
+        "    led.reset()\n", "    getattr(type(led), 'reset')(led)\n"
+    ),
+    "the class reached through type() kept in a name": (
+        "    led.reset()\n", "    kind = type(led)\n    kind.reset(led)\n"
+    ),
+    "a subclass through an alias of the class": (
+        "\n\ndef run(", "\n\nAlias = Ledger\n\n\nclass Sub(Alias):\n    pass\n\n\ndef run("
+    ),
+    "the method defined again under an if": (
+        "    def entry(self, label, amounts):\n",
+        "    if WIDTH:\n        def _line(self, left, amount=None):\n            return left\n\n"
+        "    def entry(self, label, amounts):\n",
+    ),
+    "an attribute hook assigned in the class": (
+        "class Ledger:\n", "class Ledger:\n    __getattribute__ = object.__getattribute__\n\n"
+    ),
+    "a shadowed object base": (
+        "class Ledger:", "class object:\n    pass\n\n\nclass Ledger(object):"
+    ),
 }  # fmt: skip
 
 
@@ -112,6 +152,7 @@ def test_a_store_the_module_cannot_show_is_a_str_is_refused(case: str) -> None:
     old, new = SWAPS[case]
     assert old in LEDGER, case
     source = LEDGER.replace(old, new)
+    compile(source, case, "exec")
     result = JOIN.apply(source)
     assert "Ledger.text" not in result.summary.split("left:")[0] or not result.changed, case
     assert "not provably a str" in result.summary, result.summary
@@ -121,3 +162,56 @@ def test_the_str_subclass_refusal_matters() -> None:
     """What the module check protects: an operand's own ``__radd__`` runs on ``"a" + x``."""
     ns = load(SWAPS["a str subclass in the module"][1] + "\n")
     assert "a" + ns["Loud"]("b") == "Ab"
+
+
+FOREIGN = """\
+class Fmt:
+    def head(self):
+        return "x"
+
+    @staticmethod
+    def build(self, items):
+        s = self.head()
+        for i in items:
+            s += i
+        return s
+
+    def again(self, other, items):
+        return type(self).build(other, items)
+
+
+class Other:
+    def head(self):
+        return ["L"]
+
+
+class Doc:
+    def __radd__(self, other):
+        return ["L"]
+
+
+def via_static(items):
+    return Fmt.build(Other(), items)
+
+
+def via_type(items):
+    return Fmt().again(Other(), items)
+
+
+def via_radd(items, tail):
+    s = "head" + tail
+    for i in items:
+        s += i
+    return s
+"""
+
+
+def test_what_the_holder_and_operand_refusals_protect() -> None:
+    """``self`` of a static holder (or of one reached through its class) may be any object,
+    whose ``head`` returns a list; a class with ``__radd__`` makes ``"head" + tail`` a list:
+    ``+=`` extends the list, which a join of the parts could not do."""
+    result = JOIN.apply(FOREIGN)
+    assert not result.changed, result.source
+    ns = load(FOREIGN)
+    assert ns["via_static"]("ab") == ns["via_type"]("ab") == ["L", "a", "b"]
+    assert ns["via_radd"]("ab", ns["Doc"]()) == ["L", "a", "b"]
