@@ -8,7 +8,8 @@ or a classmethod by itself, ``self`` never rebound there), the class is defined 
 with no bases (``object`` aside, when the module binds no name ``object``), keywords or
 decorators, and the module names the class only to call it (an alias could be subclassed,
 ``Cls.method(other)`` or ``type(obj).method(other)`` hands the holder a ``self`` of another
-class: a ``type(x)`` serves only for ``.__name__``-like reads and ``is``/``==`` tests), it binds
+class: a ``type(x)`` serves only for ``.__name__``-like reads and ``is``/``==`` tests; no
+``globals()``, ``locals()``, ``sys.modules`` or ``__subclasses__`` fetches it unnamed), it binds
 ``m`` once, as an undecorated non-async ``def`` with a first parameter (nowhere else in its
 body, under an ``if`` either), and binds no ``__getattr__``/``__getattribute__``; nothing in the
 module stores an attribute called ``m`` or reaches attributes by computed names (``setattr``,
@@ -33,6 +34,8 @@ _HOOKS = frozenset({"__getattr__", "__getattribute__"})
 _IMPLICIT = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 #: what reading through ``type(x)`` may do without reaching the class's methods
 _TYPE_READS = frozenset({"__name__", "__qualname__", "__module__"})
+#: ways to reach a class without naming it
+_UNNAMED = frozenset({"globals", "locals", "modules", "__subclasses__"})
 _BY_NAME = frozenset({"setattr", "__dict__", "vars", "__setattr__", "__class__"})
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
@@ -188,7 +191,9 @@ def _class_reached(module: cst.Module, name: str) -> bool:
         node = stack.pop()
         if isinstance(node, cst.Annotation):
             continue
-        if isinstance(node, cst.Name) and node.value == name and id(node) not in called:
+        if isinstance(node, cst.Name) and (
+            node.value in _UNNAMED or (node.value == name and id(node) not in called)
+        ):
             return True
         if _is_type_of(node) and id(node) not in called:
             return True

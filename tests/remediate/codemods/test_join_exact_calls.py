@@ -215,3 +215,39 @@ def test_what_the_holder_and_operand_refusals_protect() -> None:
     ns = load(FOREIGN)
     assert ns["via_static"]("ab") == ns["via_type"]("ab") == ["L", "a", "b"]
     assert ns["via_radd"]("ab", ns["Doc"]()) == ["L", "a", "b"]
+
+
+HOLDER = """\
+import sys
+
+
+class Fmt:
+    def head(self):
+        return "x"
+
+    def build(self, items):
+        s = self.head()
+        for i in items:
+            s += i
+        return s
+
+
+def go(items):
+    return Fmt().build(items){extra}
+"""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "\n\n\ndef via_globals(o):\n    return globals()['Fmt'].build(o, 'ab')",
+        "\n\n\ndef by_sys(o):\n    return getattr(sys.modules[__name__], 'F' + 'mt').build(o, '')",
+        "\n\n\ndef via_subclasses(o):\n    return object.__subclasses__()[-1].build(o, '')",
+        "\n\n\ndef via_type(o):\n    return type(Fmt()).build(o, '')",
+        "\n\n\ndef via_name(o):\n    return Fmt.build(o, '')",
+    ],
+)
+def test_a_holder_that_may_get_another_self_is_refused(extra: str) -> None:
+    """Reached through its class, ``build`` may be handed any ``self``: its ``head`` runs."""
+    assert JOIN.apply(HOLDER.format(extra="")).changed
+    assert not JOIN.apply(HOLDER.format(extra=extra)).changed
