@@ -13,8 +13,8 @@ class: a ``type(x)`` serves only for ``.__name__``-like reads and ``is``/``==`` 
 ``m`` once, as an undecorated non-async ``def`` with a first parameter (nowhere else in its
 body, under an ``if`` either), and binds no ``__getattr__``/``__getattribute__``; nothing in the
 module stores an attribute called ``m`` or reaches attributes by computed names (``setattr``,
-``__dict__``, ``vars``). A subclass defined in another module overriding ``m`` is beyond what
-one module can show.
+``__dict__``, ``vars``) or through code in a string (``exec``, ``eval``). A subclass defined in
+another module overriding ``m`` is beyond what one module can show.
 
 ``a + b`` with one exact str operand is an exact str when no type of the module adds itself
 to a str: no class with a base of ``str``'s family or a starred base list, no ``__add__`` or
@@ -36,7 +36,7 @@ _IMPLICIT = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 _TYPE_READS = frozenset({"__name__", "__qualname__", "__module__"})
 #: ways to reach a class without naming it
 _UNNAMED = frozenset({"globals", "locals", "modules", "__subclasses__"})
-_BY_NAME = frozenset({"setattr", "__dict__", "vars", "__setattr__", "__class__"})
+_BY_NAME = frozenset({"setattr", "__dict__", "vars", "__setattr__", "__class__", "exec", "eval"})
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 

@@ -245,9 +245,11 @@ def go(items):
         "\n\n\ndef via_subclasses(o):\n    return object.__subclasses__()[-1].build(o, '')",
         "\n\n\ndef via_type(o):\n    return type(Fmt()).build(o, '')",
         "\n\n\ndef via_name(o):\n    return Fmt.build(o, '')",
+        "\n\n\ndef by_exec(f):\n    exec(\"f.head = lambda: ['L']\")\n    return f.build('')",
     ],
 )
 def test_a_holder_that_may_get_another_self_is_refused(extra: str) -> None:
-    """Reached through its class, ``build`` may be handed any ``self``: its ``head`` runs."""
+    """Reached through its class, ``build`` may be handed any ``self``, whose ``head`` runs;
+    code in a string may store ``.head`` on an instance."""
     assert JOIN.apply(HOLDER.format(extra="")).changed
     assert not JOIN.apply(HOLDER.format(extra=extra)).changed
