@@ -57,10 +57,14 @@ An attribute built the same way (``self.text += piece`` in a loop) is handled by
 loop calls, or in a loop that rewrite refuses, by :mod:`~efficiency.remediate.codemods.join_builder`
 (a list of parts behind a property); the str values of a private dict attribute grown with
 ``self._x[k] += piece`` by :mod:`~efficiency.remediate.codemods.join_dict` (lists of parts,
-joined where an item is read); those of a local dict grown with ``d[k] += piece`` in a loop by
+joined where an item is read); those of a local dict grown with ``d[k] += piece`` in a loop
+first by :mod:`~efficiency.remediate.codemods.join_dict_whole` (the dict holds lists of parts
+for its whole life in the function, joined where an item is read, when every use of it is one
+that rewrite follows; only a dict with an append on a line the profile sampled, the
+``sampled_lines`` param, when given), and where that refuses by
 :mod:`~efficiency.remediate.codemods.join_dict_local` (a dict of lists of parts, each key's
-joined and added once when the loop ends; only a loop holding a line the profile sampled, the
-``sampled_lines`` param, when given). Each stage analyses the tree the stages before produced.
+joined and added once when the loop ends; only a loop holding a sampled line).
+Each stage analyses the tree the stages before produced.
 """
 
 from __future__ import annotations
@@ -83,14 +87,8 @@ from efficiency.remediate.codemods.join_builder import BuilderFinder, _appenders
 from efficiency.remediate.codemods.join_builder_reach import driven
 from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
 from efficiency.remediate.codemods.join_dict import DictFinder
-from efficiency.remediate.codemods.join_dict_local import LocalDictFinder
-from efficiency.remediate.codemods.join_dict_local_rewrite import (
-    LocalDictRewriter,
-    current_lines,
-    name_sites,
-    summary,
-)
 from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
+from efficiency.remediate.codemods.join_dict_whole_rewrite import local_dict_stages
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
@@ -317,14 +315,9 @@ class JoinStrings(PythonCodemod):
             new = new.visit(DictRewriter(dicts.sites))
             wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
-        lines = current_lines(source, new.code, params.get("sampled_lines"))
-        local = LocalDictFinder(wrapper.module, targets, lines)
-        wrapper.visit(local)
-        if local.sites:
-            name_sites(local.sites, new)
-            new = new.visit(LocalDictRewriter(local.sites))
-            wrapper, targets = restage(wrapper.module, new, targets)
-            new = wrapper.module
+        local = local_dict_stages(wrapper, targets, source, params.get("sampled_lines"))
+        wrapper, targets = local.wrapper, local.targets
+        new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)
         wrapper.visit(builders)
         refused = "; ".join(
@@ -349,8 +342,7 @@ class JoinStrings(PythonCodemod):
                 f"item is read) instead of += in {', '.join(appenders)} "
                 f"({plural(len(dicts.sites), 'attribute')})"
             )
-        if local.sites:
-            summaries.append(summary(local.sites))
+        summaries += local.summaries
         if builders.sites:
             name_parts(builders.sites, new)
             new = new.visit(BuilderRewriter(builders.sites))
@@ -364,7 +356,7 @@ class JoinStrings(PythonCodemod):
         shown = "; ".join(summaries)
         if refused:
             shown += f"; left: {refused}"
-        count = sites + len(builders.sites) + len(dicts.sites) + len(local.sites)
+        count = sites + len(builders.sites) + len(dicts.sites) + local.sites
         return Edit(new, count, shown)
 
 

@@ -371,7 +371,7 @@ def test_refusals(case: str) -> None:
         (
             "from collections import defaultdict\n\n"
             "def f(xs):\n    d = defaultdict(str)\n    while len(d) < 3:\n"
-            "        d[len(xs)] += f'{xs}!'\n",
+            "        d[len(xs)] += f'{xs}!'\n    return d\n",
             "used in the loop other",
         ),
         (
