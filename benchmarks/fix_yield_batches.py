@@ -226,6 +226,14 @@ TWENTY_FIFTH_BATCH = (
     "hvac_setpoints",
     "fdr_frames",
 )
+TWENTY_SIXTH_BATCH = (
+    "obj_mesh_export",
+    "opml_outline",
+    "survey_forms",
+    "snp_annotate",
+    "drone_waypoints",
+    "trail_reports",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -254,6 +262,7 @@ BATCHES = (
     ("twenty-third batch", TWENTY_THIRD_BATCH),
     ("twenty-fourth batch", TWENTY_FOURTH_BATCH),
     ("twenty-fifth batch", TWENTY_FIFTH_BATCH),
+    ("twenty-sixth batch", TWENTY_SIXTH_BATCH),
 )
 
 
