@@ -94,12 +94,20 @@ _KEY_METHODS = frozenset({"get", "pop", "setdefault"})
 
 def key_string(node: cst.SimpleString, parents: dict[int, cst.CSTNode]) -> bool:
     """Is the string a dictionary key or a comparison's side (``row["name"]``, ``{"name": 1}``,
-    ``d.get("name")``, ``k == "name"``) or a bare statement (a docstring), where it reaches no
-    attribute by name?"""
+    ``d.get("name")``, ``k == "name"``), an item of a display tested with ``in`` (``k in
+    ("name", "alias")``) or a bare statement (a docstring), where it reaches no attribute by
+    name?"""
     parent = parents.get(id(node))
     grand = parents.get(id(parent))
     if isinstance(parent, cst.Index):  # row["name"]
         return isinstance(grand, cst.SubscriptElement)
+    if isinstance(parent, cst.Element) and isinstance(grand, cst.Tuple | cst.List | cst.Set):
+        side = parents.get(id(grand))  # the display is what ``in`` searches, nothing else
+        return (
+            isinstance(side, cst.ComparisonTarget)
+            and side.comparator is grand
+            and isinstance(side.operator, cst.In | cst.NotIn)
+        )
     if isinstance(parent, cst.DictElement) and parent.key is node:
         return True
     if isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.Expr):

@@ -248,6 +248,20 @@ def test_the_dataclass_keeps_its_fields_and_equality() -> None:
     assert policy(["a"]) == policy(["a"])
 
 
+def test_the_name_as_an_item_of_a_display_tested_with_in_reaches_nothing() -> None:
+    """``kind in ("_t", "other")`` only compares strings; the same string handed to a call, or
+    an item of a display that is not what ``in`` searches, could reach the attribute."""
+    tested = INIT + TEST + "\n\ndef is_field(kind):\n    return kind in ('_t', 'other')\n"
+    result = SET.apply(tested)
+    assert result.changed, result.summary
+    run = tested + "\n\ndef run(xs, x):\n    return C(xs).has(x), is_field(x)\n"
+    after = SET.apply(run).source
+    same_results(run, after, "run", (["a", "_t"], "_t"), (["a"], "b"), ([], "other"))
+    for escape in ("getattr(c, ('_t', 'other')[0])", "('_t', 'other') in c"):
+        source = INIT + TEST + f"\n\ndef peek(c):\n    return {escape}\n"
+        assert not SET.apply(source).changed, escape
+
+
 def test_a_name_the_module_already_uses_gets_another() -> None:
     source = DEPOT.replace("def run(", "_embargoed_set = 1\n\n\ndef run(")
     after = SET.apply(source).source
