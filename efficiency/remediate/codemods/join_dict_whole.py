@@ -20,7 +20,8 @@ The accepted uses: the one binding (``{}``, ``dict()``, ``defaultdict(str)`` →
 uses stay: ``k in d``, ``k not in d``, ``for k in d`` (comprehensions too), ``len(d)``,
 ``sorted(d)`` and the other key-reading builtins the module does not rebind, ``if d``, ``not
 d`` (also as an operand of ``and``/``or`` whose truth alone is used), ``del d[k]``,
-``d.clear()``.
+``d.clear()``. The signature (defaults, annotations, decorators) is evaluated in the
+enclosing scope, so a ``d`` there is another variable and is left as it is.
 
 Why it is exact: every value of ``d`` is an exact str in the original (it starts as one and
 grows by str pieces) and a list whose join is that str in the rewrite, at every moment, so a
@@ -159,7 +160,7 @@ class WholeDictFinder(LocalDictFinder):
             binder = {id(assign.target)}
         else:
             binder = {id(t.target) for t in assign.targets}
-        for node in walk(func):
+        for node in walk(func.body):  # the signature names the enclosing scope's d
             if why:
                 break
             if (

@@ -298,6 +298,24 @@ def test_refusals(case: str) -> None:
     assert why in result.summary, result.summary
 
 
+SIGNATURE = """\
+d = {"a": 5}
+
+
+def f(xs, y=d["a"], *, z: d["a"] = 1) -> d["a"]:
+    d = {"a": ""}
+    for x in xs:
+        d["a"] += x
+    return d["a"], y, z
+"""
+
+
+def test_the_signature_names_the_enclosing_scopes_dict_and_is_left() -> None:
+    source = _same(SIGNATURE, "f", "d", [([],), (["x", "y"],)])
+    assert 'def f(xs, y=d["a"], *, z: d["a"] = 1) -> d["a"]:' in source
+    assert 'return "".join(d["a"]), y, z' in source
+
+
 def test_an_append_the_binding_may_not_precede_is_refused() -> None:
     source = "def f(xs):\n    for x in xs:\n        d[x] += x\n    d = {}\n    return d[1]\n"
     result = JOIN.apply(source)
