@@ -17,7 +17,8 @@ The accepted uses: the one binding (``{}``, ``dict()``, ``defaultdict(str)`` →
 ``d[k].extend((a, b))`` when ``k`` is a literal or a local name the pieces cannot rebind;
 ``d[k] = v`` with ``v`` an exact str (:mod:`~efficiency.remediate.codemods.join_exact`) →
 ``d[k] = [v]``; an item read ``d[k]`` → ``"".join(d[k])`` (in comprehensions too); key-only
-uses stay: ``k in d``, ``k not in d``, ``for k in d`` (comprehensions too), ``len(d)``,
+uses stay: ``k in d``, ``k not in d`` (last in a chain: ``k in d == e`` compares ``d``
+too), ``for k in d`` (comprehensions too), ``len(d)``,
 ``sorted(d)`` and the other key-reading builtins the module does not rebind, ``if d``, ``not
 d`` (also as an operand of ``and``/``or`` whose truth alone is used), ``del d[k]``,
 ``d.clear()``. The signature (defaults, annotations, decorators) is evaluated in the
@@ -247,7 +248,11 @@ class WholeDictFinder(LocalDictFinder):
             and up.comparator is node
             and isinstance(up.operator, cst.In | cst.NotIn)
         ):
-            return ""
+            chain = self.parent(up)
+            assert isinstance(chain, cst.Comparison)
+            if chain.comparisons[-1] is up:
+                return ""
+            up = chain  # `k in d == e` also compares d itself
         if isinstance(up, cst.For | cst.CompFor) and up.iter is node:
             return ""
         if self._truth_tested(node):

@@ -281,6 +281,8 @@ REFUSALS = {
     "str shadowed": ({"start": "defaultdict(str)", "after": "    str = 1\n"}, "str is bound"),
     "list shadowed": ({"start": "defaultdict(str)", "after": "    list = 1\n"}, "list is bound"),
     "factory": ({"start": "defaultdict(list)"}, "is not defaultdict(str)"),
+    "chained in": ({"ret": "xs[0] in d == {}"}, "d is used in `xs[0] in d == {}`"),
+    "chained not in": ({"ret": "xs[0] not in d != {}"}, "d is used in `xs[0] not in d != {}`"),
     "value": ({"start": "{'a': str(1)}"}, "is not provably a str"),
 }
 
