@@ -41,7 +41,8 @@ str, or by another augmented operator; an append in a ``try``/``with`` of the fu
 (``s += x`` raises ``TypeError`` for a non-str ``x`` there, which a handler would catch,
 while ``list.append`` does not); a piece calling ``d.clear()`` (the original stores into the
 emptied dict, ``append`` into a list no longer in it); a read inside nested f-strings quoting
-with both ``'`` and ``"`` (the join's quotes would end one). Counters (``d[k] += 1``) are
+with both ``'`` and ``"`` (the join's quotes would end one), or in the expression of a
+debugging field ``f"{d[k]=}"`` (which shows its source text). Counters (``d[k] += 1``) are
 passed by silently.
 
 Assumed, as for the other ``join-strings`` stages: the pieces are str. A piece of another
@@ -307,11 +308,27 @@ class WholeDictFinder(LocalDictFinder):
             return ""
         if context is ExpressionContext.STORE:
             return f"`{code(up or item)[:50]}` binds an item other than by `= <str>` or `+=`"
+        if self._debug_text(item):
+            return f"`{code(item)}` is read in an f-string's `=` field, which shows its source"
         quotes = self._quotes(item)
         if quotes is None:
             return f"`{code(item)}` is read in f-strings quoting with both ' and \""
         site.reads[id(item)] = quotes
         return ""
+
+    def _debug_text(self, node: cst.CSTNode) -> bool:
+        """Is ``node`` in the expression of an f-string field ``{expr=}``, whose text (the
+        join's too) the f-string shows?"""
+        child = node
+        for ancestor in self.ancestors(node):
+            if (
+                isinstance(ancestor, cst.FormattedStringExpression)
+                and ancestor.equal is not None
+                and ancestor.expression is child
+            ):
+                return True
+            child = ancestor
+        return False
 
     def _quotes(self, node: cst.CSTNode) -> str | None:
         """The empty str literal a join may use where ``node`` is: ``""``, or ``''`` inside an

@@ -282,6 +282,8 @@ REFUSALS = {
     "list shadowed": ({"start": "defaultdict(str)", "after": "    list = 1\n"}, "list is bound"),
     "factory": ({"start": "defaultdict(list)"}, "is not defaultdict(str)"),
     "chained in": ({"ret": "xs[0] in d == {}"}, "d is used in `xs[0] in d == {}`"),
+    "debug f-string": ({"ret": "f'{d[xs[0]]=}'"}, "read in an f-string's `=` field"),
+    "debug nested": ({"ret": "f'{len(d[xs[0]]) = }'"}, "read in an f-string's `=` field"),
     "chained not in": ({"ret": "xs[0] not in d != {}"}, "d is used in `xs[0] not in d != {}`"),
     "value": ({"start": "{'a': str(1)}"}, "is not provably a str"),
 }
@@ -316,6 +318,12 @@ def test_the_signature_names_the_enclosing_scopes_dict_and_is_left() -> None:
     source = _same(SIGNATURE, "f", "d", [([],), (["x", "y"],)])
     assert 'def f(xs, y=d["a"], *, z: d["a"] = 1) -> d["a"]:' in source
     assert 'return "".join(d["a"]), y, z' in source
+
+
+def test_a_read_in_the_format_spec_of_a_debugging_field_is_joined() -> None:
+    source = BODY.format(params="", start="{}", store='""', before="", key="x", piece="x",
+                         after="", ret="f'{xs[0]=:>{d[xs[0]]}}'")  # fmt: skip
+    assert "f'{xs[0]=:>{\"\".join(d[xs[0]])}}'" in _same(source, "f", "d", [(["3"],)])
 
 
 def test_an_append_the_binding_may_not_precede_is_refused() -> None:
