@@ -42,13 +42,16 @@ str, or by another augmented operator; an append in a ``try``/``with`` of the fu
 while ``list.append`` does not); a piece calling ``d.clear()`` (the original stores into the
 emptied dict, ``append`` into a list no longer in it); a read inside nested f-strings quoting
 with both ``'`` and ``"`` (the join's quotes would end one), or in the expression of a
-debugging field ``f"{d[k]=}"`` (which shows its source text). Counters (``d[k] += 1``) are
-passed by silently.
+debugging field ``f"{d[k]=}"`` (which shows its source text). ``is``/``is not`` other than
+against ``None``/``True``/``False``/``...``, or ``id()``, anywhere in the function (each read
+joins a new str, where the original's reads of an unchanged item gave one object). Counters
+(``d[k] += 1``) are passed by silently.
 
 Assumed, as for the other ``join-strings`` stages: the pieces are str. A piece of another
 type makes the original raise ``TypeError`` at that ``+=``, the rewrite at the next read; a
 str subclass's ``__radd__`` is not consulted by ``join``. Residual: a key whose
-``__hash__``/``__eq__`` has effects is hashed fewer times; the function's frame read from
+``__hash__``/``__eq__`` has effects is hashed fewer times; code outside the function comparing
+the identities of strs it read (returned, passed) sees new objects; the function's frame read from
 elsewhere (a debugger) shows lists.
 
 Rewritten only where the profile blames it: in the selected function(s), and, when the
@@ -81,6 +84,13 @@ from efficiency.remediate.codemods.join_dict_local import (
     _other_bindings,
 )
 from efficiency.remediate.codemods.join_dict_uses import KEY_FUNCS
+from efficiency.remediate.codemods.join_dict_whole_facts import (
+    Append,
+    clears,
+    extended,
+    identity,
+    pieces_of,
+)
 from efficiency.remediate.codemods.join_exact import exact_str
 from efficiency.remediate.codemods.pysource import (
     ScopedVisitor,
@@ -91,8 +101,6 @@ from efficiency.remediate.codemods.pysource import (
     mentions_in_nested_scopes,
     walk,
 )
-
-Append = cst.AugAssign | cst.Assign
 
 
 @dataclass
@@ -124,7 +132,7 @@ class WholeDictFinder(LocalDictFinder):
         if self.active:
             grown: dict[str, list[Append]] = {}
             for found in walk(node.body):
-                name = _grown_name(found) or _extended(found)[0]
+                name = _grown_name(found) or extended(found)[0]
                 if name is not None and self.scope_of(found) is node:
                     assert isinstance(found, Append)
                     grown.setdefault(name, []).append(found)
@@ -133,7 +141,7 @@ class WholeDictFinder(LocalDictFinder):
         return None
 
     def _whole(self, func: cst.FunctionDef, name: str, appends: list[Append]) -> None:
-        pieces = [p for a in appends for p in _pieces(a)]
+        pieces = [p for a in appends for p in pieces_of(a)]
         looped = [a for a in appends if any(isinstance(x, Loop) for x in self._up(a, func))]
         if not looped or any(_number(p) for p in pieces):
             return  # no loop, or counters
@@ -145,7 +153,11 @@ class WholeDictFinder(LocalDictFinder):
             if why and any(exact_str(p, self.module) for p in pieces):
                 self.refusals.append((key, why))
             return
-        why = _function_refusal(func, name) or self._list_shadowed(binding.stmt)
+        why = (
+            _function_refusal(func, name)
+            or self._list_shadowed(binding.stmt)
+            or identity(func.body)
+        )
         for append in appends:
             chain = list(self._up(append, binding.block))
             if chain[-1] is not binding.block or _index(binding.block, chain[-2]) <= _index(
@@ -201,11 +213,11 @@ class WholeDictFinder(LocalDictFinder):
                 f"`{shown}` sits in try/with: a += that raises there (a non-str piece) would be "
                 "caught, where list.append does not raise"
             )
-        pieces = _pieces(append)
-        if any(_clears(p, name) for p in pieces):
+        pieces = pieces_of(append)
+        if any(clears(p, name) for p in pieces):
             return f"`{shown}`: a piece clears {name}, which the original's store would refill"
         if isinstance(append, cst.Assign):
-            first, _ = _extended(append)[1]  # type: ignore[misc]
+            first, _ = extended(append)[1]  # type: ignore[misc]
             index = target.slice[0].slice
             assert isinstance(index, cst.Index)
             if not self._steady_key(func, index.value, pieces):
@@ -337,47 +349,3 @@ class WholeDictFinder(LocalDictFinder):
         if '"' not in used:
             return '""'
         return "''" if "'" not in used else None
-
-
-def _extended(
-    node: cst.CSTNode,
-) -> tuple[str | None, tuple[cst.Subscript, list[cst.BaseExpression]] | None]:
-    """``d[k] = d[k] + a + b`` → ``d``, and the ``d[k]`` read and the pieces ``[a, b]``."""
-    if not isinstance(node, cst.Assign) or len(node.targets) != 1:
-        return None, None
-    target = node.targets[0].target
-    if not (isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name)):
-        return None, None
-    pieces: list[cst.BaseExpression] = []
-    value = node.value
-    while isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
-        pieces.insert(0, value.right)
-        value = value.left
-    if (
-        not pieces
-        or not isinstance(value, cst.Subscript)
-        or value.lpar
-        or target.value.lpar
-        or not isinstance(value.value, cst.Name)
-        or value.value.value != target.value.value
-        or code(value.slice[0]) != code(target.slice[0])
-        or len(value.slice) != 1
-        or len(target.slice) != 1
-    ):
-        return None, None
-    return target.value.value, (value, pieces)
-
-
-def _pieces(append: Append) -> list[cst.BaseExpression]:
-    if isinstance(append, cst.AugAssign):
-        return [append.value]
-    found = _extended(append)[1]
-    assert found is not None
-    return found[1]
-
-
-def _clears(piece: cst.BaseExpression, name: str) -> bool:
-    return any(
-        isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == name
-        for n in walk(piece)
-    )

@@ -284,6 +284,12 @@ REFUSALS = {
     "chained in": ({"ret": "xs[0] in d == {}"}, "d is used in `xs[0] in d == {}`"),
     "debug f-string": ({"ret": "f'{d[xs[0]]=}'"}, "read in an f-string's `=` field"),
     "debug nested": ({"ret": "f'{len(d[xs[0]]) = }'"}, "read in an f-string's `=` field"),
+    "is": ({"ret": "d[xs[0]] is d[xs[0]]"}, "`d[xs[0]] is d[xs[0]]` compares identities"),
+    "is not": (
+        {"after": "        a = d[x]\n        b = d[x]\n        c = a is not b\n"},
+        "compares",
+    ),
+    "id": ({"ret": "id(d[xs[0]])"}, "`id(d[xs[0]])` reads an identity"),
     "chained not in": ({"ret": "xs[0] not in d != {}"}, "d is used in `xs[0] not in d != {}`"),
     "value": ({"start": "{'a': str(1)}"}, "is not provably a str"),
 }
@@ -324,6 +330,19 @@ def test_a_read_in_the_format_spec_of_a_debugging_field_is_joined() -> None:
     source = BODY.format(params="", start="{}", store='""', before="", key="x", piece="x",
                          after="", ret="f'{xs[0]=:>{d[xs[0]]}}'")  # fmt: skip
     assert "f'{xs[0]=:>{\"\".join(d[xs[0]])}}'" in _same(source, "f", "d", [(["3"],)])
+
+
+IDENTITY = """\
+def f(xs, probe):
+    d = {"a": "s"}
+    for x in xs:
+        d["a"] += x
+    return d["a"] if probe is None else (probe is True, False is not probe, probe is ...)
+"""
+
+
+def test_identity_against_none_true_false_or_ellipsis_is_allowed() -> None:
+    _same(IDENTITY, "f", "d", [(["x", ""], None), ([], True), ([], ...)])
 
 
 def test_an_append_the_binding_may_not_precede_is_refused() -> None:
