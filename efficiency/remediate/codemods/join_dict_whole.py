@@ -14,7 +14,8 @@ Every use of ``d`` in the function is rewritten, so that no read ever lags::
 The accepted uses: the one binding (``{}``, ``dict()``, ``defaultdict(str)`` → ``defaultdict
 (list)``, a dict display of str literal keys and exact-str values → ``[v]``, ``[]`` for
 ``""``); ``d[k] += piece`` → ``d[k].append(piece)``; ``d[k] = d[k] + a + b`` →
-``d[k].extend((a, b))`` when ``k`` is a literal or a local name the pieces cannot rebind;
+``d[k].extend((a, b))`` when ``k`` is a literal or a local name the pieces cannot rebind (a
+parameter, or bound in the body outside comprehensions, whose targets are their own);
 ``d[k] = v`` with ``v`` an exact str (:mod:`~efficiency.remediate.codemods.join_exact`) →
 ``d[k] = [v]``; an item read ``d[k]`` → ``"".join(d[k])`` (in comprehensions too); key-only
 uses stay: ``k in d``, ``k not in d`` (last in a chain: ``k in d == e`` compares ``d``
@@ -76,7 +77,6 @@ from efficiency.remediate.codemods.join_builder_facts import rebinds
 from efficiency.remediate.codemods.join_dict_local import (
     LocalDictFinder,
     Loop,
-    _binds,
     _function_refusal,
     _grown_name,
     _index,
@@ -86,6 +86,7 @@ from efficiency.remediate.codemods.join_dict_local import (
 from efficiency.remediate.codemods.join_dict_uses import KEY_FUNCS
 from efficiency.remediate.codemods.join_dict_whole_facts import (
     Append,
+    bound_outside_comprehensions,
     clears,
     extended,
     identity,
@@ -239,7 +240,7 @@ class WholeDictFinder(LocalDictFinder):
             return False
         name = key.value
         return (
-            any(n is not func and _binds(n, name) for n in walk(func))  # a local
+            bound_outside_comprehensions(func, name)  # a local
             and not declares_global(func, name)
             and not mentions_in_nested_scopes(func, name)
             and not any(rebinds(p, name) for p in pieces)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from efficiency.remediate.codemods.pysource import code, walk
+from efficiency.remediate.codemods.join_dict_local import _binds
+from efficiency.remediate.codemods.pysource import COMPREHENSIONS, SCOPES, code, walk
 
 Append = cst.AugAssign | cst.Assign
 
@@ -81,3 +82,22 @@ def _singleton(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Ellipsis) or (
         isinstance(node, cst.Name) and node.value in ("None", "True", "False")
     )
+
+
+def bound_outside_comprehensions(func: cst.FunctionDef, name: str) -> bool:
+    """Is ``name`` a parameter of ``func`` or bound in its body outside comprehensions and
+    nested scopes, so a local? (A comprehension's target is its own variable: a name bound
+    only there is a global, which any call in a piece could rebind.)"""
+    params = func.params
+    own = [*params.posonly_params, *params.params, *params.kwonly_params]
+    own += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    if any(p.name.value == name for p in own):
+        return True  # (a walrus in a default binds in the enclosing scope)
+    stack: list[cst.CSTNode] = [func.body]
+    while stack:
+        node = stack.pop()
+        if _binds(node, name):
+            return True
+        if not isinstance(node, SCOPES + COMPREHENSIONS):
+            stack.extend(node.children)
+    return False

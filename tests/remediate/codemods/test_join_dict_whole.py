@@ -290,6 +290,14 @@ REFUSALS = {
         "compares",
     ),
     "id": ({"ret": "id(d[xs[0]])"}, "`id(d[xs[0]])` reads an identity"),
+    "comprehension key": (
+        {"after": "        e = [G for G in xs]\n        d[G] = d[G] + x\n"},
+        "neither a literal nor a local name",
+    ),
+    "default walrus key": (
+        {"params": ", y=(G := 'a')", "after": "        d[G] = d[G] + x\n"},
+        "neither a literal nor a local name",
+    ),
     "chained not in": ({"ret": "xs[0] not in d != {}"}, "d is used in `xs[0] not in d != {}`"),
     "value": ({"start": "{'a': str(1)}"}, "is not provably a str"),
 }
