@@ -22,8 +22,9 @@ least :data:`MIN_LEN` items, each exactly a ``str`` or an ``int`` or a tuple of 
 as before. The tested value is evaluated once, first, as before (bound by ``:=`` unless it is a
 plain name or such a display).
 
-What must hold: the name is a parameter or is bound once by a top-level statement before the
-loop's own top-level statement, never deleted, and the function reads no locals by name; the
+What must hold: the name is a parameter or bound by top-level simple statements only (``xs =
+xs or []`` rebinding a parameter included), the last of them before the loop's own top-level
+statement, never deleted, and the function reads no locals by name; the
 loop (its body, its ``while`` test, its ``else``) calls only builtins that run no code of the
 module's but dunder methods (``len``, ``isinstance``, ``min``...), and methods of lists, dicts
 and sets the function made itself (``pool.append``); it stores only to plain names and to items
@@ -192,29 +193,32 @@ class LoopFinder(ScopedVisitor):
         return ""
 
     def _binding(self, function: cst.FunctionDef, name: str, body: list) -> int | str:
-        """The index of the top-level statement that binds ``name`` (-1 for a parameter), or
-        why it is not bound once before any loop could test it."""
-        params = {p.name.value for p in walk(function.params) if isinstance(p, cst.Param)}
+        """The index of the last top-level statement that binds ``name`` (-1 when only the
+        parameter does), or why its bindings are not all done before any loop could test it:
+        each is the parameter or a top-level simple statement (``xs = xs or []`` rebinding a
+        parameter is fine: the snapshot is made after the last of them)."""
+        params = {id(p) for p in walk(function.params) if isinstance(p, cst.Param)}
         scope = self.get_metadata(ScopeProvider, function.body.body[0], None)  # type: ignore[union-attr]
-        if (
-            scope is None
-            or len(scope[name]) != 1
-            or any(
-                isinstance(d, cst.Del)
-                and name in {n.value for n in walk(d) if isinstance(n, cst.Name)}
-                for d in walk(function.body)
-            )
-        ):
+        if scope is None or not scope[name] or any(
+            isinstance(d, cst.Del) and name in {n.value for n in walk(d) if isinstance(n, cst.Name)}
+            for d in walk(function.body)
+        ):  # fmt: skip
             return f"{name} is bound more than once or deleted"
-        if name in params:
-            return -1
-        node = next(iter(scope[name])).node
-        for index, statement in enumerate(body):
-            if any(n is node for n in walk(statement)):
-                if isinstance(statement, cst.SimpleStatementLine):
-                    return index
+        last = -1
+        for assignment in scope[name]:
+            node = assignment.node
+            if id(node) in params:
+                continue
+            index = next(
+                (i for i, statement in enumerate(body) if any(n is node for n in walk(statement))),
+                None,
+            )
+            if index is None:
+                return f"{name} is not bound in the function's body"
+            if not isinstance(body[index], cst.SimpleStatementLine):
                 return f"{name} is bound inside a compound statement"
-        return f"{name} is not bound in the function's body"
+            last = max(last, index)
+        return last
 
     def _hoisted(self, loop: cst.CSTNode, function: cst.FunctionDef, name: str) -> bool:
         return isinstance(loop, cst.For) and bool(self._region(loop.iter, function, name))

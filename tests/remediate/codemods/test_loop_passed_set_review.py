@@ -138,3 +138,40 @@ def test_a_callee_rebound_at_run_time_is_called_as_before() -> None:
     same_results(HANDED, result.source, "run", (ITEMS, plans, True), (ITEMS, plans, False))
     same_results(HANDED, result.source, "run_patched", (ITEMS, plans))
     same_results(HANDED, result.source, "audit", (ITEMS, plans))
+
+
+REBOUND = """\
+def keep(rows, skip=None):
+    skip = skip or []
+    skip = list(skip) if isinstance(skip, tuple) else skip
+    out = []
+    for r in rows:
+        if r in skip:
+            continue
+        out.append(r)
+    return out
+"""
+
+
+def test_a_parameter_rebound_before_the_loop_gets_the_snapshot_after_the_last_binding() -> None:
+    result = SET.apply(REBOUND, function="keep")
+    assert result.changed, result.summary
+    source = result.source
+    assert source.index("skip = list(skip)") < source.index("skip_set = (frozenset(skip)")
+    for items in (None, [], [f"i{k}" for k in range(12)], tuple(f"i{k}" for k in range(9)),
+                  "i1i2i3i4i5", [f"i{k}" for k in range(12)] + [[1]]):  # fmt: skip
+        same_results(REBOUND, source, "keep", (["i1", "i3", "zz", 1, "i"], items))
+
+
+@pytest.mark.parametrize(
+    ("binding", "why"),
+    [
+        ("        skip = []\n", "bound inside a compound statement"),
+        ("        del skip\n", "bound more than once or deleted"),
+    ],
+)
+def test_a_binding_in_or_after_the_loop_is_refused(binding: str, why: str) -> None:
+    source = REBOUND.replace("        out.append(r)\n", f"        out.append(r)\n{binding}")
+    result = SET.apply(source, function="keep")
+    assert not result.changed and result.source == source
+    assert why in result.summary, result.summary
