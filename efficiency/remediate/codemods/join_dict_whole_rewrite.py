@@ -127,7 +127,8 @@ def _annotation(annotation: cst.Annotation) -> cst.Annotation:
 
 @dataclass
 class LocalStages:
-    """What the two local-dict stages did to the module ``wrapper`` now holds."""
+    """What the two local-dict stages (and, after them, ``join_threaded_rewrite.threaded_stage``)
+    did to the module ``wrapper`` now holds."""
 
     wrapper: MetadataWrapper
     targets: Targets | None

@@ -63,7 +63,10 @@ for its whole life in the function, joined where an item is read, when every use
 that rewrite follows; only a dict with an append on a line the profile sampled, the
 ``sampled_lines`` param, when given), and where that refuses by
 :mod:`~efficiency.remediate.codemods.join_dict_local` (a dict of lists of parts, each key's
-joined and added once when the loop ends; only a loop holding a sampled line).
+joined and added once when the loop ends; only a loop holding a sampled line); a str parameter
+threaded through a recursion (``out += x; out = f(..., out); return out``) by
+:mod:`~efficiency.remediate.codemods.join_threaded` (one list for the whole recursion, joined
+by a wrapper with ``f``'s signature).
 Each stage analyses the tree the stages before produced.
 """
 
@@ -90,6 +93,7 @@ from efficiency.remediate.codemods.join_dict import DictFinder
 from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_dict_whole_rewrite import local_dict_stages
 from efficiency.remediate.codemods.join_runs import Append, Run, append_of, find_run, string_init
+from efficiency.remediate.codemods.join_threaded_rewrite import threaded_stage
 from efficiency.remediate.codemods.pysource import (
     SCOPES,
     Edit,
@@ -316,6 +320,7 @@ class JoinStrings(PythonCodemod):
             wrapper, targets = restage(wrapper.module, new, targets)
             new = wrapper.module
         local = local_dict_stages(wrapper, targets, source, params.get("sampled_lines"))
+        local = threaded_stage(local, source, params.get("sampled_lines"))
         wrapper, targets = local.wrapper, local.targets
         new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)

@@ -1,0 +1,200 @@
+"""The rewrite :mod:`efficiency.remediate.codemods.join_threaded` decided on (``F`` becomes a
+wrapper with its exact signature around a worker that appends to one list of parts), and the
+stage wired for ``join-strings``: fresh names, the sampled lines as they lie in the tree the
+earlier stages rewrote, the summary."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.join_dict_local_rewrite import current_lines
+from efficiency.remediate.codemods.join_dict_whole_rewrite import LocalStages
+from efficiency.remediate.codemods.join_threaded import ThreadedFinder, ThreadedSite
+from efficiency.remediate.codemods.pysource import names_in, restage, unique_name
+
+
+class ThreadedRewriter(cst.CSTTransformer):
+    def __init__(self, sites: list[ThreadedSite]) -> None:
+        super().__init__()
+        self.funcs = {id(s.func): s for s in sites}
+        self.appends = {k: s for s in sites for k in s.appends}
+        self.calls = {k: s for s in sites for k in s.calls}
+        self.returns = {k for s in sites for k in s.returns}
+        self.args = {k: s for s in sites for k in s.args}
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.BaseSmallStatement:
+        site = self.appends.get(id(original_node))
+        if site is None:
+            return updated_node
+        append = cst.Attribute(value=cst.Name(site.parts), attr=cst.Name("append"))
+        call = cst.Call(func=append, args=[cst.Arg(updated_node.value)])
+        return cst.Expr(value=call, semicolon=updated_node.semicolon)
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        site = self.args.get(id(original_node))
+        if site is None:
+            return updated_node
+        keyword = None if updated_node.keyword is None else cst.Name(site.parts)
+        return updated_node.with_changes(value=cst.Name(site.parts), keyword=keyword)
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.BaseSmallStatement:
+        site = self.calls.get(id(original_node))
+        if site is None:
+            return updated_node
+        call = updated_node.value
+        assert isinstance(call, cst.Call)
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            func = func.with_changes(attr=cst.Name(site.worker))
+        else:
+            func = cst.Name(site.worker)
+        return cst.Expr(value=call.with_changes(func=func), semicolon=updated_node.semicolon)
+
+    def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
+        if id(original_node) not in self.returns:
+            return updated_node
+        return updated_node.with_changes(
+            value=None, whitespace_after_return=cst.MaybeSentinel.DEFAULT
+        )
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        site = self.funcs.get(id(original_node))
+        if site is None:
+            return updated_node
+        return cst.FlattenSentinel([_wrapper(site, original_node), _worker(site, updated_node)])
+
+
+def _docstring(body: cst.BaseSuite) -> cst.BaseStatement | None:
+    assert isinstance(body, cst.IndentedBlock)
+    first = body.body[0] if body.body else None
+    if (
+        isinstance(first, cst.SimpleStatementLine)
+        and len(first.body) == 1
+        and isinstance(first.body[0], cst.Expr)
+        and isinstance(first.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    ):
+        return first
+    return None
+
+
+def _wrapper(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
+    """``func`` with its own signature, docstring and header comment, its body: start the list
+    with the caller's value, run the worker, join once."""
+    name = site.param.name.value
+    params = [*func.params.posonly_params, *func.params.params]
+    args = [site.parts if p.name.value == name else p.name.value for p in params]
+    prefix = ""
+    if site.cls is not None:
+        prefix = f"{args.pop(0)}."
+    args += [f"{p.name.value}={p.name.value}" for p in func.params.kwonly_params]
+    statements = [
+        cst.parse_statement(f"{site.parts} = [{name}]"),
+        cst.parse_statement(f"{prefix}{site.worker}({', '.join(args)})"),
+        cst.parse_statement(f'return "".join({site.parts})'),
+    ]
+    docstring = _docstring(func.body)
+    body = ([docstring] if docstring is not None else []) + statements
+    assert isinstance(func.body, cst.IndentedBlock)
+    return func.with_changes(body=func.body.with_changes(body=body, footer=()))
+
+
+def _worker(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
+    """The rewritten ``func`` under the worker's name, the list in place of the parameter,
+    returning ``None``; no docstring, no trailing bare ``return``."""
+    assert isinstance(func.body, cst.IndentedBlock)
+    body = list(func.body.body)
+    if _docstring(func.body) is not None:
+        body = body[1:] if len(body) > 1 else body
+    last = body[-1]
+    if (
+        len(body) > 1
+        and isinstance(last, cst.SimpleStatementLine)
+        and len(last.body) == 1
+        and isinstance(last.body[0], cst.Return)
+        and last.body[0].value is None
+        and not any(line.comment for line in last.leading_lines)
+    ):
+        body.pop()
+    returns = func.returns
+    if returns is not None:
+        returns = returns.with_changes(annotation=cst.Name("None"))
+    blank = 2 if site.cls is None else 1
+    return func.with_changes(
+        name=cst.Name(site.worker),
+        params=_params(site, func.params),
+        returns=returns,
+        body=func.body.with_changes(body=body, header=cst.TrailingWhitespace()),
+        leading_lines=[cst.EmptyLine(indent=False)] * blank,
+    )
+
+
+def _params(site: ThreadedSite, params: cst.Parameters) -> cst.Parameters:
+    """The parameters with the list in place of ``P``: annotated ``list[str]`` where ``P``
+    was ``str``, no default unless an earlier one has one (then ``None``, never used: every
+    call passes it)."""
+    name = site.param.name.value
+    before_default = False
+    changed = {}
+    for kind in ("posonly_params", "params"):
+        new = []
+        for param in getattr(params, kind):
+            if param.name.value == name:
+                param = _list_param(site, param, before_default)
+            before_default = before_default or param.default is not None
+            new.append(param)
+        changed[kind] = new
+    return params.with_changes(**changed)
+
+
+def _list_param(site: ThreadedSite, param: cst.Param, needs_default: bool) -> cst.Param:
+    annotation = param.annotation
+    if annotation is not None:
+        shown = annotation.annotation
+        if isinstance(shown, cst.Name) and shown.value == "str":
+            annotation = annotation.with_changes(annotation=cst.parse_expression("list[str]"))
+        else:
+            annotation = None
+    if needs_default:
+        default: cst.BaseExpression | None = cst.Name("None")
+        equal = param.equal
+        annotation = None
+    else:
+        default, equal = None, cst.MaybeSentinel.DEFAULT
+    return param.with_changes(
+        name=cst.Name(site.parts), annotation=annotation, default=default, equal=equal
+    )
+
+
+def threaded_stage(done: LocalStages, source: str, sampled: list[int] | None) -> LocalStages:
+    """Find and rewrite the threaded accumulators in the module the local-dict stages left,
+    adding to what they ``done``; ``source`` is the module the ``sampled`` lines are numbered
+    in."""
+    module = done.wrapper.module
+    finder = ThreadedFinder(module, done.targets, current_lines(source, module.code, sampled))
+    done.wrapper.visit(finder)
+    done.refused += finder.refused
+    if not finder.sites:
+        return done
+    done.sites += len(finder.sites)
+    taken = names_in(module)
+    for site in finder.sites:
+        site.worker = unique_name(f"{site.func.name.value}_parts", taken)
+        taken.add(site.worker)
+        site.parts = unique_name(f"{site.param.name.value}_parts", taken)
+        taken.add(site.parts)
+    new = module.visit(ThreadedRewriter(finder.sites))
+    done.wrapper, done.targets = restage(module, new, done.targets)
+    shown = sorted(f"{s.param.name.value} ({s.shown})" for s in finder.sites)
+    done.summaries.append(
+        f"threaded the str {', '.join(shown)} through the recursion as one list of parts "
+        f"(a worker appends, a wrapper with the same signature joins once) instead of `+=` "
+        f"({plural(len(finder.sites), 'function')})"
+    )
+    return done
