@@ -369,14 +369,17 @@ class AttrRewriter(StatementRewriter):
                 f'    if {p}:\n        {site.obj}.{a} += "".join({p})\n'
                 for a, p in zip(site.attrs, names, strict=True)
             )
-            final = cst.parse_statement(f"try:\n    pass\nfinally:\n{adds}")
-            assert isinstance(final, cst.Try)
-            starts = [cst.parse_statement(f"{p} = []\n") for p in names]
-            body.append(starts[0].with_changes(leading_lines=new.leading_lines))
-            body += starts[1:]
-            body.append(
-                final.with_changes(
-                    body=cst.IndentedBlock(body=[new.with_changes(leading_lines=[])])
-                )
-            )
+            body += flushed(new, [f"{p} = []" for p in names], adds)
         return body
+
+
+def flushed(loop: cst.CSTNode, starts: list[str], adds: str) -> list[cst.BaseStatement]:
+    """``starts`` (statements), then ``try: <loop> finally: <adds>`` (``adds``: the finally's
+    lines, indented by four), the first start taking the loop's leading lines."""
+    final = cst.parse_statement(f"try:\n    pass\nfinally:\n{adds}")
+    assert isinstance(final, cst.Try)
+    made = [cst.parse_statement(f"{start}\n") for start in starts]
+    leading = loop.leading_lines  # type: ignore[attr-defined]
+    body: list[cst.BaseStatement] = [made[0].with_changes(leading_lines=leading), *made[1:]]
+    block = cst.IndentedBlock(body=[loop.with_changes(leading_lines=[])])  # type: ignore[list-item]
+    return [*body, final.with_changes(body=block)]

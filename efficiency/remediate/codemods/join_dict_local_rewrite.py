@@ -11,6 +11,7 @@ import difflib
 import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
+from efficiency.remediate.codemods.join_attribute import flushed
 from efficiency.remediate.codemods.join_dict_local import LocalDictSite
 from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.pysource import StatementRewriter, names_in, unique_name
@@ -102,14 +103,5 @@ class LocalDictRewriter(StatementRewriter):
                 f'        {s.name}[{s.key}] += "".join({s.items})\n'
                 for s in sites
             )
-            final = cst.parse_statement(f"try:\n    pass\nfinally:\n{adds}")
-            assert isinstance(final, cst.Try)
-            starts = [cst.parse_statement(f"{s.parts} = {{}}\n") for s in sites]
-            body.append(starts[0].with_changes(leading_lines=new.leading_lines))
-            body += starts[1:]
-            body.append(
-                final.with_changes(
-                    body=cst.IndentedBlock(body=[new.with_changes(leading_lines=[])])
-                )
-            )
+            body += flushed(new, [f"{s.parts} = {{}}" for s in sites], adds)
         return body
