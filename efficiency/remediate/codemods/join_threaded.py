@@ -37,7 +37,9 @@ class whose every recursive call ``self.F(...)`` provably runs ``F``
 ``yield``/``await``; ``P`` a positional parameter; no ``*args``/``**kwargs``; every default
 other than ``P``'s an immutable literal (the worker evaluates its defaults once more); in
 ``F``, ``P`` only in ``P += piece``, ``P = F(...)`` passing the bare ``P`` in ``P``'s place (by
-position or as ``P=P``) and nowhere else in that call, and ``return P``; every ``return`` is
+position or as ``P=P``) and nowhere else in that call, each argument of it bound to a
+parameter of its own and every parameter without a default given one (else its ``TypeError``
+would name the worker), and ``return P``; every ``return`` is
 ``return P`` and ``F`` cannot fall off its end; no ``try``/``with``, ``global``/``nonlocal``,
 ``locals()``-style call or frame access in ``F``; a piece neither mentions ``P`` nor calls
 ``F``; something shows ``P`` is a str: a ``str`` annotation, a str literal default or an exact
@@ -196,6 +198,11 @@ class ThreadedFinder(ScopedVisitor):
             arg, why = _passed(func, cls, name, _call(call))
             if arg is None:
                 return why
+            if not _matches(func, cls, _call(call)):
+                return (
+                    "a recursive call does not match the signature (its TypeError would "
+                    "name the worker)"
+                )
             allowed |= {id(arg.value), id(arg.keyword)}
             args.add(id(arg))
         for aug in augs:
@@ -306,6 +313,25 @@ def _passed(
     ):
         return named[0], ""
     return None, f"a recursive call does not pass {name} itself in its place"
+
+
+def _matches(func: cst.FunctionDef, cls: cst.ClassDef | None, call: cst.Call) -> bool:
+    """Does every argument of the recursive ``call`` (no ``*``/``**`` in it or in ``func``)
+    bind to its own parameter, and every parameter without a default get one?"""
+    params = func.params
+    positional = _positional(func)[cls is not None :]
+    every = [*positional, *params.kwonly_params]
+    by_position = [a for a in call.args if a.keyword is None]
+    if len(by_position) > len(positional):
+        return False
+    posonly = {p.name.value for p in params.posonly_params}
+    named = [a.keyword.value for a in call.args if a.keyword is not None]
+    if any(k in posonly or k not in {p.name.value for p in every} for k in named):
+        return False
+    bound = [p.name.value for p in positional[: len(by_position)]] + named
+    if len(set(bound)) != len(bound):
+        return False
+    return all(p.default is not None or p.name.value in bound for p in every)
 
 
 def _call(statement: cst.Assign) -> cst.Call:

@@ -205,6 +205,10 @@ def build(n, out: str) -> str:
         (("out += str(n)", "out += build(0, '')"), "a piece mentions out or calls build"),
         (("    return out", "    f = lambda: out\n    return out"), "out is used other than"),
         (("n, out: str", "n, out"), "nothing shows out is a str"),
+        (("build(n - 1, out)", "build(n - 1, out, 5)"), "does not match the signature"),
+        (("build(n - 1, out)", "build(out=out)"), "does not match the signature"),
+        (("build(n - 1, out)", "build(n - 1, out, n=1)"), "does not match the signature"),
+        (("out: str)", "out: str, *, k)"), "does not match the signature"),
     ],
 )
 def test_refusals(change: tuple[str, str], reason: str) -> None:
