@@ -37,13 +37,14 @@ class whose every recursive call ``self.F(...)`` provably runs ``F``
 ``yield``/``await``; ``P`` a positional parameter; no ``*args``/``**kwargs``; every default
 other than ``P``'s an immutable literal (the worker evaluates its defaults once more); in
 ``F``, ``P`` only in ``P += piece``, ``P = F(...)`` passing the bare ``P`` in ``P``'s place (by
-position or as ``P=P``) and nowhere else in that call, each argument of it bound to a
-parameter of its own and every parameter without a default given one (else its ``TypeError``
-would name the worker), and ``return P``; every ``return`` is
-``return P`` and ``F`` cannot fall off its end; no ``try``/``with``, ``global``/``nonlocal``,
-``locals()``-style call or frame access in ``F``; a piece neither mentions ``P`` nor calls
-``F``; something shows ``P`` is a str: a ``str`` annotation, a str literal default or an exact
-str piece (:mod:`~efficiency.remediate.codemods.join_exact`). Passed by silently: a ``P`` with
+position or as ``P=P``) and nowhere else in that call, each argument of it bound to a parameter
+of its own and every parameter without a default given one (else its ``TypeError`` would name
+the worker), and ``return P``; every ``return`` is ``return P`` and ``F`` cannot fall off its
+end; no ``try``/``with``, ``global``/``nonlocal``, ``locals()``-style call or frame access in
+``F``, no ``__defaults__``/``__kwdefaults__``/``__code__`` in the module (changed there, they
+would reach the wrapper only); a piece neither mentions ``P`` nor calls ``F``; something shows
+``P`` is a str: a ``str`` annotation, a str literal default or an exact str piece
+(:mod:`~efficiency.remediate.codemods.join_exact`). Passed by silently: a ``P`` with
 another annotation, or a number as its default or a piece (a counter).
 With the profile's sampled lines, only a function one of whose appends or recursive calls
 holds one.
@@ -82,6 +83,8 @@ from efficiency.remediate.codemods.pysource import (
 
 #: names that reach a frame's locals (``sys._getframe()``, ``inspect`` and its ``stack()``...)
 _FRAMES = frozenset({"_getframe", "currentframe", "f_locals", "f_back", "tb_frame", "inspect"})
+#: a function's parts that, changed at run time, reach the wrapper but not the worker
+_SWAPPED = frozenset({"__defaults__", "__kwdefaults__", "__code__"})
 
 
 @dataclass
@@ -114,6 +117,9 @@ class ThreadedFinder(ScopedVisitor):
         self.lines = lines
         self.sites: list[ThreadedSite] = []
         self.refused: list[str] = []
+        self.swapped = next(
+            (n.value for n in walk(module) if isinstance(n, cst.Name) and n.value in _SWAPPED), ""
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         super().visit_FunctionDef(node)
@@ -167,6 +173,8 @@ class ThreadedFinder(ScopedVisitor):
         augs, calls = shape
         if func.asynchronous or any(isinstance(n, cst.Yield | cst.Await) for n in _own(func)):
             return "a generator or async function"
+        if self.swapped:
+            return f"the module reaches a function's {self.swapped} (the worker keeps its own)"
         if cls is None and module_function(self.module, func.name.value) is not func:
             return "not a module-level function bound once (undecorated) nor a method"
         params = func.params

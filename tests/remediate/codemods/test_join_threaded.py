@@ -209,6 +209,8 @@ def build(n, out: str) -> str:
         (("build(n - 1, out)", "build(out=out)"), "does not match the signature"),
         (("build(n - 1, out)", "build(n - 1, out, n=1)"), "does not match the signature"),
         (("out: str)", "out: str, *, k)"), "does not match the signature"),
+        (("    if n:", "    build.__kwdefaults__.clear()\n    if n:"), "__kwdefaults__"),
+        (("    if n:", "    f.__defaults__ = (1,)\n    if n:"), "__defaults__"),
     ],
 )
 def test_refusals(change: tuple[str, str], reason: str) -> None:
