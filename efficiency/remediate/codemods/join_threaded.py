@@ -12,7 +12,7 @@ becomes::
     def walk(self, node, out: str) -> str:
         out_parts = [out]
         self.walk_parts(node, out_parts)
-        return "".join(out_parts)
+        return "".join([part for part in out_parts if part])
 
     def walk_parts(self, node, out_parts: list[str]) -> None:
         out_parts.append(self.row(node))
@@ -21,8 +21,10 @@ becomes::
 
 Every ``out += piece`` copies the string (the caller's frame still holds it), so the original
 is quadratic in the output. ``F`` keeps its exact signature and becomes a wrapper that starts
-the list with the caller's ``P``, runs the worker and joins once; the worker has ``F``'s
-parameters with ``P`` renamed to the list, appends the pieces, and recurses into itself.
+the list with the caller's ``P``, runs the worker and joins once (the empty parts left out, so
+that where ``+`` would hand back one of the strs itself, ``s + ""`` or ``"" + s``, the join of
+the one part left does too); the worker has ``F``'s parameters with ``P`` renamed to the list,
+appends the pieces, and recurses into itself.
 
 Why it is exact: in ``F``, ``P`` is only appended to, replaced by the result of a recursive call
 that was handed ``P`` itself, and returned, so at every moment ``P`` is the caller's initial

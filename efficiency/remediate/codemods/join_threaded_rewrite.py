@@ -86,7 +86,8 @@ def _docstring(body: cst.BaseSuite) -> cst.BaseStatement | None:
 
 def _wrapper(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
     """``func`` with its own signature, docstring and header comment, its body: start the list
-    with the caller's value, run the worker, join once."""
+    with the caller's value, run the worker, join once. The join leaves the empty parts out:
+    ``s + ""`` and ``"" + s`` are ``s`` itself, and so is a join of the one part ``s``."""
     name = site.param.name.value
     params = [*func.params.posonly_params, *func.params.params]
     args = [site.parts if p.name.value == name else p.name.value for p in params]
@@ -97,7 +98,7 @@ def _wrapper(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
     statements = [
         cst.parse_statement(f"{site.parts} = [{name}]"),
         cst.parse_statement(f"{prefix}{site.worker}({', '.join(args)})"),
-        cst.parse_statement(f'return "".join({site.parts})'),
+        cst.parse_statement(f'return "".join([part for part in {site.parts} if part])'),
     ]
     docstring = _docstring(func.body)
     body = ([docstring] if docstring is not None else []) + statements

@@ -75,7 +75,8 @@ def scenario(case):
 def test_a_module_function_keeps_its_signature_and_results() -> None:
     cases = [(k, lim) for k in ("plain", "initial", "bad") for lim in (0, 1, 2, 9)]
     new = _same(TREE, *cases)
-    assert "out_parts = [out]" in new and 'return "".join(out_parts)' in new
+    assert "out_parts = [out]" in new
+    assert 'return "".join([part for part in out_parts if part])' in new
     assert "render_parts(node, depth, out_parts, log=log, limit=limit)" in new
     assert "def render_parts(node, depth, out_parts: list[str], *, log, limit=9) -> None:" in new
     assert 'out_parts.append(f"/{node.name}\\n")\n\n\ndef piece' in new  # no trailing return
@@ -246,3 +247,28 @@ def test_counters_and_foreign_annotations_are_passed_by_silently() -> None:
     ):
         result = JOIN.apply(source)
         assert not result.changed and "threaded" not in result.summary, result.summary
+
+
+IDENTITY = """\
+PIECES = {3: "", 2: "", 1: ""}
+
+
+def build(n, out: str) -> str:
+    if n:
+        out += PIECES[n]
+        out = build(n - 1, out)
+    return out
+
+
+def scenario(case):
+    PIECES[2] = "two" * case
+    start = "start" * 2
+    one, two = build(3, start), build(3, "")
+    return one, two, one is start, two is PIECES[2], build(0, start) is start
+"""
+
+
+def test_the_result_is_the_same_object_where_plus_would_keep_one() -> None:
+    # `s + ""` is s and `"" + s` is s: the join skips the empty parts, and a join of one
+    # part is that part
+    _same(IDENTITY, 0, 1)
