@@ -10,13 +10,23 @@ import libcst as cst
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_dict_local_rewrite import current_lines
 from efficiency.remediate.codemods.join_dict_whole_rewrite import LocalStages
+from efficiency.remediate.codemods.join_exact_callee import _module_binds
 from efficiency.remediate.codemods.join_threaded import ThreadedFinder, ThreadedSite
-from efficiency.remediate.codemods.pysource import names_in, restage, unique_name
+from efficiency.remediate.codemods.pysource import (
+    COMPREHENSIONS,
+    names_in,
+    restage,
+    unique_name,
+    walk,
+)
 
 
 class ThreadedRewriter(cst.CSTTransformer):
-    def __init__(self, sites: list[ThreadedSite]) -> None:
+    def __init__(self, sites: list[ThreadedSite], module: cst.Module) -> None:
         super().__init__()
+        self.lazy = _lazy_annotations(module)
+        # ``list[str]`` is evaluated at the worker's def (in its class's namespace for a method)
+        self.list_type = "list[str]" if self.lazy or not _module_binds(module, "list") else None
         self.funcs = {id(s.func): s for s in sites}
         self.appends = {k: s for s in sites for k in s.appends}
         self.calls = {k: s for s in sites for k in s.calls}
@@ -68,7 +78,33 @@ class ThreadedRewriter(cst.CSTTransformer):
         site = self.funcs.get(id(original_node))
         if site is None:
             return updated_node
-        return cst.FlattenSentinel([_wrapper(site, original_node), _worker(site, updated_node)])
+        worker = _worker(site, updated_node, self.list_type, self.lazy)
+        return cst.FlattenSentinel([_wrapper(site, original_node), worker])
+
+
+def _lazy_annotations(module: cst.Module) -> bool:
+    """Does the module import ``annotations`` from ``__future__`` (no annotation evaluated)?"""
+    return any(
+        isinstance(s, cst.SimpleStatementLine)
+        and isinstance(s.body[0], cst.ImportFrom)
+        and isinstance(s.body[0].module, cst.Name)
+        and s.body[0].module.value == "__future__"
+        and not isinstance(s.body[0].names, cst.ImportStar)
+        and any(cst.ensure_type(a.name, cst.Name).value == "annotations" for a in s.body[0].names)
+        for s in module.body
+    )
+
+
+#: what an annotation may do when evaluated a second time, at the worker's def
+_EFFECTS = (
+    cst.Call,
+    cst.NamedExpr,
+    cst.Lambda,
+    cst.Await,
+    cst.Yield,
+    cst.FormattedString,
+    *COMPREHENSIONS,
+)
 
 
 def _docstring(body: cst.BaseSuite) -> cst.BaseStatement | None:
@@ -106,9 +142,22 @@ def _wrapper(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
     return func.with_changes(body=func.body.with_changes(body=body, footer=()))
 
 
-def _worker(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+def _effects(annotation: cst.Annotation) -> bool:
+    return any(isinstance(n, _EFFECTS) for n in walk(annotation))
+
+
+def _worker(
+    site: ThreadedSite, func: cst.FunctionDef, list_type: str | None, lazy: bool
+) -> cst.FunctionDef:
     """The rewritten ``func`` under the worker's name, the list in place of the parameter,
-    returning ``None``; no docstring, no trailing bare ``return``."""
+    returning ``None``; no docstring, no trailing bare ``return``. Where the module evaluates
+    annotations, one that calls or binds something (``n: note(int)``) is left out: it ran at
+    ``F``'s def, and must not run again."""
     assert isinstance(func.body, cst.IndentedBlock)
     body = list(func.body.body)
     if _docstring(func.body) is not None:
@@ -129,37 +178,45 @@ def _worker(site: ThreadedSite, func: cst.FunctionDef) -> cst.FunctionDef:
     blank = 2 if site.cls is None else 1
     return func.with_changes(
         name=cst.Name(site.worker),
-        params=_params(site, func.params),
+        params=_params(site, func.params, list_type, lazy),
         returns=returns,
         body=func.body.with_changes(body=body, header=cst.TrailingWhitespace()),
         leading_lines=[cst.EmptyLine(indent=False)] * blank,
     )
 
 
-def _params(site: ThreadedSite, params: cst.Parameters) -> cst.Parameters:
+def _params(
+    site: ThreadedSite, params: cst.Parameters, list_type: str | None, lazy: bool
+) -> cst.Parameters:
     """The parameters with the list in place of ``P``: annotated ``list[str]`` where ``P``
-    was ``str``, no default unless an earlier one has one (then ``None``, never used: every
-    call passes it)."""
+    was ``str`` (quoted where the module rebinds ``list``), no default unless an earlier one
+    has one (then ``None``, never used: every call passes it)."""
     name = site.param.name.value
     before_default = False
     changed = {}
-    for kind in ("posonly_params", "params"):
+    for kind in ("posonly_params", "params", "kwonly_params"):
         new = []
         for param in getattr(params, kind):
             if param.name.value == name:
-                param = _list_param(site, param, before_default)
+                param = _list_param(site, param, before_default, list_type)
+            elif param.annotation is not None and not lazy and _effects(param.annotation):
+                equal = _EQUAL if param.default is not None else cst.MaybeSentinel.DEFAULT
+                param = param.with_changes(annotation=None, equal=equal)
             before_default = before_default or param.default is not None
             new.append(param)
         changed[kind] = new
     return params.with_changes(**changed)
 
 
-def _list_param(site: ThreadedSite, param: cst.Param, needs_default: bool) -> cst.Param:
+def _list_param(
+    site: ThreadedSite, param: cst.Param, needs_default: bool, list_type: str | None
+) -> cst.Param:
     annotation = param.annotation
     if annotation is not None:
         shown = annotation.annotation
         if isinstance(shown, cst.Name) and shown.value == "str":
-            annotation = annotation.with_changes(annotation=cst.parse_expression("list[str]"))
+            text = list_type or '"list[str]"'
+            annotation = annotation.with_changes(annotation=cst.parse_expression(text))
         else:
             annotation = None
     if needs_default:
@@ -190,7 +247,7 @@ def threaded_stage(done: LocalStages, source: str, sampled: list[int] | None) ->
         taken.add(site.worker)
         site.parts = unique_name(f"{site.param.name.value}_parts", taken)
         taken.add(site.parts)
-    new = module.visit(ThreadedRewriter(finder.sites))
+    new = module.visit(ThreadedRewriter(finder.sites, module))
     done.wrapper, done.targets = restage(module, new, done.targets)
     shown = sorted(f"{s.param.name.value} ({s.shown})" for s in finder.sites)
     done.summaries.append(

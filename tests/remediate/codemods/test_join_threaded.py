@@ -2,7 +2,9 @@
 (``out += piece``, ``out = f(..., out)``, ``return out``): the function keeps its signature as
 a wrapper that joins once, around a worker appending to one list. Each sample's ``scenario``
 (calls from outside, non-empty initial values, exceptions caught by the caller, pieces that log
-their evaluation order) gives the same outcome before and after; each refusal says why."""
+their evaluation order) gives the same outcome before and after, run without this file's
+``from __future__ import annotations`` (the worker's annotations are evaluated at its def);
+each refusal says why."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 import pytest
 
 from efficiency.remediate.codemods import codemod
-from tests.remediate.codemods.sample import load
+from tests.remediate.codemods.sample import load_registered as load
 
 JOIN = codemod("join-strings")
 
@@ -272,3 +274,55 @@ def test_the_result_is_the_same_object_where_plus_would_keep_one() -> None:
     # `s + ""` is s and `"" + s` is s: the join skips the empty parts, and a join of one
     # part is that part
     _same(IDENTITY, 0, 1)
+
+
+SHADOWED = """\
+class Api:
+    def list(self):
+        return ["a"]
+
+    def build(self, n, out: str) -> str:
+        if n:
+            out += str(n)
+            out = self.build(n - 1, out)
+        return out
+
+
+def scenario(case):
+    return Api().build(case, "x")
+"""
+
+
+def test_the_list_annotation_is_not_evaluated_where_list_is_rebound() -> None:
+    new = _same(SHADOWED, 0, 3)
+    assert 'out_parts: "list[str]"' in new
+    module = "from __future__ import annotations\n" + SHADOWED
+    assert "out_parts: list[str]" in _same(module, 3)
+
+
+NOTED = """\
+LOG = []
+
+
+def note(value):
+    LOG.append(value)
+    return value
+
+
+def build(n: note(int), out: str, *, tag: note(str) = "") -> str:
+    if n:
+        out += str(n) + tag
+        out = build(n - 1, out, tag=tag)
+    return out
+
+
+def scenario(case):
+    return build(case, ""), LOG
+"""
+
+
+def test_an_annotation_with_effects_runs_once_as_before() -> None:
+    new = _same(NOTED, 0, 3)
+    assert 'def build_parts(n, out_parts: list[str], *, tag="") -> None:' in new
+    lazy = _same("from __future__ import annotations\n" + NOTED, 3)
+    assert "def build_parts(n: note(int), out_parts: list[str], *, tag: note(str)" in lazy
