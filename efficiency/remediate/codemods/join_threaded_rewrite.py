@@ -108,6 +108,8 @@ _EFFECTS = (
 
 
 def _docstring(body: cst.BaseSuite) -> cst.BaseStatement | None:
+    """The body's docstring; not a first f-string, which is no docstring but code that runs at
+    every call (the worker keeps it)."""
     assert isinstance(body, cst.IndentedBlock)
     first = body.body[0] if body.body else None
     if (
@@ -115,6 +117,7 @@ def _docstring(body: cst.BaseSuite) -> cst.BaseStatement | None:
         and len(first.body) == 1
         and isinstance(first.body[0], cst.Expr)
         and isinstance(first.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+        and not any(isinstance(n, cst.FormattedString) for n in walk(first.body[0].value))
     ):
         return first
     return None

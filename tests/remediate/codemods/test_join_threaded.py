@@ -326,3 +326,24 @@ def test_an_annotation_with_effects_runs_once_as_before() -> None:
     assert 'def build_parts(n, out_parts: list[str], *, tag="") -> None:' in new
     lazy = _same("from __future__ import annotations\n" + NOTED, 3)
     assert "def build_parts(n: note(int), out_parts: list[str], *, tag: note(str)" in lazy
+
+
+FIRST_F_STRING = """\
+LOG = []
+
+
+def build(n, out: str) -> str:
+    "doc " f"{LOG.append(n)}"
+    if n:
+        out += str(n)
+        out = build(n - 1, out)
+    return out
+
+
+def scenario(case):
+    return build(case, ""), LOG, build.__doc__
+"""
+
+
+def test_a_first_f_string_is_no_docstring_and_runs_at_every_call() -> None:
+    _same(FIRST_F_STRING, 0, 3)
