@@ -1,9 +1,11 @@
 """The rewrite :mod:`efficiency.remediate.codemods.join_threaded` decided on (``F`` becomes a
 wrapper with its exact signature around a worker that appends to one list of parts), and the
-stage wired for ``join-strings``: fresh names, the sampled lines as they lie in the tree the
-earlier stages rewrote, the summary."""
+stage wired for ``join-strings``: fresh names (not the words of a string literal either), the
+sampled lines as they lie in the tree the earlier stages rewrote, the summary."""
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
@@ -233,6 +235,13 @@ def _list_param(
     )
 
 
+def _words_in_strings(module: cst.Module) -> set[str]:
+    """The words of the module's string literals: a name given as a string (``__slots__``,
+    ``getattr(self, "name")``, ``__all__``) is taken too."""
+    texts = (n for n in walk(module) if isinstance(n, cst.SimpleString | cst.FormattedStringText))
+    return {word for node in texts for word in re.findall(r"\w+", node.value)}
+
+
 def threaded_stage(done: LocalStages, source: str, sampled: list[int] | None) -> LocalStages:
     """Find and rewrite the threaded accumulators in the module the local-dict stages left,
     adding to what they ``done``; ``source`` is the module the ``sampled`` lines are numbered
@@ -244,7 +253,7 @@ def threaded_stage(done: LocalStages, source: str, sampled: list[int] | None) ->
     if not finder.sites:
         return done
     done.sites += len(finder.sites)
-    taken = names_in(module)
+    taken = names_in(module) | _words_in_strings(module)
     for site in finder.sites:
         site.worker = unique_name(f"{site.func.name.value}_parts", taken)
         taken.add(site.worker)

@@ -347,3 +347,11 @@ def scenario(case):
 
 def test_a_first_f_string_is_no_docstring_and_runs_at_every_call() -> None:
     _same(FIRST_F_STRING, 0, 3)
+
+
+def test_the_worker_name_is_not_one_a_string_names() -> None:
+    # a slot of the worker's name would conflict with the method: the class could not be made
+    slots = SHADOWED.replace("class Api:", 'class Api:\n    __slots__ = ("build_parts",)')
+    assert "def build_parts_2(" in _same(slots, 3)
+    asked = SHADOWED.replace('"x")', '"x"), hasattr(Api(), "build_parts")')
+    assert "def build_parts_2(" in _same(asked, 3)
