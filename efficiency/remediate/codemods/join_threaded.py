@@ -44,10 +44,11 @@ of its own and every parameter without a default given one (else its ``TypeError
 the worker), and ``return P``; every ``return`` is ``return P`` and ``F`` cannot fall off its
 end; no ``try``/``with``, ``global``/``nonlocal``, ``locals()``-style call or frame access in
 ``F``, no ``__defaults__``/``__kwdefaults__``/``__code__`` in the module (changed there, they
-would reach the wrapper only); a piece neither mentions ``P`` nor calls ``F``; something shows
-``P`` is a str: a ``str`` annotation, a str literal default or an exact str piece
-(:mod:`~efficiency.remediate.codemods.join_exact`). Passed by silently: a ``P`` with
-another annotation, or a number as its default or a piece (a counter).
+would reach the wrapper only) nor ``dir``/``getmembers`` (they would list the worker); a piece
+neither mentions ``P`` nor calls ``F``; something shows ``P`` is a str: a ``str`` annotation, a
+str literal default or an exact str piece (:mod:`~efficiency.remediate.codemods.join_exact`).
+Passed by silently: a ``P`` with another annotation, or a number as its default or a piece (a
+counter).
 With the profile's sampled lines, only a function one of whose appends or recursive calls
 holds one.
 
@@ -87,6 +88,8 @@ from efficiency.remediate.codemods.pysource import (
 _FRAMES = frozenset({"_getframe", "currentframe", "f_locals", "f_back", "tb_frame", "inspect"})
 #: a function's parts that, changed at run time, reach the wrapper but not the worker
 _SWAPPED = frozenset({"__defaults__", "__kwdefaults__", "__code__"})
+#: what lists the names an object or class has (the worker would be one more)
+_LISTED = frozenset({"dir", "getmembers", "getmembers_static"})
 
 
 @dataclass
@@ -119,9 +122,7 @@ class ThreadedFinder(ScopedVisitor):
         self.lines = lines
         self.sites: list[ThreadedSite] = []
         self.refused: list[str] = []
-        self.swapped = next(
-            (n.value for n in walk(module) if isinstance(n, cst.Name) and n.value in _SWAPPED), ""
-        )
+        self.module_wide = _module_wide(module)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         super().visit_FunctionDef(node)
@@ -175,8 +176,8 @@ class ThreadedFinder(ScopedVisitor):
         augs, calls = shape
         if func.asynchronous or any(isinstance(n, cst.Yield | cst.Await) for n in _own(func)):
             return "a generator or async function"
-        if self.swapped:
-            return f"the module reaches a function's {self.swapped} (the worker keeps its own)"
+        if self.module_wide:
+            return self.module_wide
         if cls is None and module_function(self.module, func.name.value) is not func:
             return "not a module-level function bound once (undecorated) nor a method"
         params = func.params
@@ -234,6 +235,16 @@ class ThreadedFinder(ScopedVisitor):
                 f"{func.name.value}(..., {name}, ...)` and `return {name}`"
             )
         return ""
+
+
+def _module_wide(module: cst.Module) -> str:
+    """Why no function of the module may be rewritten, else ``""``."""
+    for node in walk(module):
+        if isinstance(node, cst.Name) and node.value in _SWAPPED:
+            return f"the module reaches a function's {node.value} (the worker keeps its own)"
+        if isinstance(node, cst.Name) and node.value in _LISTED:
+            return f"the module lists names with {node.value}() (the worker would be one more)"
+    return ""
 
 
 def _kind(param: cst.Param, augs: list[cst.AugAssign], module: cst.Module) -> bool | None:

@@ -214,6 +214,8 @@ def build(n, out: str) -> str:
         (("out: str)", "out: str, *, k)"), "does not match the signature"),
         (("    if n:", "    build.__kwdefaults__.clear()\n    if n:"), "__kwdefaults__"),
         (("    if n:", "    f.__defaults__ = (1,)\n    if n:"), "__defaults__"),
+        (("    return out", "    return out\n\n\nnames = dir()"), "lists names with dir()"),
+        (("    return out", "    return out\n\n\nfrom inspect import getmembers"), "getmembers"),
     ],
 )
 def test_refusals(change: tuple[str, str], reason: str) -> None:
@@ -355,3 +357,11 @@ def test_the_worker_name_is_not_one_a_string_names() -> None:
     assert "def build_parts_2(" in _same(slots, 3)
     asked = SHADOWED.replace('"x")', '"x"), hasattr(Api(), "build_parts")')
     assert "def build_parts_2(" in _same(asked, 3)
+
+
+def test_refused_where_the_module_lists_a_class_s_names() -> None:
+    # dir(self) would list the worker method as one more name
+    lister = (
+        "    def names(self):\n        return [m for m in dir(self) if m.startswith('build')]\n"
+    )
+    _refused(SHADOWED.replace("    def build(", lister + "\n    def build("), "dir()")
