@@ -56,8 +56,10 @@ Assumed, as for the other ``join-strings`` stages: the pieces and the caller's i
 are str. A non-str makes the original raise ``TypeError`` at that ``+=``, the rewrite at the
 join, after the whole recursion ran; a str subclass (as a piece or as the initial ``P``) with
 its own ``__add__``/``__radd__`` is not consulted by ``join``. Residual: a subclass in another
-module overriding ``F`` is no longer called by the recursion; the recursion is one frame deeper
-(the wrapper); the frames read from elsewhere (a debugger) show the list.
+module overriding ``F``, or another module patching ``F`` (``mock.patch("mod.F", wraps=...)``),
+is no longer reached by the recursion; a name computed at run time (``getattr(obj, "f" + x)``)
+may find the worker; the recursion is one frame deeper (the wrapper); the frames read from
+elsewhere (a debugger, a traceback) show the worker and the list.
 """
 
 from __future__ import annotations
