@@ -30,7 +30,9 @@ and the set is as long as the list: then every item of the list is a distinct ex
 and both answer alike; otherwise (a duplicate or any other item was appended) the list is
 scanned as before. Done only when the name is a local bound once, to ``[]``, by a statement of
 the function's own body, and every later use is a membership test (of any value, evaluated once:
-:mod:`~efficiency.remediate.codemods.set_probe`), a ``name.append(plain_name)`` statement,
+:mod:`~efficiency.remediate.codemods.set_probe`), a ``name.append(value)`` statement (a value
+that is no plain name, ``scan.ref``, is bound once by ``name.append((_name_key := scan.ref))``
+to the same fresh local the tests use, and that local added to the set),
 ``len(name)``, the iterable of a ``for`` or part of a ``return`` (which ends the function: the
 list may leave then, not before). Anything else (other methods, indexing, passing it on, a
 closure, ``locals()``, a rebound ``type``, ``str``, ``len`` or ``set``) is refused with the
@@ -69,7 +71,8 @@ class GrowingSite:
     name: str
     owner: str
     tests: list[cst.Comparison] = field(default_factory=list)
-    #: ``name.append(value)`` expression statements -> the value's name
+    #: ``name.append(value)`` expression statements -> the value's name ('' for a value that
+    #: is no plain name: bound to ``probe`` by ``:=`` in the call)
     appends: dict[int, str] = field(default_factory=dict)
     #: filled by the caller: the shadow set's name and the tested value's (when no plain name)
     shadow: str = ""
@@ -185,9 +188,8 @@ class GrowingFinder(ScopedVisitor):
         if len(call.args) != 1 or call.args[0].star or call.args[0].keyword:
             return f"{name}.append takes other than one plain argument"
         value = call.args[0].value
-        if not isinstance(value, cst.Name):
-            return f"the value appended, `{code(value)[:40]}`, is not a plain name"
-        site.appends[id(statement)] = value.value
+        # a value that is no plain name is bound once to the probe by ``:=`` in the call
+        site.appends[id(statement)] = value.value if isinstance(value, cst.Name) else ""
         return ""
 
 
@@ -234,6 +236,7 @@ class GrowingRewriter(StatementRewriter):
             and id(original.body[0]) in self.appends
         ):
             site, value = self.appends[id(original.body[0])]
+            value = value or site.probe
             text = f"if type({value}) is str:\n    {site.shadow}.add({value})\n"
             return [cst.parse_statement(text)]
         return []
@@ -243,6 +246,22 @@ class GrowingRewriter(StatementRewriter):
         for old, new in zip(original, updated, strict=True):
             out += [new, *self._after(old)]
         return out
+
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
+        """``name.append(<value>)`` → ``name.append((probe := <value>))`` where the value is
+        no plain name: evaluated once, where it was, then added to the set by the probe."""
+        found = self.appends.get(id(original_node))
+        if found is None or found[1] or not isinstance(updated_node.value, cst.Call):
+            return updated_node
+        call = updated_node.value
+        bound = cst.NamedExpr(
+            target=cst.Name(found[0].probe),
+            value=call.args[0].value,
+            lpar=[cst.LeftParen()],
+            rpar=[cst.RightParen()],
+        )
+        arg = call.args[0].with_changes(value=bound)
+        return updated_node.with_changes(value=call.with_changes(args=[arg]))
 
     def leave_SimpleStatementSuite(
         self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
