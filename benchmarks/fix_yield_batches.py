@@ -234,6 +234,14 @@ TWENTY_SIXTH_BATCH = (
     "drone_waypoints",
     "trail_reports",
 )
+TWENTY_SEVENTH_BATCH = (
+    "abc_tunebook",
+    "kennel_pedigree",
+    "anpr_hotlist",
+    "dive_profiles",
+    "snowplow_routes",
+    "regatta_results",
+)
 BATCHES = (
     ("first corpus", ()),
     ("second batch", FRESH_BATCH),
@@ -263,6 +271,7 @@ BATCHES = (
     ("twenty-fourth batch", TWENTY_FOURTH_BATCH),
     ("twenty-fifth batch", TWENTY_FIFTH_BATCH),
     ("twenty-sixth batch", TWENTY_SIXTH_BATCH),
+    ("twenty-seventh batch", TWENTY_SEVENTH_BATCH),
 )
 
 
