@@ -66,7 +66,9 @@ that rewrite follows; only a dict with an append on a line the profile sampled, 
 joined and added once when the loop ends; only a loop holding a sampled line); a str parameter
 threaded through a recursion (``out += x; out = f(..., out); return out``) by
 :mod:`~efficiency.remediate.codemods.join_threaded` (one list for the whole recursion, joined
-by a wrapper with ``f``'s signature).
+by a wrapper with ``f``'s signature); a str local of ``F`` that functions nested in it grow
+through ``nonlocal`` by :mod:`~efficiency.remediate.codemods.join_closure` (one list, joined
+right before ``F`` first reads it).
 Each stage analyses the tree the stages before produced.
 """
 
@@ -89,6 +91,7 @@ from efficiency.remediate.codemods.join_attribute import (
 from efficiency.remediate.codemods.join_builder import BuilderFinder, _appenders, object_name
 from efficiency.remediate.codemods.join_builder_reach import driven
 from efficiency.remediate.codemods.join_builder_rewrite import BuilderRewriter, name_parts
+from efficiency.remediate.codemods.join_closure_rewrite import closure_stage
 from efficiency.remediate.codemods.join_dict import DictFinder
 from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_dict_whole_rewrite import local_dict_stages
@@ -321,6 +324,7 @@ class JoinStrings(PythonCodemod):
             new = wrapper.module
         local = local_dict_stages(wrapper, targets, source, params.get("sampled_lines"))
         local = threaded_stage(local, source, params.get("sampled_lines"))
+        local = closure_stage(local, source, params.get("sampled_lines"), finder.refused)
         wrapper, targets = local.wrapper, local.targets
         new = wrapper.module
         builders = BuilderFinder(wrapper.module, targets, skip)
