@@ -106,7 +106,7 @@ class ClosureFinder(ScopedVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool | None:
         super().visit_FunctionDef(node)
-        if not self.active or not isinstance(node.body, cst.IndentedBlock):
+        if not isinstance(node.body, cst.IndentedBlock) or not (self.active or self._holds(node)):
             return None
         for index, stmt in enumerate(node.body.body):
             found = string_init(stmt, self.module)
@@ -128,6 +128,13 @@ class ClosureFinder(ScopedVisitor):
             else:
                 self.sites.append(site)
         return None
+
+    def _holds(self, func: cst.FunctionDef) -> bool:
+        """Is a function nested in ``func`` selected? A profile blames the nested function
+        that appends (``f.<locals>.visit``), the engine selects that def, and the accumulator
+        is ``func``'s."""
+        ids = self.targets.ids if self.targets is not None else set()
+        return any(isinstance(d, cst.FunctionDef) and id(d) in ids for d in walk(func.body))
 
     def _sampled(self, node: cst.CSTNode) -> bool:
         span = self.get_metadata(PositionProvider, node)

@@ -183,6 +183,17 @@ def test_sampled_lines_pick_an_accumulator_with_an_append_on_one() -> None:
     assert not result.changed, result.summary
 
 
+def test_the_nested_function_a_profile_names_selects_its_accumulator() -> None:
+    """py-spy samples the append in ``lines.<locals>.add``: the engine selects that def, and
+    the accumulator it grows belongs to ``lines``; a sibling function selects nothing."""
+    appended = EMPTY.splitlines().index('        out += str(x) + "\\n"') + 1
+    for function in ("lines.<locals>.add", "lines.add"):
+        result = JOIN.apply(EMPTY, function=function, params={"sampled_lines": [appended]})
+        assert result.changed and STAGE in result.summary, (function, result.summary)
+        assert load(result.source)["scenario"]([1, 2]) == load(EMPTY)["scenario"]([1, 2])
+    assert not JOIN.apply(EMPTY, function="scenario").changed
+
+
 def _refused(source: str, why: str) -> None:
     result = JOIN.apply(source)
     assert STAGE not in result.summary, result.summary
