@@ -38,14 +38,16 @@ nor calls a nested function (``out += f()`` where ``f`` appends drops ``f``'s pi
 number; every nested function (any depth) named once, undecorated, neither a generator nor
 ``async``, its name used only in direct calls ``f(...)`` that no lambda, class or generator
 expression holds, those of ``F``'s own body after the binding and before ``T``; ``F`` neither a
-generator nor ``async``; no ``try``/``with``, ``locals()``-style call or frame access anywhere
-in ``F``. With the profile's sampled lines, only an accumulator with an append on one.
+generator nor ``async``; no ``try``/``with``, ``locals()``-style call (``builtins.locals()``,
+the ``builtins`` module at all, included) or frame access anywhere in ``F``. With the
+profile's sampled lines, only an accumulator with an append on one.
 
 Assumed, as for the other ``join-strings`` stages: the pieces are str. A non-str makes the
 original raise ``TypeError`` at that ``+=``, the rewrite at the join, after the appends that
 followed it ran; a str subclass piece with its own ``__radd__`` is not consulted by ``join``.
 Residual: a debugger or traceback reading ``F``'s frame sees the list, and no ``out`` before
-``T``.
+``T``; so does ``locals`` called under another name (``L = locals`` elsewhere, ``L()`` in ``F``)
+or a callee reading its caller's frame.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from libcst.metadata import (
 from efficiency.remediate.codemods.join_runs import string_init
 from efficiency.remediate.codemods.join_threaded import _FRAMES, _own
 from efficiency.remediate.codemods.pysource import (
+    INTROSPECTION,
     SCOPES,
     ScopedVisitor,
     Targets,
@@ -74,6 +77,8 @@ from efficiency.remediate.codemods.pysource import (
 
 #: where a name is bound or looked up other than as a plain expression
 _BINDERS = (cst.Import, cst.ImportFrom, cst.Match)
+#: names that reach a frame's locals other than by a plain ``locals()``-style call
+_BUILTINS_FRAMES = _FRAMES | {"builtins", "__builtins__"}
 #: what may run a call it holds later than the statement that holds it
 _DEFERRED = (cst.Lambda, cst.ClassDef, cst.GeneratorExp)
 
@@ -265,9 +270,7 @@ def _shape_refusal(func: cst.FunctionDef, name: str) -> str:
         return "a nested function is decorated (the decorator could keep it, to call it later)"
     if any(isinstance(n, cst.Try | cst.TryStar | cst.With) for n in walk(func.body)):
         return "try/with in the function or a nested one (a handler could see a half-built string)"
-    if calls_introspection(func) or any(
-        isinstance(n, cst.Name) and n.value in _FRAMES for n in walk(func)
-    ):
+    if calls_introspection(func) or any(_introspects(n) for n in walk(func)):
         return "locals()/vars()/eval()/exec() or frame access in the function"
     if any(isinstance(n, _BINDERS) and mentions(n, name) for n in walk(func.body)):
         return f"{name} in an import or match statement"
@@ -279,6 +282,14 @@ def _shape_refusal(func: cst.FunctionDef, name: str) -> str:
     if any(p.name.value == name for p in every):
         return f"{name} is a parameter"
     return ""
+
+
+def _introspects(node: cst.CSTNode) -> bool:
+    """Is ``node`` frame access, or the builtins module (``builtins.locals()``,
+    ``getattr(__builtins__, "vars")()`` list the caller's locals as ``locals()`` does)?"""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in INTROSPECTION
+    return isinstance(node, cst.Name) and node.value in _BUILTINS_FRAMES
 
 
 def _nested_use(

@@ -343,3 +343,22 @@ def test_a_nested_function_with_an_accumulator_of_its_own_and_reads_by_appends()
     assert 'res_parts = ["["]' in new and "out_parts = []" in new
     assert '    out = "".join(out_parts)\n    total += out\n    out += out\n' in new
     assert '        res = "".join(res_parts)\n        out_parts.append(res)\n' in new
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        "builtins.locals()",
+        "builtins.vars()",
+        "getattr(builtins, 'locals')()",
+        "__builtins__['locals']() if isinstance(__builtins__, dict) else __builtins__.locals()",
+    ],
+)
+def test_locals_reached_through_builtins_refused(seen: str) -> None:
+    # `builtins.locals()` lists F's locals as `locals()` does: before the join the rewrite
+    # has no `out` there (it would show `out_parts` instead)
+    source = "import builtins\n\n\n" + _closure(outer=f"    seen = {seen}\n").replace(
+        "return text", "return text, seen.get('out')"
+    )
+    assert load(source)["f"](["a", "b"]) == ("ab", "")
+    _refused(source, "locals()/vars()/eval()/exec() or frame access")
