@@ -15,11 +15,9 @@ from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_closure import ClosureFinder, ClosureSite
 from efficiency.remediate.codemods.join_dict_local_rewrite import current_lines
 from efficiency.remediate.codemods.join_dict_whole_rewrite import LocalStages
-from efficiency.remediate.codemods.join_threaded_rewrite import _words_in_strings
+from efficiency.remediate.codemods.join_threaded_rewrite import run_stage
 from efficiency.remediate.codemods.pysource import (
     StatementRewriter,
-    names_in,
-    restage,
     unique_name,
     walk,
 )
@@ -103,25 +101,22 @@ def closure_stage(
     accumulator of the same name could swap theirs)."""
     module = done.wrapper.module
     finder = ClosureFinder(module, done.targets, current_lines(source, module.code, sampled))
-    done.wrapper.visit(finder)
-    done.refused += finder.refused
-    if not finder.sites:
-        return done
-    done.sites += len(finder.sites)
-    taken = names_in(module) | _words_in_strings(module)
-    for site in finder.sites:
+
+    def name(site: ClosureSite, taken: set[str]) -> None:
         site.parts = unique_name(f"{site.name}_parts", taken)
         taken.add(site.parts)
-    new = module.visit(ClosureRewriter(finder.sites, module))
-    done.wrapper, done.targets = restage(module, new, done.targets)
-    for site in finder.sites:
+
+    sites = run_stage(done, finder, name, ClosureRewriter)
+    if not sites:
+        return done
+    for site in sites:
         stale = f"`{site.name} += ...` loop: {site.name} is declared global/nonlocal"
         if stale in loops:
             loops.remove(stale)
-    shown = sorted(f"{s.name} ({s.func.name.value})" for s in finder.sites)
+    shown = sorted(f"{s.name} ({s.func.name.value})" for s in sites)
     done.summaries.append(
         f"kept the str {', '.join(shown)} that nested functions grow through `nonlocal` as "
         f"one list of parts (joined once, before its first read) instead of `+=` "
-        f"({plural(len({id(s.func) for s in finder.sites}), 'function')})"
+        f"({plural(len({id(s.func) for s in sites}), 'function')})"
     )
     return done

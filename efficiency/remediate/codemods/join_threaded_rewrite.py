@@ -6,6 +6,8 @@ sampled lines as they lie in the tree the earlier stages rewrote, the summary.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import libcst as cst
 
@@ -242,29 +244,49 @@ def _words_in_strings(module: cst.Module) -> set[str]:
     return {word for node in texts for word in re.findall(r"\w+", node.value)}
 
 
+def run_stage(
+    done: LocalStages,
+    finder: Any,
+    name: Callable[[Any, set[str]], None],
+    rewriter: Callable[[list[Any], cst.Module], cst.CSTTransformer],
+) -> list[Any]:
+    """Visit the module ``done`` holds with ``finder`` (a visitor with ``sites`` and
+    ``refused``); when it found sites, name each (``name(site, taken)`` adds what it takes to
+    ``taken``), rewrite with ``rewriter(sites, module)`` and leave the result in ``done``.
+    The sites found (none: ``done`` unchanged but for the refusals)."""
+    module = done.wrapper.module
+    done.wrapper.visit(finder)
+    done.refused += finder.refused
+    if not finder.sites:
+        return []
+    done.sites += len(finder.sites)
+    taken = names_in(module) | _words_in_strings(module)
+    for site in finder.sites:
+        name(site, taken)
+    new = module.visit(rewriter(finder.sites, module))
+    done.wrapper, done.targets = restage(module, new, done.targets)
+    return list(finder.sites)
+
+
 def threaded_stage(done: LocalStages, source: str, sampled: list[int] | None) -> LocalStages:
     """Find and rewrite the threaded accumulators in the module the local-dict stages left,
     adding to what they ``done``; ``source`` is the module the ``sampled`` lines are numbered
     in."""
     module = done.wrapper.module
     finder = ThreadedFinder(module, done.targets, current_lines(source, module.code, sampled))
-    done.wrapper.visit(finder)
-    done.refused += finder.refused
-    if not finder.sites:
-        return done
-    done.sites += len(finder.sites)
-    taken = names_in(module) | _words_in_strings(module)
-    for site in finder.sites:
+
+    def name(site: ThreadedSite, taken: set[str]) -> None:
         site.worker = unique_name(f"{site.func.name.value}_parts", taken)
         taken.add(site.worker)
         site.parts = unique_name(f"{site.param.name.value}_parts", taken)
         taken.add(site.parts)
-    new = module.visit(ThreadedRewriter(finder.sites, module))
-    done.wrapper, done.targets = restage(module, new, done.targets)
-    shown = sorted(f"{s.param.name.value} ({s.shown})" for s in finder.sites)
-    done.summaries.append(
-        f"threaded the str {', '.join(shown)} through the recursion as one list of parts "
-        f"(a worker appends, a wrapper with the same signature joins once) instead of `+=` "
-        f"({plural(len(finder.sites), 'function')})"
-    )
+
+    sites = run_stage(done, finder, name, ThreadedRewriter)
+    if sites:
+        shown = sorted(f"{s.param.name.value} ({s.shown})" for s in sites)
+        done.summaries.append(
+            f"threaded the str {', '.join(shown)} through the recursion as one list of parts "
+            f"(a worker appends, a wrapper with the same signature joins once) instead of "
+            f"`+=` ({plural(len(sites), 'function')})"
+        )
     return done
