@@ -14,6 +14,7 @@ import libcst as cst
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_closure import ClosureFinder, ClosureSite
 from efficiency.remediate.codemods.join_dict_local_rewrite import current_lines
+from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_dict_whole_rewrite import LocalStages
 from efficiency.remediate.codemods.join_threaded_rewrite import run_stage
 from efficiency.remediate.codemods.pysource import (
@@ -54,9 +55,9 @@ class ClosureRewriter(StatementRewriter):
         site = self.appends.get(id(original_node))
         if site is None:
             return updated_node
-        append = cst.Attribute(value=cst.Name(site.parts), attr=cst.Name("append"))
-        call = cst.Call(func=append, args=[cst.Arg(updated_node.value)])
-        return cst.Expr(value=call, semicolon=updated_node.semicolon)
+        return DictRewriter._append(
+            cst.Name(site.parts), [updated_node.value], updated_node.semicolon
+        )
 
     def leave_Nonlocal(
         self, original_node: cst.Nonlocal, updated_node: cst.Nonlocal

@@ -13,6 +13,7 @@ import libcst as cst
 
 from efficiency.remediate.codemods.base import plural
 from efficiency.remediate.codemods.join_dict_local_rewrite import current_lines
+from efficiency.remediate.codemods.join_dict_rewrite import DictRewriter
 from efficiency.remediate.codemods.join_dict_whole_rewrite import LocalStages
 from efficiency.remediate.codemods.join_exact_callee import _module_binds
 from efficiency.remediate.codemods.join_threaded import ThreadedFinder, ThreadedSite
@@ -43,9 +44,9 @@ class ThreadedRewriter(cst.CSTTransformer):
         site = self.appends.get(id(original_node))
         if site is None:
             return updated_node
-        append = cst.Attribute(value=cst.Name(site.parts), attr=cst.Name("append"))
-        call = cst.Call(func=append, args=[cst.Arg(updated_node.value)])
-        return cst.Expr(value=call, semicolon=updated_node.semicolon)
+        return DictRewriter._append(
+            cst.Name(site.parts), [updated_node.value], updated_node.semicolon
+        )
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
         site = self.args.get(id(original_node))
